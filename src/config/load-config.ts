@@ -1,0 +1,192 @@
+/**
+ * Turns config text into a frozen {@link Config}: schema check, then semantic checks (durations, globs, CIDRs,
+ * platforms), reporting every problem at once so an admin fixes the file in one go.
+ */
+import { BlockList, isIP } from 'node:net';
+import { Value } from 'typebox/value';
+import { parse as parseYaml } from 'yaml';
+import { DEFAULT_POLICY, type Policy } from '../policy/finding-class.js';
+import { globProblem } from '../policy/glob.js';
+import { parsePlatform, type Platform } from '../platform/platform.js';
+import { parseDuration } from './duration.js';
+import { ConfigFileSchema, type ConfigFile } from './schema.js';
+
+export interface RegistryConfig {
+  readonly host: string;
+  readonly nodeCredentials: boolean;
+  readonly caFile?: string;
+  readonly plainHttp: boolean;
+  readonly insecureSkipVerify: boolean;
+  readonly concurrency?: number;
+}
+
+export interface Config {
+  readonly mode: 'enforce' | 'warn';
+  readonly policy: Policy;
+  /** User entries first (first match wins), then the built-in node-credential registries. */
+  readonly registries: readonly RegistryConfig[];
+  readonly credentials: { readonly dockerConfig?: string; readonly kubernetes: 'auto' | boolean };
+  readonly exemptImages: readonly string[];
+  readonly platforms: readonly Platform[];
+  readonly cache: { readonly ttlMs: number; readonly negativeTtlMs: number; readonly maxEntries: number };
+  readonly network: {
+    readonly requestTimeoutMs: number;
+    readonly budgetMs: number;
+    readonly concurrencyPerRegistry: number;
+    readonly blockedCidrs: readonly string[];
+  };
+  readonly tls: { readonly certFile: string; readonly keyFile: string };
+  readonly listen: { readonly host: string; readonly port: number; readonly healthPort: number };
+}
+
+/** Registries whose pulls use credentials only nodes have (cloud credential providers). SPEC §3.2. */
+export const NODE_CREDENTIAL_REGISTRIES = [
+  '*.dkr.ecr.*.amazonaws.com',
+  'gcr.io',
+  '*.gcr.io',
+  '*-docker.pkg.dev',
+  '*.azurecr.io',
+] as const;
+
+export const DEFAULT_BLOCKED_CIDRS = [
+  '169.254.0.0/16',
+  'fe80::/10',
+  '127.0.0.0/8',
+  '::1/128',
+  '100.100.100.200/32',
+  'fd00:ec2::254/128',
+] as const;
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/** Parses YAML (or JSON) config text. `source` names the file in problems. Empty text means all defaults. */
+export function parseConfigText(text: string, source: string): ConfigResult {
+  let raw: unknown;
+  try {
+    raw = text.trim() === '' ? {} : parseYaml(text, { prettyErrors: true });
+  } catch (error) {
+    return { ok: false, problems: [`${source}: not valid YAML: ${(error as Error).message.split('\n')[0]}`] };
+  }
+  return buildConfig(raw ?? {}, source);
+}
+
+export function buildConfig(raw: unknown, source = 'config'): ConfigResult {
+  if (!Value.Check(ConfigFileSchema, raw)) {
+    const problems = [...Value.Errors(ConfigFileSchema, raw)]
+      .filter((e) => e.keyword !== 'anyOf' || !e.instancePath)
+      .map((e) => `${source}: ${e.instancePath || '/'} ${describeSchemaError(e)}`);
+    return { ok: false, problems: dedupe(problems) };
+  }
+  const file = raw as ConfigFile;
+  const problems: string[] = [];
+  const duration = (value: string | undefined, fallback: number, where: string): number => {
+    if (value === undefined) return fallback;
+    const ms = parseDuration(value);
+    if (ms === undefined || ms <= 0) problems.push(`${source}: ${where} "${value}" is not a positive duration`);
+    return ms ?? fallback;
+  };
+  file.registries?.forEach((r, i) => {
+    const p = globProblem(r.host);
+    if (p) problems.push(`${source}: /registries/${i}/host glob "${r.host}" ${p}`);
+  });
+  file.exempt?.images?.forEach((g, i) => {
+    const p = globProblem(g);
+    if (p) problems.push(`${source}: /exempt/images/${i} glob "${g}" ${p}`);
+  });
+  const blockedCidrs = file.network?.blockedCidrs ?? [...DEFAULT_BLOCKED_CIDRS];
+  blockedCidrs.forEach((cidr, i) => {
+    if (!isValidCidr(cidr)) problems.push(`${source}: /network/blockedCidrs/${i} "${cidr}" is not a CIDR`);
+  });
+  const platforms: Platform[] = [];
+  file.platforms?.forEach((text, i) => {
+    const p = parsePlatform(text);
+    if (p) platforms.push(p);
+    else problems.push(`${source}: /platforms/${i} "${text}" is not os/arch[/variant]`);
+  });
+  const ttlMs = duration(file.cache?.ttl, 300_000, '/cache/ttl');
+  const negativeTtlMs = duration(file.cache?.negativeTtl, 30_000, '/cache/negativeTtl');
+  const requestTimeoutMs = duration(file.network?.requestTimeout, 3_000, '/network/requestTimeout');
+  const budgetMs = duration(file.network?.budget, 8_000, '/network/budget');
+  if (problems.length > 0) return { ok: false, problems };
+
+  const userRegistries: RegistryConfig[] = (file.registries ?? []).map((r) => ({
+    host: r.host,
+    nodeCredentials: r.nodeCredentials ?? false,
+    plainHttp: r.plainHttp ?? false,
+    insecureSkipVerify: r.insecureSkipVerify ?? false,
+    ...(r.caFile !== undefined ? { caFile: r.caFile } : {}),
+    ...(r.concurrency !== undefined ? { concurrency: r.concurrency } : {}),
+  }));
+  const builtIn: RegistryConfig[] = NODE_CREDENTIAL_REGISTRIES.map((host) => ({
+    host,
+    nodeCredentials: true,
+    plainHttp: false,
+    insecureSkipVerify: false,
+  }));
+  const config: Config = {
+    mode: file.mode ?? 'enforce',
+    policy: { ...DEFAULT_POLICY, ...(file.policy as Partial<Policy> | undefined) },
+    registries: [...userRegistries, ...builtIn],
+    credentials: {
+      ...(file.credentials?.dockerConfig !== undefined ? { dockerConfig: file.credentials.dockerConfig } : {}),
+      kubernetes: file.credentials?.kubernetes ?? 'auto',
+    },
+    exemptImages: file.exempt?.images ?? [],
+    platforms,
+    cache: { ttlMs, negativeTtlMs, maxEntries: file.cache?.maxEntries ?? 50_000 },
+    network: {
+      requestTimeoutMs,
+      budgetMs,
+      concurrencyPerRegistry: file.network?.concurrencyPerRegistry ?? 16,
+      blockedCidrs,
+    },
+    tls: { certFile: file.tls?.certFile ?? 'certs/tls.crt', keyFile: file.tls?.keyFile ?? 'certs/tls.key' },
+    listen: {
+      host: file.listen?.host ?? '0.0.0.0',
+      port: file.listen?.port ?? 8443,
+      healthPort: file.listen?.healthPort ?? 8080,
+    },
+  };
+  return { ok: true, config: deepFreeze(config) };
+}
+
+export const DEFAULT_CONFIG: Config = (() => {
+  const result = buildConfig({});
+  if (!result.ok) throw new Error(`built-in defaults are invalid: ${result.problems.join('; ')}`);
+  return result.config;
+})();
+
+function describeSchemaError(e: { keyword: string; message: string; params: unknown }): string {
+  if (e.keyword === 'additionalProperties') {
+    const names = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
+    return `has unknown key${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')}`;
+  }
+  if (e.keyword === 'const') return `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+  return e.message;
+}
+
+function isValidCidr(cidr: string): boolean {
+  const [address, bits, extra] = cidr.split('/');
+  if (!address || bits === undefined || extra !== undefined || !/^\d{1,3}$/.test(bits)) return false;
+  const family = isIP(address);
+  const prefix = Number(bits);
+  if (family === 0 || prefix > (family === 4 ? 32 : 128)) return false;
+  try {
+    new BlockList().addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function dedupe(items: string[]): string[] {
+  return [...new Set(items)];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,87 @@
+/**
+ * The config file's one schema (SPEC §3.2). Every key is optional; defaults live here.
+ * Unknown keys are errors, so a typo never silently falls back to a default.
+ */
+import Type, { type Static } from 'typebox';
+import { ACTIONS, FINDING_CLASSES } from '../policy/finding-class.js';
+
+const Duration = Type.String({ pattern: '^\\s*(\\d+(\\.\\d+)?(ms|s|m|h))+\\s*$', description: 'e.g. 500ms, 3s, 5m' });
+const ActionSchema = Type.Union(ACTIONS.map((a) => Type.Literal(a)));
+
+const PolicySchema = Type.Object(
+  Object.fromEntries(FINDING_CLASSES.map((c) => [c, Type.Optional(ActionSchema)])),
+  { additionalProperties: false },
+);
+
+export const RegistrySchema = Type.Object(
+  {
+    host: Type.String({ minLength: 1 }),
+    nodeCredentials: Type.Optional(Type.Boolean()),
+    caFile: Type.Optional(Type.String({ minLength: 1 })),
+    plainHttp: Type.Optional(Type.Boolean()),
+    insecureSkipVerify: Type.Optional(Type.Boolean()),
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigFileSchema = Type.Object(
+  {
+    mode: Type.Optional(Type.Union([Type.Literal('enforce'), Type.Literal('warn')])),
+    policy: Type.Optional(PolicySchema),
+    registries: Type.Optional(Type.Array(RegistrySchema)),
+    credentials: Type.Optional(
+      Type.Object(
+        {
+          dockerConfig: Type.Optional(Type.String({ minLength: 1 })),
+          kubernetes: Type.Optional(Type.Union([Type.Literal('auto'), Type.Boolean()])),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    exempt: Type.Optional(
+      Type.Object({ images: Type.Optional(Type.Array(Type.String({ minLength: 1 }))) }, { additionalProperties: false }),
+    ),
+    platforms: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9_.-]+/[a-z0-9_.-]+(/[a-z0-9_.-]+)?$' }))),
+    cache: Type.Optional(
+      Type.Object(
+        {
+          ttl: Type.Optional(Duration),
+          negativeTtl: Type.Optional(Duration),
+          maxEntries: Type.Optional(Type.Integer({ minimum: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    network: Type.Optional(
+      Type.Object(
+        {
+          requestTimeout: Type.Optional(Duration),
+          budget: Type.Optional(Duration),
+          concurrencyPerRegistry: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
+          blockedCidrs: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    tls: Type.Optional(
+      Type.Object(
+        { certFile: Type.Optional(Type.String({ minLength: 1 })), keyFile: Type.Optional(Type.String({ minLength: 1 })) },
+        { additionalProperties: false },
+      ),
+    ),
+    listen: Type.Optional(
+      Type.Object(
+        {
+          host: Type.Optional(Type.String({ minLength: 1 })),
+          port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+          healthPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type ConfigFile = Static<typeof ConfigFileSchema>;

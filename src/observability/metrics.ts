@@ -1,0 +1,59 @@
+/**
+ * The Prometheus metrics of SPEC §3.4, on a registry of their own so that tests and several app instances in one
+ * process never collide. Label values are bounded: no image names, namespaces or user names, ever.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly admissionRequests: Counter<'kind' | 'operation' | 'decision' | 'dry_run'>;
+  readonly admissionDuration: Histogram<never>;
+  readonly imageChecks: Counter<'outcome' | 'registry'>;
+  readonly registryRequestDuration: Histogram<'registry'>;
+  readonly cacheRequests: Counter<'result'>;
+  readonly certExpiry: Gauge<never>;
+}
+
+export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    admissionRequests: new Counter({
+      name: 'pullguard_admission_requests_total',
+      help: 'AdmissionReviews answered, by kind, operation, decision and dry run.',
+      labelNames: ['kind', 'operation', 'decision', 'dry_run'] as const,
+      registers: [registry],
+    }),
+    admissionDuration: new Histogram({
+      name: 'pullguard_admission_duration_seconds',
+      help: 'Time from receiving an AdmissionReview to answering it.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    imageChecks: new Counter({
+      name: 'pullguard_image_checks_total',
+      help: 'Image resolutions by outcome and registry (configured hosts by name, everything else "other").',
+      labelNames: ['outcome', 'registry'] as const,
+      registers: [registry],
+    }),
+    registryRequestDuration: new Histogram({
+      name: 'pullguard_registry_request_duration_seconds',
+      help: 'Duration of HTTP requests to registries and their token endpoints.',
+      labelNames: ['registry'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    cacheRequests: new Counter({
+      name: 'pullguard_cache_requests_total',
+      help: 'Image result cache lookups: hit, miss, or coalesced onto an in-flight miss.',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    certExpiry: new Gauge({
+      name: 'pullguard_cert_expiry_timestamp_seconds',
+      help: 'Expiry (notAfter) of the serving certificate currently loaded, as a Unix timestamp.',
+      registers: [registry],
+    }),
+  };
+}

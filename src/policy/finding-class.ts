@@ -1,0 +1,42 @@
+/**
+ * The closed set of finding classes (SPEC §1.5) and what each one does by default.
+ * Every user-facing config key under `policy:` is one of these names.
+ */
+export const FINDING_CLASSES = [
+  'notFound',
+  'unauthorized',
+  'invalidReference',
+  'platformMismatch',
+  'unreachable',
+  'timeout',
+  'rateLimited',
+  'missingPullSecret',
+  'invalidPullSecret',
+  'latestTag',
+  'pullPolicyNever',
+  'nodeCredentials',
+  'platformPartial',
+] as const;
+
+export type FindingClass = (typeof FINDING_CLASSES)[number];
+
+export const ACTIONS = ['deny', 'warn', 'allow'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export const DEFAULT_POLICY = {
+  notFound: 'deny',
+  unauthorized: 'deny',
+  invalidReference: 'deny',
+  platformMismatch: 'deny',
+  unreachable: 'warn',
+  timeout: 'warn',
+  rateLimited: 'warn',
+  missingPullSecret: 'warn',
+  invalidPullSecret: 'deny',
+  latestTag: 'warn',
+  pullPolicyNever: 'warn',
+  nodeCredentials: 'warn',
+  platformPartial: 'warn',
+} as const satisfies Record<FindingClass, Action>;
+
+export type Policy = Readonly<Record<FindingClass, Action>>;

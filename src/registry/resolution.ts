@@ -1,0 +1,88 @@
+/**
+ * What resolving one image against its registry can end in (SPEC §1.3). Exactly one outcome per
+ * resolution; each failure keeps its own kind all the way to the message.
+ */
+import type { Platform } from '../platform/platform.js';
+
+export const OUTCOMES = [
+  'found',
+  'not-found',
+  'unauthorized',
+  'rate-limited',
+  'unreachable',
+  'timeout',
+  'blocked',
+  'invalid',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** One entry of an image index / manifest list: its platform, when the entry declares one. */
+export interface IndexEntry {
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly platform?: Platform;
+}
+
+export interface Found {
+  readonly outcome: 'found';
+  /** Docker-Content-Digest of the manifest, when the registry sent one. */
+  readonly digest?: string;
+  readonly mediaType?: string;
+  /** The entries of the index or manifest list, when the platform check fetched it. */
+  readonly index?: readonly IndexEntry[];
+}
+
+export interface NotFound {
+  readonly outcome: 'not-found';
+  /** What is missing, when the registry tells (`NAME_UNKNOWN` → repository). */
+  readonly missing: 'tag' | 'digest' | 'repository' | 'manifest';
+  /** Closest existing tags (best effort; empty when unavailable). */
+  readonly suggestions?: readonly string[];
+}
+
+export interface Unauthorized {
+  readonly outcome: 'unauthorized';
+  /**
+   * - `credentials-rejected`: the registry or its token endpoint refused the username/password;
+   * - `no-access`: authenticated, but the registry still refuses (private or nonexistent repository);
+   * - `anonymous-refused`: no credential matched, and anonymous access is refused.
+   */
+  readonly reason: 'credentials-rejected' | 'no-access' | 'anonymous-refused';
+  /** Where the refused credential came from, e.g. `secret shop/regcred`; never the credential itself. */
+  readonly credentialSource?: string;
+  /** Docker Hub answers 401 for missing repositories too: the two cannot be told apart anonymously. */
+  readonly ambiguousMissing?: boolean;
+}
+
+export interface RateLimited {
+  readonly outcome: 'rate-limited';
+  readonly remaining?: string;
+  readonly retryAfterSeconds?: number;
+}
+
+export interface Unreachable {
+  readonly outcome: 'unreachable';
+  readonly cause: 'dns' | 'refused' | 'reset' | 'tls' | 'server-error' | 'protocol' | 'too-large' | 'redirects';
+  /** A short, static-ish description safe to show users (never a response body). */
+  readonly detail: string;
+  readonly status?: number;
+}
+
+export interface TimedOut {
+  readonly outcome: 'timeout';
+  readonly afterMs: number;
+}
+
+export interface Blocked {
+  readonly outcome: 'blocked';
+  /** The host and the address that the SSRF guard refused. */
+  readonly host: string;
+  readonly address: string;
+}
+
+export interface Invalid {
+  readonly outcome: 'invalid';
+  readonly reason: string;
+}
+
+export type Resolution = Found | NotFound | Unauthorized | RateLimited | Unreachable | TimedOut | Blocked | Invalid;
