@@ -1,0 +1,37 @@
+/**
+ * Builds the AdmissionReview v1 answer the API server accepts (webhook.md §1.3): same apiVersion/kind, the
+ * request's uid, `allowed`, a 403 Forbidden status with the message on denial, legal warnings, audit annotations,
+ * and never a patch.
+ */
+export interface AdmissionAnswer {
+  readonly allowed: boolean;
+  /** The denial message (only with allowed: false). */
+  readonly message?: string;
+  readonly warnings?: readonly string[];
+  readonly auditAnnotations?: Readonly<Record<string, string>>;
+}
+
+export interface AdmissionReviewResponse {
+  readonly apiVersion: 'admission.k8s.io/v1';
+  readonly kind: 'AdmissionReview';
+  readonly response: {
+    readonly uid: string;
+    readonly allowed: boolean;
+    readonly status?: { readonly code: 403; readonly reason: 'Forbidden'; readonly message: string };
+    readonly warnings?: readonly string[];
+    readonly auditAnnotations?: Readonly<Record<string, string>>;
+  };
+}
+
+export function buildResponse(uid: string, answer: AdmissionAnswer): AdmissionReviewResponse {
+  const warnings = answer.warnings && answer.warnings.length > 0 ? { warnings: answer.warnings } : {};
+  const audit = answer.auditAnnotations && Object.keys(answer.auditAnnotations).length > 0 ? { auditAnnotations: answer.auditAnnotations } : {};
+  const status = answer.allowed
+    ? {}
+    : { status: { code: 403, reason: 'Forbidden', message: answer.message ?? 'denied by pullguard' } as const };
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    response: { uid, allowed: answer.allowed, ...status, ...warnings, ...audit },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Reads and validates a certificate/key pair from disk before it may be served: both parse, the key belongs to the
+ * certificate, and the certificate has not expired. A pair caught halfway through a rotation fails here and is
+ * simply retried later. The key never appears in an error.
+ */
+import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+/** A validated pair as PEM text, plus the serving certificate's expiry (for `pullguard_cert_expiry_timestamp_seconds`). */
+export interface TlsMaterial {
+  readonly key: string;
+  readonly cert: string;
+  readonly notAfter: Date;
+}
+
+export const TLS_ERROR_CODES = [
+  'TLS_FILES_UNREADABLE',
+  'TLS_CERT_INVALID',
+  'TLS_KEY_INVALID',
+  'TLS_KEY_MISMATCH',
+  'TLS_CERT_EXPIRED',
+  'TLS_APPLY_FAILED',
+] as const;
+export type TlsErrorCode = (typeof TLS_ERROR_CODES)[number];
+
+/** Why a pair was not loaded. `cause` keeps the original error (never one that quotes the key). */
+export class TlsReloadError extends Error {
+  readonly code: TlsErrorCode;
+
+  constructor(code: TlsErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TlsReloadError';
+    this.code = code;
+  }
+}
+
+/** The raw bytes of both files and a fingerprint of them, to tell "changed" from "same as last time". */
+export interface TlsFiles {
+  readonly cert: string;
+  readonly key: string;
+  readonly fingerprint: string;
+}
+
+/** Reads both files; throws `TLS_FILES_UNREADABLE` (with the OS error as cause) when either is missing. */
+export async function readTlsFiles(certFile: string, keyFile: string): Promise<TlsFiles> {
+  try {
+    const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
+    const fingerprint = createHash('sha256').update(cert).update('\0').update(key).digest('hex');
+    return { cert, key, fingerprint };
+  } catch (err) {
+    throw new TlsReloadError('TLS_FILES_UNREADABLE', `Cannot read TLS files ${certFile} and ${keyFile}`, { cause: err });
+  }
+}
+
+/** Validates a pair; throws `TlsReloadError` with the reason. */
+export function validateTlsPair(files: Pick<TlsFiles, 'cert' | 'key'>, now: Date): TlsMaterial {
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(files.cert);
+  } catch (err) {
+    throw new TlsReloadError('TLS_CERT_INVALID', 'TLS certificate file does not hold a PEM certificate', { cause: err });
+  }
+  let key: ReturnType<typeof createPrivateKey>;
+  try {
+    key = createPrivateKey(files.key);
+  } catch {
+    // Deliberately no cause: OpenSSL errors about key material are not worth the risk of echoing it.
+    throw new TlsReloadError('TLS_KEY_INVALID', 'TLS key file does not hold a PEM private key');
+  }
+  if (!x509.checkPrivateKey(key)) {
+    throw new TlsReloadError('TLS_KEY_MISMATCH', 'TLS key does not belong to the certificate');
+  }
+  const notAfter = x509.validToDate;
+  if (notAfter.getTime() <= now.getTime()) {
+    throw new TlsReloadError('TLS_CERT_EXPIRED', `TLS certificate expired at ${notAfter.toISOString()}`);
+  }
+  return { key: files.key, cert: files.cert, notAfter };
+}

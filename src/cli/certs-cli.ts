@@ -1,0 +1,33 @@
+/** `pullguard certs`: flags in, {@link runCertsCommand} out. */
+import { parseArgs } from 'node:util';
+import { runCertsCommand } from '../certs/certs-command.js';
+import { UsageError } from './usage-error.js';
+
+export async function certsCli(argv: readonly string[], stdout: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      service: { type: 'string' },
+      namespace: { type: 'string' },
+      out: { type: 'string' },
+      days: { type: 'string' },
+      san: { type: 'string', multiple: true },
+      manifests: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const days = values.days === undefined ? undefined : Number(values.days);
+  if (days !== undefined && (!Number.isInteger(days) || days < 1)) throw new UsageError(`--days must be a whole number of days, got "${values.days}"`);
+  await runCertsCommand(
+    {
+      ...(values.service ? { service: values.service } : {}),
+      ...(values.namespace ? { namespace: values.namespace } : {}),
+      ...(values.out ? { out: values.out } : {}),
+      ...(days ? { days } : {}),
+      sans: (values.san ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean),
+      manifests: values.manifests ?? false,
+    },
+    { stdout },
+  );
+  return 0;
+}

@@ -1,0 +1,89 @@
+/**
+ * `pullguard serve`: the webhook on HTTPS (8443) and health/metrics on HTTP (8080), with certificate hot reload and
+ * graceful shutdown (SPEC §3.3, R6, R8).
+ */
+import type { Server as TlsServer } from 'node:tls';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { ensureCertificates } from '../certs/ensure-certificates.js';
+import type { Config } from '../config/load-config.js';
+import { loggerOptions } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { buildHealthApp } from '../server/health-app.js';
+import { createTlsReloader } from '../server/tls-reloader.js';
+import { buildWebhookApp } from '../server/webhook-app.js';
+import { composeEngine } from './compose-engine.js';
+
+export interface ServeOptions {
+  readonly config: Config;
+  /** Development defaults (`npm start`): generate certificates into the certificate folder when there are none. */
+  readonly dev: boolean;
+  readonly logLevel?: string;
+  /** How long to keep serving after SIGTERM with readiness failing, so endpoints drop this pod first. */
+  readonly drainDelayMs?: number;
+}
+
+export interface RunningServer {
+  readonly webhook: FastifyInstance;
+  readonly health: FastifyInstance;
+  readonly logger: Logger;
+  /** Fail readiness, finish in-flight reviews, close everything. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+export async function runServe(options: ServeOptions): Promise<RunningServer> {
+  const { config } = options;
+  const logger = pino(loggerOptions(options.logLevel));
+  if (options.dev) {
+    const out = config.tls.certFile.includes('/') ? config.tls.certFile.slice(0, config.tls.certFile.lastIndexOf('/')) : '.';
+    const certs = await ensureCertificates({ out });
+    if (certs.generated) logger.info({ dir: out }, 'generated development certificates');
+  }
+  const metrics = createMetrics();
+  let shuttingDown = false;
+  let listening = false;
+  const reloader = createTlsReloader({
+    certFile: config.tls.certFile,
+    keyFile: config.tls.keyFile,
+    onReload: (pair) => {
+      metrics.certExpiry.set(Math.floor(pair.notAfter.getTime() / 1000));
+      if (listening) {
+        (webhook.server as unknown as TlsServer).setSecureContext({ key: pair.key, cert: pair.cert, minVersion: 'TLSv1.2' });
+        logger.info({ notAfter: pair.notAfter.toISOString() }, 'serving certificate reloaded');
+      }
+    },
+    onError: (error) => logger.warn({ code: error.code, reason: error.message }, 'certificate reload failed'),
+  });
+  await reloader.start();
+  const initial = reloader.current();
+  if (!initial) throw new Error(`no valid certificate at ${config.tls.certFile} / ${config.tls.keyFile}; run: pullguard certs --out <dir>`);
+  const engine = await composeEngine({ config, metrics });
+  const webhook = buildWebhookApp({ config, reviewer: engine.reviewer, metrics, logger, tls: { key: initial.key, cert: initial.cert } });
+  const health = buildHealthApp({
+    metrics,
+    readiness: {
+      notReadyReason: () =>
+        shuttingDown ? 'shutting down' : !listening ? 'not listening yet' : !reloader.healthy() ? 'no valid certificate loaded' : undefined,
+    },
+  });
+  await health.listen({ host: config.listen.host, port: config.listen.healthPort });
+  await webhook.listen({ host: config.listen.host, port: config.listen.port });
+  listening = true;
+  logger.info({ port: config.listen.port, healthPort: config.listen.healthPort }, 'pullguard serving');
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      logger.info({ drainDelayMs: options.drainDelayMs ?? 0 }, 'shutting down');
+      if (options.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, options.drainDelayMs));
+      await webhook.close(); // stops accepting, waits for in-flight reviews
+      reloader.stop();
+      await engine.close();
+      await health.close();
+      logger.info('shut down');
+    })();
+    return closing;
+  };
+  return { webhook, health, logger, shutdown };
+}

@@ -1,0 +1,82 @@
+import t from 'tap';
+import {
+  DockerConfigError,
+  decodeGoBase64,
+  dockerConfigEntriesOrThrow,
+  parseDockercfg,
+  parseDockerConfigJson,
+} from './docker-config.js';
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+const PLANTED = 'S3cr3t-planted-pw';
+
+t.test('config.json / .dockerconfigjson entries', async (t) => {
+  const table: [string, string, unknown][] = [
+    ['username and password', JSON.stringify({ auths: { 'ghcr.io': { username: 'u', password: 'p' } } }), [{ key: 'ghcr.io', username: 'u', password: 'p' }]],
+    [
+      'auth overrides username/password',
+      JSON.stringify({ auths: { 'ghcr.io': { username: 'ignored', password: 'ignored', auth: b64('alice:pw') } } }),
+      [{ key: 'ghcr.io', username: 'alice', password: 'pw' }],
+    ],
+    ['auth splits at the first colon', JSON.stringify({ auths: { r: { auth: b64('bob:pa:ss:') } } }), [{ key: 'r', username: 'bob', password: 'pa:ss:' }]],
+    ['unpadded auth is accepted', JSON.stringify({ auths: { r: { auth: b64('ab:c').replace(/=+$/, '') } } }), [{ key: 'r', username: 'ab', password: 'c' }]],
+    ['empty auth falls back to username/password', JSON.stringify({ auths: { r: { auth: '', username: 'u', password: 'p' } } }), [{ key: 'r', username: 'u', password: 'p' }]],
+    ['identitytoken and registrytoken are ignored', JSON.stringify({ auths: { r: { identitytoken: 'tok', registrytoken: 'tok2' } } }), [{ key: 'r', username: '', password: '' }]],
+    ['a null entry is an empty credential', JSON.stringify({ auths: { r: null } }), [{ key: 'r', username: '', password: '' }]],
+    ['field names match case-insensitively, as Go does', JSON.stringify({ Auths: { r: { Username: 'U', PASSWORD: 'P' } } }), [{ key: 'r', username: 'U', password: 'P' }]],
+    ['no auths: no credentials', JSON.stringify({ credsStore: 'desktop' }), []],
+    ['null auths: no credentials', JSON.stringify({ auths: null }), []],
+    ['keys keep their order', JSON.stringify({ auths: { b: {}, a: {} } }), [{ key: 'b', username: '', password: '' }, { key: 'a', username: '', password: '' }]],
+  ];
+  for (const [name, text, want] of table) t.same(parseDockerConfigJson(text), { ok: true, entries: want }, name);
+});
+
+t.test('.dockercfg is the bare map', async (t) => {
+  const text = JSON.stringify({ 'https://registry.example.com': { auth: b64('u:p'), email: 'e@x' } });
+  t.same(parseDockercfg(text), { ok: true, entries: [{ key: 'https://registry.example.com', username: 'u', password: 'p' }] });
+  t.same(parseDockercfg('null'), { ok: true, entries: [] });
+});
+
+t.test('undecodable configs name what failed and never echo secret material', async (t) => {
+  const table: [string, string, string][] = [
+    ['not JSON', `{"auths": {"r": {"password": "${PLANTED}"`, 'not valid JSON'],
+    ['not an object', '[1,2]', 'not a JSON object'],
+    ['auths not an object', JSON.stringify({ auths: PLANTED }), '"auths" is not a JSON object'],
+    ['entry not an object', JSON.stringify({ auths: { r: PLANTED } }), 'entry "r": is not a JSON object'],
+    ['auth not base64', JSON.stringify({ auths: { r: { auth: `${PLANTED}!!` } } }), 'entry "r": auth is not valid base64'],
+    ['auth without colon', JSON.stringify({ auths: { r: { auth: b64(PLANTED) } } }), `entry "r": auth has no ':' (expected base64 of username:password)`],
+    ['password not a string', JSON.stringify({ auths: { r: { password: 12345 } } }), 'entry "r": password is not a string'],
+    ['email not a string', JSON.stringify({ auths: { r: { email: {} } } }), 'entry "r": email is not a string'],
+  ];
+  for (const [name, text, problem] of table) {
+    const result = parseDockerConfigJson(text);
+    t.same(result, { ok: false, problem }, name);
+    t.notMatch(JSON.stringify(result), PLANTED, `${name}: no planted secret`);
+    t.notMatch(JSON.stringify(result), b64(PLANTED), `${name}: no planted auth`);
+  }
+  t.same(parseDockercfg('"x"'), { ok: false, problem: 'the config is not a JSON object' });
+});
+
+t.test('Go base64 rules for auth', async (t) => {
+  const table: [string, string | undefined][] = [
+    ['dTpw', 'u:p'],
+    ['dTpwcQ==', 'u:pq'],
+    ['dTpwcQ', 'u:pq'],
+    ['dTpw\ncQ==', 'u:pq'],
+    ['dTpwcQ=', undefined],
+    ['dTpw cQ==', undefined],
+    ['dTp-', undefined],
+    ['dTpwc', undefined],
+  ];
+  for (const [input, want] of table) t.equal(decodeGoBase64(input), want, JSON.stringify(input));
+});
+
+t.test('the static docker config fails start-up with a coded error', async (t) => {
+  t.same(dockerConfigEntriesOrThrow(JSON.stringify({ auths: { r: { auth: b64('u:p') } } }), '/etc/config.json'), [
+    { key: 'r', username: 'u', password: 'p' },
+  ]);
+  const error = t.throws(() => dockerConfigEntriesOrThrow(`{"auths": {"r": {"auth": "${b64(PLANTED)}"}}}`, '/etc/config.json'));
+  t.ok(error instanceof DockerConfigError);
+  t.notMatch(String(error), PLANTED);
+  t.match(error, { code: 'PG_DOCKER_CONFIG_INVALID', message: 'Cannot use Docker config /etc/config.json: entry "r": auth has no \':\' (expected base64 of username:password)' });
+});

@@ -1,0 +1,122 @@
+/**
+ * The kubelet's `BasicDockerKeyring` and `UnionDockerKeyring` (pkg/credentialprovider/keyring.go): which
+ * credentials a pull of a repository is attempted with, in which order. SPEC §1.4, reference/registry.md §4.2.
+ *
+ * - A config key loses its scheme and a leading `/v1/` or `/v2/`; what is left (host[:port][/path]) is the index key.
+ * - Index keys are tried in reverse lexicographic order, so `quay.io/coreos` comes before `quay.io`.
+ * - A key matches when the ports are equal, the hosts have as many labels and each key label globs the image's
+ *   label (Go `path.Match`, case-sensitive), and the key's path is a plain string prefix of the image path.
+ * - Only when nothing matched, an image on the default registry gets the credentials stored under `index.docker.io`.
+ */
+import type { RegistryCredential } from './credential.js';
+import { pathMatch } from './path-match.js';
+import { parseGoHttpsUrl, splitGoHostPort } from './registry-url.js';
+
+/** One credential for one config key, with the origin used in messages (`secret shop/regcred`, `docker config`). */
+export interface KeyringEntry {
+  readonly key: string;
+  readonly username: string;
+  readonly password: string;
+  readonly source: string;
+}
+
+/** Answers "which credentials, in which order" for a repository. */
+export interface Keyring {
+  /** The index keys in the order they are tried (reverse lexicographic); for tests and diagnostics. */
+  readonly indexKeys: readonly string[];
+  /**
+   * Credentials to try for `repository` (`domain/path` as from `repositoryName()`, e.g. `docker.io/library/nginx`),
+   * most specific key first. Empty means the kubelet pulls anonymously.
+   */
+  lookup(repository: string): RegistryCredential[];
+}
+
+const DEFAULT_REGISTRY_KEY = 'index.docker.io';
+
+interface IndexKey {
+  readonly key: string;
+  readonly host: string;
+  readonly port: string;
+  readonly path: string;
+}
+
+/** A keyring over entries in the given order (the order decides only among credentials for the same index key). */
+export function createKeyring(entries: readonly KeyringEntry[]): Keyring {
+  const credentialsByKey = new Map<string, RegistryCredential[]>();
+  for (const entry of entries) {
+    const key = indexKeyOf(entry.key);
+    if (key === undefined) continue; // the kubelet logs and ignores a key it cannot URL-parse
+    const list = credentialsByKey.get(key) ?? [];
+    list.push(Object.freeze({ username: entry.username, password: entry.password, source: entry.source }));
+    credentialsByKey.set(key, list);
+  }
+  const index = [...credentialsByKey.keys()].sort(reverseByteOrder).map(parseIndexKey);
+  return Object.freeze({
+    indexKeys: Object.freeze(index.map((k) => k.key)),
+    lookup(repository: string): RegistryCredential[] {
+      const image = parseIndexKey(repository);
+      const matched = index.filter((key) => keyMatches(key, image)).flatMap((k) => credentialsByKey.get(k.key) ?? []);
+      if (matched.length > 0) return matched;
+      if (isDefaultRegistryMatch(repository)) return [...(credentialsByKey.get(DEFAULT_REGISTRY_KEY) ?? [])];
+      return [];
+    },
+  });
+}
+
+/** The kubelet's UnionDockerKeyring: each keyring's answer, concatenated in order (pod secrets, then static). */
+export function unionKeyrings(keyrings: readonly Keyring[]): Keyring {
+  return Object.freeze({
+    indexKeys: Object.freeze(keyrings.flatMap((k) => k.indexKeys)),
+    lookup: (repository: string) => keyrings.flatMap((k) => k.lookup(repository)),
+  });
+}
+
+/** A keyring with no credentials (anonymous pulls everywhere). */
+export const EMPTY_KEYRING: Keyring = createKeyring([]);
+
+/**
+ * The index key for a config key (`https://index.docker.io/v1/` → `index.docker.io`,
+ * `http://insecure.local:8080/v2/` → `insecure.local:8080`, `quay.io/org` → `quay.io/org`), or undefined when Go's
+ * url.Parse would reject it.
+ */
+export function indexKeyOf(configKey: string): string | undefined {
+  const withScheme =
+    configKey.startsWith('https://') || configKey.startsWith('http://') ? configKey : `https://${configKey}`;
+  const parsed = parseGoHttpsUrl(withScheme);
+  if (parsed === undefined) return undefined;
+  let path = parsed.path;
+  if (path.startsWith('/v2/') || path.startsWith('/v1/')) path = path.slice(3);
+  return path.length > 0 && path !== '/' ? parsed.host + path : parsed.host;
+}
+
+function parseIndexKey(key: string): IndexKey {
+  // The kubelet re-parses both sides as "https://" + string (URLsMatchStr); a failed parse never matches.
+  const parsed = parseGoHttpsUrl(`https://${key}`);
+  if (parsed === undefined) return { key, host: '\u0000unparseable', port: '\u0000', path: '\u0000' };
+  const { host, port } = splitGoHostPort(parsed.host);
+  return { key, host, port, path: parsed.path };
+}
+
+function keyMatches(key: IndexKey, image: IndexKey): boolean {
+  if (key.port !== image.port) return false;
+  const keyLabels = key.host.split('.');
+  const imageLabels = image.host.split('.');
+  if (keyLabels.length !== imageLabels.length) return false;
+  if (!image.path.startsWith(key.path)) return false;
+  return keyLabels.every((label, i) => pathMatch(label, imageLabels[i] ?? ''));
+}
+
+/** isDefaultRegistryMatch: no host-looking first segment (no '.' or ':'), or `docker.io` / `index.docker.io`. */
+function isDefaultRegistryMatch(repository: string): boolean {
+  const slash = repository.indexOf('/');
+  const first = slash < 0 ? repository : repository.slice(0, slash);
+  if (first === '') return false;
+  if (slash < 0) return true;
+  if (first === 'docker.io' || first === 'index.docker.io') return true;
+  return !/[.:]/.test(first);
+}
+
+/** Go's sort.Reverse(sort.StringSlice): byte order, descending (keys are ASCII in practice). */
+function reverseByteOrder(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
+}

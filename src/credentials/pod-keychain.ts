@@ -1,0 +1,160 @@
+/**
+ * The ordered credentials the kubelet would use for one pod, and what is wrong with its pull secrets.
+ * SPEC §1.4, reference/registry.md §4.1–4.4:
+ *
+ * 1. the pod's `imagePullSecrets`;
+ * 2. templates only, and only when they list none: the service account's `imagePullSecrets` (the ServiceAccount
+ *    admission plugin already did this for Pods, so Pods never read the service account);
+ * 3. the static Docker config (the node keyring), as a separate keyring after the pod's;
+ * 4. anonymous, when the lookup is empty.
+ *
+ * All pod secrets go into ONE keyring, as in the kubelet: a more specific key of a later secret beats a less specific
+ * key of an earlier one. Reads run concurrently and are bounded by `signal` (the review deadline).
+ */
+import type { ClusterReader, ReadFailure, ReadResult, SecretData } from './cluster-port.js';
+import type { RegistryCredential } from './credential.js';
+import { createKeyring, EMPTY_KEYRING, unionKeyrings, type Keyring, type KeyringEntry } from './keyring.js';
+import { parsePullSecret } from './pull-secret.js';
+
+export type { ClusterReader, ReadFailure, ReadResult, SecretData } from './cluster-port.js';
+
+/** Something about the pod's pull secrets worth telling the user; maps to a finding class by `kind`. */
+export type CredentialFinding =
+  /** Class missingPullSecret. `no-data`: a docker-config type without its key (the kubelet skips it too). */
+  | { readonly kind: 'missingPullSecret'; readonly secret: string; readonly why: 'not-found' | 'wrong-type' | 'no-data'; readonly type?: string }
+  /** Class invalidPullSecret: the kubelet fails every pull of the pod. `problem` holds no secret material. */
+  | { readonly kind: 'invalidPullSecret'; readonly secret: string; readonly problem: string }
+  /** A template's service account does not exist: its pods will be rejected until it does. */
+  | { readonly kind: 'missingServiceAccount'; readonly serviceAccount: string }
+  /** The API could not answer; `message` is a complete sentence for users. */
+  | {
+      readonly kind: 'readFailed';
+      readonly what: 'secret' | 'serviceaccount';
+      readonly name: string;
+      readonly reason: ReadFailure;
+      readonly message: string;
+    };
+
+/** The pod's credentials, ready for lookups by repository. */
+export interface PodKeychain {
+  /** Credentials to try for `repository` (`domain/path`), in order; empty means anonymous. */
+  credentialsFor(repository: string): RegistryCredential[];
+  readonly findings: readonly CredentialFinding[];
+  /** `secret ns/name` of each secret that contributed credentials, in keyring order. */
+  readonly secretSources: readonly string[];
+  /** `ns/name` of referenced secrets that were not read because Kubernetes credentials are off (no reader). */
+  readonly unreadSecrets: readonly string[];
+}
+
+export interface BuildPodKeychainOptions {
+  readonly namespace: string;
+  readonly imagePullSecrets: readonly string[];
+  /** `spec.serviceAccountName`; empty means `default`. Only read for templates. */
+  readonly serviceAccountName: string;
+  /** True for a workload's pod template (not yet through the ServiceAccount admission plugin). */
+  readonly isTemplate: boolean;
+  /** From `credentials.dockerConfig`; plays the node keyring. Entries should carry source `docker config`. */
+  readonly staticKeyring?: Keyring;
+  /** Absent when Kubernetes credentials are off. */
+  readonly reader?: ClusterReader;
+  readonly signal: AbortSignal;
+}
+
+/** Reads the pod's pull secrets (and, for templates, its service account) and builds its keychain. */
+export async function buildPodKeychain(options: BuildPodKeychainOptions): Promise<PodKeychain> {
+  const { namespace, reader, signal } = options;
+  const findings: CredentialFinding[] = [];
+  const staticKeyring = options.staticKeyring ?? EMPTY_KEYRING;
+  let names = uniqueNonEmpty(options.imagePullSecrets);
+  if (reader === undefined) {
+    return keychain(staticKeyring, findings, [], names.map((name) => `${namespace}/${name}`));
+  }
+  if (options.isTemplate && names.length === 0) {
+    names = await serviceAccountSecrets(reader, options, findings);
+  }
+  const reads = await Promise.all(names.map((name) => reader.getSecret(namespace, name, signal)));
+  const entries: KeyringEntry[] = [];
+  const sources: string[] = [];
+  names.forEach((name, i) => {
+    const secret = `${namespace}/${name}`;
+    const parsed = secretEntries(secret, reads[i] ?? notRead, findings);
+    entries.push(...parsed);
+    if (parsed.length > 0) sources.push(`secret ${secret}`);
+  });
+  return keychain(unionKeyrings([createKeyring(entries), staticKeyring]), findings, sources, []);
+}
+
+const notRead: ReadResult<SecretData> = { status: 'error', kind: 'unavailable', detail: 'not read' };
+
+async function serviceAccountSecrets(
+  reader: ClusterReader,
+  options: BuildPodKeychainOptions,
+  findings: CredentialFinding[],
+): Promise<string[]> {
+  const account = options.serviceAccountName === '' ? 'default' : options.serviceAccountName;
+  const name = `${options.namespace}/${account}`;
+  const result = await reader.getServiceAccount(options.namespace, account, options.signal);
+  if (result.status === 'found') return uniqueNonEmpty(result.value.imagePullSecrets);
+  if (result.status === 'not-found') findings.push({ kind: 'missingServiceAccount', serviceAccount: name });
+  else findings.push(readFailed('serviceaccount', name, result.kind, result.detail));
+  return [];
+}
+
+/** Keyring entries of one secret read; anything else becomes a finding. */
+function secretEntries(secret: string, result: ReadResult<SecretData>, findings: CredentialFinding[]): KeyringEntry[] {
+  if (result.status === 'not-found') {
+    findings.push({ kind: 'missingPullSecret', secret, why: 'not-found' });
+    return [];
+  }
+  if (result.status === 'error') {
+    findings.push(readFailed('secret', secret, result.kind, result.detail));
+    return [];
+  }
+  const parsed = parsePullSecret(result.value);
+  switch (parsed.status) {
+    case 'ok':
+      return parsed.entries.map((e) => ({ ...e, source: `secret ${secret}` }));
+    case 'wrong-type':
+    case 'no-data':
+      findings.push({ kind: 'missingPullSecret', secret, why: parsed.status, type: parsed.type });
+      return [];
+    case 'invalid':
+      findings.push({ kind: 'invalidPullSecret', secret, problem: parsed.problem });
+      return [];
+  }
+}
+
+function readFailed(
+  what: 'secret' | 'serviceaccount',
+  name: string,
+  reason: ReadFailure,
+  detail: string,
+): CredentialFinding {
+  const noun = what === 'secret' ? 'secret' : 'service account';
+  const why: Record<ReadFailure, string> = {
+    forbidden: 'forbidden; check its ClusterRole',
+    timeout: 'the Kubernetes API did not answer in time',
+    unavailable: `the Kubernetes API is unavailable (${detail})`,
+    invalid: `the Kubernetes API sent an unexpected answer (${detail})`,
+  };
+  return { kind: 'readFailed', what, name, reason, message: `pullguard cannot read ${noun} ${name}: ${why[reason]}` };
+}
+
+function keychain(
+  keyring: Keyring,
+  findings: readonly CredentialFinding[],
+  secretSources: readonly string[],
+  unreadSecrets: readonly string[],
+): PodKeychain {
+  return Object.freeze({
+    credentialsFor: (repository: string) => keyring.lookup(repository),
+    findings: Object.freeze([...findings]),
+    secretSources: Object.freeze([...secretSources]),
+    unreadSecrets: Object.freeze([...unreadSecrets]),
+  });
+}
+
+function uniqueNonEmpty(names: readonly string[]): string[] {
+  // The kubelet skips empty names; a repeated name would only repeat the same credentials.
+  return [...new Set(names.filter((name) => name !== ''))];
+}

@@ -1,0 +1,38 @@
+/**
+ * Which referenced Secrets the kubelet turns into credentials, and how (pkg/credentialprovider/secrets/secrets.go
+ * MakeDockerKeyring): only `kubernetes.io/dockerconfigjson` with a non-empty `.dockerconfigjson`, and
+ * `kubernetes.io/dockercfg` with a non-empty `.dockercfg`. Every other Secret is skipped. SPEC §1.4.
+ */
+import type { SecretData } from './cluster-port.js';
+import { parseDockercfg, parseDockerConfigJson, type DockerConfigEntry } from './docker-config.js';
+
+export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
+export const DOCKERCFG_TYPE = 'kubernetes.io/dockercfg';
+
+export type PullSecretParse =
+  | { readonly status: 'ok'; readonly entries: readonly DockerConfigEntry[] }
+  /** Not a docker-config type: the kubelet ignores it. */
+  | { readonly status: 'wrong-type'; readonly type: string }
+  /** A docker-config type without its (non-empty) key: the kubelet ignores it too. */
+  | { readonly status: 'no-data'; readonly type: string }
+  /** JSON or `auth` that cannot be decoded: the kubelet fails every pull of the pod. `problem` holds no secret. */
+  | { readonly status: 'invalid'; readonly problem: string };
+
+/** Parses one referenced pull secret the way the kubelet does. */
+export function parsePullSecret(secret: SecretData): PullSecretParse {
+  const dataKey = secret.type === DOCKER_CONFIG_JSON_TYPE ? '.dockerconfigjson' : secret.type === DOCKERCFG_TYPE ? '.dockercfg' : undefined;
+  if (dataKey === undefined) return { status: 'wrong-type', type: secret.type };
+  const encoded = secret.data[dataKey];
+  if (encoded === undefined || encoded === '') return { status: 'no-data', type: secret.type };
+  const text = decodeApiBase64(encoded);
+  if (text === undefined) return { status: 'invalid', problem: `${dataKey} is not valid base64` };
+  const parsed = dataKey === '.dockerconfigjson' ? parseDockerConfigJson(text) : parseDockercfg(text);
+  return parsed.ok ? { status: 'ok', entries: parsed.entries } : { status: 'invalid', problem: `${dataKey}: ${parsed.problem}` };
+}
+
+const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Secret `data` is standard padded base64 ([]byte in the API's JSON). */
+function decodeApiBase64(value: string): string | undefined {
+  return STD_BASE64.test(value) ? Buffer.from(value, 'base64').toString('utf8') : undefined;
+}

@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import {
+  canonicalReference,
+  isDockerHub,
+  parseImageReference,
+  registryApiHost,
+  repositoryName,
+  type ImageReference,
+} from './reference.js';
+
+interface Vector {
+  readonly line: number;
+  readonly input: string;
+  readonly error?: string;
+  readonly fields: ReadonlyMap<string, string>;
+}
+
+/** Reads the distribution/reference v0.6.0 vectors: `"<json input>"\t(ERROR: <text> | key=value\t...)`. */
+function readVectors(): Vector[] {
+  const url = new URL('../../test/fixtures/testvectors/reference-distribution-v0.6.0.tsv', import.meta.url);
+  const lines = readFileSync(url, 'utf8').split('\n').filter((l) => l !== '');
+  return lines.map((text, index) => {
+    const [quoted = '', ...rest] = text.split('\t');
+    const input: unknown = JSON.parse(quoted);
+    if (typeof input !== 'string') throw new Error(`line ${index + 1}: input is not a JSON string`);
+    const first = rest[0] ?? '';
+    if (first.startsWith('ERROR: ')) return { line: index + 1, input, error: first.slice(7), fields: new Map() };
+    const fields = new Map(rest.map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)] as const));
+    return { line: index + 1, input, fields };
+  });
+}
+
+const vectors = readVectors();
+
+t.test('the vector file is complete', async (t) => {
+  t.equal(vectors.length, 69);
+  t.ok(vectors.filter((v) => v.error !== undefined).length > 20, 'has many invalid inputs');
+});
+
+t.test('every distribution/reference v0.6.0 vector', async (t) => {
+  for (const v of vectors) {
+    const result = parseImageReference(v.input);
+    const label = `line ${v.line}: ${JSON.stringify(v.input).slice(0, 80)}`;
+    if (v.error !== undefined) {
+      t.same(result, { ok: false, reason: v.error }, label);
+      continue;
+    }
+    if (v.fields.get('domain') === '') {
+      // Go accepts it with no domain at all; pullguard refuses it, since there is no registry to ask.
+      t.equal(result.ok, false, `${label} has no domain and is refused`);
+      if (!result.ok) t.match(result.reason, /^invalid reference format: registry host \(.+\) is not a valid domain name$/);
+      continue;
+    }
+    if (!result.ok) {
+      t.fail(`${label} should parse, got ${result.reason}`);
+      continue;
+    }
+    const ref = result.reference;
+    const tag = v.fields.get('tag') ?? '';
+    const digest = v.fields.get('digest') ?? '';
+    t.same(
+      { domain: ref.domain, path: ref.path, tag: ref.tag ?? '', digest: ref.digest ?? '' },
+      { domain: v.fields.get('domain'), path: v.fields.get('path'), tag, digest },
+      label,
+    );
+    // Go's String() never adds `:latest`; the canonical form does exactly that and nothing else.
+    const goString = v.fields.get('string') ?? '';
+    const expected = tag === '' && digest === '' ? `${goString}:latest` : goString;
+    t.equal(canonicalReference(ref), expected, `${label} canonical form`);
+    t.equal(repositoryName(ref), `${v.fields.get('domain')}/${v.fields.get('path')}`, `${label} repository name`);
+  }
+});
+
+const HEX = '0d27d8025031c96ad9a7bcb4d0fc26a6cca6cb6ead2baefaa33ef197c4213735';
+
+t.test('canonical form (SPEC §1.2)', async (t) => {
+  const cases: ReadonlyArray<readonly [string, string]> = [
+    ['nginx', 'docker.io/library/nginx:latest'],
+    ['localhost:5000/foo:bar', 'localhost:5000/foo:bar'],
+    ['localhost:5000', 'docker.io/library/localhost:5000'],
+    [`nginx@sha256:${HEX}`, `docker.io/library/nginx@sha256:${HEX}`],
+    [`nginx:1.25@sha256:${HEX}`, `docker.io/library/nginx:1.25@sha256:${HEX}`],
+    ['index.docker.io/library/nginx:1', 'docker.io/library/nginx:1'],
+    ['[::1]:5000/app', '[::1]:5000/app:latest'],
+    ['MyRegistry.example.com/app', 'MyRegistry.example.com/app:latest'],
+  ];
+  for (const [input, canonical] of cases) {
+    const result = parseImageReference(input);
+    t.equal(result.ok && canonicalReference(result.reference), canonical, input);
+  }
+});
+
+t.test('digest validation follows go-digest', async (t) => {
+  const cases: ReadonlyArray<readonly [string, string | undefined]> = [
+    [`a@sha384:${'a'.repeat(96)}`, undefined],
+    [`a@sha512:${'b'.repeat(128)}`, undefined],
+    [`a@sha384:${'a'.repeat(64)}`, 'invalid checksum digest length'],
+    [`a@sha256:${'a'.repeat(65)}`, 'invalid checksum digest length'],
+    [`a:v1@SHA256:${'a'.repeat(64)}`, 'invalid checksum digest format'],
+    // As in Go, the lower-case check sees everything before the first ':' (here `library/a@SHA256`).
+    [`a@SHA256:${'a'.repeat(64)}`, 'invalid reference format: repository name (library/a@SHA256) must be lowercase'],
+    [`a@constructor:${'a'.repeat(64)}`, 'unsupported digest algorithm'],
+    [`a@sha256+b64:${'a'.repeat(64)}`, 'unsupported digest algorithm'],
+    [`a@sha256:${'a'.repeat(31)}`, 'invalid reference format'],
+  ];
+  for (const [input, reason] of cases) {
+    const result = parseImageReference(input);
+    t.same(result.ok ? undefined : result.reason, reason, input);
+  }
+});
+
+t.test('upper-case repository names', async (t) => {
+  const cases: ReadonlyArray<readonly [string, string]> = [
+    // The first segment is taken as a host (upper case), the grammar refuses `_` in a host, so the lower-cased retry
+    // in reference.Parse reports the upper case.
+    ['Fo_o/bar', 'repository name must be lowercase'],
+    ['ghcr.io/Owner/app', 'invalid reference format: repository name (Owner/app) must be lowercase'],
+    ['ghcr.io/owner/app:V1', ''],
+  ];
+  for (const [input, reason] of cases) {
+    const result = parseImageReference(input);
+    t.equal(result.ok ? '' : result.reason, reason, input);
+  }
+});
+
+t.test('inputs outside the ASCII grammar are refused like Go does', async (t) => {
+  const cases: ReadonlyArray<readonly [string, string]> = [
+    ['nginx\n', 'invalid reference format'],
+    ['\tnginx', 'invalid reference format'],
+    ['ngïnx', 'invalid reference format'],
+    ['ghcr.io/owner/app:v1\n', 'invalid reference format'],
+    ['', 'invalid reference format'],
+    ['ghcr.io/owner/app:v1:v2', 'invalid reference format'],
+    ['ghcr.io/owner/app@@sha256:' + HEX, 'invalid reference format'],
+  ];
+  for (const [input, reason] of cases) {
+    t.same(parseImageReference(input), { ok: false, reason }, JSON.stringify(input));
+  }
+});
+
+t.test('a parsed reference is frozen and omits absent parts', async (t) => {
+  const result = parseImageReference('nginx');
+  t.ok(result.ok);
+  if (!result.ok) return;
+  t.ok(Object.isFrozen(result.reference));
+  t.same(Object.keys(result.reference).sort(), ['domain', 'path']);
+});
+
+t.test('registry API host and Docker Hub', async (t) => {
+  t.equal(registryApiHost('docker.io'), 'registry-1.docker.io');
+  t.equal(registryApiHost('localhost:5000'), 'localhost:5000');
+  t.equal(registryApiHost('[::1]:5000'), '[::1]:5000');
+  t.equal(registryApiHost('registry-1.docker.io'), 'registry-1.docker.io');
+  const hub: ImageReference = { domain: 'docker.io', path: 'library/nginx' };
+  t.equal(isDockerHub(hub), true);
+  t.equal(isDockerHub({ domain: 'registry-1.docker.io', path: 'library/nginx' }), false);
+  t.equal(isDockerHub({ domain: 'index.docker.io', path: 'library/nginx' }), false, 'only the normalized domain');
+});
+
+t.test('pathological inputs stay fast (no catastrophic backtracking)', async (t) => {
+  const inputs = [
+    'a'.repeat(100_000) + '!',
+    'a-'.repeat(50_000) + '!',
+    'a.'.repeat(50_000) + '/x!',
+    'a/'.repeat(50_000) + '!',
+    'a__'.repeat(30_000) + '_',
+    `example.com/app:${'t'.repeat(100_000)}`,
+    `example.com/app@sha256:${'a'.repeat(100_000)}!`,
+    '[' + ':'.repeat(100_000),
+  ];
+  for (const input of inputs) {
+    const started = performance.now();
+    const result = parseImageReference(input);
+    const elapsed = performance.now() - started;
+    t.equal(result.ok, false, `${input.slice(0, 12)}… is refused`);
+    t.ok(elapsed < 1000, `${input.slice(0, 12)}… took ${elapsed.toFixed(1)} ms`);
+  }
+});

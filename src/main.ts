@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * The composition root and the `pullguard` command: reads argv and the environment, loads the config, starts the
+ * command. The only module that touches `process`.
+ */
+import { homedir } from 'node:os';
+import { certsCli } from './cli/certs-cli.js';
+import { ConfigError, loadConfigFile } from './cli/load-config-file.js';
+import { runServe } from './cli/serve-command.js';
+import { UsageError } from './cli/usage-error.js';
+import { parseArgs } from 'node:util';
+
+const USAGE = `Usage:
+  pullguard serve [--config FILE]                      run the admission webhook (HTTPS 8443, health/metrics 8080)
+  pullguard check -f FILE|DIR|- [--config FILE] [--offline] [-o text|json] [--platform linux/amd64,...]
+  pullguard certs [--service NAME] [--namespace NS] [--out DIR] [--days N] [--san DNS-or-IP ...] [--manifests]
+The config file can also be given with PULLGUARD_CONFIG.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'certs':
+      return certsCli(rest, (line) => process.stdout.write(`${line}\n`));
+    case 'check': {
+      const { checkCli } = await import('./cli/check-cli.js');
+      return checkCli(rest, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        stdin: process.stdin,
+        env: process.env,
+        homeDir: homedir(),
+        cwd: process.cwd(),
+      });
+    }
+    case '--version':
+      process.stdout.write('pullguard 0.1.0\n');
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+async function serve(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, dev: { type: 'boolean' } }, strict: true });
+  const config = await loadConfigFile(values.config ?? process.env['PULLGUARD_CONFIG']);
+  const server = await runServe({
+    config,
+    dev: values.dev ?? false,
+    ...(process.env['LOG_LEVEL'] ? { logLevel: process.env['LOG_LEVEL'] } : {}),
+    drainDelayMs: Number(process.env['PULLGUARD_DRAIN_DELAY_MS'] ?? 0) || 0,
+  });
+  const stop = (signal: string): void => {
+    server.logger.info({ signal }, 'signal received');
+    server.shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return new Promise<number>(() => {}); // runs until a signal
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS') || String((error as { code?: unknown }).code).startsWith('CERTS_')) {
+      process.stderr.write(`pullguard: ${(error as Error).message}\n`);
+      process.exitCode = error instanceof ConfigError ? 1 : 2;
+    } else {
+      process.stderr.write(`pullguard: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,208 @@
+import t from 'tap';
+import { candidatePlatforms, type NodeInfo, type PodPlacement } from './candidate-platforms.js';
+import { formatPlatform, parsePlatform, type Platform } from './platform.js';
+
+function p(text: string): Platform {
+  const parsed = parsePlatform(text);
+  if (!parsed) throw new Error(`bad platform in test: ${text}`);
+  return parsed;
+}
+
+function node(name: string, arch: string, extra: Partial<NodeInfo> = {}): NodeInfo {
+  return {
+    name,
+    labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': arch, ...extra.labels },
+    taints: extra.taints ?? [],
+    platform: arch === 'arm' ? { os: 'linux', architecture: 'arm', variant: 'v7' } : { os: 'linux', architecture: arch },
+    ...(extra.unschedulable === undefined ? {} : { unschedulable: extra.unschedulable }),
+  };
+}
+
+const mixed: NodeInfo[] = [
+  node('amd-1', 'amd64', { labels: { pool: 'general' } }),
+  node('amd-2', 'amd64', { labels: { pool: 'general', cores: '64' } }),
+  node('arm-1', 'arm64', { labels: { pool: 'arm' }, taints: [{ key: 'arch', value: 'arm64', effect: 'NoSchedule' }] }),
+  node('arm-2', 'arm64', { labels: { pool: 'arm', cores: '8' }, taints: [{ key: 'arch', value: 'arm64', effect: 'NoSchedule' }] }),
+  node('pi', 'arm', { labels: { pool: 'edge' } }),
+];
+const tolerateArm = [{ key: 'arch', operator: 'Exists' }];
+
+t.test('candidate platforms from nodes', async (t) => {
+  const table: [name: string, nodes: NodeInfo[], placement: PodPlacement, platforms: string[], nodeCount: number][] = [
+    ['arm64-only cluster', [node('a', 'arm64'), node('b', 'arm64')], {}, ['linux/arm64'], 2],
+    ['mixed cluster, no constraints, arm taints not tolerated', mixed, {}, ['linux/amd64', 'linux/arm/v7'], 3],
+    ['mixed cluster, arm taints tolerated', mixed, { tolerations: tolerateArm }, ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], 5],
+    ['nodeSelector pins amd64', mixed, { nodeSelector: { 'kubernetes.io/arch': 'amd64' }, tolerations: tolerateArm }, ['linux/amd64'], 2],
+    ['nodeSelector on a custom label', mixed, { nodeSelector: { pool: 'edge' } }, ['linux/arm/v7'], 1],
+    [
+      'required affinity to arm64',
+      mixed,
+      {
+        requiredNodeAffinity: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }] }],
+        tolerations: tolerateArm,
+      },
+      ['linux/arm64'],
+      2,
+    ],
+    [
+      'affinity to arm64 without the toleration: nowhere to land',
+      mixed,
+      { requiredNodeAffinity: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }] }] },
+      [],
+      0,
+    ],
+    [
+      'affinity NotIn arm, arm64',
+      mixed,
+      {
+        requiredNodeAffinity: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'NotIn', values: ['arm', 'arm64'] }] }],
+        tolerations: tolerateArm,
+      },
+      ['linux/amd64'],
+      2,
+    ],
+    [
+      'affinity Exists/DoesNotExist',
+      mixed,
+      { requiredNodeAffinity: [{ matchExpressions: [{ key: 'cores', operator: 'DoesNotExist' }] }], tolerations: tolerateArm },
+      ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+      3,
+    ],
+    [
+      'affinity Gt on cores',
+      mixed,
+      { requiredNodeAffinity: [{ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['16'] }] }], tolerations: tolerateArm },
+      ['linux/amd64'],
+      1,
+    ],
+    [
+      'affinity Lt on cores',
+      mixed,
+      { requiredNodeAffinity: [{ matchExpressions: [{ key: 'cores', operator: 'Lt', values: ['16'] }] }], tolerations: tolerateArm },
+      ['linux/arm64'],
+      1,
+    ],
+    [
+      'affinity terms ORed',
+      mixed,
+      {
+        requiredNodeAffinity: [
+          { matchExpressions: [{ key: 'pool', operator: 'In', values: ['edge'] }] },
+          { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['arm-1'] }] },
+        ],
+        tolerations: tolerateArm,
+      },
+      ['linux/arm64', 'linux/arm/v7'],
+      2,
+    ],
+    ['nodeName binds to one node', mixed, { nodeName: 'pi' }, ['linux/arm/v7'], 1],
+    ['nodeName skips NoSchedule taints', mixed, { nodeName: 'arm-1' }, ['linux/arm64'], 1],
+    ['nodeName of an unknown node', mixed, { nodeName: 'gone' }, [], 0],
+    ['os.name windows on a linux cluster', mixed, { osName: 'windows' }, [], 0],
+    [
+      'cordoned nodes are out',
+      [node('a', 'amd64', { unschedulable: true }), node('b', 'arm64')],
+      {},
+      ['linux/arm64'],
+      1,
+    ],
+    [
+      'cordoned nodes are in for pods tolerating the unschedulable taint',
+      [node('a', 'amd64', { unschedulable: true }), node('b', 'arm64')],
+      { tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] },
+      ['linux/amd64', 'linux/arm64'],
+      2,
+    ],
+    [
+      'NoExecute taints exclude, PreferNoSchedule does not',
+      [
+        node('a', 'amd64', { taints: [{ key: 'x', effect: 'NoExecute' }] }),
+        node('b', 'arm64', { taints: [{ key: 'y', effect: 'PreferNoSchedule' }] }),
+      ],
+      {},
+      ['linux/arm64'],
+      1,
+    ],
+  ];
+  for (const [name, nodes, placement, platforms, nodeCount] of table) {
+    const result = candidatePlatforms({ nodes, placement, configuredPlatforms: [p('linux/s390x')] });
+    t.same(result.platforms.map(formatPlatform), platforms, `${name}: platforms`);
+    t.equal(result.nodeCount, nodeCount, `${name}: node count`);
+    t.equal(result.source, 'nodes', `${name}: nodes win over configured platforms`);
+  }
+});
+
+t.test('a pod no node accepts gets a note', async (t) => {
+  const result = candidatePlatforms({ nodes: mixed, placement: { nodeSelector: { pool: 'none' } }, configuredPlatforms: [] });
+  t.match(result.notes, [/no node matches/]);
+});
+
+t.test('ignored requirements are reported once', async (t) => {
+  const gt = { key: 'cores', operator: 'Gt', values: ['many'] };
+  const result = candidatePlatforms({
+    nodes: mixed,
+    placement: { requiredNodeAffinity: [{ matchExpressions: [gt] }] },
+    configuredPlatforms: [],
+  });
+  t.same(result.notes, ['Gt on label cores ignored: it needs exactly one integer value']);
+});
+
+t.test('outside a cluster: configured platforms narrowed by os/arch constraints only', async (t) => {
+  const configured = [p('linux/amd64'), p('linux/arm64'), p('linux/arm/v7'), p('windows/amd64')];
+  const table: [name: string, placement: PodPlacement, platforms: string[], notes: RegExp[]][] = [
+    ['no constraints', {}, ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'windows/amd64'], []],
+    ['nodeSelector arch', { nodeSelector: { 'kubernetes.io/arch': 'arm64' } }, ['linux/arm64'], []],
+    ['nodeSelector os', { nodeSelector: { 'kubernetes.io/os': 'linux' } }, ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], []],
+    ['deprecated beta label', { nodeSelector: { 'beta.kubernetes.io/arch': 'amd64' } }, ['linux/amd64', 'windows/amd64'], []],
+    [
+      'other nodeSelector labels are not evaluated',
+      { nodeSelector: { pool: 'gpu', 'kubernetes.io/arch': 'amd64' } },
+      ['linux/amd64', 'windows/amd64'],
+      [/nodeSelector on label pool not evaluated/],
+    ],
+    [
+      'affinity In on arch',
+      { requiredNodeAffinity: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm'] }] }] },
+      ['linux/amd64', 'linux/arm/v7', 'windows/amd64'],
+      [],
+    ],
+    [
+      'affinity NotIn on os',
+      { requiredNodeAffinity: [{ matchExpressions: [{ key: 'kubernetes.io/os', operator: 'NotIn', values: ['windows'] }] }] },
+      ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+      [],
+    ],
+    [
+      'a term on other labels only leaves the platforms open',
+      {
+        requiredNodeAffinity: [
+          { matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }] },
+          { matchExpressions: [{ key: 'pool', operator: 'In', values: ['x'] }] },
+        ],
+      },
+      ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'windows/amd64'],
+      [/node affinity on label pool not evaluated/],
+    ],
+    [
+      'matchFields cannot be evaluated',
+      { requiredNodeAffinity: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['n'] }] }] },
+      ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'windows/amd64'],
+      [/matchFields not evaluated/],
+    ],
+    ['os.name', { osName: 'windows' }, ['windows/amd64'], []],
+    ['tolerations and nodeName do not matter', { nodeName: 'x', tolerations: [] }, ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'windows/amd64'], []],
+  ];
+  for (const [name, placement, platforms, notes] of table) {
+    const result = candidatePlatforms({ nodes: [], placement, configuredPlatforms: configured });
+    t.same(result.platforms.map(formatPlatform), platforms, `${name}: platforms`);
+    t.equal(result.source, 'config', `${name}: source`);
+    t.equal(result.nodeCount, 0, `${name}: node count`);
+    t.match(result.notes, notes, `${name}: notes`);
+    t.equal(result.notes.length, notes.length, `${name}: note count`);
+  }
+});
+
+t.test('configured platforms are deduplicated after normalization', async (t) => {
+  const result = candidatePlatforms({ nodes: [], placement: {}, configuredPlatforms: [p('linux/arm64'), p('linux/arm64/v8')] });
+  t.same(result.platforms.map(formatPlatform), ['linux/arm64']);
+});

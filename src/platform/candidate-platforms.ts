@@ -1,0 +1,126 @@
+/**
+ * Which platforms a pod can land on (SPEC §1.3, platform check; registry.md §5.3): the platforms of the nodes that
+ * pass the pod's nodeSelector, required node affinity and taints, or, with no Node objects to read (outside a
+ * cluster), the configured platforms narrowed by the constraints on `kubernetes.io/arch` and `kubernetes.io/os`.
+ * Pure.
+ */
+import type { NodeSelectorTerm, Toleration } from '../workload/extract-pod-spec.js';
+import { distinctPlatforms } from './match-platform.js';
+import { matchesLabelRequirement, matchesNodeSelector, matchesRequiredAffinity } from './node-selector.js';
+import type { Platform } from './platform.js';
+import { UNSCHEDULABLE_TAINT, untoleratedTaints, type Taint } from './tolerations.js';
+
+export type { Taint } from './tolerations.js';
+
+/** A cluster node, reduced to what placement and the platform check need. */
+export interface NodeInfo {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  /** The platform its runtime pulls for; see `nodePlatform()`. */
+  readonly platform: Platform;
+  /** `spec.unschedulable` (cordoned): treated as the `node.kubernetes.io/unschedulable:NoSchedule` taint. */
+  readonly unschedulable?: boolean;
+}
+
+/** The pod's placement constraints. Field names follow `PodSpecView` so a view can be passed as is. */
+export interface PodPlacement {
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** `requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`; empty means no constraint. */
+  readonly requiredNodeAffinity?: readonly NodeSelectorTerm[];
+  readonly tolerations?: readonly Toleration[];
+  /** `spec.nodeName`: the pod is bound to that node and bypasses the scheduler. */
+  readonly nodeName?: string;
+  /** `spec.os.name`: the kubelet rejects the pod on a node of another OS. */
+  readonly osName?: string;
+}
+
+export interface CandidatePlatforms {
+  /** Distinct after containerd normalization, in node (or config) order. */
+  readonly platforms: Platform[];
+  /** Nodes the pod can land on; 0 when the platforms come from the config. */
+  readonly nodeCount: number;
+  /** Where the platforms come from. */
+  readonly source: 'nodes' | 'config';
+  /** What could not be evaluated and was ignored, e.g. `Gt on label x ignored: …`. Distinct. */
+  readonly notes: string[];
+}
+
+/** The labels that name a platform; the only ones that can be evaluated without Node objects. */
+export const PLATFORM_LABEL_KEYS = [
+  'kubernetes.io/os',
+  'kubernetes.io/arch',
+  'beta.kubernetes.io/os',
+  'beta.kubernetes.io/arch',
+] as const;
+
+/**
+ * The platforms the pod can run on. With nodes, each node is kept when it passes every constraint; without nodes
+ * (`nodes` empty), `configuredPlatforms` (config `platforms:` or the CLI's `--platform`) stand in for nodes.
+ */
+export function candidatePlatforms(input: {
+  readonly nodes: readonly NodeInfo[];
+  readonly placement: PodPlacement;
+  readonly configuredPlatforms: readonly Platform[];
+}): CandidatePlatforms {
+  const notes = new Set<string>();
+  const note = (text: string): void => void notes.add(text);
+  if (input.nodes.length === 0) {
+    const platforms = input.configuredPlatforms.filter((p) => platformFits(p, input.placement, note));
+    return { platforms: distinctPlatforms(platforms), nodeCount: 0, source: 'config', notes: [...notes] };
+  }
+  const nodes = input.nodes.filter((node) => nodeFits(node, input.placement, note));
+  if (nodes.length === 0) note('no node matches the pod\'s placement constraints');
+  return {
+    platforms: distinctPlatforms(nodes.map((n) => n.platform)),
+    nodeCount: nodes.length,
+    source: 'nodes',
+    notes: [...notes],
+  };
+}
+
+function nodeFits(node: NodeInfo, placement: PodPlacement, note: (text: string) => void): boolean {
+  const bound = placement.nodeName !== undefined && placement.nodeName !== '';
+  if (bound && node.name !== placement.nodeName) return false;
+  if (placement.osName && placement.osName !== node.platform.os) return false;
+  if (!matchesNodeSelector(node.labels, placement.nodeSelector ?? {})) return false;
+  if (!matchesRequiredAffinity(node, placement.requiredNodeAffinity ?? [], note)) return false;
+  const taints = node.unschedulable && !node.taints.some((t) => t.key === UNSCHEDULABLE_TAINT.key)
+    ? [...node.taints, UNSCHEDULABLE_TAINT]
+    : node.taints;
+  const blocking = untoleratedTaints(taints, placement.tolerations ?? []);
+  // A pod bound by nodeName skips the scheduler: only NoExecute taints keep it off the node.
+  return bound ? !blocking.some((t) => t.effect === 'NoExecute') : blocking.length === 0;
+}
+
+/** A configured platform, seen as a node that carries only the platform labels. */
+function platformFits(platform: Platform, placement: PodPlacement, note: (text: string) => void): boolean {
+  if (placement.osName && placement.osName !== platform.os) return false;
+  const labels: Record<string, string> = {
+    'kubernetes.io/os': platform.os,
+    'kubernetes.io/arch': platform.architecture,
+    'beta.kubernetes.io/os': platform.os,
+    'beta.kubernetes.io/arch': platform.architecture,
+  };
+  const selector = Object.fromEntries(
+    Object.entries(placement.nodeSelector ?? {}).filter(([key]) => isPlatformKey(key, note, 'nodeSelector')),
+  );
+  if (!matchesNodeSelector(labels, selector)) return false;
+  const terms = placement.requiredNodeAffinity ?? [];
+  if (terms.length === 0) return true;
+  return terms.some((term) => {
+    const expressions = term.matchExpressions ?? [];
+    const fields = term.matchFields ?? [];
+    if (expressions.length === 0 && fields.length === 0) return false; // an empty term matches nothing
+    if (fields.length > 0) note('node affinity matchFields not evaluated: no Node objects to read');
+    return expressions
+      .filter((r) => isPlatformKey(r.key, note, 'node affinity'))
+      .every((r) => matchesLabelRequirement(labels, r, note));
+  });
+}
+
+function isPlatformKey(key: string, note: (text: string) => void, what: string): boolean {
+  if ((PLATFORM_LABEL_KEYS as readonly string[]).includes(key)) return true;
+  note(`${what} on label ${key} not evaluated: no Node objects to read`);
+  return false;
+}

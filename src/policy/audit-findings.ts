@@ -1,0 +1,41 @@
+/**
+ * The machine-readable findings for `auditAnnotations` (SPEC §2.3). The API server prefixes the key with the
+ * webhook name, so it lands as `images.pullguard.io/findings`. Bounded, because audit backends cap event sizes.
+ */
+import type { DecidedFinding } from './finding.js';
+
+export const AUDIT_FINDINGS_KEY = 'findings';
+const MAX_AUDIT_BYTES = 8192;
+
+export interface AuditFinding {
+  readonly path?: string;
+  readonly subject?: string;
+  readonly reference?: string;
+  readonly class: string;
+  readonly outcome?: string;
+  readonly action: string;
+}
+
+/** One record per finding: where, what, which class and action; never a credential or a message. */
+export function findingRecords(findings: readonly DecidedFinding[]): AuditFinding[] {
+  return findings.map((f) => ({
+    ...(f.use ? { path: f.use.path } : {}),
+    ...(f.subject ? { subject: f.subject } : {}),
+    ...(f.reference ? { reference: f.reference } : {}),
+    class: f.class,
+    ...(f.outcome ? { outcome: f.outcome } : {}),
+    action: f.action,
+  }));
+}
+
+export function auditFindings(findings: readonly DecidedFinding[]): Record<string, string> {
+  if (findings.length === 0) return {};
+  const records = findingRecords(findings);
+  let kept = records;
+  let text = JSON.stringify(kept);
+  while (Buffer.byteLength(text) > MAX_AUDIT_BYTES && kept.length > 1) {
+    kept = kept.slice(0, Math.ceil(kept.length / 2));
+    text = JSON.stringify([...kept, { class: 'truncated', omitted: records.length - kept.length }]);
+  }
+  return { [AUDIT_FINDINGS_KEY]: text };
+}

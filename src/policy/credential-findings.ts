@@ -1,0 +1,52 @@
+/**
+ * Pod-level credential problems (SPEC §1.4) as findings. A secret is always named `namespace/name`; no part of a
+ * credential ever reaches the text.
+ */
+import type { CredentialProblem } from '../review/ports.js';
+import type { Finding } from './finding.js';
+
+export function credentialFinding(problem: CredentialProblem, kindName: string): Finding {
+  switch (problem.kind) {
+    case 'missingPullSecret': {
+      const why = problem.why === 'not-found' ? 'does not exist' : `has type ${problem.type ?? 'unknown'}, not kubernetes.io/dockerconfigjson`;
+      return {
+        class: 'missingPullSecret',
+        subject: `pull secret ${problem.secret}`,
+        cause: `imagePullSecret ${problem.secret} ${why}; the kubelet skips it.`,
+        fix: `Fix: create it with kubectl create secret docker-registry ${nameOf(problem.secret)} -n ${namespaceOf(problem.secret)} …, or remove it from imagePullSecrets.`,
+        short: `imagePullSecret ${problem.secret} ${why}; the kubelet skips it`,
+      };
+    }
+    case 'invalidPullSecret':
+      return {
+        class: 'invalidPullSecret',
+        subject: `pull secret ${problem.secret}`,
+        cause: `imagePullSecret ${problem.secret} cannot be decoded (${problem.problem}); the kubelet fails every pull of this pod.`,
+        fix: `Fix: recreate it: kubectl create secret docker-registry ${nameOf(problem.secret)} -n ${namespaceOf(problem.secret)} --docker-server=… --docker-username=… --docker-password=….`,
+        short: `imagePullSecret ${problem.secret} cannot be decoded (${problem.problem})`,
+      };
+    case 'missingServiceAccount':
+      return {
+        class: 'missingPullSecret',
+        subject: `service account ${problem.serviceAccount}`,
+        cause: `service account ${problem.serviceAccount} does not exist, so the pods of this ${kindName} cannot be created until it does.`,
+        fix: `Fix: kubectl create serviceaccount ${nameOf(problem.serviceAccount)} -n ${namespaceOf(problem.serviceAccount)}, or fix serviceAccountName.`,
+        short: `service account ${problem.serviceAccount} does not exist; pods cannot be created`,
+      };
+    case 'readFailed':
+      return {
+        class: problem.reason === 'timeout' ? 'timeout' : 'unreachable',
+        subject: `${problem.what === 'secret' ? 'pull secret' : 'service account'} ${problem.name}`,
+        cause: `${problem.message}; credentials from it were not checked.`,
+        short: problem.message,
+      };
+  }
+}
+
+function nameOf(qualified: string): string {
+  return qualified.slice(qualified.indexOf('/') + 1);
+}
+
+function namespaceOf(qualified: string): string {
+  return qualified.slice(0, Math.max(0, qualified.indexOf('/')));
+}

@@ -1,0 +1,45 @@
+/**
+ * A finding: one thing pullguard noticed about an image use (or the pod as a whole), already in plain words.
+ * Findings are data; {@link decide} turns them into a verdict and the renderers into text.
+ */
+import type { Outcome } from '../registry/resolution.js';
+import type { ImageUse } from '../workload/image-use.js';
+import type { Action, FindingClass } from './finding-class.js';
+
+export interface Finding {
+  readonly class: FindingClass;
+  /** The registry outcome behind the finding, when there was a registry check (or `invalid` for the grammar). */
+  readonly outcome?: Outcome;
+  /** The image use concerned; absent for pod-level findings such as a missing pull secret. */
+  readonly use?: ImageUse;
+  /** For pod-level findings: what they are about, e.g. `pull secret shop/regcred`. */
+  readonly subject?: string;
+  /** Canonical reference (SPEC §1.2), when the image parsed. */
+  readonly reference?: string;
+  /** The cause in plain words, complete sentence(s) for the denial message. */
+  readonly cause: string;
+  /** The concrete fix: a command or an edit. */
+  readonly fix?: string;
+  /** A short form for a warning line (the renderer prefixes the container and caps the length). */
+  readonly short: string;
+}
+
+export interface DecidedFinding extends Finding {
+  readonly action: Action;
+  /** True when `mode: warn` (global or namespace) turned a deny into this warning. */
+  readonly softened?: boolean;
+}
+
+/** How a use is named in messages: `container "app"`, `init container "migrate"`, `image volume "data"`. */
+export function describeUse(use: ImageUse): string {
+  switch (use.section) {
+    case 'initContainers':
+      return `init container "${use.name}"`;
+    case 'ephemeralContainers':
+      return `ephemeral container "${use.name}"`;
+    case 'volumes':
+      return `image volume "${use.name}"`;
+    default:
+      return `container "${use.name}"`;
+  }
+}

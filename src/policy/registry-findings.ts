@@ -1,0 +1,146 @@
+/**
+ * Turns a registry {@link Resolution} into the finding a developer reads: the cause in plain words and the concrete
+ * fix (SPEC §2.1). Pure; every outcome keeps its own wording, so "missing" never reads like "private".
+ */
+import { formatDuration } from '../config/duration.js';
+import type { Resolution, Unauthorized } from '../registry/resolution.js';
+import type { ImageUse } from '../workload/image-use.js';
+import type { Finding } from './finding.js';
+
+export interface RegistryFindingContext {
+  readonly use: ImageUse;
+  /** Canonical reference, e.g. docker.io/library/nginx:1.29. */
+  readonly reference: string;
+  /** Registry domain as in the reference (`docker.io`, `localhost:5000`). */
+  readonly domain: string;
+  /** Repository path, e.g. `library/nginx`. */
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+  readonly namespace: string;
+  /** Where pull secrets are listed for this object: `spec.template.spec` … */
+  readonly podSpecPath: string;
+  readonly serviceAccountName: string;
+  /** True when at least one credential (pod secret or static docker config) matched this image. */
+  readonly hadCredentials: boolean;
+  /** The registry is listed with `nodeCredentials: true`. */
+  readonly nodeCredentials: boolean;
+}
+
+/** The finding for a resolution, or undefined when the image resolves. */
+export function registryFinding(resolution: Resolution, ctx: RegistryFindingContext): Finding | undefined {
+  const base = { use: ctx.use, reference: ctx.reference, outcome: resolution.outcome } as const;
+  switch (resolution.outcome) {
+    case 'found':
+      return undefined;
+    case 'invalid':
+      return { ...base, class: 'invalidReference', cause: `invalid image reference: ${resolution.reason}.`, short: `invalid image reference: ${resolution.reason}` };
+    case 'not-found':
+      return { ...base, class: 'notFound', ...notFoundText(resolution.missing, resolution.suggestions ?? [], ctx) };
+    case 'unauthorized':
+      if (!ctx.hadCredentials && ctx.nodeCredentials) {
+        return {
+          ...base,
+          class: 'nodeCredentials',
+          cause: `${ctx.domain} needs node credentials (a cloud credential provider) that pullguard cannot see; not verified.`,
+          short: `cannot verify ${ctx.reference}: ${ctx.domain} uses node credentials; admitted unverified`,
+        };
+      }
+      return { ...base, class: 'unauthorized', ...unauthorizedText(resolution, ctx) };
+    case 'rate-limited': {
+      const remaining = resolution.remaining !== undefined ? `, RateLimit-Remaining ${resolution.remaining}` : '';
+      return {
+        ...base,
+        class: 'rateLimited',
+        cause: `${ctx.domain} rate-limited the check (HTTP 429${remaining}); the image could not be verified.`,
+        short: `cannot verify ${ctx.reference} (registry rate limit${remaining}); admitted anyway`,
+      };
+    }
+    case 'unreachable':
+      return {
+        ...base,
+        class: 'unreachable',
+        cause: `cannot reach ${ctx.domain} to verify the image (${resolution.detail}).`,
+        fix: 'Check that the registry host is right and reachable from the cluster.',
+        short: `cannot verify ${ctx.reference} (registry unreachable: ${resolution.detail}); admitted anyway`,
+      };
+    case 'timeout':
+      return {
+        ...base,
+        class: 'timeout',
+        cause: `${ctx.domain} did not answer within ${formatDuration(resolution.afterMs)}; the image could not be verified.`,
+        short: `cannot verify ${ctx.reference} (registry timeout after ${formatDuration(resolution.afterMs)}); admitted anyway`,
+      };
+    case 'blocked':
+      return {
+        ...base,
+        class: 'unreachable',
+        cause: `pullguard does not contact ${resolution.host}: its address ${resolution.address} is in network.blockedCidrs.`,
+        fix: `Fix: if ${resolution.host} is a legitimate registry, list it under registries: in the pullguard config.`,
+        short: `cannot verify ${ctx.reference}: ${resolution.host} resolves to a blocked address; admitted anyway`,
+      };
+  }
+}
+
+function notFoundText(missing: string, suggestions: readonly string[], ctx: RegistryFindingContext) {
+  const repo = `${ctx.domain}/${ctx.repository}`;
+  if (missing === 'repository') {
+    return {
+      cause: `repository ${repo} does not exist.`,
+      fix: 'Fix: check the image name (a missing library/ or user prefix, a typo, or the wrong registry).',
+      short: `repository ${repo} does not exist`,
+    };
+  }
+  if (missing === 'digest' || (ctx.digest && !ctx.tag)) {
+    return {
+      cause: `digest ${ctx.digest ?? ''} does not exist in ${repo}.`,
+      fix: 'Fix: use the digest of a pushed image (skopeo inspect or crane digest shows it).',
+      short: `digest ${shortDigest(ctx.digest)} not found in ${repo}`,
+    };
+  }
+  const tag = ctx.tag ?? 'latest';
+  const closest = suggestions.length > 0 ? ` Closest tags: ${suggestions.join(', ')}.` : '';
+  const example = suggestions[0] ? `, e.g. ${ctx.use.image.replace(/:[^:/@]*(@.*)?$/, '')}:${suggestions[0]}` : '';
+  return {
+    cause: `tag "${tag}" does not exist in ${repo}.${closest}`,
+    fix: `Fix: use an existing tag${example}, or push the tag.`,
+    short: `tag "${tag}" not found in ${repo}${suggestions.length ? `; closest: ${suggestions.slice(0, 3).join(', ')}` : ''}`,
+  };
+}
+
+function unauthorizedText(resolution: Unauthorized, ctx: RegistryFindingContext) {
+  const source = resolution.credentialSource ?? 'the matching pull secret';
+  const createSecret = `kubectl create secret docker-registry regcred --docker-server=${ctx.domain} --docker-username=<user> --docker-password=<password> -n ${ctx.namespace}`;
+  const listIt = `then list it under ${ctx.podSpecPath}.imagePullSecrets or on service account "${ctx.serviceAccountName}"`;
+  switch (resolution.reason) {
+    case 'credentials-rejected':
+      return {
+        cause: `${ctx.domain} rejected the credentials from ${source} (wrong username, password or token).`,
+        fix: `Fix: update ${source} with valid credentials for ${ctx.domain}.`,
+        short: `${ctx.domain} rejected the credentials from ${source}`,
+      };
+    case 'no-access':
+      return {
+        cause: `${ctx.domain} refused access to ${ctx.repository} with the credentials from ${source}: the repository is private to other accounts, or does not exist.`,
+        fix: 'Fix: check the image name, or grant that account pull access.',
+        short: `${ctx.domain} refused ${ctx.repository} to ${source}: private or missing`,
+      };
+    case 'anonymous-refused':
+      if (resolution.ambiguousMissing) {
+        return {
+          cause: `${ctx.domain} refuses anonymous access to ${ctx.repository}: the repository does not exist, or it is private (Docker Hub does not say which).`,
+          fix: `Fix: check the image name, or if it is private: ${createSecret}, ${listIt}.`,
+          short: `${ctx.reference} is missing or private (no pull secret matches ${ctx.domain})`,
+        };
+      }
+      return {
+        cause: `${ctx.domain} requires authentication and no imagePullSecret of this pod has credentials for it.`,
+        fix: `Fix: ${createSecret}, ${listIt}.`,
+        short: `${ctx.domain} requires authentication; no pull secret of this pod matches it`,
+      };
+  }
+}
+
+function shortDigest(digest: string | undefined): string {
+  return digest ? `${digest.slice(0, 19)}…` : '';
+}

@@ -1,0 +1,71 @@
+/**
+ * One registry request with authentication: send it with what the known challenge calls for; on a 401 retry once,
+ * and only when the 401 teaches something new (a different challenge than the one we answered, or `invalid_token`
+ * for a cached token). Everything else is the caller's to classify.
+ */
+import type { AuthScheme, AuthTarget, Authenticator } from './auth.js';
+import type { RegistryTransport, TransportRequest, TransportResponse } from './http-transport.js';
+import type { Resolution } from './resolution.js';
+import { parseWwwAuthenticate, pickChallenge, type Challenge } from './www-authenticate.js';
+
+export interface AuthorizedRequest {
+  readonly path: string;
+  readonly method: 'GET' | 'HEAD';
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly readBody?: boolean;
+}
+
+export type AuthorizedResult =
+  | { readonly ok: true; readonly response: TransportResponse; readonly scheme: AuthScheme }
+  | { readonly ok: false; readonly resolution: Resolution };
+
+export interface RegistryClientDeps {
+  readonly transport: RegistryTransport;
+  readonly auth: Authenticator;
+}
+
+export async function sendAuthorized(
+  deps: RegistryClientDeps,
+  target: AuthTarget,
+  request: AuthorizedRequest,
+): Promise<AuthorizedResult> {
+  const known = await deps.auth.challengeFor(target);
+  let authorization = await deps.auth.authorize(target, known);
+  if (!authorization.ok) return authorization;
+  const send = (header: string | undefined) => {
+    const transportRequest: TransportRequest = {
+      url: new URL(request.path, target.origin),
+      method: request.method,
+      headers: { ...request.headers, ...(header !== undefined ? { authorization: header } : {}) },
+      signal: target.signal,
+      registry: target.registry,
+      ...(request.readBody ? { readBody: true } : {}),
+    };
+    return deps.transport.request(transportRequest);
+  };
+  let response = await send(authorization.header);
+  if (response.status === 401) {
+    const offered = pickChallenge(parseWwwAuthenticate(response.headers['www-authenticate']));
+    if (offered && isNews(known, offered)) {
+      deps.auth.remember(target.origin, offered);
+    } else if (offered?.params.error === 'invalid_token' && authorization.tokenKey) {
+      deps.auth.invalidate(authorization.tokenKey);
+    } else {
+      return { ok: true, response, scheme: authorization.scheme };
+    }
+    authorization = await deps.auth.authorize(target, offered);
+    if (!authorization.ok) return authorization;
+    response = await send(authorization.header);
+  }
+  return { ok: true, response, scheme: authorization.scheme };
+}
+
+/** A challenge differs in what matters for answering it: scheme, realm or service. */
+function isNews(known: Challenge | null, offered: Challenge): boolean {
+  return (
+    known === null ||
+    known.scheme !== offered.scheme ||
+    known.params.realm !== offered.params.realm ||
+    known.params.service !== offered.params.service
+  );
+}

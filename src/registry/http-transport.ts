@@ -1,0 +1,165 @@
+/**
+ * HTTP to registries and their token realms: one keep-alive undici Agent per configured registry (its CA,
+ * `insecureSkipVerify` and concurrency limit), every connection through the SSRF guard, every request under
+ * `network.requestTimeout` and the caller's deadline, bodies capped, redirects followed by hand (at most 3, each
+ * hop guarded, `Authorization` dropped when the origin changes) and the duration observed per registry.
+ */
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { Agent } from 'undici';
+import type { Config, RegistryConfig } from '../config/load-config.js';
+import type { Metrics } from '../observability/metrics.js';
+import { MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, declaredLength, discardBody, readCapped } from './body-reader.js';
+import { createGuardedConnector } from './guarded-connector.js';
+import { RegistryError, translateError } from './registry-error.js';
+import { createRegistryLookup, registryLabel } from './registry-settings.js';
+import type { SsrfGuard } from './ssrf-guard.js';
+
+export const MAX_REDIRECTS = 3;
+
+export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+export interface TransportRequest {
+  readonly url: URL;
+  readonly method: 'GET' | 'HEAD';
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The caller's deadline. */
+  readonly signal: AbortSignal;
+  /** The registry whose TLS settings apply: the image's registry, also when talking to its token realm. */
+  readonly registry: RegistryConfig | undefined;
+  /** Read the body of a 2xx answer (over 4 MiB is a `too-large` error). Error bodies of GETs are read up to 64 KiB. */
+  readonly readBody?: boolean;
+}
+
+export interface TransportResponse {
+  readonly status: number;
+  readonly headers: ResponseHeaders;
+  /** 2xx with `readBody`: the body. Non-2xx GET: the first 64 KiB. Otherwise undefined. */
+  readonly body?: Buffer;
+  /** Where the answer came from, after redirects. */
+  readonly url: URL;
+}
+
+export interface RegistryTransport {
+  request(request: TransportRequest): Promise<TransportResponse>;
+  close(): Promise<void>;
+}
+
+export interface TransportDeps {
+  readonly config: Config;
+  readonly guard: SsrfGuard;
+  readonly metrics?: Metrics;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+export function createRegistryTransport(deps: TransportDeps): RegistryTransport {
+  const { config, guard, metrics } = deps;
+  const timeoutMs = config.network.requestTimeoutMs;
+  const registryFor = createRegistryLookup(config);
+  const agents = new Map<RegistryConfig | undefined, Agent>();
+
+  const agentFor = (registry: RegistryConfig | undefined): Agent => {
+    let agent = agents.get(registry);
+    if (!agent) {
+      agent = new Agent({
+        connections: registry?.concurrency ?? config.network.concurrencyPerRegistry,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        maxHeaderSize: 32 * 1024,
+        connect: createGuardedConnector({
+          guard,
+          ...(registry?.caFile !== undefined ? { ca: [...rootCertificates, readCa(registry)] } : {}),
+          rejectUnauthorized: !(registry?.insecureSkipVerify ?? false),
+          connectTimeoutMs: timeoutMs,
+        }),
+      });
+      agents.set(registry, agent);
+    }
+    return agent;
+  };
+
+  const hop = async (request: TransportRequest, url: URL, headers: Record<string, string>) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = AbortSignal.any([request.signal, timeout]);
+    const started = performance.now();
+    const label = registryLabel(registryFor(url.host));
+    try {
+      const response = await agentFor(request.registry).request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: request.method,
+        headers,
+        signal,
+      });
+      const status = response.statusCode;
+      let body: Buffer | undefined;
+      if (status >= 200 && status < 300 && request.readBody && request.method === 'GET') {
+        const read = await readCapped(response.body, MAX_BODY_BYTES, declaredLength(response.headers['content-length']));
+        if (read.truncated) throw new RegistryError('too-large', { host: url.host, detail: 'response body over 4 MiB' });
+        body = read.bytes;
+      } else if (status >= 400 && request.method === 'GET') {
+        body = (await readCapped(response.body, MAX_ERROR_BODY_BYTES)).bytes;
+      } else {
+        await discardBody(response.body);
+      }
+      return { status, headers: response.headers, body };
+    } catch (error) {
+      throw translateError(error, { host: url.host, deadline: request.signal, requestTimeout: timeout });
+    } finally {
+      metrics?.registryRequestDuration.observe({ registry: label }, (performance.now() - started) / 1000);
+    }
+  };
+
+  return {
+    async request(request) {
+      let url = request.url;
+      let headers: Record<string, string> = { ...request.headers };
+      for (let redirects = 0; ; redirects++) {
+        const answer = await hop(request, url, headers);
+        const location = answer.headers.location;
+        if (!REDIRECT_STATUSES.has(answer.status) || typeof location !== 'string') {
+          return { status: answer.status, headers: answer.headers, ...(answer.body ? { body: answer.body } : {}), url };
+        }
+        if (redirects >= MAX_REDIRECTS) {
+          throw new RegistryError('redirects', { host: url.host, detail: `more than ${MAX_REDIRECTS} redirects` });
+        }
+        const next = nextUrl(url, location);
+        // Credentials never follow a redirect to another origin (distribution-spec; SPEC §6 R4).
+        if (next.origin !== url.origin) headers = withoutAuthorization(headers);
+        url = next;
+      }
+    },
+    async close() {
+      await Promise.all([...agents.values()].map((agent) => agent.close()));
+      agents.clear();
+    },
+  };
+}
+
+function nextUrl(current: URL, location: string): URL {
+  let next: URL;
+  try {
+    next = new URL(location, current);
+  } catch (error) {
+    throw new RegistryError('redirects', { host: current.host, detail: 'redirect to an invalid URL', cause: error });
+  }
+  if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+    throw new RegistryError('redirects', { host: current.host, detail: 'redirect to a non-HTTP URL' });
+  }
+  return next;
+}
+
+function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
+}
+
+function readCa(registry: RegistryConfig): string {
+  try {
+    return readFileSync(registry.caFile as string, 'utf8');
+  } catch (error) {
+    throw new RegistryError('tls', { host: registry.host, detail: `cannot read caFile ${registry.caFile}`, cause: error });
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Which `registries:` entry of the config applies to a host (first match wins, globs as in src/policy/glob.ts, matched
+ * against host[:port] exactly as the image reference or URL writes it).
+ */
+import type { Config, RegistryConfig } from '../config/load-config.js';
+import { compileGlob } from '../policy/glob.js';
+
+/** Finds the config entry of a host, or undefined when none is listed. */
+export type RegistryLookup = (host: string) => RegistryConfig | undefined;
+
+export function createRegistryLookup(config: Config): RegistryLookup {
+  const entries = config.registries.map((entry) => ({ entry, matches: compileGlob(entry.host) }));
+  return (host) => entries.find((e) => e.matches(host))?.entry;
+}
+
+/** Metric label of a host: the configured glob it matched, or `other` (bounded cardinality, SPEC §3.4). */
+export function registryLabel(entry: RegistryConfig | undefined): string {
+  return entry?.host ?? 'other';
+}
+
+/** Base URL of a registry's API: https, or http when the registry is configured `plainHttp`. */
+export function registryOrigin(apiHost: string, entry: RegistryConfig | undefined): string {
+  return `${entry?.plainHttp ? 'http' : 'https'}://${apiHost}`;
+}

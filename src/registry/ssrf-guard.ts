@@ -1,0 +1,118 @@
+/**
+ * The SSRF guard of SPEC §6 R5. Users pick registry hosts (and registries pick token realms), so before any
+ * connection the host is resolved, EVERY address is checked against `network.blockedCidrs`, and the socket then
+ * goes to the address that was checked (no second DNS lookup an attacker could rebind). Hosts listed under
+ * `registries` in the config are the admin's explicit choice and are always allowed.
+ */
+import { promises as dns } from 'node:dns';
+import { BlockList, isIP } from 'node:net';
+import { compileGlob } from '../policy/glob.js';
+import { RegistryError } from './registry-error.js';
+
+/** One resolved address, as `dns.lookup(…, {all: true})` returns them. */
+export interface LookupAddress {
+  readonly address: string;
+  readonly family: number;
+}
+
+/** Resolves a host name to all of its addresses (injectable so tests can point names anywhere). */
+export type LookupFunction = (hostname: string) => Promise<readonly LookupAddress[]>;
+
+/** The address a connection may go to. */
+export interface CheckedAddress {
+  readonly address: string;
+  readonly family: 4 | 6;
+}
+
+export interface SsrfGuard {
+  /**
+   * Resolves `hostname` and checks every address. `host` is host[:port] as the URL has it, matched against the
+   * configured registry globs. Throws RegistryError `blocked` (with the refused address) or lets DNS errors through.
+   */
+  check(host: string, hostname: string): Promise<CheckedAddress>;
+  /** Whether host[:port] is listed under `registries` (and so exempt from the block list). */
+  isListed(host: string): boolean;
+}
+
+export interface SsrfGuardOptions {
+  readonly blockedCidrs: readonly string[];
+  /** Globs of `registries[].host`. */
+  readonly listedHosts: readonly string[];
+  readonly lookup?: LookupFunction;
+}
+
+/** The system resolver, every record, in the order the resolver gives them. */
+export const systemLookup: LookupFunction = (hostname) => dns.lookup(hostname, { all: true, order: 'verbatim' });
+
+export function createSsrfGuard(options: SsrfGuardOptions): SsrfGuard {
+  const blockList = buildBlockList(options.blockedCidrs);
+  const listed = options.listedHosts.map(compileGlob);
+  const lookup = options.lookup ?? systemLookup;
+  const isListed = (host: string) => listed.some((matches) => matches(host));
+
+  return {
+    isListed,
+    async check(host, hostname) {
+      const name = stripBrackets(hostname);
+      const literalFamily = isIP(name);
+      const resolved = literalFamily !== 0 ? [{ address: name, family: literalFamily }] : await lookup(name);
+      const addresses = resolved.map((a) => normalizeAddress(a.address)).filter((a) => a !== undefined);
+      const first = addresses[0];
+      if (first === undefined) {
+        throw new RegistryError('dns', { host, detail: 'DNS lookup returned no usable address' });
+      }
+      if (!isListed(host)) {
+        const refused = addresses.find((a) => isBlocked(blockList, a));
+        if (refused) {
+          throw new RegistryError('blocked', { host, address: refused.address, detail: 'address is in a blocked range' });
+        }
+      }
+      return first;
+    },
+  };
+}
+
+/** Whether an address (any notation, IPv4-mapped IPv6 included) falls into one of the CIDRs. Pure; for tests. */
+export function isAddressBlocked(blockedCidrs: readonly string[], address: string): boolean {
+  const normalized = normalizeAddress(address);
+  return normalized !== undefined && isBlocked(buildBlockList(blockedCidrs), normalized);
+}
+
+/**
+ * Canonical form of an IP address: brackets and zone id dropped, IPv6 compressed and lower-cased, and IPv4-mapped
+ * IPv6 (`::ffff:127.0.0.1`, `::ffff:7f00:1`) turned into the IPv4 address it really is. Undefined if not an IP.
+ */
+export function normalizeAddress(address: string): CheckedAddress | undefined {
+  const bare = stripBrackets(address).replace(/%.*$/, '');
+  const family = isIP(bare);
+  if (family === 4) return { address: bare, family: 4 };
+  if (family !== 6) return undefined;
+  // The WHATWG URL parser serialises IPv6 canonically (RFC 5952), which makes the mapped form easy to spot.
+  const canonical = new URL(`http://[${bare}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (mapped) {
+    const high = parseInt(mapped[1] as string, 16);
+    const low = parseInt(mapped[2] as string, 16);
+    return { address: `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`, family: 4 };
+  }
+  return { address: canonical, family: 6 };
+}
+
+function isBlocked(blockList: BlockList, address: CheckedAddress): boolean {
+  return blockList.check(address.address, address.family === 4 ? 'ipv4' : 'ipv6');
+}
+
+function buildBlockList(cidrs: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [address = '', bits = ''] = cidr.split('/');
+    const family = isIP(address);
+    if (family === 0) continue; // config validation already rejected it
+    list.addSubnet(address, Number(bits), family === 4 ? 'ipv4' : 'ipv6');
+  }
+  return list;
+}
+
+function stripBrackets(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}

@@ -1,0 +1,51 @@
+/**
+ * What the review use case needs from the outside world, as narrow ports. Adapters (registry client, Kubernetes
+ * readers, node watcher) implement them; tests and the offline CLI pass fewer of them.
+ */
+import type { RegistryCredential } from '../credentials/credential.js';
+import type { ImageReference } from '../image/reference.js';
+import type { Platform } from '../platform/platform.js';
+import type { Resolution } from '../registry/resolution.js';
+import type { PodSpecView } from '../workload/extract-pod-spec.js';
+
+export interface ResolverPort {
+  resolve(options: {
+    readonly reference: ImageReference;
+    readonly credentials: readonly RegistryCredential[];
+    readonly signal: AbortSignal;
+    readonly wantIndex?: boolean;
+  }): Promise<Resolution>;
+}
+
+/** A pod-level credential problem (SPEC §1.4), named by `namespace/name`, never with secret material. */
+export type CredentialProblem =
+  | { readonly kind: 'missingPullSecret'; readonly secret: string; readonly why: 'not-found' | 'wrong-type'; readonly type?: string }
+  | { readonly kind: 'invalidPullSecret'; readonly secret: string; readonly problem: string }
+  | { readonly kind: 'missingServiceAccount'; readonly serviceAccount: string }
+  | {
+      readonly kind: 'readFailed';
+      readonly what: 'secret' | 'serviceaccount';
+      readonly name: string;
+      readonly reason: 'forbidden' | 'timeout' | 'unavailable' | 'invalid';
+      readonly message: string;
+    };
+
+export interface PodCredentials {
+  /** Credentials for `domain/path`, in kubelet order; empty means anonymous. */
+  credentialsFor(repository: string): RegistryCredential[];
+  readonly findings: readonly CredentialProblem[];
+}
+
+export type KeychainPort = (options: {
+  readonly namespace: string;
+  readonly imagePullSecrets: readonly string[];
+  readonly serviceAccountName: string;
+  readonly isTemplate: boolean;
+  readonly signal: AbortSignal;
+}) => Promise<PodCredentials>;
+
+/** The namespace's `pullguard.io/mode` label, when there is one. */
+export type NamespaceModePort = (namespace: string, signal: AbortSignal) => Promise<'warn' | 'enforce' | 'off' | undefined>;
+
+/** The platforms a pod spec can run on, or undefined when unknown (no nodes and no configured platforms). */
+export type PlatformPort = (view: PodSpecView) => { readonly platforms: readonly Platform[]; readonly notes: readonly string[] } | undefined;

@@ -1,0 +1,167 @@
+/**
+ * Reads the pod spec of an admitted object: every image use with its field path, and the pod-level inputs the
+ * checks need (pull secrets, service account, scheduling constraints). SPEC §1.1. Pure; never throws on bad input.
+ *
+ * Decisions:
+ * - A container (or image volume) whose image is absent, null or '' is skipped: the API server rejects such
+ *   objects anyway, and there is nothing to resolve. An image that is only whitespace is kept as written, so the
+ *   reference parser reports it.
+ * - A missing or null pod spec (e.g. a Deployment with no template) is ok with zero uses; a pod spec, or an object
+ *   on the way to it, that is not an object is a problem.
+ */
+import type { ImageUse, ImageUseSection } from './image-use.js';
+import type { WorkloadKind } from './pod-spec-paths.js';
+import {
+  podSpecValidator,
+  type ContainerInput,
+  type NodeSelectorRequirementInput,
+  type NodeSelectorTermInput,
+  type PodSpecInput,
+  type TolerationInput,
+} from './pod-spec-schema.js';
+import { describeSchemaProblem } from './schema-problem.js';
+
+export interface Toleration {
+  readonly key?: string;
+  readonly operator?: string;
+  readonly value?: string;
+  readonly effect?: string;
+}
+export interface NodeSelectorRequirement {
+  readonly key: string;
+  readonly operator: string;
+  readonly values?: readonly string[];
+}
+export interface NodeSelectorTerm {
+  readonly matchExpressions?: readonly NodeSelectorRequirement[];
+  readonly matchFields?: readonly NodeSelectorRequirement[];
+}
+
+/** What pullguard needs from one pod spec. */
+export interface PodSpecView {
+  readonly workload: WorkloadKind;
+  /** 'spec', 'spec.template.spec', ... */
+  readonly podSpecPath: string;
+  /** Every kind but Pod: the spec is a template for pods created later. */
+  readonly isTemplate: boolean;
+  /** In order: initContainers, containers, ephemeralContainers, volumes. */
+  readonly uses: readonly ImageUse[];
+  /** Secret names, in order, empty names dropped. */
+  readonly imagePullSecrets: readonly string[];
+  /** serviceAccountName ?? (deprecated) serviceAccount ?? 'default' (empty strings count as absent). */
+  readonly serviceAccountName: string;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms */
+  readonly requiredNodeAffinity: readonly NodeSelectorTerm[];
+  readonly tolerations: readonly Toleration[];
+}
+
+export type ExtractResult =
+  | { readonly ok: true; readonly view: PodSpecView }
+  | { readonly ok: false; readonly problem: string }; // e.g. 'spec.template.spec.containers[0].image must be a string'
+
+const CONTAINER_SECTIONS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+
+/**
+ * `object` is the decoded `request.object` (unknown). The pod spec part is validated with a TypeBox schema (lenient:
+ * unknown fields allowed, optional lists may be absent or null), never cast. A missing pod spec is ok with zero uses.
+ */
+export function extractPodSpec(workload: WorkloadKind, object: unknown): ExtractResult {
+  const podSpecPath = workload.podSpecPath.join('.');
+  if (!isRecord(object)) return { ok: false, problem: `${workload.kind} must be an object` };
+  let current: unknown = object;
+  const walked: string[] = [];
+  for (const segment of workload.podSpecPath) {
+    if (current === undefined || current === null) break;
+    if (!isRecord(current)) return { ok: false, problem: `${walked.join('.')} must be an object` };
+    walked.push(segment);
+    current = current[segment];
+  }
+  if (current === undefined || current === null) return { ok: true, view: buildView(workload, podSpecPath, {}) };
+  if (!podSpecValidator.Check(current)) {
+    const errors = podSpecValidator.Errors(current);
+    return { ok: false, problem: describeSchemaProblem({ errors, value: current, basePath: podSpecPath }) };
+  }
+  return { ok: true, view: buildView(workload, podSpecPath, current) };
+}
+
+function buildView(workload: WorkloadKind, podSpecPath: string, spec: PodSpecInput): PodSpecView {
+  const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  return Object.freeze({
+    workload,
+    podSpecPath,
+    isTemplate: workload.podSpecPath.length > 1,
+    uses: Object.freeze(imageUses(podSpecPath, spec)),
+    imagePullSecrets: Object.freeze((spec.imagePullSecrets ?? []).map((s) => s.name ?? '').filter((n) => n !== '')),
+    serviceAccountName: nonEmpty(spec.serviceAccountName) ?? nonEmpty(spec.serviceAccount) ?? 'default',
+    // Object.fromEntries defines keys as own data properties, so a `__proto__` label stays a plain key.
+    nodeSelector: Object.freeze(Object.fromEntries(Object.entries(spec.nodeSelector ?? {}))),
+    requiredNodeAffinity: Object.freeze((required?.nodeSelectorTerms ?? []).map(copyTerm)),
+    tolerations: Object.freeze((spec.tolerations ?? []).map(copyToleration)),
+  });
+}
+
+function imageUses(podSpecPath: string, spec: PodSpecInput): ImageUse[] {
+  const uses: ImageUse[] = [];
+  for (const section of CONTAINER_SECTIONS) {
+    (spec[section] ?? []).forEach((container: ContainerInput, index: number) => {
+      if (!container.image) return;
+      const path = `${podSpecPath}.${section}[${index}].image`;
+      const { image, name, imagePullPolicy: pullPolicy } = container;
+      uses.push(imageUse({ image, name, section, path, pullPolicy }));
+    });
+  }
+  (spec.volumes ?? []).forEach((volume, index) => {
+    const reference = volume.image?.reference;
+    if (!reference) return;
+    const path = `${podSpecPath}.volumes[${index}].image.reference`;
+    const pullPolicy = volume.image?.pullPolicy;
+    uses.push(imageUse({ image: reference, name: volume.name, section: 'volumes', path, pullPolicy }));
+  });
+  return uses;
+}
+
+interface ImageUseInput {
+  readonly image: string;
+  readonly name: Maybe<string>;
+  readonly section: ImageUseSection;
+  readonly path: string;
+  readonly pullPolicy: Maybe<string>;
+}
+
+function imageUse({ image, name, section, path, pullPolicy }: ImageUseInput): ImageUse {
+  const use: ImageUse = { image, name: name ?? '', section, path };
+  return Object.freeze(pullPolicy == null ? use : { ...use, pullPolicy });
+}
+
+function copyTerm(term: NodeSelectorTermInput): NodeSelectorTerm {
+  type Requirements = readonly NodeSelectorRequirement[];
+  const copy: { matchExpressions?: Requirements; matchFields?: Requirements } = {};
+  if (term.matchExpressions != null) copy.matchExpressions = Object.freeze(term.matchExpressions.map(copyRequirement));
+  if (term.matchFields != null) copy.matchFields = Object.freeze(term.matchFields.map(copyRequirement));
+  return Object.freeze(copy);
+}
+
+function copyRequirement(requirement: NodeSelectorRequirementInput): NodeSelectorRequirement {
+  const { key, operator, values } = requirement;
+  return Object.freeze(values == null ? { key, operator } : { key, operator, values: Object.freeze([...values]) });
+}
+
+function copyToleration(toleration: TolerationInput): Toleration {
+  const copy: { key?: string; operator?: string; value?: string; effect?: string } = {};
+  if (toleration.key != null) copy.key = toleration.key;
+  if (toleration.operator != null) copy.operator = toleration.operator;
+  if (toleration.value != null) copy.value = toleration.value;
+  if (toleration.effect != null) copy.effect = toleration.effect;
+  return Object.freeze(copy);
+}
+
+type Maybe<T> = T | null | undefined;
+
+function nonEmpty(value: Maybe<string>): string | undefined {
+  return value === undefined || value === null || value === '' ? undefined : value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,47 @@
+/**
+ * Where each checked kind keeps its pod spec (SPEC §1.1), as a table in the style of Kyverno's
+ * `pkg/utils/api/image.go`: adding a kind is one row, never new extraction code.
+ */
+
+/** One checked kind and the field path of its pod spec. `group` is '' for the core API group. */
+export interface WorkloadKind {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  /** Plural resource name, as used in webhook rules and `AdmissionRequest.resource`. */
+  readonly resource: string;
+  readonly podSpecPath: readonly string[];
+}
+
+const TEMPLATE_SPEC = ['spec', 'template', 'spec'] as const;
+
+const row = (group: string, version: string, kind: string, resource: string, podSpecPath: readonly string[]) =>
+  Object.freeze({ group, version, kind, resource, podSpecPath: Object.freeze([...podSpecPath]) });
+
+/**
+ * Pod(v1) spec; Deployment/StatefulSet/DaemonSet/ReplicaSet(apps/v1), ReplicationController(v1), Job(batch/v1):
+ * spec.template.spec; CronJob(batch/v1): spec.jobTemplate.spec.template.spec; PodTemplate(v1): template.spec
+ */
+export const WORKLOAD_KINDS: readonly WorkloadKind[] = Object.freeze([
+  row('', 'v1', 'Pod', 'pods', ['spec']),
+  row('apps', 'v1', 'Deployment', 'deployments', TEMPLATE_SPEC),
+  row('apps', 'v1', 'StatefulSet', 'statefulsets', TEMPLATE_SPEC),
+  row('apps', 'v1', 'DaemonSet', 'daemonsets', TEMPLATE_SPEC),
+  row('apps', 'v1', 'ReplicaSet', 'replicasets', TEMPLATE_SPEC),
+  row('', 'v1', 'ReplicationController', 'replicationcontrollers', TEMPLATE_SPEC),
+  row('batch', 'v1', 'Job', 'jobs', TEMPLATE_SPEC),
+  row('batch', 'v1', 'CronJob', 'cronjobs', ['spec', 'jobTemplate', 'spec', 'template', 'spec']),
+  row('', 'v1', 'PodTemplate', 'podtemplates', ['template', 'spec']),
+]);
+
+const BY_GROUP_AND_KIND: ReadonlyMap<string, WorkloadKind> = new Map(
+  WORKLOAD_KINDS.map((k) => [`${k.group}/${k.kind}`, k]),
+);
+
+/**
+ * Version-agnostic lookup by API group ('' or 'core' for the core group) and kind (case-sensitive, as in the API).
+ * Version-agnostic because the pod spec path has not moved between served versions (e.g. batch/v1beta1 CronJob).
+ */
+export function findWorkloadKind(group: string, kind: string): WorkloadKind | undefined {
+  return BY_GROUP_AND_KIND.get(`${group === 'core' ? '' : group}/${kind}`);
+}

@@ -1,0 +1,148 @@
+import t from 'tap';
+import { createRegistryTransport } from '../../src/registry/http-transport.js';
+import { RegistryError } from '../../src/registry/registry-error.js';
+import { createSsrfGuard } from '../../src/registry/ssrf-guard.js';
+import { startLoopback, testConfig } from './loopback.js';
+
+const deadline = () => AbortSignal.timeout(5_000);
+
+function setup(listed: string[], lookup?: (h: string) => Promise<{ address: string; family: number }[]>) {
+  const config = testConfig({
+    registries: listed.map((host) => ({ host, plainHttp: true })),
+    network: { requestTimeout: '400ms' },
+  });
+  const guard = createSsrfGuard({
+    blockedCidrs: config.network.blockedCidrs,
+    listedHosts: config.registries.map((r) => r.host),
+    ...(lookup ? { lookup } : {}),
+  });
+  const transport = createRegistryTransport({ config, guard });
+  t.teardown(() => transport.close());
+  return { config, transport, registry: config.registries[0] };
+}
+
+async function failure(promise: Promise<unknown>): Promise<RegistryError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof RegistryError) return error;
+    throw error;
+  }
+  throw new Error('expected a RegistryError');
+}
+
+t.test('a listed loopback host is contacted; the body of a 2xx GET is read', async (t) => {
+  const server = await startLoopback((_req, res) => res.end('{"ok":true}'));
+  t.teardown(() => server.close());
+  const { transport, registry } = setup(['127.0.0.1:*']);
+  const response = await transport.request({ url: new URL(`${server.url}/v2/`), method: 'GET', signal: deadline(), registry, readBody: true });
+  t.equal(response.status, 200);
+  t.equal(response.body?.toString(), '{"ok":true}');
+});
+
+t.test('an unlisted loopback host is blocked before any connection', async (t) => {
+  const server = await startLoopback((_req, res) => res.end());
+  t.teardown(() => server.close());
+  const { transport } = setup(['registry.example.com']);
+  const error = await failure(transport.request({ url: new URL(`${server.url}/v2/`), method: 'GET', signal: deadline(), registry: undefined }));
+  t.equal(error.code, 'blocked');
+  t.equal(error.address, '127.0.0.1');
+  t.equal(server.requests.length, 0);
+});
+
+t.test('a name that resolves to loopback is blocked, and the connection goes to the checked address', async (t) => {
+  const server = await startLoopback((req, res) => res.end(req.headers.host));
+  t.teardown(() => server.close());
+  const port = server.host.split(':')[1];
+  const lookups: string[] = [];
+  const lookup = async (name: string) => {
+    lookups.push(name);
+    return [{ address: '127.0.0.1', family: 4 }];
+  };
+  const blocked = setup([], lookup);
+  const error = await failure(
+    blocked.transport.request({ url: new URL(`http://evil.test:${port}/v2/`), method: 'GET', signal: deadline(), registry: undefined }),
+  );
+  t.equal(error.code, 'blocked');
+  t.same(lookups, ['evil.test']);
+  t.equal(server.requests.length, 0);
+
+  const allowed = setup([`evil.test:${port}`], lookup);
+  const response = await allowed.transport.request({
+    url: new URL(`http://evil.test:${port}/v2/`),
+    method: 'GET',
+    signal: deadline(),
+    registry: allowed.registry,
+    readBody: true,
+  });
+  t.equal(response.body?.toString(), `evil.test:${port}`, 'Host header keeps the name');
+});
+
+t.test('redirects: followed up to 3, Authorization dropped across origins, a loop stops', async (t) => {
+  const other = await startLoopback((_req, res) => res.end('landed'));
+  t.teardown(() => other.close());
+  const server = await startLoopback((req, res) => {
+    if (req.url === '/loop') {
+      res.writeHead(307, { location: '/loop' }).end();
+    } else if (req.url === '/away') {
+      res.writeHead(302, { location: `${other.url}/target` }).end();
+    } else {
+      res.writeHead(301, { location: '/away' }).end();
+    }
+  });
+  t.teardown(() => server.close());
+  const { transport, registry } = setup(['127.0.0.1:*']);
+  const headers = { authorization: 'Basic c2VjcmV0' };
+  const ok = await transport.request({ url: new URL(`${server.url}/start`), method: 'GET', headers, signal: deadline(), registry, readBody: true });
+  t.equal(ok.body?.toString(), 'landed');
+  t.equal(ok.url.host, other.host);
+  t.equal(server.requests.filter((r) => r.authorization).length, 2, 'same origin keeps the header');
+  t.equal(other.requests[0]?.authorization, undefined, 'other origin never sees it');
+
+  const loop = await failure(transport.request({ url: new URL(`${server.url}/loop`), method: 'HEAD', signal: deadline(), registry }));
+  t.equal(loop.code, 'redirects');
+  t.equal(server.requests.filter((r) => r.url === '/loop').length, 4, 'the first request plus 3 redirects');
+});
+
+t.test('a body over 4 MiB is cut off and is an error', async (t) => {
+  let written = 0;
+  const server = await startLoopback((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(64 * 1024, 97);
+    const write = () => {
+      while (written < 10 * 1024 * 1024) {
+        written += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', write);
+      }
+      res.end();
+    };
+    res.on('close', () => undefined);
+    write();
+  });
+  t.teardown(() => server.close());
+  const { transport, registry } = setup(['127.0.0.1:*']);
+  const error = await failure(transport.request({ url: new URL(`${server.url}/big`), method: 'GET', signal: deadline(), registry, readBody: true }));
+  t.equal(error.code, 'too-large');
+  t.ok(written < 10 * 1024 * 1024, `server stopped after ${written} bytes`);
+});
+
+t.test('a hanging server times out per request; the deadline is reported as such', async (t) => {
+  const server = await startLoopback(() => undefined);
+  t.teardown(() => server.close());
+  const { transport, registry } = setup(['127.0.0.1:*']);
+  const started = Date.now();
+  const timedOut = await failure(transport.request({ url: new URL(`${server.url}/v2/`), method: 'HEAD', signal: deadline(), registry }));
+  t.equal(timedOut.code, 'timeout');
+  t.ok(Date.now() - started < 2_000);
+  const shortDeadline = AbortSignal.timeout(100);
+  const deadlined = await failure(transport.request({ url: new URL(`${server.url}/v2/`), method: 'HEAD', signal: shortDeadline, registry }));
+  t.equal(deadlined.code, 'deadline');
+});
+
+t.test('a refused connection is classified', async (t) => {
+  const server = await startLoopback(() => undefined);
+  await server.close();
+  const { transport, registry } = setup(['127.0.0.1:*']);
+  const error = await failure(transport.request({ url: new URL(`${server.url}/v2/`), method: 'HEAD', signal: deadline(), registry }));
+  t.equal(error.code, 'refused');
+});
