@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as tls from 'node:tls';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { generateCertificates, type GeneratedCertificates } from '../certs/generate-certificates.js';
 import { writeCertificates } from '../certs/write-certificates.js';
 import { createTlsReloader, type TlsMaterial, type TlsReloadError, type TlsReloaderOptions } from './tls-reloader.js';
@@ -18,7 +18,7 @@ const expired = generateCertificates({ days: 1, now: new Date('2020-01-01T00:00:
 const serial = (pem: string) => new X509Certificate(pem).serialNumber;
 
 /** Starts a reloader that records what it sees; stopped at teardown. */
-async function startReloader(t: Tap.Test, dir: string, extra: Partial<TlsReloaderOptions> = {}) {
+async function startReloader(t: Test, dir: string, extra: Partial<TlsReloaderOptions> = {}) {
   const reloads: TlsMaterial[] = [];
   const errors: TlsReloadError[] = [];
   const reloader = createTlsReloader({
@@ -36,7 +36,7 @@ async function startReloader(t: Tap.Test, dir: string, extra: Partial<TlsReloade
 }
 
 /** Polls `predicate` every 20 ms for at most `ms`; returns how long it took, or fails the test. */
-async function within(t: Tap.Test, ms: number, what: string, predicate: () => boolean): Promise<number> {
+async function within(t: Test, ms: number, what: string, predicate: () => boolean): Promise<number> {
   const started = Date.now();
   while (!predicate()) {
     if (Date.now() - started > ms) {

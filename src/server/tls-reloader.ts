@@ -167,7 +167,7 @@ export function createTlsReloader(options: TlsReloaderOptions): TlsReloader {
       if (poller) clearInterval(poller);
       if (debounce) clearTimeout(debounce);
       poller = debounce = undefined;
-      // mutated
+      for (const watcher of watchers.values()) watcher.close();
       watchers.clear();
     },
   };

@@ -1,10 +1,10 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { Agent, fetch, request } from 'undici';
 import { BLOCKED_REALM, HUGE_BODY_BYTES, startFaultServer, type FaultKind, type FaultServer } from './index.js';
 
-async function started(t: Tap.Test, kind: FaultKind, options = {}): Promise<{ server: FaultServer; agent: Agent }> {
+async function started(t: Test, kind: FaultKind, options = {}): Promise<{ server: FaultServer; agent: Agent }> {
   const server = await startFaultServer(kind, options);
   const agent = new Agent({ headersTimeout: 2_000, bodyTimeout: 2_000 });
   t.teardown(async () => {
@@ -24,8 +24,9 @@ async function failure(promise: Promise<unknown>): Promise<{ code?: unknown; mes
   try {
     await promise;
   } catch (error) {
-    const e = error as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
-    return { code: e.code ?? e.cause?.code, message: String(e.message) };
+    if (!(error instanceof Error)) throw error;
+    const code = 'code' in error ? error.code : error.cause instanceof Error && 'code' in error.cause ? error.cause.code : undefined;
+    return { code, message: error.message };
   }
   throw new Error('expected the request to fail');
 }

@@ -36,7 +36,8 @@ export function harnessHttp(caPem?: string): HarnessHttp {
       const body = Buffer.from(await response.body.arrayBuffer());
       return { status: response.statusCode, headers: response.headers, body };
     },
-    close: () => agent.close(),
+    // destroy, not close: a probe still waiting on a dead or hanging port must not delay shutdown.
+    close: () => agent.destroy(),
   };
 }
 

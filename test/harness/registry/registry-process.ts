@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { HARNESS_MARKER } from './access-log.js';
 import type { HarnessHttp } from './http-client.js';
 import { REGISTRY_BINARY } from './system-tools.js';
 
+const SETPRIV = '/usr/bin/setpriv';
 const START_TIMEOUT_MS = 10_000;
 const STDERR_TAIL_CHARS = 3_000;
 
@@ -33,7 +35,12 @@ function installExitHook(): void {
 /** Spawns the registry with `configPath`. */
 export function spawnRegistry(configPath: string): RegistryProcess {
   installExitHook();
-  const child = spawn(REGISTRY_BINARY, ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // setpriv --pdeathsig: the kernel kills the registry if this test process dies without running stop()
+  // (tap timeouts, SIGKILL), which the 'exit' hook alone cannot cover. setpriv execs, so the pid stays the same.
+  const [file, args] = existsSync(SETPRIV)
+    ? [SETPRIV, ['--pdeathsig', 'KILL', '--', REGISTRY_BINARY, 'serve', configPath]]
+    : [REGISTRY_BINARY, ['serve', configPath]];
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let stderr = '';
   let stdout = '';
@@ -74,12 +81,14 @@ export function spawnRegistry(configPath: string): RegistryProcess {
             `registry test harness: registry exited during start-up (code ${exited.code}, signal ${exited.signal}); stderr tail:\n${tail()}`,
           );
         }
-        try {
-          await http.send(`${url}/v2/?${HARNESS_MARKER}probe`, { timeoutMs: 1_000 });
-          return;
-        } catch {
-          await delay(50);
-        }
+        // Race the probe against the exit so a crash is reported at once, not after the probe's timeout.
+        const probe = http.send(`${url}/v2/?${HARNESS_MARKER}probe`, { timeoutMs: 1_000 }).then(
+          () => 'ready' as const,
+          () => 'retry' as const,
+        );
+        const outcome = await Promise.race([probe, exitedPromise.then(() => 'exited' as const)]);
+        if (outcome === 'ready') return;
+        if (outcome === 'retry') await delay(50);
       }
       throw new Error(`registry test harness: registry did not answer GET ${url}/v2/ within ${START_TIMEOUT_MS} ms; stderr tail:\n${tail()}`);
     },
@@ -99,7 +108,10 @@ export function isAddressInUse(error: unknown): boolean {
   return error instanceof Error && error.message.includes('address already in use');
 }
 
-/** Promise-based sleep with an unref'd timer. */
+/**
+ * Promise-based sleep. Deliberately ref'd: callers await it, and an unref'd timer would let Node exit
+ * mid-wait when nothing else is pending (e.g. the registry already exited).
+ */
 export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,0 +1,101 @@
+/**
+ * A caching wrapper around any {@link ClusterReader} (SPEC §1.4: short TTL, coalesced concurrent reads):
+ *
+ * - keys are explicit (`namespace/name` per kind), so namespace A's secret never answers for namespace B;
+ * - found and not-found (404) results are kept for `ttlMs` (30 s); errors are never cached;
+ * - concurrent misses share one in-flight read. Each caller still waits only until its own signal aborts; the shared
+ *   read is aborted when every caller waiting on it has given up.
+ */
+import { LRUCache } from 'lru-cache';
+import type { ClusterReader, ReadResult } from '../credentials/cluster-port.js';
+
+export interface CachedClusterReaderOptions {
+  /** How long found and not-found results are reused (default 30 s). */
+  readonly ttlMs?: number;
+  /** Bound on cached results per kind (default 10,000). */
+  readonly maxEntries?: number;
+  /** Clock in ms, for tests (default `performance.now`). */
+  readonly now?: () => number;
+}
+
+const TIMED_OUT: ReadResult<never> = Object.freeze({ status: 'error', kind: 'timeout', detail: 'deadline reached' });
+
+/** Wraps `inner` with the cache; the result is itself a {@link ClusterReader}. */
+export function createCachedClusterReader(inner: ClusterReader, options: CachedClusterReaderOptions = {}): ClusterReader {
+  const settings = {
+    ttlMs: options.ttlMs ?? 30_000,
+    max: options.maxEntries ?? 10_000,
+    now: options.now ?? (() => performance.now()),
+  };
+  const secrets = new ReadCache<Awaited<ReturnType<ClusterReader['getSecret']>>>(settings);
+  const accounts = new ReadCache<Awaited<ReturnType<ClusterReader['getServiceAccount']>>>(settings);
+  const namespaces = new ReadCache<Awaited<ReturnType<ClusterReader['getNamespaceLabels']>>>(settings);
+  return {
+    getSecret: (namespace, name, signal) =>
+      secrets.read(`${namespace}/${name}`, signal, (s) => inner.getSecret(namespace, name, s)),
+    getServiceAccount: (namespace, name, signal) =>
+      accounts.read(`${namespace}/${name}`, signal, (s) => inner.getServiceAccount(namespace, name, s)),
+    getNamespaceLabels: (name, signal) => namespaces.read(name, signal, (s) => inner.getNamespaceLabels(name, s)),
+  };
+}
+
+interface Flight<R> {
+  readonly promise: Promise<R>;
+  readonly controller: AbortController;
+  waiters: number;
+}
+
+class ReadCache<R extends ReadResult<unknown>> {
+  private readonly settled: LRUCache<string, { readonly result: R; readonly expiresAt: number }>;
+  private readonly inFlight = new Map<string, Flight<R>>();
+
+  constructor(private readonly settings: { ttlMs: number; max: number; now: () => number }) {
+    this.settled = new LRUCache({ max: settings.max });
+  }
+
+  read(key: string, signal: AbortSignal, load: (signal: AbortSignal) => Promise<R>): Promise<R> {
+    if (signal.aborted) return Promise.resolve(TIMED_OUT as R);
+    const hit = this.settled.get(key);
+    if (hit !== undefined && hit.expiresAt > this.settings.now()) return Promise.resolve(hit.result);
+    const flight = this.inFlight.get(key) ?? this.start(key, load);
+    return this.wait(key, flight, signal);
+  }
+
+  private start(key: string, load: (signal: AbortSignal) => Promise<R>): Flight<R> {
+    const controller = new AbortController();
+    const promise = load(controller.signal)
+      .catch((): R => ({ status: 'error', kind: 'unavailable', detail: 'read failed' }) as R)
+      .then((result) => {
+        if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
+        if (result.status !== 'error' && !controller.signal.aborted) {
+          this.settled.set(key, { result, expiresAt: this.settings.now() + this.settings.ttlMs });
+        }
+        return result;
+      });
+    const flight: Flight<R> = { promise, controller, waiters: 0 };
+    this.inFlight.set(key, flight);
+    return flight;
+  }
+
+  private wait(key: string, flight: Flight<R>, signal: AbortSignal): Promise<R> {
+    flight.waiters++;
+    return new Promise<R>((resolve) => {
+      const onAbort = () => {
+        flight.waiters--;
+        if (flight.waiters === 0) {
+          // Nobody waits any more: stop the request and let the next caller start afresh.
+          if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
+          flight.controller.abort();
+        }
+        resolve(TIMED_OUT as R);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      void flight.promise.then((result) => {
+        if (signal.aborted) return; // already answered by onAbort
+        signal.removeEventListener('abort', onAbort);
+        flight.waiters--;
+        resolve(result);
+      });
+    });
+  }
+}

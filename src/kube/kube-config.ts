@@ -1,0 +1,118 @@
+/**
+ * Finds the Kubernetes API credentials pullguard runs with: in-cluster service account, or a kubeconfig file.
+ * `credentials.kubernetes` (SPEC §3.2): `auto` uses a config when one is found, `true` requires one, `false` never
+ * touches the API. Environment values come in as parameters; only src/main.ts reads `process.env`.
+ */
+import { existsSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
+import path from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+
+/** A loaded kubeconfig plus the typed API the credential readers use. Node watchers build on `kubeConfig`. */
+export interface KubeAccess {
+  readonly kubeConfig: KubeConfig;
+  readonly core: CoreV1Api;
+  /** `in-cluster`, or the kubeconfig file used. For logs: never holds credentials. */
+  readonly source: string;
+  /** The API server URL. */
+  readonly server: string;
+}
+
+export type KubeAccessErrorCode = 'PG_KUBE_CONFIG_MISSING' | 'PG_KUBE_CONFIG_INVALID';
+
+/** Start-up error: messages name files, never their content (a kubeconfig holds tokens). */
+export class KubeAccessError extends Error {
+  constructor(
+    readonly code: KubeAccessErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'KubeAccessError';
+  }
+}
+
+export interface LoadKubeAccessOptions {
+  readonly mode: 'auto' | boolean;
+  /** An explicit kubeconfig (flag); wins over everything else and must exist. */
+  readonly kubeconfigPath?: string;
+  /** Reads KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT and KUBECONFIG. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly homeDir: string;
+  /** Where the service-account token, CA and namespace are mounted (tests point it elsewhere). */
+  readonly serviceAccountDir?: string;
+}
+
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * Loads API access in this order: explicit kubeconfig, in-cluster (KUBERNETES_SERVICE_HOST plus a mounted token),
+ * the first existing file of KUBECONFIG, `~/.kube/config`. Returns undefined when `mode` is false, or `auto` and
+ * nothing is found; throws {@link KubeAccessError} when `mode` is true and nothing is found, or a file is unusable.
+ */
+export function loadKubeAccess(options: LoadKubeAccessOptions): KubeAccess | undefined {
+  if (options.mode === false) return undefined;
+  if (options.kubeconfigPath !== undefined) {
+    if (!existsSync(options.kubeconfigPath)) {
+      throw new KubeAccessError('PG_KUBE_CONFIG_MISSING', `kubeconfig ${options.kubeconfigPath} does not exist`);
+    }
+    return fromFile(options.kubeconfigPath);
+  }
+  const inCluster = inClusterAccess(options);
+  if (inCluster !== undefined) return inCluster;
+  const file = kubeconfigCandidates(options).find((candidate) => existsSync(candidate));
+  if (file !== undefined) return fromFile(file);
+  if (options.mode === true) {
+    throw new KubeAccessError(
+      'PG_KUBE_CONFIG_MISSING',
+      'credentials.kubernetes is true but no Kubernetes API access was found: not in a cluster (KUBERNETES_SERVICE_HOST ' +
+        'and a service-account token), no KUBECONFIG file, no ~/.kube/config',
+    );
+  }
+  return undefined;
+}
+
+function kubeconfigCandidates(options: LoadKubeAccessOptions): string[] {
+  const fromEnv = (options.env['KUBECONFIG'] ?? '').split(path.delimiter).filter((p) => p !== '');
+  return [...fromEnv, path.join(options.homeDir, '.kube', 'config')];
+}
+
+function inClusterAccess(options: LoadKubeAccessOptions): KubeAccess | undefined {
+  const host = options.env['KUBERNETES_SERVICE_HOST'];
+  const dir = options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
+  const tokenFile = path.join(dir, 'token');
+  if (host === undefined || host === '' || !existsSync(tokenFile)) return undefined;
+  const port = options.env['KUBERNETES_SERVICE_PORT'] ?? '443';
+  const server = `https://${isIPv6(host) ? `[${host}]` : host}:${port}`;
+  const kubeConfig = new KubeConfig();
+  // Same shape as KubeConfig.loadFromCluster(), but from the env we were given. The tokenFile provider re-reads the
+  // projected token, so rotation needs no restart.
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: 'inCluster', server, caFile: path.join(dir, 'ca.crt'), skipTLSVerify: false }],
+    users: [{ name: 'inClusterUser', authProvider: { name: 'tokenFile', config: { tokenFile } } }],
+    contexts: [{ name: 'inClusterContext', cluster: 'inCluster', user: 'inClusterUser' }],
+    currentContext: 'inClusterContext',
+  });
+  return access(kubeConfig, 'in-cluster');
+}
+
+function fromFile(file: string): KubeAccess {
+  const kubeConfig = new KubeConfig();
+  try {
+    kubeConfig.loadFromFile(file);
+  } catch (error) {
+    // YAML errors quote the offending lines, which may hold a token: keep only the position.
+    const line = (error as { mark?: { line?: number } }).mark?.line;
+    const where = typeof line === 'number' ? ` (line ${line + 1})` : '';
+    const what = (error as Error).name === 'YAMLException' ? 'is not valid YAML' : `is not a usable kubeconfig: ${(error as Error).message}`;
+    throw new KubeAccessError('PG_KUBE_CONFIG_INVALID', `kubeconfig ${file} ${what}${where}`);
+  }
+  return access(kubeConfig, file);
+}
+
+function access(kubeConfig: KubeConfig, source: string): KubeAccess {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (cluster === null || kubeConfig.getCurrentUser() === null) {
+    throw new KubeAccessError('PG_KUBE_CONFIG_INVALID', `kubeconfig ${source} has no current context with a cluster and a user`);
+  }
+  return Object.freeze({ kubeConfig, core: kubeConfig.makeApiClient(CoreV1Api), source, server: cluster.server });
+}

@@ -1,0 +1,55 @@
+/**
+ * What a manifest response tells: its media type and digest, and for a body, whether it is a manifest at all and
+ * whether its bytes match the digest the registry claims (distribution-spec: clients MUST verify). Pure.
+ */
+import { createHash } from 'node:crypto';
+import type { ResponseHeaders } from './http-transport.js';
+import { single } from './status-classification.js';
+
+export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+export const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+/** Without the OCI types Distribution and GHCR answer 404 for OCI indexes (reference/registry.md §2.2). */
+export const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].join(', ');
+export const MANIFEST_TYPES: ReadonlySet<string> = new Set([OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST]);
+export const INDEX_TYPES: ReadonlySet<string> = new Set([OCI_INDEX, DOCKER_LIST]);
+
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,256}$/;
+const MEDIA_TYPE = /^[\w.+-]{1,127}\/[\w.+-]{1,127}$/;
+
+/** Media type and digest from the headers, each only when well-formed. */
+export function describedManifest(headers: ResponseHeaders): { mediaType?: string; digest?: string } {
+  const mediaType = single(headers['content-type'])?.split(';')[0]?.trim().toLowerCase();
+  const digest = single(headers['docker-content-digest'])?.trim();
+  return {
+    ...(mediaType !== undefined && MEDIA_TYPE.test(mediaType) ? { mediaType } : {}),
+    ...(digest !== undefined && DIGEST.test(digest) ? { digest } : {}),
+  };
+}
+
+export type VerifiedBody = { readonly ok: true; readonly digest: string } | { readonly ok: false; readonly detail: string };
+
+/**
+ * The body must be a JSON object whose sha256 equals the digest the registry claims and, when resolving by digest,
+ * the one we asked for. Digests of other algorithms cannot be checked here and are taken as claimed.
+ */
+export function verifyManifestBody(body: Buffer, claimed: string | undefined, requested: string | undefined): VerifiedBody {
+  if (!isJsonObject(body)) return { ok: false, detail: 'registry sent a manifest that is not JSON' };
+  const actual = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  for (const expected of [claimed, requested]) {
+    if (expected !== undefined && expected.startsWith('sha256:') && expected !== actual) {
+      return { ok: false, detail: 'manifest does not match its digest' };
+    }
+  }
+  return { ok: true, digest: claimed && !claimed.startsWith('sha256:') ? claimed : actual };
+}
+
+function isJsonObject(body: Buffer): boolean {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Dependencies point inward (STYLE.md): the pure modules never import frameworks, the network, the file system or
+ * `process`, and only src/kube/ talks to @kubernetes/client-node. In the spirit of go-containerregistry's depcheck.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import t from 'tap';
+
+const SRC = join(import.meta.dirname, '..', '..', 'src');
+const PURE_AREAS = ['image', 'workload', 'platform', 'policy', 'admission', 'review'];
+const FORBIDDEN_IN_PURE = [/^fastify/, /^@kubernetes\/client-node/, /^undici/, /^node:fs/, /^fs$/, /^node:net/, /^node:http/, /^node:https/, /^pino/];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+/** The code without comments, so prose that mentions `process.env` is not mistaken for code. */
+function codeOf(file: string): string {
+  return readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+}
+
+function importsOf(file: string): string[] {
+  const text = codeOf(file);
+  return [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] as string);
+}
+
+const files = sourceFiles(SRC);
+
+t.test('the pure modules import no framework, network, file system or process', async (t) => {
+  for (const area of PURE_AREAS) {
+    for (const file of files.filter((f) => relative(SRC, f).startsWith(`${area}/`))) {
+      const name = relative(SRC, file);
+      const bad = importsOf(file).filter((spec) => FORBIDDEN_IN_PURE.some((re) => re.test(spec)));
+      t.same(bad, [], `${name} imports only pure modules`);
+      t.notMatch(codeOf(file), /\bprocess\.(env|argv|exit|cwd)\b/, `${name} does not touch process`);
+    }
+  }
+});
+
+t.test('only src/kube imports @kubernetes/client-node', async (t) => {
+  const importers = files.filter((f) => importsOf(f).some((spec) => spec.startsWith('@kubernetes/client-node'))).map((f) => relative(SRC, f));
+  t.ok(importers.length > 0, 'the Kubernetes adapter exists');
+  t.same(importers.filter((f) => !f.startsWith('kube/')), [], 'no module outside src/kube imports client-node');
+});
+
+t.test('only src/main.ts touches process.env, argv and exit', async (t) => {
+  const touching = files.filter((f) => /\bprocess\.(env|argv|exit)\b/.test(codeOf(f))).map((f) => relative(SRC, f));
+  t.same(touching, ['main.ts']);
+});
