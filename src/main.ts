@@ -56,6 +56,8 @@ async function serve(argv: string[]): Promise<number> {
     dev: values.dev ?? false,
     ...(process.env['LOG_LEVEL'] ? { logLevel: process.env['LOG_LEVEL'] } : {}),
     drainDelayMs: Number(process.env['PULLGUARD_DRAIN_DELAY_MS'] ?? 0) || 0,
+    env: process.env,
+    homeDir: homedir(),
   });
   const stop = (signal: string): void => {
     server.logger.info({ signal }, 'signal received');

@@ -3,10 +3,22 @@
  * Kubernetes readers, node watcher) decides which checks run. Shared by `serve` and `check`, so both give the same
  * verdicts.
  */
+import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/load-config.js';
+import { dockerConfigEntriesOrThrow } from '../credentials/docker-config.js';
+import { createKeyring, type Keyring, type KeyringEntry } from '../credentials/keyring.js';
+import { buildPodKeychain } from '../credentials/pod-keychain.js';
+import { createClusterReader } from '../kube/cluster-reader.js';
+import { loadKubeAccess } from '../kube/kube-config.js';
+import { namespaceMode } from '../kube/namespace-mode.js';
+import { startNodeWatcher, type NodeWatcher, type NodeWatcherLog } from '../kube/node-watcher.js';
 import type { Metrics } from '../observability/metrics.js';
+import { candidatePlatforms } from '../platform/candidate-platforms.js';
 import type { Platform } from '../platform/platform.js';
+import { createImageResolver } from '../registry/image-resolver.js';
+import type { KeychainPort, PlatformPort } from '../review/ports.js';
 import { createReviewer, type ReviewDeps, type Reviewer } from '../review/review-object.js';
+import { UsageError } from './usage-error.js';
 
 export interface EngineOptions {
   readonly config: Config;
@@ -17,18 +29,92 @@ export interface EngineOptions {
   readonly extraDockerConfigs?: readonly string[];
   /** A kubeconfig to read pull secrets, service accounts, namespaces and nodes through. */
   readonly kubeconfigPath?: string;
+  /** Read Kubernetes at all (`check` reads it only with --kubeconfig); default: `credentials.kubernetes`. */
+  readonly kubernetes?: 'auto' | boolean;
+  /** Watch Nodes for the platform check (serve: yes; check: no, it uses --platform / config platforms). */
+  readonly watchNodes?: boolean;
   /** Platforms to check against instead of nodes / `platforms:` (the CLI's `--platform`). */
   readonly platforms?: readonly Platform[];
-  /** Environment values the adapters may use (KUBECONFIG, KUBERNETES_SERVICE_HOST, HOME). */
+  /** Environment values the adapters may use (KUBECONFIG, KUBERNETES_SERVICE_HOST). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly homeDir?: string;
+  readonly log?: NodeWatcherLog;
 }
 
 export interface Engine {
   readonly reviewer: Reviewer;
+  /** Where Kubernetes data comes from (`in-cluster`, a kubeconfig path), or undefined when not read. */
+  readonly kubeSource?: string;
   close(): Promise<void>;
 }
 
 export async function composeEngine(options: EngineOptions): Promise<Engine> {
-  const deps: ReviewDeps = { config: options.config };
-  return { reviewer: createReviewer(deps), close: async () => {} };
+  const { config } = options;
+  if (options.offline) return { reviewer: createReviewer({ config }), close: async () => {} };
+
+  const staticKeyring = await loadStaticKeyring(
+    config.credentials.dockerConfig ? [config.credentials.dockerConfig] : [],
+    options.extraDockerConfigs ?? [],
+  );
+  const kube = loadKubeAccess({
+    mode: options.kubernetes ?? config.credentials.kubernetes,
+    ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
+    env: options.env ?? {},
+    homeDir: options.homeDir ?? '/nonexistent',
+  });
+  const reader = kube ? createClusterReader(kube, { requestTimeoutMs: config.network.requestTimeoutMs }) : undefined;
+  const nodeWatcher: NodeWatcher | undefined =
+    kube && options.watchNodes ? startNodeWatcher({ kubeConfig: kube.kubeConfig, ...(options.log ? { log: options.log } : {}) }) : undefined;
+  const resolver = createImageResolver({ config, ...(options.metrics ? { metrics: options.metrics } : {}) });
+
+  const keychain: KeychainPort = async (request) => {
+    const chain = await buildPodKeychain({ ...request, staticKeyring, ...(reader ? { reader } : {}) });
+    return {
+      credentialsFor: (repository) => chain.credentialsFor(repository),
+      findings: chain.findings,
+      uncertain: chain.unreadSecrets.length > 0 || chain.findings.some((f) => f.kind === 'readFailed'),
+    };
+  };
+  const configured = options.platforms ?? config.platforms;
+  const platforms: PlatformPort = (view) => {
+    const nodes = nodeWatcher?.nodes() ?? [];
+    if (nodes.length === 0 && configured.length === 0) return undefined;
+    const result = candidatePlatforms({ nodes, placement: view, configuredPlatforms: configured });
+    return { platforms: result.platforms, notes: result.notes };
+  };
+  const deps: ReviewDeps = {
+    config,
+    resolver,
+    keychain,
+    platforms,
+    ...(reader ? { namespaceMode: (namespace: string, signal: AbortSignal) => namespaceMode(reader, namespace, signal) } : {}),
+  };
+  return {
+    reviewer: createReviewer(deps),
+    ...(kube ? { kubeSource: kube.source } : {}),
+    close: async () => {
+      await nodeWatcher?.stop();
+      await resolver.close();
+    },
+  };
+}
+
+/**
+ * The static Docker configs, merged in order; they play the node's keyring (source `docker config …`). The config's
+ * file must exist; the user's own (`~/.docker/config.json`, for `check`) may be absent.
+ */
+async function loadStaticKeyring(required: readonly string[], optional: readonly string[]): Promise<Keyring> {
+  const entries: KeyringEntry[] = [];
+  for (const path of [...required, ...optional]) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && optional.includes(path)) continue;
+      throw new UsageError(`cannot read Docker config ${path} (${code ?? 'error'})`);
+    }
+    for (const entry of dockerConfigEntriesOrThrow(text, path)) entries.push({ ...entry, source: `docker config ${path}` });
+  }
+  return createKeyring(entries);
 }

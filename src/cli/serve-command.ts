@@ -21,6 +21,9 @@ export interface ServeOptions {
   readonly logLevel?: string;
   /** How long to keep serving after SIGTERM with readiness failing, so endpoints drop this pod first. */
   readonly drainDelayMs?: number;
+  /** KUBECONFIG, KUBERNETES_SERVICE_HOST, … for the Kubernetes adapter. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly homeDir: string;
 }
 
 export interface RunningServer {
@@ -57,7 +60,8 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
   await reloader.start();
   const initial = reloader.current();
   if (!initial) throw new Error(`no valid certificate at ${config.tls.certFile} / ${config.tls.keyFile}; run: pullguard certs --out <dir>`);
-  const engine = await composeEngine({ config, metrics });
+  const engine = await composeEngine({ config, metrics, env: options.env, homeDir: options.homeDir, watchNodes: true, log: logger });
+  logger.info({ kubernetes: engine.kubeSource ?? 'not used' }, 'engine ready');
   const webhook = buildWebhookApp({ config, reviewer: engine.reviewer, metrics, logger, tls: { key: initial.key, cert: initial.cert } });
   const health = buildHealthApp({
     metrics,

@@ -8,7 +8,12 @@ import type { Finding } from './finding.js';
 export function credentialFinding(problem: CredentialProblem, kindName: string): Finding {
   switch (problem.kind) {
     case 'missingPullSecret': {
-      const why = problem.why === 'not-found' ? 'does not exist' : `has type ${problem.type ?? 'unknown'}, not kubernetes.io/dockerconfigjson`;
+      const why =
+        problem.why === 'not-found'
+          ? 'does not exist'
+          : problem.why === 'no-data'
+            ? 'has no docker config data'
+            : `has type ${problem.type ?? 'unknown'}, not kubernetes.io/dockerconfigjson`;
       return {
         class: 'missingPullSecret',
         subject: `pull secret ${problem.secret}`,

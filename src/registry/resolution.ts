@@ -50,6 +50,8 @@ export interface Unauthorized {
   readonly reason: 'credentials-rejected' | 'no-access' | 'anonymous-refused';
   /** Where the refused credential came from, e.g. `secret shop/regcred`; never the credential itself. */
   readonly credentialSource?: string;
+  /** Every credential source the registry refused, in the order they were tried (set when there were several). */
+  readonly credentialSources?: readonly string[];
   /** Docker Hub answers 401 for missing repositories too: the two cannot be told apart anonymously. */
   readonly ambiguousMissing?: boolean;
 }

@@ -1,12 +1,26 @@
 /**
- * The platform check of one found index against the platforms the pod can run on (SPEC §1.3). Filled in by the
- * platform module; returns no finding when the index serves every candidate platform.
+ * The platform check of one found index against the platforms the pod can run on (SPEC §1.3): no variant for any
+ * of them is `platformMismatch`, for only some `platformPartial`.
  */
+import { describePlatformProblem } from '../platform/describe-platform-problem.js';
+import { checkIndexPlatforms } from '../platform/match-platform.js';
+import type { Platform } from '../platform/platform.js';
 import type { Finding } from '../policy/finding.js';
 import type { StaticCheck } from '../policy/static-findings.js';
-import type { Platform } from '../platform/platform.js';
 import type { IndexEntry } from '../registry/resolution.js';
 
-export function platformFindingFor(_check: StaticCheck, _entries: readonly IndexEntry[], _candidates: readonly Platform[]): Finding | undefined {
-  return undefined;
+export function platformFindingFor(check: StaticCheck, entries: readonly IndexEntry[], candidates: readonly Platform[]): Finding | undefined {
+  if (candidates.length === 0 || !check.reference) return undefined;
+  const result = checkIndexPlatforms({ entries, candidates });
+  const text = describePlatformProblem(result, check.reference);
+  if (!text) return undefined;
+  return {
+    class: result.status === 'mismatch' ? 'platformMismatch' : 'platformPartial',
+    outcome: 'found',
+    use: check.use,
+    reference: check.reference,
+    cause: `${text.cause}.`,
+    fix: `Fix: ${text.fix}.`,
+    short: text.short,
+  };
 }

@@ -3,6 +3,7 @@
  * readers, node watcher) implement them; tests and the offline CLI pass fewer of them.
  */
 import type { RegistryCredential } from '../credentials/credential.js';
+import type { CredentialFinding } from '../credentials/pod-keychain.js';
 import type { ImageReference } from '../image/reference.js';
 import type { Platform } from '../platform/platform.js';
 import type { Resolution } from '../registry/resolution.js';
@@ -18,22 +19,14 @@ export interface ResolverPort {
 }
 
 /** A pod-level credential problem (SPEC §1.4), named by `namespace/name`, never with secret material. */
-export type CredentialProblem =
-  | { readonly kind: 'missingPullSecret'; readonly secret: string; readonly why: 'not-found' | 'wrong-type'; readonly type?: string }
-  | { readonly kind: 'invalidPullSecret'; readonly secret: string; readonly problem: string }
-  | { readonly kind: 'missingServiceAccount'; readonly serviceAccount: string }
-  | {
-      readonly kind: 'readFailed';
-      readonly what: 'secret' | 'serviceaccount';
-      readonly name: string;
-      readonly reason: 'forbidden' | 'timeout' | 'unavailable' | 'invalid';
-      readonly message: string;
-    };
+export type CredentialProblem = CredentialFinding;
 
 export interface PodCredentials {
   /** Credentials for `domain/path`, in kubelet order; empty means anonymous. */
   credentialsFor(repository: string): RegistryCredential[];
   readonly findings: readonly CredentialProblem[];
+  /** Some referenced secret could not be read, so a refusal may be about credentials pullguard did not see. */
+  readonly uncertain: boolean;
 }
 
 export type KeychainPort = (options: {

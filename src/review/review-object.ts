@@ -101,7 +101,7 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
       if (deps.resolver && toResolve.length > 0) {
         const credentials = await podCredentials(deps.keychain, view, namespace, input.signal);
         findings.push(...credentials.findings.map((p) => credentialFinding(p, workload.kind)));
-        const credentialsUncertain = credentials.findings.some((p) => p.kind === 'readFailed');
+        const credentialsUncertain = credentials.uncertain;
         const candidates = deps.platforms?.(view);
         const resolveOnce = dedupeBy((check: StaticCheck) => check.reference ?? '', async (check: StaticCheck) => {
           const ref = check.parsed as ImageReference;
@@ -144,10 +144,19 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
         objectLabel,
         checkedUses: uses.length,
         uses: uses.map((use) => reports.get(use) as UseReport),
-        decision: decide(findings, deps.config.policy, mode),
+        decision: decide(inUseOrder(findings, uses), deps.config.policy, mode),
       };
     },
   };
+}
+
+/** Findings in the order of the object's image uses (pod-level first), whatever order the registry answered in. */
+function inUseOrder(findings: readonly Finding[], uses: readonly ImageUse[]): Finding[] {
+  const position = new Map(uses.map((use, i) => [use, i]));
+  return findings
+    .map((finding, i) => ({ finding, i, at: finding.use ? (position.get(finding.use) ?? uses.length) : -1 }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map((entry) => entry.finding);
 }
 
 function reportOf(check: StaticCheck, fallback?: 'offline'): UseReport {
@@ -155,7 +164,7 @@ function reportOf(check: StaticCheck, fallback?: 'offline'): UseReport {
   return { use: check.use, ...(check.reference ? { reference: check.reference } : {}), ...(skipped ? { skipped } : {}) };
 }
 
-const NO_CREDENTIALS: PodCredentials = { credentialsFor: () => [], findings: [] };
+const NO_CREDENTIALS: PodCredentials = { credentialsFor: () => [], findings: [], uncertain: false };
 
 async function podCredentials(keychain: KeychainPort | undefined, view: PodSpecView, namespace: string, signal: AbortSignal): Promise<PodCredentials> {
   if (!keychain) return NO_CREDENTIALS;

@@ -1,18 +1,18 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { startNodeWatcher, type NodeWatcher } from '../../src/kube/node-watcher.js';
 import { formatPlatform } from '../../src/platform/platform.js';
-import { startFakeNodesApi, type FakeNodesApi } from './fake-nodes-api.js';
+import { startFakeKubeApi, type FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 
-function kubeConfigFor(server: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'fake', server, skipTLSVerify: true }],
-    users: [{ name: 'tester' }],
-    contexts: [{ name: 'fake', cluster: 'fake', user: 'tester' }],
-    currentContext: 'fake',
-  });
-  return kc;
+const LIST = /^\/api\/v1\/nodes$/;
+const WATCH = /^\/api\/v1\/nodes\?.*watch=true/;
+
+function nodeObject(name: string, arch: string, taints?: { key: string; value?: string; effect: string }[]): object {
+  return {
+    metadata: { name, labels: { 'kubernetes.io/arch': arch, 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': name } },
+    spec: taints ? { taints } : {},
+    status: { nodeInfo: { architecture: arch, operatingSystem: 'linux', kubeletVersion: 'v1.34.0' } },
+  };
 }
 
 /** Polls `condition` every 10 ms, up to `timeoutMs`. */
@@ -30,82 +30,115 @@ const summary = (watcher: NodeWatcher): string[] =>
     .nodes()
     .map((n) => `${n.name}=${formatPlatform(n.platform)}`)
     .sort();
+const listCount = (api: FakeKubeApi): number => api.requests().filter((r) => r.path === '/api/v1/nodes' && !r.query.includes('watch')).length;
+const watchCount = (api: FakeKubeApi): number => api.requests().filter((r) => r.path === '/api/v1/nodes' && r.query.includes('watch=true')).length;
 
-async function setUp(t: Tap.Test, api: FakeNodesApi, warnings: string[] = []): Promise<NodeWatcher> {
+async function setUp(t: Test, configure: (api: FakeKubeApi) => void = () => {}) {
+  const api = await startFakeKubeApi();
+  configure(api);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(api.kubeconfigPath);
+  const warnings: string[] = [];
+  let changes = 0;
   const watcher = startNodeWatcher({
-    kubeConfig: kubeConfigFor(api.url),
+    kubeConfig,
     backoff: { initialMs: 20, maxMs: 100 },
     log: { warn: (_details, message) => void warnings.push(message), info: () => {} },
+    onChange: () => void changes++,
   });
   t.teardown(async () => {
     await watcher.stop();
     await api.close();
   });
-  return watcher;
+  return { api, watcher, warnings, changes: () => changes };
 }
 
 t.test('initial list, node added, node removed', async (t) => {
-  const api = await startFakeNodesApi([
-    { name: 'amd-1', arch: 'amd64' },
-    { name: 'arm-1', arch: 'arm64', taints: [{ key: 'arch', value: 'arm64', effect: 'NoSchedule' }] },
-  ]);
-  const watcher = await setUp(t, api);
+  const { api, watcher, changes } = await setUp(t, (api) => {
+    api.addNode(nodeObject('amd-1', 'amd64'));
+    api.addNode(nodeObject('arm-1', 'arm64', [{ key: 'arch', value: 'arm64', effect: 'NoSchedule' }]));
+  });
   t.notOk(watcher.synced(), 'not synced before the first list');
+  t.same(watcher.nodes(), []);
 
   t.ok(await eventually(() => watcher.synced()), 'synced after the list');
   t.same(summary(watcher), ['amd-1=linux/amd64', 'arm-1=linux/arm64']);
   t.same(watcher.nodes().find((n) => n.name === 'arm-1')?.taints, [{ key: 'arch', value: 'arm64', effect: 'NoSchedule' }]);
-  t.ok(await eventually(() => api.requests().some((r) => r.includes('watch=true'))), 'watching');
+  t.ok(await eventually(() => watchCount(api) > 0), 'watching');
+  t.ok(changes() > 0, 'onChange called');
 
-  api.addNode({ name: 'pi', arch: 'arm' });
+  api.addNode(nodeObject('pi', 'arm'));
   t.ok(await eventually(() => summary(watcher).includes('pi=linux/arm/v7')), 'added node appears');
+
+  api.addNode(nodeObject('amd-1', 'amd64', [{ key: 'maintenance', effect: 'NoExecute' }]));
+  t.ok(
+    await eventually(() => watcher.nodes().find((n) => n.name === 'amd-1')?.taints.length === 1),
+    'modified node is updated',
+  );
 
   api.removeNode('amd-1');
   t.ok(await eventually(() => !summary(watcher).some((s) => s.startsWith('amd-1='))), 'removed node disappears');
   t.same(summary(watcher), ['arm-1=linux/arm64', 'pi=linux/arm/v7']);
+  t.equal(listCount(api), 1, 'one list; the rest came through the watch');
 });
 
 t.test('a failed list is retried after a backoff', async (t) => {
-  const api = await startFakeNodesApi([{ name: 'amd-1', arch: 'amd64' }]);
-  api.failLists(2, 500);
-  const warnings: string[] = [];
-  const watcher = await setUp(t, api, warnings);
+  const { api, watcher, warnings } = await setUp(t, (api) => {
+    api.addNode(nodeObject('amd-1', 'amd64'));
+    api.fault(LIST, { status: 500, times: 2 });
+  });
   t.ok(await eventually(() => watcher.synced()), 'synced after the retries');
   t.same(summary(watcher), ['amd-1=linux/amd64']);
-  t.equal(api.requests().filter((r) => r === 'GET /api/v1/nodes').length, 3, 'two failures, then success');
+  t.equal(listCount(api), 3, 'two failures, then success');
   t.same(warnings, ['node watch failed; retrying', 'node watch failed; retrying']);
 });
 
-t.test('a closed watch is reopened and keeps receiving events', async (t) => {
-  const api = await startFakeNodesApi([{ name: 'amd-1', arch: 'amd64' }]);
-  const watcher = await setUp(t, api);
-  t.ok(await eventually(() => api.requests().some((r) => r.includes('watch=true'))));
-  api.closeWatches();
-  t.ok(await eventually(() => api.requests().filter((r) => r.includes('watch=true')).length >= 2, 5_000), 'rewatched');
-  api.addNode({ name: 'arm-1', arch: 'arm64' });
+t.test('a refused list (RBAC) is retried, not fatal', async (t) => {
+  const { api, watcher, warnings } = await setUp(t, (api) => {
+    api.addNode(nodeObject('amd-1', 'amd64'));
+    api.fault(LIST, { status: 403, times: 1 });
+  });
+  t.ok(await eventually(() => watcher.synced()));
+  t.equal(warnings.length, 1);
+  t.equal(listCount(api), 2);
+});
+
+t.test('a failed watch is reopened and events keep flowing', async (t) => {
+  const { api, watcher, warnings } = await setUp(t, (api) => {
+    api.addNode(nodeObject('amd-1', 'amd64'));
+    api.fault(WATCH, { status: 500, times: 1 });
+  });
+  t.ok(await eventually(() => watchCount(api) >= 2), 'rewatched after the failure');
+  t.equal(warnings.length, 1);
+  api.addNode(nodeObject('arm-1', 'arm64'));
   t.ok(await eventually(() => summary(watcher).includes('arm-1=linux/arm64')), 'events after the reconnect');
 });
 
-t.test('stop() ends the watch and leaves no timers or sockets', async (t) => {
-  const api = await startFakeNodesApi([{ name: 'amd-1', arch: 'amd64' }]);
-  const watcher = startNodeWatcher({ kubeConfig: kubeConfigFor(api.url), backoff: { initialMs: 20, maxMs: 100 } });
-  t.ok(await eventually(() => api.requests().some((r) => r.includes('watch=true'))));
+t.test('stop() ends the watch; the last nodes stay readable', async (t) => {
+  const api = await startFakeKubeApi();
+  t.teardown(() => api.close());
+  api.addNode(nodeObject('amd-1', 'amd64'));
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(api.kubeconfigPath);
+  const watcher = startNodeWatcher({ kubeConfig, backoff: { initialMs: 20, maxMs: 100 } });
+  t.ok(await eventually(() => watchCount(api) > 0));
   await watcher.stop();
   await watcher.stop(); // idempotent
   const before = api.requests().length;
-  await api.close();
+  api.addNode(nodeObject('arm-1', 'arm64'));
   await new Promise((resolve) => setTimeout(resolve, 100));
   t.equal(api.requests().length, before, 'no request after stop');
-  t.same(watcher.nodes().map((n) => n.name), ['amd-1'], 'the last nodes stay readable');
+  t.same(summary(watcher), ['amd-1=linux/amd64'], 'no event after stop');
 });
 
 t.test('an unreachable API server is retried without throwing', async (t) => {
-  const api = await startFakeNodesApi();
-  const url = api.url;
+  const api = await startFakeKubeApi();
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(api.kubeconfigPath);
   await api.close();
   const warnings: string[] = [];
   const watcher = startNodeWatcher({
-    kubeConfig: kubeConfigFor(url),
+    kubeConfig,
     backoff: { initialMs: 10, maxMs: 20 },
     log: { warn: (_details, message) => void warnings.push(message), info: () => {} },
   });

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import t from 'tap';
 import { Agent, request } from 'undici';
 import { MEDIA_TYPES, pushImage, startRegistry, type PushFormat, type RegistryHandle } from './index.js';
@@ -46,6 +49,7 @@ for (const mode of ['plain', 'basic', 'token'] as const) {
     t.equal(reg.caFile === undefined, mode === 'plain', 'caFile only with TLS');
     t.equal(reg.tokenServer === undefined, mode !== 'token', 'token server only in token mode');
     t.match(reg.users, { alice: /^s3cret-alice-/, bob: /^s3cret-bob-/ });
+    if (reg.caFile !== undefined) t.equal(readFileSync(reg.caFile, 'utf8'), reg.caPem, 'caFile holds caPem');
 
     for (const format of FORMATS) {
       const repository = `shared/${format}`;
@@ -173,4 +177,29 @@ t.test('token registry honours a custom ACL', async (t) => {
   const anonymous = await token(agent, reg, ['repository:team/app:pull,push']);
   const res = await send(agent, `${reg.url}/v2/team/app/manifests/v1`, 'HEAD', { Accept: FULL_ACCEPT, Authorization: anonymous.bearer });
   t.equal(res.status, 200);
+});
+
+t.test('skopeo (containers/image) reads what pushImage wrote', async (t) => {
+  const reg = await startRegistry({ mode: 'plain' });
+  t.teardown(() => reg.stop());
+  const list = await pushImage(reg, { repository: 'team/multi', tags: ['v1'], format: 'docker-list', platforms: TWO_PLATFORMS });
+  const skopeo = (...args: string[]) => promisify(execFile)('skopeo', [...args, '--tls-verify=false', `docker://${reg.host}/team/multi:v1`], { timeout: 10_000 });
+  const raw = await skopeo('inspect', '--raw');
+  t.match(JSON.parse(raw.stdout), { mediaType: MEDIA_TYPES.dockerList });
+  const arm = await skopeo('--override-arch', 'arm64', '--override-variant', 'v8', 'inspect');
+  // skopeo reports the digest of the list it was pointed at, and the config of the chosen child.
+  t.match(JSON.parse(arm.stdout), { Digest: list.digest, Architecture: 'arm64', Variant: 'v8', Os: 'linux' });
+  await t.rejects(skopeo('--override-arch', 's390x', 'inspect'), /no image found in manifest list for architecture s390x/);
+});
+
+t.test('stop kills the registry and removes its files', async (t) => {
+  const reg = await startRegistry({ mode: 'basic' });
+  const caFile = reg.caFile ?? '';
+  t.ok(existsSync(caFile));
+  await reg.stop();
+  await reg.stop();
+  t.notOk(existsSync(caFile), 'temp dir removed');
+  const agent = client(reg);
+  t.teardown(() => agent.destroy());
+  await t.rejects(send(agent, `${reg.url}/v2/`, 'GET'), { code: 'ECONNREFUSED' });
 });

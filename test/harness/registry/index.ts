@@ -5,6 +5,7 @@ export { ENDLESS_HEADERS_LIMIT_BYTES, startFaultServer } from './fault-server.js
 export { BLOCKED_REALM, HUGE_BODY_BYTES } from './fault-http.js';
 export { defaultTokenAcl, TOKEN_ISSUER, TOKEN_SERVICE } from './token-server.js';
 export { MEDIA_TYPES } from './image-builder.js';
+export { dockerConfigJson } from './docker-config.js';
 export type {
   AccessLogEntry,
   FaultKind,

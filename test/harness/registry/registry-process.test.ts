@@ -56,7 +56,8 @@ t.test('a taken port is reported as address-in-use so startRegistry can retry', 
     () => undefined,
     (e: unknown) => e,
   );
-  t.ok(isAddressInUse(error), String(error));
+  t.ok(isAddressInUse(error), 'bind failure recognised');
+  t.match(String(error), /address already in use/);
 });
 
 t.test('stop is idempotent and the process is gone afterwards', async (t) => {

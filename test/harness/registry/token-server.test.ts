@@ -38,7 +38,7 @@ t.test('token server issues RS256 tokens the registry can verify', async (t) => 
   });
   const ask = async (query: string, init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {}) => {
     const res = await request(`${server.url}${query}`, { dispatcher: agent, method: init.method ?? 'GET', headers: init.headers ?? {}, body: init.body ?? null });
-    return { status: res.statusCode, headers: res.headers, body: (await res.body.json()) as unknown };
+    return { status: res.statusCode, headers: res.headers, body: await res.body.json() };
   };
   const claimsOf = (body: unknown): unknown => {
     if (typeof body !== 'object' || body === null || !('token' in body) || typeof body.token !== 'string') throw new Error('no token');

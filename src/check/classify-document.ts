@@ -1,0 +1,99 @@
+/**
+ * Which manifest documents `pullguard check` reviews: the kinds of SPEC §1.1. Built-in kinds that carry no images
+ * (ConfigMap, Service, RBAC, …) are ignored quietly; any other kind (a CRD, a typo) is skipped with a note, because
+ * it may hold images pullguard cannot see. Pure.
+ */
+import { findWorkloadKind } from '../workload/pod-spec-paths.js';
+import type { ManifestDocument } from './parse-manifests.js';
+
+/** What a checked object is called in the output. */
+export interface ObjectIdentity {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** One object to hand to the reviewer, with where it came from. */
+export interface CheckTarget {
+  readonly file: string;
+  readonly line: number;
+  readonly identity: ObjectIdentity;
+  readonly gvk: { readonly group: string; readonly version: string; readonly kind: string };
+  readonly object: Record<string, unknown>;
+}
+
+export type Classified =
+  | { readonly type: 'check'; readonly target: CheckTarget }
+  | { readonly type: 'ignore' }
+  | { readonly type: 'skip'; readonly note: string };
+
+/** kubectl's namespace when a manifest names none. */
+export const DEFAULT_NAMESPACE = 'default';
+
+/** `group/kind` of built-in kinds with no pod spec and no images. */
+const IMAGELESS_KINDS: ReadonlySet<string> = new Set([
+  ...['ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'Namespace', 'Endpoints', 'PersistentVolume', 'PersistentVolumeClaim', 'LimitRange', 'ResourceQuota', 'Event', 'Binding', 'ComponentStatus', 'Node'].map((k) => `/${k}`),
+  ...['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map((k) => `rbac.authorization.k8s.io/${k}`),
+  ...['Ingress', 'IngressClass', 'NetworkPolicy', 'IPAddress', 'ServiceCIDR'].map((k) => `networking.k8s.io/${k}`),
+  'policy/PodDisruptionBudget',
+  'autoscaling/HorizontalPodAutoscaler',
+  'apps/ControllerRevision',
+  'discovery.k8s.io/EndpointSlice',
+  'events.k8s.io/Event',
+  'coordination.k8s.io/Lease',
+  'scheduling.k8s.io/PriorityClass',
+  'node.k8s.io/RuntimeClass',
+  ...['StorageClass', 'VolumeAttachment', 'CSIDriver', 'CSINode', 'CSIStorageCapacity', 'VolumeAttributesClass'].map((k) => `storage.k8s.io/${k}`),
+  'apiextensions.k8s.io/CustomResourceDefinition',
+  'apiregistration.k8s.io/APIService',
+  ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding'].map((k) => `admissionregistration.k8s.io/${k}`),
+  ...['FlowSchema', 'PriorityLevelConfiguration'].map((k) => `flowcontrol.apiserver.k8s.io/${k}`),
+  'certificates.k8s.io/CertificateSigningRequest',
+  'certificates.k8s.io/ClusterTrustBundle',
+  ...['ResourceClaim', 'ResourceClaimTemplate', 'DeviceClass', 'ResourceSlice'].map((k) => `resource.k8s.io/${k}`),
+  // kustomize's own documents, which `kustomize build` never emits but directories of bases contain
+  'kustomize.config.k8s.io/Kustomization',
+  'kustomize.config.k8s.io/Component',
+]);
+
+export function classifyDocument(document: ManifestDocument): Classified {
+  const { value } = document;
+  const where = `${document.file}:${document.line}`;
+  if (!isRecord(value)) return { type: 'skip', note: `${where}: not a Kubernetes object (a ${describeType(value)}); skipped` };
+  const apiVersion = value['apiVersion'];
+  const kind = value['kind'];
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
+    return { type: 'skip', note: `${where}: no apiVersion and kind, so not a Kubernetes object; skipped` };
+  }
+  const { group, version } = splitApiVersion(apiVersion);
+  const workload = findWorkloadKind(group, kind);
+  if (!workload) {
+    if (IMAGELESS_KINDS.has(`${group}/${kind}`)) return { type: 'ignore' };
+    return { type: 'skip', note: `${where}: ${kind} (${apiVersion}) is not a kind pullguard checks; skipped` };
+  }
+  const metadata = isRecord(value['metadata']) ? value['metadata'] : {};
+  const identity: ObjectIdentity = {
+    kind,
+    namespace: nonEmptyString(metadata['namespace']) ?? DEFAULT_NAMESPACE,
+    name: nonEmptyString(metadata['name']) ?? nonEmptyString(metadata['generateName']) ?? '',
+  };
+  return { type: 'check', target: { file: document.file, line: document.line, identity, gvk: { group, version, kind }, object: value } };
+}
+
+/** `apps/v1` → group `apps`; `v1` → the core group ``. */
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+function describeType(value: unknown): string {
+  return Array.isArray(value) ? 'list' : typeof value;
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,114 @@
+/**
+ * `-f FILE|DIR|-` → manifest documents. Directories are walked recursively and their `.yaml`, `.yml` and `.json`
+ * files read in sorted order, so the output is stable; `-` reads stdin. The I/O edge of `pullguard check`.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ManifestError } from './manifest-error.js';
+import { parseManifestText, type ManifestDocument } from './parse-manifests.js';
+
+/** What is shown for `-f -`. */
+export const STDIN_NAME = '<stdin>';
+/** Per input; larger is not a manifest (and reading it whole would cost the memory). */
+export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+export interface ManifestInputs {
+  /** The `-f` values, in order. */
+  readonly sources: readonly string[];
+  /** Relative paths are read from here; they are shown as given. */
+  readonly cwd: string;
+  readonly stdin: AsyncIterable<unknown>;
+}
+
+/** Reads and parses every input, in order; the first unreadable or broken one throws a {@link ManifestError}. */
+export async function loadManifests(inputs: ManifestInputs): Promise<ManifestDocument[]> {
+  const documents: ManifestDocument[] = [];
+  for (const source of inputs.sources) {
+    if (source === '-') {
+      documents.push(...parseManifestText(await readStdin(inputs.stdin), STDIN_NAME));
+      continue;
+    }
+    for (const file of await manifestFiles(source, inputs.cwd)) {
+      documents.push(...parseManifestText(await readManifestFile(file, inputs.cwd), file));
+    }
+  }
+  return documents;
+}
+
+/** A file as is; a directory as its manifest files, recursively, sorted by code point (not locale) for stable output. */
+export async function manifestFiles(source: string, cwd: string): Promise<string[]> {
+  const info = await stat(resolve(cwd, source)).catch((error: NodeJS.ErrnoException) => {
+    throw fileError(source, error);
+  });
+  if (!info.isDirectory()) return [source];
+  const files = await walk(source, cwd);
+  if (files.length === 0) throw new ManifestError('MANIFEST_NO_FILES', { file: source, detail: 'no .yaml, .yml or .json files in this directory' });
+  return files;
+}
+
+/** Symbolic links to files are followed; links to directories are not, so a link loop cannot hang the walk. */
+async function walk(directory: string, cwd: string): Promise<string[]> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(resolve(cwd, directory), { withFileTypes: true });
+  } catch (error) {
+    throw fileError(directory, error as NodeJS.ErrnoException);
+  }
+  const names = entries.map((e) => e.name).sort(byCodePoint);
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const files: string[] = [];
+  for (const name of names) {
+    const entry = byName.get(name) as Dirent;
+    const path = join(directory, name);
+    if (entry.isDirectory()) files.push(...(await walk(path, cwd)));
+    else if (isManifestName(name) && (entry.isFile() || (entry.isSymbolicLink() && (await isFile(resolve(cwd, path)))))) files.push(path);
+  }
+  return files;
+}
+
+function isManifestName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return MANIFEST_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => false);
+}
+
+async function readManifestFile(file: string, cwd: string): Promise<string> {
+  const path = resolve(cwd, file);
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw fileError(file, error);
+  });
+  if (info.size > MAX_MANIFEST_BYTES) throw tooLarge(file);
+  return readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw fileError(file, error);
+  });
+}
+
+async function readStdin(stdin: AsyncIterable<unknown>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    size += buffer.length;
+    if (size > MAX_MANIFEST_BYTES) throw tooLarge(STDIN_NAME);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function fileError(file: string, error: NodeJS.ErrnoException): ManifestError {
+  if (error.code === 'ENOENT') return new ManifestError('MANIFEST_NOT_FOUND', { file, detail: 'no such file or directory' });
+  return new ManifestError('MANIFEST_UNREADABLE', { file, detail: `cannot read (${error.code ?? 'error'})` });
+}
+
+function tooLarge(file: string): ManifestError {
+  return new ManifestError('MANIFEST_TOO_LARGE', { file, detail: `larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB` });
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

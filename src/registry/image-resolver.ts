@@ -1,0 +1,119 @@
+/**
+ * The registry client's main API: resolve one image reference with the credentials the kubelet would send, into
+ * exactly one Resolution (SPEC §1.3). Composition: SSRF guard → transport → authenticator → manifest check, with
+ * tag suggestions on a missing tag and the result cache as a wrapper around it all.
+ */
+import type { Config } from '../config/load-config.js';
+import type { RegistryCredential } from '../credentials/credential.js';
+import { isDockerHub, registryApiHost, type ImageReference } from '../image/reference.js';
+import type { Metrics } from '../observability/metrics.js';
+import { createAuthenticator, type AuthTarget } from './auth.js';
+import { combineAttempts } from './combine-attempts.js';
+import { createRegistryTransport } from './http-transport.js';
+import { createIndexCache } from './index-cache.js';
+import { checkManifest, type ManifestCheckDeps } from './manifest-check.js';
+import { RegistryError, resolutionOfError } from './registry-error.js';
+import { createRegistryLookup, registryOrigin } from './registry-settings.js';
+import type { Resolution } from './resolution.js';
+import { withResultCache } from './result-cache.js';
+import { createSsrfGuard, type LookupFunction } from './ssrf-guard.js';
+import { createTagLister, type TagLister } from './tag-list.js';
+import { suggestTags } from './tag-suggestions.js';
+
+export type { LookupFunction } from './ssrf-guard.js';
+
+export interface ResolveOptions {
+  readonly reference: ImageReference;
+  /** In kubelet order; empty = anonymous. Tried in order, first success wins; no anonymous retry once any matched. */
+  readonly credentials: readonly RegistryCredential[];
+  /** The review's deadline. */
+  readonly signal: AbortSignal;
+  /** Fetch index entries for the platform check. */
+  readonly wantIndex?: boolean;
+}
+
+export interface ImageResolver {
+  resolve(options: ResolveOptions): Promise<Resolution>;
+  close(): Promise<void>;
+}
+
+export interface ImageResolverDeps {
+  readonly config: Config;
+  readonly metrics?: Metrics;
+  readonly lookup?: LookupFunction;
+  readonly now?: () => number;
+}
+
+/** The cached resolver the rest of pullguard uses. */
+export function createImageResolver(deps: ImageResolverDeps): ImageResolver {
+  return withResultCache(createUncachedResolver(deps), deps);
+}
+
+/** Resolution without the result cache (tokens, challenges and index bodies are still cached). */
+export function createUncachedResolver(deps: ImageResolverDeps): ImageResolver {
+  const { config } = deps;
+  const now = deps.now ?? Date.now;
+  const guard = createSsrfGuard({
+    blockedCidrs: config.network.blockedCidrs,
+    listedHosts: config.registries.map((r) => r.host),
+    ...(deps.lookup ? { lookup: deps.lookup } : {}),
+  });
+  const transport = createRegistryTransport({ config, guard, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+  const client: ManifestCheckDeps = { transport, auth: createAuthenticator({ transport }), indexes: createIndexCache() };
+  const tagLister = createTagLister(client, { ttlMs: config.cache.negativeTtlMs, timeoutMs: config.network.requestTimeoutMs });
+  const registryFor = createRegistryLookup(config);
+
+  const attempt = async (target: AuthTarget, options: ResolveOptions, started: number): Promise<Resolution> => {
+    try {
+      return await checkManifest(client, {
+        target,
+        tag: options.reference.tag ?? 'latest',
+        ...(options.reference.digest !== undefined ? { digest: options.reference.digest } : {}),
+        wantIndex: options.wantIndex ?? false,
+        dockerHub: isDockerHub(options.reference),
+      });
+    } catch (error) {
+      if (error instanceof RegistryError) return resolutionOfError(error, now() - started);
+      // A bug, not a registry behaviour: report it as a protocol failure rather than crash the review.
+      return { outcome: 'unreachable', cause: 'protocol', detail: 'internal error while resolving' };
+    }
+  };
+
+  return {
+    async resolve(options) {
+      const started = now();
+      const { reference } = options;
+      const apiHost = registryApiHost(reference.domain);
+      const registry = registryFor(reference.domain) ?? registryFor(apiHost);
+      const base = { origin: registryOrigin(apiHost, registry), registry, repository: reference.path, signal: options.signal };
+      const attempts = options.credentials.length > 0 ? options.credentials : [undefined];
+      const results: Resolution[] = [];
+      const targets: AuthTarget[] = [];
+      for (const credential of attempts) {
+        const target: AuthTarget = { ...base, credential };
+        const result = await attempt(target, options, started);
+        if (result.outcome === 'found') return result;
+        results.push(result);
+        targets.push(target);
+        if (options.signal.aborted) break;
+      }
+      const combined = combineAttempts(results);
+      if (combined.outcome !== 'not-found' || combined.missing !== 'tag') return combined;
+      return withSuggestions(tagLister, targets[results.indexOf(combined)] ?? targets[0], reference.tag ?? 'latest', combined);
+    },
+    close: () => transport.close(),
+  };
+}
+
+async function withSuggestions(
+  lister: TagLister,
+  target: AuthTarget | undefined,
+  tag: string,
+  notFound: Resolution & { outcome: 'not-found' },
+): Promise<Resolution> {
+  if (target === undefined || target.signal.aborted) return notFound;
+  const listing = await lister.list(target);
+  if (listing === undefined) return notFound;
+  if (listing.kind === 'repository-missing') return { ...notFound, missing: 'repository' };
+  return { ...notFound, suggestions: suggestTags(tag, listing.tags) };
+}

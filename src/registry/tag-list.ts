@@ -1,0 +1,82 @@
+/**
+ * `GET /v2/<path>/tags/list` for suggestions, following `Link: <…>; rel="next"` pagination up to a bound, cached per
+ * (origin, repository, credential). Best effort: any failure is `undefined`, never an outcome of its own. A 404
+ * `NAME_UNKNOWN` is the registry telling us the whole repository is missing (Distribution does exactly that).
+ */
+import { LRUCache } from 'lru-cache';
+import { sendAuthorized, type RegistryClientDeps } from './authorized-request.js';
+import type { AuthTarget } from './auth.js';
+import { errorCodes, parseTagList } from './registry-json.js';
+import { single } from './status-classification.js';
+import { credentialFingerprint } from './token-cache.js';
+
+export type TagListing = { readonly kind: 'tags'; readonly tags: readonly string[] } | { readonly kind: 'repository-missing' };
+
+export interface TagLister {
+  list(target: AuthTarget): Promise<TagListing | undefined>;
+}
+
+export interface TagListerOptions {
+  readonly ttlMs: number;
+  /** Per listing, on top of the caller's deadline. */
+  readonly timeoutMs: number;
+  readonly maxPages?: number;
+  readonly maxTags?: number;
+}
+
+export function createTagLister(deps: RegistryClientDeps, options: TagListerOptions): TagLister {
+  const maxPages = options.maxPages ?? 5;
+  const maxTags = options.maxTags ?? 10_000;
+  const cache = new LRUCache<string, TagListing>({ max: 500, ttl: options.ttlMs });
+
+  const fetchAll = async (target: AuthTarget): Promise<TagListing | undefined> => {
+    const tags: string[] = [];
+    let path: string | undefined = `/v2/${target.repository}/tags/list?n=1000`;
+    for (let page = 0; path !== undefined && page < maxPages && tags.length < maxTags; page++) {
+      const result = await sendAuthorized(deps, target, { path, method: 'GET', readBody: true });
+      if (!result.ok) return undefined;
+      const { response } = result;
+      if (response.status === 404 && errorCodes(response.body).includes('NAME_UNKNOWN')) {
+        return page === 0 ? { kind: 'repository-missing' } : undefined;
+      }
+      if (response.status !== 200) return undefined;
+      const list = parseTagList(response.body);
+      if (!list) return undefined;
+      for (const tag of list.tags ?? []) if (tags.length < maxTags) tags.push(tag);
+      path = nextPage(single(response.headers.link), target.origin);
+    }
+    return { kind: 'tags', tags };
+  };
+
+  return {
+    async list(target) {
+      const key = `${target.origin}/${target.repository}\n${credentialFingerprint(target.credential)}`;
+      const cached = cache.get(key);
+      if (cached) return cached;
+      const signal = AbortSignal.any([target.signal, AbortSignal.timeout(options.timeoutMs)]);
+      try {
+        const listing = await fetchAll({ ...target, signal });
+        if (listing) cache.set(key, listing);
+        return listing;
+      } catch {
+        return undefined; // suggestions are best effort (SPEC §1.3)
+      }
+    },
+  };
+}
+
+/** The path of the `rel="next"` link, only when it stays on the registry's origin (credentials go nowhere else). */
+export function nextPage(link: string | undefined, origin: string): string | undefined {
+  if (link === undefined) return undefined;
+  for (const part of link.split(/,(?=\s*<)/)) {
+    const match = /^\s*<([^>]*)>\s*(.*)$/.exec(part);
+    if (!match || !/(^|;)\s*rel="?next"?\s*(;|$)/i.test(match[2] as string)) continue;
+    try {
+      const url = new URL(match[1] as string, origin);
+      return url.origin === origin ? url.pathname + url.search : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,213 @@
+import t from 'tap';
+import { buildPodKeychain, type BuildPodKeychainOptions } from '../../src/credentials/pod-keychain.js';
+import { createKeyring } from '../../src/credentials/keyring.js';
+import type { ClusterReader } from '../../src/credentials/cluster-port.js';
+import { createClusterReader } from '../../src/kube/cluster-reader.js';
+import { loadKubeAccess, type KubeAccess } from '../../src/kube/kube-config.js';
+import { startFakeKubeApi, type FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
+import {
+  PLANTED_PASSWORD,
+  b64,
+  basicAuth,
+  dockerConfigJsonSecret,
+  dockercfgSecret,
+  serviceAccount,
+} from './kube-fixtures.js';
+
+let api: FakeKubeApi;
+let kube: KubeAccess;
+
+t.before(async () => {
+  api = await startFakeKubeApi();
+  const access = loadKubeAccess({ mode: true, kubeconfigPath: api.kubeconfigPath, env: {}, homeDir: '/nonexistent' });
+  if (access === undefined) throw new Error('no kube access');
+  kube = access;
+  api.addSecret(dockerConfigJsonSecret('shop', 'regcred', { 'ghcr.io': basicAuth('shop-user', PLANTED_PASSWORD) }));
+  api.addSecret(dockercfgSecret('shop', 'legacy', { 'https://registry.example.com/team': { username: 'legacy-user', password: PLANTED_PASSWORD } }));
+  api.addSecret(dockerConfigJsonSecret('shop', 'sa-cred', { 'https://index.docker.io/v1/': basicAuth('sa-user', PLANTED_PASSWORD) }));
+  api.addSecret(dockerConfigJsonSecret('shop', 'broken', { 'ghcr.io': { auth: b64(`no-colon-${PLANTED_PASSWORD}`) } }));
+  api.addSecret({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'opaque', namespace: 'shop' }, type: 'Opaque', stringData: { '.dockerconfigjson': '{}' } });
+  api.addSecret(dockerConfigJsonSecret('other', 'only-there', { 'ghcr.io': basicAuth('other-user', PLANTED_PASSWORD) }));
+  api.addServiceAccount(serviceAccount('shop', 'default', ['sa-cred']));
+  api.addServiceAccount(serviceAccount('shop', 'builder', ['regcred', 'missing-from-sa']));
+});
+
+t.teardown(() => api.close());
+
+/** A fresh (empty-cache) reader per test, so request counts are per test. */
+const freshReader = (): ClusterReader => createClusterReader(kube);
+
+function options(overrides: Partial<BuildPodKeychainOptions>): BuildPodKeychainOptions {
+  return {
+    namespace: 'shop',
+    imagePullSecrets: [],
+    serviceAccountName: '',
+    isTemplate: false,
+    reader: freshReader(),
+    signal: AbortSignal.timeout(5000),
+    ...overrides,
+  };
+}
+
+const summary = (creds: { username: string; source: string }[]) => creds.map((c) => `${c.username}@${c.source}`);
+
+t.test('a pod with a working secret gets its credentials, marked with their source', async (t) => {
+  const keychain = await buildPodKeychain(options({ imagePullSecrets: ['regcred'] }));
+  t.same(keychain.findings, []);
+  t.same(keychain.secretSources, ['secret shop/regcred']);
+  const [credential] = keychain.credentialsFor('ghcr.io/shop/app');
+  t.same(credential, { username: 'shop-user', password: PLANTED_PASSWORD, source: 'secret shop/regcred' });
+  t.same(keychain.credentialsFor('docker.io/library/nginx'), [], 'no match: anonymous');
+});
+
+t.test('a legacy .dockercfg secret with an https:// key matches by host and path prefix', async (t) => {
+  const keychain = await buildPodKeychain(options({ imagePullSecrets: ['legacy'] }));
+  t.same(summary(keychain.credentialsFor('registry.example.com/team/app')), ['legacy-user@secret shop/legacy']);
+  t.same(keychain.credentialsFor('registry.example.com/other/app'), []);
+});
+
+t.test("a template with no pull secrets uses its service account's", async (t) => {
+  const keychain = await buildPodKeychain(options({ isTemplate: true }));
+  t.same(keychain.findings, []);
+  t.same(summary(keychain.credentialsFor('docker.io/library/nginx')), ['sa-user@secret shop/sa-cred']);
+  const named = await buildPodKeychain(options({ isTemplate: true, serviceAccountName: 'builder' }));
+  t.same(summary(named.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
+  t.same(named.findings, [{ kind: 'missingPullSecret', secret: 'shop/missing-from-sa', why: 'not-found' }]);
+});
+
+t.test("a template's own pull secrets replace the service account's, which is then not read", async (t) => {
+  const before = api.requests().length;
+  const keychain = await buildPodKeychain(options({ isTemplate: true, imagePullSecrets: ['regcred'] }));
+  t.same(keychain.credentialsFor('docker.io/library/nginx'), [], 'sa-cred not merged');
+  t.same(summary(keychain.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
+  t.notOk(api.requests().slice(before).some((r) => r.path.includes('/serviceaccounts/')));
+});
+
+t.test('a Pod never reads its service account (the admission plugin already copied the secrets)', async (t) => {
+  const before = api.requests().length;
+  const keychain = await buildPodKeychain(options({ isTemplate: false, serviceAccountName: 'default' }));
+  t.same(keychain.credentialsFor('docker.io/library/nginx'), []);
+  t.same(api.requests().slice(before), []);
+});
+
+t.test('missing and wrong-type secrets are skipped with a finding; the rest still count', async (t) => {
+  const keychain = await buildPodKeychain(options({ imagePullSecrets: ['nope', 'opaque', 'regcred'] }));
+  t.same(keychain.findings, [
+    { kind: 'missingPullSecret', secret: 'shop/nope', why: 'not-found' },
+    { kind: 'missingPullSecret', secret: 'shop/opaque', why: 'wrong-type', type: 'Opaque' },
+  ]);
+  t.same(summary(keychain.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
+});
+
+t.test('an undecodable auth is an invalidPullSecret naming the secret, without the secret', async (t) => {
+  const keychain = await buildPodKeychain(options({ imagePullSecrets: ['broken', 'regcred'] }));
+  t.same(keychain.findings, [
+    {
+      kind: 'invalidPullSecret',
+      secret: 'shop/broken',
+      problem: `.dockerconfigjson: entry "ghcr.io": auth has no ':' (expected base64 of username:password)`,
+    },
+  ]);
+  t.notMatch(JSON.stringify(keychain.findings), PLANTED_PASSWORD);
+  t.notMatch(JSON.stringify(keychain.findings), b64(`no-colon-${PLANTED_PASSWORD}`));
+});
+
+t.test('a secret of the same name in another namespace is not used', async (t) => {
+  const keychain = await buildPodKeychain(options({ imagePullSecrets: ['only-there'] }));
+  t.same(keychain.findings, [{ kind: 'missingPullSecret', secret: 'shop/only-there', why: 'not-found' }]);
+  t.same(keychain.credentialsFor('ghcr.io/x/y'), []);
+});
+
+t.test("a template's missing service account is a finding", async (t) => {
+  const keychain = await buildPodKeychain(options({ isTemplate: true, serviceAccountName: 'ghost' }));
+  t.same(keychain.findings, [{ kind: 'missingServiceAccount', serviceAccount: 'shop/ghost' }]);
+});
+
+t.test('the static docker config comes after the pod secrets', async (t) => {
+  const staticKeyring = createKeyring([{ key: 'ghcr.io', username: 'node-user', password: 'x', source: 'docker config' }]);
+  const keychain = await buildPodKeychain(options({ imagePullSecrets: ['regcred'], staticKeyring }));
+  t.same(summary(keychain.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred', 'node-user@docker config']);
+});
+
+t.test('without a reader only the static config counts, and unread secrets are reported', async (t) => {
+  const keychain = await buildPodKeychain({ ...options({ imagePullSecrets: ['regcred'] }), reader: undefined });
+  t.same(keychain.credentialsFor('ghcr.io/x/y'), []);
+  t.same(keychain.unreadSecrets, ['shop/regcred']);
+  t.same(keychain.findings, []);
+});
+
+t.test('API failures are classified, with a message that says what to do', async (t) => {
+  const table: [string, number, object][] = [
+    ['403', 403, { reason: 'forbidden', message: 'pullguard cannot read secret shop/regcred: forbidden; check its ClusterRole' }],
+    ['500', 500, { reason: 'unavailable', message: 'pullguard cannot read secret shop/regcred: the Kubernetes API is unavailable (HTTP 500)' }],
+    ['503', 503, { reason: 'unavailable' }],
+    ['401', 401, { reason: 'forbidden' }],
+  ];
+  for (const [name, status, want] of table) {
+    api.fault(/\/secrets\/regcred$/, { status, times: 1 });
+    const keychain = await buildPodKeychain(options({ imagePullSecrets: ['regcred'] }));
+    t.match(keychain.findings, [{ kind: 'readFailed', what: 'secret', name: 'shop/regcred', ...want }], name);
+    t.same(keychain.credentialsFor('ghcr.io/x/y'), [], `${name}: no credentials`);
+  }
+  api.fault(/\/serviceaccounts\/default$/, { status: 403, times: 1 });
+  const template = await buildPodKeychain(options({ isTemplate: true }));
+  t.same(template.findings, [
+    {
+      kind: 'readFailed',
+      what: 'serviceaccount',
+      name: 'shop/default',
+      reason: 'forbidden',
+      message: 'pullguard cannot read service account shop/default: forbidden; check its ClusterRole',
+    },
+  ]);
+});
+
+t.test('a slow or hanging API is bounded by the review deadline', async (t) => {
+  for (const fault of [{ delayMs: 3000 }, { hang: true }]) {
+    api.fault(/\/secrets\/regcred$/, { ...fault, times: 1 });
+    const started = performance.now();
+    const keychain = await buildPodKeychain(options({ imagePullSecrets: ['regcred'], signal: AbortSignal.timeout(300) }));
+    const elapsed = performance.now() - started;
+    t.ok(elapsed < 1500, `answered after ${Math.round(elapsed)} ms (${JSON.stringify(fault)})`);
+    t.match(keychain.findings, [
+      { kind: 'readFailed', reason: 'timeout', message: 'pullguard cannot read secret shop/regcred: the Kubernetes API did not answer in time' },
+    ]);
+  }
+});
+
+t.test('errors are not cached; found and not-found results are', async (t) => {
+  const reader = freshReader();
+  api.fault(/\/secrets\/regcred$/, { status: 500, times: 1 });
+  const failed = await buildPodKeychain(options({ imagePullSecrets: ['regcred'], reader }));
+  t.match(failed.findings, [{ reason: 'unavailable' }]);
+  const before = api.requests().length;
+  const ok = await buildPodKeychain(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
+  t.same(summary(ok.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
+  t.equal(api.requests().length - before, 2, 'the failed read was retried and nope was read');
+  const again = await buildPodKeychain(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
+  t.equal(api.requests().length - before, 2, 'both answers came from the cache');
+  t.same(again.findings, ok.findings);
+});
+
+t.test('50 concurrent reviews of one secret make one API request', async (t) => {
+  const reader = freshReader();
+  api.fault(/\/secrets\/regcred$/, { delayMs: 100, times: 1 });
+  const before = api.requests().length;
+  const keychains = await Promise.all(
+    Array.from({ length: 50 }, () => buildPodKeychain(options({ imagePullSecrets: ['regcred'], reader }))),
+  );
+  t.equal(api.requests().slice(before).filter((r) => r.path === '/api/v1/namespaces/shop/secrets/regcred').length, 1);
+  t.ok(keychains.every((k) => k.credentialsFor('ghcr.io/x/y').length === 1), 'every review got the credential');
+});
+
+t.test('secrets are only ever read by name: no list, no watch', async (t) => {
+  const requests = api.requests();
+  t.ok(requests.length > 10, 'the other tests made requests');
+  const secretRequests = requests.filter((r) => r.path.includes('/secrets'));
+  t.ok(secretRequests.length > 0);
+  for (const r of secretRequests) {
+    t.match(r.path, /^\/api\/v1\/namespaces\/[^/]+\/secrets\/[^/]+$/, `${r.method} ${r.path} is a get by name`);
+    t.notMatch(r.query, /watch/, 'not a watch');
+    t.equal(r.method, 'GET');
+  }
+});

@@ -1,0 +1,193 @@
+/**
+ * A small Kubernetes API server on 127.0.0.1 (HTTPS, test CA, bearer token) with the real JSON shapes, so tests reach
+ * it through @kubernetes/client-node and a kubeconfig: the real client path runs. See README.md.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { testPki } from '../registry/test-pki.js';
+import { KubeStore, type KubeObject } from './kube-store.js';
+import { statusBody } from './status.js';
+
+export interface FakeKubeFault {
+  /** Answer with this HTTP status and a matching v1 Status body instead of the real answer. */
+  readonly status?: number;
+  /** Wait this long before answering (with the fault status, or the real answer). */
+  readonly delayMs?: number;
+  /** Never answer (until close). */
+  readonly hang?: boolean;
+  /** Apply to this many matching requests, then stop (default: all). */
+  readonly times?: number;
+}
+
+export interface SeenRequest {
+  readonly method: string;
+  /** Path without the query. */
+  readonly path: string;
+  /** The query string without '?', e.g. `watch=true&resourceVersion=3`. */
+  readonly query: string;
+}
+
+export interface FakeKubeApi {
+  readonly url: string;
+  /** A kubeconfig (CA data + bearer token) for this server, in a temp dir removed on close. */
+  readonly kubeconfigPath: string;
+  readonly caPem: string;
+  readonly token: string;
+  /** A full v1 Secret; `stringData` is folded into base64 `data` as the API server does. */
+  addSecret(secret: object): void;
+  addServiceAccount(serviceAccount: object): void;
+  addNamespace(namespace: object): void;
+  /** Adds or replaces a Node; watchers get ADDED or MODIFIED. */
+  addNode(node: object): void;
+  /** Watchers get DELETED. */
+  removeNode(name: string): void;
+  /** Injects latency or failures for requests whose `path?query` matches. Later faults are checked first. */
+  fault(pathPattern: RegExp, fault: FakeKubeFault): void;
+  clearFaults(): void;
+  /** Every request seen, in order (for "no list/watch of secrets" asserts). */
+  requests(): SeenRequest[];
+  close(): Promise<void>;
+}
+
+interface ActiveFault {
+  readonly pattern: RegExp;
+  readonly fault: FakeKubeFault;
+  remaining: number;
+}
+
+/** Starts the server on a random loopback port. */
+export async function startFakeKubeApi(options: { token?: string } = {}): Promise<FakeKubeApi> {
+  const pki = testPki();
+  const token = options.token ?? 'fake-kube-api-token';
+  const store = new KubeStore();
+  const seen: SeenRequest[] = [];
+  const faults: ActiveFault[] = [];
+  const hanging = new Set<ServerResponse>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const server = https.createServer({ key: pki.serverKeyPem, cert: pki.serverCertPem }, (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://fake');
+    seen.push({ method: req.method ?? '', path: url.pathname, query: url.search.slice(1) });
+    const fault = takeFault(faults, `${url.pathname}${url.search}`);
+    if (fault?.hang === true) {
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      return;
+    }
+    const answer = () => {
+      if (fault?.status !== undefined) return sendJson(res, fault.status, statusBody(fault.status, url.pathname));
+      return route(req, res, url);
+    };
+    if (fault?.delayMs === undefined) return answer();
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!res.destroyed) answer();
+    }, fault.delayMs);
+    timers.add(timer);
+  });
+
+  function route(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (req.headers.authorization !== `Bearer ${token}`) return sendJson(res, 401, statusBody(401, url.pathname));
+    if (req.method !== 'GET') return sendJson(res, 405, statusBody(405, url.pathname));
+    const segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    const [api, version, ...rest] = segments;
+    if (api !== 'api' || version !== 'v1') return sendJson(res, 404, statusBody(404, url.pathname));
+    const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    const resource = resourceOf(rest);
+    if (resource === undefined) return sendJson(res, 404, statusBody(404, url.pathname));
+    if (resource.name !== undefined) {
+      const object = store.get(resource.plural, resource.namespace, resource.name);
+      if (object === undefined) return sendJson(res, 404, statusBody(404, url.pathname, resource));
+      return sendJson(res, 200, object);
+    }
+    if (watch) return store.watch(resource.plural, url.searchParams, res);
+    return sendJson(res, 200, store.list(resource.plural, resource.namespace));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `https://127.0.0.1:${port}`;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fake-kube-api-'));
+  const kubeconfigPath = path.join(dir, 'kubeconfig');
+  writeFileSync(kubeconfigPath, kubeconfigText(url, pki.caPem, token), { mode: 0o600 });
+
+  return {
+    url,
+    kubeconfigPath,
+    caPem: pki.caPem,
+    token,
+    addSecret: (secret) => store.put('secrets', foldStringData(secret as KubeObject)),
+    addServiceAccount: (sa) => store.put('serviceaccounts', sa as KubeObject),
+    addNamespace: (ns) => store.put('namespaces', ns as KubeObject),
+    addNode: (node) => store.put('nodes', node as KubeObject),
+    removeNode: (name) => store.remove('nodes', undefined, name),
+    fault: (pattern, fault) => faults.unshift({ pattern, fault, remaining: fault.times ?? Number.POSITIVE_INFINITY }),
+    clearFaults: () => faults.splice(0),
+    requests: () => [...seen],
+    close: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      store.closeWatches();
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Resource {
+  readonly plural: string;
+  readonly namespace?: string;
+  readonly name?: string;
+}
+
+/** `nodes[/name]`, `namespaces[/name]`, `namespaces/{ns}/{secrets|serviceaccounts}[/name]`. */
+function resourceOf(rest: readonly string[]): Resource | undefined {
+  const [first, second, third, fourth, ...extra] = rest;
+  if (extra.length > 0) return undefined;
+  if (first === 'nodes' && third === undefined) return { plural: 'nodes', ...(second !== undefined ? { name: second } : {}) };
+  if (first !== 'namespaces') return first === 'secrets' || first === 'serviceaccounts' ? { plural: first } : undefined;
+  if (third === undefined) return { plural: 'namespaces', ...(second !== undefined ? { name: second } : {}) };
+  if (third !== 'secrets' && third !== 'serviceaccounts') return undefined;
+  return { plural: third, ...(second !== undefined ? { namespace: second } : {}), ...(fourth !== undefined ? { name: fourth } : {}) };
+}
+
+function takeFault(faults: ActiveFault[], target: string): FakeKubeFault | undefined {
+  const active = faults.find((f) => f.remaining > 0 && f.pattern.test(target));
+  if (active === undefined) return undefined;
+  active.remaining--;
+  return active.fault;
+}
+
+function foldStringData(secret: KubeObject): KubeObject {
+  const { stringData, ...rest } = secret as KubeObject & { stringData?: Record<string, string>; data?: Record<string, string> };
+  if (stringData === undefined) return rest;
+  const data = { ...(rest.data ?? {}) } as Record<string, string>;
+  for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(value).toString('base64');
+  return { ...rest, data };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function kubeconfigText(server: string, caPem: string, token: string): string {
+  // JSON is YAML; client-node reads either.
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'fake', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    users: [{ name: 'fake', user: { token } }],
+    contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake', namespace: 'default' } }],
+    'current-context': 'fake',
+  });
+}

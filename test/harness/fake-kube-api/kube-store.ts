@@ -1,0 +1,138 @@
+/**
+ * In-memory objects of the fake API with resourceVersions, lists and watch streams (newline-delimited watch events,
+ * replayed from `resourceVersion` so an informer's list-then-watch sees every change).
+ */
+import type { ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+
+export interface KubeObject {
+  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+const KINDS: Record<string, string> = {
+  secrets: 'Secret',
+  serviceaccounts: 'ServiceAccount',
+  namespaces: 'Namespace',
+  nodes: 'Node',
+};
+
+interface WatchEvent {
+  readonly plural: string;
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  readonly object: KubeObject;
+  readonly resourceVersion: number;
+}
+
+interface Watcher {
+  readonly plural: string;
+  readonly res: ServerResponse;
+  readonly timer?: NodeJS.Timeout;
+}
+
+export class KubeStore {
+  private resourceVersion = 1;
+  private readonly objects = new Map<string, Map<string, KubeObject>>();
+  private readonly events: WatchEvent[] = [];
+  private readonly watchers = new Set<Watcher>();
+
+  put(plural: string, input: KubeObject): void {
+    const name = input.metadata?.name;
+    if (typeof name !== 'string' || name === '') throw new Error(`fake kube API: a ${plural} object needs metadata.name`);
+    const namespace = input.metadata?.namespace;
+    const bucket = this.bucket(plural);
+    const key = keyOf(namespace, name);
+    const existing = bucket.get(key);
+    const version = ++this.resourceVersion;
+    const object: KubeObject = {
+      ...input,
+      apiVersion: 'v1',
+      kind: KINDS[plural] ?? plural,
+      metadata: {
+        uid: (existing?.metadata?.['uid'] as string | undefined) ?? randomUUID(),
+        creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        ...input.metadata,
+        resourceVersion: String(version),
+      },
+    };
+    bucket.set(key, object);
+    this.emit({ plural, type: existing === undefined ? 'ADDED' : 'MODIFIED', object, resourceVersion: version });
+  }
+
+  remove(plural: string, namespace: string | undefined, name: string): void {
+    const bucket = this.bucket(plural);
+    const existing = bucket.get(keyOf(namespace, name));
+    if (existing === undefined) return;
+    bucket.delete(keyOf(namespace, name));
+    const version = ++this.resourceVersion;
+    const object = { ...existing, metadata: { ...existing.metadata, resourceVersion: String(version) } };
+    this.emit({ plural, type: 'DELETED', object, resourceVersion: version });
+  }
+
+  get(plural: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.bucket(plural).get(keyOf(namespace, name));
+  }
+
+  list(plural: string, namespace: string | undefined): object {
+    const items = [...this.bucket(plural).values()].filter(
+      (o) => namespace === undefined || o.metadata?.namespace === namespace,
+    );
+    return {
+      apiVersion: 'v1',
+      kind: `${KINDS[plural] ?? plural}List`,
+      metadata: { resourceVersion: String(this.resourceVersion) },
+      items,
+    };
+  }
+
+  /** Streams watch events from `resourceVersion` (or ADDED for everything when absent/0) until closed. */
+  watch(plural: string, params: URLSearchParams, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    const since = Number(params.get('resourceVersion') ?? '0');
+    if (since > 0) {
+      for (const event of this.events) {
+        if (event.plural === plural && event.resourceVersion > since) write(res, event);
+      }
+    } else {
+      for (const object of this.bucket(plural).values()) write(res, { plural, type: 'ADDED', object, resourceVersion: 0 });
+    }
+    const seconds = Number(params.get('timeoutSeconds') ?? '0');
+    const timer = seconds > 0 ? setTimeout(() => res.end(), seconds * 1000).unref() : undefined;
+    const watcher: Watcher = { plural, res, ...(timer !== undefined ? { timer } : {}) };
+    this.watchers.add(watcher);
+    res.on('close', () => {
+      if (watcher.timer !== undefined) clearTimeout(watcher.timer);
+      this.watchers.delete(watcher);
+    });
+  }
+
+  closeWatches(): void {
+    for (const watcher of this.watchers) {
+      if (watcher.timer !== undefined) clearTimeout(watcher.timer);
+      watcher.res.destroy();
+    }
+    this.watchers.clear();
+  }
+
+  private emit(event: WatchEvent): void {
+    this.events.push(event);
+    for (const watcher of this.watchers) if (watcher.plural === event.plural) write(watcher.res, event);
+  }
+
+  private bucket(plural: string): Map<string, KubeObject> {
+    let bucket = this.objects.get(plural);
+    if (bucket === undefined) {
+      bucket = new Map();
+      this.objects.set(plural, bucket);
+    }
+    return bucket;
+  }
+}
+
+function keyOf(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}
+
+function write(res: ServerResponse, event: WatchEvent): void {
+  if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
+}
