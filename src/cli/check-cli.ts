@@ -1,4 +1,120 @@
-/** Placeholder replaced by the check command implementation. */
-export async function checkCli(_argv: readonly string[], _io: unknown): Promise<number> {
-  throw new Error('not yet');
+/**
+ * `pullguard check` (SPEC §3.1): the webhook's engine and config on local manifests, for CI and pre-commit hooks.
+ * Flags in; manifests loaded, reviewed and rendered; an exit code out: 0 all allowed (warnings included), 1 something
+ * would be denied, 2 a usage or input error.
+ */
+import { access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { classifyDocument, type CheckTarget } from '../check/classify-document.js';
+import { checkRecords } from '../check/check-records.js';
+import { CHECK_USAGE, parseCheckOptions, type CheckOptions } from '../check/check-options.js';
+import { loadManifests } from '../check/load-manifests.js';
+import { ManifestError } from '../check/manifest-error.js';
+import { createProgress } from '../check/progress.js';
+import { renderJson } from '../check/render-json.js';
+import { renderText } from '../check/render-text.js';
+import { runChecks, type CheckedObject } from '../check/run-checks.js';
+import type { Config } from '../config/load-config.js';
+import { composeEngine } from './compose-engine.js';
+import { ConfigError, loadConfigFile } from './load-config-file.js';
+import { UsageError } from './usage-error.js';
+
+export interface CheckOutput {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+/** Everything the command needs from its process, passed in by main.ts (and by tests). */
+export interface CheckIo {
+  readonly stdout: CheckOutput;
+  readonly stderr: CheckOutput;
+  readonly stdin: AsyncIterable<unknown>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly homeDir: string;
+  readonly cwd: string;
+}
+
+export const EXIT_ALLOWED = 0;
+export const EXIT_DENIED = 1;
+export const EXIT_INPUT_ERROR = 2;
+
+/** Runs the command; input and usage problems are printed and become exit code 2, anything else is a bug and throws. */
+export async function checkCli(argv: readonly string[], io: CheckIo): Promise<number> {
+  try {
+    return await runCheck(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ManifestError || error instanceof ConfigError) {
+      io.stderr.write(`pullguard: ${error.message}\n`);
+      return EXIT_INPUT_ERROR;
+    }
+    throw error;
+  }
+}
+
+async function runCheck(argv: readonly string[], io: CheckIo): Promise<number> {
+  const options = parseCheckOptions(argv, io.env);
+  if (options.help) {
+    io.stdout.write(`${CHECK_USAGE}\n`);
+    return EXIT_ALLOWED;
+  }
+  const config = await loadConfigFile(options.configPath === undefined ? undefined : resolve(io.cwd, options.configPath));
+  const documents = await loadManifests({ sources: options.sources, cwd: io.cwd, stdin: io.stdin });
+  const targets: CheckTarget[] = [];
+  for (const document of documents) {
+    const classified = classifyDocument(document);
+    if (classified.type === 'check') targets.push(classified.target);
+    else if (classified.type === 'skip') io.stderr.write(`note: ${classified.note}\n`);
+  }
+
+  const checked = await reviewAll(targets, options, io, config);
+  const records = checkRecords(checked);
+  if (options.output === 'json') {
+    for (const line of objectNotes(checked)) io.stderr.write(`${line}\n`);
+    io.stdout.write(renderJson(records));
+  } else {
+    const color = io.stdout.isTTY === true && !io.env['NO_COLOR'];
+    io.stdout.write(renderText(checked, records, { color, offline: options.offline }));
+  }
+  if (checked.some((c) => c.outcome.status === 'invalid')) return EXIT_INPUT_ERROR;
+  return checked.some((c) => c.outcome.status === 'reviewed' && c.outcome.decision.decision === 'deny') ? EXIT_DENIED : EXIT_ALLOWED;
+}
+
+async function reviewAll(targets: readonly CheckTarget[], options: CheckOptions, io: CheckIo, config: Config): Promise<CheckedObject[]> {
+  if (targets.length === 0) return [];
+  const dockerConfig = await userDockerConfig(io);
+  const engine = await composeEngine({
+    config,
+    offline: options.offline,
+    ...(dockerConfig ? { extraDockerConfigs: [dockerConfig] } : {}),
+    ...(options.kubeconfigPath ? { kubeconfigPath: resolve(io.cwd, options.kubeconfigPath) } : {}),
+    ...(options.platforms ? { platforms: options.platforms } : {}),
+    env: io.env,
+  });
+  const progress = createProgress(io.stderr, { total: targets.length, enabled: options.output === 'text' });
+  try {
+    return await runChecks(targets, { reviewer: engine.reviewer, budgetMs: config.network.budgetMs, onProgress: (done, total) => progress.update(done, total) });
+  } finally {
+    progress.finish();
+    await engine.close();
+  }
+}
+
+/** The user's Docker credentials, as `docker login` wrote them: `$DOCKER_CONFIG/config.json` or `~/.docker/config.json`. */
+async function userDockerConfig(io: CheckIo): Promise<string | undefined> {
+  const directory = io.env['DOCKER_CONFIG'] ? resolve(io.cwd, io.env['DOCKER_CONFIG']) : join(io.homeDir, '.docker');
+  const path = join(directory, 'config.json');
+  return access(path).then(
+    () => path,
+    () => undefined,
+  );
+}
+
+/** In JSON mode stdout holds only records, so skipped and malformed objects are reported on stderr. */
+function objectNotes(checked: readonly CheckedObject[]): string[] {
+  return checked.flatMap(({ target, outcome }) => {
+    const where = `${target.file}:${target.line}: ${target.identity.kind} ${target.identity.namespace}/${target.identity.name || '<unnamed>'}`;
+    if (outcome.status === 'skipped') return [`note: ${where} skipped: ${outcome.reason}`];
+    if (outcome.status === 'invalid') return [`pullguard: ${where}: ${outcome.problem}`];
+    return [];
+  });
 }

@@ -33,8 +33,9 @@ t.test('newest version-like tag', async (t) => {
 
 t.test('suggestions: three closest, then the newest version', async (t) => {
   const tags = ['latest', '1.28.0', '1.29', '1.29.3', 'alpine', '1.27-alpine', '2.0.0'];
-  t.same(suggestTags('1.99.9', tags), ['1.29.3', '1.28.0', '1.29', '2.0.0']);
-  t.same(suggestTags('lates', tags), ['latest', 'alpine', '1.29', '2.0.0']);
+  t.same(suggestTags('1.99.9', tags), ['1.29.3', '1.29', '1.28.0', '2.0.0'], 'the example of SPEC §2.1');
+  t.same(suggestTags('1.99.9', [...tags].reverse()), ['1.29.3', '1.29', '1.28.0', '2.0.0'], 'listing order does not matter');
+  t.same(suggestTags('lates', tags), ['latest', '1.29', 'alpine', '2.0.0'], 'on a tie a version comes first');
   t.same(suggestTags('x', []), []);
   t.same(suggestTags('v1', ['v1']), [], 'the wanted tag itself is never suggested');
 });

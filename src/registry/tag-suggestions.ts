@@ -5,7 +5,10 @@
 
 const VERSION_LIKE = /^v?(\d{1,9}(?:\.\d{1,9}){0,3})(?:[-+_.]?([0-9A-Za-z.+_-]*))?$/;
 
-/** Up to four suggestions: closest first (ties in list order), then the newest version-like tag. */
+/**
+ * Up to four suggestions: closest first (ties: newer version first, then alphabetical, so the registry's listing
+ * order never matters), then the newest version-like tag.
+ */
 export function suggestTags(wanted: string, tags: readonly string[], count = 3): string[] {
   const closest: { tag: string; distance: number }[] = [];
   for (const tag of tags) {
@@ -14,7 +17,7 @@ export function suggestTags(wanted: string, tags: readonly string[], count = 3):
     const distance = editDistance(wanted, tag, bound);
     if (distance === undefined) continue;
     closest.push({ tag, distance });
-    closest.sort((a, b) => a.distance - b.distance);
+    closest.sort((a, b) => a.distance - b.distance || tieBreak(a.tag, b.tag));
     if (closest.length > count) closest.pop();
   }
   const suggestions = closest.map((c) => c.tag);
@@ -27,12 +30,25 @@ export function suggestTags(wanted: string, tags: readonly string[], count = 3):
 export function newestVersion(tags: readonly string[]): string | undefined {
   let best: { tag: string; parts: number[]; suffix: string } | undefined;
   for (const tag of tags) {
-    const match = VERSION_LIKE.exec(tag);
-    if (!match) continue;
-    const candidate = { tag, parts: (match[1] as string).split('.').map(Number), suffix: match[2] ?? '' };
+    const version = versionOf(tag);
+    if (!version) continue;
+    const candidate = { tag, ...version };
     if (best === undefined || compareVersions(candidate, best) > 0) best = candidate;
   }
   return best?.tag;
+}
+
+function tieBreak(a: string, b: string): number {
+  const x = versionOf(a);
+  const y = versionOf(b);
+  if (x && y) return compareVersions(y, x) || (a < b ? -1 : 1);
+  if (x || y) return x ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function versionOf(tag: string): { parts: number[]; suffix: string } | undefined {
+  const match = VERSION_LIKE.exec(tag);
+  return match ? { parts: (match[1] as string).split('.').map(Number), suffix: match[2] ?? '' } : undefined;
 }
 
 function compareVersions(a: { parts: number[]; suffix: string }, b: { parts: number[]; suffix: string }): number {

@@ -18,6 +18,8 @@ export function skipReason(input: SkipInput): string | undefined {
     return `subresource ${input.subResource} is not checked`;
   }
   if (input.kindName !== 'Pod') return undefined;
+  // `kubectl debug` adds ephemeral containers to a running pod, owned or not: no workload ever checked their images.
+  if (input.subResource === 'ephemeralcontainers') return undefined;
   const metadata = metadataOf(input.object);
   const annotations = metadata?.['annotations'];
   if (isRecord(annotations) && typeof annotations['kubernetes.io/config.mirror'] === 'string') {

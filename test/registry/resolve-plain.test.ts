@@ -39,7 +39,7 @@ t.test('a missing tag is not-found with suggestions', async (t) => {
   t.equal(result.outcome, 'not-found');
   if (result.outcome !== 'not-found') return;
   t.equal(result.missing, 'tag');
-  t.same(result.suggestions, ['1.29.3', '1.28.0', '1.29']);
+  t.same(result.suggestions, ['1.29.3', '1.29', '1.28.0']);
 });
 
 t.test('a missing digest is not-found (digest), without a tag listing', async (t) => {

@@ -11,7 +11,7 @@ export interface HttpAnswer {
 export interface HarnessHttp {
   send(
     url: string,
-    options?: { method?: string; headers?: Record<string, string>; body?: Buffer | string; timeoutMs?: number },
+    options?: { method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; headers?: Record<string, string>; body?: Buffer | string; timeoutMs?: number },
   ): Promise<HttpAnswer>;
   close(): Promise<void>;
 }
@@ -26,7 +26,7 @@ export function harnessHttp(caPem?: string): HarnessHttp {
     async send(url, options = {}) {
       const timeoutMs = options.timeoutMs ?? 10_000;
       const response = await request(url, {
-        method: (options.method ?? 'GET') as 'GET',
+        method: options.method ?? 'GET',
         headers: options.headers ?? {},
         body: options.body ?? null,
         dispatcher: agent,

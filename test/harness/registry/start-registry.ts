@@ -7,6 +7,7 @@ import { freePort } from './free-port.js';
 import { harnessHttp, type HarnessHttp } from './http-client.js';
 import { registryConfigYaml, type RegistryConfigInput } from './registry-config.js';
 import { delay, isAddressInUse, spawnRegistry, type RegistryProcess } from './registry-process.js';
+import { markOwner, sweepStaleDirs, TEMP_DIR_PREFIX } from './stale-dirs.js';
 import { ensureRegistryTools, htpasswdFile } from './system-tools.js';
 import { testPki } from './test-pki.js';
 import { defaultTokenAcl, startTokenServer, TOKEN_ISSUER, TOKEN_SERVICE, type RunningTokenServer } from './token-server.js';
@@ -21,8 +22,9 @@ const PORT_ATTEMPTS = 5;
  */
 export async function startRegistry(options: StartRegistryOptions): Promise<RegistryHandle> {
   await ensureRegistryTools();
+  await sweepStaleDirs();
   const { mode } = options;
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'pullguard-reg-'));
+  const dir = await mkdtemp(path.join(os.tmpdir(), TEMP_DIR_PREFIX));
   const users = Object.freeze({ alice: randomPassword('alice'), bob: randomPassword('bob') });
   const pki = mode === 'plain' ? undefined : testPki();
   const files = { ca: path.join(dir, 'ca.crt'), cert: path.join(dir, 'server.crt'), key: path.join(dir, 'server.key') };
@@ -30,6 +32,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
   let http: HarnessHttp | undefined;
   let registry: RegistryProcess | undefined;
   try {
+    await markOwner(dir, process.pid);
     const storageDir = path.join(dir, 'data');
     await mkdir(storageDir);
     let auth: RegistryConfigInput['auth'];

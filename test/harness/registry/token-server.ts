@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { signRegistryToken, type TokenAccess } from './registry-jwt.js';
 import type { TokenAcl, TokenAction, TokenRequestRecord, TokenServerInfo } from './types.js';
 
@@ -105,7 +105,9 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo; // listen() on a TCP port always yields AddressInfo
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('token server: no TCP address');
+  const { port } = address;
   return {
     url: `https://127.0.0.1:${port}/token`,
     requests: () => requestCount,

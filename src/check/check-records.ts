@@ -1,0 +1,122 @@
+/**
+ * Review outcomes → the JSON records of `pullguard check -o json` (SPEC §3.1): one record per image use, plus one per
+ * pod-level finding (a missing pull secret, a missing service account). Pure.
+ *
+ * - `outcome` is the registry outcome, `invalid` for a reference that does not parse, and `not-checked` when the
+ *   registry was not asked (offline, exempt, `imagePullPolicy: Never`).
+ * - `class`, `verdict` and `message` come from the most severe finding of the use (deny, then warn, then allow);
+ *   with no finding, `class` and `message` are null and `verdict` is `allow`.
+ * - A pod-level record has `container`, `image` and `reference` null, `subject` naming what it is about, and `path`
+ *   pointing at the `imagePullSecrets` entry (or `serviceAccountName` when the secret comes from the service account).
+ */
+import type { Action, FindingClass } from '../policy/finding-class.js';
+import type { DecidedFinding } from '../policy/finding.js';
+import type { Outcome } from '../registry/resolution.js';
+import type { UseReport } from '../review/review-object.js';
+import { extractPodSpec } from '../workload/extract-pod-spec.js';
+import { findWorkloadKind } from '../workload/pod-spec-paths.js';
+import type { ObjectIdentity } from './classify-document.js';
+import type { CheckedObject } from './run-checks.js';
+
+export type RecordOutcome = Outcome | 'not-checked';
+
+export interface CheckRecord {
+  readonly file: string;
+  /** Line where the object starts in `file`. */
+  readonly line: number;
+  readonly object: ObjectIdentity;
+  /** Container name (the volume name for an image volume); null for a pod-level finding. */
+  readonly container: string | null;
+  readonly path: string | null;
+  /** The image as written. */
+  readonly image: string | null;
+  /** Canonical reference (SPEC §1.2); null when invalid or pod-level. */
+  readonly reference: string | null;
+  readonly outcome: RecordOutcome;
+  readonly class: FindingClass | null;
+  readonly verdict: Action;
+  /** Cause and fix of the most severe finding, as in the webhook's denial message. */
+  readonly message: string | null;
+  /** Manifest digest, when the registry found the image. */
+  readonly digest?: string;
+  /** What a pod-level record is about, e.g. `pull secret shop/regcred`. */
+  readonly subject?: string;
+}
+
+const SEVERITY: Readonly<Record<Action, number>> = { deny: 2, warn: 1, allow: 0 };
+
+/** Records of every reviewed object, in input order: its image uses first, then its pod-level findings. */
+export function checkRecords(checked: readonly CheckedObject[]): CheckRecord[] {
+  return checked.flatMap(recordsOf);
+}
+
+function recordsOf({ target, outcome }: CheckedObject): CheckRecord[] {
+  if (outcome.status !== 'reviewed') return [];
+  const base = { file: target.file, line: target.line, object: target.identity };
+  const findings = outcome.decision.findings;
+  const useRecords = outcome.uses.map((report): CheckRecord => {
+    const worst = mostSevere(findings.filter((f) => f.use !== undefined && (f.use === report.use || f.use.path === report.use.path)));
+    const digest = report.resolution?.outcome === 'found' ? report.resolution.digest : undefined;
+    return {
+      ...base,
+      container: report.use.name,
+      path: report.use.path,
+      image: report.use.image,
+      reference: report.reference ?? null,
+      outcome: outcomeOf(report),
+      ...verdictOf(worst),
+      ...(digest ? { digest } : {}),
+    };
+  });
+  const podPath = podLevelPaths(target.gvk.group, target.gvk.kind, target.object);
+  const podRecords = findings
+    .filter((f) => f.use === undefined)
+    .map((finding): CheckRecord => ({
+      ...base,
+      container: null,
+      path: podPath(finding.subject),
+      image: null,
+      reference: null,
+      outcome: 'not-checked',
+      ...verdictOf(finding),
+      ...(finding.subject ? { subject: finding.subject } : {}),
+    }));
+  return [...useRecords, ...podRecords];
+}
+
+function outcomeOf(report: UseReport): RecordOutcome {
+  if (report.resolution) return report.resolution.outcome;
+  return report.skipped === 'invalid' ? 'invalid' : 'not-checked';
+}
+
+function verdictOf(finding: DecidedFinding | undefined): Pick<CheckRecord, 'class' | 'verdict' | 'message'> {
+  if (!finding) return { class: null, verdict: 'allow', message: null };
+  return { class: finding.class, verdict: finding.action, message: findingMessage(finding) };
+}
+
+/** Cause and fix, exactly as a line of the webhook's denial message carries them. */
+export function findingMessage(finding: DecidedFinding): string {
+  return finding.fix ? `${finding.cause} ${finding.fix}` : finding.cause;
+}
+
+/** The first of the most severe findings: deny over warn over allow. */
+export function mostSevere(findings: readonly DecidedFinding[]): DecidedFinding | undefined {
+  let worst: DecidedFinding | undefined;
+  for (const finding of findings) if (!worst || SEVERITY[finding.action] > SEVERITY[worst.action]) worst = finding;
+  return worst;
+}
+
+/** Where a pod-level finding points: the `imagePullSecrets` entry of the secret, else the service account field. */
+function podLevelPaths(group: string, kind: string, object: unknown): (subject: string | undefined) => string | null {
+  const workload = findWorkloadKind(group, kind);
+  const extracted = workload ? extractPodSpec(workload, object) : undefined;
+  if (!extracted?.ok) return () => null;
+  const { podSpecPath, imagePullSecrets } = extracted.view;
+  return (subject) => {
+    const secret = subject?.match(/^pull secret [^/]*\/(.+)$/)?.[1];
+    const index = secret === undefined ? -1 : imagePullSecrets.indexOf(secret);
+    if (index >= 0) return `${podSpecPath}.imagePullSecrets[${index}]`;
+    if (secret !== undefined || subject?.startsWith('service account ')) return `${podSpecPath}.serviceAccountName`;
+    return podSpecPath;
+  };
+}

@@ -1,0 +1,66 @@
+/** SPEC §6 R5 through the whole resolver: blocked hosts are never contacted unless listed under `registries`. */
+import t from 'tap';
+import { resolverFor } from './resolver-setup.js';
+import { startLoopback } from './loopback.js';
+
+const okRegistry = () =>
+  startLoopback((req, res) => {
+    if (req.url === '/v2/') return void res.end('{}');
+    res.writeHead(200, {
+      'content-type': 'application/vnd.oci.image.manifest.v1+json',
+      'docker-content-digest': `sha256:${'b'.repeat(64)}`,
+    });
+    res.end();
+  });
+
+t.test('the metadata address as a literal host is blocked', async (t) => {
+  const { resolve } = resolverFor(t, { mode: 'plain' }, { hosts: ['registry.example.com'] });
+  t.same(await resolve('169.254.169.254/latest/meta-data:v1'), {
+    outcome: 'blocked',
+    host: '169.254.169.254',
+    address: '169.254.169.254',
+  });
+});
+
+t.test('a name resolving to loopback is blocked; listed, the same name is resolved and contacted', async (t) => {
+  const server = await okRegistry();
+  t.teardown(() => server.close());
+  const port = server.host.split(':')[1];
+  const lookup = async () => [{ address: '127.0.0.1', family: 4 }];
+  const blocked = resolverFor(t, { mode: 'plain' }, { hosts: ['registry.example.com'], lookup });
+  t.same(await blocked.resolve(`internal.test:${port}/team/app:v1`), {
+    outcome: 'blocked',
+    host: `internal.test:${port}`,
+    address: '127.0.0.1',
+  });
+  t.equal(server.requests.length, 0);
+  const listed = resolverFor(t, { mode: 'plain' }, { hosts: [`internal.test:${port}`], lookup });
+  t.equal((await listed.resolve(`internal.test:${port}/team/app:v1`)).outcome, 'found');
+  t.ok(server.requests.length > 0);
+});
+
+t.test('an IPv4-mapped IPv6 loopback literal is blocked', async (t) => {
+  const { resolve } = resolverFor(t, { mode: 'plain' }, { hosts: ['registry.example.com'] });
+  const result = await resolve('[::ffff:127.0.0.1]:5000/team/app:v1');
+  t.equal(result.outcome, 'blocked');
+  t.equal(result.outcome === 'blocked' && result.address, '127.0.0.1');
+});
+
+t.test('the loopback registry is contacted when its host is listed', async (t) => {
+  const server = await okRegistry();
+  t.teardown(() => server.close());
+  const { resolve } = resolverFor(t, { mode: 'plain' }, { hosts: ['127.0.0.1:*'] });
+  t.equal((await resolve(`${server.host}/team/app:v1`)).outcome, 'found');
+});
+
+t.test('blocked outcomes are not cached: listing the host later is not needed, but a retry asks again', async (t) => {
+  let calls = 0;
+  const lookup = async () => {
+    calls++;
+    return [{ address: '127.0.0.1', family: 4 }];
+  };
+  const { resolve } = resolverFor(t, { mode: 'plain' }, { hosts: ['registry.example.com'], lookup });
+  await resolve('internal.test/team/app:v1');
+  await resolve('internal.test/team/app:v1');
+  t.equal(calls, 2);
+});
