@@ -25,10 +25,11 @@ export function parseManifestText(text: string, file: string): ManifestDocument[
   for (const document of documents) {
     const error = document.errors[0];
     if (error) {
-      const position = error.linePos?.[0];
+      const position = lineCounter.linePos(error.pos[0]);
       throw new ManifestError('MANIFEST_PARSE', {
         file,
-        ...(position ? { line: position.line, column: position.col } : {}),
+        line: position.line,
+        column: position.col,
         detail: `not valid YAML or JSON: ${firstLine(error.message)}`,
       });
     }

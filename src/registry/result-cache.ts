@@ -59,7 +59,7 @@ export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): Im
   const cache = new LRUCache<string, Resolution, FetchContext>({
     max: config.cache.maxEntries,
     ttl: config.cache.ttlMs,
-    ...(deps.now ? { perf: { now: deps.now } } : {}),
+    ...(deps.now ? { perf: { now: deps.now }, ttlResolution: 0 } : {}),
     fetchMethod: async (_key, _stale, { options, context }) => {
       const result = await context.run();
       context.flight.result = result;

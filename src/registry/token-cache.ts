@@ -28,7 +28,7 @@ export function createTokenCache<T extends {}>(options: { max?: number; now?: ()
   const tokens = new LRUCache<string, T>({
     max: options.max ?? 1000,
     ttlAutopurge: false,
-    ...(options.now ? { perf: { now: options.now } } : {}),
+    ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
   });
   const inFlight = new Map<string, Promise<T>>();
 

@@ -40,10 +40,14 @@ t.test('a name resolving to loopback is blocked; listed, the same name is resolv
 });
 
 t.test('an IPv4-mapped IPv6 loopback literal is blocked', async (t) => {
-  const { resolve } = resolverFor(t, { mode: 'plain' }, { hosts: ['registry.example.com'] });
-  const result = await resolve('[::ffff:127.0.0.1]:5000/team/app:v1');
-  t.equal(result.outcome, 'blocked');
-  t.equal(result.outcome === 'blocked' && result.address, '127.0.0.1');
+  // The reference grammar only takes hex IPv6 literals, so the dotted form arrives through DNS.
+  const lookup = async () => [{ address: '::ffff:127.0.0.1', family: 6 }];
+  const { resolve } = resolverFor(t, { mode: 'plain' }, { hosts: ['registry.example.com'], lookup });
+  const literal = await resolve('[::ffff:7f00:1]:5000/team/app:v1');
+  t.equal(literal.outcome, 'blocked');
+  t.equal(literal.outcome === 'blocked' && literal.address, '127.0.0.1');
+  const resolved = await resolve('mapped.test:5000/team/app:v1');
+  t.same(resolved, { outcome: 'blocked', host: 'mapped.test:5000', address: '127.0.0.1' });
 });
 
 t.test('the loopback registry is contacted when its host is listed', async (t) => {

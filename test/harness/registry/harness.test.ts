@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { Agent, request } from 'undici';
-import { MEDIA_TYPES, pushImage, startRegistry, type PushFormat, type RegistryHandle } from './index.js';
+import { MEDIA_TYPES, pushImage, startRegistry, TOKEN_SERVICE, type PushFormat, type RegistryHandle } from './index.js';
 
 /** The Accept list a pull client sends (reference/registry.md §2.2). */
 const FULL_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerList, MEDIA_TYPES.dockerManifest].join(', ');
@@ -29,7 +29,7 @@ function basic(user: string, password: string | undefined): string {
 
 async function token(agent: Agent, reg: RegistryHandle, scopes: string[], authorization?: string) {
   const url = new URL(reg.tokenServer?.url ?? 'https://invalid.invalid/');
-  url.searchParams.set('service', 'pullguard-test-registry');
+  url.searchParams.set('service', TOKEN_SERVICE);
   for (const scope of scopes) url.searchParams.append('scope', scope);
   const res = await send(agent, url.toString(), 'GET', authorization === undefined ? {} : { Authorization: authorization });
   const body: unknown = res.status === 200 ? JSON.parse(res.text) : undefined;
@@ -144,7 +144,7 @@ t.test('token registry: ACL, anonymous access, bad passwords and multi-scope tok
   t.equal(challenge.status, 401);
   t.equal(
     challenge.headers['www-authenticate'],
-    `Bearer realm="${reg.tokenServer?.url}",service="pullguard-test-registry",scope="repository:team/app:pull"`,
+    `Bearer realm="${reg.tokenServer?.url}",service="${TOKEN_SERVICE}",scope="repository:team/app:pull"`,
   );
   const before = reg.tokenServer?.requests() ?? 0;
   const anonymousTeam = await token(agent, reg, ['repository:team/app:pull']);

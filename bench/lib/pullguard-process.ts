@@ -1,0 +1,83 @@
+/**
+ * Runs the BUILT `pullguard serve` (dist/main.js) as a child process, the way it runs in a cluster: its own process,
+ * HTTPS with keep-alive, logs to a file. The bench talks to it only over the network and reads its RSS from /proc.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { freePort } from '../../test/harness/registry/free-port.js';
+import { stopChild, waitForHttp } from './child-process.ts';
+
+export interface PullguardProcess {
+  readonly name: string;
+  /** `https://127.0.0.1:<port>` of the webhook. */
+  readonly origin: string;
+  /** `http://127.0.0.1:<port>` of health and metrics. */
+  readonly healthOrigin: string;
+  readonly pid: number;
+  /** Resident set size from /proc/<pid>/status (VmRSS), in bytes. */
+  rssBytes(): Promise<number>;
+  /** The Prometheus text of /metrics. */
+  metrics(): Promise<string>;
+  /** SIGTERM (graceful: a --cpu-prof profile is written), SIGKILL after 10 s. */
+  stop(): Promise<void>;
+}
+
+export interface StartPullguardOptions {
+  readonly name: string;
+  readonly repoRoot: string;
+  readonly workDir: string;
+  /** Folder with tls.crt / tls.key from `pullguard certs`. */
+  readonly certDir: string;
+  /** Config keys other than tls and listen (JSON is valid YAML). */
+  readonly config: Record<string, unknown>;
+  /** Write a V8 CPU profile of the server into this folder. */
+  readonly cpuProfDir?: string;
+}
+
+export async function startPullguard(options: StartPullguardOptions): Promise<PullguardProcess> {
+  const [port, healthPort] = [await freePort(), await freePort()];
+  const config = {
+    ...options.config,
+    tls: { certFile: path.join(options.certDir, 'tls.crt'), keyFile: path.join(options.certDir, 'tls.key') },
+    listen: { host: '127.0.0.1', port, healthPort },
+  };
+  const configPath = path.join(options.workDir, `${options.name}.config.yaml`);
+  await writeFile(configPath, JSON.stringify(config, null, 2));
+  const logPath = path.join(options.workDir, `${options.name}.log`);
+  const logFd = openSync(logPath, 'a');
+  const nodeFlags = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.name}.cpuprofile`] : [];
+  const child: ChildProcess = spawn(
+    path.join(options.repoRoot, 'node_modules/.bin/node'),
+    [...nodeFlags, path.join(options.repoRoot, 'dist/main.js'), 'serve', '--config', configPath],
+    { cwd: options.workDir, stdio: ['ignore', logFd, logFd], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.workDir } },
+  );
+  closeSync(logFd);
+  const healthOrigin = `http://127.0.0.1:${healthPort}`;
+  try {
+    await waitForHttp(`${healthOrigin}/readyz`, child, 30_000);
+  } catch (error) {
+    await stopChild(child);
+    const log = await readFile(logPath, 'utf8').catch(() => '');
+    throw new Error(`pullguard ${options.name} did not become ready: ${(error as Error).message}\n${log.slice(-2000)}`);
+  }
+  const pid = child.pid ?? 0;
+  return {
+    name: options.name,
+    origin: `https://127.0.0.1:${port}`,
+    healthOrigin,
+    pid,
+    async rssBytes() {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+      if (kb === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
+      return Number(kb) * 1024;
+    },
+    async metrics() {
+      const response = await fetch(`${healthOrigin}/metrics`);
+      return response.text();
+    },
+    stop: () => stopChild(child),
+  };
+}

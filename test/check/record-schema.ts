@@ -1,0 +1,57 @@
+/**
+ * The `pullguard check -o json` record (SPEC §3.1), as a TypeBox schema of its own, so tests check the output against
+ * the contract rather than against the code's own type.
+ */
+import type { Test } from 'tap';
+import Type, { type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const CheckRecordSchema = Type.Object(
+  {
+    file: Type.String({ minLength: 1 }),
+    line: Type.Integer({ minimum: 1 }),
+    object: Type.Object({ kind: Type.String({ minLength: 1 }), namespace: Type.String({ minLength: 1 }), name: Type.String() }, { additionalProperties: false }),
+    container: Nullable(Type.String()),
+    path: Nullable(Type.String({ minLength: 1 })),
+    image: Nullable(Type.String()),
+    reference: Nullable(Type.String({ minLength: 1 })),
+    outcome: Type.Union(['found', 'not-found', 'unauthorized', 'rate-limited', 'unreachable', 'timeout', 'blocked', 'invalid', 'not-checked'].map((o) => Type.Literal(o))),
+    class: Nullable(
+      Type.Union(
+        ['notFound', 'unauthorized', 'invalidReference', 'platformMismatch', 'unreachable', 'timeout', 'rateLimited', 'missingPullSecret', 'invalidPullSecret', 'latestTag', 'pullPolicyNever', 'nodeCredentials', 'platformPartial'].map((c) => Type.Literal(c)),
+      ),
+    ),
+    verdict: Type.Union([Type.Literal('deny'), Type.Literal('warn'), Type.Literal('allow')]),
+    message: Nullable(Type.String({ minLength: 1 })),
+    digest: Type.Optional(Type.String({ pattern: '^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$' })),
+    subject: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export type CheckRecordJson = Static<typeof CheckRecordSchema>;
+
+/** Parses stdout of `-o json` and checks it is one array of valid records; returns them typed. */
+export function parseRecords(t: Test, stdout: string): CheckRecordJson[] {
+  const parsed: unknown = JSON.parse(stdout);
+  if (!Array.isArray(parsed)) {
+    t.fail('stdout is one JSON array');
+    return [];
+  }
+  const records: CheckRecordJson[] = [];
+  parsed.forEach((record, i) => {
+    if (Value.Check(CheckRecordSchema, record)) {
+      records.push(record);
+      // The fields move together: a class has a message, a reference has no "invalid" outcome, only found has a digest.
+      if ((record.class === null) !== (record.message === null)) t.fail(`record ${i}: class and message are both set or both null`);
+      if (record.digest !== undefined && record.outcome !== 'found') t.fail(`record ${i}: digest only when found`);
+      if (record.outcome === 'invalid' && record.reference !== null) t.fail(`record ${i}: an invalid reference has reference null`);
+      if (record.container === null && record.subject === undefined) t.fail(`record ${i}: a pod-level record names its subject`);
+    } else {
+      t.fail(`record ${i} matches the schema`, { errors: [...Value.Errors(CheckRecordSchema, record)].slice(0, 3), record });
+    }
+  });
+  return records;
+}
