@@ -7,7 +7,7 @@ import { openSync, closeSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freePort } from '../../test/harness/registry/free-port.js';
-import { stopChild, waitForHttp } from './child-process.ts';
+import { stopChild, waitForHttp } from './child-process.js';
 
 export interface PullguardProcess {
   readonly name: string;

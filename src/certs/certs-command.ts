@@ -3,6 +3,7 @@
  * The CLI only parses flags and calls `runCertsCommand`. The base64 caBundle is always the last line of output, so
  * scripts can take it with `tail -n1`.
  */
+import { TLS_SECRET_NAME } from './certs-manifests.js';
 import { generateCertificates } from './generate-certificates.js';
 import { writeCertificates, type WrittenCertificates } from './write-certificates.js';
 
@@ -31,6 +32,7 @@ export interface CertsCommandResult {
   readonly notAfter: Date;
 }
 
+/** Defaults of the flags (SPEC §3.1). */
 export const CERTS_DEFAULTS = { service: 'pullguard', namespace: 'pullguard', out: 'certs', days: 365 } as const;
 
 /** Generates and writes the certificates; throws `CertsError` on bad flags (the CLI maps it to exit code 2). */
@@ -46,9 +48,9 @@ export async function runCertsCommand(args: CertsCommandArgs, io: CertsCommandIo
     ...(args.now ? { now: args.now } : {}),
   });
   const files = await writeCertificates(certs, { out, namespace, manifests: args.manifests ?? false });
-  io.stdout(`Wrote ${files.caFile}, ${files.certFile} and ${files.keyFile} (mode 0600)`);
+  io.stdout(`Wrote ${files.caFile}, ${files.certFile} and ${files.keyFile} (key mode 0600)`);
   if (files.secretFile && files.patchFile) {
-    io.stdout(`Wrote ${files.secretFile} (Secret ${namespace}/pullguard-tls, mode 0600) and ${files.patchFile}`);
+    io.stdout(`Wrote ${files.secretFile} (Secret ${namespace}/${TLS_SECRET_NAME}, mode 0600) and ${files.patchFile}`);
   }
   io.stdout(`Serving certificate for ${service}.${namespace}.svc, valid until ${certs.notAfter.toISOString()}`);
   io.stdout(`SANs: ${certs.sans.join(', ')}`);

@@ -7,6 +7,7 @@
 import { stringify } from 'yaml';
 import type { GeneratedCertificates } from './generate-certificates.js';
 
+/** Names shared with manifests/base (tests keep them in step). */
 export const TLS_SECRET_NAME = 'pullguard-tls';
 export const WEBHOOK_CONFIGURATION_NAME = 'pullguard';
 export const WEBHOOK_NAME = 'images.pullguard.io';

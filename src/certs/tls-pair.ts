@@ -13,6 +13,7 @@ export interface TlsMaterial {
   readonly notAfter: Date;
 }
 
+/** Every code a `TlsReloadError` can carry. */
 export const TLS_ERROR_CODES = [
   'TLS_FILES_UNREADABLE',
   'TLS_CERT_INVALID',

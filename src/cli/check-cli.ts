@@ -3,7 +3,6 @@
  * Flags in; manifests loaded, reviewed and rendered; an exit code out: 0 all allowed (warnings included), 1 something
  * would be denied, 2 a usage or input error.
  */
-import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { classifyDocument, type CheckTarget } from '../check/classify-document.js';
 import { checkRecords } from '../check/check-records.js';
@@ -15,6 +14,8 @@ import { renderJson } from '../check/render-json.js';
 import { renderText } from '../check/render-text.js';
 import { runChecks, type CheckedObject } from '../check/run-checks.js';
 import type { Config } from '../config/load-config.js';
+import { DockerConfigError } from '../credentials/docker-config.js';
+import { KubeAccessError } from '../kube/kube-config.js';
 import { composeEngine } from './compose-engine.js';
 import { ConfigError, loadConfigFile } from './load-config-file.js';
 import { UsageError } from './usage-error.js';
@@ -43,12 +44,23 @@ export async function checkCli(argv: readonly string[], io: CheckIo): Promise<nu
   try {
     return await runCheck(argv, io);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ManifestError || error instanceof ConfigError) {
+    if (isInputError(error)) {
       io.stderr.write(`pullguard: ${error.message}\n`);
       return EXIT_INPUT_ERROR;
     }
     throw error;
   }
+}
+
+/** Problems with what the user gave us (flags, manifests, config, Docker config, kubeconfig), as opposed to bugs. */
+function isInputError(error: unknown): error is Error {
+  return (
+    error instanceof UsageError ||
+    error instanceof ManifestError ||
+    error instanceof ConfigError ||
+    error instanceof DockerConfigError ||
+    error instanceof KubeAccessError
+  );
 }
 
 async function runCheck(argv: readonly string[], io: CheckIo): Promise<number> {
@@ -81,14 +93,17 @@ async function runCheck(argv: readonly string[], io: CheckIo): Promise<number> {
 
 async function reviewAll(targets: readonly CheckTarget[], options: CheckOptions, io: CheckIo, config: Config): Promise<CheckedObject[]> {
   if (targets.length === 0) return [];
-  const dockerConfig = await userDockerConfig(io);
   const engine = await composeEngine({
     config,
     offline: options.offline,
-    ...(dockerConfig ? { extraDockerConfigs: [dockerConfig] } : {}),
+    extraDockerConfigs: [userDockerConfig(io)],
+    // The cluster is read only when asked for: a CI job must not pick up whatever kubeconfig the runner has.
+    kubernetes: options.kubeconfigPath !== undefined,
     ...(options.kubeconfigPath ? { kubeconfigPath: resolve(io.cwd, options.kubeconfigPath) } : {}),
+    watchNodes: false,
     ...(options.platforms ? { platforms: options.platforms } : {}),
     env: io.env,
+    homeDir: io.homeDir,
   });
   const progress = createProgress(io.stderr, { total: targets.length, enabled: options.output === 'text' });
   try {
@@ -99,14 +114,10 @@ async function reviewAll(targets: readonly CheckTarget[], options: CheckOptions,
   }
 }
 
-/** The user's Docker credentials, as `docker login` wrote them: `$DOCKER_CONFIG/config.json` or `~/.docker/config.json`. */
-async function userDockerConfig(io: CheckIo): Promise<string | undefined> {
+/** The user's Docker credentials, as `docker login` writes them: `$DOCKER_CONFIG/config.json` or `~/.docker/config.json` (may be absent). */
+function userDockerConfig(io: CheckIo): string {
   const directory = io.env['DOCKER_CONFIG'] ? resolve(io.cwd, io.env['DOCKER_CONFIG']) : join(io.homeDir, '.docker');
-  const path = join(directory, 'config.json');
-  return access(path).then(
-    () => path,
-    () => undefined,
-  );
+  return join(directory, 'config.json');
 }
 
 /** In JSON mode stdout holds only records, so skipped and malformed objects are reported on stderr. */

@@ -2,13 +2,12 @@
  * Turns config text into a frozen {@link Config}: schema check, then semantic checks (durations, globs, CIDRs,
  * platforms), reporting every problem at once so an admin fixes the file in one go.
  */
-import { BlockList, isIP } from 'node:net';
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_POLICY, type Policy } from '../policy/finding-class.js';
-import { globProblem } from '../policy/glob.js';
 import { parsePlatform, type Platform } from '../platform/platform.js';
 import { parseDuration } from './duration.js';
+import { configProblems } from './config-problems.js';
 import { ConfigFileSchema, type ConfigFile } from './schema.js';
 
 export interface RegistryConfig {
@@ -71,43 +70,16 @@ export function parseConfigText(text: string, source: string): ConfigResult {
 }
 
 export function buildConfig(raw: unknown, source = 'config'): ConfigResult {
-  if (!Value.Check(ConfigFileSchema, raw)) {
-    const problems = [...Value.Errors(ConfigFileSchema, raw)]
-      .filter((e) => e.keyword !== 'anyOf' || !e.instancePath)
-      .map((e) => `${source}: ${e.instancePath || '/'} ${describeSchemaError(e)}`);
-    return { ok: false, problems: dedupe(problems) };
-  }
-  const file = raw as ConfigFile;
-  const problems: string[] = [];
-  const duration = (value: string | undefined, fallback: number, where: string): number => {
-    if (value === undefined) return fallback;
-    const ms = parseDuration(value);
-    if (ms === undefined || ms <= 0) problems.push(`${source}: ${where} "${value}" is not a positive duration`);
-    return ms ?? fallback;
-  };
-  file.registries?.forEach((r, i) => {
-    const p = globProblem(r.host);
-    if (p) problems.push(`${source}: /registries/${i}/host glob "${r.host}" ${p}`);
-  });
-  file.exempt?.images?.forEach((g, i) => {
-    const p = globProblem(g);
-    if (p) problems.push(`${source}: /exempt/images/${i} glob "${g}" ${p}`);
-  });
+  const problems = configProblems(raw).map((p) => `${source}: ${p}`);
+  if (problems.length > 0 || !Value.Check(ConfigFileSchema, raw)) return { ok: false, problems };
+  const file: ConfigFile = raw;
+  const duration = (value: string | undefined, fallback: number): number => (value === undefined ? fallback : (parseDuration(value) ?? fallback));
   const blockedCidrs = file.network?.blockedCidrs ?? [...DEFAULT_BLOCKED_CIDRS];
-  blockedCidrs.forEach((cidr, i) => {
-    if (!isValidCidr(cidr)) problems.push(`${source}: /network/blockedCidrs/${i} "${cidr}" is not a CIDR`);
-  });
-  const platforms: Platform[] = [];
-  file.platforms?.forEach((text, i) => {
-    const p = parsePlatform(text);
-    if (p) platforms.push(p);
-    else problems.push(`${source}: /platforms/${i} "${text}" is not os/arch[/variant]`);
-  });
-  const ttlMs = duration(file.cache?.ttl, 300_000, '/cache/ttl');
-  const negativeTtlMs = duration(file.cache?.negativeTtl, 30_000, '/cache/negativeTtl');
-  const requestTimeoutMs = duration(file.network?.requestTimeout, 3_000, '/network/requestTimeout');
-  const budgetMs = duration(file.network?.budget, 8_000, '/network/budget');
-  if (problems.length > 0) return { ok: false, problems };
+  const platforms = (file.platforms ?? []).map(parsePlatform).filter((p): p is Platform => p !== undefined);
+  const ttlMs = duration(file.cache?.ttl, 300_000);
+  const negativeTtlMs = duration(file.cache?.negativeTtl, 30_000);
+  const requestTimeoutMs = duration(file.network?.requestTimeout, 3_000);
+  const budgetMs = duration(file.network?.budget, 8_000);
 
   const userRegistries: RegistryConfig[] = (file.registries ?? []).map((r) => ({
     host: r.host,
@@ -155,33 +127,6 @@ export const DEFAULT_CONFIG: Config = (() => {
   if (!result.ok) throw new Error(`built-in defaults are invalid: ${result.problems.join('; ')}`);
   return result.config;
 })();
-
-function describeSchemaError(e: { keyword: string; message: string; params: unknown }): string {
-  if (e.keyword === 'additionalProperties') {
-    const names = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
-    return `has unknown key${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')}`;
-  }
-  if (e.keyword === 'const') return `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
-  return e.message;
-}
-
-function isValidCidr(cidr: string): boolean {
-  const [address, bits, extra] = cidr.split('/');
-  if (!address || bits === undefined || extra !== undefined || !/^\d{1,3}$/.test(bits)) return false;
-  const family = isIP(address);
-  const prefix = Number(bits);
-  if (family === 0 || prefix > (family === 4 ? 32 : 128)) return false;
-  try {
-    new BlockList().addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function dedupe(items: string[]): string[] {
-  return [...new Set(items)];
-}
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {

@@ -69,7 +69,8 @@ export async function buildPodKeychain(options: BuildPodKeychainOptions): Promis
   if (reader === undefined) {
     return keychain(staticKeyring, findings, [], names.map((name) => `${namespace}/${name}`));
   }
-  if (options.isTemplate && names.length === 0) {
+  // The ServiceAccount plugin checks the raw list: an entry with an empty name still counts as "lists secrets".
+  if (options.isTemplate && options.imagePullSecrets.length === 0) {
     names = await serviceAccountSecrets(reader, options, findings);
   }
   const reads = await Promise.all(names.map((name) => reader.getSecret(namespace, name, signal)));

@@ -5,16 +5,23 @@
  * Built on client-node's `ListWatch` (what `makeInformer` returns), constructed directly for two reasons:
  * - its reconnect delay must be unref'd and must never fire after `stop()` (the default `timers/promises`
  *   delay keeps the process alive for up to 30 s and then opens a watch nobody stops);
- * - a watch that finishes connecting after `stop()` must be aborted, which needs a hook on `Watch`.
+ * - a watch still connecting at `stop()` must be aborted, and ListWatch has no handle on it yet: the watch's
+ *   kubeconfig is wrapped to keep the request's dispatcher, which `stop()` destroys.
  * `ListWatch` gives up after an error (failed list, watch refused): the watcher restarts it after a backoff.
  * The last known nodes stay available meanwhile: stale nodes beat no nodes.
  */
-import { CoreV1Api, ListWatch, Watch, type KubeConfig, type V1Node, type V1NodeList } from '@kubernetes/client-node';
-import Type, { type TSchema } from 'typebox';
-import { Compile } from 'typebox/compile';
+import {
+  CoreV1Api,
+  ListWatch,
+  Watch,
+  type KubeConfig,
+  type RequestContext,
+  type V1Node,
+  type V1NodeList,
+} from '@kubernetes/client-node';
+import type { Dispatcher } from 'undici';
 import type { NodeInfo } from '../platform/candidate-platforms.js';
-import { nodePlatform } from '../platform/node-platform.js';
-import type { Taint } from '../platform/tolerations.js';
+import { nodeInfoFromObject, objectName } from '../platform/node-info.js';
 
 /** A live view of the cluster's nodes. */
 export interface NodeWatcher {
@@ -36,59 +43,11 @@ export interface NodeWatcherOptions {
   readonly kubeConfig: KubeConfig;
   /** Delay before restarting after an error: doubles from `initialMs` up to `maxMs`. Default 1 s → 30 s. */
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** A list that takes longer fails and is retried (a hung list would otherwise stall the watcher). Default 30 s. */
+  readonly listTimeoutMs?: number;
   readonly log?: NodeWatcherLog;
   /** Called after the set of nodes changed (list applied, node added, updated or removed). */
   readonly onChange?: () => void;
-}
-
-const Maybe = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
-
-const NodeSchema = Type.Object({
-  metadata: Type.Object({
-    name: Type.String({ minLength: 1 }),
-    labels: Maybe(Type.Record(Type.String(), Type.String())),
-  }),
-  spec: Maybe(
-    Type.Object({
-      unschedulable: Maybe(Type.Boolean()),
-      taints: Maybe(Type.Array(Type.Object({ key: Type.String(), value: Maybe(Type.String()), effect: Type.String() }))),
-    }),
-  ),
-  status: Maybe(
-    Type.Object({
-      nodeInfo: Maybe(Type.Object({ operatingSystem: Maybe(Type.String()), architecture: Maybe(Type.String()) })),
-    }),
-  ),
-});
-const nodeValidator = Compile(NodeSchema);
-
-/**
- * A Node object (from a list or a watch event; untrusted) as a {@link NodeInfo}; undefined when it does not have
- * the shape of a Node or does not say its platform.
- */
-export function nodeInfoFromObject(object: unknown): NodeInfo | undefined {
-  if (!nodeValidator.Check(object)) return undefined;
-  const labels: Record<string, string> = Object.fromEntries(Object.entries(object.metadata.labels ?? {}));
-  const nodeInfo = object.status?.nodeInfo;
-  const platform = nodePlatform({
-    labels,
-    ...(nodeInfo?.operatingSystem ? { operatingSystem: nodeInfo.operatingSystem } : {}),
-    ...(nodeInfo?.architecture ? { architecture: nodeInfo.architecture } : {}),
-  });
-  if (!platform) return undefined;
-  const taints: Taint[] = (object.spec?.taints ?? []).map((t) =>
-    t.value == null ? { key: t.key, effect: t.effect } : { key: t.key, value: t.value, effect: t.effect },
-  );
-  const info: NodeInfo = { name: object.metadata.name, labels, taints, platform };
-  return Object.freeze(object.spec?.unschedulable ? { ...info, unschedulable: true } : info);
-}
-
-/** The name of a Node-like object, for deletes and log lines, without trusting its shape. */
-function objectName(object: unknown): string | undefined {
-  if (typeof object !== 'object' || object === null || !('metadata' in object)) return undefined;
-  const metadata: unknown = object.metadata;
-  if (typeof metadata !== 'object' || metadata === null || !('name' in metadata)) return undefined;
-  return typeof metadata.name === 'string' ? metadata.name : undefined;
 }
 
 /** Starts listing and watching Nodes. Never throws; failures are logged and retried. */
@@ -97,7 +56,8 @@ export function startNodeWatcher(options: NodeWatcherOptions): NodeWatcher {
   const log = options.log;
   const byName = new Map<string, NodeInfo>();
   const timers = new Set<NodeJS.Timeout>();
-  const watches = new Set<AbortController>();
+  /** The undici dispatcher of the current watch request (client-node makes one per request). */
+  let watchDispatcher: Dispatcher | undefined;
   let snapshot: readonly NodeInfo[] | undefined;
   let isSynced = false;
   let stopped = false;
@@ -139,7 +99,7 @@ export function startNodeWatcher(options: NodeWatcherOptions): NodeWatcher {
 
   const api = options.kubeConfig.makeApiClient(CoreV1Api);
   const listNodes = async (): Promise<V1NodeList> => {
-    const list = await api.listNode();
+    const list = await withTimeout(api.listNode(), options.listTimeoutMs ?? 30_000);
     // Stopped meanwhile: never hand the list over, so ListWatch opens no watch.
     if (stopped) return new Promise<V1NodeList>(() => {});
     // Replace the whole map here; ListWatch's add/delete callbacks that follow are idempotent.
@@ -148,27 +108,16 @@ export function startNodeWatcher(options: NodeWatcherOptions): NodeWatcher {
       const info = nodeInfoFromObject(item);
       if (info) byName.set(info.name, info);
     }
+    if (!isSynced) log?.info({ nodes: byName.size }, 'node list synced');
     isSynced = true;
     retryDelayMs = backoff.initialMs;
     changed();
     return list;
   };
 
-  class StoppableWatch extends Watch {
-    override async watch(...args: Parameters<Watch['watch']>): Promise<AbortController> {
-      const controller = await super.watch(...args);
-      if (stopped) controller.abort();
-      else {
-        watches.add(controller);
-        controller.signal.addEventListener('abort', () => watches.delete(controller), { once: true });
-      }
-      return controller;
-    }
-  }
-
   const informer = new ListWatch<V1Node>(
     '/api/v1/nodes',
-    new StoppableWatch(options.kubeConfig),
+    new Watch(stoppableConfig(options.kubeConfig, () => stopped, (d) => (watchDispatcher = d))),
     listNodes,
     false,
     undefined,
@@ -204,11 +153,49 @@ export function startNodeWatcher(options: NodeWatcherOptions): NodeWatcher {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      for (const controller of watches) controller.abort();
-      watches.clear();
       await informer.stop();
+      // Aborts a watch request still connecting, which ListWatch cannot reach yet.
+      await watchDispatcher?.destroy().catch(() => {});
     },
   };
+}
+
+/**
+ * The kubeconfig as the watch sees it: the same, except that each watch request's dispatcher is handed to
+ * `track` (closing the previous one, whose watch has ended), and is destroyed at once when the watcher has
+ * stopped, so a watch that starts late fails fast instead of staying open.
+ */
+function stoppableConfig(
+  kubeConfig: KubeConfig,
+  isStopped: () => boolean,
+  track: (dispatcher: Dispatcher | undefined) => void,
+): KubeConfig {
+  let previous: Dispatcher | undefined;
+  const applySecurityAuthentication = async (context: RequestContext): Promise<void> => {
+    await kubeConfig.applySecurityAuthentication(context);
+    const dispatcher = context.getDispatcher();
+    void previous?.close().catch(() => {});
+    previous = dispatcher;
+    track(dispatcher);
+    if (isStopped()) await dispatcher?.destroy().catch(() => {});
+  };
+  return new Proxy(kubeConfig, {
+    get(target, property) {
+      if (property === 'applySecurityAuthentication') return applySecurityAuthentication;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** `promise`, or a rejection after `ms` (the request itself runs on; it cannot be aborted from here). */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`node list timed out after ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A log-safe description of a list/watch failure: a status code and a first message line, never a body. */

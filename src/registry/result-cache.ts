@@ -151,21 +151,33 @@ export function cacheKey(options: ResolveOptions): string {
 }
 
 const listFingerprints = new WeakMap<readonly RegistryCredential[], string>();
+const itemFingerprints = new WeakMap<RegistryCredential, string>();
 
 /**
- * sha256 (truncated) of the ordered credential list, sources included: the same secrets under another name must
- * not answer for it, since an unauthorized result names the source. Memoized per list object.
+ * Identity of the ordered credential list: a truncated sha256 per credential (sources included, since the same
+ * secret under another name must not answer for it: an unauthorized result names the source). Memoized per list and
+ * per credential object, so the warm path hashes nothing when the keychain hands out the same objects.
  */
 export function credentialsFingerprint(credentials: readonly RegistryCredential[]): string {
   if (credentials.length === 0) return 'anonymous';
   let fingerprint = listFingerprints.get(credentials);
   if (fingerprint === undefined) {
-    const hash = createHash('sha256');
-    for (const c of credentials) hash.update(`${c.username}\0${c.password}\0${c.source}\n`);
-    fingerprint = hash.digest('base64url').slice(0, 22);
+    fingerprint = credentials.map(credentialIdentity).join('.');
     listFingerprints.set(credentials, fingerprint);
   }
   return fingerprint;
+}
+
+function credentialIdentity(credential: RegistryCredential): string {
+  let identity = itemFingerprints.get(credential);
+  if (identity === undefined) {
+    identity = createHash('sha256')
+      .update(`${credential.username}\0${credential.password}\0${credential.source}`)
+      .digest('base64url')
+      .slice(0, 16);
+    itemFingerprints.set(credential, identity);
+  }
+  return identity;
 }
 
 function abandoned(): Resolution {

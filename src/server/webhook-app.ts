@@ -14,6 +14,7 @@ import { reviewBudgetMs } from '../review/budget.js';
 import { answerFor, logFindings } from '../review/render-outcome.js';
 import type { Reviewer, ReviewOutcome } from '../review/review-object.js';
 import { metadataOf } from '../review/skip-rules.js';
+import { findWorkloadKind } from '../workload/pod-spec-paths.js';
 
 /** controller-runtime's limit for an AdmissionReview; fastify's 1 MiB default is too small for big workloads. */
 export const BODY_LIMIT_BYTES = 7 * 1024 * 1024;
@@ -101,11 +102,16 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     const decision = outcome.status === 'reviewed' ? outcome.decision.decision : 'allow';
     const durationMs = performance.now() - started;
     logReview(request.log, admission, outcome, decision, durationMs);
-    options.metrics.admissionRequests.inc({ kind: admission.kind.kind.slice(0, 64), operation: admission.operation, decision, dry_run: String(admission.dryRun === true) });
+    options.metrics.admissionRequests.inc({ kind: metricKind(admission.kind), operation: admission.operation, decision, dry_run: String(admission.dryRun === true) });
     options.metrics.admissionDuration.observe(durationMs / 1000);
     return reply.send(buildResponse(admission.uid, answer));
   });
   return app;
+}
+
+/** A bounded label value: the kinds pullguard checks by name, anything else `other` (the request is untrusted). */
+function metricKind(kind: { group: string; kind: string }): string {
+  return findWorkloadKind(kind.group, kind.kind)?.kind ?? 'other';
 }
 
 function sendError(reply: FastifyReply, statusCode: number, code: string, message: string): FastifyReply {

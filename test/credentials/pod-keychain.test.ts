@@ -81,6 +81,9 @@ t.test("a template's own pull secrets replace the service account's, which is th
   t.same(keychain.credentialsFor('docker.io/library/nginx'), [], 'sa-cred not merged');
   t.same(summary(keychain.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
   t.notOk(api.requests().slice(before).some((r) => r.path.includes('/serviceaccounts/')));
+  const emptyName = await buildPodKeychain(options({ isTemplate: true, imagePullSecrets: [''] }));
+  t.same(emptyName.credentialsFor('docker.io/library/nginx'), [], 'an empty name still counts as listing secrets');
+  t.notOk(api.requests().slice(before).some((r) => r.path.includes('/serviceaccounts/')));
 });
 
 t.test('a Pod never reads its service account (the admission plugin already copied the secrets)', async (t) => {

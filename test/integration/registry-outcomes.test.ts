@@ -2,7 +2,7 @@
  * Every registry outcome class, end to end through POST /validate, against the real Distribution registry in each
  * auth mode (issue 3). Counts come from the registry's own access log.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +16,11 @@ t.teardown(() => {
   if (unhandled.length > 0) throw new Error(`unhandled rejections: ${unhandled.length}`);
 });
 
+const scratch = await mkdtemp(join(tmpdir(), 'pullguard-dockercfg-'));
+t.teardown(() => rm(scratch, { recursive: true, force: true }));
+
 async function dockerConfigFile(reg: RegistryHandle, user: string, password?: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pullguard-dockercfg-'));
+  const dir = await mkdtemp(join(scratch, 'cfg-'));
   const file = join(dir, 'config.json');
   const text = password === undefined ? dockerConfigJson(reg, user) : JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from(`${user}:${password}`).toString('base64') } } });
   await writeFile(file, text);

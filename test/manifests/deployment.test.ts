@@ -74,7 +74,7 @@ t.test('config from the ConfigMap, TLS from the Secret pullguard-tls, a writable
   t.equal(mounts['/etc/pullguard/tls']?.subPath, undefined, 'no subPath: it would never see a rotated Secret');
   t.match(mounts['/tmp'], { name: 'tmp' });
   const volumes = Object.fromEntries((pod.volumes as Array<Record<string, unknown> & { name: string }>).map((v) => [v.name, v]));
-  t.match(volumes.tls, { secret: { secretName: 'pullguard-tls' } });
+  t.match(volumes.tls, { secret: { secretName: 'pullguard-tls', defaultMode: 0o440 } }, 'readable by the pod (fsGroup), no one else');
   t.ok(volumes.tmp?.emptyDir, '/tmp is an emptyDir');
   t.equal(pod.serviceAccountName, 'pullguard');
 });

@@ -147,3 +147,25 @@ t.test('an unreachable API server is retried without throwing', async (t) => {
   t.notOk(watcher.synced());
   t.same(watcher.nodes(), []);
 });
+
+t.test('a hung list times out and is retried', async (t) => {
+  const api = await startFakeKubeApi();
+  api.addNode(nodeObject('amd-1', 'amd64'));
+  api.fault(LIST, { hang: true, times: 1 });
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(api.kubeconfigPath);
+  const warnings: string[] = [];
+  const watcher = startNodeWatcher({
+    kubeConfig,
+    listTimeoutMs: 200,
+    backoff: { initialMs: 10, maxMs: 20 },
+    log: { warn: (_details, message) => void warnings.push(message), info: () => {} },
+  });
+  t.teardown(async () => {
+    await watcher.stop();
+    await api.close();
+  });
+  t.ok(await eventually(() => watcher.synced()), 'synced by the second list');
+  t.equal(listCount(api), 2);
+  t.same(warnings, ['node watch failed; retrying']);
+});

@@ -68,3 +68,15 @@ t.test('blocked outcomes are not cached: listing the host later is not needed, b
   await resolve('internal.test/team/app:v1');
   t.equal(calls, 2);
 });
+
+t.test('a name that does not resolve is unreachable (dns), and the error text is safe', async (t) => {
+  const lookup = async () => {
+    throw Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' });
+  };
+  const { resolve } = resolverFor(t, { mode: 'plain' }, { hosts: ['nowhere.test'], lookup });
+  t.same(await resolve('nowhere.test/team/app:v1'), {
+    outcome: 'unreachable',
+    cause: 'dns',
+    detail: 'DNS lookup failed (ENOTFOUND)',
+  });
+});

@@ -15,6 +15,8 @@ import { statusBody } from './status.js';
 export interface FakeKubeFault {
   /** Answer with this HTTP status and a matching v1 Status body instead of the real answer. */
   readonly status?: number;
+  /** Answer with this raw body (status `status` or 200), e.g. garbage or a wrong shape. */
+  readonly body?: string;
   /** Wait this long before answering (with the fault status, or the real answer). */
   readonly delayMs?: number;
   /** Never answer (until close). */
@@ -79,6 +81,7 @@ export async function startFakeKubeApi(options: { token?: string } = {}): Promis
       return;
     }
     const answer = () => {
+      if (fault?.body !== undefined) return sendRaw(res, fault.status ?? 200, fault.body);
       if (fault?.status !== undefined) return sendJson(res, fault.status, statusBody(fault.status, url.pathname));
       return route(req, res, url);
     };
@@ -175,7 +178,10 @@ function foldStringData(secret: KubeObject): KubeObject {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendRaw(res, status, JSON.stringify(body));
+}
+
+function sendRaw(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

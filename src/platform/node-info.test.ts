@@ -1,6 +1,6 @@
 import t from 'tap';
-import { nodeInfoFromObject } from '../../src/kube/node-watcher.js';
-import { formatPlatform } from '../../src/platform/platform.js';
+import { nodeInfoFromObject } from './node-info.js';
+import { formatPlatform } from './platform.js';
 
 const node = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   metadata: { name: 'n1', labels: { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' } },

@@ -1,0 +1,31 @@
+/** Starts P1's baseline server (lib/baseline-server.mjs) as a child process on a free port. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent } from 'undici';
+import { freePort } from '../../test/harness/registry/free-port.js';
+import { stopChild, waitForHttp } from './child-process.js';
+
+export interface BaselineProcess {
+  /** `https://127.0.0.1:<port>`. */
+  readonly origin: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+export async function startBaseline(options: { repoRoot: string; certDir: string; caPem: string; cpuProfDir?: string }): Promise<BaselineProcess> {
+  const port = await freePort();
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'baseline-server.mjs');
+  const child = spawn(path.join(options.repoRoot, 'node_modules/.bin/node'), [...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, '--cpu-prof-name=baseline.cpuprofile'] : []), script, options.certDir, String(port)], {
+    cwd: options.repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const origin = `https://127.0.0.1:${port}`;
+  const agent = new Agent({ connect: { ca: options.caPem } });
+  try {
+    await waitForHttp(`${origin}/readyz`, child, 20_000, agent);
+  } finally {
+    await agent.close();
+  }
+  return { origin, pid: child.pid ?? 0, stop: () => stopChild(child) };
+}

@@ -1,0 +1,105 @@
+/**
+ * HTTPS load loops over an undici Pool (keep-alive, N connections, pipelining 1), the way the API server calls a
+ * webhook: closed loop for maximum throughput, open loop (fixed arrival rate) for latency at a given load.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+
+export interface LoadTarget {
+  /** `https://127.0.0.1:<port>`. */
+  readonly origin: string;
+  readonly caPem: string;
+  /** e.g. `/validate?timeout=10s`. */
+  readonly path: string;
+  readonly body: string;
+  /** Checks one response body; a false answer counts as an error. */
+  readonly accept: (statusCode: number, body: string) => boolean;
+}
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly errors: number;
+  readonly elapsedMs: number;
+  readonly requestsPerSecond: number;
+  /** Latency of every successful request, ms. */
+  readonly latenciesMs: readonly number[];
+}
+
+/** A keep-alive pool to the target; close it when done. */
+export function openPool(target: Pick<LoadTarget, 'origin' | 'caPem'>, connections: number): Pool {
+  return new Pool(target.origin, { connections, pipelining: 1, connect: { ca: target.caPem }, keepAliveTimeout: 60_000 });
+}
+
+/** One POST of the target body; resolves to [ok, latencyMs]. */
+async function send(pool: Pool, target: LoadTarget, startedAt = performance.now()): Promise<[boolean, number]> {
+  try {
+    const response = await pool.request({ path: target.path, method: 'POST', headers: { 'content-type': 'application/json' }, body: target.body });
+    const text = await response.body.text();
+    return [target.accept(response.statusCode, text), performance.now() - startedAt];
+  } catch {
+    return [false, performance.now() - startedAt];
+  }
+}
+
+/** `concurrency` workers each send the next request as soon as the previous answered, for `durationMs`. */
+export async function closedLoop(pool: Pool, target: LoadTarget, options: { concurrency: number; durationMs: number }): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const end = started + options.durationMs;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const [ok, ms] = await send(pool, target);
+      if (ok) latencies.push(ms);
+      else errors += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  const elapsedMs = performance.now() - started;
+  const requests = latencies.length + errors;
+  return { requests, errors, elapsedMs, requestsPerSecond: (latencies.length * 1000) / elapsedMs, latenciesMs: latencies };
+}
+
+/**
+ * Requests arrive at `ratePerSecond` regardless of how fast answers come (no coordinated omission: latency is
+ * measured from each request's scheduled start, so a stall shows up in the tail).
+ */
+export async function openLoop(pool: Pool, target: LoadTarget, options: { ratePerSecond: number; durationMs: number }): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  const intervalMs = 1000 / options.ratePerSecond;
+  let sent = 0;
+  while (true) {
+    const now = performance.now();
+    if (now - started >= options.durationMs) break;
+    const due = Math.floor((now - started) / intervalMs) + 1;
+    for (; sent < due; sent += 1) {
+      const scheduled = started + sent * intervalMs;
+      pending.push(
+        send(pool, target, scheduled).then(([ok, ms]) => {
+          if (ok) latencies.push(ms);
+          else errors += 1;
+        }),
+      );
+    }
+    await sleep(Math.max(0, Math.min(5, started + sent * intervalMs - performance.now())));
+  }
+  await Promise.all(pending);
+  const elapsedMs = performance.now() - started;
+  return { requests: sent, errors, elapsedMs, requestsPerSecond: (latencies.length * 1000) / elapsedMs, latenciesMs: latencies };
+}
+
+/** The p-th percentile (0..100) by nearest rank; NaN for no values. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}
+
+/** Median of a list; NaN for none. */
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}

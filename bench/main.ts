@@ -1,0 +1,74 @@
+/**
+ * The bench: sets up the shared environment, runs each figure of SPEC §5 (a figure that throws becomes an `error`
+ * row; the others still run), prints the table and writes it as JSON next to the logs. Entry point: bench/run.mjs.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { measureFanOut } from './figures/fan-out.js';
+import { measureMemory } from './figures/memory.js';
+import { measureCoalescing, measureRequestsPerImage } from './figures/registry-requests.js';
+import { measureThroughput } from './figures/throughput.js';
+import { setUpEnvironment, type BenchEnv, type BenchSettings } from './lib/environment.js';
+import { startPullguard, type PullguardProcess } from './lib/pullguard-process.js';
+import { failedRow, renderTable, type FigureRow } from './lib/report.js';
+
+export interface BenchOptions extends BenchSettings {
+  /** Figure ids to run (default all). */
+  readonly only?: readonly string[];
+  /** Where to write results.json (default: not written). */
+  readonly resultsFile?: string;
+}
+
+interface Figure {
+  readonly ids: readonly string[];
+  readonly title: string;
+  readonly target: string;
+  readonly run: (env: BenchEnv, server: PullguardProcess) => Promise<FigureRow[]>;
+}
+
+const FIGURES: readonly Figure[] = [
+  { ids: ['P1', 'P6'], title: 'warm admission throughput / p99', target: '>= 0.7', run: measureThroughput },
+  { ids: ['P2'], title: 'cold fan-out', target: '<= 1.3', run: measureFanOut },
+  { ids: ['P3'], title: 'registry requests per cold image', target: '1.0', run: measureRequestsPerImage },
+  { ids: ['P4'], title: 'coalescing', target: 'exactly 1', run: measureCoalescing },
+  { ids: ['P5'], title: 'memory', target: '<= 200 MB', run: (env) => measureMemory(env) },
+];
+
+/** Runs the bench; resolves to the exit code (1 when an asserted figure missed its target or failed). */
+export async function runBench(options: BenchOptions): Promise<number> {
+  const wanted = FIGURES.filter((f) => !options.only || f.ids.some((id) => options.only?.includes(id)));
+  const started = performance.now();
+  const env = await setUpEnvironment(options);
+  const rows: FigureRow[] = [];
+  let server: PullguardProcess | undefined;
+  try {
+    const needsShared = wanted.some((f) => !f.ids.includes('P5'));
+    if (needsShared) {
+      server = await startPullguard({
+        name: 'pullguard',
+        repoRoot: options.repoRoot,
+        workDir: env.workDir,
+        certDir: env.certDir,
+        config: env.serverConfig,
+        ...(options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {}),
+      });
+    }
+    for (const figure of wanted) {
+      options.log(`running ${figure.ids.join('+')}: ${figure.title}`);
+      try {
+        rows.push(...(await figure.run(env, server as PullguardProcess)));
+      } catch (error) {
+        rows.push(...figure.ids.map((id) => failedRow(id, figure.title, figure.target, error)));
+      }
+    }
+  } finally {
+    await server?.stop();
+    await env.close();
+  }
+  const table = renderTable(rows);
+  options.log(`\n${table}\n\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  if (options.resultsFile) {
+    await writeFile(path.resolve(options.resultsFile), `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
+  }
+  return rows.some((row) => row.pass === false) ? 1 : 0;
+}

@@ -1,0 +1,103 @@
+/**
+ * Every problem of a config file at once (SPEC §3.2): the schema's (unknown keys, wrong types) and the semantic ones
+ * (durations, globs, CIDRs, platforms). The semantic checks read the raw value defensively, so a typo in one key
+ * never hides a bad CIDR in another.
+ */
+import { BlockList, isIP } from 'node:net';
+import { Value } from 'typebox/value';
+import { globProblem } from '../policy/glob.js';
+import { parsePlatform } from '../platform/platform.js';
+import { parseDuration } from './duration.js';
+import { ConfigFileSchema } from './schema.js';
+
+/** Config keys holding a duration, as JSON pointers. */
+export const DURATION_KEYS = [
+  ['cache', 'ttl'],
+  ['cache', 'negativeTtl'],
+  ['network', 'requestTimeout'],
+  ['network', 'budget'],
+] as const;
+
+/** Problems as `<json pointer> <what is wrong>`, schema problems first; empty when the config is valid. */
+export function configProblems(raw: unknown): string[] {
+  return [...new Set([...schemaProblems(raw), ...semanticProblems(raw)])];
+}
+
+function schemaProblems(raw: unknown): string[] {
+  if (Value.Check(ConfigFileSchema, raw)) return [];
+  const byPath = new Map<string, string[]>();
+  for (const error of Value.Errors(ConfigFileSchema, raw)) {
+    // `boolean` repeats each unknown key that `additionalProperties` already names; `anyOf` repeats its branches.
+    if (error.keyword === 'boolean' || (error.keyword === 'anyOf' && error.instancePath !== '')) continue;
+    const path = error.instancePath || '/';
+    byPath.set(path, [...(byPath.get(path) ?? []), describeSchemaError(error)]);
+  }
+  return [...byPath].map(([path, texts]) => {
+    const unique = [...new Set(texts)];
+    const merged = unique.length > 1 && unique.every((text) => text.startsWith('must be ')) ? `must be ${unique.map((text) => text.slice(8)).join(' or ')}` : unique.join('; ');
+    return `${path} ${merged}`;
+  });
+}
+
+function describeSchemaError(e: { keyword: string; message: string; params: unknown }): string {
+  if (e.keyword === 'additionalProperties') {
+    const names = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
+    return `has unknown key${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')}`;
+  }
+  if (e.keyword === 'const') return `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+  return e.message;
+}
+
+function semanticProblems(raw: unknown): string[] {
+  const problems: string[] = [];
+  for (const [host, i] of strings(field(raw, 'registries'), 'host')) {
+    const p = globProblem(host);
+    if (p) problems.push(`/registries/${i}/host glob ${JSON.stringify(host)} ${p}`);
+  }
+  for (const [glob, i] of strings(field(field(raw, 'exempt'), 'images'))) {
+    const p = globProblem(glob);
+    if (p) problems.push(`/exempt/images/${i} glob ${JSON.stringify(glob)} ${p}`);
+  }
+  for (const [cidr, i] of strings(field(field(raw, 'network'), 'blockedCidrs'))) {
+    if (!isValidCidr(cidr)) problems.push(`/network/blockedCidrs/${i} ${JSON.stringify(cidr)} is not a CIDR (e.g. 10.0.0.0/8, fd00::/8)`);
+  }
+  for (const [text, i] of strings(field(raw, 'platforms'))) {
+    if (!parsePlatform(text)) problems.push(`/platforms/${i} ${JSON.stringify(text)} is not os/arch[/variant] (e.g. linux/arm64)`);
+  }
+  for (const [section, key] of DURATION_KEYS) {
+    const value = field(field(raw, section), key);
+    if (typeof value !== 'string') continue;
+    const ms = parseDuration(value);
+    if (ms === undefined || ms <= 0) problems.push(`/${section}/${key} ${JSON.stringify(value)} is not a positive duration (e.g. 500ms, 3s, 5m, 1h30m)`);
+  }
+  return problems;
+}
+
+function field(value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/** The string entries of an array (or of `key` in each entry), with their indexes; anything else is the schema's problem. */
+function strings(list: unknown, key?: string): [string, number][] {
+  if (!Array.isArray(list)) return [];
+  const out: [string, number][] = [];
+  list.forEach((entry: unknown, i) => {
+    const value = key === undefined ? entry : field(entry, key);
+    if (typeof value === 'string') out.push([value, i]);
+  });
+  return out;
+}
+
+function isValidCidr(cidr: string): boolean {
+  const [address, bits, extra] = cidr.split('/');
+  if (!address || bits === undefined || extra !== undefined || !/^\d{1,3}$/.test(bits)) return false;
+  const family = isIP(address);
+  const prefix = Number(bits);
+  if (family === 0 || prefix > (family === 4 ? 32 : 128)) return false;
+  try {
+    new BlockList().addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
+    return true;
+  } catch {
+    return false;
+  }
+}

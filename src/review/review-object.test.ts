@@ -1,0 +1,104 @@
+import t from 'tap';
+import { buildConfig, DEFAULT_CONFIG, type Config } from '../config/load-config.js';
+import { canonicalReference } from '../image/reference.js';
+import type { RegistryCredential } from '../credentials/credential.js';
+import type { Resolution } from '../registry/resolution.js';
+import type { CredentialProblem, KeychainPort, NamespaceModePort } from './ports.js';
+import { createReviewer, type ReviewOutcome } from './review-object.js';
+
+const DEPLOYMENT = { group: 'apps', version: 'v1', kind: 'Deployment' };
+const deployment = (images: string[]) => ({ metadata: { name: 'web' }, spec: { template: { spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) } } } });
+
+function reviewer(options: { resolve: (ref: string) => Resolution | Promise<Resolution>; config?: Config; namespaceMode?: NamespaceModePort; problems?: CredentialProblem[]; creds?: RegistryCredential[] }) {
+  const problems = options.problems ?? [];
+  const keychain: KeychainPort = async () => ({ credentialsFor: () => options.creds ?? [], findings: problems, uncertain: problems.some((p) => p.kind === 'readFailed') });
+  return createReviewer({
+    config: options.config ?? DEFAULT_CONFIG,
+    resolver: { resolve: async ({ reference }) => options.resolve(canonicalReference(reference)) },
+    keychain,
+    ...(options.namespaceMode ? { namespaceMode: options.namespaceMode } : {}),
+  });
+}
+
+const review = (r: ReturnType<typeof reviewer>, images: string[], signal = AbortSignal.timeout(5000)) =>
+  r.review({ kind: DEPLOYMENT, operation: 'CREATE', namespace: 'shop', object: deployment(images), signal });
+
+const reviewed = (outcome: ReviewOutcome) => {
+  if (outcome.status !== 'reviewed') throw new Error(`expected a review, got ${outcome.status}`);
+  return outcome;
+};
+
+t.test('each registry outcome becomes its own class and default action (SPEC §1.3, §1.5)', async (t) => {
+  const cases: [Resolution, string | undefined, string][] = [
+    [{ outcome: 'found', digest: 'sha256:x' }, undefined, 'allow'],
+    [{ outcome: 'not-found', missing: 'tag', suggestions: ['1.29.3'] }, 'notFound', 'deny'],
+    [{ outcome: 'not-found', missing: 'repository' }, 'notFound', 'deny'],
+    [{ outcome: 'unauthorized', reason: 'anonymous-refused' }, 'unauthorized', 'deny'],
+    [{ outcome: 'unauthorized', reason: 'anonymous-refused', ambiguousMissing: true }, 'unauthorized', 'deny'],
+    [{ outcome: 'unauthorized', reason: 'credentials-rejected', credentialSource: 'secret shop/regcred' }, 'unauthorized', 'deny'],
+    [{ outcome: 'rate-limited', remaining: '0' }, 'rateLimited', 'warn'],
+    [{ outcome: 'unreachable', cause: 'dns', detail: 'DNS lookup failed' }, 'unreachable', 'warn'],
+    [{ outcome: 'timeout', afterMs: 2000 }, 'timeout', 'warn'],
+    [{ outcome: 'blocked', host: 'metadata.internal', address: '169.254.169.254' }, 'unreachable', 'warn'],
+  ];
+  for (const [resolution, cls, decision] of cases) {
+    const outcome = reviewed(await review(reviewer({ resolve: () => resolution }), ['example.com/app:1.0']));
+    t.equal(outcome.decision.decision, decision, `${resolution.outcome}: ${decision}`);
+    t.same(outcome.decision.findings.map((f) => f.class), cls ? [cls] : [], `${resolution.outcome}: class`);
+    t.same(outcome.uses[0]?.resolution, resolution);
+  }
+});
+
+t.test('node-credential registries warn instead of deny when no pod credential matched', async (t) => {
+  const outcome = reviewed(await review(reviewer({ resolve: () => ({ outcome: 'unauthorized', reason: 'anonymous-refused' }) }), ['123.dkr.ecr.eu-west-1.amazonaws.com/app:1']));
+  t.same(outcome.decision.findings.map((f) => [f.class, f.action]), [['nodeCredentials', 'warn']]);
+});
+
+t.test('unreadable pull secrets turn a refusal into a warning', async (t) => {
+  const problems: CredentialProblem[] = [{ kind: 'readFailed', what: 'secret', name: 'shop/regcred', reason: 'timeout', message: 'reading secret shop/regcred timed out' }];
+  const outcome = reviewed(await review(reviewer({ resolve: () => ({ outcome: 'unauthorized', reason: 'anonymous-refused' }), problems }), ['example.com/app:1']));
+  t.equal(outcome.decision.decision, 'warn');
+  t.same(outcome.decision.findings.map((f) => f.class).sort(), ['timeout', 'unreachable']);
+});
+
+t.test('policy overrides, global mode warn and the namespace label', async (t) => {
+  const notFound = () => ({ outcome: 'not-found', missing: 'tag' }) as const;
+  const allowed = buildConfig({ policy: { notFound: 'allow' } });
+  const warnMode = buildConfig({ mode: 'warn' });
+  if (!allowed.ok || !warnMode.ok) throw new Error('config');
+  t.equal(reviewed(await review(reviewer({ resolve: notFound, config: allowed.config }), ['example.com/a:1'])).decision.decision, 'allow', 'notFound: allow');
+  const soft = reviewed(await review(reviewer({ resolve: notFound, config: warnMode.config }), ['example.com/a:1']));
+  t.equal(soft.decision.decision, 'warn', 'mode: warn');
+  t.equal(soft.decision.findings[0]?.softened, true);
+
+  const asked: string[] = [];
+  const namespaceMode: NamespaceModePort = async (ns) => {
+    asked.push(ns);
+    return 'warn';
+  };
+  t.equal(reviewed(await review(reviewer({ resolve: notFound, namespaceMode }), ['example.com/a:1'])).decision.decision, 'warn', 'pullguard.io/mode=warn');
+  await review(reviewer({ resolve: () => ({ outcome: 'found' }), namespaceMode }), ['example.com/a:1']);
+  t.same(asked, ['shop'], 'the label is read only when something would deny');
+  const failing: NamespaceModePort = async () => {
+    throw new Error('api down');
+  };
+  t.equal(reviewed(await review(reviewer({ resolve: notFound, namespaceMode: failing }), ['example.com/a:1'])).decision.decision, 'deny', 'an unreadable label enforces');
+});
+
+t.test('a resolver that never answers becomes a timeout when the deadline fires', async (t) => {
+  const keepAlive = setTimeout(() => {}, 5000); // AbortSignal.timeout is unref'd; in the server a socket keeps the loop alive
+  t.teardown(() => clearTimeout(keepAlive));
+  const started = Date.now();
+  const outcome = reviewed(await review(reviewer({ resolve: () => new Promise<Resolution>(() => {}) }), ['example.com/a:1', 'example.com/b:1'], AbortSignal.timeout(150)));
+  t.ok(Date.now() - started < 2000, 'answered soon after the deadline');
+  t.same(outcome.decision.findings.map((f) => f.class), ['timeout', 'timeout']);
+  t.equal(outcome.decision.decision, 'warn');
+});
+
+t.test('no finding text carries a credential', async (t) => {
+  const secret = 'hunter2-s3cr3t';
+  const creds: RegistryCredential[] = [{ username: 'bob', password: secret, source: 'secret shop/regcred' } as unknown as RegistryCredential];
+  const outcome = reviewed(await review(reviewer({ resolve: () => ({ outcome: 'unauthorized', reason: 'credentials-rejected', credentialSource: 'secret shop/regcred' }), creds }), ['example.com/a:1']));
+  t.notMatch(JSON.stringify(outcome.decision), secret);
+  t.match(outcome.decision.findings[0]?.cause, /rejected the credentials from secret shop\/regcred/);
+});

@@ -1,0 +1,34 @@
+import t from 'tap';
+import { skipReason } from './skip-rules.js';
+
+const pod = (metadata: Record<string, unknown>) => ({ metadata, spec: {} });
+const controller = (apiVersion: string, kind: string, isController = true) => ({ ownerReferences: [{ apiVersion, kind, name: 'owner', controller: isController }] });
+
+t.test('which requests are skipped (SPEC §1.6)', async (t) => {
+  const cases: [string, Parameters<typeof skipReason>[0], RegExp | undefined][] = [
+    ['CREATE Pod', { kindName: 'Pod', operation: 'CREATE', object: pod({}) }, undefined],
+    ['UPDATE Deployment', { kindName: 'Deployment', operation: 'UPDATE', object: {} }, undefined],
+    ['DELETE', { kindName: 'Pod', operation: 'DELETE', object: null }, /operation DELETE/],
+    ['CONNECT', { kindName: 'Pod', operation: 'CONNECT', object: null }, /operation CONNECT/],
+    ['status', { kindName: 'Pod', operation: 'UPDATE', subResource: 'status', object: pod({}) }, /subresource status/],
+    ['scale', { kindName: 'Deployment', operation: 'UPDATE', subResource: 'scale', object: {} }, /subresource scale/],
+    ['ephemeralcontainers on a Pod', { kindName: 'Pod', operation: 'UPDATE', subResource: 'ephemeralcontainers', object: pod({}) }, undefined],
+    ['ephemeralcontainers on a controller-owned Pod', { kindName: 'Pod', operation: 'UPDATE', subResource: 'ephemeralcontainers', object: pod(controller('apps/v1', 'ReplicaSet')) }, undefined],
+    ['ephemeralcontainers on another kind', { kindName: 'Deployment', operation: 'UPDATE', subResource: 'ephemeralcontainers', object: {} }, /subresource/],
+    ['owned by a ReplicaSet', { kindName: 'Pod', operation: 'CREATE', object: pod(controller('apps/v1', 'ReplicaSet')) }, /owned by ReplicaSet owner/],
+    ['owned by a DaemonSet', { kindName: 'Pod', operation: 'CREATE', object: pod(controller('apps/v1', 'DaemonSet')) }, /owned by DaemonSet/],
+    ['owned by a Job', { kindName: 'Pod', operation: 'CREATE', object: pod(controller('batch/v1', 'Job')) }, /owned by Job/],
+    ['owned by a ReplicationController', { kindName: 'Pod', operation: 'CREATE', object: pod(controller('v1', 'ReplicationController')) }, /owned by/],
+    ['owned by a CRD', { kindName: 'Pod', operation: 'CREATE', object: pod(controller('argoproj.io/v1alpha1', 'Rollout')) }, undefined],
+    ['a same-named kind in another group', { kindName: 'Pod', operation: 'CREATE', object: pod(controller('example.com/v1', 'ReplicaSet')) }, undefined],
+    ['a non-controller owner', { kindName: 'Pod', operation: 'CREATE', object: pod(controller('apps/v1', 'ReplicaSet', false)) }, undefined],
+    ['mirror pod', { kindName: 'Pod', operation: 'CREATE', object: pod({ annotations: { 'kubernetes.io/config.mirror': 'h' } }) }, /mirror pod/],
+    ['garbage ownerReferences', { kindName: 'Pod', operation: 'CREATE', object: pod({ ownerReferences: 'x' }) }, undefined],
+    ['no metadata', { kindName: 'Pod', operation: 'CREATE', object: {} }, undefined],
+  ];
+  for (const [name, input, expected] of cases) {
+    const reason = skipReason(input);
+    if (expected) t.match(reason, expected, name);
+    else t.equal(reason, undefined, name);
+  }
+});
