@@ -73,6 +73,9 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
   await health.listen({ host: config.listen.host, port: config.listen.healthPort });
   await webhook.listen({ host: config.listen.host, port: config.listen.port });
   listening = true;
+  // A rotation between the first load and listen() reached current() but not the server: apply it now.
+  const latest = reloader.current();
+  if (latest && latest !== initial) (webhook.server as unknown as TlsServer).setSecureContext({ key: latest.key, cert: latest.cert, minVersion: 'TLSv1.2' });
   logger.info({ port: config.listen.port, healthPort: config.listen.healthPort }, 'pullguard serving');
 
   let closing: Promise<void> | undefined;

@@ -53,8 +53,11 @@ export async function sendAuthorized(
     } else {
       return { ok: true, response, scheme: authorization.scheme };
     }
+    const previous = authorization.header;
     authorization = await deps.auth.authorize(target, offered);
     if (!authorization.ok) return authorization;
+    // Nothing to answer the new challenge with (anonymous and Basic): the 401 stands.
+    if (authorization.header === previous) return { ok: true, response, scheme: authorization.scheme };
     response = await send(authorization.header);
   }
   return { ok: true, response, scheme: authorization.scheme };

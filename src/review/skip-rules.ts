@@ -26,7 +26,9 @@ export function skipReason(input: SkipInput): string | undefined {
     return 'mirror pod (static pod of a node)';
   }
   const owner = controllerOwner(metadata?.['ownerReferences']);
-  if (owner && findWorkloadKind(groupOf(owner.apiVersion), owner.kind)) {
+  // `kubectl debug` adds ephemeral containers to controller-owned pods too; those images were never checked.
+  const addsEphemeralContainers = input.subResource === 'ephemeralcontainers';
+  if (owner && !addsEphemeralContainers && findWorkloadKind(groupOf(owner.apiVersion), owner.kind)) {
     return `owned by ${owner.kind} ${owner.name}, which was checked when it was admitted`;
   }
   return undefined;

@@ -6,10 +6,14 @@ import { startLoopback, testConfig } from './loopback.js';
 
 const deadline = () => AbortSignal.timeout(5_000);
 
-function setup(listed: string[], lookup?: (h: string) => Promise<{ address: string; family: number }[]>) {
+function setup(
+  listed: string[],
+  lookup?: (h: string) => Promise<{ address: string; family: number }[]>,
+  requestTimeout = '2s',
+) {
   const config = testConfig({
     registries: listed.map((host) => ({ host, plainHttp: true })),
-    network: { requestTimeout: '400ms' },
+    network: { requestTimeout },
   });
   const guard = createSsrfGuard({
     blockedCidrs: config.network.blockedCidrs,
@@ -129,7 +133,7 @@ t.test('a body over 4 MiB is cut off and is an error', async (t) => {
 t.test('a hanging server times out per request; the deadline is reported as such', async (t) => {
   const server = await startLoopback(() => undefined);
   t.teardown(() => server.close());
-  const { transport, registry } = setup(['127.0.0.1:*']);
+  const { transport, registry } = setup(['127.0.0.1:*'], undefined, '400ms');
   const started = Date.now();
   const timedOut = await failure(transport.request({ url: new URL(`${server.url}/v2/`), method: 'HEAD', signal: deadline(), registry }));
   t.equal(timedOut.code, 'timeout');
@@ -145,4 +149,28 @@ t.test('a refused connection is classified', async (t) => {
   const { transport, registry } = setup(['127.0.0.1:*']);
   const error = await failure(transport.request({ url: new URL(`${server.url}/v2/`), method: 'HEAD', signal: deadline(), registry }));
   t.equal(error.code, 'refused');
+});
+
+t.test('the per-registry concurrency limit caps parallel requests to a registry', async (t) => {
+  let active = 0;
+  let peak = 0;
+  const server = await startLoopback((_req, res) => {
+    active++;
+    peak = Math.max(peak, active);
+    setTimeout(() => {
+      active--;
+      res.end('{}');
+    }, 30);
+  });
+  t.teardown(() => server.close());
+  const config = testConfig({ registries: [{ host: '127.0.0.1:*', plainHttp: true, concurrency: 2 }] });
+  const guard = createSsrfGuard({ blockedCidrs: config.network.blockedCidrs, listedHosts: ['127.0.0.1:*'] });
+  const transport = createRegistryTransport({ config, guard });
+  t.teardown(() => transport.close());
+  const requests = Array.from({ length: 10 }, (_, i) =>
+    transport.request({ url: new URL(`${server.url}/v2/x/manifests/${i}`), method: 'HEAD', signal: deadline(), registry: config.registries[0] }),
+  );
+  const responses = await Promise.all(requests);
+  t.ok(responses.every((r) => r.status === 200));
+  t.equal(peak, 2);
 });

@@ -88,6 +88,8 @@ export class KubeStore {
   /** Streams watch events from `resourceVersion` (or ADDED for everything when absent/0) until closed. */
   watch(plural: string, params: URLSearchParams, res: ServerResponse): void {
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    // Like the real server, answer the headers at once: a client's fetch resolves only then.
+    res.flushHeaders();
     const since = Number(params.get('resourceVersion') ?? '0');
     if (since > 0) {
       for (const event of this.events) {
