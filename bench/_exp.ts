@@ -25,11 +25,11 @@ for (const variant of (process.env.VARIANTS ?? 'default,quiet').split(',')) {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
   if (variant === 'quiet') env['LOG_LEVEL'] = 'warn';
   const flags = variant === 'prof' ? ['--cpu-prof', `--cpu-prof-dir=/tmp/pgprof2`] : [];
-  const child = spawn(`${root}/node_modules/.bin/node`, [...flags, `${root}/dist/main.js`, 'serve', '--config', `${dir}/c.json`], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  const child = spawn(`${root}/node_modules/.bin/node`, [...flags, variant.startsWith('before') ? '/tmp/pgbefore/dist/main.js' : `${root}/dist/main.js`, 'serve', '--config', `${dir}/c.json`], { stdio: ['ignore', 'ignore', 'inherit'], env });
   await waitForHttp(`http://127.0.0.1:${hp}/readyz`, child, 20000);
   const target = { origin: `https://127.0.0.1:${port}`, caPem: ca, path: VALIDATE_PATH, body, accept: isCleanAllow };
   const pool = openPool(target, 16);
-  await closedLoop(pool, target, { concurrency: 16, durationMs: 1500 });
+  await closedLoop(pool, target, { concurrency: 16, durationMs: Number(process.env.WARM ?? 1500) });
   const c0 = await processCpuMs(child.pid!);
   const r = await closedLoop(pool, target, { concurrency: 16, durationMs: 4000 });
   const c1 = await processCpuMs(child.pid!);

@@ -21,7 +21,12 @@ export type { ClusterReader, ReadFailure, ReadResult, SecretData } from './clust
 /** Something about the pod's pull secrets worth telling the user; maps to a finding class by `kind`. */
 export type CredentialFinding =
   /** Class missingPullSecret. `no-data`: a docker-config type without its key (the kubelet skips it too). */
-  | { readonly kind: 'missingPullSecret'; readonly secret: string; readonly why: 'not-found' | 'wrong-type' | 'no-data'; readonly type?: string }
+  | {
+      readonly kind: 'missingPullSecret';
+      readonly secret: string;
+      readonly why: 'not-found' | 'wrong-type' | 'no-data';
+      readonly type?: string;
+    }
   /** Class invalidPullSecret: the kubelet fails every pull of the pod. `problem` holds no secret material. */
   | { readonly kind: 'invalidPullSecret'; readonly secret: string; readonly problem: string }
   /** A template's service account does not exist: its pods will be rejected until it does. */

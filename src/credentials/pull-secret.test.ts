@@ -15,6 +15,7 @@ t.test('only the two docker-config secret types count', async (t) => {
     ],
     ['Opaque with a .dockerconfigjson key', { type: 'Opaque', data: { '.dockerconfigjson': config } }, { status: 'wrong-type', type: 'Opaque' }],
     ['dockercfg type with the dockerconfigjson key', { type: 'kubernetes.io/dockercfg', data: { '.dockerconfigjson': config } }, { status: 'no-data', type: 'kubernetes.io/dockercfg' }],
+    ['a type named like an Object property', { type: '__proto__', data: {} }, { status: 'wrong-type', type: '__proto__' }],
     ['empty data', { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': '' } }, { status: 'no-data', type: 'kubernetes.io/dockerconfigjson' }],
   ];
   for (const [name, secret, want] of table) t.same(parsePullSecret(secret), want, name);

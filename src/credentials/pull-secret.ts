@@ -9,6 +9,12 @@ import { parseDockercfg, parseDockerConfigJson, type DockerConfigEntry } from '.
 export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
 export const DOCKERCFG_TYPE = 'kubernetes.io/dockercfg';
 
+// A Map, not an object: a type such as `__proto__` must not find anything.
+const DATA_KEYS: ReadonlyMap<string, '.dockerconfigjson' | '.dockercfg'> = new Map([
+  [DOCKER_CONFIG_JSON_TYPE, '.dockerconfigjson'],
+  [DOCKERCFG_TYPE, '.dockercfg'],
+]);
+
 export type PullSecretParse =
   | { readonly status: 'ok'; readonly entries: readonly DockerConfigEntry[] }
   /** Not a docker-config type: the kubelet ignores it. */
@@ -20,14 +26,15 @@ export type PullSecretParse =
 
 /** Parses one referenced pull secret the way the kubelet does. */
 export function parsePullSecret(secret: SecretData): PullSecretParse {
-  const dataKey = secret.type === DOCKER_CONFIG_JSON_TYPE ? '.dockerconfigjson' : secret.type === DOCKERCFG_TYPE ? '.dockercfg' : undefined;
+  const dataKey = DATA_KEYS.get(secret.type);
   if (dataKey === undefined) return { status: 'wrong-type', type: secret.type };
   const encoded = secret.data[dataKey];
   if (encoded === undefined || encoded === '') return { status: 'no-data', type: secret.type };
   const text = decodeApiBase64(encoded);
   if (text === undefined) return { status: 'invalid', problem: `${dataKey} is not valid base64` };
   const parsed = dataKey === '.dockerconfigjson' ? parseDockerConfigJson(text) : parseDockercfg(text);
-  return parsed.ok ? { status: 'ok', entries: parsed.entries } : { status: 'invalid', problem: `${dataKey}: ${parsed.problem}` };
+  if (!parsed.ok) return { status: 'invalid', problem: `${dataKey}: ${parsed.problem}` };
+  return { status: 'ok', entries: parsed.entries };
 }
 
 const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

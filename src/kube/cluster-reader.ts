@@ -3,8 +3,14 @@
  * expose every Secret's contents (SPEC §1.4). Each call is bounded by the caller's signal and a request timeout;
  * failures are classified by {@link classifyKubeError} and never rethrown.
  */
-import { Observable, type ObservableMiddleware, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
-import Type from 'typebox';
+import {
+  Observable,
+  type ConfigurationOptions,
+  type ObservableMiddleware,
+  type RequestContext,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+import Type, { type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { ClusterReader, ReadResult } from '../credentials/cluster-port.js';
 import { classifyKubeError } from './api-error.js';
@@ -27,28 +33,41 @@ const NamespaceShape = Type.Object({
   metadata: Type.Optional(Type.Object({ labels: Type.Optional(Type.Record(Type.String(), Type.String())) })),
 });
 
+/** Per-call client-node options; they carry the abort signal. */
+type CallOptions = ConfigurationOptions<ObservableMiddleware>;
+
 /** Reads through the API on every call (no cache); see {@link createClusterReader} for the cached one. */
 export function createKubeClusterReader(kube: KubeAccess, options: KubeClusterReaderOptions = {}): ClusterReader {
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
-  const call = <T>(signal: AbortSignal, send: (options: { middleware: ObservableMiddleware[]; middlewareMergeStrategy: 'append' }) => Promise<unknown>, shape: (body: unknown) => ReadResult<T>) =>
-    bounded(AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]), send, shape);
+  const read = <S extends TSchema, T>(
+    signal: AbortSignal,
+    send: (options: CallOptions) => Promise<unknown>,
+    shape: { schema: S; what: string; value: (body: Static<S>) => T },
+  ): Promise<ReadResult<T>> =>
+    bounded(AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]), send, (body) =>
+      Value.Check(shape.schema, body)
+        ? { status: 'found', value: shape.value(body) }
+        : { status: 'error', kind: 'invalid', detail: `not a ${shape.what}` },
+    );
   return {
     getSecret: (namespace, name, signal) =>
-      call(signal, (o) => kube.core.readNamespacedSecret({ namespace, name }, o), (body) =>
-        Value.Check(SecretShape, body)
-          ? found({ type: body.type ?? 'Opaque', data: Object.freeze({ ...(body.data ?? {}) }) })
-          : invalid('not a Secret'),
-      ),
+      read(signal, (o) => kube.core.readNamespacedSecret({ namespace, name }, o), {
+        schema: SecretShape,
+        what: 'Secret',
+        value: (body) => ({ type: body.type ?? 'Opaque', data: Object.freeze({ ...body.data }) }),
+      }),
     getServiceAccount: (namespace, name, signal) =>
-      call(signal, (o) => kube.core.readNamespacedServiceAccount({ namespace, name }, o), (body) =>
-        Value.Check(ServiceAccountShape, body)
-          ? found({ imagePullSecrets: Object.freeze((body.imagePullSecrets ?? []).map((ref) => ref.name ?? '')) })
-          : invalid('not a ServiceAccount'),
-      ),
+      read(signal, (o) => kube.core.readNamespacedServiceAccount({ namespace, name }, o), {
+        schema: ServiceAccountShape,
+        what: 'ServiceAccount',
+        value: (body) => ({ imagePullSecrets: Object.freeze((body.imagePullSecrets ?? []).map((r) => r.name ?? '')) }),
+      }),
     getNamespaceLabels: (name, signal) =>
-      call(signal, (o) => kube.core.readNamespace({ name }, o), (body) =>
-        Value.Check(NamespaceShape, body) ? found(Object.freeze({ ...(body.metadata?.labels ?? {}) })) : invalid('not a Namespace'),
-      ),
+      read(signal, (o) => kube.core.readNamespace({ name }, o), {
+        schema: NamespaceShape,
+        what: 'Namespace',
+        value: (body) => Object.freeze({ ...body.metadata?.labels }),
+      }),
   };
 }
 
@@ -60,20 +79,17 @@ export function createClusterReader(
   return createCachedClusterReader(createKubeClusterReader(kube, options), options);
 }
 
-const found = <T>(value: T): ReadResult<T> => ({ status: 'found', value });
-const invalid = (detail: string): ReadResult<never> => ({ status: 'error', kind: 'invalid', detail });
-
 async function bounded<T>(
   signal: AbortSignal,
-  send: (options: { middleware: ObservableMiddleware[]; middlewareMergeStrategy: 'append' }) => Promise<unknown>,
+  send: (options: CallOptions) => Promise<unknown>,
   shape: (body: unknown) => ReadResult<T>,
 ): Promise<ReadResult<T>> {
   if (signal.aborted) return classifyKubeError(signal.reason, signal);
   try {
     // client-node 2.x takes no signal argument, but a per-call middleware can put one on the request context,
     // which its fetch honours; racing the signal too covers any await that ignores it.
-    const body = await raceSignal(send({ middleware: [signalMiddleware(signal)], middlewareMergeStrategy: 'append' }), signal);
-    return shape(body);
+    const call = send({ middleware: [signalMiddleware(signal)], middlewareMergeStrategy: 'append' });
+    return shape(await raceSignal(call, signal));
   } catch (error) {
     return classifyKubeError(error, signal);
   }

@@ -103,7 +103,10 @@ function fromFile(file: string): KubeAccess {
     // YAML errors quote the offending lines, which may hold a token: keep only the position.
     const line = (error as { mark?: { line?: number } }).mark?.line;
     const where = typeof line === 'number' ? ` (line ${line + 1})` : '';
-    const what = (error as Error).name === 'YAMLException' ? 'is not valid YAML' : `is not a usable kubeconfig: ${(error as Error).message}`;
+    const what =
+      (error as Error).name === 'YAMLException'
+        ? 'is not valid YAML'
+        : `is not a usable kubeconfig: ${(error as Error).message}`;
     throw new KubeAccessError('PG_KUBE_CONFIG_INVALID', `kubeconfig ${file} ${what}${where}`);
   }
   return access(kubeConfig, file);
@@ -112,7 +115,8 @@ function fromFile(file: string): KubeAccess {
 function access(kubeConfig: KubeConfig, source: string): KubeAccess {
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null || kubeConfig.getCurrentUser() === null) {
-    throw new KubeAccessError('PG_KUBE_CONFIG_INVALID', `kubeconfig ${source} has no current context with a cluster and a user`);
+    const problem = `kubeconfig ${source} has no current context with a cluster and a user`;
+    throw new KubeAccessError('PG_KUBE_CONFIG_INVALID', problem);
   }
   return Object.freeze({ kubeConfig, core: kubeConfig.makeApiClient(CoreV1Api), source, server: cluster.server });
 }

@@ -6,9 +6,9 @@ import type { IndexPlatformCheck } from './match-platform.js';
 import { formatPlatform, type Platform } from './platform.js';
 
 export interface PlatformProblemText {
-  /** e.g. `image docker.io/library/app:1 has linux/amd64 only; the pod can only run on linux/arm64 nodes` */
+  /** e.g. `image docker.io/library/app:1 has linux/amd64 only; the pod can only run on linux/arm64 nodes` (no final period) */
   readonly cause: string;
-  /** A nodeSelector (or affinity) to pin the pod, and/or a multi-arch build command. */
+  /** A nodeSelector (or affinity) to pin the pod, and/or a multi-arch build command. No final period. */
   readonly fix: string;
   /** At most {@link SHORT_LIMIT} characters, for an admission warning. */
   readonly short: string;
@@ -29,14 +29,16 @@ export function describePlatformProblem(
     result.status === 'mismatch'
       ? `image ${imageCanonical} ${has}; the pod can only run on ${missing} nodes`
       : `image ${imageCanonical} ${has}; the pod can also land on ${missing} nodes, where the pull would fail`;
-  const buildx = `docker buildx build --platform ${buildxPlatforms(result).join(',')} --push ...`;
+  const build = `build a multi-arch image (docker buildx build --platform ${buildxPlatforms(result).join(',')} --push)`;
   // Pin to what the pod can already run (partial) or to what the image has (mismatch; such nodes may be absent).
   const pinTo = result.status === 'partial' ? result.supported : result.available;
   const pin = pinSuggestion(pinTo, result.unsupported);
   const fix =
-    result.status === 'partial'
-      ? `${pin ? `pin the pod to nodes the image supports with ${pin}, or ` : ''}build a multi-arch image: ${buildx}`
-      : `build a multi-arch image: ${buildx}${pin ? `; or run the pod on nodes the image supports (${pin})` : ''}`;
+    pin === undefined
+      ? build
+      : result.status === 'partial'
+        ? `pin the pod to nodes the image supports with ${pin}, or ${build}`
+        : `${build}, or run the pod on nodes the image supports (${pin})`;
   return { cause, fix, short: shortText(result) };
 }
 

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { ImageUse } from '../workload/image-use.js';
 import type { DecidedFinding } from './finding.js';
 import { MAX_WARNING_CHARS, renderWarnings, sanitizeWarning } from './render-warnings.js';
@@ -6,7 +6,7 @@ import { MAX_WARNING_CHARS, renderWarnings, sanitizeWarning } from './render-war
 const use = (name: string, section: ImageUse['section'] = 'containers'): ImageUse => ({ image: 'x', name, section, path: `spec.${section}[0].image` });
 const warn = (short: string, extra: Partial<DecidedFinding> = {}): DecidedFinding => ({ class: 'latestTag', cause: 'c', short, action: 'warn', use: use('app'), ...extra });
 
-const legal = (t: Tap.Test, line: string) => {
+const legal = (t: Test, line: string) => {
   t.ok([...line].length <= MAX_WARNING_CHARS, `≤ 120 characters: ${line}`);
   t.notMatch(line, /[\u0000-\u001f\u007f-\u009f]/, 'no control characters');
   t.notMatch(line, /^warning:/i, 'no Warning: prefix');

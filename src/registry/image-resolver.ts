@@ -22,6 +22,8 @@ import { suggestTags } from './tag-suggestions.js';
 
 export type { LookupFunction } from './ssrf-guard.js';
 
+const CREDENTIAL_INDEPENDENT: ReadonlySet<Resolution['outcome']> = new Set(['blocked', 'unreachable', 'timeout']);
+
 export interface ResolveOptions {
   readonly reference: ImageReference;
   /** In kubelet order; empty = anonymous. Tried in order, first success wins; no anonymous retry once any matched. */
@@ -95,7 +97,8 @@ export function createUncachedResolver(deps: ImageResolverDeps): ImageResolver {
         if (result.outcome === 'found') return result;
         results.push(result);
         targets.push(target);
-        if (options.signal.aborted) break;
+        // Another credential cannot fix the network; don't spend the deadline finding that out again.
+        if (options.signal.aborted || CREDENTIAL_INDEPENDENT.has(result.outcome)) break;
       }
       const combined = combineAttempts(results);
       if (combined.outcome !== 'not-found' || combined.missing !== 'tag') return combined;

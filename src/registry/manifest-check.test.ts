@@ -109,7 +109,7 @@ const cases: { name: string; script: Script; credential?: boolean; digest?: stri
   { name: '503', script: () => ({ status: 503 }), want: { outcome: 'unreachable', cause: 'server-error', detail: 'registry answered HTTP 503', status: 503 } },
   {
     name: 'HEAD without digest: GET, and a body that does not match its digest is refused',
-    script: (r) =>
+    script: (r): Reply =>
       r.method === 'HEAD'
         ? { status: 200, headers: { 'content-type': OCI_MANIFEST } }
         : { status: 200, headers: { 'content-type': OCI_MANIFEST, 'docker-content-digest': manifestDigest }, body: '{}' },

@@ -75,6 +75,10 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     const admission = decoded.request;
     const budgetMs = reviewBudgetMs(options.config.network.budgetMs, (request.query as Record<string, unknown> | undefined)?.['timeout']);
     options.inFlight?.add(1);
+    // A deadline that ends with the review: AbortSignal.timeout() cannot be cancelled, so under load thousands of
+    // finished reviews would keep a live timer each and fire an abort event `budget` seconds later (bench P1).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('review budget exhausted', 'TimeoutError')), budgetMs);
     let outcome: ReviewOutcome;
     try {
       outcome = await options.reviewer.review({
@@ -85,13 +89,14 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
         ...(admission.name ? { name: admission.name } : {}),
         object: admission.object ?? undefined,
         oldObject: admission.oldObject ?? undefined,
-        signal: AbortSignal.timeout(budgetMs),
+        signal: deadline.signal,
       });
     } catch (error) {
       // A bug must not block deploys: admit, say so, and log it. The uid is echoed, so the API server accepts it.
       request.log.error({ err: error, uid: admission.uid }, 'review failed unexpectedly');
       return reply.send(buildResponse(admission.uid, { allowed: true, warnings: ['pullguard hit an internal error; images were not verified'] }));
     } finally {
+      clearTimeout(timer);
       options.inFlight?.add(-1);
     }
     if (outcome.status === 'invalid') {

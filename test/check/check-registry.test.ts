@@ -12,6 +12,7 @@ import { pushImage, startRegistry, type PushedImage, type RegistryHandle } from 
 import { fakeIo } from './fake-io.js';
 import { parseRecords } from './record-schema.js';
 import { runPullguard } from './run-binary.js';
+import { startFakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 
 function deployment(name: string, images: readonly string[]): string {
   const containers = images.map((image, i) => `        - name: c${i}\n          image: ${JSON.stringify(image)}\n`).join('');
@@ -101,24 +102,59 @@ t.test('the built binary gives the same exit codes against the registry', async 
   t.equal(JSON.parse(missing.stdout).filter((r: { verdict: string }) => r.verdict === 'deny').length, 2);
 });
 
-t.test('credentials come from the user Docker config ($DOCKER_CONFIG), matched by the keyring rules', async (t) => {
+t.test('private registry (basic auth over TLS)', async (t) => {
   const reg = await startRegistry({ mode: 'basic' });
   t.teardown(() => reg.stop());
   await pushImage(reg, { repository: 'private/app', tags: ['1.0'], format: 'docker-manifest' });
-  await writeFile(join(dir, 'basic.yaml'), `registries:\n  - host: ${JSON.stringify(reg.host)}\n    caFile: ${JSON.stringify(reg.caFile)}\n`);
+  await writeFile(join(dir, 'basic.yaml'), `registries:\n  - host: ${JSON.stringify(reg.host)}\n    caFile: ${JSON.stringify(reg.caFile)}\nnetwork:\n  budget: 5s\n`);
   await writeFile(join(dir, 'private.yaml'), deployment('web', [`${reg.host}/private/app:1.0`]));
-  const docker = join(dir, 'docker');
-  await mkdir(docker, { recursive: true });
   const auth = Buffer.from(`alice:${reg.users['alice']}`).toString('base64');
-  await writeFile(join(docker, 'config.json'), JSON.stringify({ auths: { [`https://${reg.host}`]: { auth } } }));
+  const dockerConfigJson = JSON.stringify({ auths: { [`https://${reg.host}`]: { auth } } });
+  const password = reg.users['alice'] as string;
 
-  let io = fakeIo({ cwd: dir, env: { DOCKER_CONFIG: docker } });
-  t.equal(await checkCli(['-f', 'private.yaml', '--config', 'basic.yaml', '-o', 'json'], io), 0, io.err());
-  t.same(parseRecords(t, io.out()).map((r) => [r.outcome, r.verdict]), [['found', 'allow']]);
+  t.test('credentials come from the user Docker config ($DOCKER_CONFIG), matched by the keyring rules', async (t) => {
+    const docker = join(dir, 'docker');
+    await mkdir(docker, { recursive: true });
+    await writeFile(join(docker, 'config.json'), dockerConfigJson);
+    let io = fakeIo({ cwd: dir, env: { DOCKER_CONFIG: docker } });
+    t.equal(await checkCli(['-f', 'private.yaml', '--config', 'basic.yaml', '-o', 'json'], io), 0, io.err());
+    t.same(parseRecords(t, io.out()).map((r) => [r.outcome, r.verdict]), [['found', 'allow']]);
 
-  io = fakeIo({ cwd: dir, homeDir: join(dir, 'no-home') });
-  t.equal(await checkCli(['-f', 'private.yaml', '--config', 'basic.yaml', '-o', 'json'], io), 1, 'no credentials: refused');
-  const [record] = parseRecords(t, io.out());
-  t.same([record?.outcome, record?.class, record?.verdict], ['unauthorized', 'unauthorized', 'deny']);
-  t.notMatch(io.out() + io.err(), new RegExp(reg.users['alice'] as string), 'the password never shows');
+    io = fakeIo({ cwd: dir, homeDir: join(dir, 'no-home') });
+    t.equal(await checkCli(['-f', 'private.yaml', '--config', 'basic.yaml', '-o', 'json'], io), 1, 'no credentials: refused');
+    const [record] = parseRecords(t, io.out());
+    t.same([record?.outcome, record?.class, record?.verdict], ['unauthorized', 'unauthorized', 'deny']);
+    t.notMatch(io.out() + io.err(), password, 'the password never shows');
+  });
+
+  t.test('--kubeconfig: pull secrets from the cluster; a missing one is a pod-level record', async (t) => {
+    const api = await startFakeKubeApi();
+    t.teardown(() => api.close());
+    api.addSecret({
+      metadata: { name: 'regcred', namespace: 'shop' },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': Buffer.from(dockerConfigJson).toString('base64') },
+    });
+    const withSecrets = (names: string[]) =>
+      deployment('web', [`${reg.host}/private/app:1.0`]).replace('      containers:', `      imagePullSecrets:\n${names.map((n) => `        - name: ${n}\n`).join('')}      containers:`);
+    await writeFile(join(dir, 'secrets.yaml'), withSecrets(['gone', 'regcred']));
+    const io = fakeIo({ cwd: dir, homeDir: join(dir, 'no-home') });
+    t.equal(await checkCli(['-f', 'secrets.yaml', '--config', 'basic.yaml', '--kubeconfig', api.kubeconfigPath, '-o', 'json'], io), 0, io.err());
+    const [image, missing] = parseRecords(t, io.out());
+    t.same([image?.outcome, image?.verdict], ['found', 'allow'], 'the secret from the cluster opens the registry');
+    t.same(
+      [missing?.container, missing?.image, missing?.path, missing?.subject, missing?.class, missing?.verdict],
+      [null, null, 'spec.template.spec.imagePullSecrets[0]', 'pull secret shop/gone', 'missingPullSecret', 'warn'],
+    );
+    t.notMatch(io.out() + io.err(), password, 'the password never shows');
+    t.notOk(api.requests().some((r) => r.path.endsWith('/secrets')), 'secrets are never listed');
+  });
+
+  t.test('without --kubeconfig, listed pull secrets are unread: a refusal is uncertain, so it warns', async (t) => {
+    await writeFile(join(dir, 'unread.yaml'), deployment('web', [`${reg.host}/private/app:1.0`]).replace('      containers:', '      imagePullSecrets: [{name: regcred}]\n      containers:'));
+    const io = fakeIo({ cwd: dir, homeDir: join(dir, 'no-home') });
+    t.equal(await checkCli(['-f', 'unread.yaml', '--config', 'basic.yaml', '-o', 'json'], io), 0, io.err());
+    const [record] = parseRecords(t, io.out());
+    t.same([record?.outcome, record?.verdict], ['unauthorized', 'warn']);
+  });
 });

@@ -5,7 +5,7 @@
  * decided without a registry (invalid, :latest, Never, skips) or their infrastructure findings are allowed.
  */
 import tls from 'node:tls';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { WORKLOAD_KINDS, type WorkloadKind } from '../../src/workload/pod-spec-paths.js';
 import { admissionReview, POD_KIND, workloadReview, workloadWith } from '../helpers/admission-review.js';
 import { answerView, apiServerProblems, type AdmissionAnswerView } from '../helpers/api-server-checks.js';
@@ -28,7 +28,7 @@ t.before(async () => {
 });
 t.teardown(() => server?.stop());
 
-async function admit(t: Tap.Test, review: ReturnType<typeof admissionReview>): Promise<AdmissionAnswerView> {
+async function admit(t: Test, review: ReturnType<typeof admissionReview>): Promise<AdmissionAnswerView> {
   const uid = String(review.request['uid']);
   postedUids.push(uid);
   const res = await server.post(JSON.stringify(review));
@@ -111,8 +111,12 @@ t.test('malformed bodies get a 400 JSON error', async (t) => {
     t.match(parsed.error.code, code);
     t.match(parsed.error.message, /\S/);
   }
-  const big = await server.post(JSON.stringify({ padding: 'x'.repeat(8 * 1024 * 1024) }));
-  t.equal(big.statusCode, 413);
+  // Past 7 MiB the server answers 413 and closes the connection; depending on timing the client sees the 413 or
+  // EPIPE/ECONNRESET while still writing (the exact body is covered by the inject() tests). Either way: no 500,
+  // and the process keeps serving.
+  const big = await server.post(JSON.stringify({ padding: 'x'.repeat(8 * 1024 * 1024) })).catch((error: NodeJS.ErrnoException) => ({ statusCode: 0, body: String(error.code) }));
+  t.ok(big.statusCode === 413 || /^(EPIPE|ECONNRESET)$/.test(big.body), `8 MiB: ${big.statusCode} ${big.body.slice(0, 80)}`);
+  t.equal((await server.health('/healthz')).statusCode, 200, 'still alive');
 });
 
 t.test('TLS 1.2 at least: a TLS 1.1 client is refused, a TLS 1.2 client verifies the served certificate', async (t) => {

@@ -53,7 +53,7 @@ t.test('hang: answered as timeout within the deadline', async (t) => {
   const result = await resolve(`${fault.host}/team/app:v1`, planted, { signal: AbortSignal.timeout(500) });
   const elapsed = Date.now() - started;
   t.equal(result.outcome, 'timeout');
-  t.ok(elapsed < 1_000, `answered after ${elapsed} ms`);
+  t.ok(elapsed < 1_500, `answered after ${elapsed} ms (deadline 500 ms)`);
   t.ok(fault.hits() >= 1);
 });
 

@@ -28,7 +28,7 @@ export interface WebhookUnderTest {
   close(): Promise<void>;
 }
 
-export async function startWebhookUnderTest(options: { config: object; kubeconfigPath?: string }): Promise<WebhookUnderTest> {
+export async function startWebhookUnderTest(options: { config: object; kubeconfigPath?: string; watchNodes?: boolean }): Promise<WebhookUnderTest> {
   const built = buildConfig(options.config);
   if (!built.ok) throw new Error(`test config invalid: ${built.problems.join('; ')}`);
   const config = built.config;
@@ -48,6 +48,7 @@ export async function startWebhookUnderTest(options: { config: object; kubeconfi
     env: {},
     homeDir: home,
     kubernetes: options.kubeconfigPath ? true : false,
+    watchNodes: options.watchNodes ?? false,
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
   });
   const app = buildWebhookApp({ config, reviewer: engine.reviewer, metrics, logger });

@@ -2,7 +2,7 @@
  * The admission path end to end inside one process: AdmissionReview in through `inject()`, extraction for every
  * kind and container list (SPEC §1.1), the skips of §1.6, and an answer the API server accepts (webhook.md §1.3).
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { WORKLOAD_KINDS, type WorkloadKind } from '../../../src/workload/pod-spec-paths.js';
 import { admissionReview, POD_KIND, workloadReview, workloadWith } from '../../helpers/admission-review.js';
 import { answerView, apiServerProblems, type AdmissionAnswerView } from '../../helpers/api-server-checks.js';
@@ -12,7 +12,7 @@ const SECTIONS = ['initContainers', 'containers', 'ephemeralContainers', 'volume
 const INVALID = 'Shop/Web:1.0'; // uppercase repository: InvalidImageName
 
 /** POSTs a review like the API server does and checks the answer the way it would. */
-async function admit(t: Tap.Test, hook: WebhookUnderTest, review: ReturnType<typeof admissionReview>): Promise<AdmissionAnswerView> {
+async function admit(t: Test, hook: WebhookUnderTest, review: ReturnType<typeof admissionReview>): Promise<AdmissionAnswerView> {
   const res = await hook.app.inject({ method: 'POST', url: '/validate?timeout=10s', headers: { 'content-type': 'application/json' }, payload: review });
   t.same(apiServerProblems({ statusCode: res.statusCode, body: res.body }, String(review.request['uid'])), [], 'the API server accepts the answer');
   return answerView(res.body);

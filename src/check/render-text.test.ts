@@ -1,0 +1,55 @@
+import t from 'tap';
+import { checkRecords } from './check-records.js';
+import { APP, LATEST, NOT_FOUND, reviewed, SIDECAR } from '../../test/check/check-outcomes.js';
+import { renderText, summaryLine } from './render-text.js';
+import type { CheckedObject } from './run-checks.js';
+
+const denied = reviewed(
+  [
+    { use: APP, reference: 'docker.io/library/nginx:1.99', resolution: { outcome: 'not-found', missing: 'tag' } },
+    { use: SIDECAR, reference: 'docker.io/library/busybox:latest', resolution: { outcome: 'found' } },
+  ],
+  [NOT_FOUND, LATEST],
+);
+const warned = reviewed([{ use: SIDECAR, reference: 'docker.io/library/busybox:latest', resolution: { outcome: 'found' } }], [LATEST], { line: 20 });
+const allowed = reviewed([{ use: APP, reference: 'docker.io/library/nginx:1.99', resolution: { outcome: 'found' } }], [], { file: 'b.yaml', line: 4 });
+const empty = reviewed([], [], { file: 'b.yaml', line: 9 });
+const skipped: CheckedObject = { ...reviewed([], [], { file: 'b.yaml', line: 12 }), outcome: { status: 'skipped', reason: 'mirror pod' } };
+
+t.test('grouped by file, in the words of the webhook', async (t) => {
+  const checked = [denied, warned, allowed, empty, skipped];
+  const text = renderText(checked, checkRecords(checked), { color: false, offline: false });
+  t.equal(
+    text,
+    [
+      'app.yaml',
+      '  DENY  Deployment shop/web (line 1)',
+      '        1 of 2 images in Deployment shop/web would fail to pull (ErrImagePull/ImagePullBackOff):',
+      '        - container "app" (spec.template.spec.containers[0].image): "nginx:1.99" (docker.io/library/nginx:1.99): tag "1.99" does not exist in docker.io/library/nginx. Fix: use an existing tag.',
+      '        warning: container "sidecar": "busybox" has no tag and pulls :latest; pin a version tag or a digest',
+      '  WARN  Deployment shop/web (line 20): docker.io/library/busybox:latest',
+      '        warning: container "sidecar": "busybox" has no tag and pulls :latest; pin a version tag or a digest',
+      'b.yaml',
+      '  OK    Deployment shop/web (line 4): docker.io/library/nginx:1.99',
+      '  OK    Deployment shop/web (line 9): no images',
+      '  SKIP  Deployment shop/web (line 12): mirror pod',
+      '4 objects, 4 images: 1 denied, 2 warnings; 1 skipped',
+      '',
+    ].join('\n'),
+  );
+});
+
+t.test('colour marks the verdicts when asked', async (t) => {
+  const text = renderText([denied, allowed], checkRecords([denied, allowed]), { color: true, offline: false });
+  t.match(text, '\u001b[31mDENY \u001b[0m');
+  t.match(text, '\u001b[32mOK   \u001b[0m');
+  t.match(text, '\u001b[33mwarning:\u001b[0m');
+});
+
+t.test('the summary line', async (t) => {
+  t.equal(summaryLine([], []), '0 objects, 0 images: 0 denied, 0 warnings');
+  t.equal(summaryLine([allowed], checkRecords([allowed]), true), '1 object, 1 image: 0 denied, 0 warnings (offline: registries not checked)');
+  t.equal(summaryLine([warned], checkRecords([warned])), '1 object, 1 image: 0 denied, 1 warning');
+  const invalid: CheckedObject = { ...allowed, outcome: { status: 'invalid', problem: 'x' } };
+  t.equal(summaryLine([invalid, skipped], []), '0 objects, 0 images: 0 denied, 0 warnings; 1 skipped, 1 invalid');
+});
