@@ -79,9 +79,14 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS') || String((error as { code?: unknown }).code).startsWith('CERTS_')) {
+    const code = String((error as { code?: unknown }).code);
+    if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS') || code.startsWith('CERTS_')) {
       process.stderr.write(`pullguard: ${(error as Error).message}\n`);
-      process.exitCode = error instanceof ConfigError ? 1 : 2;
+      process.exitCode = 2;
+    } else if (error instanceof ConfigError || code.startsWith('PG_')) {
+      // Start-up problems an admin fixes in the config or the environment: a clear message, no stack.
+      process.stderr.write(`pullguard: ${(error as Error).message}\n`);
+      process.exitCode = 1;
     } else {
       process.stderr.write(`pullguard: ${(error as Error).stack ?? String(error)}\n`);
       process.exitCode = 1;
