@@ -6,13 +6,12 @@
 import { homedir } from 'node:os';
 import { certsCli } from './cli/certs-cli.js';
 import { ConfigError, loadConfigFile } from './cli/load-config-file.js';
-import { runServe } from './cli/serve-command.js';
 import { UsageError } from './cli/usage-error.js';
 import { parseArgs } from 'node:util';
 
 const USAGE = `Usage:
   pullguard serve [--config FILE]                      run the admission webhook (HTTPS 8443, health/metrics 8080)
-  pullguard check -f FILE|DIR|- [--config FILE] [--offline] [-o text|json] [--platform linux/amd64,...]
+  pullguard check -f FILE|DIR|- [-f ...] [--config FILE] [--offline] [-o text|json] [--platform linux/amd64,...] [--kubeconfig FILE]
   pullguard certs [--service NAME] [--namespace NS] [--out DIR] [--days N] [--san DNS-or-IP ...] [--manifests]
 The config file can also be given with PULLGUARD_CONFIG.`;
 
@@ -51,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
 async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, dev: { type: 'boolean' } }, strict: true });
   const config = await loadConfigFile(values.config ?? process.env['PULLGUARD_CONFIG']);
+  // Imported here so `check` and `certs` do not pay for loading fastify and the server.
+  const { runServe } = await import('./cli/serve-command.js');
   const server = await runServe({
     config,
     dev: values.dev ?? false,
@@ -73,6 +74,12 @@ async function serve(argv: string[]): Promise<number> {
   process.once('SIGINT', () => stop('SIGINT'));
   return new Promise<number>(() => {}); // runs until a signal
 }
+
+// `pullguard check -o json | head` closes stdout early: that is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
