@@ -39,6 +39,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
   const wanted = FIGURES.filter((f) => !options.only || f.ids.some((id) => options.only?.includes(id)));
   const started = performance.now();
   const env = await setUpEnvironment(options);
+  if (options.serverNodeFlags?.length) options.log(`NOTE: pullguard runs with extra node flags: ${options.serverNodeFlags.join(' ')}`);
   const rows: FigureRow[] = [];
   let server: PullguardProcess | undefined;
   try {
@@ -51,6 +52,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
         certDir: env.certDir,
         config: env.serverConfig,
         ...(options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {}),
+        ...(options.serverNodeFlags ? { nodeFlags: options.serverNodeFlags } : {}),
       });
     }
     for (const figure of wanted) {

@@ -9,6 +9,7 @@
  *   BENCH_ONLY          comma-separated figure ids, e.g. P1,P5 (default all)
  *   BENCH_CPU_PROF      folder: pullguard children write V8 CPU profiles there (see bench/profile-summary.mjs)
  *   BENCH_RESULTS       file to write the rows to as JSON
+ *   BENCH_NODE_FLAGS    extra node flags for the pullguard children, space-separated (experiments only)
  */
 import './ts-hooks.mjs';
 import path from 'node:path';
@@ -23,6 +24,7 @@ process.exitCode = await runBench({
   connections: Number(env.BENCH_CONNECTIONS ?? 16),
   ...(env.BENCH_ONLY ? { only: env.BENCH_ONLY.split(',').map((id) => id.trim().toUpperCase()) } : {}),
   ...(env.BENCH_CPU_PROF ? { cpuProfDir: path.resolve(env.BENCH_CPU_PROF) } : {}),
+  ...(env.BENCH_NODE_FLAGS ? { serverNodeFlags: env.BENCH_NODE_FLAGS.split(' ').filter(Boolean) } : {}),
   ...(env.BENCH_RESULTS ? { resultsFile: env.BENCH_RESULTS } : {}),
   log: (line) => process.stdout.write(`${line}\n`),
 });

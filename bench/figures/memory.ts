@@ -9,7 +9,7 @@ import { pushImage } from '../../test/harness/registry/index.js';
 import { deploymentReview, describeAnswer, VALIDATE_PATH } from '../lib/admission-review.js';
 import type { BenchEnv } from '../lib/environment.js';
 import { openPool } from '../lib/load.js';
-import { cacheCounts } from '../lib/prometheus.js';
+import { cacheCounts, counterValue } from '../lib/prometheus.js';
 import { startPullguard } from '../lib/pullguard-process.js';
 import type { FigureRow } from '../lib/report.js';
 import type { Pool } from 'undici';
@@ -19,6 +19,8 @@ const IMAGES_PER_REVIEW = 100;
 const CONCURRENT_REVIEWS = 4;
 const TARGET_MB = 200;
 const MB = 1024 * 1024;
+/** Longer than `network.budget` (8 s): every per-request deadline timer of the fill has fired and can be collected. */
+const SETTLE_MS = 10_000;
 
 export async function measureMemory(env: BenchEnv): Promise<FigureRow[]> {
   const { log } = env.settings;
@@ -30,11 +32,13 @@ export async function measureMemory(env: BenchEnv): Promise<FigureRow[]> {
     certDir: env.certDir,
     config: env.serverConfig,
     ...(env.settings.cpuProfDir ? { cpuProfDir: env.settings.cpuProfDir } : {}),
+    ...(env.settings.serverNodeFlags ? { nodeFlags: env.settings.serverNodeFlags } : {}),
   });
   const pool = openPool({ origin: server.origin, caPem: env.caPem }, CONCURRENT_REVIEWS);
   try {
     await sleep(1000);
     const idleRss = await server.rssBytes();
+    const idleHeap = heapOf(await server.metrics());
     const reference = (i: number) =>
       i % 2 === 0 ? `${env.plain.host}/mem/app:f${i}@${pushed.digest}` : `${env.plain.host}/mem/app:n${i}`;
     const batches = Array.from({ length: RESULTS / IMAGES_PER_REVIEW }, (_, b) =>
@@ -55,8 +59,10 @@ export async function measureMemory(env: BenchEnv): Promise<FigureRow[]> {
     const cacheFilled = cacheCounts(await server.metrics());
     await review(pool, batches[0] as string[]); // the oldest entries: still cached?
     const cacheRecheck = cacheCounts(await server.metrics());
-    await sleep(2000);
+    const rssRightAfter = await server.rssBytes();
+    await sleep(SETTLE_MS);
     const rss = await server.rssBytes();
+    const heap = heapOf(await server.metrics());
     const misses = cacheFilled.miss - cacheBefore.miss;
     const oldestHits = cacheRecheck.hit - cacheFilled.hit;
     const allCached = misses === RESULTS && oldestHits === IMAGES_PER_REVIEW;
@@ -71,7 +77,8 @@ export async function measureMemory(env: BenchEnv): Promise<FigureRow[]> {
         target: `<= ${TARGET_MB} MB`,
         pass: rss / MB <= TARGET_MB && allCached,
         notes: [
-          `idle server RSS ${(idleRss / MB).toFixed(1)} MB; growth ${((rss - idleRss) / MB).toFixed(1)} MB (${((rss - idleRss) / RESULTS).toFixed(0)} bytes per result)`,
+          `idle server RSS ${(idleRss / MB).toFixed(1)} MB (V8 heap used ${(idleHeap.used / MB).toFixed(1)} MB); growth ${((rss - idleRss) / MB).toFixed(1)} MB (${((rss - idleRss) / RESULTS).toFixed(0)} bytes per result)`,
+          `RSS right after the fill ${(rssRightAfter / MB).toFixed(1)} MB, ${SETTLE_MS / 1000} s later ${(rss / MB).toFixed(1)} MB; then V8 heap used ${(heap.used / MB).toFixed(1)} MB of ${(heap.total / MB).toFixed(1)} MB, external ${(heap.external / MB).toFixed(1)} MB`,
           `${RESULTS / 2} found (tag@digest) + ${RESULTS / 2} not-found tags; cache misses ${misses} (expected ${RESULTS}); re-reviewing the oldest ${IMAGES_PER_REVIEW}: ${oldestHits} hits; filled in ${fillSeconds.toFixed(1)} s`,
         ],
       },
@@ -80,6 +87,14 @@ export async function measureMemory(env: BenchEnv): Promise<FigureRow[]> {
     await pool.close();
     await server.stop();
   }
+}
+
+function heapOf(metricsText: string): { used: number; total: number; external: number } {
+  return {
+    used: counterValue(metricsText, 'nodejs_heap_size_used_bytes'),
+    total: counterValue(metricsText, 'nodejs_heap_size_total_bytes'),
+    external: counterValue(metricsText, 'nodejs_external_memory_bytes'),
+  };
 }
 
 async function review(pool: Pool, images: readonly string[]): Promise<void> {

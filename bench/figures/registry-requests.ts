@@ -88,7 +88,7 @@ export async function measureCoalescing(env: BenchEnv, server: PullguardProcess)
       {
         id: 'P4',
         figure: `coalescing: ${P4_REVIEWS} concurrent reviews of one uncached image`,
-        value: `${manifests} requests`,
+        value: `${manifests} request${manifests === 1 ? '' : 's'}`,
         baseline: '1 request',
         ratio: manifests,
         target: 'exactly 1',

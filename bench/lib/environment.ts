@@ -19,6 +19,8 @@ export interface BenchSettings {
   readonly connections: number;
   /** When set, pullguard children write V8 CPU profiles here. */
   readonly cpuProfDir?: string;
+  /** Extra node flags for the pullguard children (experiments; the reported figures use none). */
+  readonly serverNodeFlags?: readonly string[];
   readonly log: (line: string) => void;
 }
 

@@ -34,6 +34,8 @@ export interface StartPullguardOptions {
   readonly config: Record<string, unknown>;
   /** Write a V8 CPU profile of the server into this folder. */
   readonly cpuProfDir?: string;
+  /** Extra node flags for the server (experiments only, e.g. `--max-semi-space-size=4`). */
+  readonly nodeFlags?: readonly string[];
 }
 
 export async function startPullguard(options: StartPullguardOptions): Promise<PullguardProcess> {
@@ -47,7 +49,8 @@ export async function startPullguard(options: StartPullguardOptions): Promise<Pu
   await writeFile(configPath, JSON.stringify(config, null, 2));
   const logPath = path.join(options.workDir, `${options.name}.log`);
   const logFd = openSync(logPath, 'a');
-  const nodeFlags = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.name}.cpuprofile`] : [];
+  const nodeFlags = [...(options.nodeFlags ?? [])];
+  if (options.cpuProfDir) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.name}.cpuprofile`);
   const child: ChildProcess = spawn(
     path.join(options.repoRoot, 'node_modules/.bin/node'),
     [...nodeFlags, path.join(options.repoRoot, 'dist/main.js'), 'serve', '--config', configPath],

@@ -49,10 +49,11 @@ export async function startLoopbackServer(handler: LoopbackHandler, address = '1
   });
   const port = (server.address() as { port: number }).port;
   let closing: Promise<void> | undefined;
+  const host = address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
   self = {
-    host: `${address}:${port}`,
+    host,
     port,
-    url: `http://${address}:${port}`,
+    url: `http://${host}`,
     connections: () => connections,
     requests: () => [...seen],
     close() {

@@ -1,0 +1,130 @@
+/**
+ * SPEC §6 R5: the SSRF guard. Hosts in `network.blockedCidrs` (defaults: link-local, loopback, metadata
+ * addresses), literal or resolved through DNS (every record, IPv4-mapped IPv6 normalised), are never contacted
+ * unless listed under `registries`; a Bearer realm gets the same check; the connection goes to the address that
+ * was checked. "Not contacted" is proven by real listening servers that count connections.
+ */
+import t from 'tap';
+import { createImageResolver, type LookupFunction } from '../../src/registry/image-resolver.js';
+import { buildConfig, type Config } from '../../src/config/load-config.js';
+import { parseImageReference, type ImageReference } from '../../src/image/reference.js';
+import { startFaultServer } from '../harness/registry/index.js';
+import { admissionReview, deployment, startWebhookUnderTest } from '../support/webhook-under-test.js';
+import { slowRegistryHandler, startLoopbackServer, type LoopbackServer } from './support/loopback-servers.js';
+import { countProcessFailures } from './support/process-guards.js';
+
+const failures = countProcessFailures();
+t.teardown(() => failures.dispose());
+
+const registry = (address: string) => startLoopbackServer(slowRegistryHandler(0), address);
+const v4 = await registry('127.0.0.1');
+const v6 = await registry('::1');
+const realmServer = await registry('127.0.0.2');
+t.teardown(() => Promise.all([v4.close(), v6.close(), realmServer.close()]));
+
+interface Target {
+  readonly label: string;
+  readonly image: string;
+  /** Host glob that lists it under `registries`. */
+  readonly listAs: string;
+  readonly server?: LoopbackServer;
+}
+
+const targets: Target[] = [
+  { label: 'literal 127.0.0.1:<port> of a listening server', image: `${v4.host}/team/app:1.0`, listAs: v4.host, server: v4 },
+  { label: 'literal [::1]:<port> of a listening server', image: `${v6.host}/team/app:1.0`, listAs: v6.host, server: v6 },
+  { label: 'IPv4-mapped IPv6 [::ffff:7f00:1]:<port>', image: `[::ffff:7f00:1]:${v4.port}/team/app:1.0`, listAs: `[::ffff:7f00:1]:${v4.port}`, server: v4 },
+  { label: 'DNS name localhost:<port> (resolves to loopback)', image: `localhost:${v4.port}/team/app:1.0`, listAs: `localhost:${v4.port}`, server: v4 },
+  { label: 'cloud metadata 169.254.169.254', image: '169.254.169.254/latest/app:1.0', listAs: '169.254.169.254' },
+];
+
+function findings(answer: { body: any }): { class: string; outcome?: string }[] {
+  const text = answer.body.response?.auditAnnotations?.findings;
+  return text ? JSON.parse(text) : [];
+}
+
+t.test('blocked hosts are not contacted and are classified blocked → unreachable (warn)', async (t) => {
+  const webhook = await startWebhookUnderTest({ config: { credentials: { kubernetes: false }, network: { budget: '3s', requestTimeout: '1s' } } });
+  t.teardown(() => webhook.close());
+  const before = [v4, v6].map((s) => s.connections());
+  for (const target of targets) {
+    const answer = await webhook.review(admissionReview(deployment('ssrf', [target.image])));
+    t.equal(answer.statusCode, 200, target.label);
+    t.equal(answer.body.response.allowed, true, `${target.label}: admitted (unreachable warns)`);
+    t.match(findings(answer), [{ class: 'unreachable', outcome: 'blocked' }], `${target.label}: class unreachable, outcome blocked`);
+    t.match(answer.body.response.warnings?.join('\n') ?? '', /\S/, `${target.label}: with a warning`);
+  }
+  t.same([v4, v6].map((s) => s.connections()), before, 'the listening servers saw no connection at all');
+  const dotted = await webhook.review(admissionReview(deployment('ssrf-dotted', [`[::ffff:127.0.0.1]:${v4.port}/team/app:1.0`])));
+  t.not(dotted.body.response.allowed === true && findings(dotted).length === 0, true, 'the dotted IPv4-mapped form is never silently admitted');
+  t.same([v4, v6].map((s) => s.connections()), before, 'nor contacted');
+});
+
+t.test('a Bearer realm on a blocked address is not contacted', async (t) => {
+  const challenger = await startFaultServer('blocked-realm', { realm: `http://${realmServer.host}/token` });
+  const metadataRealm = await startFaultServer('blocked-realm');
+  t.teardown(() => Promise.all([challenger.close(), metadataRealm.close()]));
+  const webhook = await startWebhookUnderTest({
+    config: { registries: [{ host: '127.0.0.1:*', plainHttp: true }], credentials: { kubernetes: false }, network: { budget: '3s' } },
+  });
+  t.teardown(() => webhook.close());
+  for (const server of [challenger, metadataRealm]) {
+    const answer = await webhook.review(admissionReview(deployment('realm', [`${server.host}/team/app:1.0`])));
+    t.ok(server.hits() > 0, 'the (listed) registry itself was asked');
+    t.equal(answer.body.response.allowed, true, 'admitted with a warning');
+    t.match(findings(answer), [{ class: 'unreachable', outcome: 'blocked' }], 'the realm is refused by the guard');
+  }
+  t.equal(realmServer.connections(), 0, 'the realm server on 127.0.0.2 saw no connection');
+});
+
+t.test('the same hosts ARE contacted when listed under registries', async (t) => {
+  const webhook = await startWebhookUnderTest({
+    config: { registries: targets.filter((x) => x.server).map((x) => ({ host: x.listAs, plainHttp: true })), credentials: { kubernetes: false } },
+  });
+  t.teardown(() => webhook.close());
+  for (const target of targets.filter((x) => x.server)) {
+    const server = target.server as LoopbackServer;
+    const before = server.requests().length;
+    const answer = await webhook.review(admissionReview(deployment('listed', [target.image])));
+    t.equal(answer.body.response.allowed, true, target.label);
+    t.same(findings(answer), [], `${target.label}: found, no finding`);
+    t.ok(server.requests().length > before, `${target.label}: the server was contacted`);
+  }
+});
+
+t.test('DNS: every record is checked, mapped addresses normalised, and the checked address is the one dialled', async (t) => {
+  const built = buildConfig({ registries: [{ host: `allowed.test:${v4.port}`, plainHttp: true }], credentials: { kubernetes: false } });
+  if (!built.ok) throw new Error(built.problems.join('; '));
+  const config: Config = built.config;
+  const answers: Record<string, readonly { address: string; family: number }[]> = {
+    'metadata.test': [{ address: '169.254.169.254', family: 4 }],
+    'second-record.test': [{ address: '93.184.216.34', family: 4 }, { address: '127.0.0.1', family: 4 }],
+    'mapped.test': [{ address: '::ffff:169.254.169.254', family: 6 }],
+    'mapped-hex.test': [{ address: '::ffff:7f00:1', family: 6 }],
+    'link-local6.test': [{ address: 'fe80::1', family: 6 }],
+    'allowed.test': [{ address: '127.0.0.1', family: 4 }],
+  };
+  const lookup: LookupFunction = async (hostname) => {
+    const found = answers[hostname];
+    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return found;
+  };
+  const resolver = createImageResolver({ config, lookup });
+  t.teardown(() => resolver.close());
+  const resolve = (text: string) => resolver.resolve({ reference: parsed(text), credentials: [], signal: AbortSignal.timeout(5000) });
+  const before = v4.connections();
+  for (const host of ['metadata.test', 'second-record.test', 'mapped.test', 'mapped-hex.test', 'link-local6.test']) {
+    t.match(await resolve(`${host}:${v4.port}/team/app:1.0`), { outcome: 'blocked' }, `${host} is blocked`);
+  }
+  t.equal(v4.connections(), before, 'no connection for any blocked name');
+  // allowed.test does not exist in real DNS: reaching the server proves the socket went to the checked address.
+  t.match(await resolve(`allowed.test:${v4.port}/team/app:1.0`), { outcome: 'found' }, 'a listed name resolving to loopback is used');
+  t.ok(v4.connections() > before, 'and the connection went to the address the guard checked');
+  t.equal(failures.unhandledRejections() + failures.uncaughtExceptions(), 0, failures.describe());
+});
+
+function parsed(text: string): ImageReference {
+  const result = parseImageReference(text);
+  if (!result.ok) throw new Error(`test reference ${text} does not parse: ${result.reason}`);
+  return result.reference;
+}
