@@ -8,10 +8,10 @@ import type { Config } from '../config/load-config.js';
 import { dockerConfigEntriesOrThrow } from '../credentials/docker-config.js';
 import { createKeyring, type Keyring, type KeyringEntry } from '../credentials/keyring.js';
 import { buildPodKeychain } from '../credentials/pod-keychain.js';
-import { createClusterReader } from '../kube/cluster-reader.js';
-import { loadKubeAccess } from '../kube/kube-config.js';
-import { namespaceMode } from '../kube/namespace-mode.js';
-import { startNodeWatcher, type NodeWatcher, type NodeWatcherLog } from '../kube/node-watcher.js';
+import type { ClusterReader } from '../credentials/cluster-port.js';
+import type { KubeAccess } from '../kube/kube-config.js';
+import { kubeAccessMayExist, type LoadKubeAccessOptions } from '../kube/kube-presence.js';
+import type { NodeWatcher, NodeWatcherLog } from '../kube/node-watcher.js';
 import type { Metrics } from '../observability/metrics.js';
 import { candidatePlatforms } from '../platform/candidate-platforms.js';
 import type { Platform } from '../platform/platform.js';
@@ -56,15 +56,15 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     config.credentials.dockerConfig ? [config.credentials.dockerConfig] : [],
     options.extraDockerConfigs ?? [],
   );
-  const kube = loadKubeAccess({
+  const kubeOptions: LoadKubeAccessOptions = {
     mode: options.kubernetes ?? config.credentials.kubernetes,
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
     env: options.env ?? {},
     homeDir: options.homeDir ?? '/nonexistent',
-  });
-  const reader = kube ? createClusterReader(kube, { requestTimeoutMs: config.network.requestTimeoutMs }) : undefined;
-  const nodeWatcher: NodeWatcher | undefined =
-    kube && options.watchNodes ? startNodeWatcher({ kubeConfig: kube.kubeConfig, ...(options.log ? { log: options.log } : {}) }) : undefined;
+  };
+  const { kube, reader, nodeWatcher, namespaceModeOf } = kubeAccessMayExist(kubeOptions)
+    ? await connectKubernetes(kubeOptions, config, options)
+    : { kube: undefined, reader: undefined, nodeWatcher: undefined, namespaceModeOf: undefined };
   const resolver = createImageResolver({ config, ...(options.metrics ? { metrics: options.metrics } : {}) });
 
   const keychain: KeychainPort = async (request) => {
@@ -87,7 +87,7 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     resolver,
     keychain,
     platforms,
-    ...(reader ? { namespaceMode: (namespace: string, signal: AbortSignal) => namespaceMode(reader, namespace, signal) } : {}),
+    ...(namespaceModeOf ? { namespaceMode: namespaceModeOf } : {}),
   };
   return {
     reviewer: createReviewer(deps),
@@ -97,6 +97,28 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
       await resolver.close();
     },
   };
+}
+
+interface KubeAdapters {
+  readonly kube: KubeAccess | undefined;
+  readonly reader: ClusterReader | undefined;
+  readonly nodeWatcher: NodeWatcher | undefined;
+  readonly namespaceModeOf: ReviewDeps['namespaceMode'];
+}
+
+/** Loads the Kubernetes adapter (and with it @kubernetes/client-node) only when the API will be used. */
+async function connectKubernetes(kubeOptions: LoadKubeAccessOptions, config: Config, options: EngineOptions): Promise<KubeAdapters> {
+  const [{ loadKubeAccess }, { createClusterReader }, { namespaceMode }, { startNodeWatcher }] = await Promise.all([
+    import('../kube/kube-config.js'),
+    import('../kube/cluster-reader.js'),
+    import('../kube/namespace-mode.js'),
+    import('../kube/node-watcher.js'),
+  ]);
+  const kube = loadKubeAccess(kubeOptions);
+  if (!kube) return { kube: undefined, reader: undefined, nodeWatcher: undefined, namespaceModeOf: undefined };
+  const reader = createClusterReader(kube, { requestTimeoutMs: config.network.requestTimeoutMs });
+  const nodeWatcher = options.watchNodes ? startNodeWatcher({ kubeConfig: kube.kubeConfig, ...(options.log ? { log: options.log } : {}) }) : undefined;
+  return { kube, reader, nodeWatcher, namespaceModeOf: (namespace, signal) => namespaceMode(reader, namespace, signal) };
 }
 
 /**

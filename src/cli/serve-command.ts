@@ -4,10 +4,10 @@
  */
 import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { ensureCertificates } from '../certs/ensure-certificates.js';
 import type { Config } from '../config/load-config.js';
-import { loggerOptions } from '../observability/logger.js';
+import { createLoggers } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { buildHealthApp } from '../server/health-app.js';
 import { createTlsReloader } from '../server/tls-reloader.js';
@@ -36,7 +36,8 @@ export interface RunningServer {
 
 export async function runServe(options: ServeOptions): Promise<RunningServer> {
   const { config } = options;
-  const logger = pino(loggerOptions(options.logLevel));
+  const loggers = createLoggers(options.logLevel);
+  const { logger } = loggers;
   if (options.dev) {
     const out = config.tls.certFile.includes('/') ? config.tls.certFile.slice(0, config.tls.certFile.lastIndexOf('/')) : '.';
     const certs = await ensureCertificates({ out });
@@ -62,7 +63,7 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
   if (!initial) throw new Error(`no valid certificate at ${config.tls.certFile} / ${config.tls.keyFile}; run: pullguard certs --out <dir>`);
   const engine = await composeEngine({ config, metrics, env: options.env, homeDir: options.homeDir, watchNodes: true, log: logger });
   logger.info({ kubernetes: engine.kubeSource ?? 'not used' }, 'engine ready');
-  const webhook = buildWebhookApp({ config, reviewer: engine.reviewer, metrics, logger, tls: { key: initial.key, cert: initial.cert } });
+  const webhook = buildWebhookApp({ config, reviewer: engine.reviewer, metrics, logger, reviewLogger: loggers.reviews, tls: { key: initial.key, cert: initial.cert } });
   const health = buildHealthApp({
     metrics,
     readiness: {
@@ -89,6 +90,7 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
       await engine.close();
       await health.close();
       logger.info('shut down');
+      loggers.flush();
     })();
     return closing;
   };

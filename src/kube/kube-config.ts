@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import path from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { kubeconfigCandidates, type LoadKubeAccessOptions } from './kube-presence.js';
 
 /** A loaded kubeconfig plus the typed API the credential readers use. Node watchers build on `kubeConfig`. */
 export interface KubeAccess {
@@ -31,16 +32,7 @@ export class KubeAccessError extends Error {
   }
 }
 
-export interface LoadKubeAccessOptions {
-  readonly mode: 'auto' | boolean;
-  /** An explicit kubeconfig (flag); wins over everything else and must exist. */
-  readonly kubeconfigPath?: string;
-  /** Reads KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT and KUBECONFIG. */
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly homeDir: string;
-  /** Where the service-account token, CA and namespace are mounted (tests point it elsewhere). */
-  readonly serviceAccountDir?: string;
-}
+export type { LoadKubeAccessOptions } from './kube-presence.js';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -69,11 +61,6 @@ export function loadKubeAccess(options: LoadKubeAccessOptions): KubeAccess | und
     );
   }
   return undefined;
-}
-
-function kubeconfigCandidates(options: LoadKubeAccessOptions): string[] {
-  const fromEnv = (options.env['KUBECONFIG'] ?? '').split(path.delimiter).filter((p) => p !== '');
-  return [...fromEnv, path.join(options.homeDir, '.kube', 'config')];
 }
 
 function inClusterAccess(options: LoadKubeAccessOptions): KubeAccess | undefined {

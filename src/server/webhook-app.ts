@@ -3,7 +3,7 @@
  * HTTP 200 with a valid AdmissionReview; a malformed body gets a 400 JSON error that says what is wrong; nothing
  * gets a 500 (SPEC §3.3). `buildWebhookApp` returns an unstarted instance, so tests can `inject()` without a socket.
  */
-import fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { buildResponse } from '../admission/build-response.js';
 import { decodeReview } from '../admission/decode-review.js';
@@ -24,6 +24,8 @@ export interface WebhookAppOptions {
   readonly reviewer: Reviewer;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** The one-line-per-review summary (no redaction: its fields are an allowlist); defaults to `logger`. */
+  readonly reviewLogger?: Logger;
   /** Serving key and certificate (PEM); omit for plain HTTP (tests with inject()). */
   readonly tls?: { readonly key: string; readonly cert: string };
   /** Counts reviews in flight, so shutdown can wait for them. */
@@ -31,10 +33,11 @@ export interface WebhookAppOptions {
 }
 
 export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
+  const log = options.logger;
+  const reviewLog = options.reviewLogger ?? options.logger;
+  // No fastify logger: its per-request child loggers cost more than a review on the warm path, and the route logs
+  // the one `review` line itself (SPEC §3.5).
   const app = fastify({
-    loggerInstance: options.logger,
-    // One `review` line per review is logged by the route; fastify's per-request lines would double it.
-    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: false,
     // The API server reuses connections; a server idle timeout shorter than its reuse window causes EOF errors.
@@ -58,6 +61,7 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
   });
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (!error.statusCode || error.statusCode >= 500) log.warn({ code: error.code, reason: error.message }, 'request failed before review');
     const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
     const code = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'BODY_TOO_LARGE' : error.code === 'INVALID_JSON' ? 'INVALID_JSON' : 'BAD_REQUEST';
     const message = code === 'BODY_TOO_LARGE' ? `body exceeds ${BODY_LIMIT_BYTES} bytes` : error.message;
@@ -69,7 +73,7 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     const started = performance.now();
     const decoded = decodeReview(request.body);
     if (!decoded.ok) {
-      request.log.info({ uid: decoded.error.uid, error: decoded.error.message }, 'rejected malformed review');
+      log.info({ uid: decoded.error.uid, error: decoded.error.message }, 'rejected malformed review');
       return sendError(reply, 400, decoded.error.code, decoded.error.message);
     }
     const admission = decoded.request;
@@ -93,20 +97,20 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
       });
     } catch (error) {
       // A bug must not block deploys: admit, say so, and log it. The uid is echoed, so the API server accepts it.
-      request.log.error({ err: error, uid: admission.uid }, 'review failed unexpectedly');
+      log.error({ err: error, uid: admission.uid }, 'review failed unexpectedly');
       return reply.send(buildResponse(admission.uid, { allowed: true, warnings: ['pullguard hit an internal error; images were not verified'] }));
     } finally {
       clearTimeout(timer);
       options.inFlight?.add(-1);
     }
     if (outcome.status === 'invalid') {
-      request.log.info({ uid: admission.uid, error: outcome.problem }, 'rejected malformed object');
+      log.info({ uid: admission.uid, error: outcome.problem }, 'rejected malformed object');
       return sendError(reply, 400, 'INVALID_OBJECT', `invalid ${admission.kind.kind} in AdmissionReview: ${outcome.problem}`);
     }
     const answer = answerFor(outcome);
     const decision = outcome.status === 'reviewed' ? outcome.decision.decision : 'allow';
     const durationMs = performance.now() - started;
-    logReview(request.log, admission, outcome, decision, durationMs);
+    logReview(reviewLog, admission, outcome, decision, durationMs);
     options.metrics.admissionRequests.inc({ kind: metricKind(admission.kind), operation: admission.operation, decision, dry_run: String(admission.dryRun === true) });
     options.metrics.admissionDuration.observe(durationMs / 1000);
     return reply.send(buildResponse(admission.uid, answer));
