@@ -24,7 +24,7 @@ export function renderDenial(findings: readonly DecidedFinding[], context: Denia
       ? `${failingUses} of ${context.checkedUses} image${context.checkedUses === 1 ? '' : 's'} in ${context.objectLabel} would fail to pull (${[...reasons].join(', ')}):`
       : `${context.objectLabel} would fail to pull its images (${[...reasons].join(', ')}):`;
   const lines = denied.map(renderLine);
-  return fitMessage(summary, lines, podLevel > 0 && failingUses === 0 ? 'problems' : 'images');
+  return fitMessage(clip(summary, 512), lines, podLevel > 0 && failingUses === 0 ? 'problems' : 'images');
 }
 
 function renderLine(finding: DecidedFinding): string {
@@ -55,7 +55,15 @@ function fitMessage(summary: string, lines: readonly string[], noun: string): st
 
 function clip(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text) <= maxBytes) return text;
-  const chars = [...text];
-  while (Buffer.byteLength(chars.join('')) > maxBytes - 3) chars.pop();
-  return `${chars.join('')}…`;
+  // One pass over the code points: re-measuring the whole string per dropped character is quadratic, and an image
+  // string can be megabytes long.
+  let clipped = '';
+  let bytes = 0;
+  for (const ch of text) {
+    const size = Buffer.byteLength(ch);
+    if (bytes + size > maxBytes - 3) break;
+    clipped += ch;
+    bytes += size;
+  }
+  return `${clipped}…`;
 }

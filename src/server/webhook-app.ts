@@ -62,10 +62,10 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (!error.statusCode || error.statusCode >= 500) log.warn({ code: error.code, reason: error.message }, 'request failed before review');
-    const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
     const code = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'BODY_TOO_LARGE' : error.code === 'INVALID_JSON' ? 'INVALID_JSON' : 'BAD_REQUEST';
     const message = code === 'BODY_TOO_LARGE' ? `body exceeds ${BODY_LIMIT_BYTES} bytes` : error.message;
-    return sendError(reply, statusCode, code, message);
+    // Every malformed request is a 400 with a JSON error (SPEC §3.3, R3), an oversized body included.
+    return sendError(reply, 400, code, message);
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; POST /validate`));
 
@@ -129,13 +129,13 @@ function sendError(reply: FastifyReply, statusCode: number, code: string, messag
 
 function logReview(log: { info(obj: object, msg: string): void }, admission: AdmissionRequest, outcome: ReviewOutcome, decision: string, durationMs: number): void {
   const metadata = metadataOf(admission.object);
-  const generateName = typeof metadata?.['generateName'] === 'string' ? metadata['generateName'] : undefined;
-  const name = admission.name || (typeof metadata?.['name'] === 'string' ? metadata['name'] : undefined);
+  const generateName = typeof metadata?.['generateName'] === 'string' ? bounded(metadata['generateName']) : undefined;
+  const name = bounded(admission.name || (typeof metadata?.['name'] === 'string' ? metadata['name'] : undefined));
   log.info(
     {
       uid: admission.uid,
       kind: admission.kind.kind,
-      namespace: admission.namespace,
+      namespace: bounded(admission.namespace),
       ...(name ? { name } : generateName ? { generateName } : {}),
       operation: admission.operation,
       dryRun: admission.dryRun === true,
@@ -146,4 +146,9 @@ function logReview(log: { info(obj: object, msg: string): void }, admission: Adm
     },
     'review',
   );
+}
+
+/** Kubernetes names are at most 253 characters; a longer one is junk and must not bloat a log line. */
+function bounded(text: string | undefined): string | undefined {
+  return text !== undefined && text.length > 253 ? `${text.slice(0, 253)}…` : text;
 }

@@ -20,6 +20,8 @@ export interface LoopbackServer {
   connections(): number;
   /** Every request so far, with its headers. */
   requests(): SeenHttpRequest[];
+  /** Bytes written to all sockets so far (an upper bound of what clients could have read). */
+  bytesWritten(): number;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export type LoopbackHandler = (req: IncomingMessage, res: ServerResponse, self: 
 /** Starts an HTTP server on `address` (default 127.0.0.1, any 127/8 address works on Linux) and a random port. */
 export async function startLoopbackServer(handler: LoopbackHandler, address = '127.0.0.1'): Promise<LoopbackServer> {
   let connections = 0;
+  let closedBytes = 0;
   const seen: SeenHttpRequest[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -41,7 +44,10 @@ export async function startLoopbackServer(handler: LoopbackHandler, address = '1
     connections++;
     sockets.add(socket);
     socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      closedBytes += socket.bytesWritten;
+      sockets.delete(socket);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -56,6 +62,7 @@ export async function startLoopbackServer(handler: LoopbackHandler, address = '1
     url: `http://${host}`,
     connections: () => connections,
     requests: () => [...seen],
+    bytesWritten: () => closedBytes + [...sockets].reduce((sum, socket) => sum + socket.bytesWritten, 0),
     close() {
       closing ??= new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);

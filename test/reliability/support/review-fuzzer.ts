@@ -191,7 +191,10 @@ export function generateCase(random: Random): FuzzCase {
       break;
     }
     case 'odd-image-or-name':
-      for (const path of imagePaths(doc)) if (random() < 0.5) set(doc, path, random() < 0.5 ? pick(random, ODD_TEXT) : randomText(random, 1 + int(random, 200)));
+      for (const path of imagePaths(doc)) {
+        const { parent, key } = parentOf(doc, path);
+        if (typeof parent[key] === 'string' && random() < 0.5) parent[key] = random() < 0.5 ? pick(random, ODD_TEXT) : randomText(random, 1 + int(random, 200));
+      }
       break;
     case 'many-containers': {
       const spec = pathsOf(doc).find((p) => p[p.length - 1] === 'containers');
