@@ -13,6 +13,7 @@ import {
 import Type, { type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { ClusterReader, ReadResult } from '../credentials/cluster-port.js';
+import { linkedDeadline } from '../runtime/linked-deadline.js';
 import { classifyKubeError } from './api-error.js';
 import { createCachedClusterReader, type CachedClusterReaderOptions } from './cached-cluster-reader.js';
 import type { KubeAccess } from './kube-config.js';
@@ -43,12 +44,14 @@ export function createKubeClusterReader(kube: KubeAccess, options: KubeClusterRe
     signal: AbortSignal,
     send: (options: CallOptions) => Promise<unknown>,
     shape: { schema: S; what: string; value: (body: Static<S>) => T },
-  ): Promise<ReadResult<T>> =>
-    bounded(AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]), send, (body) =>
+  ): Promise<ReadResult<T>> => {
+    const deadline = linkedDeadline(signal, timeoutMs, 'Kubernetes API request timed out');
+    return bounded(deadline.signal, send, (body) =>
       Value.Check(shape.schema, body)
         ? { status: 'found', value: shape.value(body) }
         : { status: 'error', kind: 'invalid', detail: `not a ${shape.what}` },
-    );
+    ).finally(deadline.release);
+  };
   return {
     getSecret: (namespace, name, signal) =>
       read(signal, (o) => kube.core.readNamespacedSecret({ namespace, name }, o), {

@@ -9,6 +9,7 @@ import { rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 import type { Config, RegistryConfig } from '../config/load-config.js';
 import type { Metrics } from '../observability/metrics.js';
+import { linkedDeadline } from '../runtime/linked-deadline.js';
 import { MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, declaredLength, discardBody, readCapped } from './body-reader.js';
 import { createGuardedConnector } from './guarded-connector.js';
 import { RegistryError, translateError } from './registry-error.js';
@@ -82,8 +83,8 @@ export function createRegistryTransport(deps: TransportDeps): RegistryTransport 
   };
 
   const hop = async (request: TransportRequest, url: URL, headers: Record<string, string>) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = AbortSignal.any([request.signal, timeout]);
+    const deadline = linkedDeadline(request.signal, timeoutMs, 'registry request timed out');
+    const { signal } = deadline;
     const started = performance.now();
     const label = registryLabel(registryFor(url.host));
     try {
@@ -107,8 +108,9 @@ export function createRegistryTransport(deps: TransportDeps): RegistryTransport 
       }
       return { status, headers: response.headers, body };
     } catch (error) {
-      throw translateError(error, { host: url.host, deadline: request.signal, requestTimeout: timeout });
+      throw translateError(error, { host: url.host, deadline: request.signal, requestTimedOut: deadline.timedOut() });
     } finally {
+      deadline.release();
       metrics?.registryRequestDuration.observe({ registry: label }, (performance.now() - started) / 1000);
     }
   };

@@ -80,7 +80,8 @@ export interface TranslateContext {
   /** The caller's deadline; when it fired, the failure is `deadline` whatever undici made of it. */
   readonly deadline: AbortSignal;
   /** The per-request timeout signal. */
-  readonly requestTimeout?: AbortSignal;
+  /** The single request's own timer fired (`network.requestTimeout`). */
+  readonly requestTimedOut?: boolean;
 }
 
 /** Translates anything thrown while talking to a registry into a RegistryError. RegistryErrors pass through. */
@@ -89,7 +90,7 @@ export function translateError(error: unknown, context: TranslateContext): Regis
   const make = (code: RegistryErrorCode, detail: string) =>
     new RegistryError(code, { host: context.host, detail, cause: error });
   if (context.deadline.aborted) return make('deadline', 'deadline reached');
-  if (context.requestTimeout?.aborted) return make('timeout', 'request timed out');
+  if (context.requestTimedOut) return make('timeout', 'request timed out');
   const code = errorCode(error);
   if (code === undefined) {
     if (isAbort(error)) return make('timeout', 'request aborted');

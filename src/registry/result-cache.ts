@@ -15,6 +15,7 @@ import type { RegistryCredential } from '../credentials/credential.js';
 import { canonicalReference } from '../image/reference.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ImageResolver, ResolveOptions } from './image-resolver.js';
+import { linkedDeadline } from '../runtime/linked-deadline.js';
 import { createRegistryLookup, registryLabel } from './registry-settings.js';
 import type { Resolution } from './resolution.js';
 
@@ -77,9 +78,9 @@ export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): Im
 
   const start = (key: string, options: ResolveOptions): Flight => {
     const controller = new AbortController();
-    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(config.network.budgetMs)]);
+    const deadline = linkedDeadline(controller.signal, config.network.budgetMs, 'shared resolution ran out of time');
     const flight: Flight = { key, controller, waiters: 0 };
-    const run = () => inner.resolve({ ...options, signal });
+    const run = () => inner.resolve({ ...options, signal: deadline.signal });
     flight.done = cache
       .fetch(key, { context: { flight, run } })
       .then(
@@ -87,6 +88,7 @@ export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): Im
         () => flight.result ?? abandoned(),
       )
       .finally(() => {
+        deadline.release();
         if (flights.get(key) === flight) flights.delete(key);
       });
     flights.set(key, flight);

@@ -4,6 +4,7 @@
  * `NAME_UNKNOWN` is the registry telling us the whole repository is missing (Distribution does exactly that).
  */
 import { LRUCache } from 'lru-cache';
+import { linkedDeadline } from '../runtime/linked-deadline.js';
 import { sendAuthorized, type RegistryClientDeps } from './authorized-request.js';
 import type { AuthTarget } from './auth.js';
 import { errorCodes, parseTagList } from './registry-json.js';
@@ -53,13 +54,15 @@ export function createTagLister(deps: RegistryClientDeps, options: TagListerOpti
       const key = `${target.origin}/${target.repository}\n${credentialFingerprint(target.credential)}`;
       const cached = cache.get(key);
       if (cached) return cached;
-      const signal = AbortSignal.any([target.signal, AbortSignal.timeout(options.timeoutMs)]);
+      const deadline = linkedDeadline(target.signal, options.timeoutMs, 'tag list timed out');
       try {
-        const listing = await fetchAll({ ...target, signal });
+        const listing = await fetchAll({ ...target, signal: deadline.signal });
         if (listing) cache.set(key, listing);
         return listing;
       } catch {
         return undefined; // suggestions are best effort (SPEC §1.3)
+      } finally {
+        deadline.release();
       }
     },
   };

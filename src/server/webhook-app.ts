@@ -11,6 +11,7 @@ import type { AdmissionRequest } from '../admission/review-schema.js';
 import type { Config } from '../config/load-config.js';
 import type { Metrics } from '../observability/metrics.js';
 import { reviewBudgetMs } from '../review/budget.js';
+import { linkedDeadline } from '../runtime/linked-deadline.js';
 import { answerFor, logFindings } from '../review/render-outcome.js';
 import type { Reviewer, ReviewOutcome } from '../review/review-object.js';
 import { metadataOf } from '../review/skip-rules.js';
@@ -79,10 +80,8 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     const admission = decoded.request;
     const budgetMs = reviewBudgetMs(options.config.network.budgetMs, (request.query as Record<string, unknown> | undefined)?.['timeout']);
     options.inFlight?.add(1);
-    // A deadline that ends with the review: AbortSignal.timeout() cannot be cancelled, so under load thousands of
-    // finished reviews would keep a live timer each and fire an abort event `budget` seconds later (bench P1).
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException('review budget exhausted', 'TimeoutError')), budgetMs);
+    // A deadline that ends with the review (see linked-deadline.ts for why not AbortSignal.timeout).
+    const deadline = linkedDeadline(undefined, budgetMs, 'review budget exhausted');
     let outcome: ReviewOutcome;
     try {
       outcome = await options.reviewer.review({
@@ -100,7 +99,7 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
       log.error({ err: error, uid: admission.uid }, 'review failed unexpectedly');
       return reply.send(buildResponse(admission.uid, { allowed: true, warnings: ['pullguard hit an internal error; images were not verified'] }));
     } finally {
-      clearTimeout(timer);
+      deadline.release();
       options.inFlight?.add(-1);
     }
     if (outcome.status === 'invalid') {
