@@ -41,7 +41,7 @@ t.test('foreign errors get stable codes, with the original kept as cause', async
 t.test('the caller\'s deadline wins over whatever undici made of the abort', async (t) => {
   const translated = translateError(withCode('UND_ERR_ABORTED'), { host: 'h', deadline: AbortSignal.abort() });
   t.equal(translated.code, 'deadline');
-  const perRequest = translateError(withCode('UND_ERR_ABORTED'), { host: 'h', deadline: live(), requestTimeout: AbortSignal.abort() });
+  const perRequest = translateError(withCode('UND_ERR_ABORTED'), { host: 'h', deadline: live(), requestTimedOut: true });
   t.equal(perRequest.code, 'timeout');
 });
 
