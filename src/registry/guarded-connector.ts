@@ -22,14 +22,28 @@ export function createGuardedConnector(options: GuardedConnectorOptions): buildC
   return (connectOptions, callback) => {
     const { hostname, host } = connectOptions;
     const name = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
-    options.guard.check(host ?? hostname, hostname).then(
-      (checked) => {
-        // For TLS, undici derives the server name from `host` when `servername` is unset; keep it the name.
-        base({ ...connectOptions, hostname: checked.address, servername: connectOptions.servername ?? serverName(name) }, callback);
-      },
+    const servername = connectOptions.servername ?? serverName(name);
+    options.guard.checkAll(host ?? hostname, hostname).then(
+      (addresses) => connectInTurn(addresses, 0),
       (error: unknown) => callback(error instanceof Error ? error : new Error('connect refused'), null),
     );
+    // Every address was checked; try them in resolver order, as a dual-stack name whose first address is
+    // unreachable (no IPv6 route, say) must still work. For TLS, undici derives the server name from `host` when
+    // `servername` is unset; keep it the registry's name.
+    const connectInTurn = (addresses: readonly { address: string }[], index: number): void => {
+      base({ ...connectOptions, hostname: (addresses[index] as { address: string }).address, servername }, (error, socket) => {
+        if (error && index + 1 < addresses.length && isUnreachable(error)) connectInTurn(addresses, index + 1);
+        else if (error) callback(error, null);
+        else callback(null, socket as NonNullable<typeof socket>);
+      });
+    };
   };
+}
+
+/** Connection failures that another address of the same name may not have. */
+function isUnreachable(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  return ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT'].includes(code);
 }
 
 /** SNI must be a DNS name, never an IP literal (RFC 6066 §3). */

@@ -30,6 +30,8 @@ export interface SsrfGuard {
    * configured registry globs. Throws RegistryError `blocked` (with the refused address) or lets DNS errors through.
    */
   check(host: string, hostname: string): Promise<CheckedAddress>;
+  /** Like `check`, with every address in resolver order, for connecting to the next one when one fails. */
+  checkAll(host: string, hostname: string): Promise<readonly CheckedAddress[]>;
   /** Whether host[:port] is listed under `registries` (and so exempt from the block list). */
   isListed(host: string): boolean;
 }
@@ -50,25 +52,27 @@ export function createSsrfGuard(options: SsrfGuardOptions): SsrfGuard {
   const lookup = options.lookup ?? systemLookup;
   const isListed = (host: string) => listed.some((matches) => matches(host));
 
+  const checkAll = async (host: string, hostname: string): Promise<readonly CheckedAddress[]> => {
+    const name = stripBrackets(hostname);
+    const literalFamily = isIP(name);
+    const resolved = literalFamily !== 0 ? [{ address: name, family: literalFamily }] : await lookup(name);
+    const addresses = resolved.map((a) => normalizeAddress(a.address)).filter((a) => a !== undefined);
+    const first = addresses[0];
+    if (first === undefined) {
+      throw new RegistryError('dns', { host, detail: 'DNS lookup returned no usable address' });
+    }
+    if (!isListed(host)) {
+      const refused = addresses.find((a) => isBlocked(blockList, a));
+      if (refused) {
+        throw new RegistryError('blocked', { host, address: refused.address, detail: 'address is in a blocked range' });
+      }
+    }
+    return addresses;
+  };
   return {
     isListed,
-    async check(host, hostname) {
-      const name = stripBrackets(hostname);
-      const literalFamily = isIP(name);
-      const resolved = literalFamily !== 0 ? [{ address: name, family: literalFamily }] : await lookup(name);
-      const addresses = resolved.map((a) => normalizeAddress(a.address)).filter((a) => a !== undefined);
-      const first = addresses[0];
-      if (first === undefined) {
-        throw new RegistryError('dns', { host, detail: 'DNS lookup returned no usable address' });
-      }
-      if (!isListed(host)) {
-        const refused = addresses.find((a) => isBlocked(blockList, a));
-        if (refused) {
-          throw new RegistryError('blocked', { host, address: refused.address, detail: 'address is in a blocked range' });
-        }
-      }
-      return first;
-    },
+    checkAll,
+    check: async (host, hostname) => (await checkAll(host, hostname))[0] as CheckedAddress,
   };
 }
 
