@@ -9,21 +9,23 @@ import t, { type Test } from 'tap';
 import { WORKLOAD_KINDS, type WorkloadKind } from '../../src/workload/pod-spec-paths.js';
 import { admissionReview, POD_KIND, workloadReview, workloadWith } from '../helpers/admission-review.js';
 import { answerView, apiServerProblems, type AdmissionAnswerView } from '../helpers/api-server-checks.js';
-import { startServe, type ServeProcess } from '../helpers/serve-process.js';
+import { startBuiltServer, type BuiltServer } from '../helpers/built-server.js';
 
 const INVALID = 'Shop/Web:1.0';
 const REACHABLE_OR_NOT = 'registry.invalid/shop/app:1.0'; // .invalid never resolves (RFC 6761)
 const deployment = WORKLOAD_KINDS.find((k) => k.kind === 'Deployment') as WorkloadKind;
 const pod = WORKLOAD_KINDS.find((k) => k.kind === 'Pod') as WorkloadKind;
 
-let server: ServeProcess;
+let server: BuiltServer;
 /** Well-formed reviews posted; each must produce exactly one `review` log line. */
 const postedUids: string[] = [];
 
 t.before(async () => {
-  server = await startServe({
-    network: { budget: '2s', requestTimeout: '1s' },
-    policy: { unreachable: 'allow', timeout: 'allow', rateLimited: 'allow' },
+  server = await startBuiltServer({
+    config: {
+      network: { budget: '2s', requestTimeout: '1s' },
+      policy: { unreachable: 'allow', timeout: 'allow', rateLimited: 'allow' },
+    },
   });
 });
 t.teardown(() => server?.stop());

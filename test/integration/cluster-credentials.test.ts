@@ -6,7 +6,7 @@
 import t from 'tap';
 import { startFakeKubeApi, type FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 import { dockerConfigJson, pushImage, startRegistry, type RegistryHandle } from '../harness/registry/index.js';
-import { admissionReview, deployment, pod, startWebhookUnderTest, type WebhookUnderTest } from '../support/webhook-under-test.js';
+import { admissionReview, deployment, pod, startWebhookUnderTest, type WebhookUnderTest } from '../helpers/engine-webhook.js';
 
 const PLANTED = 'planted-Secret-pa55word';
 

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { startFakeKubeApi, type FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 import { pushImage, startRegistry } from '../harness/registry/index.js';
-import { admissionReview, deployment, startWebhookUnderTest, type WebhookUnderTest } from '../support/webhook-under-test.js';
+import { admissionReview, deployment, startWebhookUnderTest, type WebhookUnderTest } from '../helpers/engine-webhook.js';
 
 function node(name: string, arch: string, extra: { taints?: object[]; labels?: Record<string, string> } = {}): object {
   return {

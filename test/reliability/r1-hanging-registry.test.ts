@@ -7,8 +7,8 @@
 import t from 'tap';
 import { startFaultServer } from '../harness/registry/index.js';
 import { apiServerProblems, answerView } from '../helpers/api-server-checks.js';
-import { admissionReview, deployment, startWebhookUnderTest } from '../support/webhook-under-test.js';
-import { startBuiltServer } from './support/built-server.js';
+import { admissionReview, deployment, startWebhookUnderTest } from '../helpers/engine-webhook.js';
+import { startBuiltServer } from '../helpers/built-server.js';
 import { countProcessFailures } from './support/process-guards.js';
 
 const API_SERVER_TIMEOUT_MS = 3000;

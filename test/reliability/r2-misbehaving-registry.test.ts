@@ -9,7 +9,7 @@ import net from 'node:net';
 import t from 'tap';
 import { hugeBody } from '../harness/registry/fault-http.js';
 import { HUGE_BODY_BYTES, startFaultServer, type FaultKind, type FaultServer } from '../harness/registry/index.js';
-import { admissionReview, deployment, startWebhookUnderTest } from '../support/webhook-under-test.js';
+import { admissionReview, deployment, startWebhookUnderTest } from '../helpers/engine-webhook.js';
 import { startLoopbackServer, type LoopbackServer } from './support/loopback-servers.js';
 import { countProcessFailures } from './support/process-guards.js';
 

@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import t, { type Test } from 'tap';
 import { answerProblems } from './support/answer-checks.js';
-import { startBuiltServer } from './support/built-server.js';
+import { startBuiltServer } from '../helpers/built-server.js';
 import type { FuzzWorkerData, FuzzWorkerMessage } from './support/fuzz-worker.js';
 import { createPrng, generateCase } from './support/review-fuzzer.js';
 

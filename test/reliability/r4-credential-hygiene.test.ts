@@ -13,7 +13,7 @@ import { composeEngine } from '../../src/cli/compose-engine.js';
 import { buildConfig } from '../../src/config/load-config.js';
 import { startFakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 import { pushImage, startFaultServer, startRegistry } from '../harness/registry/index.js';
-import { admissionReview, pod, startWebhookUnderTest, type ReviewAnswer } from '../support/webhook-under-test.js';
+import { admissionReview, pod, startWebhookUnderTest, type ReviewAnswer } from '../helpers/engine-webhook.js';
 import { json, slowRegistryHandler, startLoopbackServer } from './support/loopback-servers.js';
 import { countProcessFailures } from './support/process-guards.js';
 

@@ -9,7 +9,7 @@ import { createImageResolver, type LookupFunction } from '../../src/registry/ima
 import { buildConfig, type Config } from '../../src/config/load-config.js';
 import { parseImageReference, type ImageReference } from '../../src/image/reference.js';
 import { startFaultServer } from '../harness/registry/index.js';
-import { admissionReview, deployment, startWebhookUnderTest } from '../support/webhook-under-test.js';
+import { admissionReview, deployment, startWebhookUnderTest } from '../helpers/engine-webhook.js';
 import { slowRegistryHandler, startLoopbackServer, type LoopbackServer } from './support/loopback-servers.js';
 import { countProcessFailures } from './support/process-guards.js';
 

@@ -15,8 +15,8 @@ import tls from 'node:tls';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { apiServerProblems } from '../helpers/api-server-checks.js';
-import { admissionReview, deployment } from '../support/webhook-under-test.js';
-import { ensureFreshBuild, MAIN, NODE, request, SERVER_NAME, startBuiltServer } from './support/built-server.js';
+import { admissionReview, deployment } from '../helpers/engine-webhook.js';
+import { ensureFreshBuild, MAIN, NODE, request, SERVER_NAME, startBuiltServer } from '../helpers/built-server.js';
 import { slowRegistryHandler, startLoopbackServer } from './support/loopback-servers.js';
 
 const run = promisify(execFile);

@@ -6,7 +6,7 @@
 import t from 'tap';
 import { startFakeKubeApi, type FakeKubeFault } from '../harness/fake-kube-api/fake-kube-api.js';
 import { apiServerProblems, answerView } from '../helpers/api-server-checks.js';
-import { admissionReview, deployment, pod, startWebhookUnderTest } from '../support/webhook-under-test.js';
+import { admissionReview, deployment, pod, startWebhookUnderTest } from '../helpers/engine-webhook.js';
 import { slowRegistryHandler, startLoopbackServer } from './support/loopback-servers.js';
 import { countProcessFailures } from './support/process-guards.js';
 

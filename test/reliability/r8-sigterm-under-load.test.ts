@@ -6,8 +6,8 @@
 import https from 'node:https';
 import t from 'tap';
 import { apiServerProblems } from '../helpers/api-server-checks.js';
-import { admissionReview, deployment } from '../support/webhook-under-test.js';
-import { request, SERVER_NAME, startBuiltServer } from './support/built-server.js';
+import { admissionReview, deployment } from '../helpers/engine-webhook.js';
+import { request, SERVER_NAME, startBuiltServer } from '../helpers/built-server.js';
 import { slowRegistryHandler, startLoopbackServer } from './support/loopback-servers.js';
 
 const CLIENTS = 20;

@@ -1,5 +1,6 @@
 /**
- * The webhook assembled in-process exactly as `pullguard serve` assembles it (composeEngine + buildWebhookApp), with
+ * The webhook assembled in-process exactly as `pullguard serve` assembles it (composeEngine + buildWebhookApp, real
+ * registry client and adapters; test/helpers/webhook-under-test.ts is the variant with a fake resolver), with
  * its logs captured, so integration tests go through `POST /validate` and can grep every log line for secrets.
  */
 import { mkdtemp, rm } from 'node:fs/promises';

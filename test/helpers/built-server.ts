@@ -12,10 +12,10 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../../harness/registry/free-port.js';
+import { freePort } from '../harness/registry/free-port.js';
 
 const run = promisify(execFile);
-export const ROOT = new URL('../../../', import.meta.url).pathname;
+export const ROOT = new URL('../../', import.meta.url).pathname;
 /** Node 24 from devDependencies: the system node is older. */
 export const NODE = join(ROOT, 'node_modules/.bin/node');
 export const MAIN = join(ROOT, 'dist/main.js');
