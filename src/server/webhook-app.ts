@@ -29,8 +29,6 @@ export interface WebhookAppOptions {
   readonly reviewLogger?: Logger;
   /** Serving key and certificate (PEM); omit for plain HTTP (tests with inject()). */
   readonly tls?: { readonly key: string; readonly cert: string };
-  /** Counts reviews in flight, so shutdown can wait for them. */
-  readonly inFlight?: { add(delta: number): void };
 }
 
 export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
@@ -79,7 +77,6 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     }
     const admission = decoded.request;
     const budgetMs = reviewBudgetMs(options.config.network.budgetMs, (request.query as Record<string, unknown> | undefined)?.['timeout']);
-    options.inFlight?.add(1);
     // A deadline that ends with the review (see linked-deadline.ts for why not AbortSignal.timeout).
     const deadline = linkedDeadline(undefined, budgetMs, 'review budget exhausted');
     let outcome: ReviewOutcome;
@@ -100,7 +97,6 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
       return reply.send(buildResponse(admission.uid, { allowed: true, warnings: ['pullguard hit an internal error; images were not verified'] }));
     } finally {
       deadline.release();
-      options.inFlight?.add(-1);
     }
     if (outcome.status === 'invalid') {
       log.info({ uid: admission.uid, error: outcome.problem }, 'rejected malformed object');
