@@ -13,7 +13,8 @@ import type { KubeAccess } from '../kube/kube-config.js';
 import { kubeAccessMayExist, type LoadKubeAccessOptions } from '../kube/kube-presence.js';
 import type { NodeWatcher, NodeWatcherLog } from '../kube/node-watcher.js';
 import type { Metrics } from '../observability/metrics.js';
-import { candidatePlatforms } from '../platform/candidate-platforms.js';
+import { memoizedCandidatePlatforms } from '../platform/candidate-cache.js';
+import type { NodeInfo } from '../platform/candidate-platforms.js';
 import type { Platform } from '../platform/platform.js';
 import { createImageResolver } from '../registry/image-resolver.js';
 import type { KeychainPort, PlatformPort } from '../review/ports.js';
@@ -76,11 +77,12 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     };
   };
   const configured = options.platforms ?? config.platforms;
+  const candidatesFor = memoizedCandidatePlatforms(configured);
+  const noNodes: readonly NodeInfo[] = [];
   const platforms: PlatformPort = (view) => {
-    const nodes = nodeWatcher?.nodes() ?? [];
+    const nodes = nodeWatcher?.nodes() ?? noNodes;
     if (nodes.length === 0 && configured.length === 0) return undefined;
-    const result = candidatePlatforms({ nodes, placement: view, configuredPlatforms: configured });
-    return { platforms: result.platforms, notes: result.notes };
+    return candidatesFor(nodes, view);
   };
   const deps: ReviewDeps = {
     config,

@@ -36,6 +36,8 @@ export interface ResolveOptions {
 
 export interface ImageResolver {
   resolve(options: ResolveOptions): Promise<Resolution>;
+  /** The cached result without I/O, when the resolver caches and has one. */
+  peek?(options: Omit<ResolveOptions, 'signal'>): Resolution | undefined;
   close(): Promise<void>;
 }
 

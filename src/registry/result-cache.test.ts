@@ -125,3 +125,18 @@ t.test('an already-aborted caller gets timeout at once', async (t) => {
   const result = await resolver.resolve({ reference: ref('nginx'), credentials: [], signal: AbortSignal.abort() });
   t.equal(result.outcome, 'timeout');
 });
+
+t.test('peek answers from the cache only, never from the network, and keeps credentials apart', async (t) => {
+  const script = scripted((o) => (o.reference.path === 'team/flaky' ? { outcome: 'timeout', afterMs: 1 } : { outcome: 'found', digest: 'sha256:p' }));
+  const resolver = withResultCache(script.inner, { config: DEFAULT_CONFIG });
+  const image = ref('registry.example.com/team/app:1');
+  t.equal(resolver.peek?.({ reference: image, credentials: [alice] }), undefined, 'a cold cache has nothing');
+  t.equal(script.calls.length, 0, 'peek does not resolve');
+  await resolver.resolve({ reference: image, credentials: [alice], signal: new AbortController().signal });
+  t.same(resolver.peek?.({ reference: image, credentials: [alice] }), { outcome: 'found', digest: 'sha256:p' });
+  t.equal(resolver.peek?.({ reference: image, credentials: [bob] }), undefined, "bob's credentials never see alice's result");
+  const flaky = ref('registry.example.com/team/flaky:1');
+  await resolver.resolve({ reference: flaky, credentials: [], signal: new AbortController().signal });
+  t.equal(resolver.peek?.({ reference: flaky, credentials: [] }), undefined, 'a transient outcome is not there to peek at');
+  t.equal(script.calls.length, 2);
+});

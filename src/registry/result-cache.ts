@@ -71,8 +71,19 @@ export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): Im
     },
   });
 
-  const record = (result: Resolution, options: ResolveOptions) => {
-    metrics?.imageChecks.inc({ outcome: result.outcome, registry: labelFor(options.reference.domain) });
+  // Bound label children, so the warm path does not hash a label object per counter increment.
+  const hitCounter = metrics?.cacheRequests.labels({ result: 'hit' });
+  const checkCounters = new Map<string, { inc(): void }>();
+  const record = (result: Resolution, options: Pick<ResolveOptions, 'reference'>) => {
+    if (!metrics) return result;
+    const registry = labelFor(options.reference.domain);
+    const key = `${result.outcome}\u0000${registry}`;
+    let counter = checkCounters.get(key);
+    if (!counter) {
+      counter = metrics.imageChecks.labels({ outcome: result.outcome, registry });
+      checkCounters.set(key, counter);
+    }
+    counter.inc();
     return result;
   };
 
@@ -127,11 +138,17 @@ export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): Im
   };
 
   return {
+    peek(options) {
+      const hit = cache.get(cacheKey(options));
+      if (hit === undefined) return undefined;
+      hitCounter?.inc();
+      return record(hit, options);
+    },
     async resolve(options) {
       const key = cacheKey(options);
       const hit = cache.get(key);
       if (hit !== undefined) {
-        metrics?.cacheRequests.inc({ result: 'hit' });
+        hitCounter?.inc();
         return record(hit, options);
       }
       let flight = flights.get(key);
@@ -148,7 +165,7 @@ export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): Im
 }
 
 /** Canonical reference, index wish and credential fingerprint. */
-export function cacheKey(options: ResolveOptions): string {
+export function cacheKey(options: Omit<ResolveOptions, 'signal'>): string {
   return `${canonicalReference(options.reference)}${options.wantIndex ? '+index' : ''}|${credentialsFingerprint(options.credentials)}`;
 }
 

@@ -16,6 +16,8 @@ export interface ResolverPort {
     readonly signal: AbortSignal;
     readonly wantIndex?: boolean;
   }): Promise<Resolution>;
+  /** The cached result, without any I/O, when there is one (counted as a cache hit). */
+  peek?(options: { readonly reference: ImageReference; readonly credentials: readonly RegistryCredential[]; readonly wantIndex?: boolean }): Resolution | undefined;
 }
 
 /** A pod-level credential problem (SPEC §1.4), named by `namespace/name`, never with secret material. */

@@ -103,23 +103,14 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
       const toResolve = checks.filter((c) => !c.skipRegistry);
       const reports = new Map<ImageUse, UseReport>(checks.map((c) => [c.use, reportOf(c, deps.resolver ? undefined : 'offline')]));
 
-      if (deps.resolver && toResolve.length > 0) {
+      const resolver = deps.resolver;
+      if (resolver && toResolve.length > 0) {
         const credentials = await podCredentials(deps.keychain, view, namespace, input.signal);
         findings.push(...credentials.findings.map((p) => credentialFinding(p, workload.kind)));
         const credentialsUncertain = credentials.uncertain;
         const candidates = deps.platforms?.(view);
-        const resolveOnce = dedupeBy((check: StaticCheck) => check.reference ?? '', async (check: StaticCheck) => {
-          const ref = check.parsed as ImageReference;
-          const creds = credentials.credentialsFor(repositoryName(ref));
-          const resolution = await withDeadline(
-            deps.resolver!.resolve({ reference: ref, credentials: creds, signal: input.signal, wantIndex: candidates !== undefined }),
-            input.signal,
-            () => now() - started,
-          );
-          return { resolution, hadCredentials: creds.length > 0 };
-        });
-        await mapLimit(toResolve, IMAGES_IN_FLIGHT, async (check) => {
-          const { resolution, hadCredentials } = await resolveOnce(check);
+        const wantIndex = candidates !== undefined;
+        const settle = (check: StaticCheck, resolution: Resolution, hadCredentials: boolean): void => {
           reports.set(check.use, { ...reportOf(check), resolution });
           const ref = check.parsed as ImageReference;
           let finding = registryFinding(resolution, {
@@ -141,6 +132,29 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
             const platformFinding = platformFindingFor(check, resolution.index, candidates.platforms);
             if (platformFinding) findings.push(platformFinding);
           }
+        };
+        // The warm path: results already in the cache are settled synchronously; only misses pay for promises,
+        // concurrency limits and deadline listeners.
+        const pending: StaticCheck[] = [];
+        for (const check of toResolve) {
+          const creds = credentials.credentialsFor(repositoryName(check.parsed as ImageReference));
+          const cached = resolver.peek?.({ reference: check.parsed as ImageReference, credentials: creds, wantIndex });
+          if (cached) settle(check, cached, creds.length > 0);
+          else pending.push(check);
+        }
+        const resolveOnce = dedupeBy((check: StaticCheck) => check.reference ?? '', async (check: StaticCheck) => {
+          const ref = check.parsed as ImageReference;
+          const creds = credentials.credentialsFor(repositoryName(ref));
+          const resolution = await withDeadline(
+            resolver.resolve({ reference: ref, credentials: creds, signal: input.signal, wantIndex }),
+            input.signal,
+            () => now() - started,
+          );
+          return { resolution, hadCredentials: creds.length > 0 };
+        });
+        await mapLimit(pending, IMAGES_IN_FLIGHT, async (check) => {
+          const { resolution, hadCredentials } = await resolveOnce(check);
+          settle(check, resolution, hadCredentials);
         });
       }
       const mode = await effectiveMode(deps, namespace, findings, input.signal);
