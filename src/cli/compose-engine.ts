@@ -66,7 +66,7 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
   const { kube, reader, nodeWatcher, namespaceModeOf } = kubeAccessMayExist(kubeOptions)
     ? await connectKubernetes(kubeOptions, config, options)
     : { kube: undefined, reader: undefined, nodeWatcher: undefined, namespaceModeOf: undefined };
-  const resolver = createImageResolver({ config, ...(options.metrics ? { metrics: options.metrics } : {}) });
+  const resolver = createImageResolver({ config, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.log ? { log: options.log } : {}) });
 
   const keychain: KeychainPort = async (request) => {
     const chain = await buildPodKeychain({ ...request, staticKeyring, ...(reader ? { reader } : {}) });

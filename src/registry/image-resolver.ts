@@ -46,6 +46,8 @@ export interface ImageResolverDeps {
   readonly metrics?: Metrics;
   readonly lookup?: LookupFunction;
   readonly now?: () => number;
+  /** Where unexpected (non-registry) errors are reported; a pino logger fits. */
+  readonly log?: { warn(details: object, message: string): void };
 }
 
 /** The cached resolver the rest of pullguard uses. */
@@ -78,7 +80,9 @@ export function createUncachedResolver(deps: ImageResolverDeps): ImageResolver {
       });
     } catch (error) {
       if (error instanceof RegistryError) return resolutionOfError(error, now() - started);
-      // A bug, not a registry behaviour: report it as a protocol failure rather than crash the review.
+      // A bug, not a registry behaviour: report it as a protocol failure rather than crash the review, and tell
+      // the admin (name and code only: a foreign message may quote a URL or a body).
+      deps.log?.warn({ error: { name: (error as Error)?.name, code: (error as { code?: unknown })?.code }, registry: options.reference.domain }, 'unexpected error while resolving');
       return { outcome: 'unreachable', cause: 'protocol', detail: 'internal error while resolving' };
     }
   };
