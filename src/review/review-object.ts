@@ -3,14 +3,14 @@
  * credentials, registry, platforms and policy, under one deadline (the AbortSignal) and bounded concurrency.
  * Nothing here knows about HTTP: the webhook and `pullguard check` both call it.
  */
-import type { Config, RegistryConfig } from '../config/load-config.js';
+import type { Config } from '../config/load-config.js';
 import { repositoryName, type ImageReference } from '../image/reference.js';
 import { credentialFinding } from '../policy/credential-findings.js';
 import { decide, type Decision, type Mode } from '../policy/decide.js';
 import type { Finding } from '../policy/finding.js';
-import { compileGlob } from '../policy/glob.js';
 import { registryFinding } from '../policy/registry-findings.js';
 import { exemptMatcher, staticCheck, type ExemptMatcher, type StaticCheck } from '../policy/static-findings.js';
+import { createRegistryLookup } from '../registry/registry-settings.js';
 import type { Resolution } from '../registry/resolution.js';
 import { extractPodSpec, type PodSpecView } from '../workload/extract-pod-spec.js';
 import type { ImageUse } from '../workload/image-use.js';
@@ -75,8 +75,7 @@ export interface Reviewer {
 
 export function createReviewer(deps: ReviewDeps): Reviewer {
   const isExempt = exemptMatcher(deps.config.exemptImages);
-  const registryMatchers = deps.config.registries.map((r) => ({ match: compileGlob(r.host), registry: r }));
-  const registryFor = (domain: string): RegistryConfig | undefined => registryMatchers.find((m) => m.match(domain))?.registry;
+  const registryFor = createRegistryLookup(deps.config);
   const now = deps.now ?? Date.now;
   return {
     async review(input) {
