@@ -37,5 +37,9 @@ COPY package.json ./
 USER 65532:65532
 # 8443: HTTPS /validate; 8080: /healthz, /readyz, /metrics.
 EXPOSE 8443 8080
-ENTRYPOINT ["/nodejs/bin/node", "--enable-source-maps", "dist/main.js"]
+# V8 heap sized for the Deployment's 384Mi memory limit. Without it V8 sizes the heap from the node's RAM: on a big
+# node it lets the old generation grow to ~4x the live data before collecting, and a cache fill (50,000 results,
+# ~30 MB live) ends at ~400 MB RSS. With a 256 MB old space it grows by at most ~1.5x and young garbage is collected
+# in 8 MB semi-spaces: ~180 MB (docs/benchmarks.md, P5). bench/ runs the server with these same flags.
+ENTRYPOINT ["/nodejs/bin/node", "--enable-source-maps", "--max-old-space-size=256", "--max-semi-space-size=8", "dist/main.js"]
 CMD ["serve"]

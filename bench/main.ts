@@ -9,6 +9,7 @@ import { measureMemory } from './figures/memory.js';
 import { measureCoalescing, measureRequestsPerImage } from './figures/registry-requests.js';
 import { measureThroughput } from './figures/throughput.js';
 import { setUpEnvironment, type BenchEnv, type BenchSettings } from './lib/environment.js';
+import { productionNodeFlags } from './lib/production-node-flags.js';
 import { startPullguard, type PullguardProcess } from './lib/pullguard-process.js';
 import { failedRow, renderTable, type FigureRow } from './lib/report.js';
 
@@ -39,6 +40,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
   const wanted = FIGURES.filter((f) => !options.only || f.ids.some((id) => options.only?.includes(id)));
   const started = performance.now();
   const env = await setUpEnvironment(options);
+  options.log(`pullguard runs with the node flags of the Dockerfile ENTRYPOINT: ${productionNodeFlags(options.repoRoot).join(' ')}`);
   if (options.serverNodeFlags?.length) options.log(`NOTE: pullguard runs with extra node flags: ${options.serverNodeFlags.join(' ')}`);
   const rows: FigureRow[] = [];
   let server: PullguardProcess | undefined;

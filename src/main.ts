@@ -4,7 +4,6 @@
  * command. The only module that touches `process`.
  */
 import { homedir } from 'node:os';
-import { certsCli } from './cli/certs-cli.js';
 import { ConfigError, loadConfigFile } from './cli/load-config-file.js';
 import { UsageError } from './cli/usage-error.js';
 import { parseArgs } from 'node:util';
@@ -20,8 +19,11 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return serve(rest);
-    case 'certs':
+    case 'certs': {
+      // Subcommands load their modules on demand: `serve` never holds node-forge in memory.
+      const { certsCli } = await import('./cli/certs-cli.js');
       return certsCli(rest, (line) => process.stdout.write(`${line}\n`));
+    }
     case 'check': {
       const { checkCli } = await import('./cli/check-cli.js');
       return checkCli(rest, {

@@ -1,6 +1,6 @@
 /**
  * Runs the BUILT `pullguard serve` (dist/main.js) as a child process, the way it runs in a cluster: its own process,
- * HTTPS with keep-alive, logs to a file. The bench talks to it only over the network and reads its RSS from /proc.
+ * the container's node flags, HTTPS with keep-alive, logs to a file. The bench talks to it only over the network and reads its RSS from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freePort } from '../../test/harness/registry/free-port.js';
 import { stopChild, waitForHttp } from './child-process.js';
+import { productionNodeFlags } from './production-node-flags.js';
 
 export interface PullguardProcess {
   readonly name: string;
@@ -34,7 +35,7 @@ export interface StartPullguardOptions {
   readonly config: Record<string, unknown>;
   /** Write a V8 CPU profile of the server into this folder. */
   readonly cpuProfDir?: string;
-  /** Extra node flags for the server (experiments only, e.g. `--max-semi-space-size=4`). */
+  /** Extra node flags for the server, after the production ones (experiments only, e.g. `--max-semi-space-size=4`). */
   readonly nodeFlags?: readonly string[];
 }
 
@@ -49,7 +50,7 @@ export async function startPullguard(options: StartPullguardOptions): Promise<Pu
   await writeFile(configPath, JSON.stringify(config, null, 2));
   const logPath = path.join(options.workDir, `${options.name}.log`);
   const logFd = openSync(logPath, 'a');
-  const nodeFlags = [...(options.nodeFlags ?? [])];
+  const nodeFlags = [...productionNodeFlags(options.repoRoot), ...(options.nodeFlags ?? [])];
   if (options.cpuProfDir) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.name}.cpuprofile`);
   const child: ChildProcess = spawn(
     path.join(options.repoRoot, 'node_modules/.bin/node'),

@@ -5,7 +5,6 @@
 import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ensureCertificates } from '../certs/ensure-certificates.js';
 import type { Config } from '../config/load-config.js';
 import { createLoggers } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -40,6 +39,7 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
   const { logger } = loggers;
   if (options.dev) {
     const out = config.tls.certFile.includes('/') ? config.tls.certFile.slice(0, config.tls.certFile.lastIndexOf('/')) : '.';
+    const { ensureCertificates } = await import('../certs/ensure-certificates.js'); // node-forge: dev mode only
     const certs = await ensureCertificates({ out });
     if (certs.generated) logger.info({ dir: out }, 'generated development certificates');
   }

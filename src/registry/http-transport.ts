@@ -94,6 +94,10 @@ export function createRegistryTransport(deps: TransportDeps): RegistryTransport 
         method: request.method,
         headers,
         signal,
+        // undici closes the connection after every HEAD by default (a guard against servers that send a body
+        // anyway), which made each manifest check a new TCP (and TLS) connection. Registries answer HEAD
+        // correctly; keep the connection alive.
+        reset: false,
       });
       const status = response.statusCode;
       let body: Buffer | undefined;

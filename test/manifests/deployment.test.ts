@@ -1,4 +1,5 @@
 /** The Deployment, Service, PodDisruptionBudget and Namespace meet SPEC §4 and Pod Security "restricted". */
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { at, kustomize, single } from './render-manifests.js';
@@ -88,4 +89,21 @@ t.test('the Service maps 443 to 8443 and exposes 8080; the PDB keeps one replica
   const pdb = single(objects, 'PodDisruptionBudget', 'pullguard');
   t.equal(at(pdb, ['spec', 'minAvailable']), 1);
   t.same(at(pdb, ['spec', 'selector', 'matchLabels']), podLabels);
+});
+
+t.test("the container's V8 heap fits the memory limit", async (t) => {
+  // The Dockerfile's ENTRYPOINT sizes the heap; without it V8 sizes it from the node's RAM, not the pod's limit.
+  const dockerfile = await readFile(new URL('../../Dockerfile', import.meta.url), 'utf8');
+  const entrypoint = JSON.parse(dockerfile.split('\n').filter((l) => l.startsWith('ENTRYPOINT ')).at(-1)?.slice(11) ?? '[]') as string[];
+  const flag = (name: string) => Number(entrypoint.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]);
+  const oldSpaceMb = flag('max-old-space-size');
+  const semiSpaceMb = flag('max-semi-space-size');
+  t.ok(oldSpaceMb > 0, '--max-old-space-size is set');
+  t.ok(semiSpaceMb > 0, '--max-semi-space-size is set');
+  const limit = (container.resources as { limits: { memory: string } }).limits.memory;
+  const limitMb = Number(/^(\d+)Mi$/.exec(limit)?.[1]);
+  // Young generation: three semi-spaces at most; ~100 MB of code, wasm and buffers outside the heap (idle RSS).
+  t.ok(oldSpaceMb + 3 * semiSpaceMb + 100 <= limitMb, `heap ${oldSpaceMb} + 3×${semiSpaceMb} MB + 100 MB fits ${limit}`);
+  // And leaves room for the default 50,000 cached results (~1 KB each) plus a few 7 MiB reviews in flight.
+  t.ok(oldSpaceMb >= 192, 'old space leaves room for the cache and large reviews');
 });

@@ -123,3 +123,22 @@ t.test('a waiter whose deadline passes gets timeout, the others still get the an
   t.equal((await first).outcome, 'timeout');
   t.equal((await second).outcome, 'found');
 });
+
+t.test('manifest checks reuse keep-alive connections: HEADs in a row open no new connection', async (t) => {
+  await pushImage(reg, { repository: 'team/keepalive', tags: ['1.0.0'], format: 'oci-manifest' });
+  const port = reg.host.split(':')[1];
+  let lookups = 0;
+  // A new connection asks the SSRF guard, which resolves the name: no new lookups means no new connections.
+  const lookup = async () => {
+    lookups++;
+    return [{ address: '127.0.0.1', family: 4 }];
+  };
+  const { resolve } = resolverFor(t, reg, { hosts: ['registry.test:*'], lookup });
+  const missing = (i: number) => `registry.test:${port}/team/keepalive:1.0.0@sha256:${String(i).padStart(64, '0')}`;
+  t.equal((await resolve(missing(0))).outcome, 'not-found');
+  const heads = await reg.manifestRequests('HEAD');
+  const lookupsAfterFirst = lookups;
+  for (let i = 1; i <= 20; i++) t.equal((await resolve(missing(i))).outcome, 'not-found', `missing digest ${i}`);
+  t.equal((await reg.manifestRequests('HEAD')) - heads, 20, 'every check reached the registry');
+  t.equal(lookups - lookupsAfterFirst, 0, 'no connection opened for the next 20 HEADs');
+});
