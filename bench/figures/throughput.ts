@@ -62,8 +62,12 @@ export async function measureThroughput(env: BenchEnv, server: PullguardProcess)
 
     const rate = rps.pullguard / 2;
     log(`P6: open loop at ${rate.toFixed(0)} req/s for ${durationMs} ms on each server`);
+    let cpuBefore = await processCpuMs(server.pid);
     const latency = await openLoop(pools.pullguard, pullguard, { ratePerSecond: rate, durationMs });
+    const sameRateCpu = { pullguard: ((await processCpuMs(server.pid)) - cpuBefore) / latency.latenciesMs.length, baseline: 0 };
+    cpuBefore = await processCpuMs(baselineServer.pid);
     const baselineLatency = await openLoop(pools.baseline, baseline, { ratePerSecond: rate, durationMs });
+    sameRateCpu.baseline = ((await processCpuMs(baselineServer.pid)) - cpuBefore) / baselineLatency.latenciesMs.length;
     const p99 = percentile(latency.latenciesMs, 99);
     const p1Ratio = rps.pullguard / rps.baseline;
     return [
@@ -93,6 +97,7 @@ export async function measureThroughput(env: BenchEnv, server: PullguardProcess)
         notes: [
           `open loop at ${rate.toFixed(0)} req/s for ${durationMs} ms (latency from scheduled start); pullguard p50 ${percentile(latency.latenciesMs, 50).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${percentile(latency.latenciesMs, 100).toFixed(2)} ms, errors ${latency.errors}`,
           `bare fastify at the same rate: p50 ${percentile(baselineLatency.latenciesMs, 50).toFixed(2)} ms, p99 ${percentile(baselineLatency.latenciesMs, 99).toFixed(2)} ms`,
+          `server CPU per request at this rate: pullguard ${sameRateCpu.pullguard.toFixed(3)} ms, bare fastify ${sameRateCpu.baseline.toFixed(3)} ms (ratio ${(sameRateCpu.baseline / sameRateCpu.pullguard).toFixed(2)})`,
         ],
       },
     ];

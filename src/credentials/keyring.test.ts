@@ -134,3 +134,16 @@ t.test('credentials carry their source and are frozen', async (t) => {
   t.same(credential, { username: 'u', password: 'pw', source: 'secret shop/regcred' });
   t.ok(Object.isFrozen(credential));
 });
+
+t.test('a lookup is remembered: the same repository gets the same frozen list (credential fingerprints reuse it)', async (t) => {
+  const keyring = createKeyring([{ key: 'quay.io', username: 'u', password: 'p', source: 'docker config' }]);
+  const first = keyring.lookup('quay.io/team/app');
+  t.equal(keyring.lookup('quay.io/team/app'), first);
+  t.ok(Object.isFrozen(first));
+  t.same(first.map((c) => c.username), ['u']);
+  t.same(keyring.lookup('ghcr.io/team/app'), [], 'no match');
+  const union = unionKeyrings([keyring, createKeyring([{ key: 'quay.io/team', username: 'v', password: 'q', source: 'secret a/b' }])]);
+  const merged = union.lookup('quay.io/team/app');
+  t.equal(union.lookup('quay.io/team/app'), merged);
+  t.same(merged.map((c) => c.username), ['u', 'v']);
+});

@@ -8,6 +8,7 @@
  *   label (Go `path.Match`, case-sensitive), and the key's path is a plain string prefix of the image path.
  * - Only when nothing matched, an image on the default registry gets the credentials stored under `index.docker.io`.
  */
+import { boundedMemo } from '../runtime/bounded-memo.js';
 import type { RegistryCredential } from './credential.js';
 import { pathMatch } from './path-match.js';
 import { parseGoHttpsUrl, splitGoHostPort } from './registry-url.js';
@@ -28,10 +29,14 @@ export interface Keyring {
    * Credentials to try for `repository` (`domain/path` as from `repositoryName()`, e.g. `docker.io/library/nginx`),
    * most specific key first. Empty means the kubelet pulls anonymously.
    */
-  lookup(repository: string): RegistryCredential[];
+  lookup(repository: string): readonly RegistryCredential[];
 }
 
+/** Repositories whose answer a keyring remembers: the same list object each time (credential fingerprints). */
+const REMEMBERED_REPOSITORIES = 1024;
+
 const DEFAULT_REGISTRY_KEY = 'index.docker.io';
+const NO_CREDENTIALS: readonly RegistryCredential[] = Object.freeze([]);
 
 interface IndexKey {
   readonly key: string;
@@ -53,13 +58,13 @@ export function createKeyring(entries: readonly KeyringEntry[]): Keyring {
   const index = [...credentialsByKey.keys()].sort(reverseByteOrder).map(parseIndexKey);
   return Object.freeze({
     indexKeys: Object.freeze(index.map((k) => k.key)),
-    lookup(repository: string): RegistryCredential[] {
+    lookup: boundedMemo((repository: string): readonly RegistryCredential[] => {
       const image = parseIndexKey(repository);
       const matched = index.filter((key) => keyMatches(key, image)).flatMap((k) => credentialsByKey.get(k.key) ?? []);
-      if (matched.length > 0) return matched;
-      if (isDefaultRegistryMatch(repository)) return [...(credentialsByKey.get(DEFAULT_REGISTRY_KEY) ?? [])];
-      return [];
-    },
+      if (matched.length > 0) return Object.freeze(matched);
+      if (isDefaultRegistryMatch(repository)) return Object.freeze([...(credentialsByKey.get(DEFAULT_REGISTRY_KEY) ?? [])]);
+      return NO_CREDENTIALS;
+    }, REMEMBERED_REPOSITORIES),
   });
 }
 
@@ -67,7 +72,7 @@ export function createKeyring(entries: readonly KeyringEntry[]): Keyring {
 export function unionKeyrings(keyrings: readonly Keyring[]): Keyring {
   return Object.freeze({
     indexKeys: Object.freeze(keyrings.flatMap((k) => k.indexKeys)),
-    lookup: (repository: string) => keyrings.flatMap((k) => k.lookup(repository)),
+    lookup: boundedMemo((repository: string) => Object.freeze(keyrings.flatMap((k) => k.lookup(repository))), REMEMBERED_REPOSITORIES),
   });
 }
 

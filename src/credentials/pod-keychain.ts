@@ -43,7 +43,7 @@ export type CredentialFinding =
 /** The pod's credentials, ready for lookups by repository. */
 export interface PodKeychain {
   /** Credentials to try for `repository` (`domain/path`), in order; empty means anonymous. */
-  credentialsFor(repository: string): RegistryCredential[];
+  credentialsFor(repository: string): readonly RegistryCredential[];
   readonly findings: readonly CredentialFinding[];
   /** `secret ns/name` of each secret that contributed credentials, in keyring order. */
   readonly secretSources: readonly string[];

@@ -177,3 +177,17 @@ t.test('pathological inputs stay fast (no catastrophic backtracking)', async (t)
     t.ok(elapsed < 1000, `${input.slice(0, 12)}… took ${elapsed.toFixed(1)} ms`);
   }
 });
+
+t.test('a parse is remembered: the same text gives the same frozen result and the same derived strings', async (t) => {
+  const first = parseImageReference('registry.example.com/team/app:1.0');
+  const again = parseImageReference('registry.example.com/team/app:1.0');
+  t.equal(again, first);
+  t.ok(Object.isFrozen(first));
+  if (!first.ok) throw new Error('expected a parse');
+  t.ok(Object.isFrozen(first.reference));
+  t.equal(canonicalReference(first.reference), 'registry.example.com/team/app:1.0');
+  t.equal(canonicalReference(first.reference), canonicalReference(first.reference));
+  t.equal(repositoryName(first.reference), 'registry.example.com/team/app');
+  const refused = parseImageReference('UPPER/case');
+  t.equal(parseImageReference('UPPER/case'), refused, 'refusals too');
+});

@@ -5,6 +5,7 @@
  * Never split an image on ':' by hand: `localhost:5000` is Docker Hub's `library/localhost` with tag `5000`,
  * while `localhost:5000/foo` is a registry on port 5000. Only the grammar in grammar.ts can tell.
  */
+import { boundedMemo } from '../runtime/bounded-memo.js';
 import { digestProblem } from './digest.js';
 import { ANCHORED_IDENTIFIER_REGEXP, ANCHORED_NAME_REGEXP, REFERENCE_REGEXP } from './grammar.js';
 
@@ -34,13 +35,16 @@ const ERR_NAME_UPPERCASE = 'repository name must be lowercase';
 const ERR_NAME_EMPTY = 'repository name must have at least one component';
 const ERR_NAME_TOO_LONG = `repository name must not be more than ${REPOSITORY_NAME_MAX} characters`;
 
-const fail = (reason: string): ParseResult => ({ ok: false, reason });
+const fail = (reason: string): ParseResult => Object.freeze({ ok: false, reason });
 
 /**
  * ParseNormalizedNamed. A parse whose domain comes out empty (e.g. `ex_ample.com/app`, where the first segment
- * looks like a host but is not a valid one) is `{ ok: false }`: there is no registry to ask.
+ * looks like a host but is not a valid one) is `{ ok: false }`: there is no registry to ask. Memoized: the same
+ * text gives the same frozen result, so the strings derived from it below are computed once.
  */
-export function parseImageReference(text: string): ParseResult {
+export const parseImageReference: (text: string) => ParseResult = boundedMemo(parseUncached, 4096);
+
+function parseUncached(text: string): ParseResult {
   if (ANCHORED_IDENTIFIER_REGEXP.test(text)) {
     return fail(`invalid repository name (${text}), cannot specify 64-byte hexadecimal strings`);
   }
@@ -115,19 +119,33 @@ function parse(text: string): ParseResult {
     ...(tag !== '' ? { tag } : {}),
     ...(digest !== '' ? { digest } : {}),
   };
-  return { ok: true, reference: Object.freeze(reference) };
+  return Object.freeze({ ok: true, reference: Object.freeze(reference) });
 }
+
+// Parsed references are shared and frozen (see parseImageReference), so their strings are computed once each.
+const canonicalNames = new WeakMap<ImageReference, string>();
+const repositoryNames = new WeakMap<ImageReference, string>();
 
 /** `domain/path:tag`, `domain/path@digest`, `domain/path:tag@digest`; implicit `:latest` written out when neither. */
 export function canonicalReference(ref: ImageReference): string {
-  const name = repositoryName(ref);
-  if (ref.digest === undefined) return `${name}:${ref.tag ?? DEFAULT_TAG}`;
-  return ref.tag === undefined ? `${name}@${ref.digest}` : `${name}:${ref.tag}@${ref.digest}`;
+  let canonical = canonicalNames.get(ref);
+  if (canonical === undefined) {
+    const name = repositoryName(ref);
+    if (ref.digest === undefined) canonical = `${name}:${ref.tag ?? DEFAULT_TAG}`;
+    else canonical = ref.tag === undefined ? `${name}@${ref.digest}` : `${name}:${ref.tag}@${ref.digest}`;
+    canonicalNames.set(ref, canonical);
+  }
+  return canonical;
 }
 
 /** `domain/path` (what the kubelet keyring is queried with). */
 export function repositoryName(ref: ImageReference): string {
-  return ref.domain === '' ? ref.path : `${ref.domain}/${ref.path}`;
+  let name = repositoryNames.get(ref);
+  if (name === undefined) {
+    name = ref.domain === '' ? ref.path : `${ref.domain}/${ref.path}`;
+    repositoryNames.set(ref, name);
+  }
+  return name;
 }
 
 /** The host:port the registry API is called on: `docker.io` -> `registry-1.docker.io`, else the domain as written. */

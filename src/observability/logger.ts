@@ -31,8 +31,20 @@ export function loggerOptions(level = 'info'): LoggerOptions {
     level,
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
     base: { service: 'pullguard' },
-    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    timestamp: isoTimestamp,
   };
+}
+
+let stampedAt = 0;
+let stamp = '';
+/** pino's `time` field as ISO 8601, formatted once per millisecond: under load, many lines share one. */
+function isoTimestamp(): string {
+  const now = Date.now();
+  if (now !== stampedAt) {
+    stampedAt = now;
+    stamp = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return stamp;
 }
 
 /** The logger for everything, and a narrow one for the one-line-per-review summary. */

@@ -25,7 +25,7 @@ export type CredentialProblem = CredentialFinding;
 
 export interface PodCredentials {
   /** Credentials for `domain/path`, in kubelet order; empty means anonymous. */
-  credentialsFor(repository: string): RegistryCredential[];
+  credentialsFor(repository: string): readonly RegistryCredential[];
   readonly findings: readonly CredentialProblem[];
   /** Some referenced secret could not be read, so a refusal may be about credentials pullguard did not see. */
   readonly uncertain: boolean;

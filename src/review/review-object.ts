@@ -111,6 +111,11 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
         const wantIndex = candidates !== undefined;
         const settle = (check: StaticCheck, resolution: Resolution, hadCredentials: boolean): void => {
           reports.set(check.use, { ...reportOf(check), resolution });
+          if (resolution.outcome === 'found') {
+            const platformFinding = resolution.index && candidates && platformFindingFor(check, resolution.index, candidates.platforms);
+            if (platformFinding) findings.push(platformFinding);
+            return;
+          }
           const ref = check.parsed as ImageReference;
           let finding = registryFinding(resolution, {
             use: check.use,
@@ -127,10 +132,6 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
           });
           if (finding?.class === 'unauthorized' && credentialsUncertain) finding = uncertainCredentials(finding);
           if (finding) findings.push(finding);
-          if (resolution.outcome === 'found' && resolution.index && candidates) {
-            const platformFinding = platformFindingFor(check, resolution.index, candidates.platforms);
-            if (platformFinding) findings.push(platformFinding);
-          }
         };
         // The warm path: results already in the cache are settled synchronously; only misses pay for promises,
         // concurrency limits and deadline listeners.
@@ -141,20 +142,22 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
           if (cached) settle(check, cached, creds.length > 0);
           else pending.push(check);
         }
-        const resolveOnce = dedupeBy((check: StaticCheck) => check.reference ?? '', async (check: StaticCheck) => {
-          const ref = check.parsed as ImageReference;
-          const creds = credentials.credentialsFor(repositoryName(ref));
-          const resolution = await withDeadline(
-            resolver.resolve({ reference: ref, credentials: creds, signal: input.signal, wantIndex }),
-            input.signal,
-            () => now() - started,
-          );
-          return { resolution, hadCredentials: creds.length > 0 };
-        });
-        await mapLimit(pending, IMAGES_IN_FLIGHT, async (check) => {
-          const { resolution, hadCredentials } = await resolveOnce(check);
-          settle(check, resolution, hadCredentials);
-        });
+        if (pending.length > 0) {
+          const resolveOnce = dedupeBy((check: StaticCheck) => check.reference ?? '', async (check: StaticCheck) => {
+            const ref = check.parsed as ImageReference;
+            const creds = credentials.credentialsFor(repositoryName(ref));
+            const resolution = await withDeadline(
+              resolver.resolve({ reference: ref, credentials: creds, signal: input.signal, wantIndex }),
+              input.signal,
+              () => now() - started,
+            );
+            return { resolution, hadCredentials: creds.length > 0 };
+          });
+          await mapLimit(pending, IMAGES_IN_FLIGHT, async (check) => {
+            const { resolution, hadCredentials } = await resolveOnce(check);
+            settle(check, resolution, hadCredentials);
+          });
+        }
       }
       const mode = await effectiveMode(deps, namespace, findings, input.signal);
       return {

@@ -49,7 +49,7 @@ function options(overrides: Partial<BuildPodKeychainOptions>): BuildPodKeychainO
   };
 }
 
-const summary = (creds: { username: string; source: string }[]) => creds.map((c) => `${c.username}@${c.source}`);
+const summary = (creds: readonly { username: string; source: string }[]) => creds.map((c) => `${c.username}@${c.source}`);
 
 t.test('a pod with a working secret gets its credentials, marked with their source', async (t) => {
   const keychain = await buildPodKeychain(options({ imagePullSecrets: ['regcred'] }));
