@@ -15,6 +15,7 @@ import type { RegistryCredential } from '../credentials/credential.js';
 import { canonicalReference } from '../image/reference.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ImageResolver, ResolveOptions } from './image-resolver.js';
+import { boundedMemo } from '../runtime/bounded-memo.js';
 import { linkedDeadline } from '../runtime/linked-deadline.js';
 import { createRegistryLookup, registryLabel } from './registry-settings.js';
 import type { Resolution } from './resolution.js';
@@ -55,7 +56,6 @@ export function resultTtlMs(result: Resolution, cache: Config['cache']): number 
 export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): ImageResolver {
   const { config, metrics } = deps;
   const now = deps.now ?? Date.now;
-  const labelFor = memoizedLabels(config);
   const flights = new Map<string, Flight>();
   const cache = new LRUCache<string, Resolution, FetchContext>({
     max: config.cache.maxEntries,
@@ -71,19 +71,11 @@ export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): Im
     },
   });
 
-  // Bound label children, so the warm path does not hash a label object per counter increment.
+  // Bound label children, so the warm path neither hashes a label object nor builds a key per counter increment.
   const hitCounter = metrics?.cacheRequests.labels({ result: 'hit' });
-  const checkCounters = new Map<string, { inc(): void }>();
+  const checkCountersOf = metrics ? imageCheckCounters(config, metrics) : undefined;
   const record = (result: Resolution, options: Pick<ResolveOptions, 'reference'>) => {
-    if (!metrics) return result;
-    const registry = labelFor(options.reference.domain);
-    const key = `${result.outcome}\u0000${registry}`;
-    let counter = checkCounters.get(key);
-    if (!counter) {
-      counter = metrics.imageChecks.labels({ outcome: result.outcome, registry });
-      checkCounters.set(key, counter);
-    }
-    counter.inc();
+    checkCountersOf?.(options.reference.domain)(result.outcome).inc();
     return result;
   };
 
@@ -203,16 +195,22 @@ function abandoned(): Resolution {
   return { outcome: 'timeout', afterMs: 0 };
 }
 
-/** Metric label per image domain, memoized (bounded) because globs are matched on every check. */
-function memoizedLabels(config: Config): (domain: string) => string {
+/**
+ * `pullguard_image_checks_total` children per image domain and outcome, made once each (bounded): the registry label
+ * comes from matching the `registries:` globs, which is too slow to repeat on every check.
+ */
+function imageCheckCounters(config: Config, metrics: Metrics): (domain: string) => (outcome: Resolution['outcome']) => { inc(): void } {
   const registryFor = createRegistryLookup(config);
-  const labels = new LRUCache<string, string>({ max: 1000 });
-  return (domain) => {
-    let label = labels.get(domain);
-    if (label === undefined) {
-      label = registryLabel(registryFor(domain));
-      labels.set(domain, label);
-    }
-    return label;
-  };
+  return boundedMemo((domain: string) => {
+    const registry = registryLabel(registryFor(domain));
+    const byOutcome = new Map<Resolution['outcome'], { inc(): void }>();
+    return (outcome) => {
+      let counter = byOutcome.get(outcome);
+      if (!counter) {
+        counter = metrics.imageChecks.labels({ outcome, registry });
+        byOutcome.set(outcome, counter);
+      }
+      return counter;
+    };
+  }, 1000);
 }
