@@ -1,6 +1,7 @@
 /**
  * Runs the BUILT `pullguard serve` (dist/main.js) as a child process, the way it runs in a cluster: its own process,
- * the container's node flags, HTTPS with keep-alive, logs to a file. The bench talks to it only over the network and reads its RSS from /proc.
+ * the container's node flags, HTTPS with keep-alive, logs to a file. The bench talks to it only over the network
+ * and reads its RSS from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
