@@ -5,6 +5,8 @@
 import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { getHeapStatistics } from 'node:v8';
+import { cacheMemoryWarning } from '../config/cache-memory.js';
 import type { Config } from '../config/load-config.js';
 import { createLoggers } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -43,6 +45,8 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
     const certs = await ensureCertificates({ out });
     if (certs.generated) logger.info({ dir: out }, 'generated development certificates');
   }
+  const cacheTooBig = cacheMemoryWarning(config.cache.maxEntries, getHeapStatistics().heap_size_limit);
+  if (cacheTooBig) logger.warn(cacheTooBig, 'result cache may not fit the heap');
   const metrics = createMetrics();
   let shuttingDown = false;
   let listening = false;
