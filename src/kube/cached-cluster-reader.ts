@@ -8,6 +8,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { ClusterReader, ReadResult } from '../credentials/cluster-port.js';
+import { createSharedFlights } from '../runtime/shared-flights.js';
 
 export interface CachedClusterReaderOptions {
   /** How long found and not-found results are reused (default 30 s). */
@@ -39,63 +40,25 @@ export function createCachedClusterReader(inner: ClusterReader, options: CachedC
   };
 }
 
-interface Flight<R> {
-  readonly promise: Promise<R>;
-  readonly controller: AbortController;
-  waiters: number;
-}
-
 class ReadCache<R extends ReadResult<unknown>> {
   private readonly settled: LRUCache<string, { readonly result: R; readonly expiresAt: number }>;
-  private readonly inFlight = new Map<string, Flight<R>>();
+  private readonly flights = createSharedFlights<R>();
 
   constructor(private readonly settings: { ttlMs: number; max: number; now: () => number }) {
     this.settled = new LRUCache({ max: settings.max });
   }
 
   read(key: string, signal: AbortSignal, load: (signal: AbortSignal) => Promise<R>): Promise<R> {
-    if (signal.aborted) return Promise.resolve(TIMED_OUT as R);
     const hit = this.settled.get(key);
     if (hit !== undefined && hit.expiresAt > this.settings.now()) return Promise.resolve(hit.result);
-    const flight = this.inFlight.get(key) ?? this.start(key, load);
-    return this.wait(key, flight, signal);
+    return this.flights.join(key, signal, (shared) => this.loadAndKeep(key, shared, load), () => TIMED_OUT as R);
   }
 
-  private start(key: string, load: (signal: AbortSignal) => Promise<R>): Flight<R> {
-    const controller = new AbortController();
-    const promise = load(controller.signal)
-      .catch((): R => ({ status: 'error', kind: 'unavailable', detail: 'read failed' }) as R)
-      .then((result) => {
-        if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
-        if (result.status !== 'error' && !controller.signal.aborted) {
-          this.settled.set(key, { result, expiresAt: this.settings.now() + this.settings.ttlMs });
-        }
-        return result;
-      });
-    const flight: Flight<R> = { promise, controller, waiters: 0 };
-    this.inFlight.set(key, flight);
-    return flight;
-  }
-
-  private wait(key: string, flight: Flight<R>, signal: AbortSignal): Promise<R> {
-    flight.waiters++;
-    return new Promise<R>((resolve) => {
-      const onAbort = () => {
-        flight.waiters--;
-        if (flight.waiters === 0) {
-          // Nobody waits any more: stop the request and let the next caller start afresh.
-          if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
-          flight.controller.abort();
-        }
-        resolve(TIMED_OUT as R);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      void flight.promise.then((result) => {
-        if (signal.aborted) return; // already answered by onAbort
-        signal.removeEventListener('abort', onAbort);
-        flight.waiters--;
-        resolve(result);
-      });
-    });
+  private async loadAndKeep(key: string, signal: AbortSignal, load: (signal: AbortSignal) => Promise<R>): Promise<R> {
+    const result = await load(signal).catch((): R => ({ status: 'error', kind: 'unavailable', detail: 'read failed' }) as R);
+    if (result.status !== 'error' && !signal.aborted) {
+      this.settled.set(key, { result, expiresAt: this.settings.now() + this.settings.ttlMs });
+    }
+    return result;
   }
 }

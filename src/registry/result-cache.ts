@@ -4,9 +4,9 @@
  * Definitive answers are kept (found: `cache.ttl`; not-found, unauthorized, invalid: `cache.negativeTtl`); transient
  * ones (timeout, unreachable, rate-limited, blocked) never are.
  *
- * Concurrent misses share one in-flight resolution (lru-cache `fetch()`). Each waiter races its own deadline; the
- * shared work runs under its own signal, aborted only when every waiter has given up (or after `network.budget`),
- * so one impatient caller never fails the others.
+ * Concurrent misses share one in-flight resolution (runtime/shared-flights.ts). Each waiter races its own deadline;
+ * the shared work runs under its own signal, aborted only when every waiter has given up (or after
+ * `network.budget`), so one impatient caller never fails the others.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -17,21 +17,9 @@ import type { Metrics } from '../observability/metrics.js';
 import type { ImageResolver, ResolveOptions } from './image-resolver.js';
 import { boundedMemo } from '../runtime/bounded-memo.js';
 import { linkedDeadline } from '../runtime/linked-deadline.js';
+import { createSharedFlights } from '../runtime/shared-flights.js';
 import { createRegistryLookup, registryLabel } from './registry-settings.js';
 import type { Resolution } from './resolution.js';
-
-interface Flight {
-  readonly key: string;
-  readonly controller: AbortController;
-  waiters: number;
-  result?: Resolution;
-  done?: Promise<Resolution>;
-}
-
-interface FetchContext {
-  readonly flight: Flight;
-  readonly run: () => Promise<Resolution>;
-}
 
 export interface ResultCacheDeps {
   readonly config: Config;
@@ -56,19 +44,11 @@ export function resultTtlMs(result: Resolution, cache: Config['cache']): number 
 export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): ImageResolver {
   const { config, metrics } = deps;
   const now = deps.now ?? Date.now;
-  const flights = new Map<string, Flight>();
-  const cache = new LRUCache<string, Resolution, FetchContext>({
+  const flights = createSharedFlights<Resolution>();
+  const cache = new LRUCache<string, Resolution>({
     max: config.cache.maxEntries,
     ttl: config.cache.ttlMs,
     ...(deps.now ? { perf: { now: deps.now }, ttlResolution: 0 } : {}),
-    fetchMethod: async (_key, _stale, { options, context }) => {
-      const result = await context.run();
-      context.flight.result = result;
-      const ttl = resultTtlMs(result, config.cache);
-      if (ttl === undefined) return undefined; // delivered to the waiters through the flight, not cached
-      options.ttl = ttl;
-      return result;
-    },
   });
 
   // Bound label children, so the warm path neither hashes a label object nor builds a key per counter increment.
@@ -79,54 +59,17 @@ export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): Im
     return result;
   };
 
-  const start = (key: string, options: ResolveOptions): Flight => {
-    const controller = new AbortController();
-    const deadline = linkedDeadline(controller.signal, config.network.budgetMs, 'shared resolution ran out of time');
-    const flight: Flight = { key, controller, waiters: 0 };
-    const run = () => inner.resolve({ ...options, signal: deadline.signal });
-    flight.done = cache
-      .fetch(key, { context: { flight, run } })
-      .then(
-        (value) => value ?? flight.result ?? abandoned(),
-        () => flight.result ?? abandoned(),
-      )
-      .finally(() => {
-        deadline.release();
-        if (flights.get(key) === flight) flights.delete(key);
-      });
-    flights.set(key, flight);
-    return flight;
-  };
-
-  const leave = (flight: Flight) => {
-    flight.waiters--;
-    if (flight.waiters > 0) return;
-    // Nobody waits any more: stop the work, and let the next caller start afresh rather than join a dead flight.
-    flight.controller.abort();
-    if (flights.get(flight.key) === flight) flights.delete(flight.key);
-    cache.delete(flight.key);
-  };
-
-  const wait = (flight: Flight, options: ResolveOptions): Promise<Resolution> => {
-    const started = now();
-    flight.waiters++;
-    const { signal } = options;
-    const timedOut = (): Resolution => ({ outcome: 'timeout', afterMs: now() - started });
-    if (signal.aborted) {
-      leave(flight);
-      return Promise.resolve(timedOut());
+  /** The shared work for one key: resolve under `network.budget`, and keep a definitive answer. */
+  const resolveAndKeep = (key: string, options: ResolveOptions) => async (signal: AbortSignal): Promise<Resolution> => {
+    const deadline = linkedDeadline(signal, config.network.budgetMs, 'shared resolution ran out of time');
+    try {
+      const result = await inner.resolve({ ...options, signal: deadline.signal });
+      const ttl = resultTtlMs(result, config.cache);
+      if (ttl !== undefined && !signal.aborted) cache.set(key, result, { ttl });
+      return result;
+    } finally {
+      deadline.release();
     }
-    return new Promise<Resolution>((resolve) => {
-      const onAbort = () => {
-        leave(flight);
-        resolve(timedOut());
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      (flight.done as Promise<Resolution>).then((result) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(result);
-      });
-    });
   };
 
   return {
@@ -143,13 +86,13 @@ export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): Im
         hitCounter?.inc();
         return record(hit, options);
       }
-      let flight = flights.get(key);
-      metrics?.cacheRequests.inc({ result: flight ? 'coalesced' : 'miss' });
-      flight ??= start(key, options);
-      return record(await wait(flight, options), options);
+      metrics?.cacheRequests.inc({ result: flights.has(key) ? 'coalesced' : 'miss' });
+      const started = now();
+      const timedOut = (): Resolution => ({ outcome: 'timeout', afterMs: now() - started });
+      return record(await flights.join(key, options.signal, resolveAndKeep(key, options), timedOut), options);
     },
     async close() {
-      for (const flight of flights.values()) flight.controller.abort();
+      flights.abortAll();
       cache.clear();
       await inner.close();
     },
@@ -189,10 +132,6 @@ function credentialIdentity(credential: RegistryCredential): string {
     itemFingerprints.set(credential, identity);
   }
   return identity;
-}
-
-function abandoned(): Resolution {
-  return { outcome: 'timeout', afterMs: 0 };
 }
 
 /**
