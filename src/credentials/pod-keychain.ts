@@ -79,6 +79,44 @@ export async function buildPodKeychain(options: BuildPodKeychainOptions): Promis
     names = await serviceAccountSecrets(reader, options, findings);
   }
   const reads = await Promise.all(names.map((name) => reader.getSecret(namespace, name, signal)));
+  const secrets = secretsKeyring(namespace, names, reads, staticKeyring);
+  findings.push(...secrets.findings);
+  return keychain(secrets.keyring, findings, secrets.sources, []);
+}
+
+const notRead: ReadResult<SecretData> = { status: 'error', kind: 'unavailable', detail: 'not read' };
+
+/** The keyring of a pod's secrets (before the static one), with what was wrong with them. */
+interface SecretsKeyring {
+  readonly namespace: string;
+  readonly names: readonly string[];
+  readonly reads: readonly ReadResult<SecretData>[];
+  readonly staticKeyring: Keyring;
+  readonly keyring: Keyring;
+  readonly findings: readonly CredentialFinding[];
+  readonly sources: readonly string[];
+}
+
+/**
+ * Keyrings by the first secret read they were built from. The cached cluster reader hands out the same read objects
+ * for its TTL, so reviews of one workload reuse one keyring (and its credential objects, whose fingerprints the
+ * result and token caches memoize) instead of decoding the secrets and hashing the credentials again each time.
+ */
+const builtFromReads = new WeakMap<ReadResult<SecretData>, SecretsKeyring>();
+
+function secretsKeyring(namespace: string, names: readonly string[], reads: readonly ReadResult<SecretData>[], staticKeyring: Keyring): SecretsKeyring {
+  const first = reads[0];
+  const known = first && builtFromReads.get(first);
+  if (
+    known &&
+    known.namespace === namespace &&
+    known.staticKeyring === staticKeyring &&
+    sameItems(known.names, names) &&
+    sameItems(known.reads, reads)
+  ) {
+    return known;
+  }
+  const findings: CredentialFinding[] = [];
   const entries: KeyringEntry[] = [];
   const sources: string[] = [];
   names.forEach((name, i) => {
@@ -87,10 +125,15 @@ export async function buildPodKeychain(options: BuildPodKeychainOptions): Promis
     entries.push(...parsed);
     if (parsed.length > 0) sources.push(`secret ${secret}`);
   });
-  return keychain(unionKeyrings([createKeyring(entries), staticKeyring]), findings, sources, []);
+  const keyring = entries.length === 0 ? staticKeyring : unionKeyrings([createKeyring(entries), staticKeyring]);
+  const built = { namespace, names, reads, staticKeyring, keyring, findings, sources };
+  if (first) builtFromReads.set(first, built);
+  return built;
 }
 
-const notRead: ReadResult<SecretData> = { status: 'error', kind: 'unavailable', detail: 'not read' };
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
 
 async function serviceAccountSecrets(
   reader: ClusterReader,

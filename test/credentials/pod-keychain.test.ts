@@ -192,6 +192,19 @@ t.test('errors are not cached; found and not-found results are', async (t) => {
   t.same(again.findings, ok.findings);
 });
 
+t.test('reviews answered by the same cached reads reuse one keyring: the same credential objects, no new parsing', async (t) => {
+  const reader = freshReader();
+  const first = await buildPodKeychain(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
+  const second = await buildPodKeychain(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
+  t.equal(second.credentialsFor('ghcr.io/x/y'), first.credentialsFor('ghcr.io/x/y'), 'the same list object');
+  t.same(second.findings, first.findings);
+  const otherOrder = await buildPodKeychain(options({ imagePullSecrets: ['nope', 'regcred'], reader }));
+  t.same(summary(otherOrder.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
+  const fresh = await buildPodKeychain(options({ imagePullSecrets: ['regcred', 'nope'] }));
+  t.not(fresh.credentialsFor('ghcr.io/x/y'), first.credentialsFor('ghcr.io/x/y'), 'new reads, new keyring');
+  t.same(summary(fresh.credentialsFor('ghcr.io/x/y')), summary(first.credentialsFor('ghcr.io/x/y')));
+});
+
 t.test('50 concurrent reviews of one secret make one API request', async (t) => {
   const reader = freshReader();
   api.fault(/\/secrets\/regcred$/, { delayMs: 100, times: 1 });
