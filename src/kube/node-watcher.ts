@@ -88,8 +88,12 @@ export function startNodeWatcher(options: NodeWatcherOptions): NodeWatcher {
       if (byName.delete(name)) changed();
       return;
     }
-    byName.set(name, info);
     retryDelayMs = backoff.initialMs; // events flow: the connection is healthy
+    // Nodes are updated all the time (heartbeats, images, conditions); only a change to what the platform check
+    // reads starts a new snapshot, which would drop the candidate-platform memos.
+    const known = byName.get(name);
+    if (known !== undefined && JSON.stringify(known) === JSON.stringify(info)) return;
+    byName.set(name, info);
     changed();
   };
   const remove = (object: unknown): void => {

@@ -76,6 +76,17 @@ t.test('initial list, node added, node removed', async (t) => {
     'modified node is updated',
   );
 
+  const snapshot = watcher.nodes();
+  const changesBefore = changes();
+  const heartbeat = { ...nodeObject('pi', 'arm'), status: { ...(nodeObject('pi', 'arm') as { status: object }).status, conditions: [{ type: 'Ready', status: 'True' }] } };
+  api.addNode(heartbeat);
+  api.addNode(nodeObject('late', 'amd64'));
+  t.ok(await eventually(() => summary(watcher).includes('late=linux/amd64')), 'events after the heartbeat arrived');
+  t.equal(changes() - changesBefore, 1, 'a status-only update of pi changed nothing; the new node did');
+  t.not(watcher.nodes(), snapshot);
+  api.removeNode('late');
+  t.ok(await eventually(() => !summary(watcher).includes('late=linux/amd64')));
+
   api.removeNode('amd-1');
   t.ok(await eventually(() => !summary(watcher).some((s) => s.startsWith('amd-1='))), 'removed node disappears');
   t.same(summary(watcher), ['arm-1=linux/arm64', 'pi=linux/arm/v7']);
