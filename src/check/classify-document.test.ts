@@ -1,5 +1,5 @@
 import t from 'tap';
-import { classifyDocument, splitApiVersion } from './classify-document.js';
+import { classifyDocument } from './classify-document.js';
 
 const classify = (value: unknown) => classifyDocument({ file: 'f.yaml', line: 3, value });
 
@@ -45,8 +45,3 @@ t.test('built-in kinds without images are ignored; other kinds and non-objects a
   }
 });
 
-t.test('splitApiVersion', async (t) => {
-  t.same(splitApiVersion('v1'), { group: '', version: 'v1' });
-  t.same(splitApiVersion('apps/v1'), { group: 'apps', version: 'v1' });
-  t.same(splitApiVersion('rbac.authorization.k8s.io/v1'), { group: 'rbac.authorization.k8s.io', version: 'v1' });
-});

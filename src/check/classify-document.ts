@@ -3,8 +3,9 @@
  * (ConfigMap, Service, RBAC, …) are ignored quietly; any other kind (a CRD, a typo) is skipped with a note, because
  * it may hold images pullguard cannot see. Pure.
  */
-import { findWorkloadKind } from '../workload/pod-spec-paths.js';
+import { findWorkloadKind, splitApiVersion } from '../workload/pod-spec-paths.js';
 import type { ManifestDocument } from './parse-manifests.js';
+import { isRecord } from '../runtime/json-shape.js';
 
 /** What a checked object is called in the output. */
 export interface ObjectIdentity {
@@ -80,12 +81,6 @@ export function classifyDocument(document: ManifestDocument): Classified {
   return { type: 'check', target: { file: document.file, line: document.line, identity, gvk: { group, version, kind }, object: value } };
 }
 
-/** `apps/v1` → group `apps`; `v1` → the core group ``. */
-export function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const slash = apiVersion.indexOf('/');
-  return slash === -1 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
-}
-
 function describeType(value: unknown): string {
   return Array.isArray(value) ? 'list' : typeof value;
 }
@@ -94,6 +89,3 @@ function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -4,6 +4,7 @@
  */
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { ManifestError } from './manifest-error.js';
+import { isRecord } from '../runtime/json-shape.js';
 
 /** One document of a manifest file, or one item of a List in it. */
 export interface ManifestDocument {
@@ -99,6 +100,3 @@ function firstLine(message: string): string {
   return line.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -7,6 +7,7 @@ import { BlockList, isIP } from 'node:net';
 import { Value } from 'typebox/value';
 import { globProblem } from '../policy/glob.js';
 import { parsePlatform } from '../platform/platform.js';
+import { mergedSchemaProblems } from '../runtime/schema-errors.js';
 import { parseDuration } from './duration.js';
 import { ConfigFileSchema } from './schema.js';
 
@@ -25,27 +26,7 @@ export function configProblems(raw: unknown): string[] {
 
 function schemaProblems(raw: unknown): string[] {
   if (Value.Check(ConfigFileSchema, raw)) return [];
-  const byPath = new Map<string, string[]>();
-  for (const error of Value.Errors(ConfigFileSchema, raw)) {
-    // `boolean` repeats each unknown key that `additionalProperties` already names; `anyOf` repeats its branches.
-    if (error.keyword === 'boolean' || (error.keyword === 'anyOf' && error.instancePath !== '')) continue;
-    const path = error.instancePath || '/';
-    byPath.set(path, [...(byPath.get(path) ?? []), describeSchemaError(error)]);
-  }
-  return [...byPath].map(([path, texts]) => {
-    const unique = [...new Set(texts)];
-    const merged = unique.length > 1 && unique.every((text) => text.startsWith('must be ')) ? `must be ${unique.map((text) => text.slice(8)).join(' or ')}` : unique.join('; ');
-    return `${path} ${merged}`;
-  });
-}
-
-function describeSchemaError(e: { keyword: string; message: string; params: unknown }): string {
-  if (e.keyword === 'additionalProperties') {
-    const names = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
-    return `has unknown key${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')}`;
-  }
-  if (e.keyword === 'const') return `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
-  return e.message;
+  return mergedSchemaProblems(Value.Errors(ConfigFileSchema, raw), (pointer) => pointer || '/');
 }
 
 function semanticProblems(raw: unknown): string[] {

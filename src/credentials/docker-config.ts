@@ -114,6 +114,11 @@ function goField(object: Readonly<Record<string, unknown>>, name: string): unkno
 const PADDED_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const RAW_BASE64 = /^[A-Za-z0-9+/]*$/;
 
+/** Standard padded base64 (Go's base64.StdEncoding, the API's encoding of Secret `data`), or undefined. */
+export function decodeStdBase64(text: string): string | undefined {
+  return PADDED_BASE64.test(text) ? Buffer.from(text, 'base64').toString('utf8') : undefined;
+}
+
 /**
  * The kubelet decodes `auth` with base64.StdEncoding when it ends in '=' and RawStdEncoding otherwise; both skip
  * '\r' and '\n' and reject everything else outside the alphabet. Returns undefined when Go would fail.
@@ -121,6 +126,7 @@ const RAW_BASE64 = /^[A-Za-z0-9+/]*$/;
 export function decodeGoBase64(field: string): string | undefined {
   const text = field.replace(/[\r\n]/g, '');
   const padded = field.trim().endsWith('=');
-  if (padded ? !PADDED_BASE64.test(text) : !RAW_BASE64.test(text) || text.length % 4 === 1) return undefined;
+  if (padded) return decodeStdBase64(text);
+  if (!RAW_BASE64.test(text) || text.length % 4 === 1) return undefined;
   return Buffer.from(text, 'base64').toString('utf8');
 }

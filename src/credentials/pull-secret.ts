@@ -4,7 +4,7 @@
  * `kubernetes.io/dockercfg` with a non-empty `.dockercfg`. Every other Secret is skipped. SPEC §1.4.
  */
 import type { SecretData } from './cluster-port.js';
-import { parseDockercfg, parseDockerConfigJson, type DockerConfigEntry } from './docker-config.js';
+import { decodeStdBase64, parseDockercfg, parseDockerConfigJson, type DockerConfigEntry } from './docker-config.js';
 
 export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
 export const DOCKERCFG_TYPE = 'kubernetes.io/dockercfg';
@@ -30,16 +30,10 @@ export function parsePullSecret(secret: SecretData): PullSecretParse {
   if (dataKey === undefined) return { status: 'wrong-type', type: secret.type };
   const encoded = secret.data[dataKey];
   if (encoded === undefined || encoded === '') return { status: 'no-data', type: secret.type };
-  const text = decodeApiBase64(encoded);
+  const text = decodeStdBase64(encoded);
   if (text === undefined) return { status: 'invalid', problem: `${dataKey} is not valid base64` };
   const parsed = dataKey === '.dockerconfigjson' ? parseDockerConfigJson(text) : parseDockercfg(text);
   if (!parsed.ok) return { status: 'invalid', problem: `${dataKey}: ${parsed.problem}` };
   return { status: 'ok', entries: parsed.entries };
 }
 
-const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Secret `data` is standard padded base64 ([]byte in the API's JSON). */
-function decodeApiBase64(value: string): string | undefined {
-  return STD_BASE64.test(value) ? Buffer.from(value, 'base64').toString('utf8') : undefined;
-}

@@ -5,10 +5,11 @@
  */
 import { ApiException } from '@kubernetes/client-node';
 import type { ReadResult } from '../credentials/cluster-port.js';
+import { isAbortError } from '../runtime/abort-error.js';
 
 /** The classified failure of one API read; `not-found` is a result, not an error. */
 export function classifyKubeError(error: unknown, signal: AbortSignal): ReadResult<never> {
-  if (signal.aborted || isAbort(error)) return { status: 'error', kind: 'timeout', detail: 'deadline reached' };
+  if (signal.aborted || isAbortError(error)) return { status: 'error', kind: 'timeout', detail: 'deadline reached' };
   if (error instanceof ApiException) return fromStatus(error.code);
   const code = errorCode(error);
   if (code !== undefined) return { status: 'error', kind: 'unavailable', detail: `connection failed (${code})` };
@@ -25,9 +26,6 @@ function fromStatus(code: number): ReadResult<never> {
   return { status: 'error', kind: 'invalid', detail };
 }
 
-function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
-}
 
 /** ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET, DEPTH_ZERO_SELF_SIGNED_CERT…, from the error or its cause chain. */
 function errorCode(error: unknown): string | undefined {

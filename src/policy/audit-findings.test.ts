@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { DecidedFinding } from './finding.js';
-import { auditFindings } from './audit-findings.js';
+import { auditFindings, findingRecords } from './audit-findings.js';
 
 const finding = (i: number): DecidedFinding => ({
   class: 'latestTag', action: 'warn', reference: `docker.io/library/img-${i}:latest`, cause: 'secret cause text', short: 's',
@@ -18,4 +18,12 @@ t.test('machine-readable findings, no messages, bounded', async (t) => {
   t.equal(marker?.class, 'truncated');
   t.equal((marker?.omitted ?? 0) + records.length - 1, 500, 'the omitted count adds up');
   t.notMatch(many, 'secret cause text');
+});
+
+t.test('the records of one decision are built once (annotation and log line share them)', async (t) => {
+  const findings = [finding(0), finding(1)];
+  const records = findingRecords(findings);
+  t.equal(findingRecords(findings), records);
+  t.same(records.map((r) => r.path), ['spec.containers[0].image', 'spec.containers[1].image']);
+  t.not(findingRecords([...findings]), records, 'another decision, other records');
 });

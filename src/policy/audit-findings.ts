@@ -16,16 +16,28 @@ export interface AuditFinding {
   readonly action: string;
 }
 
+// The audit annotation and the review's log line both want the records of one decision: build them once.
+const recordsOf = new WeakMap<readonly DecidedFinding[], readonly AuditFinding[]>();
+
 /** One record per finding: where, what, which class and action; never a credential or a message. */
-export function findingRecords(findings: readonly DecidedFinding[]): AuditFinding[] {
-  return findings.map((f) => ({
+export function findingRecords(findings: readonly DecidedFinding[]): readonly AuditFinding[] {
+  let records = recordsOf.get(findings);
+  if (records === undefined) {
+    records = Object.freeze(findings.map(record));
+    recordsOf.set(findings, records);
+  }
+  return records;
+}
+
+function record(f: DecidedFinding): AuditFinding {
+  return {
     ...(f.use ? { path: f.use.path } : {}),
     ...(f.subject ? { subject: f.subject } : {}),
     ...(f.reference ? { reference: f.reference } : {}),
     class: f.class,
     ...(f.outcome ? { outcome: f.outcome } : {}),
     action: f.action,
-  }));
+  };
 }
 
 export function auditFindings(findings: readonly DecidedFinding[]): Record<string, string> {

@@ -4,6 +4,7 @@
  * and `detail` are static-ish texts safe to show users: never a response body, a URL query or a header value.
  */
 import type { Resolution } from './resolution.js';
+import { isAbortError } from '../runtime/abort-error.js';
 
 export const REGISTRY_ERROR_CODES = [
   /** Name resolution failed. */
@@ -93,7 +94,7 @@ export function translateError(error: unknown, context: TranslateContext): Regis
   if (context.requestTimedOut) return make('timeout', 'request timed out');
   const code = errorCode(error);
   if (code === undefined) {
-    if (isAbort(error)) return make('timeout', 'request aborted');
+    if (isAbortError(error)) return make('timeout', 'request aborted');
     return make('protocol', 'unexpected client error');
   }
   if (TIMEOUT_CODES.has(code)) return make('timeout', `request timed out (${code})`);
@@ -143,9 +144,6 @@ function errorCode(error: unknown): string | undefined {
   return cause !== undefined && cause !== error ? errorCode(cause) : undefined;
 }
 
-function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
-}
 
 /** Error codes come from Node or undici, never from the peer; still keep them to a boring alphabet. */
 function safeCode(code: string): string {

@@ -19,6 +19,6 @@ export function answerFor(outcome: ReviewOutcome): AdmissionAnswer {
 }
 
 /** Findings for the one log line per review: references and classes, never credentials or messages. */
-export function logFindings(outcome: ReviewOutcome): object[] {
+export function logFindings(outcome: ReviewOutcome): readonly object[] {
   return outcome.status === 'reviewed' ? findingRecords(outcome.decision.findings) : [];
 }

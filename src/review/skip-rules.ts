@@ -2,7 +2,8 @@
  * Requests that cannot prevent a failed pull and are answered without a check (SPEC §1.6), so pullguard never
  * blocks routine operations.
  */
-import { findWorkloadKind } from '../workload/pod-spec-paths.js';
+import { findWorkloadKind, splitApiVersion } from '../workload/pod-spec-paths.js';
+import { isRecord } from '../runtime/json-shape.js';
 
 export interface SkipInput {
   readonly kindName: string;
@@ -28,7 +29,7 @@ export function skipReason(input: SkipInput): string | undefined {
   const owner = controllerOwner(metadata?.['ownerReferences']);
   // `kubectl debug` adds ephemeral containers to controller-owned pods too; those images were never checked.
   const addsEphemeralContainers = input.subResource === 'ephemeralcontainers';
-  if (owner && !addsEphemeralContainers && findWorkloadKind(groupOf(owner.apiVersion), owner.kind)) {
+  if (owner && !addsEphemeralContainers && findWorkloadKind(splitApiVersion(owner.apiVersion).group, owner.kind)) {
     return `owned by ${owner.kind} ${owner.name}, which was checked when it was admitted`;
   }
   return undefined;
@@ -44,18 +45,9 @@ function controllerOwner(refs: unknown): { apiVersion: string; kind: string; nam
   return undefined;
 }
 
-/** `apps/v1` → `apps`; `v1` → `` (the core group). */
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash === -1 ? '' : apiVersion.slice(0, slash);
-}
-
 export function metadataOf(object: unknown): Record<string, unknown> | undefined {
   if (!isRecord(object)) return undefined;
   const metadata = object['metadata'];
   return isRecord(metadata) ? metadata : undefined;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

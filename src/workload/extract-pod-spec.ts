@@ -20,6 +20,7 @@ import {
   type TolerationInput,
 } from './pod-spec-schema.js';
 import { describeSchemaProblem } from './schema-problem.js';
+import { isRecord } from '../runtime/json-shape.js';
 
 export interface Toleration {
   readonly key?: string;
@@ -162,6 +163,3 @@ function nonEmpty(value: Maybe<string>): string | undefined {
   return value === undefined || value === null || value === '' ? undefined : value;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { findWorkloadKind, WORKLOAD_KINDS } from './pod-spec-paths.js';
+import { findWorkloadKind, splitApiVersion, WORKLOAD_KINDS } from './pod-spec-paths.js';
 
 // SPEC §1.1, written out independently of the table under test.
 const EXPECTED: ReadonlyArray<readonly [group: string, version: string, kind: string, resource: string, path: string]> = [
@@ -38,4 +38,10 @@ t.test('the table is frozen', async (t) => {
   for (const kind of WORKLOAD_KINDS) {
     t.ok(Object.isFrozen(kind) && Object.isFrozen(kind.podSpecPath), kind.kind);
   }
+});
+
+t.test('splitApiVersion', async (t) => {
+  t.same(splitApiVersion('v1'), { group: '', version: 'v1' });
+  t.same(splitApiVersion('apps/v1'), { group: 'apps', version: 'v1' });
+  t.same(splitApiVersion('rbac.authorization.k8s.io/v1'), { group: 'rbac.authorization.k8s.io', version: 'v1' });
 });

@@ -45,3 +45,9 @@ const BY_GROUP_AND_KIND: ReadonlyMap<string, WorkloadKind> = new Map(
 export function findWorkloadKind(group: string, kind: string): WorkloadKind | undefined {
   return BY_GROUP_AND_KIND.get(`${group === 'core' ? '' : group}/${kind}`);
 }
+
+/** `apps/v1` → group `apps`; `v1` → the core group ``. */
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}

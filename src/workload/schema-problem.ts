@@ -3,6 +3,7 @@
  * `spec.template.spec.containers[0].image must be a string`, so a developer finds the field in their manifest.
  */
 import type { TLocalizedValidationError } from 'typebox/error';
+import { pointerSegments } from '../runtime/schema-errors.js';
 
 const ARTICLE_BY_TYPE: Readonly<Record<string, string>> = {
   array: 'an array',
@@ -50,15 +51,6 @@ export function describeSchemaProblem(input: SchemaProblemInput): string {
 
 function isNullBranch(error: TLocalizedValidationError): boolean {
   return error.keyword === 'type' && error.params.type === 'null';
-}
-
-/** RFC 6901 JSON pointer → unescaped segments. */
-function pointerSegments(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 /** Walks `value` along `segments`, writing `[i]` for list indexes and `.name` (or `["a/b"]`) for map keys. */
