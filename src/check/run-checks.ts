@@ -3,6 +3,7 @@
  * Each object gets its own deadline, like one admission request.
  */
 import { mapLimit } from '../review/map-limit.js';
+import { linkedDeadline } from '../runtime/linked-deadline.js';
 import type { Reviewer, ReviewOutcome } from '../review/review-object.js';
 import type { CheckTarget } from './classify-document.js';
 
@@ -26,14 +27,21 @@ export interface RunChecksOptions {
 export async function runChecks(targets: readonly CheckTarget[], options: RunChecksOptions): Promise<CheckedObject[]> {
   let done = 0;
   return mapLimit(targets, options.concurrency ?? OBJECTS_IN_FLIGHT, async (target) => {
-    const outcome = await options.reviewer.review({
-      kind: target.gvk,
-      // A manifest is something about to be created: every image use is new.
-      operation: 'CREATE',
-      namespace: target.identity.namespace,
-      object: target.object,
-      signal: AbortSignal.timeout(options.budgetMs),
-    });
+    // A deadline that ends with the review (see runtime/linked-deadline.ts for why not AbortSignal.timeout).
+    const deadline = linkedDeadline(undefined, options.budgetMs, 'review budget exhausted');
+    let outcome: ReviewOutcome;
+    try {
+      outcome = await options.reviewer.review({
+        kind: target.gvk,
+        // A manifest is something about to be created: every image use is new.
+        operation: 'CREATE',
+        namespace: target.identity.namespace,
+        object: target.object,
+        signal: deadline.signal,
+      });
+    } finally {
+      deadline.release();
+    }
     done += 1;
     options.onProgress?.(done, targets.length);
     return { target, outcome };

@@ -5,6 +5,7 @@
 import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { dirname, join, resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { cacheMemoryWarning } from '../config/cache-memory.js';
 import type { Config } from '../config/load-config.js';
@@ -14,6 +15,7 @@ import { buildHealthApp } from '../server/health-app.js';
 import { createTlsReloader } from '../server/tls-reloader.js';
 import { buildWebhookApp } from '../server/webhook-app.js';
 import { composeEngine } from './compose-engine.js';
+import { UsageError } from './usage-error.js';
 
 export interface ServeOptions {
   readonly config: Config;
@@ -40,7 +42,11 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
   const loggers = createLoggers(options.logLevel);
   const { logger } = loggers;
   if (options.dev) {
-    const out = config.tls.certFile.includes('/') ? config.tls.certFile.slice(0, config.tls.certFile.lastIndexOf('/')) : '.';
+    // Development certificates are written as <dir>/tls.crt and <dir>/tls.key; other names would never be served.
+    const out = dirname(config.tls.certFile);
+    if (resolve(config.tls.certFile) !== resolve(out, 'tls.crt') || resolve(config.tls.keyFile) !== resolve(out, 'tls.key')) {
+      throw new UsageError(`--dev writes tls.crt and tls.key into one folder: set tls.certFile and tls.keyFile to ${join(out, 'tls.crt')} and ${join(out, 'tls.key')}`);
+    }
     const { ensureCertificates } = await import('../certs/ensure-certificates.js'); // node-forge: dev mode only
     const certs = await ensureCertificates({ out });
     if (certs.generated) logger.info({ dir: out }, 'generated development certificates');
