@@ -9,7 +9,8 @@ import { UsageError } from './cli/usage-error.js';
 import { parseArgs } from 'node:util';
 
 const USAGE = `Usage:
-  pullguard serve [--config FILE]                      run the admission webhook (HTTPS 8443, health/metrics 8080)
+  pullguard serve [--config FILE] [--dev]              run the admission webhook (HTTPS 8443, health/metrics 8080);
+                                                       --dev first generates development certificates
   pullguard check -f FILE|DIR|- [-f ...] [--config FILE] [--offline] [-o text|json] [--platform linux/amd64,...] [--kubeconfig FILE]
   pullguard certs [--service NAME] [--namespace NS] [--out DIR] [--days N] [--san DNS-or-IP ...] [--manifests]
 The config file can also be given with PULLGUARD_CONFIG.`;

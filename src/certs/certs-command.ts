@@ -4,7 +4,7 @@
  * scripts can take it with `tail -n1`.
  */
 import { TLS_SECRET_NAME } from './certs-manifests.js';
-import { generateCertificates } from './generate-certificates.js';
+import { CERTS_DEFAULTS, generateCertificates } from './generate-certificates.js';
 import { writeCertificates, type WrittenCertificates } from './write-certificates.js';
 
 /** Flags of `pullguard certs`; all have defaults. */
@@ -33,7 +33,6 @@ export interface CertsCommandResult {
 }
 
 /** Defaults of the flags (SPEC §3.1). */
-export const CERTS_DEFAULTS = { service: 'pullguard', namespace: 'pullguard', out: 'certs', days: 365 } as const;
 
 /** Generates and writes the certificates; throws `CertsError` on bad flags (the CLI maps it to exit code 2). */
 export async function runCertsCommand(args: CertsCommandArgs, io: CertsCommandIo): Promise<CertsCommandResult> {

@@ -37,6 +37,9 @@ export interface GeneratedCertificates {
 }
 
 const MAX_DAYS = 3650;
+/** Defaults of `pullguard certs`: the names the manifests use. */
+export const CERTS_DEFAULTS = { service: 'pullguard', namespace: 'pullguard', out: 'certs', days: 365 } as const;
+
 // Backdated so that an API server whose clock runs a little behind accepts a brand-new certificate.
 const BACKDATE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -45,9 +48,9 @@ const SAN_IP = 7;
 
 /** Creates a CA and a serving certificate for `service.namespace.svc`; throws `CertsError` on bad input. */
 export function generateCertificates(options: GenerateCertificatesOptions = {}): GeneratedCertificates {
-  const service = options.service ?? 'pullguard';
-  const namespace = options.namespace ?? 'pullguard';
-  const days = options.days ?? 365;
+  const service = options.service ?? CERTS_DEFAULTS.service;
+  const namespace = options.namespace ?? CERTS_DEFAULTS.namespace;
+  const days = options.days ?? CERTS_DEFAULTS.days;
   if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
     throw new CertsError('CERTS_INVALID_DAYS', `Invalid --days ${String(days)}: expected a whole number from 1 to ${MAX_DAYS}`);
   }

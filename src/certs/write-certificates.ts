@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderCaBundlePatch, renderTlsSecret } from './certs-manifests.js';
-import type { GeneratedCertificates } from './generate-certificates.js';
+import { CERTS_DEFAULTS, type GeneratedCertificates } from './generate-certificates.js';
 
 /** Inputs of `writeCertificates`. */
 export interface WriteCertificatesOptions {
@@ -48,7 +48,7 @@ export async function writeCertificates(
   if (!options.manifests) return { caFile, certFile, keyFile };
   const secretFile = join(out, 'secret.yaml');
   const patchFile = join(out, 'webhook-cabundle-patch.yaml');
-  await writeFileAtomic(secretFile, renderTlsSecret(certs, options.namespace ?? 'pullguard'), PRIVATE);
+  await writeFileAtomic(secretFile, renderTlsSecret(certs, options.namespace ?? CERTS_DEFAULTS.namespace), PRIVATE);
   await writeFileAtomic(patchFile, renderCaBundlePatch(certs), PUBLIC);
   return { caFile, certFile, keyFile, secretFile, patchFile };
 }
