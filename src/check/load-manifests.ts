@@ -56,11 +56,9 @@ async function walk(directory: string, cwd: string): Promise<string[]> {
   } catch (error) {
     throw fileError(directory, error as NodeJS.ErrnoException);
   }
-  const names = entries.map((e) => e.name).sort(byCodePoint);
-  const byName = new Map(entries.map((e) => [e.name, e]));
   const files: string[] = [];
-  for (const name of names) {
-    const entry = byName.get(name) as Dirent;
+  for (const entry of [...entries].sort((a, b) => byCodePoint(a.name, b.name))) {
+    const { name } = entry;
     const path = join(directory, name);
     if (entry.isDirectory()) files.push(...(await walk(path, cwd)));
     else if (isManifestName(name) && (entry.isFile() || (entry.isSymbolicLink() && (await isFile(resolve(cwd, path)))))) files.push(path);

@@ -51,7 +51,8 @@ function objectLines(item: CheckedObject, paint: (tone: Tone, text: string) => s
   return [`  ${label} ${objectLabel} ${at}: ${images}`, ...warnings];
 }
 
-function identityLabel({ target }: CheckedObject): string {
+/** `Deployment shop/web`, for lines about a whole object. */
+export function identityLabel({ target }: Pick<CheckedObject, 'target'>): string {
   const { kind, namespace, name } = target.identity;
   return `${kind} ${namespace}/${name || '<unnamed>'}`;
 }

@@ -11,7 +11,7 @@ import { loadManifests } from '../check/load-manifests.js';
 import { ManifestError } from '../check/manifest-error.js';
 import { createProgress } from '../check/progress.js';
 import { renderJson } from '../check/render-json.js';
-import { renderText } from '../check/render-text.js';
+import { identityLabel, renderText } from '../check/render-text.js';
 import { runChecks, type CheckedObject } from '../check/run-checks.js';
 import type { Config } from '../config/load-config.js';
 import { DockerConfigError } from '../credentials/docker-config.js';
@@ -123,7 +123,7 @@ function userDockerConfig(io: CheckIo): string {
 /** In JSON mode stdout holds only records, so skipped and malformed objects are reported on stderr. */
 function objectNotes(checked: readonly CheckedObject[]): string[] {
   return checked.flatMap(({ target, outcome }) => {
-    const where = `${target.file}:${target.line}: ${target.identity.kind} ${target.identity.namespace}/${target.identity.name || '<unnamed>'}`;
+    const where = `${target.file}:${target.line}: ${identityLabel({ target })}`;
     if (outcome.status === 'skipped') return [`note: ${where} skipped: ${outcome.reason}`];
     if (outcome.status === 'invalid') return [`pullguard: ${where}: ${outcome.problem}`];
     return [];
