@@ -89,13 +89,18 @@ async function bounded<T>(
 ): Promise<ReadResult<T>> {
   if (signal.aborted) return classifyKubeError(signal.reason, signal);
   try {
-    // client-node 2.x takes no signal argument, but a per-call middleware can put one on the request context,
-    // which its fetch honours; racing the signal too covers any await that ignores it.
-    const call = send({ middleware: [signalMiddleware(signal)], middlewareMergeStrategy: 'append' });
-    return shape(await raceSignal(call, signal));
+    return shape(await callWithSignal(send, signal));
   } catch (error) {
     return classifyKubeError(error, signal);
   }
+}
+
+/**
+ * A client-node call bounded by `signal`. client-node 2.x takes no signal argument, but a per-call middleware can put
+ * one on the request context, which its fetch honours; racing the signal too covers any await that ignores it.
+ */
+export function callWithSignal<T>(send: (options: CallOptions) => Promise<T>, signal: AbortSignal): Promise<T> {
+  return raceSignal(send({ middleware: [signalMiddleware(signal)], middlewareMergeStrategy: 'append' }), signal);
 }
 
 function signalMiddleware(signal: AbortSignal): ObservableMiddleware {

@@ -22,6 +22,8 @@ import {
 import type { Dispatcher } from 'undici';
 import type { NodeInfo } from '../platform/candidate-platforms.js';
 import { nodeInfoFromObject, objectName } from '../platform/node-info.js';
+import { linkedDeadline } from '../runtime/linked-deadline.js';
+import { callWithSignal } from './cluster-reader.js';
 
 /** A live view of the cluster's nodes. */
 export interface NodeWatcher {
@@ -103,7 +105,14 @@ export function startNodeWatcher(options: NodeWatcherOptions): NodeWatcher {
 
   const api = options.kubeConfig.makeApiClient(CoreV1Api);
   const listNodes = async (): Promise<V1NodeList> => {
-    const list = await withTimeout(api.listNode(), options.listTimeoutMs ?? 30_000);
+    const ms = options.listTimeoutMs ?? 30_000;
+    const deadline = linkedDeadline(undefined, ms, `node list timed out after ${ms} ms`);
+    let list: V1NodeList;
+    try {
+      list = await callWithSignal((callOptions) => api.listNode({}, callOptions), deadline.signal);
+    } finally {
+      deadline.release();
+    }
     // Stopped meanwhile: never hand the list over, so ListWatch opens no watch.
     if (stopped) return new Promise<V1NodeList>(() => {});
     // Replace the whole map here; ListWatch's add/delete callbacks that follow are idempotent.
@@ -190,16 +199,6 @@ function stoppableConfig(
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-}
-
-/** `promise`, or a rejection after `ms` (the request itself runs on; it cannot be aborted from here). */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`node list timed out after ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A log-safe description of a list/watch failure: a status code and a first message line, never a body. */
