@@ -1,5 +1,7 @@
 import t from 'tap';
+import { credentialFinding } from '../policy/credential-findings.js';
 import type { DecidedFinding } from '../policy/finding.js';
+import type { CredentialProblem } from '../review/ports.js';
 import { checkRecords, mostSevere } from './check-records.js';
 import { APP, LATEST, NOT_FOUND, reviewed, SIDECAR, VOLUME } from '../../test/check/check-outcomes.js';
 
@@ -38,11 +40,16 @@ t.test('outcome: not-checked when the registry was not asked', async (t) => {
 });
 
 t.test('pod-level findings: container null, the path of the imagePullSecrets entry or of the service account', async (t) => {
-  const pod = (subject: string, action: DecidedFinding['action'] = 'warn'): DecidedFinding => ({ class: 'missingPullSecret', action, subject, cause: `${subject} is missing.`, short: 'missing' });
+  // Findings as the review makes them for the fixture's pod spec (imagePullSecrets: other, regcred).
+  const fields = { podSpecPath: 'spec.template.spec', imagePullSecrets: ['other', 'regcred'] };
+  const pod = (problem: CredentialProblem, subject: string, action: DecidedFinding['action'] = 'warn'): DecidedFinding => ({
+    ...credentialFinding(problem, 'Deployment', fields),
+    class: 'missingPullSecret', action, subject, cause: `${subject} is missing.`, fix: undefined, short: 'missing',
+  });
   const checked = reviewed([{ use: APP, reference: 'docker.io/library/nginx:1.99', resolution: { outcome: 'found' } }], [
-    pod('pull secret shop/regcred'),
-    pod('pull secret shop/from-sa', 'deny'),
-    pod('service account shop/builder'),
+    pod({ kind: 'missingPullSecret', secret: 'shop/regcred', why: 'not-found' }, 'pull secret shop/regcred'),
+    pod({ kind: 'missingPullSecret', secret: 'shop/from-sa', why: 'not-found' }, 'pull secret shop/from-sa', 'deny'),
+    pod({ kind: 'missingServiceAccount', serviceAccount: 'shop/builder' }, 'service account shop/builder'),
   ]);
   const records = checkRecords([checked]).slice(1);
   t.same(

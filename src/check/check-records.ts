@@ -13,8 +13,6 @@ import type { Action, FindingClass } from '../policy/finding-class.js';
 import type { DecidedFinding } from '../policy/finding.js';
 import type { Outcome } from '../registry/resolution.js';
 import type { UseReport } from '../review/review-object.js';
-import { extractPodSpec } from '../workload/extract-pod-spec.js';
-import { findWorkloadKind } from '../workload/pod-spec-paths.js';
 import type { ObjectIdentity } from './classify-document.js';
 import type { CheckedObject } from './run-checks.js';
 
@@ -68,13 +66,12 @@ function recordsOf({ target, outcome }: CheckedObject): CheckRecord[] {
       ...(digest ? { digest } : {}),
     };
   });
-  const podPath = podLevelPaths(target.gvk.group, target.gvk.kind, target.object);
   const podRecords = findings
     .filter((f) => f.use === undefined)
     .map((finding): CheckRecord => ({
       ...base,
       container: null,
-      path: podPath(finding.subject),
+      path: finding.path ?? null,
       image: null,
       reference: null,
       outcome: 'not-checked',
@@ -104,19 +101,4 @@ export function mostSevere(findings: readonly DecidedFinding[]): DecidedFinding 
   let worst: DecidedFinding | undefined;
   for (const finding of findings) if (!worst || SEVERITY[finding.action] > SEVERITY[worst.action]) worst = finding;
   return worst;
-}
-
-/** Where a pod-level finding points: the `imagePullSecrets` entry of the secret, else the service account field. */
-function podLevelPaths(group: string, kind: string, object: unknown): (subject: string | undefined) => string | null {
-  const workload = findWorkloadKind(group, kind);
-  const extracted = workload ? extractPodSpec(workload, object) : undefined;
-  if (!extracted?.ok) return () => null;
-  const { podSpecPath, imagePullSecrets } = extracted.view;
-  return (subject) => {
-    const secret = subject?.match(/^pull secret [^/]*\/(.+)$/)?.[1];
-    const index = secret === undefined ? -1 : imagePullSecrets.indexOf(secret);
-    if (index >= 0) return `${podSpecPath}.imagePullSecrets[${index}]`;
-    if (secret !== undefined || subject?.startsWith('service account ')) return `${podSpecPath}.serviceAccountName`;
-    return podSpecPath;
-  };
 }

@@ -5,7 +5,29 @@
 import type { CredentialProblem } from '../review/ports.js';
 import type { Finding } from './finding.js';
 
-export function credentialFinding(problem: CredentialProblem, kindName: string): Finding {
+/** The pod spec fields a credential problem can be about. */
+export interface PodCredentialFields {
+  readonly podSpecPath: string;
+  readonly imagePullSecrets: readonly string[];
+}
+
+export function credentialFinding(problem: CredentialProblem, kindName: string, pod: PodCredentialFields): Finding {
+  return { ...credentialText(problem, kindName), path: problemPath(problem, pod) };
+}
+
+/**
+ * The field to fix: a secret's own `imagePullSecrets` entry; a secret that came from the service account, or the
+ * service account itself, points at `serviceAccountName`.
+ */
+function problemPath(problem: CredentialProblem, pod: PodCredentialFields): string {
+  const secret = problem.kind === 'missingServiceAccount' || (problem.kind === 'readFailed' && problem.what === 'serviceaccount')
+    ? undefined
+    : problem.kind === 'readFailed' ? problem.name : problem.secret;
+  const index = secret === undefined ? -1 : pod.imagePullSecrets.indexOf(nameOf(secret));
+  return index >= 0 ? `${pod.podSpecPath}.imagePullSecrets[${index}]` : `${pod.podSpecPath}.serviceAccountName`;
+}
+
+function credentialText(problem: CredentialProblem, kindName: string): Finding {
   switch (problem.kind) {
     case 'missingPullSecret': {
       const why =

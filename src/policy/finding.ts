@@ -14,6 +14,8 @@ export interface Finding {
   readonly use?: ImageUse;
   /** For pod-level findings: what they are about, e.g. `pull secret shop/regcred`. */
   readonly subject?: string;
+  /** For pod-level findings: the field concerned, kubectl-style, e.g. `spec.template.spec.imagePullSecrets[0]`. */
+  readonly path?: string;
   /** Canonical reference (SPEC §1.2), when the image parsed. */
   readonly reference?: string;
   /** The cause in plain words, complete sentence(s) for the denial message. */

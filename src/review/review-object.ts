@@ -105,7 +105,7 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
       const resolver = deps.resolver;
       if (resolver && toResolve.length > 0) {
         const credentials = await podCredentials(deps.keychain, view, namespace, input.signal);
-        findings.push(...credentials.findings.map((p) => credentialFinding(p, workload.kind)));
+        findings.push(...credentials.findings.map((p) => credentialFinding(p, workload.kind, view)));
         const credentialsUncertain = credentials.uncertain;
         const candidates = deps.platforms?.(view);
         const wantIndex = candidates !== undefined;
