@@ -8,10 +8,10 @@
  * the shared work runs under its own signal, aborted only when every waiter has given up (or after
  * `network.budget`), so one impatient caller never fails the others.
  */
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config/load-config.js';
 import type { RegistryCredential } from '../credentials/credential.js';
+import { sourcedCredentialFingerprint } from '../credentials/credential-fingerprint.js';
 import { canonicalReference } from '../image/reference.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ImageResolver, ResolveOptions } from './image-resolver.js';
@@ -105,34 +105,21 @@ export function cacheKey(options: Omit<ResolveOptions, 'signal'>): string {
 }
 
 const listFingerprints = new WeakMap<readonly RegistryCredential[], string>();
-const itemFingerprints = new WeakMap<RegistryCredential, string>();
 
 /**
- * Identity of the ordered credential list: a truncated sha256 per credential (sources included, since the same
- * secret under another name must not answer for it: an unauthorized result names the source). Memoized per list and
- * per credential object, so the warm path hashes nothing when the keychain hands out the same objects.
+ * Identity of the ordered credential list: a fingerprint per credential, sources included (the same login under
+ * another secret's name must not answer for it: an unauthorized result names the source). Memoized per list too.
  */
 export function credentialsFingerprint(credentials: readonly RegistryCredential[]): string {
   if (credentials.length === 0) return 'anonymous';
   let fingerprint = listFingerprints.get(credentials);
   if (fingerprint === undefined) {
-    fingerprint = credentials.map(credentialIdentity).join('.');
+    fingerprint = credentials.map(sourcedCredentialFingerprint).join('.');
     listFingerprints.set(credentials, fingerprint);
   }
   return fingerprint;
 }
 
-function credentialIdentity(credential: RegistryCredential): string {
-  let identity = itemFingerprints.get(credential);
-  if (identity === undefined) {
-    identity = createHash('sha256')
-      .update(`${credential.username}\0${credential.password}\0${credential.source}`)
-      .digest('base64url')
-      .slice(0, 16);
-    itemFingerprints.set(credential, identity);
-  }
-  return identity;
-}
 
 /**
  * `pullguard_image_checks_total` children per image domain and outcome, made once each (bounded): the registry label

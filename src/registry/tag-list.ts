@@ -9,7 +9,7 @@ import { sendAuthorized, type RegistryClientDeps } from './authorized-request.js
 import type { AuthTarget } from './auth.js';
 import { errorCodes, parseTagList } from './registry-json.js';
 import { single } from './status-classification.js';
-import { credentialFingerprint } from './token-cache.js';
+import { credentialFingerprint } from '../credentials/credential-fingerprint.js';
 
 export type TagListing = { readonly kind: 'tags'; readonly tags: readonly string[] } | { readonly kind: 'repository-missing' };
 

@@ -3,9 +3,11 @@
  * (reference/registry.md §3.4). Tokens are never shared across credentials. Concurrent identical token requests
  * share one in-flight promise (singleflight); failures are not cached.
  */
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { RegistryCredential } from '../credentials/credential.js';
+import { credentialFingerprint } from '../credentials/credential-fingerprint.js';
+
+export { credentialFingerprint } from '../credentials/credential-fingerprint.js';
 
 /** The distribution token spec's default when `expires_in` is absent. */
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 60;
@@ -59,22 +61,6 @@ export function cacheTtlMs(lifetimeSeconds: number): number {
   const lifetime = Number.isFinite(lifetimeSeconds) && lifetimeSeconds > 0 ? lifetimeSeconds : DEFAULT_TOKEN_LIFETIME_SECONDS;
   const margin = Math.min(15, lifetime * 0.1);
   return Math.max(1, lifetime - margin) * 1000;
-}
-
-const fingerprints = new WeakMap<RegistryCredential, string>();
-
-/** A short, non-reversible identity of a username/password for cache keys (never logged, never sent anywhere). */
-export function credentialFingerprint(credential: RegistryCredential | undefined): string {
-  if (credential === undefined) return 'anonymous';
-  let fingerprint = fingerprints.get(credential);
-  if (fingerprint === undefined) {
-    fingerprint = createHash('sha256')
-      .update(`${credential.username}\0${credential.password}`)
-      .digest('base64url')
-      .slice(0, 22);
-    fingerprints.set(credential, fingerprint);
-  }
-  return fingerprint;
 }
 
 function tokenKeyId(key: TokenKey): string {
