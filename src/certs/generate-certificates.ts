@@ -60,34 +60,18 @@ export function generateCertificates(options: GenerateCertificatesOptions = {}):
   const notAfter = new Date(now.getTime() + days * DAY_MS);
 
   const caKeys = rsaKeyPair();
-  const ca = forge.pki.createCertificate();
-  ca.publicKey = caKeys.publicKey;
-  ca.serialNumber = randomSerial();
-  ca.validity.notBefore = notBefore;
-  ca.validity.notAfter = notAfter;
   const caSubject = [
     { name: 'commonName', value: `${service}.${namespace} webhook CA` },
     { name: 'organizationName', value: 'pullguard' },
   ];
-  ca.setSubject(caSubject);
-  ca.setIssuer(caSubject);
-  ca.setExtensions([
+  const ca = signedCertificate({ keys: caKeys, signer: caKeys, subject: caSubject, issuer: caSubject, notBefore, notAfter }, [
     { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  // The default digest is SHA-1: always pass SHA-256.
-  ca.sign(caKeys.privateKey, forge.md.sha256.create());
-
   const leafKeys = rsaKeyPair();
-  const leaf = forge.pki.createCertificate();
-  leaf.publicKey = leafKeys.publicKey;
-  leaf.serialNumber = randomSerial();
-  leaf.validity.notBefore = notBefore;
-  leaf.validity.notAfter = notAfter;
-  leaf.setSubject([{ name: 'commonName', value: `${service}.${namespace}.svc` }]);
-  leaf.setIssuer(caSubject);
-  leaf.setExtensions([
+  const leafSubject = [{ name: 'commonName', value: `${service}.${namespace}.svc` }];
+  const leaf = signedCertificate({ keys: leafKeys, signer: caKeys, subject: leafSubject, issuer: caSubject, notBefore, notAfter }, [
     { name: 'basicConstraints', cA: false, critical: true },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
@@ -101,7 +85,6 @@ export function generateCertificates(options: GenerateCertificatesOptions = {}):
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
   ]);
-  leaf.sign(caKeys.privateKey, forge.md.sha256.create());
 
   const caPem = forge.pki.certificateToPem(ca);
   return {
@@ -112,6 +95,30 @@ export function generateCertificates(options: GenerateCertificatesOptions = {}):
     sans: [...sans.dns, ...sans.ips],
     notAfter,
   };
+}
+
+interface CertificateParts {
+  readonly keys: RsaKeyPair;
+  /** Whose private key signs it: the CA's, or its own keys for the self-signed CA. */
+  readonly signer: RsaKeyPair;
+  readonly subject: forge.pki.CertificateField[];
+  readonly issuer: forge.pki.CertificateField[];
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}
+
+function signedCertificate(parts: CertificateParts, extensions: object[]): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = parts.keys.publicKey;
+  cert.serialNumber = randomSerial();
+  cert.validity.notBefore = parts.notBefore;
+  cert.validity.notAfter = parts.notAfter;
+  cert.setSubject(parts.subject);
+  cert.setIssuer(parts.issuer);
+  cert.setExtensions(extensions);
+  // The default digest is SHA-1: always pass SHA-256.
+  cert.sign(parts.signer.privateKey, forge.md.sha256.create());
+  return cert;
 }
 
 interface RsaKeyPair {

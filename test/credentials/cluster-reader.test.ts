@@ -1,18 +1,15 @@
 import t from 'tap';
 import { createKubeClusterReader, createClusterReader } from '../../src/kube/cluster-reader.js';
-import { loadKubeAccess, type KubeAccess } from '../../src/kube/kube-config.js';
+import type { KubeAccess } from '../../src/kube/kube-config.js';
 import { namespaceMode } from '../../src/kube/namespace-mode.js';
-import { startFakeKubeApi, type FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
-import { PLANTED_PASSWORD, basicAuth, dockerConfigJsonSecret, serviceAccount } from './kube-fixtures.js';
+import type { FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
+import { PLANTED_PASSWORD, basicAuth, dockerConfigJsonSecret, serviceAccount, startKubeAccess } from './kube-fixtures.js';
 
 let api: FakeKubeApi;
 let kube: KubeAccess;
 
 t.before(async () => {
-  api = await startFakeKubeApi();
-  const access = loadKubeAccess({ mode: true, kubeconfigPath: api.kubeconfigPath, env: {}, homeDir: '/nonexistent' });
-  if (access === undefined) throw new Error('no kube access');
-  kube = access;
+  ({ api, kube } = await startKubeAccess());
   api.addSecret(dockerConfigJsonSecret('shop', 'regcred', { 'ghcr.io': basicAuth('u', PLANTED_PASSWORD) }));
   api.addServiceAccount({ ...serviceAccount('shop', 'default', ['regcred']), imagePullSecrets: [{ name: 'regcred' }, {}] });
   api.addNamespace({ metadata: { name: 'shop', labels: { 'pullguard.io/mode': 'warn' } } });
@@ -53,11 +50,9 @@ t.test('a malformed answer is invalid, and never echoed', async (t) => {
 });
 
 t.test('an API server that is gone is unavailable, quickly', async (t) => {
-  const gone = await startFakeKubeApi();
-  const access = loadKubeAccess({ mode: true, kubeconfigPath: gone.kubeconfigPath, env: {}, homeDir: '/nonexistent' });
-  await gone.close();
-  if (access === undefined) throw new Error('no kube access');
-  const result = await createKubeClusterReader(access).getSecret('shop', 'regcred', deadline());
+  const gone = await startKubeAccess();
+  await gone.api.close();
+  const result = await createKubeClusterReader(gone.kube).getSecret('shop', 'regcred', deadline());
   t.same(result, { status: 'error', kind: 'unavailable', detail: 'connection failed (ECONNREFUSED)' });
 });
 

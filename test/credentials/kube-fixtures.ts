@@ -1,4 +1,6 @@
 /** Builders for the v1 objects the credential tests put into the fake API. */
+import { loadKubeAccess, type KubeAccess } from '../../src/kube/kube-config.js';
+import { startFakeKubeApi, type FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 
 export const b64 = (text: string): string => Buffer.from(text).toString('base64');
 
@@ -35,3 +37,11 @@ export function serviceAccount(namespace: string, name: string, pullSecrets: rea
 }
 
 export const basicAuth = (username: string, password: string): object => ({ auth: b64(`${username}:${password}`) });
+
+/** A fake API server and the KubeAccess that reaches it through a kubeconfig, as pullguard would. */
+export async function startKubeAccess(): Promise<{ api: FakeKubeApi; kube: KubeAccess }> {
+  const api = await startFakeKubeApi();
+  const kube = loadKubeAccess({ mode: true, kubeconfigPath: api.kubeconfigPath, env: {}, homeDir: '/nonexistent' });
+  if (kube === undefined) throw new Error('no kube access');
+  return { api, kube };
+}

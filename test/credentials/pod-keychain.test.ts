@@ -3,8 +3,8 @@ import { buildPodKeychain, type BuildPodKeychainOptions } from '../../src/creden
 import { createKeyring } from '../../src/credentials/keyring.js';
 import type { ClusterReader } from '../../src/credentials/cluster-port.js';
 import { createClusterReader } from '../../src/kube/cluster-reader.js';
-import { loadKubeAccess, type KubeAccess } from '../../src/kube/kube-config.js';
-import { startFakeKubeApi, type FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
+import type { KubeAccess } from '../../src/kube/kube-config.js';
+import type { FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 import {
   PLANTED_PASSWORD,
   b64,
@@ -12,16 +12,14 @@ import {
   dockerConfigJsonSecret,
   dockercfgSecret,
   serviceAccount,
+  startKubeAccess,
 } from './kube-fixtures.js';
 
 let api: FakeKubeApi;
 let kube: KubeAccess;
 
 t.before(async () => {
-  api = await startFakeKubeApi();
-  const access = loadKubeAccess({ mode: true, kubeconfigPath: api.kubeconfigPath, env: {}, homeDir: '/nonexistent' });
-  if (access === undefined) throw new Error('no kube access');
-  kube = access;
+  ({ api, kube } = await startKubeAccess());
   api.addSecret(dockerConfigJsonSecret('shop', 'regcred', { 'ghcr.io': basicAuth('shop-user', PLANTED_PASSWORD) }));
   api.addSecret(dockercfgSecret('shop', 'legacy', { 'https://registry.example.com/team': { username: 'legacy-user', password: PLANTED_PASSWORD } }));
   api.addSecret(dockerConfigJsonSecret('shop', 'sa-cred', { 'https://index.docker.io/v1/': basicAuth('sa-user', PLANTED_PASSWORD) }));
