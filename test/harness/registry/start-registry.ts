@@ -10,7 +10,7 @@ import { delay, isAddressInUse, spawnRegistry, type RegistryProcess } from './re
 import { markOwner, sweepStaleDirs, TEMP_DIR_PREFIX } from './stale-dirs.js';
 import { ensureRegistryTools, htpasswdFile } from './system-tools.js';
 import { testPki } from './test-pki.js';
-import { defaultTokenAcl, startTokenServer, TOKEN_ISSUER, TOKEN_SERVICE, type RunningTokenServer } from './token-server.js';
+import { defaultTokenAcl, harnessTokenServerOptions, startTokenServer, TOKEN_ISSUER, TOKEN_SERVICE, type RunningTokenServer } from './token-server.js';
 import type { AccessLogEntry, RegistryHandle, StartRegistryOptions } from './types.js';
 
 const PORT_ATTEMPTS = 5;
@@ -48,16 +48,7 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
     } else if (mode === 'token' && pki !== undefined) {
       const bundle = path.join(dir, 'token.crt');
       await writeFile(bundle, pki.tokenCertPem);
-      tokenServer = await startTokenServer({
-        users,
-        acl: options.tokenAcl ?? defaultTokenAcl,
-        service: TOKEN_SERVICE,
-        issuer: TOKEN_ISSUER,
-        tlsCertPem: pki.serverCertPem,
-        tlsKeyPem: pki.serverKeyPem,
-        signingKeyPem: pki.tokenKeyPem,
-        signingCertPem: pki.tokenCertPem,
-      });
+      tokenServer = await startTokenServer(harnessTokenServerOptions(pki, users, options.tokenAcl ?? defaultTokenAcl));
       auth = { kind: 'token', realm: tokenServer.url, service: TOKEN_SERVICE, issuer: TOKEN_ISSUER, rootCertBundle: bundle };
     }
     http = harnessHttp(pki?.caPem);

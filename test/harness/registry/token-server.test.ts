@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import t from 'tap';
 import { Agent, request } from 'undici';
 import { testPki } from './test-pki.js';
-import { defaultTokenAcl, startTokenServer, TOKEN_ISSUER, TOKEN_SERVICE } from './token-server.js';
+import { defaultTokenAcl, harnessTokenServerOptions, startTokenServer, TOKEN_ISSUER, TOKEN_SERVICE } from './token-server.js';
 
 const users = { alice: 'pw-alice', bob: 'pw-bob' };
 const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -21,16 +21,7 @@ t.test('defaultTokenAcl', async (t) => {
 
 t.test('token server issues RS256 tokens the registry can verify', async (t) => {
   const pki = testPki();
-  const server = await startTokenServer({
-    users,
-    acl: defaultTokenAcl,
-    service: TOKEN_SERVICE,
-    issuer: TOKEN_ISSUER,
-    tlsCertPem: pki.serverCertPem,
-    tlsKeyPem: pki.serverKeyPem,
-    signingKeyPem: pki.tokenKeyPem,
-    signingCertPem: pki.tokenCertPem,
-  });
+  const server = await startTokenServer(harnessTokenServerOptions(pki, users, defaultTokenAcl));
   const agent = new Agent({ connect: { ca: pki.caPem } });
   t.teardown(async () => {
     await agent.destroy();

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { signRegistryToken, type TokenAccess } from './registry-jwt.js';
 import type { TokenAcl, TokenAction, TokenRequestRecord, TokenServerInfo } from './types.js';
+import type { TestPki } from './test-pki.js';
 
 /** `auth.token.service` / `aud` of token-mode registries. */
 export const TOKEN_SERVICE = 'pullguard-test-registry';
@@ -30,6 +31,20 @@ export interface TokenServerOptions {
   /** Key and certificate that sign the tokens (the registry's rootcertbundle). */
   readonly signingKeyPem: string;
   readonly signingCertPem: string;
+}
+
+/** Options for a token server with the harness identities: TLS and token signing from `pki`, our service and issuer. */
+export function harnessTokenServerOptions(pki: TestPki, users: Readonly<Record<string, string>>, acl: TokenAcl): TokenServerOptions {
+  return {
+    users,
+    acl,
+    service: TOKEN_SERVICE,
+    issuer: TOKEN_ISSUER,
+    tlsCertPem: pki.serverCertPem,
+    tlsKeyPem: pki.serverKeyPem,
+    signingKeyPem: pki.tokenKeyPem,
+    signingCertPem: pki.tokenCertPem,
+  };
 }
 
 /** A running token server. */
