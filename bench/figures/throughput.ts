@@ -109,7 +109,7 @@ export async function measureThroughput(env: BenchEnv, server: PullguardProcess)
 }
 
 /** Three images on the plain registry: two single-platform manifests and one multi-arch index (platform check). */
-async function pushWarmImages(env: BenchEnv): Promise<string[]> {
+export async function pushWarmImages(env: BenchEnv): Promise<string[]> {
   const api = await pushImage(env.plain, { repository: 'warm/api', tags: ['1.4.2'], format: 'oci-manifest' });
   const web = await pushImage(env.plain, {
     repository: 'warm/web',

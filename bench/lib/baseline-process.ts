@@ -13,10 +13,20 @@ export interface BaselineProcess {
   stop(): Promise<void>;
 }
 
-export async function startBaseline(options: { repoRoot: string; certDir: string; caPem: string; cpuProfDir?: string }): Promise<BaselineProcess> {
+export interface StartBaselineOptions {
+  readonly repoRoot: string;
+  readonly certDir: string;
+  readonly caPem: string;
+  readonly cpuProfDir?: string;
+  /** Extra node flags (e.g. `--perf-basic-prof` for `perf record`). */
+  readonly nodeFlags?: readonly string[];
+}
+
+export async function startBaseline(options: StartBaselineOptions): Promise<BaselineProcess> {
   const port = await freePort();
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'baseline-server.mjs');
-  const child = spawn(path.join(options.repoRoot, 'node_modules/.bin/node'), [...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, '--cpu-prof-name=baseline.cpuprofile'] : []), script, options.certDir, String(port)], {
+  const profileFlags = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, '--cpu-prof-name=baseline.cpuprofile'] : [];
+  const child = spawn(path.join(options.repoRoot, 'node_modules/.bin/node'), [...(options.nodeFlags ?? []), ...profileFlags, script, options.certDir, String(port)], {
     cwd: options.repoRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -2,15 +2,16 @@
  * The Prometheus metrics of SPEC §3.4, on a registry of their own so that tests and several app instances in one
  * process never collide. Label values are bounded: no image names, namespaces or user names, ever.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { talliedCounter, type TalliedCounter } from './counter-tally.js';
 
 export interface Metrics {
   readonly registry: Registry;
-  readonly admissionRequests: Counter<'kind' | 'operation' | 'decision' | 'dry_run'>;
+  readonly admissionRequests: TalliedCounter<'kind' | 'operation' | 'decision' | 'dry_run'>;
   readonly admissionDuration: Histogram<never>;
-  readonly imageChecks: Counter<'outcome' | 'registry'>;
+  readonly imageChecks: TalliedCounter<'outcome' | 'registry'>;
   readonly registryRequestDuration: Histogram<'registry'>;
-  readonly cacheRequests: Counter<'result'>;
+  readonly cacheRequests: TalliedCounter<'result'>;
   readonly certExpiry: Gauge<never>;
 }
 
@@ -19,7 +20,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   return {
     registry,
-    admissionRequests: new Counter({
+    admissionRequests: talliedCounter({
       name: 'pullguard_admission_requests_total',
       help: 'AdmissionReviews answered, by kind, operation, decision and dry run.',
       labelNames: ['kind', 'operation', 'decision', 'dry_run'] as const,
@@ -31,7 +32,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    imageChecks: new Counter({
+    imageChecks: talliedCounter({
       name: 'pullguard_image_checks_total',
       help: 'Image resolutions by outcome and registry (configured hosts by name, everything else "other").',
       labelNames: ['outcome', 'registry'] as const,
@@ -44,7 +45,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    cacheRequests: new Counter({
+    cacheRequests: talliedCounter({
       name: 'pullguard_cache_requests_total',
       help: 'Image result cache lookups: hit, miss, or coalesced onto an in-flight miss.',
       labelNames: ['result'] as const,

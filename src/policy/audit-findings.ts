@@ -18,9 +18,12 @@ export interface AuditFinding {
 
 // The audit annotation and the review's log line both want the records of one decision: build them once.
 const recordsOf = new WeakMap<readonly DecidedFinding[], readonly AuditFinding[]>();
+const NO_RECORDS: readonly AuditFinding[] = Object.freeze([]);
 
 /** One record per finding: where, what, which class and action; never a credential or a message. */
 export function findingRecords(findings: readonly DecidedFinding[]): readonly AuditFinding[] {
+  // Most reviews find nothing; a WeakMap entry keyed by each review's fresh empty list only costs the GC work.
+  if (findings.length === 0) return NO_RECORDS;
   let records = recordsOf.get(findings);
   if (records === undefined) {
     records = Object.freeze(findings.map(record));

@@ -51,7 +51,7 @@ export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): Im
     ...(deps.now ? { perf: { now: deps.now }, ttlResolution: 0 } : {}),
   });
 
-  // Bound label children, so the warm path neither hashes a label object nor builds a key per counter increment.
+  // Bound once: a warm-path increment neither hashes a label object nor builds a key (see counter-tally.ts).
   const hitCounter = metrics?.cacheRequests.labels({ result: 'hit' });
   const checkCountersOf = metrics ? imageCheckCounters(config, metrics) : undefined;
   const record = (result: Resolution, options: Pick<ResolveOptions, 'reference'>) => {

@@ -1,0 +1,57 @@
+/**
+ * Counters for the hot path. prom-client hashes the label object on every increment, bound children included
+ * (`labels(...).inc()` hashes again on each call); a warm review makes eight increments, and under load that was
+ * about a fifth of the server's CPU (bench/compare-builds.ts: 129 → 108 µs per review without them). A tallied
+ * counter adds to plain numbers and hands the sums to the prom-client counter when the registry is read
+ * (prom-client runs `collect` before every scrape), so /metrics shows exactly the same values.
+ */
+import { Counter, type CounterConfiguration, type LabelValues } from 'prom-client';
+
+export interface TalliedCounter<L extends string> {
+  /** The prom-client counter in the registry. */
+  readonly counter: Counter<L>;
+  /** One label set, bound once: its `inc()` only adds 1 to a number. */
+  labels(labels: LabelValues<L>): { inc(): void };
+  /** Adds 1 for a label set known only now (builds a short key; prefer `labels()` where the set repeats). */
+  inc(labels: LabelValues<L>): void;
+}
+
+interface Pending<L extends string> {
+  readonly labels: LabelValues<L>;
+  count: number;
+}
+
+export function talliedCounter<L extends string>(config: Omit<CounterConfiguration<L>, 'collect'>): TalliedCounter<L> {
+  const labelNames = (config.labelNames ?? []) as readonly L[];
+  // One entry per distinct label set; label values are bounded by the callers (SPEC §3.4), so this is too.
+  const pending = new Map<string, Pending<L>>();
+  const counter = new Counter<L>({
+    ...config,
+    collect() {
+      for (const entry of pending.values()) {
+        if (entry.count === 0) continue;
+        counter.inc(entry.labels, entry.count);
+        entry.count = 0;
+      }
+    },
+  });
+  const entryFor = (labels: LabelValues<L>): Pending<L> => {
+    const key = labelNames.map((name) => String(labels[name])).join('\u0000');
+    let entry = pending.get(key);
+    if (!entry) {
+      entry = { labels: { ...labels }, count: 0 };
+      pending.set(key, entry);
+    }
+    return entry;
+  };
+  return {
+    counter,
+    labels(labels) {
+      const entry = entryFor(labels);
+      return { inc: () => void (entry.count += 1) };
+    },
+    inc(labels) {
+      entryFor(labels).count += 1;
+    },
+  };
+}
