@@ -9,10 +9,10 @@
  *   mkdir /tmp/variant && cp -r dist Dockerfile /tmp/variant/ && ln -s "$PWD/node_modules" /tmp/variant/
  *   npm run bench:compare -- . /tmp/variant
  *
- * Environment: BENCH_SLICES (per server, default 5), BENCH_SLICE_MS (default 2000), BENCH_WARMUP_MS (per server, default
- * 4000), BENCH_CONNECTIONS (default 16),
- * BENCH_NODE_FLAGS (extra flags for the pullguard builds), BENCH_PERF_MAP=1 (every server runs with
- * `--perf-basic-prof`, so `perf record -g -p <pid>` names JavaScript frames; the pids are printed).
+ * Environment: BENCH_SLICES (per server, default 5), BENCH_SLICE_MS (default 2000), BENCH_WARMUP_MS (per server,
+ * default 4000), BENCH_CONNECTIONS (default 16), BENCH_NODE_FLAGS (extra flags for the pullguard builds),
+ * BENCH_PERF_MAP=1 (every server runs with `--perf-basic-prof`, so `perf record -g -p <pid>` names JavaScript
+ * frames; the pids are printed). Two process starts of one build differ by up to ~10%: list a build twice to see it.
  */
 import path from 'node:path';
 import { deploymentReview, isAllow, isCleanAllow, VALIDATE_PATH } from './lib/admission-review.js';

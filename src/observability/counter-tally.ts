@@ -1,9 +1,9 @@
 /**
  * Counters for the hot path. prom-client hashes the label object on every increment, bound children included
- * (`labels(...).inc()` hashes again on each call); a warm review makes eight increments, and under load that was
- * about a fifth of the server's CPU (bench/compare-builds.ts: 129 → 108 µs per review without them). A tallied
- * counter adds to plain numbers and hands the sums to the prom-client counter when the registry is read
- * (prom-client runs `collect` before every scrape), so /metrics shows exactly the same values.
+ * (`labels(...).inc()` hashes again on each call), and a warm review of three images makes seven increments. A
+ * tallied counter adds to plain numbers and hands the sums to the prom-client counter when the registry is read
+ * (prom-client runs `collect` before every scrape), so /metrics shows exactly the same values. Under P1's load
+ * this took server CPU per review from 116 to 105 µs (bench/compare-builds.ts, docs/benchmarks.md).
  */
 import { Counter, type CounterConfiguration, type LabelValues } from 'prom-client';
 
