@@ -15,6 +15,8 @@ import type { PullguardProcess } from '../lib/pullguard-process.js';
 import type { FigureRow } from '../lib/report.js';
 
 const SLICES = 3;
+/** Per server before measuring: the first seconds under load run code V8 has not optimized yet. */
+const WARM_UP_MS = 4000;
 const P1_TARGET = 0.7;
 const P6_TARGET_MS = 5;
 
@@ -37,9 +39,9 @@ export async function measureThroughput(env: BenchEnv, server: PullguardProcess)
     if (!isCleanAllow(first.statusCode, firstText)) throw new Error(`warm-up review was not a clean allow: ${describeAnswer(first.statusCode, firstText)}`);
     const cacheBefore = cacheCounts(await server.metrics());
 
-    log(`P1: warming up both servers (${connections} connections)`);
-    await closedLoop(pools.baseline, baseline, { concurrency: connections, durationMs: 1000 });
-    await closedLoop(pools.pullguard, pullguard, { concurrency: connections, durationMs: 1000 });
+    log(`P1: warming up both servers (${connections} connections, ${WARM_UP_MS / 1000} s each)`);
+    await closedLoop(pools.baseline, baseline, { concurrency: connections, durationMs: WARM_UP_MS });
+    await closedLoop(pools.pullguard, pullguard, { concurrency: connections, durationMs: WARM_UP_MS });
     const results = { pullguard: [] as LoadResult[], baseline: [] as LoadResult[] };
     const cpuMs = { pullguard: 0, baseline: 0 };
     for (let slice = 0; slice < SLICES; slice += 1) {
