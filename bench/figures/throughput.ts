@@ -109,6 +109,7 @@ export async function measureThroughput(env: BenchEnv, server: PullguardProcess)
           `open loop at ${rate.toFixed(0)} req/s for ${durationMs} ms (latency from scheduled start); pullguard p50 ${percentile(latency.latenciesMs, 50).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${percentile(latency.latenciesMs, 100).toFixed(2)} ms, errors ${latency.errors}`,
           `bare fastify at the same rate: p50 ${percentile(baselineLatency.latenciesMs, 50).toFixed(2)} ms, p99 ${percentile(baselineLatency.latenciesMs, 99).toFixed(2)} ms`,
           `server CPU per request at this rate: pullguard ${sameRateCpu.pullguard.toFixed(3)} ms, bare fastify ${sameRateCpu.baseline.toFixed(3)} ms (ratio ${(sameRateCpu.baseline / sameRateCpu.pullguard).toFixed(2)})`,
+          `load generator's own worst lag behind schedule: ${latency.maxSendLagMs.toFixed(1)} ms during pullguard's loop, ${baselineLatency.maxSendLagMs.toFixed(1)} ms during bare fastify's`,
         ],
       },
     ];
