@@ -32,8 +32,6 @@ export interface CertsCommandResult {
   readonly notAfter: Date;
 }
 
-/** Defaults of the flags (SPEC §3.1). */
-
 /** Generates and writes the certificates; throws `CertsError` on bad flags (the CLI maps it to exit code 2). */
 export async function runCertsCommand(args: CertsCommandArgs, io: CertsCommandIo): Promise<CertsCommandResult> {
   const service = args.service ?? CERTS_DEFAULTS.service;

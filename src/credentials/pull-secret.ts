@@ -36,4 +36,3 @@ export function parsePullSecret(secret: SecretData): PullSecretParse {
   if (!parsed.ok) return { status: 'invalid', problem: `${dataKey}: ${parsed.problem}` };
   return { status: 'ok', entries: parsed.entries };
 }
-

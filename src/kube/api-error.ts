@@ -26,7 +26,6 @@ function fromStatus(code: number): ReadResult<never> {
   return { status: 'error', kind: 'invalid', detail };
 }
 
-
 /** ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET, DEPTH_ZERO_SELF_SIGNED_CERT…, from the error or its cause chain. */
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;

@@ -80,7 +80,6 @@ export interface TranslateContext {
   readonly host: string;
   /** The caller's deadline; when it fired, the failure is `deadline` whatever undici made of it. */
   readonly deadline: AbortSignal;
-  /** The per-request timeout signal. */
   /** The single request's own timer fired (`network.requestTimeout`). */
   readonly requestTimedOut?: boolean;
 }
@@ -143,7 +142,6 @@ function errorCode(error: unknown): string | undefined {
   const cause = (error as { cause?: unknown }).cause;
   return cause !== undefined && cause !== error ? errorCode(cause) : undefined;
 }
-
 
 /** Error codes come from Node or undici, never from the peer; still keep them to a boring alphabet. */
 function safeCode(code: string): string {

@@ -120,7 +120,6 @@ export function credentialsFingerprint(credentials: readonly RegistryCredential[
   return fingerprint;
 }
 
-
 /**
  * `pullguard_image_checks_total` children per image domain and outcome, made once each (bounded): the registry label
  * comes from matching the `registries:` globs, which is too slow to repeat on every check.

@@ -46,7 +46,7 @@ async function refusal(promise: Promise<unknown>): Promise<RegistryError | undef
   }
 }
 
-t.test('every resolved address is checked; the first address is the one to connect to', async (t) => {
+t.test('every resolved address is checked and handed out in resolver order', async (t) => {
   const records: Record<string, { address: string; family: number }[]> = {
     'public.test': [{ address: '93.184.216.34', family: 4 }],
     'mixed.test': [
@@ -58,13 +58,13 @@ t.test('every resolved address is checked; the first address is the one to conne
   };
   const lookup = async (name: string) => records[name] ?? [];
   const guard = createSsrfGuard({ blockedCidrs: DEFAULT_BLOCKED_CIDRS, listedHosts: ['loop.test:5000'], lookup });
-  t.same(await guard.check('public.test', 'public.test'), { address: '93.184.216.34', family: 4 });
-  const mixed = await refusal(guard.check('mixed.test', 'mixed.test'));
+  t.same(await guard.checkAll('public.test', 'public.test'), [{ address: '93.184.216.34', family: 4 }]);
+  const mixed = await refusal(guard.checkAll('mixed.test', 'mixed.test'));
   t.equal(mixed?.code, 'blocked');
   t.equal(mixed?.address, '169.254.169.254');
-  t.equal((await refusal(guard.check('loop.test', 'loop.test')))?.code, 'blocked', 'the port is part of the listing');
-  t.same(await guard.check('loop.test:5000', 'loop.test'), { address: '127.0.0.1', family: 4 }, 'listed: allowed');
-  t.equal((await refusal(guard.check('empty.test', 'empty.test')))?.code, 'dns');
-  t.equal((await refusal(guard.check('[::1]:5000', '[::1]')))?.code, 'blocked', 'IPv6 literal');
-  t.equal((await refusal(guard.check('169.254.169.254', '169.254.169.254')))?.code, 'blocked', 'IPv4 literal');
+  t.equal((await refusal(guard.checkAll('loop.test', 'loop.test')))?.code, 'blocked', 'the port is part of the listing');
+  t.same(await guard.checkAll('loop.test:5000', 'loop.test'), [{ address: '127.0.0.1', family: 4 }], 'listed: allowed');
+  t.equal((await refusal(guard.checkAll('empty.test', 'empty.test')))?.code, 'dns');
+  t.equal((await refusal(guard.checkAll('[::1]:5000', '[::1]')))?.code, 'blocked', 'IPv6 literal');
+  t.equal((await refusal(guard.checkAll('169.254.169.254', '169.254.169.254')))?.code, 'blocked', 'IPv4 literal');
 });

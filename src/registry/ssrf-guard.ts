@@ -26,11 +26,10 @@ export interface CheckedAddress {
 
 export interface SsrfGuard {
   /**
-   * Resolves `hostname` and checks every address. `host` is host[:port] as the URL has it, matched against the
-   * configured registry globs. Throws RegistryError `blocked` (with the refused address) or lets DNS errors through.
+   * Resolves `hostname` and checks every address; returns them in resolver order, so a connection can go to the
+   * next one when one fails. `host` is host[:port] as the URL has it, matched against the configured registry
+   * globs. Throws RegistryError `blocked` (with the refused address) or lets DNS errors through.
    */
-  check(host: string, hostname: string): Promise<CheckedAddress>;
-  /** Like `check`, with every address in resolver order, for connecting to the next one when one fails. */
   checkAll(host: string, hostname: string): Promise<readonly CheckedAddress[]>;
   /** Whether host[:port] is listed under `registries` (and so exempt from the block list). */
   isListed(host: string): boolean;
@@ -72,7 +71,6 @@ export function createSsrfGuard(options: SsrfGuardOptions): SsrfGuard {
   return {
     isListed,
     checkAll,
-    check: async (host, hostname) => (await checkAll(host, hostname))[0] as CheckedAddress,
   };
 }
 

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { cacheTtlMs, createTokenCache, credentialFingerprint } from './token-cache.js';
+import { credentialFingerprint } from '../credentials/credential-fingerprint.js';
+import { cacheTtlMs, createTokenCache } from './token-cache.js';
 
 t.test('token lifetime minus a margin', async (t) => {
   t.equal(cacheTtlMs(300), 285_000, '15 s margin');

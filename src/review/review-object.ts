@@ -4,6 +4,7 @@
  * Nothing here knows about HTTP: the webhook and `pullguard check` both call it.
  */
 import type { Config } from '../config/load-config.js';
+import type { RegistryCredential } from '../credentials/credential.js';
 import { repositoryName, type ImageReference } from '../image/reference.js';
 import { credentialFinding } from '../policy/credential-findings.js';
 import { decide, type Decision, type Mode } from '../policy/decide.js';
@@ -135,27 +136,25 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
         };
         // The warm path: results already in the cache are settled synchronously; only misses pay for promises,
         // concurrency limits and deadline listeners.
-        const pending: StaticCheck[] = [];
+        const pending: PendingCheck[] = [];
         for (const check of toResolve) {
           const creds = credentials.credentialsFor(repositoryName(check.parsed as ImageReference));
           const cached = resolver.peek?.({ reference: check.parsed as ImageReference, credentials: creds, wantIndex });
           if (cached) settle(check, cached, creds.length > 0);
-          else pending.push(check);
+          else pending.push({ check, creds });
         }
         if (pending.length > 0) {
-          const resolveOnce = dedupeBy((check: StaticCheck) => check.reference ?? '', async (check: StaticCheck) => {
-            const ref = check.parsed as ImageReference;
-            const creds = credentials.credentialsFor(repositoryName(ref));
-            const resolution = await withDeadline(
-              resolver.resolve({ reference: ref, credentials: creds, signal: input.signal, wantIndex }),
-              input.signal,
-              () => now() - started,
-            );
-            return { resolution, hadCredentials: creds.length > 0 };
-          });
-          await mapLimit(pending, IMAGES_IN_FLIGHT, async (check) => {
-            const { resolution, hadCredentials } = await resolveOnce(check);
-            settle(check, resolution, hadCredentials);
+          const resolveOnce = dedupeBy(
+            ({ check }: PendingCheck) => check.reference ?? '',
+            ({ check, creds }: PendingCheck) =>
+              withDeadline(
+                resolver.resolve({ reference: check.parsed as ImageReference, credentials: creds, signal: input.signal, wantIndex }),
+                input.signal,
+                () => now() - started,
+              ),
+          );
+          await mapLimit(pending, IMAGES_IN_FLIGHT, async (entry) => {
+            settle(entry.check, await resolveOnce(entry), entry.creds.length > 0);
           });
         }
       }
@@ -169,6 +168,12 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
       };
     },
   };
+}
+
+/** An image the cache could not answer, with the credentials it is resolved with. */
+interface PendingCheck {
+  readonly check: StaticCheck;
+  readonly creds: readonly RegistryCredential[];
 }
 
 /** Findings in the order of the object's image uses (pod-level first), whatever order the registry answered in. */

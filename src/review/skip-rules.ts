@@ -50,4 +50,3 @@ export function metadataOf(object: unknown): Record<string, unknown> | undefined
   const metadata = object['metadata'];
   return isRecord(metadata) ? metadata : undefined;
 }
-

@@ -162,4 +162,3 @@ type Maybe<T> = T | null | undefined;
 function nonEmpty(value: Maybe<string>): string | undefined {
   return value === undefined || value === null || value === '' ? undefined : value;
 }
-
