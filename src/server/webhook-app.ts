@@ -4,6 +4,7 @@
  * gets a 500 (SPEC §3.3). `buildWebhookApp` returns an unstarted instance, so tests can `inject()` without a socket.
  */
 import fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { buildResponse } from '../admission/build-response.js';
 import { decodeReview } from '../admission/decode-review.js';
@@ -59,10 +60,13 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     }
   });
 
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (!error.statusCode || error.statusCode >= 500) log.warn({ code: error.code, reason: error.message }, 'request failed before review');
     const code = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'BODY_TOO_LARGE' : error.code === 'INVALID_JSON' ? 'INVALID_JSON' : 'BAD_REQUEST';
     const message = code === 'BODY_TOO_LARGE' ? `body exceeds ${BODY_LIMIT_BYTES} bytes` : error.message;
+    // fastify closes the connection after an oversized body. Closing while the client still sends makes the kernel
+    // reset the connection, and the reset throws away the 400 the client had not read yet; so read the rest first.
+    if (code === 'BODY_TOO_LARGE') await discardRest(request.raw);
     // Every malformed request is a 400 with a JSON error (SPEC §3.3, R3), an oversized body included.
     return sendError(reply, 400, code, message);
   });
@@ -111,6 +115,30 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     return reply.send(buildResponse(admission.uid, answer));
   });
   return app;
+}
+
+/** At most this much of an oversized body is read and thrown away before answering (a lingering close). */
+const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
+const DISCARD_LIMIT_MS = 5_000;
+
+/** Reads and drops the rest of a request body, up to the limits above; a client sending more gets the reset. */
+function discardRest(body: Readable): Promise<void> {
+  if (body.readableEnded || body.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let received = 0;
+    const finish = (): void => {
+      clearTimeout(timer);
+      body.off('data', count).off('end', finish).off('error', finish).off('close', finish);
+      resolve();
+    };
+    const count = (chunk: Buffer): void => {
+      received += chunk.length;
+      if (received > DISCARD_LIMIT_BYTES) finish();
+    };
+    const timer = setTimeout(finish, DISCARD_LIMIT_MS);
+    body.on('data', count).once('end', finish).once('error', finish).once('close', finish);
+    body.resume();
+  });
 }
 
 /** A bounded label value: the kinds pullguard checks by name, anything else `other` (the request is untrusted). */

@@ -2,6 +2,9 @@
  * Malformed input over HTTP (SPEC §3.3, R3): a 400 with `{error: {code, message}}` that says what is wrong, a body
  * past the 7 MiB limit included, and never a 500.
  */
+import { once } from 'node:events';
+import { connect, type AddressInfo } from 'node:net';
+import { setTimeout } from 'node:timers/promises';
 import t from 'tap';
 import { admissionReview, POD_KIND } from '../../helpers/admission-review.js';
 import { webhookUnderTest } from '../../helpers/webhook-under-test.js';
@@ -79,4 +82,29 @@ t.test('other routes and methods: a JSON 404', async (t) => {
     t.equal(res.statusCode, 404, `${method} ${url}`);
     t.match(res.json(), { error: { code: 'NOT_FOUND' } });
   }
+});
+
+t.test('an oversized body is read to its end before the 400, so a client still sending hears it', async (t) => {
+  // fastify closes the connection after an oversized body; closing while the client still sends makes the kernel
+  // reset the connection and drop the 400 unread (R3 over HTTPS saw EPIPE). The answer must wait for the body.
+  const hook = webhookUnderTest();
+  t.teardown(() => hook.app.close());
+  await hook.app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = hook.app.server.address() as AddressInfo;
+  const body = Buffer.alloc(12 * MiB, 'x');
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  const closed = once(socket, 'close');
+  socket.write(`POST /validate?timeout=10s HTTP/1.1\r\nHost: pullguard\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+  socket.write(body.subarray(0, MiB));
+  await setTimeout(300);
+  t.equal(Buffer.concat(received).length, 0, 'no answer while the body is still coming');
+  socket.end(body.subarray(MiB));
+  await closed;
+  const answer = Buffer.concat(received).toString('utf8');
+  t.match(answer, /^HTTP\/1\.1 400 /, 'the 400 arrives after the whole body');
+  t.match(answer, /"code":"BODY_TOO_LARGE"/);
+  t.match(answer, /connection: close/i, 'and the connection is closed after it');
 });
