@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { Agent, request } from 'undici';
 import { MEDIA_TYPES, pushImage, startRegistry, TOKEN_SERVICE, type PushFormat, type RegistryHandle } from './index.js';
+import { ensureSkopeo } from './system-tools.js';
 
 /** The Accept list a pull client sends (reference/registry.md §2.2). */
 const FULL_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerList, MEDIA_TYPES.dockerManifest].join(', ');
@@ -180,6 +181,7 @@ t.test('token registry honours a custom ACL', async (t) => {
 });
 
 t.test('skopeo (containers/image) reads what pushImage wrote', async (t) => {
+  await ensureSkopeo();
   const reg = await startRegistry({ mode: 'plain' });
   t.teardown(() => reg.stop());
   const list = await pushImage(reg, { repository: 'team/multi', tags: ['v1'], format: 'docker-list', platforms: TWO_PLATFORMS });

@@ -9,42 +9,58 @@ export const REGISTRY_BINARY = '/usr/bin/docker-registry';
 /** apache2-utils' htpasswd, used for bcrypt password hashes (Distribution only accepts bcrypt). */
 export const HTPASSWD_BINARY = '/usr/bin/htpasswd';
 
-const INSTALL_HINT = 'apt-get install -y docker-registry apache2-utils';
+interface Tool {
+  readonly binary: string;
+  readonly debianPackage: string;
+}
 
-let installing: Promise<void> | undefined;
+const REGISTRY_TOOLS: readonly Tool[] = [
+  { binary: REGISTRY_BINARY, debianPackage: 'docker-registry' },
+  { binary: HTPASSWD_BINARY, debianPackage: 'apache2-utils' },
+];
+
+/** containers/image's CLI, the harness self-test's independent reader of what it pushes. */
+export const SKOPEO_BINARY = '/usr/bin/skopeo';
 
 /**
  * Makes sure the registry and htpasswd binaries exist. When missing and we are root with apt-get,
  * installs them once per process; otherwise throws an Error naming the packages. Never skips silently.
  */
-export function ensureRegistryTools(): Promise<void> {
-  installing ??= ensureOnce().catch((error: unknown) => {
-    installing = undefined; // let a later call retry (e.g. after someone fixed apt)
-    throw error;
-  });
-  return installing;
+export const ensureRegistryTools = installOnce(REGISTRY_TOOLS);
+
+/** Makes sure skopeo exists, the same way. */
+export const ensureSkopeo = installOnce([{ binary: SKOPEO_BINARY, debianPackage: 'skopeo' }]);
+
+function installOnce(tools: readonly Tool[]): () => Promise<void> {
+  let installing: Promise<void> | undefined;
+  return () => {
+    installing ??= ensureInstalled(tools).catch((error: unknown) => {
+      installing = undefined; // let a later call retry (e.g. after someone fixed apt)
+      throw error;
+    });
+    return installing;
+  };
 }
 
-async function ensureOnce(): Promise<void> {
-  if ((await isExecutable(REGISTRY_BINARY)) && (await isExecutable(HTPASSWD_BINARY))) return;
+async function ensureInstalled(tools: readonly Tool[]): Promise<void> {
+  const missing = async () => (await Promise.all(tools.map(async (t) => ((await isExecutable(t.binary)) ? [] : [t])))).flat();
+  const needed = await missing();
+  if (needed.length === 0) return;
+  const packages = needed.map((t) => t.debianPackage);
+  const hint = `apt-get install -y ${packages.join(' ')}`;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !(await isExecutable('/usr/bin/apt-get'))) {
-    throw new Error(
-      `registry test harness: ${REGISTRY_BINARY} or ${HTPASSWD_BINARY} is missing; install them with \`${INSTALL_HINT}\``,
-    );
+    throw new Error(`registry test harness: ${needed.map((t) => t.binary).join(' and ')} missing; install with \`${hint}\``);
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = (): Promise<unknown> =>
-    execFileAsync('apt-get', ['install', '-y', 'docker-registry', 'apache2-utils'], { env, timeout: 600_000 });
+  const install = (): Promise<unknown> => execFileAsync('apt-get', ['install', '-y', ...packages], { env, timeout: 600_000 });
   try {
     await install();
   } catch {
     await execFileAsync('apt-get', ['update'], { env, timeout: 600_000 });
     await install();
   }
-  if (!(await isExecutable(REGISTRY_BINARY)) || !(await isExecutable(HTPASSWD_BINARY))) {
-    throw new Error(`registry test harness: \`${INSTALL_HINT}\` ran but the binaries are still missing`);
-  }
+  if ((await missing()).length > 0) throw new Error(`registry test harness: \`${hint}\` ran but the binaries are still missing`);
 }
 
 async function isExecutable(path: string): Promise<boolean> {
