@@ -72,8 +72,18 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; pr
   }
 }
 
+/**
+ * Registry keys one docker config may have. Real ones list a few registries; a megabyte of tiny keys (over 100,000)
+ * would cost every review that reads the secret most of a second of parsing, indexing and glob matching.
+ */
+export const MAX_REGISTRY_KEYS = 1000;
+
 function entriesOf(map: unknown, what: string): DockerConfigParse {
   if (!isObjectOrNull(map)) return { ok: false, problem: `${what} is not a JSON object` };
+  const count = map === null ? 0 : Object.keys(map).length;
+  if (count > MAX_REGISTRY_KEYS) {
+    return { ok: false, problem: `${what} has ${count} registry keys; pullguard accepts at most ${MAX_REGISTRY_KEYS}` };
+  }
   const entries: DockerConfigEntry[] = [];
   for (const [key, raw] of Object.entries(map ?? {})) {
     const entry = parseEntry(key, raw);

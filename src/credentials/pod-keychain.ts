@@ -140,7 +140,7 @@ function secretsKeyring(namespace: string, names: readonly string[], reads: read
   names.forEach((name, i) => {
     const secret = `${namespace}/${name}`;
     const parsed = secretEntries(secret, reads[i] ?? notRead, findings);
-    entries.push(...parsed);
+    for (const entry of parsed) entries.push(entry);
     if (parsed.length > 0) sources.push(`secret ${secret}`);
   });
   const keyring = entries.length === 0 ? staticKeyring : unionKeyrings([createKeyring(entries), staticKeyring]);
