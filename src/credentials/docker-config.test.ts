@@ -104,9 +104,14 @@ t.test('a long registry key is quoted only in part in a problem', async (t) => {
 
 t.test('a docker config with more registry keys than any real one is refused, before its entries are read', async (t) => {
   const config = (count: number) => JSON.stringify({ auths: Object.fromEntries(Array.from({ length: count }, (_, i) => [`r${i}.example.com`, { auth: '!' }])) });
-  t.same(parseDockerConfigJson(config(MAX_REGISTRY_KEYS + 1)), { ok: false, problem: `"auths" has ${MAX_REGISTRY_KEYS + 1} registry keys; pullguard accepts at most ${MAX_REGISTRY_KEYS}` });
+  t.same(parseDockerConfigJson(config(MAX_REGISTRY_KEYS + 1)), {
+    ok: false,
+    overLimit: true,
+    problem: `"auths" has ${MAX_REGISTRY_KEYS + 1} registry keys; pullguard accepts at most ${MAX_REGISTRY_KEYS}`,
+  });
   t.same(parseDockercfg(JSON.stringify(Object.fromEntries(Array.from({ length: 116_000 }, (_, i) => [`k${i}`, {}])))), {
     ok: false,
+    overLimit: true,
     problem: `the config has 116000 registry keys; pullguard accepts at most ${MAX_REGISTRY_KEYS}`,
   });
   t.same(parseDockerConfigJson(config(MAX_REGISTRY_KEYS)), { ok: false, problem: 'entry "r0.example.com": auth is not valid base64' }, 'at the limit the entries are read');

@@ -17,7 +17,8 @@ export interface DockerConfigEntry {
 
 export type DockerConfigParse =
   | { readonly ok: true; readonly entries: readonly DockerConfigEntry[] }
-  | { readonly ok: false; readonly problem: string };
+  /** `overLimit`: well-formed, perhaps, but larger than pullguard evaluates. */
+  | { readonly ok: false; readonly problem: string; readonly overLimit?: true };
 
 /** Thrown by {@link dockerConfigEntriesOrThrow} (start-up path); `problem` holds no secret material. */
 export class DockerConfigError extends Error {
@@ -82,7 +83,7 @@ function entriesOf(map: unknown, what: string): DockerConfigParse {
   if (!isObjectOrNull(map)) return { ok: false, problem: `${what} is not a JSON object` };
   const count = map === null ? 0 : Object.keys(map).length;
   if (count > MAX_REGISTRY_KEYS) {
-    return { ok: false, problem: `${what} has ${count} registry keys; pullguard accepts at most ${MAX_REGISTRY_KEYS}` };
+    return { ok: false, overLimit: true, problem: `${what} has ${count} registry keys; pullguard accepts at most ${MAX_REGISTRY_KEYS}` };
   }
   const entries: DockerConfigEntry[] = [];
   for (const [key, raw] of Object.entries(map ?? {})) {

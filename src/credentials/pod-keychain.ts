@@ -33,8 +33,11 @@ export type CredentialFinding =
       readonly why: 'not-found' | 'wrong-type' | 'no-data' | 'invalid-name';
       readonly type?: string;
     }
-  /** Class invalidPullSecret: the kubelet fails every pull of the pod. `problem` holds no secret material. */
-  | { readonly kind: 'invalidPullSecret'; readonly secret: string; readonly problem: string }
+  /**
+   * Class invalidPullSecret: the kubelet fails every pull of the pod; with `overLimit`, the secret is more than
+   * pullguard evaluates (over 1 MiB, over 1,000 registries). `problem` holds no secret material.
+   */
+  | { readonly kind: 'invalidPullSecret'; readonly secret: string; readonly problem: string; readonly overLimit?: true }
   /** A template's service account does not exist: its pods will be rejected until it does. */
   | { readonly kind: 'missingServiceAccount'; readonly serviceAccount: string }
   /** The API could not answer; `message` is a complete sentence for users. */

@@ -46,10 +46,16 @@ t.test('a docker config larger than a Secret can be is refused before it is deco
   t.same(parsePullSecret({ type, data: { '.dockerconfigjson': fits } }), { status: 'ok', entries: [{ key: 'ghcr.io', username: 'u', password: 'p' }] });
   const problem = '.dockerconfigjson is larger than 1 MiB, the most a Secret can hold';
   for (const encoded of [fill(MAX_SECRET_DATA_BYTES), 'A'.repeat(4_000_000), `${'QUJD'.repeat(2_000_000)}!`]) {
-    t.same(parsePullSecret({ type, data: { '.dockerconfigjson': encoded } }), { status: 'invalid', problem }, `${encoded.length} characters`);
+    t.same(parsePullSecret({ type, data: { '.dockerconfigjson': encoded } }), { status: 'invalid', problem, overLimit: true }, `${encoded.length} characters`);
   }
   const dockercfg = parsePullSecret({ type: 'kubernetes.io/dockercfg', data: { '.dockercfg': 'A'.repeat(4_000_000) } });
-  t.same(dockercfg, { status: 'invalid', problem: '.dockercfg is larger than 1 MiB, the most a Secret can hold' });
+  t.same(dockercfg, { status: 'invalid', problem: '.dockercfg is larger than 1 MiB, the most a Secret can hold', overLimit: true });
+  const manyKeys = b64(JSON.stringify({ auths: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`r${i}`, {}])) }));
+  t.same(parsePullSecret({ type, data: { '.dockerconfigjson': manyKeys } }), {
+    status: 'invalid',
+    problem: '.dockerconfigjson: "auths" has 1001 registry keys; pullguard accepts at most 1000',
+    overLimit: true,
+  });
 });
 
 t.test('deeply nested or huge-but-allowed JSON is an answer, never an exception', async (t) => {

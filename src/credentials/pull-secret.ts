@@ -28,8 +28,11 @@ export type PullSecretParse =
   | { readonly status: 'wrong-type'; readonly type: string }
   /** A docker-config type without its (non-empty) key: the kubelet ignores it too. */
   | { readonly status: 'no-data'; readonly type: string }
-  /** JSON or `auth` that cannot be decoded: the kubelet fails every pull of the pod. `problem` holds no secret. */
-  | { readonly status: 'invalid'; readonly problem: string };
+  /**
+   * JSON or `auth` that cannot be decoded: the kubelet fails every pull of the pod; or, with `overLimit`, more than
+   * pullguard evaluates. `problem` holds no secret.
+   */
+  | { readonly status: 'invalid'; readonly problem: string; readonly overLimit?: true };
 
 /** Parses one referenced pull secret the way the kubelet does. */
 export function parsePullSecret(secret: SecretData): PullSecretParse {
@@ -38,11 +41,11 @@ export function parsePullSecret(secret: SecretData): PullSecretParse {
   const encoded = secret.data[dataKey];
   if (encoded === undefined || encoded === '') return { status: 'no-data', type: secret.type };
   if (encoded.length > MAX_ENCODED_LENGTH) {
-    return { status: 'invalid', problem: `${dataKey} is larger than 1 MiB, the most a Secret can hold` };
+    return { status: 'invalid', overLimit: true, problem: `${dataKey} is larger than 1 MiB, the most a Secret can hold` };
   }
   const text = decodeStdBase64(encoded);
   if (text === undefined) return { status: 'invalid', problem: `${dataKey} is not valid base64` };
   const parsed = dataKey === '.dockerconfigjson' ? parseDockerConfigJson(text) : parseDockercfg(text);
-  if (!parsed.ok) return { status: 'invalid', problem: `${dataKey}: ${parsed.problem}` };
+  if (!parsed.ok) return { status: 'invalid', problem: `${dataKey}: ${parsed.problem}`, ...(parsed.overLimit ? { overLimit: true } : {}) };
   return { status: 'ok', entries: parsed.entries };
 }

@@ -48,7 +48,7 @@ function parsedSecret(secret: string, data: SecretData): { entries: readonly Key
     case 'no-data':
       return { entries: [], finding: { kind: 'missingPullSecret', secret, why: parsed.status, type: parsed.type } };
     case 'invalid':
-      return { entries: [], finding: { kind: 'invalidPullSecret', secret, problem: parsed.problem } };
+      return { entries: [], finding: { kind: 'invalidPullSecret', secret, problem: parsed.problem, ...(parsed.overLimit ? { overLimit: true } : {}) } };
   }
 }
 

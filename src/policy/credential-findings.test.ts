@@ -29,3 +29,9 @@ t.test('a pull secret name no Secret can have is quoted, and shown only in part 
   t.ok(JSON.stringify(long).length < 1000, 'bounded text');
   t.match(long.short, /"x{100}"… \(5000 characters\) in namespace shop/);
 });
+
+t.test('a secret over pullguard\'s limits says so, and does not claim the kubelet fails', async (t) => {
+  const finding = credentialFinding({ kind: 'invalidPullSecret', secret: 'shop/huge', problem: '.dockerconfigjson is larger than 1 MiB, the most a Secret can hold', overLimit: true }, 'Pod', pod);
+  t.match(finding, { class: 'invalidPullSecret', subject: 'pull secret shop/huge', cause: 'imagePullSecret shop/huge is more than pullguard evaluates (.dockerconfigjson is larger than 1 MiB, the most a Secret can hold).' });
+  t.notMatch(finding.cause, /kubelet/);
+});

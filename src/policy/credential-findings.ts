@@ -46,6 +46,15 @@ function credentialText(problem: CredentialProblem, kindName: string): Finding {
       };
     }
     case 'invalidPullSecret':
+      if (problem.overLimit) {
+        return {
+          class: 'invalidPullSecret',
+          subject: `pull secret ${problem.secret}`,
+          cause: `imagePullSecret ${problem.secret} is more than pullguard evaluates (${problem.problem}).`,
+          fix: 'Fix: keep only the registries this workload pulls from in the secret.',
+          short: `imagePullSecret ${problem.secret} is more than pullguard evaluates (${problem.problem})`,
+        };
+      }
       return {
         class: 'invalidPullSecret',
         subject: `pull secret ${problem.secret}`,
