@@ -2,7 +2,9 @@ import t from 'tap';
 import {
   DockerConfigError,
   decodeGoBase64,
+  decodeStdBase64,
   dockerConfigEntriesOrThrow,
+  MAX_REGISTRY_KEYS,
   parseDockercfg,
   parseDockerConfigJson,
 } from './docker-config.js';
@@ -79,4 +81,38 @@ t.test('the static docker config fails start-up with a coded error', async (t) =
   t.ok(error instanceof DockerConfigError);
   t.notMatch(String(error), PLANTED);
   t.match(error, { code: 'PG_DOCKER_CONFIG_INVALID', message: 'Cannot use Docker config /etc/config.json: entry "r": auth has no \':\' (expected base64 of username:password)' });
+});
+
+t.test('megabytes of base64 are checked without a regular expression (no stack overflow)', async (t) => {
+  // A repeated regex group over 8 M characters overflowed V8's backtracking stack: a RangeError, not an answer.
+  const huge = 'QUJD'.repeat(2_000_000);
+  t.equal(decodeGoBase64(`${huge}QQ==`)?.length, 6_000_001, 'padded');
+  t.equal(decodeGoBase64(`${huge}QQ`)?.length, 6_000_001, 'unpadded');
+  t.equal(decodeGoBase64(`${huge}!!==`), undefined, 'a bad character at the end');
+  t.equal(decodeGoBase64(`${huge}Q===`), undefined, 'too much padding');
+  t.equal(decodeStdBase64(`${huge}Q`), undefined, 'not a multiple of four');
+  t.equal(decodeStdBase64(''), '', 'empty is valid');
+  const config = JSON.stringify({ auths: { r: { auth: `${huge}!` } } });
+  t.same(parseDockerConfigJson(config), { ok: false, problem: 'entry "r": auth is not valid base64' });
+});
+
+t.test('a long registry key is quoted only in part in a problem', async (t) => {
+  const key = `${'k'.repeat(100)}${'x'.repeat(1_000_000)}`;
+  const result = parseDockerConfigJson(JSON.stringify({ auths: { [key]: { auth: '!!' } } }));
+  t.same(result, { ok: false, problem: `entry "${'k'.repeat(100)}"… (1000100 characters): auth is not valid base64` });
+});
+
+t.test('a docker config with more registry keys than any real one is refused, before its entries are read', async (t) => {
+  const config = (count: number) => JSON.stringify({ auths: Object.fromEntries(Array.from({ length: count }, (_, i) => [`r${i}.example.com`, { auth: '!' }])) });
+  t.same(parseDockerConfigJson(config(MAX_REGISTRY_KEYS + 1)), {
+    ok: false,
+    overLimit: true,
+    problem: `"auths" has ${MAX_REGISTRY_KEYS + 1} registry keys; pullguard accepts at most ${MAX_REGISTRY_KEYS}`,
+  });
+  t.same(parseDockercfg(JSON.stringify(Object.fromEntries(Array.from({ length: 116_000 }, (_, i) => [`k${i}`, {}])))), {
+    ok: false,
+    overLimit: true,
+    problem: `the config has 116000 registry keys; pullguard accepts at most ${MAX_REGISTRY_KEYS}`,
+  });
+  t.same(parseDockerConfigJson(config(MAX_REGISTRY_KEYS)), { ok: false, problem: 'entry "r0.example.com": auth is not valid base64' }, 'at the limit the entries are read');
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { createKeyring, indexKeyOf, unionKeyrings, type KeyringEntry } from './keyring.js';
+import { createKeyring, indexKeyOf, MAX_KEY_LABEL_LENGTH, unionKeyrings, type KeyringEntry } from './keyring.js';
 
 const FIXTURES = new URL('../../test/fixtures/keyring/', import.meta.url);
 
@@ -146,4 +146,22 @@ t.test('a lookup is remembered: the same repository gets the same frozen list (c
   const merged = union.lookup('quay.io/team/app');
   t.equal(union.lookup('quay.io/team/app'), merged);
   t.same(merged.map((c) => c.username), ['u', 'v']);
+});
+
+t.test('a glob key against a huge host label answers at once (no quadratic matching)', async (t) => {
+  // Issue 13: the key `*b.test` against a 40,000-character label blocked the event loop for 13–15 s. Lookups take
+  // what the caller gives them, so this one is not capped by the reference grammar; the test's timeout is the bound.
+  const ring = createKeyring([entry('*b.test', 'glob'), entry('*.test', 'any')]);
+  t.same(ring.lookup(`${'a'.repeat(200_000)}.test/app`).map((c) => c.username), ['any']);
+  t.same(ring.lookup(`${'a'.repeat(200_000)}b.test/app`).map((c) => c.username), ['glob', 'any']);
+});
+
+t.test('a key label longer than MAX_KEY_LABEL_LENGTH never matches; the other keys still do', async (t) => {
+  const longGlob = `r${'[a-z]'.repeat(60)}*`;
+  t.ok(longGlob.length > MAX_KEY_LABEL_LENGTH);
+  const ring = createKeyring([entry(`${longGlob}.example.com`, 'long'), entry('*.example.com', 'short')]);
+  t.same(ring.lookup(`r${'a'.repeat(61)}.example.com/app`).map((c) => c.username), ['short']);
+  const fits = `r${'[a-z]'.repeat(50)}*`;
+  t.ok(fits.length <= MAX_KEY_LABEL_LENGTH);
+  t.same(createKeyring([entry(`${fits}.example.com`, 'fits')]).lookup(`r${'a'.repeat(61)}.example.com/app`).map((c) => c.username), ['fits']);
 });

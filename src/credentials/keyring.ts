@@ -10,7 +10,7 @@
  */
 import { boundedMemo } from '../runtime/bounded-memo.js';
 import type { RegistryCredential } from './credential.js';
-import { pathMatch } from './path-match.js';
+import { codePoints, compilePathPattern, matchCompiled, type CompiledPattern } from './path-match.js';
 import { parseGoHttpsUrl, splitGoHostPort } from './registry-url.js';
 
 /** One credential for one config key, with the origin used in messages (`secret shop/regcred`, `docker config`). */
@@ -38,6 +38,13 @@ const REMEMBERED_REPOSITORIES = 1024;
 const DEFAULT_REGISTRY_KEY = 'index.docker.io';
 const NO_CREDENTIALS: readonly RegistryCredential[] = Object.freeze([]);
 
+/**
+ * A key label longer than this never matches. An image's host label has at most 63 characters (the reference grammar
+ * caps it, see src/image/reference-limits.ts), so no useful glob for one comes near this; it bounds one label match to
+ * 63 × 255 steps whoever wrote the key (a tenant's pull secret can hold thousands of keys).
+ */
+export const MAX_KEY_LABEL_LENGTH = 255;
+
 interface IndexKey {
   readonly key: string;
   readonly host: string;
@@ -45,21 +52,43 @@ interface IndexKey {
   readonly path: string;
 }
 
+/**
+ * An index key whose host labels are compiled on the first lookup that gets that far (most keys are ruled out by
+ * port, label count or path first), then kept: a keyring answers many lookups. A label without glob characters stays
+ * a string and is compared as one.
+ */
+interface CompiledKey extends IndexKey {
+  readonly labelTexts: readonly string[];
+  labels?: readonly (string | CompiledPattern)[];
+}
+
+/** The image side of a lookup: its host labels, and as code points once for all keys. */
+interface ImageKey extends IndexKey {
+  readonly labelTexts: readonly string[];
+  readonly labels: readonly (readonly number[])[];
+}
+
+const GLOB_CHARACTERS = /[*?[\\]/;
+
 /** A keyring over entries in the given order (the order decides only among credentials for the same index key). */
 export function createKeyring(entries: readonly KeyringEntry[]): Keyring {
   const credentialsByKey = new Map<string, RegistryCredential[]>();
+  const compiledByKey = new Map<string, CompiledKey>();
   for (const entry of entries) {
-    const key = indexKeyOf(entry.key);
-    if (key === undefined) continue; // the kubelet logs and ignores a key it cannot URL-parse
-    const list = credentialsByKey.get(key) ?? [];
+    const compiled = preparedKey(entry);
+    if (compiled === undefined) continue; // the kubelet logs and ignores a key it cannot URL-parse
+    const list = credentialsByKey.get(compiled.key) ?? [];
     list.push(Object.freeze({ username: entry.username, password: entry.password, source: entry.source }));
-    credentialsByKey.set(key, list);
+    credentialsByKey.set(compiled.key, list);
+    if (!compiledByKey.has(compiled.key)) compiledByKey.set(compiled.key, compiled);
   }
-  const index = [...credentialsByKey.keys()].sort(reverseByteOrder).map(parseIndexKey);
+  const index = [...compiledByKey.keys()].sort(reverseByteOrder).map((key) => compiledByKey.get(key) as CompiledKey);
   return Object.freeze({
     indexKeys: Object.freeze(index.map((k) => k.key)),
     lookup: boundedMemo((repository: string): readonly RegistryCredential[] => {
-      const image = parseIndexKey(repository);
+      const parsed = parseIndexKey(repository);
+      const labelTexts = parsed.host.split('.');
+      const image: ImageKey = { ...parsed, labelTexts, labels: labelTexts.map(codePoints) };
       const matched = index.filter((key) => keyMatches(key, image)).flatMap((k) => credentialsByKey.get(k.key) ?? []);
       if (matched.length > 0) return Object.freeze(matched);
       if (isDefaultRegistryMatch(repository)) return Object.freeze([...(credentialsByKey.get(DEFAULT_REGISTRY_KEY) ?? [])]);
@@ -102,13 +131,44 @@ function parseIndexKey(key: string): IndexKey {
   return { key, host, port, path: parsed.path };
 }
 
-function keyMatches(key: IndexKey, image: IndexKey): boolean {
+/**
+ * Index keys by entry object: a pod's keyrings are rebuilt from the same (cached) secret entries for each new list of
+ * pull secrets, so each key is parsed once, and its labels compiled at most once, per entry.
+ */
+const preparedKeys = new WeakMap<KeyringEntry, CompiledKey | null>();
+
+function preparedKey(entry: KeyringEntry): CompiledKey | undefined {
+  let prepared = preparedKeys.get(entry);
+  if (prepared === undefined) {
+    const key = indexKeyOf(entry.key);
+    prepared = key === undefined ? null : compileIndexKey(key);
+    preparedKeys.set(entry, prepared);
+  }
+  return prepared ?? undefined;
+}
+
+function compileIndexKey(key: string): CompiledKey {
+  const parsed = parseIndexKey(key);
+  return { ...parsed, labelTexts: parsed.host.split('.') };
+}
+
+function keyMatches(key: CompiledKey, image: ImageKey): boolean {
   if (key.port !== image.port) return false;
-  const keyLabels = key.host.split('.');
-  const imageLabels = image.host.split('.');
-  if (keyLabels.length !== imageLabels.length) return false;
+  if (key.labelTexts.length !== image.labels.length) return false;
   if (!image.path.startsWith(key.path)) return false;
-  return keyLabels.every((label, i) => pathMatch(label, imageLabels[i] ?? ''));
+  key.labels ??= key.labelTexts.map(compileLabel);
+  const labels = key.labels;
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i] as string | CompiledPattern;
+    const matches = typeof label === 'string' ? label === image.labelTexts[i] : matchCompiled(label, image.labels[i] as readonly number[]) === true;
+    if (!matches) return false;
+  }
+  return true;
+}
+
+function compileLabel(label: string): string | CompiledPattern {
+  if (label.length > MAX_KEY_LABEL_LENGTH) return 'bad-pattern';
+  return GLOB_CHARACTERS.test(label) ? compilePathPattern(label) : label;
 }
 
 /** isDefaultRegistryMatch: no host-looking first segment (no '.' or ':'), or `docker.io` / `index.docker.io`. */

@@ -3,32 +3,41 @@
  * SPEC §1.4, reference/registry.md §4.1–4.4:
  *
  * 1. the pod's `imagePullSecrets`;
- * 2. templates only, and only when they list none: the service account's `imagePullSecrets` (the ServiceAccount
- *    admission plugin already did this for Pods, so Pods never read the service account);
+ * 2. templates only, and only when their raw list is empty: the service account's `imagePullSecrets` (the
+ *    ServiceAccount admission plugin already did this for Pods, so Pods never read the service account; it copies
+ *    them only `if len(pod.Spec.ImagePullSecrets) == 0`, so `[{}]` keeps them out although the kubelet skips `{}`);
  * 3. the static Docker config (the node keyring), as a separate keyring after the pod's;
  * 4. anonymous, when the lookup is empty.
  *
  * All pod secrets go into ONE keyring, as in the kubelet: a more specific key of a later secret beats a less specific
- * key of an earlier one. Reads run concurrently and are bounded by `signal` (the review deadline).
+ * key of an earlier one. Reads run concurrently and are bounded by `signal` (the review deadline). A name that no
+ * Secret or ServiceAccount can have (object-name.ts) is missing without a read: it never becomes an API path.
  */
 import type { ClusterReader, ReadFailure, ReadResult, SecretData } from './cluster-port.js';
 import type { RegistryCredential } from './credential.js';
 import { createKeyring, EMPTY_KEYRING, unionKeyrings, type Keyring, type KeyringEntry } from './keyring.js';
-import { parsePullSecret } from './pull-secret.js';
+import { canNameSecretOrServiceAccount } from './object-name.js';
+import { invalidName, NO_SUCH_NAME, readFailed, secretEntries } from './secret-entries.js';
 
 export type { ClusterReader, ReadFailure, ReadResult, SecretData } from './cluster-port.js';
 
 /** Something about the pod's pull secrets worth telling the user; maps to a finding class by `kind`. */
 export type CredentialFinding =
-  /** Class missingPullSecret. `no-data`: a docker-config type without its key (the kubelet skips it too). */
+  /**
+   * Class missingPullSecret. `no-data`: a docker-config type without its key (the kubelet skips it too).
+   * `invalid-name`: no Secret can have that name (`.`, `a/b`, upper case…), so the kubelet never finds one.
+   */
   | {
       readonly kind: 'missingPullSecret';
       readonly secret: string;
-      readonly why: 'not-found' | 'wrong-type' | 'no-data';
+      readonly why: 'not-found' | 'wrong-type' | 'no-data' | 'invalid-name';
       readonly type?: string;
     }
-  /** Class invalidPullSecret: the kubelet fails every pull of the pod. `problem` holds no secret material. */
-  | { readonly kind: 'invalidPullSecret'; readonly secret: string; readonly problem: string }
+  /**
+   * Class invalidPullSecret: the kubelet fails every pull of the pod; with `overLimit`, the secret is more than
+   * pullguard evaluates (over 1 MiB, over 1,000 registries). `problem` holds no secret material.
+   */
+  | { readonly kind: 'invalidPullSecret'; readonly secret: string; readonly problem: string; readonly overLimit?: true }
   /** A template's service account does not exist: its pods will be rejected until it does. */
   | { readonly kind: 'missingServiceAccount'; readonly serviceAccount: string }
   /** The API could not answer; `message` is a complete sentence for users. */
@@ -53,7 +62,13 @@ export interface PodKeychain {
 
 export interface BuildPodKeychainOptions {
   readonly namespace: string;
+  /** The names as listed, '' for an entry without one (the kubelet skips those). */
   readonly imagePullSecrets: readonly string[];
+  /**
+   * Whether the pod spec's raw `imagePullSecrets` list has any entry, named or not (default: `imagePullSecrets` is
+   * non-empty). A template that lists any gets none of its service account's.
+   */
+  readonly listsImagePullSecrets?: boolean;
   /** `spec.serviceAccountName`; empty means `default`. Only read for templates. */
   readonly serviceAccountName: string;
   /** True for a workload's pod template (not yet through the ServiceAccount admission plugin). */
@@ -72,13 +87,19 @@ export async function buildPodKeychain(options: BuildPodKeychainOptions): Promis
   const staticKeyring = options.staticKeyring ?? EMPTY_KEYRING;
   let names = uniqueNonEmpty(options.imagePullSecrets);
   if (reader === undefined) {
-    return keychain(staticKeyring, findings, [], names.map((name) => `${namespace}/${name}`));
+    // Nothing is read, but a name no Secret can have is known to be missing all the same.
+    findings.push(...names.filter((name) => !canNameSecretOrServiceAccount(name)).map((name) => invalidName(`${namespace}/${name}`)));
+    const unread = names.filter(canNameSecretOrServiceAccount).map((name) => `${namespace}/${name}`);
+    return keychain(staticKeyring, findings, [], unread);
   }
   // The ServiceAccount plugin checks the raw list: an entry with an empty name still counts as "lists secrets".
-  if (options.isTemplate && options.imagePullSecrets.length === 0) {
+  const listsSecrets = options.listsImagePullSecrets ?? options.imagePullSecrets.length > 0;
+  if (options.isTemplate && !listsSecrets) {
     names = await serviceAccountSecrets(reader, options, findings);
   }
-  const reads = await Promise.all(names.map((name) => reader.getSecret(namespace, name, signal)));
+  const reads = await Promise.all(
+    names.map((name) => (canNameSecretOrServiceAccount(name) ? reader.getSecret(namespace, name, signal) : Promise.resolve(NO_SUCH_NAME))),
+  );
   const secrets = secretsKeyring(namespace, names, reads, staticKeyring);
   findings.push(...secrets.findings);
   return keychain(secrets.keyring, findings, secrets.sources, []);
@@ -122,7 +143,7 @@ function secretsKeyring(namespace: string, names: readonly string[], reads: read
   names.forEach((name, i) => {
     const secret = `${namespace}/${name}`;
     const parsed = secretEntries(secret, reads[i] ?? notRead, findings);
-    entries.push(...parsed);
+    for (const entry of parsed) entries.push(entry);
     if (parsed.length > 0) sources.push(`secret ${secret}`);
   });
   const keyring = entries.length === 0 ? staticKeyring : unionKeyrings([createKeyring(entries), staticKeyring]);
@@ -142,51 +163,15 @@ async function serviceAccountSecrets(
 ): Promise<string[]> {
   const account = options.serviceAccountName === '' ? 'default' : options.serviceAccountName;
   const name = `${options.namespace}/${account}`;
+  if (!canNameSecretOrServiceAccount(account)) {
+    findings.push({ kind: 'missingServiceAccount', serviceAccount: name });
+    return [];
+  }
   const result = await reader.getServiceAccount(options.namespace, account, options.signal);
   if (result.status === 'found') return uniqueNonEmpty(result.value.imagePullSecrets);
   if (result.status === 'not-found') findings.push({ kind: 'missingServiceAccount', serviceAccount: name });
   else findings.push(readFailed('serviceaccount', name, result.kind, result.detail));
   return [];
-}
-
-/** Keyring entries of one secret read; anything else becomes a finding. */
-function secretEntries(secret: string, result: ReadResult<SecretData>, findings: CredentialFinding[]): KeyringEntry[] {
-  if (result.status === 'not-found') {
-    findings.push({ kind: 'missingPullSecret', secret, why: 'not-found' });
-    return [];
-  }
-  if (result.status === 'error') {
-    findings.push(readFailed('secret', secret, result.kind, result.detail));
-    return [];
-  }
-  const parsed = parsePullSecret(result.value);
-  switch (parsed.status) {
-    case 'ok':
-      return parsed.entries.map((e) => ({ ...e, source: `secret ${secret}` }));
-    case 'wrong-type':
-    case 'no-data':
-      findings.push({ kind: 'missingPullSecret', secret, why: parsed.status, type: parsed.type });
-      return [];
-    case 'invalid':
-      findings.push({ kind: 'invalidPullSecret', secret, problem: parsed.problem });
-      return [];
-  }
-}
-
-function readFailed(
-  what: 'secret' | 'serviceaccount',
-  name: string,
-  reason: ReadFailure,
-  detail: string,
-): CredentialFinding {
-  const noun = what === 'secret' ? 'secret' : 'service account';
-  const why: Record<ReadFailure, string> = {
-    forbidden: 'forbidden; check its ClusterRole',
-    timeout: 'the Kubernetes API did not answer in time',
-    unavailable: `the Kubernetes API is unavailable (${detail})`,
-    invalid: `the Kubernetes API sent an unexpected answer (${detail})`,
-  };
-  return { kind: 'readFailed', what, name, reason, message: `pullguard cannot read ${noun} ${name}: ${why[reason]}` };
 }
 
 function keychain(

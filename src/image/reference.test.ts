@@ -8,6 +8,7 @@ import {
   repositoryName,
   type ImageReference,
 } from './reference.js';
+import { MAX_REFERENCE_LENGTH } from './reference-limits.js';
 
 interface Vector {
   readonly line: number;
@@ -190,4 +191,32 @@ t.test('a parse is remembered: the same text gives the same frozen result and th
   t.equal(repositoryName(first.reference), 'registry.example.com/team/app');
   const refused = parseImageReference('UPPER/case');
   t.equal(parseImageReference('UPPER/case'), refused, 'refusals too');
+});
+
+t.test('host, label and port lengths are capped as DNS caps them; the path as distribution caps it', async (t) => {
+  const label63 = 'a'.repeat(63);
+  const host253 = `${label63}.${label63}.${label63}.${'b'.repeat(61)}`;
+  t.equal(host253.length, 253);
+  const accepted = [`${label63}.example.com/app:1`, `${host253}/app:1`, `${host253}:65535/app:1`, `example.com:99999/${'p'.repeat(255)}`];
+  for (const input of accepted) t.equal(parseImageReference(input).ok, true, `${input.slice(0, 20)}… (${input.length} chars) parses`);
+  const refused: ReadonlyArray<readonly [string, string]> = [
+    [`${'a'.repeat(64)}.example.com/app:1`, 'invalid reference format: a registry host label is longer than 63 characters'],
+    [`example.${'a'.repeat(64)}/app:1`, 'invalid reference format: a registry host label is longer than 63 characters'],
+    [`${host253}c/app:1`, 'invalid reference format: registry host is longer than 253 characters'],
+    [`[${'0:'.repeat(130)}1]:5000/app`, 'invalid reference format: registry host is longer than 253 characters'],
+    ['example.com:123456/app', 'invalid reference format: registry port has more than 5 digits'],
+    [`example.com/${'p'.repeat(256)}`, 'repository name must not be more than 255 characters'],
+  ];
+  for (const [input, reason] of refused) t.same(parseImageReference(input), { ok: false, reason }, `${input.slice(0, 20)}…`);
+});
+
+t.test('text longer than any valid reference is refused before the grammar runs, without quoting it', async (t) => {
+  t.equal(MAX_REFERENCE_LENGTH, 780);
+  const longest = `${'h'.repeat(63)}.${'h'.repeat(63)}.${'h'.repeat(63)}.${'h'.repeat(61)}:65535/${'p'.repeat(255)}:${'t'.repeat(128)}@sha512:${'0'.repeat(128)}`;
+  t.equal(longest.length, MAX_REFERENCE_LENGTH);
+  t.equal(parseImageReference(longest).ok, true, 'the longest valid reference parses');
+  const reason = 'invalid reference format: longer than 780 characters, the longest a valid reference can be';
+  for (const input of [`${longest}0`, 'a'.repeat(4_000_000), `${'a.'.repeat(2_000_000)}com/x`, `[${':'.repeat(4_000_000)}]/x`]) {
+    t.same(parseImageReference(input), { ok: false, reason }, `${input.slice(0, 12)}… (${input.length} chars)`);
+  }
 });

@@ -8,6 +8,7 @@
 import { boundedMemo } from '../runtime/bounded-memo.js';
 import { digestProblem } from './digest.js';
 import { ANCHORED_IDENTIFIER_REGEXP, ANCHORED_NAME_REGEXP, REFERENCE_REGEXP } from './grammar.js';
+import { domainLengthProblem, MAX_REFERENCE_LENGTH, REPOSITORY_NAME_MAX } from './reference-limits.js';
 
 /** A parsed, normalized reference. `domain` is never empty in a successful parse. */
 export interface ImageReference {
@@ -26,8 +27,6 @@ const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
 const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
 const OFFICIAL_REPO_PREFIX = 'library/';
 const DEFAULT_TAG = 'latest';
-/** reference.RepositoryNameTotalLengthMax; it applies to the path only, not the domain. */
-const REPOSITORY_NAME_MAX = 255;
 
 // The error texts of distribution/reference and go-digest, verbatim (users compare them with `docker pull` output).
 const ERR_INVALID_FORMAT = 'invalid reference format';
@@ -36,13 +35,20 @@ const ERR_NAME_EMPTY = 'repository name must have at least one component';
 const ERR_NAME_TOO_LONG = `repository name must not be more than ${REPOSITORY_NAME_MAX} characters`;
 
 const fail = (reason: string): ParseResult => Object.freeze({ ok: false, reason });
+const TOO_LONG = fail(`${ERR_INVALID_FORMAT}: longer than ${MAX_REFERENCE_LENGTH} characters, the longest a valid reference can be`);
 
 /**
  * ParseNormalizedNamed. A parse whose domain comes out empty (e.g. `ex_ample.com/app`, where the first segment
  * looks like a host but is not a valid one) is `{ ok: false }`: there is no registry to ask. Memoized: the same
- * text gives the same frozen result, so the strings derived from it below are computed once.
+ * text gives the same frozen result, so the strings derived from it below are computed once. Text longer than any
+ * valid reference is refused before a regular expression sees it (a tenant's megabytes of image string must not
+ * cost a backtracking engine's time or stack).
  */
-export const parseImageReference: (text: string) => ParseResult = boundedMemo(parseUncached, 4096);
+export function parseImageReference(text: string): ParseResult {
+  return text.length > MAX_REFERENCE_LENGTH ? TOO_LONG : parseRemembered(text);
+}
+
+const parseRemembered = boundedMemo(parseUncached, 4096);
 
 function parseUncached(text: string): ParseResult {
   if (ANCHORED_IDENTIFIER_REGEXP.test(text)) {
@@ -108,6 +114,8 @@ function parse(text: string): ParseResult {
   const domain = nameMatch?.[1] ?? '';
   const path = nameMatch ? (nameMatch[2] ?? '') : name;
   if (path.length > REPOSITORY_NAME_MAX) return fail(ERR_NAME_TOO_LONG);
+  const domainProblem = domainLengthProblem(domain);
+  if (domainProblem !== undefined) return fail(`${ERR_INVALID_FORMAT}: ${domainProblem}`);
   if (digest !== '') {
     const problem = digestProblem(digest);
     if (problem !== undefined) return fail(problem);

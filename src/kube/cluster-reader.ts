@@ -1,7 +1,9 @@
 /**
  * The {@link ClusterReader} port over client-node: `get` by name only. Never list or watch Secrets — list and watch
  * expose every Secret's contents (SPEC §1.4). Each call is bounded by the caller's signal and a request timeout;
- * failures are classified by {@link classifyKubeError} and never rethrown.
+ * failures are classified by {@link classifyKubeError} and never rethrown. A namespace or name that client-go would
+ * refuse as a path segment (`.`, `..`, `a/b`, `%2e`, empty) is answered "not found" without a request: `…/secrets/.`
+ * would otherwise reach the API server as the list URL `…/secrets/`.
  */
 import {
   Observable,
@@ -13,6 +15,7 @@ import {
 import Type, { type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { ClusterReader, ReadResult } from '../credentials/cluster-port.js';
+import { isValidPathSegmentName } from '../credentials/object-name.js';
 import { linkedDeadline } from '../runtime/linked-deadline.js';
 import { classifyKubeError } from './api-error.js';
 import { createCachedClusterReader, type CachedClusterReaderOptions } from './cached-cluster-reader.js';
@@ -37,14 +40,18 @@ const NamespaceShape = Type.Object({
 /** Per-call client-node options; they carry the abort signal. */
 type CallOptions = ConfigurationOptions<ObservableMiddleware>;
 
+const NOT_FOUND: ReadResult<never> = Object.freeze({ status: 'not-found' });
+
 /** Reads through the API on every call (no cache); see {@link createClusterReader} for the cached one. */
 export function createKubeClusterReader(kube: KubeAccess, options: KubeClusterReaderOptions = {}): ClusterReader {
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const read = <S extends TSchema, T>(
+    segments: readonly string[],
     signal: AbortSignal,
     send: (options: CallOptions) => Promise<unknown>,
     shape: { schema: S; what: string; value: (body: Static<S>) => T },
   ): Promise<ReadResult<T>> => {
+    if (!segments.every(isValidPathSegmentName)) return Promise.resolve(NOT_FOUND);
     const deadline = linkedDeadline(signal, timeoutMs, 'Kubernetes API request timed out');
     return bounded(deadline.signal, send, (body) =>
       Value.Check(shape.schema, body)
@@ -54,19 +61,19 @@ export function createKubeClusterReader(kube: KubeAccess, options: KubeClusterRe
   };
   return {
     getSecret: (namespace, name, signal) =>
-      read(signal, (o) => kube.core.readNamespacedSecret({ namespace, name }, o), {
+      read([namespace, name], signal, (o) => kube.core.readNamespacedSecret({ namespace, name }, o), {
         schema: SecretShape,
         what: 'Secret',
         value: (body) => ({ type: body.type ?? 'Opaque', data: Object.freeze({ ...body.data }) }),
       }),
     getServiceAccount: (namespace, name, signal) =>
-      read(signal, (o) => kube.core.readNamespacedServiceAccount({ namespace, name }, o), {
+      read([namespace, name], signal, (o) => kube.core.readNamespacedServiceAccount({ namespace, name }, o), {
         schema: ServiceAccountShape,
         what: 'ServiceAccount',
         value: (body) => ({ imagePullSecrets: Object.freeze((body.imagePullSecrets ?? []).map((r) => r.name ?? '')) }),
       }),
     getNamespaceLabels: (name, signal) =>
-      read(signal, (o) => kube.core.readNamespace({ name }, o), {
+      read([name], signal, (o) => kube.core.readNamespace({ name }, o), {
         schema: NamespaceShape,
         what: 'Namespace',
         value: (body) => Object.freeze({ ...body.metadata?.labels }),

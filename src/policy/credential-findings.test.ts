@@ -13,3 +13,25 @@ t.test("a pod-level finding points at the field to fix: the secret's entry, else
   t.equal(path({ ...failed, what: 'secret', name: 'shop/regcred' }), 'spec.template.spec.imagePullSecrets[1]');
   t.equal(path({ ...failed, what: 'serviceaccount', name: 'shop/regcred' }), 'spec.template.spec.serviceAccountName', 'a service account read, even with a secret-like name');
 });
+
+t.test('a pull secret name no Secret can have is quoted, and shown only in part when long', async (t) => {
+  const fields = { podSpecPath: 'spec', imagePullSecrets: ['', '.', 'x'.repeat(5000)] };
+  const dot = credentialFinding({ kind: 'missingPullSecret', secret: 'shop/.', why: 'invalid-name' }, 'Pod', fields);
+  t.match(dot, {
+    class: 'missingPullSecret',
+    path: 'spec.imagePullSecrets[1]',
+    subject: 'pull secret shop/"."',
+    cause: 'imagePullSecret "." in namespace shop is not a valid Secret name, so no such Secret can exist; the kubelet skips it.',
+    fix: /^Fix: correct the name/,
+  });
+  const long = credentialFinding({ kind: 'missingPullSecret', secret: `shop/${'x'.repeat(5000)}`, why: 'invalid-name' }, 'Pod', fields);
+  t.equal(long.path, 'spec.imagePullSecrets[2]');
+  t.ok(JSON.stringify(long).length < 1000, 'bounded text');
+  t.match(long.short, /"x{100}"… \(5000 characters\) in namespace shop/);
+});
+
+t.test('a secret over pullguard\'s limits says so, and does not claim the kubelet fails', async (t) => {
+  const finding = credentialFinding({ kind: 'invalidPullSecret', secret: 'shop/huge', problem: '.dockerconfigjson is larger than 1 MiB, the most a Secret can hold', overLimit: true }, 'Pod', pod);
+  t.match(finding, { class: 'invalidPullSecret', subject: 'pull secret shop/huge', cause: 'imagePullSecret shop/huge is more than pullguard evaluates (.dockerconfigjson is larger than 1 MiB, the most a Secret can hold).' });
+  t.notMatch(finding.cause, /kubelet/);
+});

@@ -30,6 +30,7 @@ function problemPath(problem: CredentialProblem, pod: PodCredentialFields): stri
 function credentialText(problem: CredentialProblem, kindName: string): Finding {
   switch (problem.kind) {
     case 'missingPullSecret': {
+      if (problem.why === 'invalid-name') return invalidNameText(problem.secret);
       const why =
         problem.why === 'not-found'
           ? 'does not exist'
@@ -45,6 +46,15 @@ function credentialText(problem: CredentialProblem, kindName: string): Finding {
       };
     }
     case 'invalidPullSecret':
+      if (problem.overLimit) {
+        return {
+          class: 'invalidPullSecret',
+          subject: `pull secret ${problem.secret}`,
+          cause: `imagePullSecret ${problem.secret} is more than pullguard evaluates (${problem.problem}).`,
+          fix: 'Fix: keep only the registries this workload pulls from in the secret.',
+          short: `imagePullSecret ${problem.secret} is more than pullguard evaluates (${problem.problem})`,
+        };
+      }
       return {
         class: 'invalidPullSecret',
         subject: `pull secret ${problem.secret}`,
@@ -68,6 +78,23 @@ function credentialText(problem: CredentialProblem, kindName: string): Finding {
         short: problem.message,
       };
   }
+}
+
+/** Names longer than this are shown in part: an invalid name can be megabytes long. */
+const MAX_SHOWN_NAME = 100;
+
+/** A name no Secret can have (`.`, `a/b`, upper case…), quoted so odd characters show. */
+function invalidNameText(secret: string): Finding {
+  const name = nameOf(secret);
+  const shown = name.length <= MAX_SHOWN_NAME ? JSON.stringify(name) : `${JSON.stringify(name.slice(0, MAX_SHOWN_NAME))}… (${name.length} characters)`;
+  const what = `imagePullSecret ${shown} in namespace ${namespaceOf(secret)} is not a valid Secret name`;
+  return {
+    class: 'missingPullSecret',
+    subject: `pull secret ${namespaceOf(secret)}/${shown}`,
+    cause: `${what}, so no such Secret can exist; the kubelet skips it.`,
+    fix: 'Fix: correct the name (lowercase letters, digits, - and .), or remove it from imagePullSecrets.',
+    short: `${what}; the kubelet skips it`,
+  };
 }
 
 function nameOf(qualified: string): string {

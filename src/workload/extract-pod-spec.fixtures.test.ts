@@ -43,7 +43,7 @@ t.test('a Deployment with init, sidecar, app containers and an image volume', as
       pullPolicy: 'IfNotPresent',
     },
   ]);
-  t.same(view.imagePullSecrets, ['regcred', 'ghcr-pull']);
+  t.same(view.imagePullSecrets, ['regcred', '', 'ghcr-pull'], 'the unnamed entry keeps its place: ghcr-pull is imagePullSecrets[2]');
   t.equal(view.serviceAccountName, 'shop-legacy', 'the deprecated field is honoured');
   t.same(view.nodeSelector, { 'kubernetes.io/os': 'linux' });
   t.same(view.requiredNodeAffinity, [

@@ -132,15 +132,18 @@ t.test('pull secrets and service account defaults', async (t) => {
     ['empty name falls through', { serviceAccountName: '', serviceAccount: 'old' }, 'old', []],
     ['nulls', { serviceAccountName: null, serviceAccount: null, imagePullSecrets: null }, 'default', []],
     [
-      'secrets in order, empty names dropped',
+      'secrets in order, unnamed entries kept as empty names (their index is their field path)',
       { imagePullSecrets: [{ name: 'b' }, { name: '' }, {}, { name: null }, { name: 'a' }] },
       'default',
-      ['b', 'a'],
+      ['b', '', '', '', 'a'],
     ],
+    ['only an unnamed entry', { imagePullSecrets: [{}] }, 'default', ['']],
+    ['an empty list', { imagePullSecrets: [] }, 'default', []],
   ];
   for (const [label, spec, serviceAccount, secrets] of cases) {
     const result = extractPodSpec(DEPLOYMENT, objectWith('spec.template.spec', spec));
     t.same(result.ok && [result.view.serviceAccountName, result.view.imagePullSecrets], [serviceAccount, secrets], label);
+    t.equal(result.ok && result.view.listsImagePullSecrets, secrets.length > 0, `${label}: lists pull secrets`);
   }
 });
 

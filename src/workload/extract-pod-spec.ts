@@ -47,8 +47,17 @@ export interface PodSpecView {
   readonly isTemplate: boolean;
   /** In order: initContainers, containers, ephemeralContainers, volumes. */
   readonly uses: readonly ImageUse[];
-  /** Secret names, in order, empty names dropped. */
+  /**
+   * Secret names as listed, in order, '' for an entry without a name: the kubelet skips those, but they keep their
+   * place (a finding's field path `imagePullSecrets[i]` uses the index) and they count for the ServiceAccount plugin.
+   */
   readonly imagePullSecrets: readonly string[];
+  /**
+   * Whether the raw list has any entry, named or not. The ServiceAccount admission plugin copies the service
+   * account's secrets only `if len(pod.Spec.ImagePullSecrets) == 0` (plugin/pkg/admission/serviceaccount), so
+   * `imagePullSecrets: [{}]` keeps them out of the pods although it names no secret.
+   */
+  readonly listsImagePullSecrets: boolean;
   /** serviceAccountName ?? (deprecated) serviceAccount ?? 'default' (empty strings count as absent). */
   readonly serviceAccountName: string;
   readonly nodeSelector: Readonly<Record<string, string>>;
@@ -93,7 +102,8 @@ function buildView(workload: WorkloadKind, podSpecPath: string, spec: PodSpecInp
     podSpecPath,
     isTemplate: workload.podSpecPath.length > 1,
     uses: Object.freeze(imageUses(podSpecPath, spec)),
-    imagePullSecrets: Object.freeze((spec.imagePullSecrets ?? []).map((s) => s.name ?? '').filter((n) => n !== '')),
+    imagePullSecrets: Object.freeze((spec.imagePullSecrets ?? []).map((s) => s.name ?? '')),
+    listsImagePullSecrets: (spec.imagePullSecrets ?? []).length > 0,
     serviceAccountName: nonEmpty(spec.serviceAccountName) ?? nonEmpty(spec.serviceAccount) ?? 'default',
     // Object.fromEntries defines keys as own data properties, so a `__proto__` label stays a plain key.
     nodeSelector: Object.freeze(Object.fromEntries(Object.entries(spec.nodeSelector ?? {}))),

@@ -80,3 +80,16 @@ t.test('namespace mode comes from the pullguard.io/mode label, read once per TTL
   api.fault(/namespaces\/forbidden$/, { status: 403, times: 1 });
   t.equal(await namespaceMode(reader, 'forbidden', deadline()), undefined, 'an unreadable namespace uses the global mode');
 });
+
+t.test('a name client-go refuses as a path segment is not found, without a request', async (t) => {
+  const reader = createKubeClusterReader(kube);
+  const before = api.requests().length;
+  for (const name of ['.', '..', 'a/b', '%2e', '%2F', '']) {
+    t.same(await reader.getSecret('shop', name, deadline()), { status: 'not-found' }, `secret ${JSON.stringify(name)}`);
+    t.same(await reader.getServiceAccount('shop', name, deadline()), { status: 'not-found' }, `service account ${JSON.stringify(name)}`);
+    t.same(await reader.getSecret(name, 'regcred', deadline()), { status: 'not-found' }, `namespace ${JSON.stringify(name)}`);
+    t.same(await reader.getNamespaceLabels(name, deadline()), { status: 'not-found' }, `namespace labels ${JSON.stringify(name)}`);
+  }
+  t.same(api.requests().slice(before), [], 'nothing was asked');
+  t.match(await reader.getSecret('shop', 'regcred', deadline()), { status: 'found' }, 'valid names still work');
+});

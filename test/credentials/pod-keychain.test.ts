@@ -28,6 +28,9 @@ t.before(async () => {
   api.addSecret(dockerConfigJsonSecret('other', 'only-there', { 'ghcr.io': basicAuth('other-user', PLANTED_PASSWORD) }));
   api.addServiceAccount(serviceAccount('shop', 'default', ['sa-cred']));
   api.addServiceAccount(serviceAccount('shop', 'builder', ['regcred', 'missing-from-sa']));
+  api.addServiceAccount(serviceAccount('shop', 'odd-names', ['.', 'regcred', '..']));
+  // Served only if something asked for it: what `…/secrets/.` or `…/secrets/..` would resolve to.
+  api.addNamespace({ metadata: { name: 'shop' } });
 });
 
 t.teardown(() => api.close());
@@ -117,6 +120,66 @@ t.test('a secret of the same name in another namespace is not used', async (t) =
   const keychain = await buildPodKeychain(options({ imagePullSecrets: ['only-there'] }));
   t.same(keychain.findings, [{ kind: 'missingPullSecret', secret: 'shop/only-there', why: 'not-found' }]);
   t.same(keychain.credentialsFor('ghcr.io/x/y'), []);
+});
+
+t.test('secrets are read only in the pod\'s namespace, also when they come from its service account', async (t) => {
+  const before = api.requests().length;
+  const pod = await buildPodKeychain(options({ namespace: 'shop', imagePullSecrets: ['only-there', 'regcred'] }));
+  const template = await buildPodKeychain(options({ namespace: 'shop', isTemplate: true, serviceAccountName: 'builder' }));
+  t.same(summary(pod.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
+  t.same(summary(template.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
+  const paths = api.requests().slice(before).map((r) => r.path);
+  t.ok(paths.length >= 3);
+  t.same(paths.filter((path) => !path.startsWith('/api/v1/namespaces/shop/')), [], 'no request outside namespace shop');
+  const other = await buildPodKeychain(options({ namespace: 'other', imagePullSecrets: ['regcred'] }));
+  t.same(other.findings, [{ kind: 'missingPullSecret', secret: 'other/regcred', why: 'not-found' }], 'shop/regcred does not answer for other/');
+});
+
+t.test('a name no Secret can have is missing, never read, never a list URL', async (t) => {
+  // A get-only ClusterRole answers the list URL with 403: had `.` become `…/secrets/`, the secret would be unreadable.
+  api.fault(/\/secrets\/?$/, { status: 403 });
+  t.teardown(() => api.clearFaults());
+  const names = ['.', '..', 'a/b', '%2e', '..%2f', 'Regcred', 'ex_ample', `${'a'.repeat(254)}`, 'regcred'];
+  const before = api.requests().length;
+  const keychain = await buildPodKeychain(options({ imagePullSecrets: names }));
+  t.same(
+    keychain.findings,
+    names.slice(0, -1).map((name) => ({ kind: 'missingPullSecret', secret: `shop/${name}`, why: 'invalid-name' })),
+  );
+  t.same(summary(keychain.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred'], 'the valid one still counts');
+  t.same(api.requests().slice(before).map((r) => r.path), ['/api/v1/namespaces/shop/secrets/regcred'], 'only the valid name was read');
+  const again = await buildPodKeychain(options({ imagePullSecrets: names }));
+  t.same(again.findings, keychain.findings);
+
+  const fromAccount = await buildPodKeychain(options({ isTemplate: true, serviceAccountName: 'odd-names' }));
+  t.same(fromAccount.findings, [
+    { kind: 'missingPullSecret', secret: 'shop/.', why: 'invalid-name' },
+    { kind: 'missingPullSecret', secret: 'shop/..', why: 'invalid-name' },
+  ]);
+  t.same(summary(fromAccount.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
+
+  const offline = await buildPodKeychain({ ...options({ imagePullSecrets: ['.', 'regcred'] }), reader: undefined });
+  t.same(offline.findings, [{ kind: 'missingPullSecret', secret: 'shop/.', why: 'invalid-name' }], 'known without reading');
+  t.same(offline.unreadSecrets, ['shop/regcred']);
+});
+
+t.test("a template's service account with a name no ServiceAccount can have is missing, never read", async (t) => {
+  const before = api.requests().length;
+  for (const name of ['.', '..', 'a/b', '%2e', 'Builder']) {
+    const keychain = await buildPodKeychain(options({ isTemplate: true, serviceAccountName: name }));
+    t.same(keychain.findings, [{ kind: 'missingServiceAccount', serviceAccount: `shop/${name}` }], name);
+  }
+  t.same(api.requests().slice(before), [], 'no request at all');
+});
+
+t.test('a template whose raw list has entries, even unnamed ones, gets none of the service account secrets', async (t) => {
+  const before = api.requests().length;
+  const listed = await buildPodKeychain(options({ isTemplate: true, imagePullSecrets: [], listsImagePullSecrets: true }));
+  t.same(listed.credentialsFor('docker.io/library/nginx'), [], 'sa-cred not used');
+  t.same(listed.findings, []);
+  t.same(api.requests().slice(before), [], 'the service account was not read');
+  const unlisted = await buildPodKeychain(options({ isTemplate: true, imagePullSecrets: [], listsImagePullSecrets: false }));
+  t.same(summary(unlisted.credentialsFor('docker.io/library/nginx')), ['sa-user@secret shop/sa-cred']);
 });
 
 t.test("a template's missing service account is a finding", async (t) => {
