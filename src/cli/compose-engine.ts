@@ -90,6 +90,7 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     keychain,
     platforms,
     ...(namespaceModeOf ? { namespaceMode: namespaceModeOf } : {}),
+    ...(options.log ? { log: options.log } : {}),
   };
   return {
     reviewer: createReviewer(deps),
@@ -110,7 +111,7 @@ interface KubeAdapters {
 
 /** Loads the Kubernetes adapter (and with it @kubernetes/client-node) only when the API will be used. */
 async function connectKubernetes(kubeOptions: LoadKubeAccessOptions, config: Config, options: EngineOptions): Promise<KubeAdapters> {
-  const [{ loadKubeAccess }, { createClusterReader }, { namespaceMode }, { startNodeWatcher }] = await Promise.all([
+  const [{ loadKubeAccess }, { createClusterReader }, { namespaceModePort }, { startNodeWatcher }] = await Promise.all([
     import('../kube/kube-config.js'),
     import('../kube/cluster-reader.js'),
     import('../kube/namespace-mode.js'),
@@ -120,7 +121,7 @@ async function connectKubernetes(kubeOptions: LoadKubeAccessOptions, config: Con
   if (!kube) return { kube: undefined, reader: undefined, nodeWatcher: undefined, namespaceModeOf: undefined };
   const reader = createClusterReader(kube, { requestTimeoutMs: config.network.requestTimeoutMs });
   const nodeWatcher = options.watchNodes ? startNodeWatcher({ kubeConfig: kube.kubeConfig, ...(options.log ? { log: options.log } : {}) }) : undefined;
-  return { kube, reader, nodeWatcher, namespaceModeOf: (namespace, signal) => namespaceMode(reader, namespace, signal) };
+  return { kube, reader, nodeWatcher, namespaceModeOf: namespaceModePort(reader) };
 }
 
 /**
