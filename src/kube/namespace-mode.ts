@@ -4,7 +4,7 @@
  * Reads go through the {@link ClusterReader}, so the cached reader bounds them to one API call per 30 s; with a
  * namespace watcher the label is known locally and the read is only the fallback.
  */
-import type { ClusterReader, ReadFailure } from '../credentials/cluster-port.js';
+import type { ClusterReader, ReadFailure, ReadResult } from '../credentials/cluster-port.js';
 import type { NamespaceMode, NamespaceModePort } from '../review/ports.js';
 
 export const NAMESPACE_MODE_LABEL = 'pullguard.io/mode';
@@ -45,9 +45,23 @@ export interface KnownModes {
   known(namespace: string): { readonly mode: NamespaceMode | undefined } | undefined;
 }
 
-/** The review's port: the local answer when there is one, else a (cached) read through the API. */
-export function namespaceModePort(reader: ClusterReader, local?: KnownModes): NamespaceModePort {
+/** A reader whose cached labels can be looked at without I/O (the cached reader). */
+export type PeekingReader = ClusterReader & { peekNamespaceLabels?(name: string): ReadResult<Readonly<Record<string, string>>> | undefined };
+
+/**
+ * The review's port: a locally known answer when there is one (the watcher, else a fresh cached read), so a known
+ * `off` costs the review no I/O at all; otherwise a read through the API.
+ */
+export function namespaceModePort(reader: PeekingReader, local?: KnownModes): NamespaceModePort {
   const port: NamespaceModePort = (namespace, signal) => namespaceMode(reader, namespace, signal);
-  if (local) port.known = (namespace) => local.known(namespace);
+  port.known = (namespace) => {
+    const watched = local?.known(namespace);
+    if (watched) return watched;
+    const cached = reader.peekNamespaceLabels?.(namespace);
+    if (cached?.status === 'found') return { mode: modeFromLabels(cached.value) };
+    return cached?.status === 'not-found' ? NO_LABEL : undefined;
+  };
   return port;
 }
+
+const NO_LABEL = Object.freeze({ mode: undefined });

@@ -11,18 +11,19 @@ export interface ReviewLog {
   warn(details: object, message: string): void;
 }
 
-/** The longest image text quoted back: an image can be megabytes long. */
-const MAX_QUOTED_CHARS = 80;
+/** The longest image text quoted back in a cause and in a (120-character) warning line: an image can be megabytes. */
+const CAUSE_CHARS = 120;
+const SHORT_CHARS = 60;
 
 /** The finding for one image use whose check failed unexpectedly. */
 export function imageInternalError(use: ImageUse, reference: string | undefined): Finding {
-  const name = reference ?? quoted(use.image);
+  const name = (max: number) => clip(reference ?? JSON.stringify(clip(use.image, max)), max + 2);
   return {
     class: 'unreachable',
     use,
     ...(reference ? { reference } : {}),
-    cause: `pullguard could not check ${name} (internal error); it was admitted unverified.`,
-    short: `pullguard could not check ${name} (internal error); admitted anyway`,
+    cause: `pullguard hit an internal error while checking ${name(CAUSE_CHARS)}; the image was admitted unverified.`,
+    short: `internal error checking ${name(SHORT_CHARS)}; admitted anyway`,
   };
 }
 
@@ -47,7 +48,8 @@ export function logUnexpected(log: ReviewLog | undefined, error: unknown, step: 
   log?.warn({ step, error: { name, ...(safeCode ? { code: safeCode } : {}) } }, 'unexpected error during review');
 }
 
-function quoted(image: string): string {
-  const chars = [...image.slice(0, MAX_QUOTED_CHARS * 2)];
-  return JSON.stringify(chars.length > MAX_QUOTED_CHARS ? `${chars.slice(0, MAX_QUOTED_CHARS - 1).join('')}…` : image);
+/** At most `max` code points (a cut string ends in `…`), reading only as much of `text` as that needs. */
+function clip(text: string, max: number): string {
+  const chars = [...text.slice(0, max * 2 + 2)];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }
