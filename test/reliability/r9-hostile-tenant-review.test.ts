@@ -5,8 +5,9 @@
  * - images on a hanging registry, listed first, never starve an image on another registry: the budget is shared
  *   per registry, and a missing image listed last is still denied inside the API server's timeout;
  * - the namespace's pullguard.io/mode label gives the same verdict class whether it was cached or read slowly;
- *   `off` skips (with no registry request once the label is known); an unreadable label softens denials into
- *   warnings that say why, never falling back to enforce;
+ *   `off` skips (with no registry request once the label is known: watched, or cached); an unreadable label
+ *   softens denials into warnings that say why, never falling back to enforce; a watched label needs no read and a
+ *   relabel takes effect at once;
  * - an unexpected error in one image's check fails that image (a warning naming it), never the whole review.
  */
 import { Writable } from 'node:stream';
@@ -144,6 +145,35 @@ t.test('off: once the label is known, the review costs no registry request and n
   }
   t.equal(await reg.manifestRequests(), manifestsBefore, 'no registry request');
   t.same(kube.requests().slice(kubeBefore), [], 'no Kubernetes read (the label came from the cache, no secret was read)');
+});
+
+t.test('serve watches namespaces: the label is known without a read, and a relabel takes effect at once', async (t) => {
+  const kube = await startFakeKubeApi();
+  t.teardown(() => kube.close());
+  kube.addNamespace({ metadata: { name: 'watched-off', labels: { 'pullguard.io/mode': 'off' } } });
+  kube.addNamespace({ metadata: { name: 'watched', labels: { 'pullguard.io/mode': 'enforce' } } });
+  // Reads by name would hang: only the watch can answer.
+  kube.fault(/\/namespaces\/watched(-off)?$/, { hang: true });
+  const webhook = await startWebhookUnderTest({ config: { registries, credentials: { kubernetes: true } }, kubeconfigPath: kube.kubeconfigPath, watchNamespaces: true });
+  t.teardown(() => webhook.close());
+  const deadline = Date.now() + 5000;
+  while (!kube.requests().some((r) => r.path === '/api/v1/namespaces' && r.query.includes('watch=true')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  const review = async (namespace: string) => {
+    const body = admissionReview(pod('web', [MISSING]), { namespace });
+    return accepted(t, await webhook.review(body, { timeout: '3s' }), body);
+  };
+  const manifestsBefore = await reg.manifestRequests();
+  t.same((await review('watched-off')).verdict, 'allow', 'off, known from the watch: skipped');
+  t.equal(await reg.manifestRequests(), manifestsBefore, 'not one registry request, even the first time');
+  t.equal((await review('watched')).verdict, 'deny', 'enforce, known from the watch');
+  kube.addNamespace({ metadata: { name: 'watched', labels: { 'pullguard.io/mode': 'warn' } } });
+  let verdict: Verdict = 'deny';
+  for (let i = 0; i < 50 && verdict === 'deny'; i++) {
+    verdict = (await review('watched')).verdict;
+    if (verdict === 'deny') await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  t.equal(verdict, 'warn', 'relabelled to warn: the next reviews warn, with no 30 s cache to wait out');
+  t.notOk(kube.requests().some((r) => /^\/api\/v1\/namespaces\/watched/.test(r.path)), 'no namespace was read by name');
 });
 
 t.test('an unexpected error in one image fails that image, not the review (HTTP path, real registry)', async (t) => {
