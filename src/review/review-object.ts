@@ -76,6 +76,8 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
   const registryFor = createRegistryLookup(deps.config);
   const now = deps.now ?? Date.now;
   const { policy, mode: globalMode } = deps.config;
+  const { resolver, keychain, platforms, log } = deps;
+  const resolveDeps = resolver && { resolver, registryFor, now, ...(keychain ? { keychain } : {}), ...(platforms ? { platforms } : {}), ...(log ? { log } : {}) };
   return {
     async review(input) {
       const extracted = extractStage(input);
@@ -94,17 +96,14 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
       const modeRead = deps.namespaceMode ? startModeRead(deps.namespaceMode, namespace, input.signal) : undefined;
       if (isOff(modeRead?.now)) return offSkip(namespace);
 
-      const checks = staticStage(uses, checkImage, deps.log);
+      const checks = staticStage(uses, checkImage, log);
       const findings: Finding[] = checks.flatMap((c) => c.findings);
-      const toResolve = deps.resolver ? registryChecks(checks) : [];
+      const toResolve = resolveDeps ? registryChecks(checks) : [];
       let resolved: Resolved | undefined;
-      if (deps.resolver && toResolve.length > 0) {
+      if (resolveDeps && toResolve.length > 0) {
         // Registry work runs under its own signal, so an `off` label answered meanwhile can stop it.
         const work = linkedAbort(input.signal);
-        const resolving = resolveStage(
-          { resolver: deps.resolver, registryFor, now, ...(deps.keychain ? { keychain: deps.keychain } : {}), ...(deps.platforms ? { platforms: deps.platforms } : {}), ...(deps.log ? { log: deps.log } : {}) },
-          { checks: toResolve, view, kindName: view.workload.kind, namespace, signal: work.signal },
-        );
+        const resolving = resolveStage(resolveDeps, { checks: toResolve, view, kindName: view.workload.kind, namespace, signal: work.signal });
         const first = modeRead && !modeRead.now ? await Promise.race([resolving, offAnswer(modeRead)]) : await resolving;
         if (first === 'off') {
           work.abort();
@@ -114,7 +113,7 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
         resolved = first;
         findings.push(...resolved.findings);
       }
-      const reports = checks.map((check) => reportOf(check, resolved?.resolutions.get(check), deps.resolver ? undefined : 'offline'));
+      const reports = checks.map((check) => reportOf(check, resolved?.resolutions.get(check), resolver ? undefined : 'offline'));
       // The mode only matters when there is something to warn about or deny; then it is always waited for.
       const mode = findings.length > 0 && modeRead ? (modeRead.now ?? (await modeRead.result)) : undefined;
       if (isOff(mode)) return offSkip(namespace);
