@@ -24,6 +24,7 @@ import { startFakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 import { pushImage, startFaultServer, startRegistry } from '../harness/registry/index.js';
 import { apiServerProblems, answerView, type AdmissionAnswerView } from '../helpers/api-server-checks.js';
 import { admissionReview, pod, startWebhookUnderTest, type ReviewAnswer } from '../helpers/engine-webhook.js';
+import { slowRegistryHandler, startLoopbackServer } from './support/loopback-servers.js';
 import { countProcessFailures } from './support/process-guards.js';
 
 const API_SERVER_TIMEOUT_MS = 3000;
@@ -105,6 +106,20 @@ t.test('the namespace mode label: same verdict class cached or not; off skips; u
     t.equal(slowFirst.verdict, known[label], `${label}: a slow read gives the label's verdict`);
     t.equal(slowCached.verdict, slowFirst.verdict, `${label}: the same verdict class once cached`);
     t.same(slowCached.findings, slowFirst.findings, `${label}: the same findings`);
+  }
+
+  // The registry takes most of the budget and the label read is slow too. Read after the registry (as it once was),
+  // the label had too little time left and the first review fell back to enforce, while the second (registry answer
+  // cached) had time to read it: deny, then warn. Read alongside from the start, it is the label's verdict each time.
+  const slowRegistry = await startLoopbackServer(slowRegistryHandler(1700));
+  t.teardown(() => slowRegistry.close());
+  const both = namespace('warn', 'slow-registry');
+  kube.fault(new RegExp(`/namespaces/${both}$`), { delayMs: 1000 });
+  for (const attempt of ['first', 'second']) {
+    const body = admissionReview(pod('web', ['Invalid:Image', `${slowRegistry.host}/team/slow:1.0`]), { namespace: both });
+    const view = accepted(t, await webhook.review(body, { timeout: '3s' }), body);
+    t.equal(view.verdict, 'warn', `slow registry and slow label (${attempt}): pullguard.io/mode=warn honoured`);
+    t.same(view.findings.map((f) => [f.class, f.action]), [['invalidReference', 'warn']], `${attempt}: the label's verdict, no fallback`);
   }
 
   for (const [condition, fault, timeout, cls] of [
