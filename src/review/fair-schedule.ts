@@ -16,52 +16,57 @@ export interface FairLimits {
  * failure into a finding first); a rejection still frees its slot and is otherwise ignored.
  */
 export function runFair<T>(items: readonly T[], keyOf: (item: T) => string, limits: FairLimits, task: (item: T) => Promise<void>): Promise<void> {
-  const queues = new Map<string, { readonly items: T[]; running: number }>();
+  const queues = new Map<string, Queue<T>>();
   for (const item of items) {
     const key = keyOf(item);
     let queue = queues.get(key);
-    if (!queue) queues.set(key, (queue = { items: [], running: 0 }));
+    if (!queue) queues.set(key, (queue = { items: [], next: 0, running: 0, ready: false }));
     queue.items.push(item);
   }
-  const keys = [...queues.keys()];
   const total = Math.max(1, limits.total);
   const perKey = Math.max(1, limits.perKey);
-  let cursor = 0;
+  /** Keys with queued items and a free slot, in turn order: a key that just started an item goes to the back. */
+  const turns: Queue<T>[] = [];
+  let turn = 0;
   let running = 0;
   let remaining = items.length;
+  const enqueue = (queue: Queue<T>): void => {
+    if (queue.ready || queue.next === queue.items.length || queue.running >= perKey) return;
+    queue.ready = true;
+    turns.push(queue);
+  };
+  for (const queue of queues.values()) enqueue(queue);
 
   return new Promise<void>((resolve) => {
     if (remaining === 0) return resolve();
-    /** The next key after the cursor with queued work and a free per-key slot. */
-    const nextKey = (): string | undefined => {
-      for (let step = 0; step < keys.length; step++) {
-        const key = keys[(cursor + step) % keys.length] as string;
-        const queue = queues.get(key);
-        if (queue && queue.items.length > 0 && queue.running < perKey) {
-          cursor = (cursor + step + 1) % keys.length;
-          return key;
-        }
-      }
-      return undefined;
-    };
     const fill = (): void => {
-      while (running < total) {
-        const key = nextKey();
-        if (key === undefined) return;
-        const queue = queues.get(key) as { items: T[]; running: number };
-        const item = queue.items.shift() as T;
+      while (running < total && turn < turns.length) {
+        const queue = turns[turn++] as Queue<T>;
+        queue.ready = false;
+        const item = queue.items[queue.next++] as T;
         queue.running++;
         running++;
+        enqueue(queue);
         const settled = (): void => {
           queue.running--;
           running--;
           remaining--;
-          if (remaining === 0) resolve();
-          else fill();
+          if (remaining === 0) return resolve();
+          enqueue(queue);
+          fill();
         };
         new Promise<void>((started) => started(task(item))).then(settled, settled);
       }
     };
     fill();
   });
+}
+
+/** One key's items (read from `next` on) and its slots in use. */
+interface Queue<T> {
+  readonly items: T[];
+  next: number;
+  running: number;
+  /** Waiting in the turn order. */
+  ready: boolean;
 }
