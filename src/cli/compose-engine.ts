@@ -11,6 +11,7 @@ import { buildPodKeychain } from '../credentials/pod-keychain.js';
 import type { ClusterReader } from '../credentials/cluster-port.js';
 import type { KubeAccess } from '../kube/kube-config.js';
 import { kubeAccessMayExist, type LoadKubeAccessOptions } from '../kube/kube-presence.js';
+import type { NamespaceWatcher } from '../kube/namespace-watcher.js';
 import type { NodeWatcher, NodeWatcherLog } from '../kube/node-watcher.js';
 import type { Metrics } from '../observability/metrics.js';
 import { memoizedCandidatePlatforms } from '../platform/candidate-cache.js';
@@ -34,6 +35,8 @@ export interface EngineOptions {
   readonly kubernetes?: 'auto' | boolean;
   /** Watch Nodes for the platform check (serve: yes; check: no, it uses --platform / config platforms). */
   readonly watchNodes?: boolean;
+  /** Watch Namespaces for their `pullguard.io/mode` label (serve: yes; check: no, it reads the label when needed). */
+  readonly watchNamespaces?: boolean;
   /** Platforms to check against instead of nodes / `platforms:` (the CLI's `--platform`). */
   readonly platforms?: readonly Platform[];
   /** Environment values the adapters may use (KUBECONFIG, KUBERNETES_SERVICE_HOST). */
@@ -63,9 +66,9 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     env: options.env ?? {},
     homeDir: options.homeDir ?? '/nonexistent',
   };
-  const { kube, reader, nodeWatcher, namespaceModeOf } = kubeAccessMayExist(kubeOptions)
+  const { kube, reader, nodeWatcher, namespaceWatcher, namespaceModeOf } = kubeAccessMayExist(kubeOptions)
     ? await connectKubernetes(kubeOptions, config, options)
-    : { kube: undefined, reader: undefined, nodeWatcher: undefined, namespaceModeOf: undefined };
+    : NO_KUBE;
   const resolver = createImageResolver({ config, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.log ? { log: options.log } : {}) });
 
   const keychain: KeychainPort = async (request) => {
@@ -90,12 +93,13 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     keychain,
     platforms,
     ...(namespaceModeOf ? { namespaceMode: namespaceModeOf } : {}),
+    ...(options.log ? { log: options.log } : {}),
   };
   return {
     reviewer: createReviewer(deps),
     ...(kube ? { kubeSource: kube.source } : {}),
     close: async () => {
-      await nodeWatcher?.stop();
+      await Promise.all([nodeWatcher?.stop(), namespaceWatcher?.stop()]);
       await resolver.close();
     },
   };
@@ -105,22 +109,29 @@ interface KubeAdapters {
   readonly kube: KubeAccess | undefined;
   readonly reader: ClusterReader | undefined;
   readonly nodeWatcher: NodeWatcher | undefined;
+  readonly namespaceWatcher: NamespaceWatcher | undefined;
   readonly namespaceModeOf: ReviewDeps['namespaceMode'];
 }
 
+const NO_KUBE: KubeAdapters = { kube: undefined, reader: undefined, nodeWatcher: undefined, namespaceWatcher: undefined, namespaceModeOf: undefined };
+
 /** Loads the Kubernetes adapter (and with it @kubernetes/client-node) only when the API will be used. */
 async function connectKubernetes(kubeOptions: LoadKubeAccessOptions, config: Config, options: EngineOptions): Promise<KubeAdapters> {
-  const [{ loadKubeAccess }, { createClusterReader }, { namespaceMode }, { startNodeWatcher }] = await Promise.all([
+  const [{ loadKubeAccess }, { createClusterReader }, { namespaceModePort }, { startNodeWatcher }, { startNamespaceWatcher }] = await Promise.all([
     import('../kube/kube-config.js'),
     import('../kube/cluster-reader.js'),
     import('../kube/namespace-mode.js'),
     import('../kube/node-watcher.js'),
+    import('../kube/namespace-watcher.js'),
   ]);
   const kube = loadKubeAccess(kubeOptions);
-  if (!kube) return { kube: undefined, reader: undefined, nodeWatcher: undefined, namespaceModeOf: undefined };
+  if (!kube) return NO_KUBE;
   const reader = createClusterReader(kube, { requestTimeoutMs: config.network.requestTimeoutMs });
-  const nodeWatcher = options.watchNodes ? startNodeWatcher({ kubeConfig: kube.kubeConfig, ...(options.log ? { log: options.log } : {}) }) : undefined;
-  return { kube, reader, nodeWatcher, namespaceModeOf: (namespace, signal) => namespaceMode(reader, namespace, signal) };
+  const log = options.log ? { log: options.log } : {};
+  const nodeWatcher = options.watchNodes ? startNodeWatcher({ kubeConfig: kube.kubeConfig, ...log }) : undefined;
+  // The label known locally; the cached read stays the fallback (before the first list, a brand-new namespace).
+  const namespaceWatcher = options.watchNamespaces ? startNamespaceWatcher({ kubeConfig: kube.kubeConfig, ...log }) : undefined;
+  return { kube, reader, nodeWatcher, namespaceWatcher, namespaceModeOf: namespaceModePort(reader, namespaceWatcher) };
 }
 
 /**

@@ -71,7 +71,7 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
   await reloader.start();
   const initial = reloader.current();
   if (!initial) throw new Error(`no valid certificate at ${config.tls.certFile} / ${config.tls.keyFile}; run: pullguard certs --out <dir>`);
-  const engine = await composeEngine({ config, metrics, env: options.env, homeDir: options.homeDir, watchNodes: true, log: logger });
+  const engine = await composeEngine({ config, metrics, env: options.env, homeDir: options.homeDir, watchNodes: true, watchNamespaces: true, log: logger });
   logger.info({ kubernetes: engine.kubeSource ?? 'not used' }, 'engine ready');
   const webhook = buildWebhookApp({ config, reviewer: engine.reviewer, metrics, logger, reviewLogger: loggers.reviews, tls: { key: initial.key, cert: initial.cert } });
   const health = buildHealthApp({

@@ -21,8 +21,14 @@ export interface CachedClusterReaderOptions {
 
 const TIMED_OUT: ReadResult<never> = Object.freeze({ status: 'error', kind: 'timeout', detail: 'deadline reached' });
 
+/** A {@link ClusterReader} whose cached answers can also be looked at without I/O. */
+export interface CachedClusterReader extends ClusterReader {
+  /** The cached namespace labels (found or not-found) while fresh; undefined when a read is needed. */
+  peekNamespaceLabels(name: string): Awaited<ReturnType<ClusterReader['getNamespaceLabels']>> | undefined;
+}
+
 /** Wraps `inner` with the cache; the result is itself a {@link ClusterReader}. */
-export function createCachedClusterReader(inner: ClusterReader, options: CachedClusterReaderOptions = {}): ClusterReader {
+export function createCachedClusterReader(inner: ClusterReader, options: CachedClusterReaderOptions = {}): CachedClusterReader {
   const settings = {
     ttlMs: options.ttlMs ?? 30_000,
     max: options.maxEntries ?? 10_000,
@@ -37,6 +43,7 @@ export function createCachedClusterReader(inner: ClusterReader, options: CachedC
     getServiceAccount: (namespace, name, signal) =>
       accounts.read(`${namespace}/${name}`, signal, (s) => inner.getServiceAccount(namespace, name, s)),
     getNamespaceLabels: (name, signal) => namespaces.read(name, signal, (s) => inner.getNamespaceLabels(name, s)),
+    peekNamespaceLabels: (name) => namespaces.peek(name),
   };
 }
 
@@ -48,9 +55,14 @@ class ReadCache<R extends ReadResult<unknown>> {
     this.settled = new LRUCache({ max: settings.max });
   }
 
-  read(key: string, signal: AbortSignal, load: (signal: AbortSignal) => Promise<R>): Promise<R> {
+  peek(key: string): R | undefined {
     const hit = this.settled.get(key);
-    if (hit !== undefined && hit.expiresAt > this.settings.now()) return Promise.resolve(hit.result);
+    return hit !== undefined && hit.expiresAt > this.settings.now() ? hit.result : undefined;
+  }
+
+  read(key: string, signal: AbortSignal, load: (signal: AbortSignal) => Promise<R>): Promise<R> {
+    const hit = this.peek(key);
+    if (hit !== undefined) return Promise.resolve(hit);
     return this.flights.join(key, signal, (shared) => this.loadAndKeep(key, shared, load), () => TIMED_OUT as R);
   }
 

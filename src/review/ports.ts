@@ -39,8 +39,19 @@ export type KeychainPort = (options: {
   readonly signal: AbortSignal;
 }) => Promise<PodCredentials>;
 
-/** The namespace's `pullguard.io/mode` label, when there is one. */
-export type NamespaceModePort = (namespace: string, signal: AbortSignal) => Promise<'warn' | 'enforce' | 'off' | undefined>;
+/** The values of the namespace label `pullguard.io/mode`. */
+export type NamespaceMode = 'warn' | 'enforce' | 'off';
+
+/**
+ * The namespace's `pullguard.io/mode` label: its mode, or undefined when the namespace has no valid label (the
+ * global mode applies). Rejects when the label cannot be read; an error named `TimeoutError` means the read ran
+ * out of time.
+ */
+export interface NamespaceModePort {
+  (namespace: string, signal: AbortSignal): Promise<NamespaceMode | undefined>;
+  /** The label without I/O when it is known locally (a watched namespace); undefined when it is not known. */
+  known?(namespace: string): { readonly mode: NamespaceMode | undefined } | undefined;
+}
 
 /** The platforms a pod spec can run on, or undefined when unknown (no nodes and no configured platforms). */
 export type PlatformPort = (view: PodSpecView) => { readonly platforms: readonly Platform[]; readonly notes: readonly string[] } | undefined;

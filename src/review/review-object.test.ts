@@ -78,11 +78,17 @@ t.test('policy overrides, global mode warn and the namespace label', async (t) =
   };
   t.equal(reviewed(await review(reviewer({ resolve: notFound, namespaceMode }), ['example.com/a:1'])).decision.decision, 'warn', 'pullguard.io/mode=warn');
   await review(reviewer({ resolve: () => ({ outcome: 'found' }), namespaceMode }), ['example.com/a:1']);
-  t.same(asked, ['shop'], 'the label is read only when something would deny');
+  t.same(asked, ['shop', 'shop'], 'the label is read alongside the registry, before anything is known to deny');
   const failing: NamespaceModePort = async () => {
     throw new Error('api down');
   };
-  t.equal(reviewed(await review(reviewer({ resolve: notFound, namespaceMode: failing }), ['example.com/a:1'])).decision.decision, 'deny', 'an unreadable label enforces');
+  // An unreadable label may hide `warn`: pullguard is fail-open, so denials become warnings (and one says why).
+  const unreadable = reviewed(await review(reviewer({ resolve: notFound, namespaceMode: failing }), ['example.com/a:1']));
+  t.equal(unreadable.decision.decision, 'warn', 'an unreadable label softens denials');
+  t.same(unreadable.decision.findings.map((f) => [f.subject ?? f.reference, f.class, f.action, f.softened ?? false]), [
+    ['namespace shop', 'unreachable', 'warn', false],
+    ['example.com/a:1', 'notFound', 'warn', true],
+  ]);
 });
 
 t.test('a resolver that never answers becomes a timeout when the deadline fires', async (t) => {
@@ -101,4 +107,29 @@ t.test('no finding text carries a credential', async (t) => {
   const outcome = reviewed(await review(reviewer({ resolve: () => ({ outcome: 'unauthorized', reason: 'credentials-rejected', credentialSource: 'secret shop/regcred' }), creds }), ['example.com/a:1']));
   t.notMatch(JSON.stringify(outcome.decision), secret);
   t.match(outcome.decision.findings[0]?.cause, /rejected the credentials from secret shop\/regcred/);
+});
+
+t.test('controller-owned pods: skipped on CREATE, but an UPDATE that changes an image is checked', async (t) => {
+  const asked: string[] = [];
+  const r = createReviewer({
+    config: DEFAULT_CONFIG,
+    resolver: {
+      resolve: async ({ reference }) => {
+        asked.push(canonicalReference(reference));
+        return { outcome: 'not-found', missing: 'tag' };
+      },
+    },
+  });
+  const ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9c', uid: '6f1c2c1e-1b0a-4a4e-9a43-0a8c3b2f1d11', controller: true }];
+  const owned = (image: string) => ({ metadata: { name: 'web-7d9c-x2x4p', namespace: 'shop', ownerReferences }, spec: { containers: [{ name: 'app', image }, { name: 'side', image: 'example.com/side:1' }] } });
+  const POD = { group: '', version: 'v1', kind: 'Pod' };
+  const signal = AbortSignal.timeout(5000);
+  const created = await r.review({ kind: POD, operation: 'CREATE', namespace: 'shop', object: owned('example.com/app:1'), signal });
+  t.match(created, { status: 'skipped', reason: /owned by ReplicaSet web-7d9c/ });
+  const unchanged = reviewed(await r.review({ kind: POD, operation: 'UPDATE', namespace: 'shop', object: owned('example.com/app:1'), oldObject: owned('example.com/app:1'), signal }));
+  t.equal(unchanged.checkedUses, 0, 'a label change checks nothing');
+  t.same(asked, []);
+  const setImage = reviewed(await r.review({ kind: POD, operation: 'UPDATE', namespace: 'shop', object: owned('example.com/app:2'), oldObject: owned('example.com/app:1'), signal }));
+  t.equal(setImage.decision.decision, 'deny', 'kubectl set image pod/… to a missing tag is denied');
+  t.same(asked, ['example.com/app:2'], 'only the changed image is checked');
 });

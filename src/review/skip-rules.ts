@@ -2,8 +2,19 @@
  * Requests that cannot prevent a failed pull and are answered without a check (SPEC §1.6), so pullguard never
  * blocks routine operations.
  */
-import { findWorkloadKind, splitApiVersion } from '../workload/pod-spec-paths.js';
 import { isRecord } from '../runtime/json-shape.js';
+
+/**
+ * The controllers that create pods from a template pullguard checked when the controller was admitted, by exact
+ * `apiVersion` and kind (Deployment and CronJob create no pods themselves: their ReplicaSets and Jobs do).
+ */
+const POD_CREATING_OWNERS: ReadonlySet<string> = new Set([
+  'apps/v1 ReplicaSet',
+  'apps/v1 StatefulSet',
+  'apps/v1 DaemonSet',
+  'v1 ReplicationController',
+  'batch/v1 Job',
+]);
 
 export interface SkipInput {
   readonly kindName: string;
@@ -26,23 +37,31 @@ export function skipReason(input: SkipInput): string | undefined {
   if (isRecord(annotations) && typeof annotations['kubernetes.io/config.mirror'] === 'string') {
     return 'mirror pod (static pod of a node)';
   }
+  // Only a pod being created from its controller's template: an UPDATE (`kubectl set image pod/…`) can change an
+  // image the controller never had, so it goes through the changed-uses check like any other pod.
+  if (input.operation !== 'CREATE') return undefined;
   const owner = controllerOwner(metadata?.['ownerReferences']);
-  // `kubectl debug` adds ephemeral containers to controller-owned pods too; those images were never checked.
-  const addsEphemeralContainers = input.subResource === 'ephemeralcontainers';
-  if (owner && !addsEphemeralContainers && findWorkloadKind(splitApiVersion(owner.apiVersion).group, owner.kind)) {
+  if (owner && POD_CREATING_OWNERS.has(`${owner.apiVersion} ${owner.kind}`)) {
     return `owned by ${owner.kind} ${owner.name}, which was checked when it was admitted`;
   }
   return undefined;
 }
 
+/**
+ * The first `controller: true` reference (the API server allows only one), when it is complete: a controller
+ * always sets apiVersion, kind, name and uid; a reference without them was not written by one.
+ */
 function controllerOwner(refs: unknown): { apiVersion: string; kind: string; name: string } | undefined {
   if (!Array.isArray(refs)) return undefined;
-  for (const ref of refs) {
-    if (isRecord(ref) && ref['controller'] === true && typeof ref['kind'] === 'string' && typeof ref['apiVersion'] === 'string') {
-      return { apiVersion: ref['apiVersion'], kind: ref['kind'], name: typeof ref['name'] === 'string' ? ref['name'] : '' };
-    }
-  }
-  return undefined;
+  const ref: unknown = refs.find((r) => isRecord(r) && r['controller'] === true);
+  if (!isRecord(ref)) return undefined;
+  const { apiVersion, kind, name, uid } = ref;
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !nonEmpty(name) || !nonEmpty(uid)) return undefined;
+  return { apiVersion, kind, name };
+}
+
+function nonEmpty(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
 }
 
 export function metadataOf(object: unknown): Record<string, unknown> | undefined {

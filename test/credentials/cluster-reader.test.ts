@@ -78,7 +78,8 @@ t.test('namespace mode comes from the pullguard.io/mode label, read once per TTL
   for (const [namespace] of table) await namespaceMode(reader, namespace, deadline());
   t.equal(api.requests().length, before, 'all answers (including the 404) came from the cache');
   api.fault(/namespaces\/forbidden$/, { status: 403, times: 1 });
-  t.equal(await namespaceMode(reader, 'forbidden', deadline()), undefined, 'an unreadable namespace uses the global mode');
+  // "could not tell" is not "no label": the review softens denials for it (src/review/decide-stage.ts).
+  await t.rejects(namespaceMode(reader, 'forbidden', deadline()), { name: 'NamespaceModeUnreadable', reason: 'forbidden' }, 'an unreadable namespace is an error, not "no label"');
 });
 
 t.test('a name client-go refuses as a path segment is not found, without a request', async (t) => {

@@ -29,7 +29,7 @@ export interface WebhookUnderTest {
   close(): Promise<void>;
 }
 
-export async function startWebhookUnderTest(options: { config: object; kubeconfigPath?: string; watchNodes?: boolean }): Promise<WebhookUnderTest> {
+export async function startWebhookUnderTest(options: { config: object; kubeconfigPath?: string; watchNodes?: boolean; watchNamespaces?: boolean }): Promise<WebhookUnderTest> {
   const built = buildConfig(options.config);
   if (!built.ok) throw new Error(`test config invalid: ${built.problems.join('; ')}`);
   const config = built.config;
@@ -50,6 +50,7 @@ export async function startWebhookUnderTest(options: { config: object; kubeconfi
     homeDir: home,
     kubernetes: options.kubeconfigPath ? true : false,
     watchNodes: options.watchNodes ?? false,
+    watchNamespaces: options.watchNamespaces ?? false,
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
   });
   const app = buildWebhookApp({ config, reviewer: engine.reviewer, metrics, logger });

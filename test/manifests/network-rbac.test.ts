@@ -78,7 +78,7 @@ t.test('egress: DNS, the API server and registries, never a metadata endpoint', 
   for (const [ip, port] of denied) t.notOk(egressAllows(ip, port), `denies ${ip}:${port}`);
 });
 
-t.test('RBAC: get on secrets, serviceaccounts and namespaces; get/list/watch on nodes; nothing else', async (t) => {
+t.test('RBAC: get on secrets and serviceaccounts; get/list/watch on nodes and namespaces; nothing else', async (t) => {
   const role = single(objects, 'ClusterRole', 'pullguard');
   const grants = (at(role, ['rules']) as Array<Record<string, string[]>>).flatMap((rule) =>
     (rule.apiGroups ?? []).flatMap((g) =>
@@ -87,6 +87,8 @@ t.test('RBAC: get on secrets, serviceaccounts and namespaces; get/list/watch on 
   );
   t.same(grants.sort(), [
     'core/namespaces:get',
+    'core/namespaces:list',
+    'core/namespaces:watch',
     'core/nodes:get',
     'core/nodes:list',
     'core/nodes:watch',
