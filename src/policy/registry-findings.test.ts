@@ -24,4 +24,5 @@ t.test('each outcome reads as its own cause, with a fix where there is one', asy
   t.match(registryFinding({ outcome: 'unreachable', cause: 'tls', detail: 'TLS handshake failed' }, ctx), { class: 'unreachable', short: /registry unreachable: TLS handshake failed/ });
   t.match(registryFinding({ outcome: 'timeout', afterMs: 2000 }, ctx), { class: 'timeout', short: 'cannot verify docker.io/library/nginx:1.99.9 (registry timeout after 2.0s); admitted anyway' });
   t.match(registryFinding({ outcome: 'blocked', host: 'evil.example', address: '169.254.169.254' }, ctx), { class: 'unreachable', cause: /network\.blockedCidrs/ });
+  t.match(registryFinding({ outcome: 'blocked', host: 'evil.example', address: '64:ff9b::a9fe:a9fe' }, ctx), { cause: 'pullguard does not contact evil.example: it resolves to 64:ff9b::a9fe:a9fe, a blocked address (network.blockedCidrs).' });
 });

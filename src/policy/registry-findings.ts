@@ -75,7 +75,8 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
       return {
         ...base,
         class: 'unreachable',
-        cause: `pullguard does not contact ${resolution.host}: its address ${resolution.address} is in network.blockedCidrs.`,
+        // "blocked" rather than "in the list": 0.0.0.0, :: and IPv6 forms embedding a blocked IPv4 address are too.
+        cause: `pullguard does not contact ${resolution.host}: it resolves to ${resolution.address ? `${resolution.address}, ` : ''}a blocked address (network.blockedCidrs).`,
         fix: `Fix: if ${resolution.host} is a legitimate registry, list it under registries: in the pullguard config.`,
         short: `cannot verify ${ctx.reference}: ${resolution.host} resolves to a blocked address; admitted anyway`,
       };

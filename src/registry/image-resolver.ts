@@ -13,7 +13,7 @@ import { createRegistryTransport } from './http-transport.js';
 import { createIndexCache } from './index-cache.js';
 import { checkManifest, type ManifestCheckDeps } from './manifest-check.js';
 import { RegistryError, resolutionOfError } from './registry-error.js';
-import { createRegistryLookup, registryOrigin } from './registry-settings.js';
+import { createRegistryLookup, listedHosts, registryOrigin } from './registry-settings.js';
 import type { Resolution } from './resolution.js';
 import { withResultCache } from './result-cache.js';
 import { createSsrfGuard, type LookupFunction } from './ssrf-guard.js';
@@ -61,7 +61,7 @@ export function createUncachedResolver(deps: ImageResolverDeps): ImageResolver {
   const now = deps.now ?? Date.now;
   const guard = createSsrfGuard({
     blockedCidrs: config.network.blockedCidrs,
-    listedHosts: config.registries.map((r) => r.host),
+    listedHosts: listedHosts(config),
     ...(deps.lookup ? { lookup: deps.lookup } : {}),
   });
   const transport = createRegistryTransport({ config, guard, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
