@@ -1,12 +1,13 @@
 /**
  * One registry request with authentication: send it with what the known challenge calls for; on a 401 retry once,
  * and only when the 401 teaches something new (a different challenge than the one we answered, or `invalid_token`
- * for a cached token). Everything else is the caller's to classify.
+ * for a cached token). When answering a challenge fails, the origin's challenge is forgotten so the next check
+ * learns it afresh. Everything else is the caller's to classify.
  */
-import type { AuthScheme, AuthTarget, Authenticator } from './auth.js';
+import type { AuthScheme, AuthTarget, Authenticator, Authorization } from './auth.js';
 import type { RegistryTransport, TransportRequest, TransportResponse } from './http-transport.js';
 import type { Resolution } from './resolution.js';
-import { parseWwwAuthenticate, pickChallenge, type Challenge } from './www-authenticate.js';
+import { parseWwwAuthenticate, pickChallenge, sameChallenge, type Challenge } from './www-authenticate.js';
 
 export interface AuthorizedRequest {
   readonly path: string;
@@ -30,7 +31,7 @@ export async function sendAuthorized(
   request: AuthorizedRequest,
 ): Promise<AuthorizedResult> {
   const known = await deps.auth.challengeFor(target);
-  let authorization = await deps.auth.authorize(target, known);
+  let authorization = await answer(deps.auth, target, known);
   if (!authorization.ok) return authorization;
   const send = (header: string | undefined) => {
     const transportRequest: TransportRequest = {
@@ -54,7 +55,7 @@ export async function sendAuthorized(
       return { ok: true, response, scheme: authorization.scheme };
     }
     const previous = authorization.header;
-    authorization = await deps.auth.authorize(target, offered);
+    authorization = await answer(deps.auth, target, offered);
     if (!authorization.ok) return authorization;
     // Nothing to answer the new challenge with (anonymous and Basic): the 401 stands.
     if (authorization.header === previous) return { ok: true, response, scheme: authorization.scheme };
@@ -63,12 +64,20 @@ export async function sendAuthorized(
   return { ok: true, response, scheme: authorization.scheme };
 }
 
+/** Authorizes for `challenge`; when that fails in any way, the origin's cached challenge (if it is this one) goes. */
+async function answer(auth: Authenticator, target: AuthTarget, challenge: Challenge | null): Promise<Authorization> {
+  let authorization: Authorization;
+  try {
+    authorization = await auth.authorize(target, challenge);
+  } catch (error) {
+    auth.forget(target.origin, challenge);
+    throw error;
+  }
+  if (!authorization.ok) auth.forget(target.origin, challenge);
+  return authorization;
+}
+
 /** A challenge differs in what matters for answering it: scheme, realm or service. */
 function isNews(known: Challenge | null, offered: Challenge): boolean {
-  return (
-    known === null ||
-    known.scheme !== offered.scheme ||
-    known.params.realm !== offered.params.realm ||
-    known.params.service !== offered.params.service
-  );
+  return !sameChallenge(known, offered);
 }
