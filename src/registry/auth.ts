@@ -13,6 +13,7 @@ import type { RegistryTransport } from './http-transport.js';
 import { RegistryError } from './registry-error.js';
 import { parseTokenResponse } from './registry-json.js';
 import type { Resolution } from './resolution.js';
+import type { SecretsInPlay } from './secrets-in-play.js';
 import { rateLimited, unexpectedStatus } from './status-classification.js';
 import { createTokenCache, DEFAULT_TOKEN_LIFETIME_SECONDS, type TokenKey } from './token-cache.js';
 import { parseWwwAuthenticate, pickChallenge, sameChallenge, type Challenge } from './www-authenticate.js';
@@ -25,6 +26,8 @@ export interface AuthTarget {
   readonly repository: string;
   readonly credential: RegistryCredential | undefined;
   readonly signal: AbortSignal;
+  /** Collects the Bearer tokens sent on the way, so registry text that echoes one is caught (registry-text.ts). */
+  readonly secrets?: SecretsInPlay;
 }
 
 export type AuthScheme = 'none' | 'basic' | 'bearer';
@@ -141,6 +144,7 @@ export function createAuthenticator(deps: { transport: RegistryTransport }): Aut
         (r) => (r.ok ? r.lifetime : undefined),
       );
       if (!result.ok) return result;
+      target.secrets?.add(result.token);
       return { ok: true, scheme: 'bearer', header: `Bearer ${result.token}`, tokenKey: key };
     },
     invalidate(key) {
