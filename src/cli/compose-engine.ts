@@ -17,7 +17,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { memoizedCandidatePlatforms } from '../platform/candidate-cache.js';
 import type { NodeInfo } from '../platform/candidate-platforms.js';
 import type { Platform } from '../platform/platform.js';
-import { createImageResolver } from '../registry/image-resolver.js';
+import { createImageResolver, type LookupFunction } from '../registry/image-resolver.js';
 import type { KeychainPort, PlatformPort } from '../review/ports.js';
 import { createReviewer, type ReviewDeps, type Reviewer } from '../review/review-object.js';
 import { UsageError } from './usage-error.js';
@@ -43,6 +43,8 @@ export interface EngineOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly homeDir?: string;
   readonly log?: NodeWatcherLog;
+  /** Name resolution for registry hosts (tests point names at loopback); the system resolver otherwise. */
+  readonly lookup?: LookupFunction;
 }
 
 export interface Engine {
@@ -69,7 +71,12 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
   const { kube, reader, nodeWatcher, namespaceWatcher, namespaceModeOf } = kubeAccessMayExist(kubeOptions)
     ? await connectKubernetes(kubeOptions, config, options)
     : NO_KUBE;
-  const resolver = createImageResolver({ config, ...(options.metrics ? { metrics: options.metrics } : {}), ...(options.log ? { log: options.log } : {}) });
+  const resolver = createImageResolver({
+    config,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+  });
 
   const keychain: KeychainPort = async (request) => {
     const chain = await buildPodKeychain({ ...request, staticKeyring, ...(reader ? { reader } : {}) });

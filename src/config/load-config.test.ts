@@ -18,6 +18,10 @@ t.test('defaults: SPEC §1.5 policy and §3.2 values', async (t) => {
   t.same(DEFAULT_CONFIG.exemptImages, []);
   t.same(DEFAULT_CONFIG.registries.map((r) => [r.host, r.nodeCredentials]), NODE_CREDENTIAL_REGISTRIES.map((h) => [h, true]));
   t.ok(Object.isFrozen(DEFAULT_CONFIG) && Object.isFrozen(DEFAULT_CONFIG.network), 'frozen');
+  t.ok(DEFAULT_CONFIG.registries.every((r) => !r.listed), 'no built-in registry counts as listed');
+  for (const range of ['0.0.0.0/8', '::/128', '127.0.0.0/8', '::1/128', '169.254.0.0/16', 'fe80::/10', '224.0.0.0/4', 'ff00::/8', '240.0.0.0/4', '255.255.255.255/32', '100.100.100.200/32', 'fd00:ec2::254/128']) {
+    t.ok(DEFAULT_BLOCKED_CIDRS.includes(range as (typeof DEFAULT_BLOCKED_CIDRS)[number]), `blocked by default: ${range}`);
+  }
   const empty = parseConfigText('', 'empty.yaml');
   t.same(empty.ok && empty.config, DEFAULT_CONFIG, 'an empty file means every default');
 });
@@ -53,6 +57,11 @@ listen: {port: 8443, healthPort: 8080}
   t.same(result.config.platforms, [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm', variant: 'v7' }]);
   t.same(result.config.registries.slice(0, 2).map((r) => r.host), ['*.dkr.ecr.*.amazonaws.com', 'registry.internal:5000'], 'user registries first');
   t.equal(result.config.registries[1]?.caFile, '/etc/pullguard/registry-ca.pem');
+  t.same(
+    result.config.registries.map((r) => r.listed),
+    [true, true, ...NODE_CREDENTIAL_REGISTRIES.map(() => false)],
+    'only what the admin wrote is listed (and so exempt from blockedCidrs); the built-in entries are not',
+  );
   t.same(result.config.exemptImages, ['registry.k8s.io/pause:*']);
 });
 

@@ -12,6 +12,12 @@ import { ConfigFileSchema, type ConfigFile } from './schema.js';
 
 export interface RegistryConfig {
   readonly host: string;
+  /**
+   * Listed by the admin under `registries:` (true), or one of the built-in node-credential entries (false). Only
+   * listed hosts are exempt from `network.blockedCidrs`: a built-in suffix glob must never let a name under it that
+   * resolves to a blocked address through.
+   */
+  readonly listed: boolean;
   readonly nodeCredentials: boolean;
   readonly caFile?: string;
   readonly plainHttp: boolean;
@@ -47,13 +53,24 @@ export const NODE_CREDENTIAL_REGISTRIES = [
   '*.azurecr.io',
 ] as const;
 
+/**
+ * IANA special-purpose ranges that are never a registry (RFC 6890 and the IANA IPv4/IPv6 special-purpose address
+ * registries), plus the cloud metadata addresses outside them. IPv6 forms that embed an IPv4 address (mapped,
+ * compatible, NAT64, 6to4, Teredo) are checked on the embedded address too: see src/registry/embedded-ipv4.ts.
+ */
 export const DEFAULT_BLOCKED_CIDRS = [
-  '169.254.0.0/16',
-  'fe80::/10',
-  '127.0.0.0/8',
-  '::1/128',
-  '100.100.100.200/32',
-  'fd00:ec2::254/128',
+  '0.0.0.0/8', // "this network": connecting to 0.0.0.0 reaches the local host
+  '127.0.0.0/8', // loopback
+  '169.254.0.0/16', // link-local, with the AWS/GCP/Azure/OCI metadata address 169.254.169.254
+  '100.100.100.200/32', // Alibaba Cloud metadata
+  '224.0.0.0/4', // multicast
+  '240.0.0.0/4', // reserved
+  '255.255.255.255/32', // limited broadcast (inside 240.0.0.0/4; named for readers)
+  '::/128', // unspecified: connecting to :: reaches the local host
+  '::1/128', // loopback
+  'fe80::/10', // link-local
+  'fd00:ec2::254/128', // AWS metadata over IPv6
+  'ff00::/8', // multicast
 ] as const;
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -83,6 +100,7 @@ export function buildConfig(raw: unknown, source = 'config'): ConfigResult {
 
   const userRegistries: RegistryConfig[] = (file.registries ?? []).map((r) => ({
     host: r.host,
+    listed: true,
     nodeCredentials: r.nodeCredentials ?? false,
     plainHttp: r.plainHttp ?? false,
     insecureSkipVerify: r.insecureSkipVerify ?? false,
@@ -91,6 +109,7 @@ export function buildConfig(raw: unknown, source = 'config'): ConfigResult {
   }));
   const builtIn: RegistryConfig[] = NODE_CREDENTIAL_REGISTRIES.map((host) => ({
     host,
+    listed: false,
     nodeCredentials: true,
     plainHttp: false,
     insecureSkipVerify: false,

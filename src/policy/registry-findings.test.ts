@@ -20,8 +20,13 @@ t.test('each outcome reads as its own cause, with a fix where there is one', asy
   t.match(registryFinding({ outcome: 'unauthorized', reason: 'credentials-rejected', credentialSource: 'secret shop/regcred' }, ctx), { cause: /rejected the credentials from secret shop\/regcred/ });
   t.match(registryFinding({ outcome: 'unauthorized', reason: 'anonymous-refused' }, { ...ctx, nodeCredentials: true }), { class: 'nodeCredentials' });
   t.match(registryFinding({ outcome: 'unauthorized', reason: 'no-access' }, { ...ctx, nodeCredentials: true, hadCredentials: true }), { class: 'unauthorized' }, 'a pod credential that is refused still denies');
-  t.match(registryFinding({ outcome: 'rate-limited', remaining: '0' }, ctx), { class: 'rateLimited', short: /RateLimit-Remaining 0/ });
+  t.match(registryFinding({ outcome: 'rate-limited', remaining: 0 }, ctx), { class: 'rateLimited', short: /RateLimit-Remaining 0/ });
+  t.match(registryFinding({ outcome: 'rate-limited', remaining: 0, windowSeconds: 21600, retryAfterSeconds: 90 }, ctx), {
+    cause: 'docker.io rate-limited the check (HTTP 429, RateLimit-Remaining 0 per 6h, retry after 1m30s); the image could not be verified.',
+  });
+  t.match(registryFinding({ outcome: 'rate-limited' }, ctx), { short: 'cannot verify docker.io/library/nginx:1.99.9 (registry rate limit); admitted anyway' });
   t.match(registryFinding({ outcome: 'unreachable', cause: 'tls', detail: 'TLS handshake failed' }, ctx), { class: 'unreachable', short: /registry unreachable: TLS handshake failed/ });
   t.match(registryFinding({ outcome: 'timeout', afterMs: 2000 }, ctx), { class: 'timeout', short: 'cannot verify docker.io/library/nginx:1.99.9 (registry timeout after 2.0s); admitted anyway' });
   t.match(registryFinding({ outcome: 'blocked', host: 'evil.example', address: '169.254.169.254' }, ctx), { class: 'unreachable', cause: /network\.blockedCidrs/ });
+  t.match(registryFinding({ outcome: 'blocked', host: 'evil.example', address: '64:ff9b::a9fe:a9fe' }, ctx), { cause: 'pullguard does not contact evil.example: it resolves to 64:ff9b::a9fe:a9fe, a blocked address (network.blockedCidrs).' });
 });

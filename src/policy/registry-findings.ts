@@ -3,7 +3,7 @@
  * fix (SPEC §2.1). Pure; every outcome keeps its own wording, so "missing" never reads like "private".
  */
 import { formatDuration } from '../config/duration.js';
-import type { Resolution, Unauthorized } from '../registry/resolution.js';
+import type { RateLimited, Resolution, Unauthorized } from '../registry/resolution.js';
 import type { ImageUse } from '../workload/image-use.js';
 import type { Finding } from './finding.js';
 
@@ -48,7 +48,7 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
       }
       return { ...base, class: 'unauthorized', ...unauthorizedText(resolution, ctx) };
     case 'rate-limited': {
-      const remaining = resolution.remaining !== undefined ? `, RateLimit-Remaining ${resolution.remaining}` : '';
+      const remaining = rateLimitText(resolution);
       return {
         ...base,
         class: 'rateLimited',
@@ -75,7 +75,8 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
       return {
         ...base,
         class: 'unreachable',
-        cause: `pullguard does not contact ${resolution.host}: its address ${resolution.address} is in network.blockedCidrs.`,
+        // "blocked" rather than "in the list": 0.0.0.0, :: and IPv6 forms embedding a blocked IPv4 address are too.
+        cause: `pullguard does not contact ${resolution.host}: it resolves to ${resolution.address ? `${resolution.address}, ` : ''}a blocked address (network.blockedCidrs).`,
         fix: `Fix: if ${resolution.host} is a legitimate registry, list it under registries: in the pullguard config.`,
         short: `cannot verify ${ctx.reference}: ${resolution.host} resolves to a blocked address; admitted anyway`,
       };
@@ -139,6 +140,26 @@ function unauthorizedText(resolution: Unauthorized, ctx: RegistryFindingContext)
         short: `${ctx.domain} requires authentication; no pull secret of this pod matches it`,
       };
   }
+}
+
+/** `, RateLimit-Remaining 0 per 6h, retry after 60s`: numbers only, the registry's header text never appears. */
+function rateLimitText(resolution: RateLimited): string {
+  const parts: string[] = [];
+  if (resolution.remaining !== undefined) {
+    const window = resolution.windowSeconds !== undefined ? ` per ${seconds(resolution.windowSeconds)}` : '';
+    parts.push(`RateLimit-Remaining ${resolution.remaining}${window}`);
+  }
+  if (resolution.retryAfterSeconds !== undefined) parts.push(`retry after ${seconds(resolution.retryAfterSeconds)}`);
+  return parts.map((part) => `, ${part}`).join('');
+}
+
+/** `45s`, `10m`, `6h`, `1h30m`. */
+function seconds(total: number): string {
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const text = `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+  return text || '0s';
 }
 
 function shortDigest(digest: string | undefined): string {

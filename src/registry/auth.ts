@@ -13,9 +13,10 @@ import type { RegistryTransport } from './http-transport.js';
 import { RegistryError } from './registry-error.js';
 import { parseTokenResponse } from './registry-json.js';
 import type { Resolution } from './resolution.js';
+import type { SecretsInPlay } from './secrets-in-play.js';
 import { rateLimited, unexpectedStatus } from './status-classification.js';
 import { createTokenCache, DEFAULT_TOKEN_LIFETIME_SECONDS, type TokenKey } from './token-cache.js';
-import { parseWwwAuthenticate, pickChallenge, type Challenge } from './www-authenticate.js';
+import { parseWwwAuthenticate, pickChallenge, sameChallenge, type Challenge } from './www-authenticate.js';
 
 /** Who is asking what of which registry. */
 export interface AuthTarget {
@@ -25,6 +26,8 @@ export interface AuthTarget {
   readonly repository: string;
   readonly credential: RegistryCredential | undefined;
   readonly signal: AbortSignal;
+  /** Collects the Bearer tokens sent on the way, so registry text that echoes one is caught (registry-text.ts). */
+  readonly secrets?: SecretsInPlay;
 }
 
 export type AuthScheme = 'none' | 'basic' | 'bearer';
@@ -39,6 +42,11 @@ export interface Authenticator {
   challengeFor(target: AuthTarget): Promise<Challenge | null>;
   /** Replaces what we know of an origin's challenge (a manifest 401 taught us something new). */
   remember(origin: string, challenge: Challenge | null): void;
+  /**
+   * Drops the origin's challenge when it is still `challenge`: answering it failed (the realm refused, failed or
+   * is gone), and a registry that was fixed meanwhile advertises another one, which the next check must learn.
+   */
+  forget(origin: string, challenge: Challenge | null): void;
   /** The Authorization header answering `challenge` for the target's credential. */
   authorize(target: AuthTarget, challenge: Challenge | null): Promise<Authorization>;
   /** Forgets a token the registry rejected as `invalid_token`. */
@@ -114,6 +122,10 @@ export function createAuthenticator(deps: { transport: RegistryTransport }): Aut
     remember(origin, challenge) {
       challenges.set(origin, { challenge });
     },
+    forget(origin, challenge) {
+      const cached = challenges.peek(origin);
+      if (cached && sameChallenge(cached.challenge, challenge)) challenges.delete(origin);
+    },
     async authorize(target, challenge) {
       if (challenge === null || (challenge.scheme === 'basic' && !target.credential)) return { ok: true, scheme: challenge ? 'basic' : 'none' };
       if (challenge.scheme === 'basic') {
@@ -132,6 +144,7 @@ export function createAuthenticator(deps: { transport: RegistryTransport }): Aut
         (r) => (r.ok ? r.lifetime : undefined),
       );
       if (!result.ok) return result;
+      target.secrets?.add(result.token);
       return { ok: true, scheme: 'bearer', header: `Bearer ${result.token}`, tokenKey: key };
     },
     invalidate(key) {

@@ -13,9 +13,11 @@ import { createRegistryTransport } from './http-transport.js';
 import { createIndexCache } from './index-cache.js';
 import { checkManifest, type ManifestCheckDeps } from './manifest-check.js';
 import { RegistryError, resolutionOfError } from './registry-error.js';
-import { createRegistryLookup, registryOrigin } from './registry-settings.js';
+import { createRegistryLookup, listedHosts, registryOrigin } from './registry-settings.js';
+import { screenResolution } from './registry-text.js';
 import type { Resolution } from './resolution.js';
 import { withResultCache } from './result-cache.js';
+import { secretsInPlay } from './secrets-in-play.js';
 import { createSsrfGuard, type LookupFunction } from './ssrf-guard.js';
 import { createTagLister, type TagLister } from './tag-list.js';
 import { suggestTags } from './tag-suggestions.js';
@@ -61,7 +63,7 @@ export function createUncachedResolver(deps: ImageResolverDeps): ImageResolver {
   const now = deps.now ?? Date.now;
   const guard = createSsrfGuard({
     blockedCidrs: config.network.blockedCidrs,
-    listedHosts: config.registries.map((r) => r.host),
+    listedHosts: listedHosts(config),
     ...(deps.lookup ? { lookup: deps.lookup } : {}),
   });
   const transport = createRegistryTransport({ config, guard, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
@@ -93,22 +95,26 @@ export function createUncachedResolver(deps: ImageResolverDeps): ImageResolver {
       const { reference } = options;
       const apiHost = registryApiHost(reference.domain);
       const registry = registryFor(reference.domain) ?? registryFor(apiHost);
-      const base = { origin: registryOrigin(apiHost, registry), registry, repository: reference.path, signal: options.signal };
+      // Whatever the registry says goes through the text gate, checked against everything sent to it.
+      const secrets = secretsInPlay(options.credentials);
+      const origin = registryOrigin(apiHost, registry);
+      const screened = (resolution: Resolution) => screenResolution(resolution, secrets, new URL(origin).host);
+      const base = { origin, registry, repository: reference.path, signal: options.signal, secrets };
       const attempts = options.credentials.length > 0 ? options.credentials : [undefined];
       const results: Resolution[] = [];
       const targets: AuthTarget[] = [];
       for (const credential of attempts) {
         const target: AuthTarget = { ...base, credential };
         const result = await attempt(target, options, started);
-        if (result.outcome === 'found') return result;
+        if (result.outcome === 'found') return screened(result);
         results.push(result);
         targets.push(target);
         // Another credential cannot fix the network; don't spend the deadline finding that out again.
         if (options.signal.aborted || CREDENTIAL_INDEPENDENT.has(result.outcome)) break;
       }
       const combined = combineAttempts(results);
-      if (combined.outcome !== 'not-found' || combined.missing !== 'tag') return combined;
-      return withSuggestions(tagLister, targets[results.indexOf(combined)] ?? targets[0], reference.tag ?? 'latest', combined);
+      if (combined.outcome !== 'not-found' || combined.missing !== 'tag') return screened(combined);
+      return screened(await withSuggestions(tagLister, targets[results.indexOf(combined)] ?? targets[0], reference.tag ?? 'latest', combined));
     },
     close: () => transport.close(),
   };

@@ -44,6 +44,7 @@ function fakes(script: Script, challenge = 'Basic realm="r"') {
   const auth: Authenticator = {
     challengeFor: async () => parseWwwAuthenticate(challenge)[0] ?? null,
     remember: () => undefined,
+    forget: () => undefined,
     authorize: async (target, c) =>
       c?.scheme === 'basic' && target.credential ? { ok: true, scheme: 'basic', header: 'Basic x' } : { ok: true, scheme: c ? 'basic' : 'none' },
     invalidate: () => undefined,

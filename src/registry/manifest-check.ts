@@ -9,6 +9,8 @@ import type { TransportResponse } from './http-transport.js';
 import { parseIndexEntries, type IndexCache } from './index-cache.js';
 import { INDEX_TYPES, MANIFEST_ACCEPT, MANIFEST_TYPES, describedManifest, verifyManifestBody } from './manifest-body.js';
 import { errorCodes } from './registry-json.js';
+import { screenIndex } from './registry-text.js';
+import { secretsInPlay } from './secrets-in-play.js';
 import type { Found, Resolution, Unauthorized } from './resolution.js';
 import { rateLimited, unexpectedStatus } from './status-classification.js';
 
@@ -93,8 +95,11 @@ async function found(deps: ManifestCheckDeps, options: ManifestCheckOptions, res
     if (!verified.ok) return { outcome: 'unreachable', cause: 'protocol', detail: verified.detail };
     body = got.response.body;
   }
-  const entries = parseIndexEntries(body);
-  if (entries === undefined) return { outcome: 'unreachable', cause: 'protocol', detail: 'registry sent an unreadable image index' };
+  const parsed = parseIndexEntries(body);
+  if (parsed === undefined) return { outcome: 'unreachable', cause: 'protocol', detail: 'registry sent an unreadable image index' };
+  // Screened before it is cached: a later check, with other secrets in play, reuses the entries as they are.
+  const entries = screenIndex(parsed, options.target.secrets ?? secretsInPlay([options.target.credential]));
+  if (entries === undefined) return base;
   if (digest !== undefined) deps.indexes.set(digest, entries);
   return { ...base, index: entries };
 }

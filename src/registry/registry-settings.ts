@@ -1,16 +1,21 @@
 /**
- * Which `registries:` entry of the config applies to a host (first match wins, globs as in src/policy/glob.ts, matched
- * against host[:port] exactly as the image reference or URL writes it).
+ * Which `registries:` entry of the config applies to a host (first match wins, host globs as in src/policy/glob.ts,
+ * matched against host[:port] exactly as the image reference or URL writes it).
  */
 import type { Config, RegistryConfig } from '../config/load-config.js';
-import { compileGlob } from '../policy/glob.js';
+import { compileHostGlob } from '../policy/glob.js';
 
 /** Finds the config entry of a host, or undefined when none is listed. */
 export type RegistryLookup = (host: string) => RegistryConfig | undefined;
 
 export function createRegistryLookup(config: Config): RegistryLookup {
-  const entries = config.registries.map((entry) => ({ entry, matches: compileGlob(entry.host) }));
+  const entries = config.registries.map((entry) => ({ entry, matches: compileHostGlob(entry.host) }));
   return (host) => entries.find((e) => e.matches(host))?.entry;
+}
+
+/** The host globs the SSRF guard lets past `network.blockedCidrs`: the admin's entries only, never the built-in ones. */
+export function listedHosts(config: Config): string[] {
+  return config.registries.filter((entry) => entry.listed).map((entry) => entry.host);
 }
 
 /** Metric label of a host: the configured glob it matched, or `other` (bounded cardinality, SPEC §3.4). */

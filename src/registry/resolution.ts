@@ -56,16 +56,20 @@ export interface Unauthorized {
   readonly ambiguousMissing?: boolean;
 }
 
+/** Numbers parsed from the registry's headers: the header text itself never reaches a message. */
 export interface RateLimited {
   readonly outcome: 'rate-limited';
-  readonly remaining?: string;
+  /** Docker Hub's `RateLimit-Remaining: <n>;w=<seconds>`: requests left… */
+  readonly remaining?: number;
+  /** …in a window of this many seconds. */
+  readonly windowSeconds?: number;
   readonly retryAfterSeconds?: number;
 }
 
 export interface Unreachable {
   readonly outcome: 'unreachable';
   readonly cause: 'dns' | 'refused' | 'reset' | 'tls' | 'server-error' | 'protocol' | 'too-large' | 'redirects';
-  /** A short, static-ish description safe to show users (never a response body). */
+  /** A short description built by pullguard, safe to show users (never a response body or header value). */
   readonly detail: string;
   readonly status?: number;
 }

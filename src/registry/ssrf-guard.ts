@@ -1,12 +1,15 @@
 /**
- * The SSRF guard of SPEC §6 R5. Users pick registry hosts (and registries pick token realms), so before any
- * connection the host is resolved, EVERY address is checked against `network.blockedCidrs`, and the socket then
- * goes to the address that was checked (no second DNS lookup an attacker could rebind). Hosts listed under
- * `registries` in the config are the admin's explicit choice and are always allowed.
+ * The SSRF guard. Pod authors pick registry hosts (and registries pick token realms and redirect targets), so before
+ * any connection the host is resolved, EVERY address is checked against `network.blockedCidrs` (an IPv6 address
+ * also on the IPv4 address it embeds, see embedded-ipv4.ts), and the socket then goes to the address that was
+ * checked (no second DNS lookup an attacker could rebind). The unspecified addresses (0.0.0.0/8, ::), which reach
+ * the local host, are refused whatever the config says. Hosts the admin listed under `registries` are their
+ * explicit choice and are always allowed; the built-in node-credential globs are not such a choice.
  */
 import { promises as dns } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
-import { compileGlob } from '../policy/glob.js';
+import { compileHostGlob } from '../policy/glob.js';
+import { embeddedIpv4 } from './embedded-ipv4.js';
 import { RegistryError } from './registry-error.js';
 
 /** One resolved address, as `dns.lookup(…, {all: true})` returns them. */
@@ -37,7 +40,7 @@ export interface SsrfGuard {
 
 export interface SsrfGuardOptions {
   readonly blockedCidrs: readonly string[];
-  /** Globs of `registries[].host`. */
+  /** Host globs of the `registries:` entries the admin wrote (never the built-in ones). */
   readonly listedHosts: readonly string[];
   readonly lookup?: LookupFunction;
 }
@@ -47,7 +50,7 @@ export const systemLookup: LookupFunction = (hostname) => dns.lookup(hostname, {
 
 export function createSsrfGuard(options: SsrfGuardOptions): SsrfGuard {
   const blockList = buildBlockList(options.blockedCidrs);
-  const listed = options.listedHosts.map(compileGlob);
+  const listed = options.listedHosts.map(compileHostGlob);
   const lookup = options.lookup ?? systemLookup;
   const isListed = (host: string) => listed.some((matches) => matches(host));
 
@@ -101,18 +104,25 @@ export function normalizeAddress(address: string): CheckedAddress | undefined {
 }
 
 function isBlocked(blockList: BlockList, address: CheckedAddress): boolean {
-  return blockList.check(address.address, address.family === 4 ? 'ipv4' : 'ipv6');
+  if (address.family === 4) return blockList.check(address.address, 'ipv4');
+  return blockList.check(address.address, 'ipv6') || embeddedIpv4(address.address).some((v4) => blockList.check(v4, 'ipv4'));
 }
+
+/** Never a registry, whatever `network.blockedCidrs` says: on Linux a connection to these reaches the local host. */
+const ALWAYS_BLOCKED = ['0.0.0.0/8', '::/128'];
 
 function buildBlockList(cidrs: readonly string[]): BlockList {
   const list = new BlockList();
-  for (const cidr of cidrs) {
-    const [address = '', bits = ''] = cidr.split('/');
-    const family = isIP(address);
-    if (family === 0) continue; // config validation already rejected it
-    list.addSubnet(address, Number(bits), family === 4 ? 'ipv4' : 'ipv6');
-  }
+  for (const cidr of ALWAYS_BLOCKED) addCidr(list, cidr);
+  for (const cidr of cidrs) addCidr(list, cidr);
   return list;
+}
+
+function addCidr(list: BlockList, cidr: string): void {
+  const [address = '', bits = ''] = cidr.split('/');
+  const family = isIP(address);
+  if (family === 0) return; // config validation already rejected it
+  list.addSubnet(address, Number(bits), family === 4 ? 'ipv4' : 'ipv6');
 }
 
 function stripBrackets(host: string): string {

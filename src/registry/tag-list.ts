@@ -8,6 +8,8 @@ import { linkedDeadline } from '../runtime/linked-deadline.js';
 import { sendAuthorized, type RegistryClientDeps } from './authorized-request.js';
 import type { AuthTarget } from './auth.js';
 import { errorCodes, parseTagList } from './registry-json.js';
+import { usableTags } from './registry-text.js';
+import { secretsInPlay } from './secrets-in-play.js';
 import { single } from './status-classification.js';
 import { credentialFingerprint } from '../credentials/credential-fingerprint.js';
 
@@ -43,7 +45,9 @@ export function createTagLister(deps: RegistryClientDeps, options: TagListerOpti
       if (response.status !== 200) return undefined;
       const list = parseTagList(response.body);
       if (!list) return undefined;
-      for (const tag of list.tags ?? []) if (tags.length < maxTags) tags.push(tag);
+      // Tags are registry text that a denial message quotes: only well-formed ones without a secret sent to it.
+      const usable = usableTags(list.tags ?? [], target.secrets ?? secretsInPlay([target.credential]));
+      for (const tag of usable) if (tags.length < maxTags) tags.push(tag);
       path = nextPage(single(response.headers.link), target.origin);
     }
     return { kind: 'tags', tags };

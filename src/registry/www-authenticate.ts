@@ -35,6 +35,12 @@ export function pickChallenge(challenges: readonly Challenge[]): Challenge | und
   );
 }
 
+/** Two challenges ask for the same answer: same scheme, realm and service (`scope` and `error` vary per request). */
+export function sameChallenge(a: Challenge | null, b: Challenge | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.scheme === b.scheme && a.params.realm === b.params.realm && a.params.service === b.params.service;
+}
+
 class ChallengeParser {
   private pos = 0;
   constructor(private readonly text: string) {}

@@ -36,7 +36,7 @@ t.test('each registry outcome becomes its own class and default action (SPEC §1
     [{ outcome: 'unauthorized', reason: 'anonymous-refused' }, 'unauthorized', 'deny'],
     [{ outcome: 'unauthorized', reason: 'anonymous-refused', ambiguousMissing: true }, 'unauthorized', 'deny'],
     [{ outcome: 'unauthorized', reason: 'credentials-rejected', credentialSource: 'secret shop/regcred' }, 'unauthorized', 'deny'],
-    [{ outcome: 'rate-limited', remaining: '0' }, 'rateLimited', 'warn'],
+    [{ outcome: 'rate-limited', remaining: 0 }, 'rateLimited', 'warn'],
     [{ outcome: 'unreachable', cause: 'dns', detail: 'DNS lookup failed' }, 'unreachable', 'warn'],
     [{ outcome: 'timeout', afterMs: 2000 }, 'timeout', 'warn'],
     [{ outcome: 'blocked', host: 'metadata.internal', address: '169.254.169.254' }, 'unreachable', 'warn'],

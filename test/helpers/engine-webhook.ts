@@ -12,6 +12,7 @@ import { composeEngine } from '../../src/cli/compose-engine.js';
 import { buildConfig, type Config } from '../../src/config/load-config.js';
 import { loggerOptions } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
+import type { LookupFunction } from '../../src/registry/image-resolver.js';
 import { buildWebhookApp } from '../../src/server/webhook-app.js';
 
 export interface ReviewAnswer {
@@ -29,7 +30,7 @@ export interface WebhookUnderTest {
   close(): Promise<void>;
 }
 
-export async function startWebhookUnderTest(options: { config: object; kubeconfigPath?: string; watchNodes?: boolean; watchNamespaces?: boolean }): Promise<WebhookUnderTest> {
+export async function startWebhookUnderTest(options: { config: object; kubeconfigPath?: string; watchNodes?: boolean; watchNamespaces?: boolean; lookup?: LookupFunction }): Promise<WebhookUnderTest> {
   const built = buildConfig(options.config);
   if (!built.ok) throw new Error(`test config invalid: ${built.problems.join('; ')}`);
   const config = built.config;
@@ -52,6 +53,7 @@ export async function startWebhookUnderTest(options: { config: object; kubeconfi
     watchNodes: options.watchNodes ?? false,
     watchNamespaces: options.watchNamespaces ?? false,
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
+    ...(options.lookup ? { lookup: options.lookup } : {}),
   });
   const app = buildWebhookApp({ config, reviewer: engine.reviewer, metrics, logger });
   await app.ready();

@@ -67,3 +67,21 @@ t.test('a token response without a token is a protocol failure, not found or una
   const { resolve } = resolverFor(t, { mode: 'plain' });
   t.match(await resolve(`${server.host}/team/app:v1`), { outcome: 'unreachable', cause: 'protocol' });
 });
+
+t.test('a 401 whose challenge echoes the credential just sent is not learned: its realm is never asked', async (t) => {
+  const echoRealm = await startLoopback((_req, res) => res.end(JSON.stringify({ token: 'never' })));
+  t.teardown(() => echoRealm.close());
+  const server = await startLoopback((req, res) => {
+    if (!req.headers.authorization) return void res.writeHead(401, { 'www-authenticate': 'Basic realm="r"' }).end();
+    const sent = req.headers.authorization.replace(/^Basic /, '');
+    res.writeHead(401, { 'www-authenticate': `Bearer realm="${echoRealm.url}/token?echo=${sent}",service="svc"` }).end();
+  });
+  t.teardown(() => server.close());
+  const { resolve } = resolverFor(t, { mode: 'plain' });
+  const alice = [{ username: 'alice', password: 'echoed-password', source: 'secret ns/alice' }];
+  for (const tag of ['v1', 'v2']) {
+    t.same(await resolve(`${server.host}/team/app:${tag}`, alice), { outcome: 'unauthorized', reason: 'credentials-rejected', credentialSource: 'secret ns/alice' }, tag);
+  }
+  t.equal(echoRealm.requests.length, 0, 'the echoed realm never saw a request, so never the credential');
+  t.equal(server.requests.filter((r) => r.url === '/v2/').length, 1, 'the real challenge stays the one learned');
+});

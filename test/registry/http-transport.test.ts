@@ -1,6 +1,7 @@
 import t from 'tap';
 import { createRegistryTransport } from '../../src/registry/http-transport.js';
 import { RegistryError } from '../../src/registry/registry-error.js';
+import { listedHosts } from '../../src/registry/registry-settings.js';
 import { createSsrfGuard } from '../../src/registry/ssrf-guard.js';
 import { startLoopback, testConfig } from './loopback.js';
 
@@ -17,7 +18,7 @@ function setup(
   });
   const guard = createSsrfGuard({
     blockedCidrs: config.network.blockedCidrs,
-    listedHosts: config.registries.map((r) => r.host),
+    listedHosts: listedHosts(config),
     ...(lookup ? { lookup } : {}),
   });
   const transport = createRegistryTransport({ config, guard });
@@ -106,6 +107,23 @@ t.test('redirects: followed up to 3, Authorization dropped across origins, a loo
   const loop = await failure(transport.request({ url: new URL(`${server.url}/loop`), method: 'HEAD', signal: deadline(), registry }));
   t.equal(loop.code, 'redirects');
   t.equal(server.requests.filter((r) => r.url === '/loop').length, 4, 'the first request plus 3 redirects');
+});
+
+t.test('a redirect hop passes the same guard: 0.0.0.0, [::] and names resolving to them are blocked, never dialled', async (t) => {
+  const target = await startLoopback((_req, res) => res.end('landed')); // 0.0.0.0:<port> reaches it on Linux
+  t.teardown(() => target.close());
+  const port = target.host.split(':')[1];
+  const locations = [`http://0.0.0.0:${port}/x`, `http://[::]:${port}/x`, `http://zero.test:${port}/x`, `http://zero6.test:${port}/x`];
+  const server = await startLoopback((req, res) => res.writeHead(307, { location: locations[Number(req.url?.slice(1))] ?? '/' }).end());
+  t.teardown(() => server.close());
+  const lookup = async (name: string) => [name === 'zero6.test' ? { address: '::', family: 6 } : { address: '0.0.0.0', family: 4 }];
+  const { transport, registry } = setup([server.host], lookup);
+  for (const [i, location] of locations.entries()) {
+    const headers = { authorization: 'Basic c2VjcmV0' };
+    const error = await failure(transport.request({ url: new URL(`${server.url}/${i}`), method: 'GET', headers, signal: deadline(), registry }));
+    t.equal(error.code, 'blocked', location);
+  }
+  t.equal(target.requests.length, 0, 'the server behind them saw nothing');
 });
 
 t.test('a body over 4 MiB is cut off and is an error', async (t) => {

@@ -29,7 +29,7 @@ const expectations: { kind: FaultKind; want: Partial<Record<string, unknown>>; i
   { kind: 'endless-headers', want: { outcome: 'unreachable', cause: 'protocol' } },
   { kind: 'redirect-loop', want: { outcome: 'unreachable', cause: 'redirects' } },
   { kind: 'blocked-realm', want: { outcome: 'blocked', host: '169.254.169.254', address: '169.254.169.254' } },
-  { kind: 'rate-limited', want: { outcome: 'rate-limited', remaining: '0;w=21600', retryAfterSeconds: 60 } },
+  { kind: 'rate-limited', want: { outcome: 'rate-limited', remaining: 0, windowSeconds: 21600, retryAfterSeconds: 60 } },
   { kind: 'tls-garbage', want: { outcome: 'unreachable', cause: 'tls' } },
 ];
 
