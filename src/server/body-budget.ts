@@ -25,6 +25,8 @@ export interface BodyBudget {
   lease(request: FastifyRequest, reply: FastifyReply, proceed: () => void): void;
   /** How long the request waited for room before its body was read (0 when it did not wait). */
   waitedMs(request: FastifyRequest): number;
+  /** The request failed before its body was parsed: it keeps nothing, so its room goes back now. */
+  settle(request: FastifyRequest): void;
 }
 
 /** Part of the heap that bodies in flight may take; the rest is for the caches and everything else. */
@@ -86,7 +88,11 @@ export function installBodyBudget(app: FastifyInstance, options: BodyBudgetOptio
     done(null, parsed.value);
   });
 
-  return { lease, waitedMs: (request) => held.get(request.raw)?.waitedMs ?? 0 };
+  return {
+    lease,
+    waitedMs: (request) => held.get(request.raw)?.waitedMs ?? 0,
+    settle: (request) => held.get(request.raw)?.lease.shrink(0),
+  };
 }
 
 /**

@@ -91,6 +91,7 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    bodies.settle(request); // an oversized chunked body may take a while to discard: not with the budget held
     const known = knownCode(error);
     if (!known && (!error.statusCode || error.statusCode >= 500)) log.warn({ error: errorSummary(error) }, 'request failed before review');
     // fastify closes the connection after an oversized body. Closing while the client still sends makes the kernel

@@ -88,6 +88,10 @@ t.test('every 4xx of the webhook port has the error shape, parser-level errors i
   }
   const ok = await rawExchange(target, [`${post}Content-Length: 2\r\nConnection: close\r\n\r\n[]`]);
   t.equal(ok.status, 400, 'and the server still answers ordinary requests');
+  // The API server keeps connections open between reviews: idle time is not a slow request.
+  const reused = await rawExchange(target, [`${post}Content-Length: 2\r\n\r\n[]`, `${post}Content-Length: 2\r\n\r\n[]`], { gapMs: 1_000, waitMs: 2_000 });
+  t.equal(reused.raw.match(/HTTP\/1\.1 400 /g)?.length, 2, 'a keep-alive connection idle past the headers timeout still serves the next request');
+  t.notMatch(reused.raw, /REQUEST_TIMEOUT/);
 });
 
 t.test('the built server: weak TLS 1.2 suites refused, at start and after a certificate reload', async (t) => {
