@@ -3,8 +3,11 @@
  * largest included (an object heavy in `<`, `>`, `&` arrives six times its size, review-limits.ts), and memory
  * stays bounded: bodies in flight share a budget, and a request that finds no room waits, then gets 429 BUSY.
  */
-import t from 'tap';
+import { once } from 'node:events';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { setTimeout } from 'node:timers/promises';
 import { pino } from 'pino';
+import t from 'tap';
 import { declaredCost, MAX_REVIEW_BYTES } from '../../../src/admission/review-limits.js';
 import { DEFAULT_CONFIG } from '../../../src/config/load-config.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
@@ -85,15 +88,15 @@ t.test('bodies share a memory budget: a large one waits for room, then gets it; 
   t.teardown(() => app.close());
   const post = () => app.inject({ method: 'POST', url: '/validate?timeout=10s', headers: { 'content-type': 'application/json' }, payload: body });
   const first = post();
-  while (reviewer.started() < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (reviewer.started() < 1) await setTimeout(5);
   const second = post();
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await setTimeout(200);
   t.equal(reviewer.started(), 1, 'the second body is not read while the first review holds the room');
   const small = await app.inject({ method: 'POST', url: '/validate', payload: '[]' });
   t.equal(small.statusCode, 400, 'a small body still passes meanwhile');
   reviewer.finish();
   t.equal((await first).statusCode, 200);
-  while (reviewer.started() < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (reviewer.started() < 2) await setTimeout(5);
   reviewer.finish();
   t.equal((await second).statusCode, 200, 'the second is answered once the first is done');
   t.equal(budget.inUse(), 0, 'every lease is given back');
@@ -106,7 +109,7 @@ t.test('no room within half the review budget: 429 BUSY with Retry-After, in the
   const app = buildWebhookApp({ config: DEFAULT_CONFIG, reviewer, metrics: createMetrics({ processMetrics: false }), logger: pino({ level: 'silent' }), memoryBudget: budget });
   t.teardown(() => app.close());
   const first = app.inject({ method: 'POST', url: '/validate?timeout=2s', payload: body });
-  while (reviewer.started() < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (reviewer.started() < 1) await setTimeout(5);
   const started = performance.now();
   const second = await app.inject({ method: 'POST', url: '/validate?timeout=2s', payload: body });
   t.equal(second.statusCode, 429);
@@ -116,4 +119,39 @@ t.test('no room within half the review budget: 429 BUSY with Retry-After, in the
   reviewer.finish();
   t.equal((await first).statusCode, 200);
   t.equal(budget.inUse(), 0);
+});
+
+t.test('a client that goes away, waiting for room or halfway through its body, leaves no memory leased', async (t) => {
+  const reviewer = heldReviewer();
+  const body = goJson(admissionReview({ kind: POD_KIND, uid: 'gone', object: htmlHeavyPod(0.5 * MiB, 'a:1') }));
+  const budget = createMemoryBudget(declaredCost(Buffer.byteLength(body)) + 1024 * 1024);
+  const app = buildWebhookApp({ config: DEFAULT_CONFIG, reviewer, metrics: createMetrics({ processMetrics: false }), logger: pino({ level: 'silent' }), memoryBudget: budget });
+  t.teardown(() => app.close());
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const head = `POST /validate?timeout=10s HTTP/1.1\r\nHost: pullguard\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+  const openWith = async (data: string): Promise<Socket> => {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    socket.write(data);
+    return socket;
+  };
+  const first = app.inject({ method: 'POST', url: '/validate?timeout=10s', payload: body });
+  while (reviewer.started() < 1) await setTimeout(5);
+  const waiting = await openWith(head);
+  await setTimeout(200);
+  t.ok(budget.inUse() < 2 * declaredCost(Buffer.byteLength(body)), 'the second client waits for room');
+  waiting.destroy();
+  await setTimeout(100);
+  reviewer.finish();
+  t.equal((await first).statusCode, 200);
+  await setTimeout(100);
+  t.equal(budget.inUse(), 0, 'the client that left while waiting was never given room');
+  const halfway = await openWith(head + body.slice(0, body.length / 2));
+  await setTimeout(200);
+  t.ok(budget.inUse() > 0, 'a client sending its body holds room');
+  halfway.destroy();
+  await setTimeout(200);
+  t.equal(budget.inUse(), 0, 'and gives it back when it goes away');
 });
