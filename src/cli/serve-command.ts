@@ -13,6 +13,7 @@ import { createLoggers } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { buildHealthApp } from '../server/health-app.js';
 import { createTlsReloader } from '../server/tls-reloader.js';
+import { servingTlsOptions } from '../server/tls-options.js';
 import { buildWebhookApp } from '../server/webhook-app.js';
 import { composeEngine } from './compose-engine.js';
 import { UsageError } from './usage-error.js';
@@ -62,7 +63,8 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
     onReload: (pair) => {
       metrics.certExpiry.set(Math.floor(pair.notAfter.getTime() / 1000));
       if (listening) {
-        (webhook.server as unknown as TlsServer).setSecureContext({ key: pair.key, cert: pair.cert, minVersion: 'TLSv1.2' });
+        // The full options each time: setSecureContext builds the context from its argument alone.
+        (webhook.server as unknown as TlsServer).setSecureContext(servingTlsOptions(pair));
         logger.info({ notAfter: pair.notAfter.toISOString() }, 'serving certificate reloaded');
       }
     },
@@ -86,7 +88,7 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
   listening = true;
   // A rotation between the first load and listen() reached current() but not the server: apply it now.
   const latest = reloader.current();
-  if (latest && latest !== initial) (webhook.server as unknown as TlsServer).setSecureContext({ key: latest.key, cert: latest.cert, minVersion: 'TLSv1.2' });
+  if (latest && latest !== initial) (webhook.server as unknown as TlsServer).setSecureContext(servingTlsOptions(latest));
   logger.info({ port: config.listen.port, healthPort: config.listen.healthPort }, 'pullguard serving');
 
   let closing: Promise<void> | undefined;

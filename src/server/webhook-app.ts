@@ -1,25 +1,30 @@
 /**
  * The HTTPS side: `POST /validate` takes an AdmissionReview v1 and always answers it. A well-formed review gets
- * HTTP 200 with a valid AdmissionReview; a malformed body gets a 400 JSON error that says what is wrong; nothing
- * gets a 500 (SPEC §3.3). `buildWebhookApp` returns an unstarted instance, so tests can `inject()` without a socket.
+ * HTTP 200 with a valid AdmissionReview; anything else gets a 4xx with `{"error": {"code", "message"}}` that says
+ * what is wrong (error-replies.ts), from fastify's handlers and from Node's HTTP parser alike; nothing gets a 500.
+ * `buildWebhookApp` returns an unstarted instance, so tests can `inject()` without a socket.
  */
-import fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
 import type { Readable } from 'node:stream';
+import { getHeapStatistics } from 'node:v8';
 import type { Logger } from 'pino';
 import { buildResponse } from '../admission/build-response.js';
 import { decodeReview } from '../admission/decode-review.js';
-import type { AdmissionRequest } from '../admission/review-schema.js';
+import { MAX_REVIEW_BYTES } from '../admission/review-limits.js';
 import type { Config } from '../config/load-config.js';
+import { clip, errorSummary, LOG_LIMITS } from '../observability/bounded-text.js';
 import type { Metrics } from '../observability/metrics.js';
 import { reviewBudgetMs } from '../review/budget.js';
-import { linkedDeadline } from '../runtime/linked-deadline.js';
-import { answerFor, logFindings } from '../review/render-outcome.js';
+import { answerFor } from '../review/render-outcome.js';
 import type { Reviewer, ReviewOutcome } from '../review/review-object.js';
-import { metadataOf } from '../review/skip-rules.js';
-import { findWorkloadKind } from '../workload/pod-spec-paths.js';
-
-/** controller-runtime's limit for an AdmissionReview; fastify's 1 MiB default is too small for big workloads. */
-export const BODY_LIMIT_BYTES = 7 * 1024 * 1024;
+import { linkedDeadline } from '../runtime/linked-deadline.js';
+import { bodyBudgetBytes, installBodyBudget } from './body-budget.js';
+import { answerExpectationsAndConnect, clientErrorHandler } from './client-errors.js';
+import { sendError, type ErrorCode } from './error-replies.js';
+import { createMemoryBudget, type MemoryBudget } from './memory-budget.js';
+import { countReview, logReview } from './review-log.js';
+import { servingTlsOptions } from './tls-options.js';
 
 export interface WebhookAppOptions {
   readonly config: Config;
@@ -30,59 +35,89 @@ export interface WebhookAppOptions {
   readonly reviewLogger?: Logger;
   /** Serving key and certificate (PEM); omit for plain HTTP (tests with inject()). */
   readonly tls?: { readonly key: string; readonly cert: string };
+  /** Memory for request bodies in flight; defaults to a share of the V8 heap (body-budget.ts). */
+  readonly memoryBudget?: MemoryBudget;
+  /** Node's HTTP timeouts, ms: whole request (default 30 s) and headers (default 10 s). */
+  readonly timeouts?: { readonly requestMs?: number; readonly headersMs?: number };
 }
+
+/** The smallest budget a review is given after waiting for room to read its body. */
+const MIN_REVIEW_MS = 200;
 
 export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
   const log = options.logger;
   const reviewLog = options.reviewLogger ?? options.logger;
+  const requestMs = options.timeouts?.requestMs ?? 30_000;
+  const headersMs = Math.min(options.timeouts?.headersMs ?? 10_000, requestMs);
+  const serverOptions = {
+    // Requests without Host are answered below in the error shape, not with Node's bare 400.
+    requireHostHeader: false,
+    headersTimeout: headersMs,
+    // How often Node looks for requests past their timeouts (its default, 30 s, would double them).
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(headersMs / 4))),
+  };
   // No fastify logger: its per-request child loggers cost more than a review on the warm path, and the route logs
-  // the one `review` line itself (SPEC §3.5).
+  // the one `review` line itself.
   const app = fastify({
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: MAX_REVIEW_BYTES,
     return503OnClosing: false,
     // The API server reuses connections; a server idle timeout shorter than its reuse window causes EOF errors.
     keepAliveTimeout: 75_000,
-    requestTimeout: 30_000,
-    ...(options.tls ? { https: { key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' as const } } : {}),
+    requestTimeout: requestMs,
+    frameworkErrors: (_error, _request, reply) => sendError(reply, 'BAD_REQUEST', 'the request URL is not valid'),
+    clientErrorHandler: clientErrorHandler(log),
+    ...(options.tls ? { https: { ...servingTlsOptions(options.tls), ...serverOptions } } : { http: serverOptions }),
   }) as unknown as FastifyInstance;
+  answerExpectationsAndConnect(app.server as Server);
 
-  // Accept any content type as JSON: the API server always sends JSON, and a wrong header should still get a
-  // precise 400 rather than a 415.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch (error) {
-      // JSON.parse quotes the input in some messages; keep only the position so no body content is echoed.
-      const position = /at position (\d+)/.exec((error as Error).message)?.[1];
-      const where = position ? ` (at byte ${position})` : '';
-      done(Object.assign(new Error(`body is not valid JSON${where}`), { statusCode: 400, code: 'INVALID_JSON' }), undefined);
+  const bodies = installBodyBudget(app, {
+    budget: options.memoryBudget ?? createMemoryBudget(bodyBudgetBytes(getHeapStatistics().heap_size_limit)),
+    // Half the review's budget at most, so the review still has the other half.
+    maxWaitMs: (request) => reviewBudgetMs(options.config.network.budgetMs, queryTimeout(request.query)) / 2,
+  });
+  // One hook before any body is read (each fastify hook costs on the warm path).
+  app.addHook('preParsing', (request, reply, payload, done) => {
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host gets a 400.
+    if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
+      sendError(reply, 'BAD_REQUEST', 'an HTTP/1.1 request needs a Host header');
+      return;
     }
+    // Unknown routes are answered before their bodies are read: nothing is buffered for a 404.
+    if (request.is404) {
+      sendError(reply, 'NOT_FOUND', notFoundMessage(request.method, request.url));
+      return;
+    }
+    bodies.lease(request, reply, () => done(null, payload));
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    if (!error.statusCode || error.statusCode >= 500) log.warn({ code: error.code, reason: error.message }, 'request failed before review');
-    const code = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'BODY_TOO_LARGE' : error.code === 'INVALID_JSON' ? 'INVALID_JSON' : 'BAD_REQUEST';
-    const message = code === 'BODY_TOO_LARGE' ? `body exceeds ${BODY_LIMIT_BYTES} bytes` : error.message;
+    bodies.settle(request); // an oversized chunked body may take a while to discard: not with the budget held
+    const known = knownCode(error);
+    if (!known && (!error.statusCode || error.statusCode >= 500)) log.warn({ error: errorSummary(error) }, 'request failed before review');
     // fastify closes the connection after an oversized body. Closing while the client still sends makes the kernel
     // reset the connection, and the reset throws away the 400 the client had not read yet; so read the rest first.
-    if (code === 'BODY_TOO_LARGE') await discardRest(request.raw);
-    // Every malformed request is a 400 with a JSON error (SPEC §3.3, R3), an oversized body included.
-    return sendError(reply, 400, code, message);
+    if (known === 'BODY_TOO_LARGE') {
+      await discardRest(request.raw);
+      return sendError(reply, 'BODY_TOO_LARGE', `body exceeds ${MAX_REVIEW_BYTES} bytes`);
+    }
+    if (known) return sendError(reply, known, error.message);
+    // Other client errors carry fastify's own static messages; anything else is ours and says nothing of internals.
+    const clientError = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500;
+    return sendError(reply, 'BAD_REQUEST', clientError ? error.message : 'the request could not be processed');
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; POST /validate`));
+  app.setNotFoundHandler((request, reply) => sendError(reply, 'NOT_FOUND', notFoundMessage(request.method, request.url)));
 
   app.post('/validate', async (request, reply) => {
     const started = performance.now();
     const decoded = decodeReview(request.body);
     if (!decoded.ok) {
-      log.info({ uid: decoded.error.uid, error: decoded.error.message }, 'rejected malformed review');
-      return sendError(reply, 400, decoded.error.code, decoded.error.message);
+      log.info({ uid: decoded.error.uid, error: clip(decoded.error.message, LOG_LIMITS.message) }, 'rejected malformed review');
+      return sendError(reply, decoded.error.code, decoded.error.message);
     }
     const admission = decoded.request;
-    const budgetMs = reviewBudgetMs(options.config.network.budgetMs, (request.query as Record<string, unknown> | undefined)?.['timeout']);
+    const budgetMs = reviewBudgetMs(options.config.network.budgetMs, queryTimeout(request.query)) - bodies.waitedMs(request);
     // A deadline that ends with the review (see linked-deadline.ts for why not AbortSignal.timeout).
-    const deadline = linkedDeadline(undefined, budgetMs, 'review budget exhausted');
+    const deadline = linkedDeadline(undefined, Math.max(MIN_REVIEW_MS, budgetMs), 'review budget exhausted');
     let outcome: ReviewOutcome;
     try {
       outcome = await options.reviewer.review({
@@ -96,25 +131,40 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
         signal: deadline.signal,
       });
     } catch (error) {
-      // A bug must not block deploys: admit, say so, and log it. The uid is echoed, so the API server accepts it.
-      log.error({ err: error, uid: admission.uid }, 'review failed unexpectedly');
+      // A bug must not block deploys: admit, say so, and log it (bounded, no credentials: bounded-text.ts). The uid
+      // is echoed, so the API server accepts the answer.
+      log.error({ error: errorSummary(error), uid: admission.uid }, 'review failed unexpectedly');
       return reply.send(buildResponse(admission.uid, { allowed: true, warnings: ['pullguard hit an internal error; images were not verified'] }));
     } finally {
       deadline.release();
     }
     if (outcome.status === 'invalid') {
-      log.info({ uid: admission.uid, error: outcome.problem }, 'rejected malformed object');
-      return sendError(reply, 400, 'INVALID_OBJECT', `invalid ${admission.kind.kind} in AdmissionReview: ${outcome.problem}`);
+      const problem = clip(outcome.problem, LOG_LIMITS.message);
+      log.info({ uid: admission.uid, error: problem }, 'rejected malformed object');
+      return sendError(reply, 'INVALID_OBJECT', `invalid ${clip(admission.kind.kind, LOG_LIMITS.label)} in AdmissionReview: ${problem}`);
     }
     const answer = answerFor(outcome);
     const decision = outcome.status === 'reviewed' ? outcome.decision.decision : 'allow';
     const durationMs = performance.now() - started;
     logReview(reviewLog, admission, outcome, decision, durationMs);
-    options.metrics.admissionRequests.inc({ kind: metricKind(admission.kind), operation: admission.operation, decision, dry_run: String(admission.dryRun === true) });
-    options.metrics.admissionDuration.observe(durationMs / 1000);
+    countReview(options.metrics, admission, decision, durationMs);
     return reply.send(buildResponse(admission.uid, answer));
   });
   return app;
+}
+
+/** The codes our own errors (the body parser's) carry, and fastify's oversized body. */
+function knownCode(error: FastifyError): ErrorCode | undefined {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'BODY_TOO_LARGE';
+  return error.code === 'INVALID_JSON' || error.code === 'TOO_DEEP' || error.code === 'TOO_COMPLEX' ? error.code : undefined;
+}
+
+function queryTimeout(query: unknown): unknown {
+  return (query as Record<string, unknown> | undefined)?.['timeout'];
+}
+
+function notFoundMessage(method: string, url: string): string {
+  return `no route ${clip(method, LOG_LIMITS.label)} ${clip(url.split('?')[0] ?? '', LOG_LIMITS.name)}; POST /validate`;
 }
 
 /** At most this much of an oversized body is read and thrown away before answering (a lingering close). */
@@ -139,39 +189,4 @@ function discardRest(body: Readable): Promise<void> {
     body.on('data', count).once('end', finish).once('error', finish).once('close', finish);
     body.resume();
   });
-}
-
-/** A bounded label value: the kinds pullguard checks by name, anything else `other` (the request is untrusted). */
-function metricKind(kind: { group: string; kind: string }): string {
-  return findWorkloadKind(kind.group, kind.kind)?.kind ?? 'other';
-}
-
-function sendError(reply: FastifyReply, statusCode: number, code: string, message: string): FastifyReply {
-  return reply.code(statusCode).type('application/json').send({ error: { code, message } });
-}
-
-function logReview(log: { info(obj: object, msg: string): void }, admission: AdmissionRequest, outcome: ReviewOutcome, decision: string, durationMs: number): void {
-  const metadata = metadataOf(admission.object);
-  const generateName = typeof metadata?.['generateName'] === 'string' ? bounded(metadata['generateName']) : undefined;
-  const name = bounded(admission.name || (typeof metadata?.['name'] === 'string' ? metadata['name'] : undefined));
-  log.info(
-    {
-      uid: admission.uid,
-      kind: admission.kind.kind,
-      namespace: bounded(admission.namespace),
-      ...(name ? { name } : generateName ? { generateName } : {}),
-      operation: admission.operation,
-      dryRun: admission.dryRun === true,
-      decision,
-      durationMs: Math.round(durationMs * 100) / 100,
-      ...(outcome.status === 'skipped' ? { skipped: outcome.reason } : {}),
-      findings: logFindings(outcome),
-    },
-    'review',
-  );
-}
-
-/** Kubernetes names are at most 253 characters; a longer one is junk and must not bloat a log line. */
-function bounded(text: string | undefined): string | undefined {
-  return text !== undefined && text.length > 253 ? `${text.slice(0, 253)}…` : text;
 }

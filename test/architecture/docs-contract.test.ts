@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { DEFAULT_POLICY, FINDING_CLASSES } from '../../src/policy/finding-class.js';
 import { OUTCOMES } from '../../src/registry/resolution.js';
+import { ERROR_STATUS } from '../../src/server/error-replies.js';
 
 const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'findings.md'), 'utf8');
 const documentedClasses = [...doc.matchAll(/^\| `([a-zA-Z]+)` \| (deny|warn|allow) \|/gm)].map((m) => [m[1], m[2]]);
@@ -21,8 +22,15 @@ t.test('every registry outcome is documented', async (t) => {
 });
 
 t.test('every HTTP error code the webhook sends is documented', async (t) => {
-  const source = readFileSync(join(import.meta.dirname, '..', '..', 'src', 'server', 'webhook-app.ts'), 'utf8') + readFileSync(join(import.meta.dirname, '..', '..', 'src', 'admission', 'decode-review.ts'), 'utf8');
+  const files = [['server', 'webhook-app.ts'], ['server', 'error-replies.ts'], ['server', 'body-budget.ts'], ['admission', 'decode-review.ts'], ['admission', 'parse-review-body.ts']];
+  const source = files.map((path) => readFileSync(join(import.meta.dirname, '..', '..', 'src', ...path), 'utf8')).join('\n');
   const codes = new Set([...source.matchAll(/'([A-Z][A-Z_]+)'/g)].map((m) => m[1] as string).filter((c) => !c.startsWith('FST_') && !c.startsWith('TLS')));
   t.ok(codes.size >= 5, 'found the error codes in the source');
   for (const code of codes) t.match(doc, `| \`${code}\` |`, code);
+});
+
+t.test('every error code is documented with the status it is sent with, and nothing else', async (t) => {
+  const section = doc.slice(doc.indexOf('## HTTP error codes'), doc.indexOf('## Start-up errors'));
+  const documented = [...section.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
+  t.same(Object.fromEntries(documented), ERROR_STATUS);
 });

@@ -47,6 +47,11 @@ function fixedCases(): { family: string; body: string }[] {
     { family: 'fixed: 1 MB container name', body: review({ containers: [{ name: 'n'.repeat(1024 * 1024), image: 'Bad:Image' }] }) },
     { family: 'fixed: 1 MB object name', body: review({ containers: [{ name: 'c', image: 'Bad:Image' }] }, '\u0007'.repeat(1024 * 1024)) },
     { family: 'fixed: 200 containers with 4 KiB invalid images', body: review({ containers: Array.from({ length: 200 }, (_, i) => ({ name: `c${i}`, image: `${'U'.repeat(4096)}${i}` })) }) },
+    // Issue 13: 7 MB of nesting (it froze the loop for seconds), a million tiny objects, and a review the API server
+    // sends at 7.44 MiB (1.24 MiB of `<>&`, each escaped to six bytes), which must be checked, not refused.
+    { family: 'fixed: 7 MB of nesting', body: review({ containers: [{ name: 'c', image: 'a:1' }], deep: '__DEEP__' } as object).replace('"__DEEP__"', `${'['.repeat(3_500_000)}${']'.repeat(3_500_000)}`) },
+    { family: 'fixed: a million empty objects', body: review({ containers: [{ name: 'c', image: 'a:1' }], junk: '__JUNK__' } as object).replace('"__JUNK__"', `[${'{},'.repeat(1_000_000)}{}]`) },
+    { family: 'fixed: 7.44 MiB escaped review', body: review({ containers: [{ name: 'c', image: 'a:1', args: ['<>&'.repeat(430_000)] }] }).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) },
   ];
 }
 

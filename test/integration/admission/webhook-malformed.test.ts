@@ -1,11 +1,12 @@
 /**
  * Malformed input over HTTP (SPEC §3.3, R3): a 400 with `{error: {code, message}}` that says what is wrong, a body
- * past the 7 MiB limit included, and never a 500.
+ * past the 28 MiB limit included, and never a 500.
  */
 import { once } from 'node:events';
 import { connect, type AddressInfo } from 'node:net';
 import { setTimeout } from 'node:timers/promises';
 import t from 'tap';
+import { MAX_REVIEW_BYTES, MAX_REVIEW_DEPTH } from '../../../src/admission/review-limits.js';
 import { admissionReview, POD_KIND } from '../../helpers/admission-review.js';
 import { webhookUnderTest } from '../../helpers/webhook-under-test.js';
 
@@ -37,9 +38,10 @@ const cases: Case[] = [
   { name: 'a missing uid', body: withRequest({ uid: undefined }), status: 400, code: 'INVALID_REVIEW', message: /uid/ },
   { name: 'a huge uid', body: withRequest({ uid: 'u'.repeat(MiB) }), status: 400, code: 'INVALID_REVIEW', message: /request\.uid must not have more than 256/ },
   { name: 'junk operation', body: withRequest({ operation: 'EXPLODE' }), status: 400, code: 'INVALID_REVIEW', message: /request\.operation must be "CREATE" or/ },
-  { name: 'deep nesting', body: `${'['.repeat(5000)}${']'.repeat(5000)}`, status: 400, code: 'INVALID_REVIEW', message: /must be a JSON object/ },
+  { name: 'nesting at the depth limit', body: `${'['.repeat(MAX_REVIEW_DEPTH)}${']'.repeat(MAX_REVIEW_DEPTH)}`, status: 400, code: 'INVALID_REVIEW', message: /must be a JSON object/ },
+  { name: 'deep nesting', body: `${'['.repeat(5000)}${']'.repeat(5000)}`, status: 400, code: 'TOO_DEEP', message: /more than 1000 levels deep/ },
   { name: 'invalid UTF-8', body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), status: 400, code: 'INVALID_REVIEW', message: /apiVersion/ },
-  { name: 'an 8 MiB body', body: JSON.stringify({ ...good(), padding: 'x'.repeat(8 * MiB) }), status: 400, code: 'BODY_TOO_LARGE', message: /exceeds 7340032 bytes/ },
+  { name: 'a body 1 byte over the limit', body: JSON.stringify({ ...good(), padding: 'x'.repeat(MAX_REVIEW_BYTES) }).slice(0, MAX_REVIEW_BYTES + 1), status: 400, code: 'BODY_TOO_LARGE', message: /exceeds 29360128 bytes/ },
 ];
 
 t.test('malformed bodies get a precise JSON error, never a 500', async (t) => {
@@ -91,7 +93,7 @@ t.test('an oversized body is read to its end before the 400, so a client still s
   t.teardown(() => hook.app.close());
   await hook.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = hook.app.server.address() as AddressInfo;
-  const body = Buffer.alloc(12 * MiB, 'x');
+  const body = Buffer.alloc(MAX_REVIEW_BYTES + 4 * MiB, 'x');
   const socket = connect(port, '127.0.0.1');
   await once(socket, 'connect');
   const received: Buffer[] = [];

@@ -1,0 +1,48 @@
+/**
+ * The one JSON line per review (uid, kind, namespace, name or generateName, operation, dryRun, decision, duration,
+ * skip reason, findings) and the requests counter. Every string in them comes from the request, so each is cut to
+ * what the field can legitimately hold: a 6 MB kind or name still makes a line of a few hundred bytes.
+ */
+import type { AdmissionRequest } from '../admission/review-schema.js';
+import { clip, LOG_LIMITS } from '../observability/bounded-text.js';
+import type { Metrics } from '../observability/metrics.js';
+import { logFindings } from '../review/render-outcome.js';
+import type { ReviewOutcome } from '../review/review-object.js';
+import { metadataOf } from '../review/skip-rules.js';
+import { findWorkloadKind } from '../workload/pod-spec-paths.js';
+
+interface InfoLog {
+  info(obj: object, msg: string): void;
+}
+
+export function logReview(log: InfoLog, admission: AdmissionRequest, outcome: ReviewOutcome, decision: string, durationMs: number): void {
+  const metadata = metadataOf(admission.object);
+  const generateName = typeof metadata?.['generateName'] === 'string' ? clip(metadata['generateName'], LOG_LIMITS.name) : undefined;
+  const name = clip(admission.name || (typeof metadata?.['name'] === 'string' ? metadata['name'] : undefined), LOG_LIMITS.name);
+  log.info(
+    {
+      uid: admission.uid, // at most 256 characters (review-schema.ts)
+      kind: clip(admission.kind.kind, LOG_LIMITS.label),
+      namespace: clip(admission.namespace, LOG_LIMITS.name),
+      ...(name ? { name } : generateName ? { generateName } : {}),
+      operation: admission.operation,
+      dryRun: admission.dryRun === true,
+      decision,
+      durationMs: Math.round(durationMs * 100) / 100,
+      // Skip reasons quote the kind, a subresource or an owner's name.
+      ...(outcome.status === 'skipped' ? { skipped: clip(outcome.reason, LOG_LIMITS.message) } : {}),
+      findings: logFindings(outcome),
+    },
+    'review',
+  );
+}
+
+export function countReview(metrics: Metrics, admission: AdmissionRequest, decision: string, durationMs: number): void {
+  // Label values are bounded: the operation is one of four (the schema), the kind one pullguard knows or `other`.
+  metrics.admissionRequests.inc({ kind: metricKind(admission.kind), operation: admission.operation, decision, dry_run: String(admission.dryRun === true) });
+  metrics.admissionDuration.observe(durationMs / 1000);
+}
+
+function metricKind(kind: { group: string; kind: string }): string {
+  return findWorkloadKind(kind.group, kind.kind)?.kind ?? 'other';
+}
