@@ -1,0 +1,79 @@
+/**
+ * A nesting-depth check to run BEFORE `JSON.parse` on untrusted text. `JSON.parse` has no depth limit: a valid body
+ * of a few MiB can nest a million arrays, and building (then walking) that costs seconds of event loop. This scan
+ * is one linear pass with no allocation, so its cost is bounded by the body size the caller already capped.
+ *
+ * Brackets inside JSON strings do not count: a `"` opens or closes a string and a backslash inside a string skips
+ * the next character (so `\"` and `\\` are handled). On valid JSON the depth seen here is exactly the parser's; on
+ * invalid JSON `JSON.parse` stops at the first error, and no prefix it accepts can be deeper than this scan says,
+ * because both read strings the same way.
+ */
+
+const QUOTE = 0x22; // "
+const BACKSLASH = 0x5c; // \
+const OPEN_OBJECT = 0x7b; // {
+const OPEN_ARRAY = 0x5b; // [
+const CLOSE_OBJECT = 0x7d; // }
+const CLOSE_ARRAY = 0x5d; // ]
+
+/**
+ * True when `json` opens more than `maxDepth` objects/arrays inside one another at some point (`{}` and `[]` are
+ * depth 1, `{"a":[1]}` depth 2, a scalar depth 0). Works on the text or on its UTF-8 bytes: every byte of a
+ * multi-byte UTF-8 character is ≥ 0x80, so it can never be mistaken for a quote, backslash or bracket.
+ */
+export function jsonDepthExceeds(json: string | Uint8Array, maxDepth: number): boolean {
+  return typeof json === 'string' ? exceedsInText(json, maxDepth) : exceedsInBytes(json, maxDepth);
+}
+
+function exceedsInBytes(bytes: Uint8Array, maxDepth: number): boolean {
+  let depth = 0;
+  const length = bytes.length;
+  for (let i = 0; i < length; i++) {
+    const c = bytes[i] as number;
+    if (c === QUOTE) {
+      i = endOfStringInBytes(bytes, i + 1);
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (++depth > maxDepth) return true;
+    } else if ((c === CLOSE_OBJECT || c === CLOSE_ARRAY) && depth > 0) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/** Index of the quote closing a string whose content starts at `i` (or the end of the input). */
+function endOfStringInBytes(bytes: Uint8Array, i: number): number {
+  const length = bytes.length;
+  for (; i < length; i++) {
+    const c = bytes[i];
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i;
+  }
+  return length;
+}
+
+function exceedsInText(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = endOfStringInText(text, i + 1);
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (++depth > maxDepth) return true;
+    } else if ((c === CLOSE_OBJECT || c === CLOSE_ARRAY) && depth > 0) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+function endOfStringInText(text: string, i: number): number {
+  const length = text.length;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i;
+  }
+  return length;
+}
