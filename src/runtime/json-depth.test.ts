@@ -62,3 +62,34 @@ t.test('a million levels: rejected without parsing, in one linear pass', async (
   const wide = `[${'[1],'.repeat(levels)}[1]]`;
   t.same(both(wide, 2), [false, false], 'width is not depth');
 });
+
+t.test('agrees with JSON.parse on random documents full of quotes, backslashes and brackets in strings', async (t) => {
+  let state = 12345;
+  const random = (n: number) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return (state >>> 8) % n;
+  };
+  const text = () => Array.from({ length: random(12) }, () => '[]{}"\\\\ aé\n'[random(11)]).join('');
+  const value = (depth: number): unknown => {
+    const kind = depth > 6 ? 3 + random(2) : random(5);
+    if (kind === 0) return Array.from({ length: random(4) }, () => value(depth + 1));
+    if (kind === 1) return Object.fromEntries(Array.from({ length: random(4) }, () => [text(), value(depth + 1)]));
+    if (kind === 2) return [value(depth + 1)];
+    return kind === 3 ? text() : random(1000);
+  };
+  const wrong: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const json = JSON.stringify(value(0));
+    const depth = parsedDepth(JSON.parse(json));
+    const ok = both(json, depth).every((x) => !x) && (depth === 0 || both(json, depth - 1).every((x) => x));
+    if (!ok) wrong.push(json);
+  }
+  t.same(wrong.slice(0, 3), [], `${wrong.length} of 3000 disagree`);
+});
+
+t.test('a hundred thousand escapes in one string stay linear', async (t) => {
+  const json = `["${'\\\\'.repeat(100_000)}\\"${'['.repeat(1000)}", [[1]]]`;
+  t.equal(parsedDepth(JSON.parse(json)), 3);
+  t.same(both(json, 3), [false, false]);
+  t.same(both(json, 2), [true, true]);
+});

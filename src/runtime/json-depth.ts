@@ -26,12 +26,13 @@ export function jsonDepthExceeds(json: string | Uint8Array, maxDepth: number): b
 }
 
 function exceedsInBytes(bytes: Uint8Array, maxDepth: number): boolean {
+  const strings = stringSkipper((what, from) => bytes.indexOf(what, from), bytes.length);
   let depth = 0;
   const length = bytes.length;
   for (let i = 0; i < length; i++) {
     const c = bytes[i] as number;
     if (c === QUOTE) {
-      i = endOfStringInBytes(bytes, i + 1);
+      i = strings.endOf(i + 1);
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (++depth > maxDepth) return true;
     } else if ((c === CLOSE_OBJECT || c === CLOSE_ARRAY) && depth > 0) {
@@ -41,24 +42,14 @@ function exceedsInBytes(bytes: Uint8Array, maxDepth: number): boolean {
   return false;
 }
 
-/** Index of the quote closing a string whose content starts at `i` (or the end of the input). */
-function endOfStringInBytes(bytes: Uint8Array, i: number): number {
-  const length = bytes.length;
-  for (; i < length; i++) {
-    const c = bytes[i];
-    if (c === BACKSLASH) i++;
-    else if (c === QUOTE) return i;
-  }
-  return length;
-}
-
 function exceedsInText(text: string, maxDepth: number): boolean {
+  const strings = stringSkipper((what, from) => text.indexOf(what === QUOTE ? '"' : '\\', from), text.length);
   let depth = 0;
   const length = text.length;
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      i = endOfStringInText(text, i + 1);
+      i = strings.endOf(i + 1);
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (++depth > maxDepth) return true;
     } else if ((c === CLOSE_OBJECT || c === CLOSE_ARRAY) && depth > 0) {
@@ -68,12 +59,28 @@ function exceedsInText(text: string, maxDepth: number): boolean {
   return false;
 }
 
-function endOfStringInText(text: string, i: number): number {
-  const length = text.length;
-  for (; i < length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === BACKSLASH) i++;
-    else if (c === QUOTE) return i;
-  }
-  return length;
+/**
+ * Finds where strings end with the native `indexOf` (most of a manifest's bytes are inside strings). The next
+ * quote and the next backslash are remembered and searched again only once passed, so the whole input is
+ * searched at most once for each: linear however many escapes there are.
+ */
+function stringSkipper(indexOf: (what: number, from: number) => number, length: number): { endOf(from: number): number } {
+  let quote = -1;
+  let backslash = -1;
+  const next = (what: number, from: number) => {
+    const at = indexOf(what, from);
+    return at < 0 ? length : at;
+  };
+  return {
+    /** Index of the quote closing a string whose content starts at `from` (or the end of the input). */
+    endOf(from: number): number {
+      let i = from;
+      for (;;) {
+        if (quote < i) quote = next(QUOTE, i);
+        if (backslash < i) backslash = next(BACKSLASH, i);
+        if (quote <= backslash) return quote; // no escape before the closing quote (or the input ends)
+        i = backslash + 2; // skip the escaped character, whatever it is
+      }
+    },
+  };
 }
