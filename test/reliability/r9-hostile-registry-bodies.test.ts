@@ -3,7 +3,8 @@
  * (support/hostile-registry.ts): digest-correct 3.8 MB image indexes with 8,000 entries and long variants, a
  * distinct one under every tag; a valid manifest nested 1.9 million levels deep; 10,000 tags of ~1,900 characters
  * over five 3.8 MB tags/list pages. Every answer is classified, the event loop never stalls for more than a
- * second, and the built server, with the production heap flags, stays up and small through 40 distinct indexes.
+ * second, and the built server, with the production heap flags, stays up and small through 60 distinct indexes
+ * (it used to die of a V8 heap out-of-memory after about 50).
  */
 import { readFile } from 'node:fs/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -15,7 +16,7 @@ import { REAL_TAGS, startHostileRegistryWorker, TAG_PAGES } from './support/host
 import { countProcessFailures } from './support/process-guards.js';
 
 const MAX_EVENT_LOOP_DELAY_MS = 1000;
-const MEMORY_REVIEWS = 40;
+const MEMORY_REVIEWS = 60;
 const MAX_RSS_BYTES = 300 * 1024 * 1024;
 
 const failures = countProcessFailures();
@@ -47,6 +48,8 @@ t.test('hostile bodies are classified, and the event loop never stalls for a sec
   const deep = await review('deep', 'hostile/deep:1');
   // 128 characters, the longest tag the grammar allows: the search against 10,000 long tags took ~47 s.
   const missing = await review('missing', `hostile/tags:1.0.2-${'a'.repeat(122)}`);
+  // The monitor records a stall when its timer next runs: give it a few turns before reading.
+  await new Promise((resolve) => setTimeout(resolve, 50));
   delay.disable();
 
   for (const [label, answer] of [['amd64-a', amd64A], ['amd64-b', amd64B]] as const) {
@@ -99,14 +102,16 @@ t.test(`the built server with production heap flags stays up and small through $
     }
   };
   await Promise.all([worker(), worker()]);
-  const status = await readFile(`/proc/${server.child.pid}/status`, 'utf8');
+  // Peak (VmHWM) and current (VmRSS) resident set of the server, as the kernel counts them; empty once it died.
+  const status = await readFile(`/proc/${server.child.pid}/status`, 'utf8').catch(() => '');
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
 
-  t.equal(server.child.exitCode, null, `still running (stderr: ${server.stderr.slice(-3).join(' | ')})`);
+  const alive = /^State:\s+[^ZX]/m.test(status) && server.child.exitCode === null && server.child.signalCode === null;
+  t.ok(alive, `still running (exit ${server.child.exitCode ?? server.child.signalCode}; stderr: ${server.stderr.filter((l) => /heap|memory|fatal/i.test(l)).slice(0, 2).join(' | ')})`);
   t.equal(answers.filter((a) => a.statusCode === 200).length, MEMORY_REVIEWS, 'every review answered with HTTP 200');
   t.equal(answers.filter((a) => a.allowed === true && a.findings === 0).length, MEMORY_REVIEWS, 'every image allowed without a finding');
   t.equal(registry.indexBodies(), MEMORY_REVIEWS, 'each distinct index was downloaded');
   t.comment(`RSS now ${(kib('VmRSS') / 2 ** 20).toFixed(0)} MB, peak ${(kib('VmHWM') / 2 ** 20).toFixed(0)} MB`);
   t.ok(kib('VmHWM') < MAX_RSS_BYTES, `peak RSS ${(kib('VmHWM') / 2 ** 20).toFixed(0)} MB stays under ${MAX_RSS_BYTES / 2 ** 20} MB`);
-  t.ok((await server.health('/readyz')).statusCode === 200, 'still ready');
+  t.equal((await server.health('/readyz').catch(() => ({ statusCode: 0 }))).statusCode, 200, 'still ready');
 });
