@@ -142,7 +142,7 @@ export interface IndexPlatformCheck {
   readonly undetermined: Platform[];
 }
 
-/** Matches an index's platforms against the platforms the pod can run on (SPEC §1.3, platform check). */
+/** Matches an index's platforms against the platforms the pod can run on (the platform check). */
 export function checkIndexPlatforms(input: { readonly index: IndexPlatforms; readonly candidates: readonly Platform[] }): IndexPlatformCheck {
   const { index } = input;
   const declared = indexPlatformList(index);
