@@ -53,10 +53,8 @@ export type VerifiedBody =
  */
 export function verifyManifestBody(body: Buffer, claimed: string | undefined, requested: string | undefined): VerifiedBody {
   const parsed = parseRegistryJson(body);
-  if (!parsed.ok) {
-    return { ok: false, detail: parsed.problem === 'too-deep' ? 'registry sent a manifest nested too deeply' : 'registry sent a manifest that is not JSON' };
-  }
-  if (!isRecord(parsed.value)) return { ok: false, detail: 'registry sent a manifest that is not JSON' };
+  if (!parsed.ok && parsed.problem === 'too-deep') return { ok: false, detail: 'registry sent a manifest nested too deeply' };
+  if (!parsed.ok || !isRecord(parsed.value)) return { ok: false, detail: 'registry sent a manifest that is not JSON' };
   const actual = `sha256:${createHash('sha256').update(body).digest('hex')}`;
   for (const expected of [claimed, requested]) {
     if (expected !== undefined && expected.startsWith('sha256:') && expected !== actual) {

@@ -18,9 +18,16 @@ export const MAX_DISTANCE_STEPS = 2_000_000;
 
 const VERSION_LIKE = /^v?(\d{1,9}(?:\.\d{1,9}){0,3})(?:[-+_.]?([0-9A-Za-z.+_-]*))?$/;
 
+interface Version {
+  readonly parts: number[];
+  readonly suffix: string;
+}
+
 interface Ranked {
   readonly tag: string;
   readonly distance: number;
+  /** Parsed once: ties compare it. */
+  readonly version: Version | undefined;
 }
 
 /**
@@ -35,7 +42,7 @@ export function suggestTags(wanted: string, tags: readonly string[], count = 3):
   return suggestions;
 }
 
-/** The `count` tags closest to `wanted`, best first, found closest-first within the cell budget. */
+/** The `count` tags closest to `wanted`, best first, found closest-first within the step budget. */
 function closestTags(wanted: string, tags: readonly string[], count: number): Ranked[] {
   const byBound = bucketsByLowerBound(wanted, tags);
   const closest: Ranked[] = [];
@@ -50,8 +57,8 @@ function closestTags(wanted: string, tags: readonly string[], count: number): Ra
       const distance = boundedDistance(wanted, tag, limit, work);
       if (distance === OUT_OF_BUDGET) return closest;
       if (distance === OVER_BOUND) continue;
-      closest.push({ tag, distance });
-      closest.sort((a, b) => a.distance - b.distance || tieBreak(a.tag, b.tag));
+      closest.push({ tag, distance, version: versionOf(tag) });
+      closest.sort((a, b) => a.distance - b.distance || tieBreak(a, b));
       if (closest.length > count) closest.pop();
     }
   }
@@ -99,20 +106,20 @@ export function newestVersion(tags: readonly string[]): string | undefined {
   return best?.tag;
 }
 
-function tieBreak(a: string, b: string): number {
-  const x = versionOf(a);
-  const y = versionOf(b);
-  if (x && y) return compareVersions(y, x) || (a < b ? -1 : 1);
+/** Versions first, the newer first, then alphabetical. */
+function tieBreak(a: Ranked, b: Ranked): number {
+  const [x, y] = [a.version, b.version];
+  if (x && y) return compareVersions(y, x) || (a.tag < b.tag ? -1 : 1);
   if (x || y) return x ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0;
 }
 
-function versionOf(tag: string): { parts: number[]; suffix: string } | undefined {
+function versionOf(tag: string): Version | undefined {
   const match = VERSION_LIKE.exec(tag);
   return match ? { parts: (match[1] as string).split('.').map(Number), suffix: match[2] ?? '' } : undefined;
 }
 
-function compareVersions(a: { parts: number[]; suffix: string }, b: { parts: number[]; suffix: string }): number {
+function compareVersions(a: Version, b: Version): number {
   for (let i = 0; i < Math.max(a.parts.length, b.parts.length); i++) {
     const x = a.parts[i];
     const y = b.parts[i];
