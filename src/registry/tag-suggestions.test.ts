@@ -1,6 +1,6 @@
 import t from 'tap';
 import { editDistance } from './edit-distance.js';
-import { MAX_TAG_LENGTH, newestVersion, suggestTags } from './tag-suggestions.js';
+import { MAX_CANDIDATE_TAGS, MAX_TAG_LENGTH, newestVersion, suggestTags } from './tag-suggestions.js';
 
 t.test('edit distance', async (t) => {
   const cases: [string, string, number][] = [
@@ -146,4 +146,10 @@ t.test('a hostile list: 10,000 tags of 128 characters against a 128-character ty
   const elapsed = performance.now() - started;
   t.ok(got.length >= 3, `still three suggestions, the best found within the budget: ${got.length}`);
   t.ok(elapsed < 1000, `ranked in ${elapsed.toFixed(0)} ms (unbounded: 10,000 × 128 × 128 cells, seconds)`);
+});
+
+t.test('only the first MAX_CANDIDATE_TAGS tags of a longer list are ranked', async (t) => {
+  const filler = Array.from({ length: MAX_CANDIDATE_TAGS }, (_, i) => `filler-${i}`);
+  t.same(suggestTags('1.2.4', [...filler, '1.2.3']).slice(0, 3).includes('1.2.3'), false);
+  t.same(suggestTags('1.2.4', ['1.2.3', ...filler])[0], '1.2.3');
 });

@@ -10,6 +10,8 @@ import { boundedDistance, OUT_OF_BUDGET, OVER_BOUND, type Work } from './edit-di
 
 /** distribution/reference: a tag is `[\w][\w.-]{0,127}`. */
 export const MAX_TAG_LENGTH = 128;
+/** Tags ranked per call, as many as a listing keeps (tag-list.ts); the rest of a longer list is ignored. */
+export const MAX_CANDIDATE_TAGS = 10_000;
 /**
  * Edit-distance steps one call may take (a few milliseconds). A node-sized list (10,000 tags) against a typo of
  * any length takes well under it; past it, the closest found so far are returned.
@@ -35,7 +37,7 @@ interface Ranked {
  * order never matters), then the newest version-like tag.
  */
 export function suggestTags(wanted: string, tags: readonly string[], count = 3): string[] {
-  const candidates = [...new Set(tags)].filter((tag) => tag !== wanted && tag.length <= MAX_TAG_LENGTH);
+  const candidates = [...new Set(tags.slice(0, MAX_CANDIDATE_TAGS))].filter((tag) => tag !== wanted && tag.length <= MAX_TAG_LENGTH);
   const suggestions = wanted.length <= MAX_TAG_LENGTH ? closestTags(wanted, candidates, count).map((c) => c.tag) : [];
   const newest = newestVersion(candidates);
   if (newest !== undefined && !suggestions.includes(newest)) suggestions.push(newest);
