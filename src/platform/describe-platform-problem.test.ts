@@ -1,6 +1,6 @@
 import t from 'tap';
-import type { IndexEntry } from '../registry/resolution.js';
 import { describePlatformProblem, SHORT_LIMIT } from './describe-platform-problem.js';
+import { compactIndexPlatforms } from './index-platforms.js';
 import { checkIndexPlatforms } from './match-platform.js';
 import { parsePlatform, type Platform } from './platform.js';
 
@@ -9,16 +9,18 @@ function p(text: string): Platform {
   if (!parsed) throw new Error(`bad platform in test: ${text}`);
   return parsed;
 }
-const entry = (text: string): IndexEntry => ({ digest: 'sha256:' + 'a'.repeat(64), mediaType: 'application/vnd.oci.image.manifest.v1+json', platform: p(text) });
+const entry = (text: string): Platform => p(text);
+/** The compact platforms of an index with these entries. */
+const indexOf = (entries: Platform[]) => compactIndexPlatforms(entries);
 const image = 'docker.io/library/app:1.0';
 
 t.test('an ok check needs no words', async (t) => {
-  const ok = checkIndexPlatforms({ entries: [entry('linux/amd64')], candidates: [p('linux/amd64')] });
+  const ok = checkIndexPlatforms({ index: indexOf([entry('linux/amd64')]), candidates: [p('linux/amd64')] });
   t.equal(describePlatformProblem(ok, image), undefined);
 });
 
 t.test('mismatch: what the image has, what the pod needs, a multi-arch build', async (t) => {
-  const result = checkIndexPlatforms({ entries: [entry('linux/amd64'), entry('unknown/unknown')], candidates: [p('linux/arm64')] });
+  const result = checkIndexPlatforms({ index: indexOf([entry('linux/amd64'), entry('unknown/unknown')]), candidates: [p('linux/arm64')] });
   const text = describePlatformProblem(result, image);
   t.ok(text);
   t.equal(text?.cause, `image ${image} has linux/amd64 only; the pod can only run on linux/arm64 nodes`);
@@ -32,7 +34,7 @@ t.test('mismatch: what the image has, what the pod needs, a multi-arch build', a
 });
 
 t.test('partial: pin to the supported architecture', async (t) => {
-  const result = checkIndexPlatforms({ entries: [entry('linux/amd64')], candidates: [p('linux/amd64'), p('linux/arm64')] });
+  const result = checkIndexPlatforms({ index: indexOf([entry('linux/amd64')]), candidates: [p('linux/amd64'), p('linux/arm64')] });
   const text = describePlatformProblem(result, image);
   t.match(text?.cause ?? '', /has linux\/amd64 only; the pod can also land on linux\/arm64 nodes/);
   t.equal(
@@ -44,7 +46,7 @@ t.test('partial: pin to the supported architecture', async (t) => {
 
 t.test('several supported architectures need an In affinity', async (t) => {
   const result = checkIndexPlatforms({
-    entries: [entry('linux/amd64'), entry('linux/arm64')],
+    index: indexOf([entry('linux/amd64'), entry('linux/arm64')]),
     candidates: [p('linux/amd64'), p('linux/arm64'), p('linux/s390x')],
   });
   const text = describePlatformProblem(result, image);
@@ -53,7 +55,7 @@ t.test('several supported architectures need an In affinity', async (t) => {
 });
 
 t.test('an index without platforms says so', async (t) => {
-  const result = checkIndexPlatforms({ entries: [entry('unknown/unknown')], candidates: [p('linux/amd64')] });
+  const result = checkIndexPlatforms({ index: indexOf([entry('unknown/unknown')]), candidates: [p('linux/amd64')] });
   const text = describePlatformProblem(result, image);
   t.match(text?.cause ?? '', 'declares no platform');
   t.match(text?.short ?? '', '(image has none)');
@@ -63,7 +65,7 @@ t.test('an index without platforms says so', async (t) => {
 t.test('short stays within the limit for long lists', async (t) => {
   const many = ['linux/amd64', 'linux/386', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64', 'linux/mips64le'];
   const result = checkIndexPlatforms({
-    entries: many.map(entry),
+    index: indexOf(many.map(entry)),
     candidates: ['linux/arm64', 'windows/amd64', 'linux/loong64', 'freebsd/amd64'].map(p),
   });
   const text = describePlatformProblem(result, image);
@@ -72,6 +74,6 @@ t.test('short stays within the limit for long lists', async (t) => {
 });
 
 t.test('the pin names the OS when another OS has the same architecture', async (t) => {
-  const result = checkIndexPlatforms({ entries: [entry('linux/amd64')], candidates: [p('linux/amd64'), p('windows/amd64')] });
+  const result = checkIndexPlatforms({ index: indexOf([entry('linux/amd64')]), candidates: [p('linux/amd64'), p('windows/amd64')] });
   t.match(describePlatformProblem(result, image)?.fix ?? '', 'nodeSelector kubernetes.io/arch: amd64, kubernetes.io/os: linux');
 });

@@ -17,12 +17,12 @@ export interface PlatformProblemText {
 /** Longest `short` text: admission warnings are shown one per line by kubectl. */
 export const SHORT_LIMIT = 80;
 
-/** Text for a `partial` or `mismatch` check; undefined when the check is `ok`. */
+/** Text for a `partial` or `mismatch` check; undefined when the check is `ok` (or `unknown`: nothing to claim). */
 export function describePlatformProblem(
   result: IndexPlatformCheck,
   imageCanonical: string,
 ): PlatformProblemText | undefined {
-  if (result.status === 'ok') return undefined;
+  if (result.status !== 'partial' && result.status !== 'mismatch') return undefined;
   const has = result.available.length === 0 ? 'declares no platform' : `has ${imageHas(result.available)}`;
   const missing = list(result.unsupported);
   const cause =

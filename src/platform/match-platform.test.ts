@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { IndexEntry } from '../registry/resolution.js';
+import { compactIndexPlatforms, type IndexPlatforms } from './index-platforms.js';
 import {
   acceptedPlatforms,
   checkIndexPlatforms,
@@ -15,11 +15,9 @@ function p(text: string): Platform {
   return parsed;
 }
 
-function entries(...platforms: (string | undefined)[]): IndexEntry[] {
-  return platforms.map((text, i) => {
-    const entry = { digest: `sha256:${String(i).padStart(64, '0')}`, mediaType: 'application/vnd.oci.image.manifest.v1+json' };
-    return text === undefined ? entry : { ...entry, platform: p(text) };
-  });
+/** The compact platforms of an index whose entries declare these (`undefined`: an entry without a platform). */
+function entries(...platforms: (string | undefined)[]): IndexPlatforms {
+  return compactIndexPlatforms(platforms.map((text) => (text === undefined ? undefined : p(text))));
 }
 
 t.test('normalizePlatform follows containerd database.go', async (t) => {
@@ -121,7 +119,7 @@ t.test('an entry with an empty OS takes the node OS, as containerd does with its
 
 t.test('checkIndexPlatforms: the cases of the issue', async (t) => {
   const multiArch = entries('linux/amd64', 'linux/arm64/v8', 'linux/arm/v7', 'unknown/unknown', 'unknown/unknown');
-  const table: [name: string, image: IndexEntry[], candidates: string[], status: string, unsupported: string[]][] = [
+  const table: [name: string, image: IndexPlatforms, candidates: string[], status: string, unsupported: string[]][] = [
     ['arm64-only cluster, amd64-only image', entries('linux/amd64', 'unknown/unknown'), ['linux/arm64'], 'mismatch', ['linux/arm64']],
     ['arm64 entry without variant on arm64 nodes', entries('linux/arm64'), ['linux/arm64'], 'ok', []],
     ['arm64/v8 entry on arm64 nodes', entries('linux/arm64/v8'), ['linux/arm64'], 'ok', []],
@@ -136,7 +134,7 @@ t.test('checkIndexPlatforms: the cases of the issue', async (t) => {
     ['windows nodes need a windows entry', entries('linux/amd64'), ['windows/amd64'], 'mismatch', ['windows/amd64']],
   ];
   for (const [name, image, candidates, status, unsupported] of table) {
-    const result = checkIndexPlatforms({ entries: image, candidates: candidates.map(p) });
+    const result = checkIndexPlatforms({ index: image, candidates: candidates.map(p) });
     t.equal(result.status, status, `${name}: status`);
     t.same(result.unsupported.map(formatPlatform), unsupported, `${name}: unsupported`);
     t.equal(result.supported.length + result.unsupported.length, candidates.length, `${name}: every candidate is classified`);
@@ -145,7 +143,7 @@ t.test('checkIndexPlatforms: the cases of the issue', async (t) => {
 
 t.test('checkIndexPlatforms lists the image platforms without attestations and duplicates', async (t) => {
   const result = checkIndexPlatforms({
-    entries: entries('linux/amd64', 'unknown/unknown', 'linux/arm64/v8', 'linux/arm64', undefined),
+    index: entries('linux/amd64', 'unknown/unknown', 'linux/arm64/v8', 'linux/arm64', undefined),
     candidates: [p('linux/arm64/v8'), p('linux/arm64')],
   });
   t.same(result.available.map(formatPlatform), ['linux/amd64', 'linux/arm64/v8']);

@@ -5,7 +5,7 @@
  * `Only(host)`: the host platform plus its ordered fallbacks (amd64 → 386, arm64 → arm/v8…v5, arm/v7 → v6 → v5).
  * Pure: no I/O.
  */
-import type { IndexEntry } from '../registry/resolution.js';
+import { indexPlatformList, type IndexPlatforms } from './index-platforms.js';
 import { formatPlatform, type Platform } from './platform.js';
 
 /**
@@ -126,32 +126,38 @@ export function platformAccepts(node: Platform, entry: Platform | undefined): bo
 }
 
 export interface IndexPlatformCheck {
-  /** `ok`: every candidate has a variant (or there are no candidates); `partial`: some; `mismatch`: none. */
-  readonly status: 'ok' | 'partial' | 'mismatch';
+  /**
+   * `ok`: every candidate has a variant (or there are no candidates); `partial`: some; `mismatch`: none;
+   * `unknown`: the index was too large to keep whole (index-platforms.ts) and some candidate is served by none of
+   * the platforms kept, so nothing can be claimed about it.
+   */
+  readonly status: 'ok' | 'partial' | 'mismatch' | 'unknown';
   /** The platforms the image declares, attestation entries excluded, in index order, without duplicates. */
   readonly available: Platform[];
   /** Candidate platforms some entry serves. */
   readonly supported: Platform[];
   /** Candidate platforms no entry serves. */
   readonly unsupported: Platform[];
+  /** Candidate platforms no kept entry serves, when the index is `incomplete` (then `unsupported` is empty). */
+  readonly undetermined: Platform[];
 }
 
-/** Matches an index's entries against the platforms the pod can run on (SPEC §1.3, platform check). */
-export function checkIndexPlatforms(input: {
-  readonly entries: readonly IndexEntry[];
-  readonly candidates: readonly Platform[];
-}): IndexPlatformCheck {
-  const available = distinctPlatforms(
-    input.entries.flatMap((e) => (e.platform && !isAttestationPlatform(e.platform) ? [e.platform] : [])),
-  );
+/** Matches an index's platforms against the platforms the pod can run on (the platform check). */
+export function checkIndexPlatforms(input: { readonly index: IndexPlatforms; readonly candidates: readonly Platform[] }): IndexPlatformCheck {
+  const { index } = input;
+  const declared = indexPlatformList(index);
+  const available = distinctPlatforms(declared.filter((p) => !isAttestationPlatform(p)));
   const supported: Platform[] = [];
-  const unsupported: Platform[] = [];
+  const unserved: Platform[] = [];
   for (const candidate of distinctPlatforms(input.candidates)) {
-    const served = input.entries.some((e) => platformAccepts(candidate, e.platform));
-    (served ? supported : unsupported).push(candidate);
+    const served = index.unplatformed || declared.some((p) => platformAccepts(candidate, p));
+    (served ? supported : unserved).push(candidate);
   }
-  const status = unsupported.length === 0 ? 'ok' : supported.length === 0 ? 'mismatch' : 'partial';
-  return { status, available, supported, unsupported };
+  if (index.incomplete) {
+    return { status: unserved.length === 0 ? 'ok' : 'unknown', available, supported, unsupported: [], undetermined: unserved };
+  }
+  const status = unserved.length === 0 ? 'ok' : supported.length === 0 ? 'mismatch' : 'partial';
+  return { status, available, supported, unsupported: unserved, undetermined: [] };
 }
 
 /** Drops platforms equal to an earlier one after normalization (`linux/arm64` and `linux/arm64/v8` are one). */

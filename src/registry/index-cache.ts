@@ -1,43 +1,27 @@
 /**
- * Image index / manifest list entries by digest. A digest names immutable content, so an entry never goes stale:
- * the platform check costs one GET per index digest for the life of the process (bounded LRU).
+ * The platforms of image indexes / manifest lists by digest. A digest names immutable content, so an entry never
+ * goes stale: the platform check costs one GET per index digest for the life of the process (bounded LRU). Only the
+ * compact, size-capped form is kept (platform/index-platforms.ts), never the parsed body.
  */
 import { LRUCache } from 'lru-cache';
-import type { Platform } from '../platform/platform.js';
-import { parseIndexBody } from './registry-json.js';
-import type { IndexEntry } from './resolution.js';
+import { compactIndexPlatforms, type IndexPlatforms } from '../platform/index-platforms.js';
+import { isIndexBody } from './registry-json.js';
 
 export interface IndexCache {
-  get(digest: string): readonly IndexEntry[] | undefined;
-  set(digest: string, entries: readonly IndexEntry[]): void;
+  get(digest: string): IndexPlatforms | undefined;
+  set(digest: string, index: IndexPlatforms): void;
 }
 
 export function createIndexCache(max = 10_000): IndexCache {
-  const cache = new LRUCache<string, readonly IndexEntry[]>({ max });
+  const cache = new LRUCache<string, IndexPlatforms>({ max });
   return {
     get: (digest) => cache.get(digest),
-    set: (digest, entries) => void cache.set(digest, entries),
+    set: (digest, index) => void cache.set(digest, index),
   };
 }
 
-/** The entries of an index body, or undefined when the body is not an index. */
-export function parseIndexEntries(bytes: Buffer | undefined): readonly IndexEntry[] | undefined {
-  const body = parseIndexBody(bytes);
-  if (!body) return undefined;
-  return Object.freeze(
-    body.manifests.map((m): IndexEntry => {
-      const platform: Platform | undefined = m.platform
-        ? {
-            os: m.platform.os,
-            architecture: m.platform.architecture,
-            ...(m.platform.variant ? { variant: m.platform.variant } : {}),
-          }
-        : undefined;
-      return {
-        digest: m.digest,
-        mediaType: m.mediaType ?? '',
-        ...(platform ? { platform } : {}),
-      };
-    }),
-  );
+/** The platforms of a parsed manifest, or undefined when it is not an index. */
+export function indexPlatformsOf(manifest: unknown): IndexPlatforms | undefined {
+  if (!isIndexBody(manifest)) return undefined;
+  return compactIndexPlatforms(manifest.manifests.map((m) => m.platform));
 }

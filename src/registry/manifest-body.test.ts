@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import t from 'tap';
 import { describedManifest, verifyManifestBody } from './manifest-body.js';
 
@@ -15,13 +17,53 @@ t.test('headers: media type without parameters, digest only when well-formed', a
 });
 
 t.test('bodies are verified against the claimed and the requested digest', async (t) => {
-  t.same(verifyManifestBody(body, digest, undefined), { ok: true, digest });
-  t.same(verifyManifestBody(body, undefined, undefined), { ok: true, digest }, 'computed when not claimed');
-  t.same(verifyManifestBody(body, undefined, digest), { ok: true, digest });
+  const manifest = { schemaVersion: 2 };
+  t.same(verifyManifestBody(body, digest, undefined), { ok: true, digest, manifest });
+  t.same(verifyManifestBody(body, undefined, undefined), { ok: true, digest, manifest }, 'computed when not claimed');
+  t.same(verifyManifestBody(body, undefined, digest), { ok: true, digest, manifest });
   t.match(verifyManifestBody(body, `sha256:${'0'.repeat(64)}`, undefined), { ok: false, detail: /does not match/ });
   t.match(verifyManifestBody(body, undefined, `sha256:${'0'.repeat(64)}`), { ok: false, detail: /does not match/ });
   t.match(verifyManifestBody(Buffer.from('<html>'), undefined, undefined), { ok: false, detail: /not JSON/ });
   t.match(verifyManifestBody(Buffer.from('[1]'), undefined, undefined), { ok: false });
   const sha512 = `sha512:${'a'.repeat(128)}`;
-  t.same(verifyManifestBody(body, sha512, undefined), { ok: true, digest: sha512 }, 'other algorithms are taken as claimed');
+  t.same(verifyManifestBody(body, sha512, undefined), { ok: true, digest: sha512, manifest }, 'other algorithms are taken as claimed');
 });
+
+t.test('a body nested too deeply is refused before it is parsed', async (t) => {
+  const deep = Buffer.from(`{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+  t.same(verifyManifestBody(deep, undefined, undefined), { ok: false, detail: 'registry sent a manifest nested too deeply' });
+  const bracketsInStrings = Buffer.from(JSON.stringify({ schemaVersion: 2, annotations: { note: '['.repeat(100_000) } }));
+  t.match(verifyManifestBody(bracketsInStrings, undefined, undefined), { ok: true }, 'brackets inside strings are text');
+});
+
+t.test('digests are bounded: at most 32 characters of algorithm and 256 of hex', async (t) => {
+  t.same(describedManifest({ 'docker-content-digest': `sha512:${'a'.repeat(128)}` }), { digest: `sha512:${'a'.repeat(128)}` });
+  t.same(describedManifest({ 'docker-content-digest': `${'a'.repeat(33)}:${'a'.repeat(64)}` }), {});
+  t.same(describedManifest({ 'docker-content-digest': `sha256:${'a'.repeat(257)}` }), {});
+});
+
+t.test('what the headers describe keeps nothing of long header values', async (t) => {
+  const gc = exposedGc();
+  const kept: unknown[] = [];
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 100; i++) {
+    const padding = ' '.repeat(200_000);
+    kept.push(
+      describedManifest({
+        'content-type': `application/x-custom.${i}+json; ${padding}x=${i}`,
+        'docker-content-digest': `  sha256:${String(i).padStart(64, '0')}${padding}`,
+      }),
+    );
+  }
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  t.same(kept[7], { mediaType: 'application/x-custom.7+json', digest: `sha256:${'7'.padStart(64, '0')}` });
+  t.ok(grown < 4_000_000, `100 results of 200 KB headers keep ${Math.round(grown / 1024)} KiB (views would keep 20 MB)`);
+});
+
+/** The V8 garbage collector as a function, without starting node with --expose-gc. */
+function exposedGc(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}

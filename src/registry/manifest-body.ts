@@ -3,7 +3,9 @@
  * whether its bytes match the digest the registry claims (distribution-spec: clients MUST verify). Pure.
  */
 import { createHash } from 'node:crypto';
+import { isRecord } from '../runtime/json-shape.js';
 import type { ResponseHeaders } from './http-transport.js';
+import { parseRegistryJson } from './registry-json.js';
 import { single } from './status-classification.js';
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -15,41 +17,49 @@ export const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MAN
 export const MANIFEST_TYPES: ReadonlySet<string> = new Set([OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST]);
 export const INDEX_TYPES: ReadonlySet<string> = new Set([OCI_INDEX, DOCKER_LIST]);
 
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,256}$/;
+/** At most 32 characters of algorithm (`sha256`, `sha512`, `blake3`…) and 256 of encoded digest. */
+const DIGEST = /^(?=[a-z0-9.+_-]{1,32}:)[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,256}$/;
 const MEDIA_TYPE = /^[\w.+-]{1,127}\/[\w.+-]{1,127}$/;
+/** The known types map to these shared constants, so a cached result never holds its own copy. */
+const KNOWN_TYPES: ReadonlyMap<string, string> = new Map([...MANIFEST_TYPES].map((type) => [type, type]));
 
-/** Media type and digest from the headers, each only when well-formed. */
+/**
+ * Media type and digest from the headers, each only when well-formed. Both may end up in a cached result, so they
+ * are own copies: V8 keeps a trimmed or split piece of a long string as a view of it, and a registry could send
+ * kilobytes of header around the few characters kept.
+ */
 export function describedManifest(headers: ResponseHeaders): { mediaType?: string; digest?: string } {
   const mediaType = single(headers['content-type'])?.split(';')[0]?.trim().toLowerCase();
   const digest = single(headers['docker-content-digest'])?.trim();
   return {
-    ...(mediaType !== undefined && MEDIA_TYPE.test(mediaType) ? { mediaType } : {}),
-    ...(digest !== undefined && DIGEST.test(digest) ? { digest } : {}),
+    ...(mediaType !== undefined && MEDIA_TYPE.test(mediaType) ? { mediaType: KNOWN_TYPES.get(mediaType) ?? ownCopy(mediaType) } : {}),
+    ...(digest !== undefined && DIGEST.test(digest) ? { digest: ownCopy(digest) } : {}),
   };
 }
 
-export type VerifiedBody = { readonly ok: true; readonly digest: string } | { readonly ok: false; readonly detail: string };
+/** A flat copy of an ASCII string (both callers checked that it is). */
+function ownCopy(ascii: string): string {
+  return Buffer.from(ascii, 'latin1').toString('latin1');
+}
+
+export type VerifiedBody =
+  | { readonly ok: true; readonly digest: string; readonly manifest: Record<string, unknown> }
+  | { readonly ok: false; readonly detail: string };
 
 /**
- * The body must be a JSON object whose sha256 equals the digest the registry claims and, when resolving by digest,
- * the one we asked for. Digests of other algorithms cannot be checked here and are taken as claimed.
+ * The body must be a JSON object, nested no deeper than registry JSON ever is, whose sha256 equals the digest the
+ * registry claims and, when resolving by digest, the one we asked for. Digests of other algorithms cannot be
+ * checked here and are taken as claimed. The body is parsed here, once; callers read the returned `manifest`.
  */
 export function verifyManifestBody(body: Buffer, claimed: string | undefined, requested: string | undefined): VerifiedBody {
-  if (!isJsonObject(body)) return { ok: false, detail: 'registry sent a manifest that is not JSON' };
+  const parsed = parseRegistryJson(body);
+  if (!parsed.ok && parsed.problem === 'too-deep') return { ok: false, detail: 'registry sent a manifest nested too deeply' };
+  if (!parsed.ok || !isRecord(parsed.value)) return { ok: false, detail: 'registry sent a manifest that is not JSON' };
   const actual = `sha256:${createHash('sha256').update(body).digest('hex')}`;
   for (const expected of [claimed, requested]) {
     if (expected !== undefined && expected.startsWith('sha256:') && expected !== actual) {
       return { ok: false, detail: 'manifest does not match its digest' };
     }
   }
-  return { ok: true, digest: claimed && !claimed.startsWith('sha256:') ? claimed : actual };
-}
-
-function isJsonObject(body: Buffer): boolean {
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-  } catch {
-    return false;
-  }
+  return { ok: true, digest: claimed && !claimed.startsWith('sha256:') ? claimed : actual, manifest: parsed.value };
 }

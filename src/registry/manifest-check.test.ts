@@ -143,11 +143,8 @@ t.test('wantIndex: the index is fetched by digest once, then served from the dig
   t.match(first, {
     outcome: 'found',
     digest: indexDigest,
-    index: [
-      { digest: `sha256:${'1'.repeat(64)}`, platform: { os: 'linux', architecture: 'amd64' } },
-      { digest: `sha256:${'2'.repeat(64)}`, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
-      { digest: `sha256:${'3'.repeat(64)}` },
-    ],
+    // Only the platforms are kept (the third entry declares none), never the entries themselves.
+    index: { platforms: 'linux/amd64/ linux/arm64/v8', unplatformed: true, incomplete: false },
   });
   t.equal(requests[1]?.url.pathname, `/v2/team/app/manifests/${indexDigest}`, 'GET by digest');
   await checkManifest(deps, { ...options, tag: 'v2' });
@@ -163,4 +160,48 @@ t.test('wantIndex with an unreadable index body is a protocol failure', async (t
     cause: 'protocol',
     detail: 'registry sent an unreadable image index',
   });
+});
+
+t.test('a manifest nested millions of levels deep is a protocol failure, found without parsing it', async (t) => {
+  const deep = `{"schemaVersion":2,"x":${'['.repeat(1_500_000)}${']'.repeat(1_500_000)}}`;
+  const digest = `sha256:${createHash('sha256').update(deep).digest('hex')}`;
+  const { deps } = fakes((r): Reply => (r.method === 'HEAD' ? { status: 200, headers: { 'content-type': OCI_INDEX } } : { status: 200, headers: { 'content-type': OCI_INDEX, 'docker-content-digest': digest }, body: deep }));
+  const parse = JSON.parse;
+  let parsed = 0;
+  JSON.parse = (...args: Parameters<typeof JSON.parse>) => (parsed++, parse(...args));
+  let result: Resolution;
+  try {
+    result = await checkManifest(deps, { target: target(), tag: 'v1', wantIndex: true, dockerHub: false });
+  } finally {
+    JSON.parse = parse;
+  }
+  t.same(result, { outcome: 'unreachable', cause: 'protocol', detail: 'registry sent a manifest nested too deeply' });
+  t.equal(parsed, 0, 'never handed to JSON.parse');
+});
+
+t.test('an index body is parsed once, and only its compact platforms are kept', async (t) => {
+  const manifests = Array.from({ length: 5000 }, (_, i) => ({
+    mediaType: OCI_MANIFEST,
+    digest: `sha256:${String(i).padStart(64, '0')}`,
+    size: 1,
+    platform: { os: 'linux', architecture: 'amd64', variant: `${i}-${'v'.repeat(600)}` },
+  }));
+  const body = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ ...manifests[0], platform: { os: 'linux', architecture: 'arm64' } }, ...manifests] });
+  t.ok(body.length > 3_000_000 && body.length < 4 * 1024 * 1024, `a ${(body.length / 2 ** 20).toFixed(1)} MiB index`);
+  const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  // HEAD without a digest: the GET's body serves both the digest check and the platforms.
+  const { deps, requests } = fakes((r): Reply => (r.method === 'HEAD' ? { status: 200, headers: { 'content-type': OCI_INDEX } } : { status: 200, headers: { 'content-type': OCI_INDEX, 'docker-content-digest': digest }, body }));
+  const parse = JSON.parse;
+  let parsed = 0;
+  JSON.parse = (...args: Parameters<typeof JSON.parse>) => (parsed++, parse(...args));
+  let result: Resolution;
+  try {
+    result = await checkManifest(deps, { target: target(), tag: 'v1', wantIndex: true, dockerHub: false });
+  } finally {
+    JSON.parse = parse;
+  }
+  t.same(requests.map((r) => r.method), ['HEAD', 'GET']);
+  t.equal(parsed, 1, 'one JSON.parse for the digest check and the platforms together');
+  t.same(result, { outcome: 'found', digest, mediaType: OCI_INDEX, index: { platforms: 'linux/arm64/', unplatformed: false, incomplete: true } });
+  t.equal(deps.indexes.get(digest), result.outcome === 'found' ? result.index : undefined, 'the digest cache holds the same compact object');
 });

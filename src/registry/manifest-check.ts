@@ -6,7 +6,7 @@
 import { sendAuthorized, type AuthorizedResult, type RegistryClientDeps } from './authorized-request.js';
 import type { AuthScheme, AuthTarget } from './auth.js';
 import type { TransportResponse } from './http-transport.js';
-import { parseIndexEntries, type IndexCache } from './index-cache.js';
+import { indexPlatformsOf, type IndexCache } from './index-cache.js';
 import { INDEX_TYPES, MANIFEST_ACCEPT, MANIFEST_TYPES, describedManifest, verifyManifestBody } from './manifest-body.js';
 import { errorCodes } from './registry-json.js';
 import { screenIndex } from './registry-text.js';
@@ -67,12 +67,17 @@ function needsGet(response: TransportResponse): boolean {
 }
 
 async function found(deps: ManifestCheckDeps, options: ManifestCheckOptions, response: TransportResponse): Promise<Resolution> {
-  const { mediaType } = describedManifest(response.headers);
-  let { digest } = describedManifest(response.headers);
+  const described = describedManifest(response.headers);
+  const { mediaType } = described;
+  let { digest } = described;
+  // Parsed once (verifyManifestBody) and read within this synchronous stretch, then dropped: only the compact
+  // platforms of an index outlive it.
+  let manifest: unknown;
   if (response.body !== undefined) {
     const verified = verifyManifestBody(response.body, digest, options.digest);
     if (!verified.ok) return { outcome: 'unreachable', cause: 'protocol', detail: verified.detail };
     digest = verified.digest;
+    manifest = verified.manifest;
   }
   const base: Found = {
     outcome: 'found',
@@ -82,8 +87,7 @@ async function found(deps: ManifestCheckDeps, options: ManifestCheckOptions, res
   if (!options.wantIndex || mediaType === undefined || !INDEX_TYPES.has(mediaType)) return base;
   const cached = digest !== undefined ? deps.indexes.get(digest) : undefined;
   if (cached) return { ...base, index: cached };
-  let body = response.body;
-  if (body === undefined) {
+  if (manifest === undefined) {
     // By digest, so the body is the one HEAD described even if the tag moves meanwhile.
     const path = `/v2/${options.target.repository}/manifests/${digest ?? options.tag}`;
     const got = await sendAuthorized(deps, options.target, { path, method: 'GET', headers: { accept: MANIFEST_ACCEPT }, readBody: true });
@@ -93,16 +97,17 @@ async function found(deps: ManifestCheckDeps, options: ManifestCheckOptions, res
     }
     const verified = verifyManifestBody(got.response.body, digest, options.digest);
     if (!verified.ok) return { outcome: 'unreachable', cause: 'protocol', detail: verified.detail };
-    body = got.response.body;
+    manifest = verified.manifest;
   }
-  const parsed = parseIndexEntries(body);
+  const parsed = indexPlatformsOf(manifest);
   if (parsed === undefined) return { outcome: 'unreachable', cause: 'protocol', detail: 'registry sent an unreadable image index' };
-  // Screened before it is cached: a later check, with other secrets in play, reuses the entries as they are.
-  const entries = screenIndex(parsed, options.target.secrets ?? secretsInPlay([options.target.credential]));
-  if (entries === undefined) return base;
-  if (digest !== undefined) deps.indexes.set(digest, entries);
-  return { ...base, index: entries };
+  // Screened before it is cached: a later check, with other secrets in play, reuses the platforms as they are.
+  const index = screenIndex(parsed, options.target.secrets ?? secretsInPlay([options.target.credential]));
+  if (index === undefined) return base;
+  if (digest !== undefined) deps.indexes.set(digest, index);
+  return { ...base, index };
 }
+
 /** SPEC §1.3: who was refused decides the reason. */
 function refusal(options: ManifestCheckOptions, scheme: AuthScheme, status: number): Unauthorized {
   const credential = options.target.credential;

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { compactIndexPlatforms } from '../platform/index-platforms.js';
 import type { Resolution } from './resolution.js';
 import { screenIndex, screenResolution, usableTags } from './registry-text.js';
 import { secretsInPlay } from './secrets-in-play.js';
@@ -16,17 +17,23 @@ t.test('tag suggestions: the tag grammar, and no secret in play', async (t) => {
 
 t.test('found: digest, media type and index only when well-formed and secret-free', async (t) => {
   const digest = `sha256:${'a'.repeat(64)}`;
-  const good: Resolution = { outcome: 'found', digest, mediaType: 'application/vnd.oci.image.index.v1+json', index: [{ digest, mediaType: '', platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } }] };
+  const good: Resolution = { outcome: 'found', digest, mediaType: 'application/vnd.oci.image.index.v1+json', index: compactIndexPlatforms([{ os: 'linux', architecture: 'arm64', variant: 'v8' }]) };
   t.same(screenResolution(good, secrets, 'r.example'), good);
   const hostile: Resolution = {
     outcome: 'found',
     digest: `sha512:${BASE64.replace(/[+/]/g, '')}AAAAAAAAAAAAAAAAAAAA`,
     mediaType: `application/${BASE64.replace(/[/=]/g, '')}`,
-    index: [{ digest, mediaType: '', platform: { os: PASSWORD, architecture: 'amd64' } }],
+    index: compactIndexPlatforms([{ os: PASSWORD, architecture: 'amd64' }]),
   };
   t.same(screenResolution(hostile, secrets, 'r.example'), { outcome: 'found' });
-  t.equal(screenIndex([{ digest, mediaType: '', platform: { os: 'linux\u001b[31m', architecture: 'amd64' } }], secrets), undefined, 'control characters');
-  t.equal(screenIndex([{ digest: `sha256:${TOKEN}`, mediaType: '' }], secrets), undefined, 'a token in a child digest');
+  const fine = compactIndexPlatforms([{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }]);
+  t.equal(screenIndex(fine, secrets), fine, 'ordinary platforms pass');
+  t.equal(screenIndex(compactIndexPlatforms([{ os: 'linux', architecture: PASSWORD.toLowerCase() }]), secrets), undefined, 'a password as an architecture');
+  t.equal(screenIndex(compactIndexPlatforms([{ os: 'linux', architecture: 'amd64', variant: TOKEN.replace(/[^\w.-]/g, '') }]), secrets), undefined, 'a token as a variant');
+  const short = secretsInPlay([{ username: 'u', password: 'v8x', source: 'secret ns/short' }]);
+  t.equal(screenIndex(compactIndexPlatforms([{ os: 'linux', architecture: 'arm', variant: 'v8x' }]), short), undefined, 'a short password that is a whole field');
+  const longer = compactIndexPlatforms([{ os: 'linux', architecture: 'arm', variant: 'v8x1' }]);
+  t.equal(screenIndex(longer, short), longer, 'a short password inside a longer field is not matched');
 });
 
 t.test('blocked: a host the registry named is shown only when it carries no secret', async (t) => {

@@ -5,15 +5,15 @@
  * words. Header values and bodies never get this far: they are parsed into numbers and codes where they arrive.
  */
 import { isIP } from 'node:net';
-import type { Blocked, Found, IndexEntry, Resolution } from './resolution.js';
+import type { IndexPlatforms } from '../platform/index-platforms.js';
+import type { Blocked, Found, Resolution } from './resolution.js';
 import type { SecretsInPlay } from './secrets-in-play.js';
 
 /** distribution/reference's tag grammar. */
 export const TAG = /^\w[\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,256}$/;
 const MEDIA_TYPE = /^[\w.+-]{1,127}\/[\w.+-]{1,127}$/;
-const PLATFORM_FIELD = /^[\w.+-]{1,64}$/;
-/** Visible ASCII, no spaces: digests and media types of index entries, host names. */
+/** Visible ASCII, no spaces: host names. */
 const TOKEN_TEXT = /^[\x21-\x7e]{1,300}$/;
 /** Printable ASCII: the short details of failures. */
 const DETAIL_TEXT = /^[\x20-\x7e]{1,200}$/;
@@ -23,19 +23,14 @@ export function usableTags(tags: readonly string[], secrets: SecretsInPlay): str
   return tags.filter((tag) => TAG.test(tag) && !secrets.found(tag));
 }
 
-/** The index entries, or undefined when any of them carries text unfit to show (a platform finding quotes them). */
-export function screenIndex(entries: readonly IndexEntry[], secrets: SecretsInPlay): readonly IndexEntry[] | undefined {
-  const fit = (text: string, grammar: RegExp) => grammar.test(text) && !secrets.found(text);
-  const ok = entries.every(
-    (entry) =>
-      fit(entry.digest, TOKEN_TEXT) &&
-      (entry.mediaType === '' || fit(entry.mediaType, TOKEN_TEXT)) &&
-      (entry.platform === undefined ||
-        (fit(entry.platform.os, PLATFORM_FIELD) &&
-          fit(entry.platform.architecture, PLATFORM_FIELD) &&
-          (entry.platform.variant === undefined || fit(entry.platform.variant, PLATFORM_FIELD)))),
-  );
-  return ok ? entries : undefined;
+/**
+ * The index's platforms, or undefined when any of them carries a secret (a platform finding quotes them). Their
+ * grammar is already enforced where the compact form is built (platform/index-platforms.ts).
+ */
+export function screenIndex(index: IndexPlatforms, secrets: SecretsInPlay): IndexPlatforms | undefined {
+  if (index.platforms === '') return index;
+  const carriesSecret = secrets.found(index.platforms) || index.platforms.split(/[ /]/).some((field) => field !== '' && secrets.found(field));
+  return carriesSecret ? undefined : index;
 }
 
 /**

@@ -2,7 +2,7 @@
  * What resolving one image against its registry can end in (SPEC §1.3). Exactly one outcome per
  * resolution; each failure keeps its own kind all the way to the message.
  */
-import type { Platform } from '../platform/platform.js';
+import type { IndexPlatforms } from '../platform/index-platforms.js';
 
 export const OUTCOMES = [
   'found',
@@ -16,20 +16,13 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** One entry of an image index / manifest list: its platform, when the entry declares one. */
-export interface IndexEntry {
-  readonly digest: string;
-  readonly mediaType: string;
-  readonly platform?: Platform;
-}
-
 export interface Found {
   readonly outcome: 'found';
   /** Docker-Content-Digest of the manifest, when the registry sent one. */
   readonly digest?: string;
   readonly mediaType?: string;
-  /** The entries of the index or manifest list, when the platform check fetched it. */
-  readonly index?: readonly IndexEntry[];
+  /** The platforms of the index or manifest list (compact, size-capped), when the platform check fetched it. */
+  readonly index?: IndexPlatforms;
 }
 
 export interface NotFound {

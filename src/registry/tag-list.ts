@@ -2,6 +2,9 @@
  * `GET /v2/<path>/tags/list` for suggestions, following `Link: <…>; rel="next"` pagination up to a bound, cached per
  * (origin, repository, credential). Best effort: any failure is `undefined`, never an outcome of its own. A 404
  * `NAME_UNKNOWN` is the registry telling us the whole repository is missing (Distribution does exactly that).
+ *
+ * Memory is bounded whatever the registry lists: only tags the reference grammar allows are kept (128 characters
+ * at most), at most `maxTags` of them per listing, and the cache holds at most {@link TAG_CACHE_BYTES} of tags.
  */
 import { LRUCache } from 'lru-cache';
 import { linkedDeadline } from '../runtime/linked-deadline.js';
@@ -12,6 +15,9 @@ import { usableTags } from './registry-text.js';
 import { secretsInPlay } from './secrets-in-play.js';
 import { single } from './status-classification.js';
 import { credentialFingerprint } from '../credentials/credential-fingerprint.js';
+
+/** Heap the cached listings may take, by {@link listingBytes}: a few node-sized (10,000 tags) listings. */
+export const TAG_CACHE_BYTES = 16 * 1024 * 1024;
 
 export type TagListing = { readonly kind: 'tags'; readonly tags: readonly string[] } | { readonly kind: 'repository-missing' };
 
@@ -30,7 +36,7 @@ export interface TagListerOptions {
 export function createTagLister(deps: RegistryClientDeps, options: TagListerOptions): TagLister {
   const maxPages = options.maxPages ?? 5;
   const maxTags = options.maxTags ?? 10_000;
-  const cache = new LRUCache<string, TagListing>({ max: 500, ttl: options.ttlMs });
+  const cache = new LRUCache<string, TagListing>({ max: 500, ttl: options.ttlMs, maxSize: TAG_CACHE_BYTES, sizeCalculation: listingBytes });
 
   const fetchAll = async (target: AuthTarget): Promise<TagListing | undefined> => {
     const tags: string[] = [];
@@ -70,6 +76,17 @@ export function createTagLister(deps: RegistryClientDeps, options: TagListerOpti
       }
     },
   };
+}
+
+/**
+ * Heap one cached listing takes, at most: per tag a pointer (8 bytes) and a string (16 bytes of header, the
+ * characters rounded up to 8), plus the objects around them.
+ */
+export function listingBytes(listing: TagListing): number {
+  if (listing.kind !== 'tags') return 64;
+  let bytes = 64;
+  for (const tag of listing.tags) bytes += 32 + tag.length;
+  return bytes;
 }
 
 /** The path of the `rel="next"` link, only when it stays on the registry's origin (credentials go nowhere else). */

@@ -3,15 +3,15 @@
  * of them is `platformMismatch`, for only some `platformPartial`.
  */
 import { describePlatformProblem } from '../platform/describe-platform-problem.js';
+import type { IndexPlatforms } from '../platform/index-platforms.js';
 import { checkIndexPlatforms, type IndexPlatformCheck } from '../platform/match-platform.js';
 import type { Platform } from '../platform/platform.js';
 import type { Finding } from '../policy/finding.js';
 import type { StaticCheck } from '../policy/static-findings.js';
-import type { IndexEntry } from '../registry/resolution.js';
 
-export function platformFindingFor(check: StaticCheck, entries: readonly IndexEntry[], candidates: readonly Platform[]): Finding | undefined {
+export function platformFindingFor(check: StaticCheck, index: IndexPlatforms, candidates: readonly Platform[]): Finding | undefined {
   if (candidates.length === 0 || !check.reference) return undefined;
-  const result = memoizedCheck(entries, candidates);
+  const result = memoizedCheck(index, candidates);
   const text = describePlatformProblem(result, check.reference);
   if (!text) return undefined;
   return {
@@ -26,15 +26,29 @@ export function platformFindingFor(check: StaticCheck, entries: readonly IndexEn
 }
 
 /**
- * Cached index entries and memoized candidate platforms are the same objects from one warm review to the next, so
- * the match is kept per pair (weakly: both are dropped with their caches).
+ * Matches remembered per (candidate platforms, index platforms): memoized candidate lists are the same objects from
+ * one warm review to the next, and a cached index's `platforms` is the same string, whose hash V8 keeps, so a warm
+ * lookup allocates nothing. Keyed by content, not by the index object, so the many images sharing a platform set
+ * share one entry, and bounded in total ({@link MAX_MEMOIZED_CHECKS}): a cached result never drags a check along.
+ * Indexes with a flag set (rare) are checked afresh.
  */
-const matches = new WeakMap<readonly IndexEntry[], WeakMap<readonly Platform[], IndexPlatformCheck>>();
+export const MAX_MEMOIZED_CHECKS = 512;
+let matches = new WeakMap<readonly Platform[], Map<string, IndexPlatformCheck>>();
+let memoized = 0;
 
-function memoizedCheck(entries: readonly IndexEntry[], candidates: readonly Platform[]): IndexPlatformCheck {
-  let byCandidates = matches.get(entries);
-  if (!byCandidates) matches.set(entries, (byCandidates = new WeakMap()));
-  let result = byCandidates.get(candidates);
-  if (!result) byCandidates.set(candidates, (result = checkIndexPlatforms({ entries, candidates })));
+function memoizedCheck(index: IndexPlatforms, candidates: readonly Platform[]): IndexPlatformCheck {
+  if (index.unplatformed || index.incomplete) return checkIndexPlatforms({ index, candidates });
+  let byIndex = matches.get(candidates);
+  let result = byIndex?.get(index.platforms);
+  if (result) return result;
+  result = checkIndexPlatforms({ index, candidates });
+  if (memoized >= MAX_MEMOIZED_CHECKS) {
+    matches = new WeakMap();
+    memoized = 0;
+    byIndex = undefined;
+  }
+  if (!byIndex) matches.set(candidates, (byIndex = new Map()));
+  byIndex.set(index.platforms, result);
+  memoized++;
   return result;
 }

@@ -1,34 +1,58 @@
 /**
- * Nesting depth of untrusted JSON, measured on the raw text before `JSON.parse` sees it: V8 parses millions of
- * nested arrays without complaint, and every later walk over the result (validation, logging) then pays for the
- * depth. One pass, constant memory; brackets inside strings do not count, and `\"` does not end a string.
+ * A nesting-depth check to run BEFORE `JSON.parse` on untrusted text. `JSON.parse` has no depth limit: a valid body
+ * of a few MiB can nest a million arrays, and building (then walking) that costs seconds of event loop. This scan
+ * is one linear pass with no allocation, so its cost is bounded by the body size the caller already capped.
+ *
+ * Brackets inside JSON strings do not count: a `"` opens or closes a string and a backslash inside a string skips
+ * the next character (so `\"` and `\\` are handled). On valid JSON the depth seen here is exactly the parser's; on
+ * invalid JSON `JSON.parse` stops at the first error, and no prefix it accepts can be deeper than this scan says,
+ * because both read strings the same way.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22; // "
+const BACKSLASH = 0x5c; // \
+const OPEN_OBJECT = 0x7b; // {
+const OPEN_ARRAY = 0x5b; // [
+const CLOSE_OBJECT = 0x7d; // }
+const CLOSE_ARRAY = 0x5d; // ]
 
 /**
- * True when some object or array in `text` is nested more than `maxDepth` levels deep (`[]` is depth 1). It stops
- * at the first level past the limit. Input that is not JSON is measured the same way (a stray closing bracket never
- * takes the depth below zero), so the answer is only meaningful for what JSON.parse would accept.
+ * True when `json` opens more than `maxDepth` objects/arrays inside one another at some point (`{}` and `[]` are
+ * depth 1, `{"a":[1]}` depth 2, a scalar depth 0). Works on the text or on its UTF-8 bytes: every byte of a
+ * multi-byte UTF-8 character is ≥ 0x80, so it can never be mistaken for a quote, backslash or bracket.
  */
-export function jsonDepthExceeds(text: string | Buffer, maxDepth: number): boolean {
-  // UTF-8 lead and continuation bytes are all ≥ 0x80, so bytes and UTF-16 code units scan alike.
-  const isString = typeof text === 'string';
-  const length = text.length;
+export function jsonDepthExceeds(json: string | Uint8Array, maxDepth: number): boolean {
+  return typeof json === 'string' ? exceedsInText(json, maxDepth) : exceedsInBytes(json, maxDepth);
+}
+
+function exceedsInBytes(bytes: Uint8Array, maxDepth: number): boolean {
+  const strings = stringSkipper((what, from) => bytes.indexOf(what, from), bytes.length);
   let depth = 0;
+  const length = bytes.length;
   for (let i = 0; i < length; i++) {
-    const c = isString ? text.charCodeAt(i) : (text[i] as number);
+    const c = bytes[i] as number;
     if (c === QUOTE) {
-      i = closingQuote(text, i);
-      if (i < 0) return false; // an unterminated string: nothing after it is structure
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      i = strings.endOf(i + 1);
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (++depth > maxDepth) return true;
-    } else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && depth > 0) {
+    } else if ((c === CLOSE_OBJECT || c === CLOSE_ARRAY) && depth > 0) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+function exceedsInText(text: string, maxDepth: number): boolean {
+  const strings = stringSkipper((what, from) => text.indexOf(what === QUOTE ? '"' : '\\', from), text.length);
+  let depth = 0;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = strings.endOf(i + 1);
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (++depth > maxDepth) return true;
+    } else if ((c === CLOSE_OBJECT || c === CLOSE_ARRAY) && depth > 0) {
       depth--;
     }
   }
@@ -36,19 +60,27 @@ export function jsonDepthExceeds(text: string | Buffer, maxDepth: number): boole
 }
 
 /**
- * Index of the quote that ends the string opened at `open`, or -1. `indexOf` skips string content at native speed
- * (an escaped review is mostly string); a quote ends the string unless an odd run of backslashes precedes it. Each
- * run is looked at once, so the whole scan stays linear.
+ * Finds where strings end with the native `indexOf` (most of a manifest's bytes are inside strings). The next
+ * quote and the next backslash are remembered and searched again only once passed, so the whole input is
+ * searched at most once for each: linear however many escapes there are.
  */
-function closingQuote(text: string | Buffer, open: number): number {
-  const isString = typeof text === 'string';
-  let from = open + 1;
-  for (;;) {
-    const quote = isString ? text.indexOf('"', from) : text.indexOf(QUOTE, from);
-    if (quote < 0) return -1;
-    let before = quote - 1;
-    while (before > open && (isString ? text.charCodeAt(before) : text[before]) === BACKSLASH) before--;
-    if ((quote - 1 - before) % 2 === 0) return quote;
-    from = quote + 1;
-  }
+function stringSkipper(indexOf: (what: number, from: number) => number, length: number): { endOf(from: number): number } {
+  let quote = -1;
+  let backslash = -1;
+  const next = (what: number, from: number) => {
+    const at = indexOf(what, from);
+    return at < 0 ? length : at;
+  };
+  return {
+    /** Index of the quote closing a string whose content starts at `from` (or the end of the input). */
+    endOf(from: number): number {
+      let i = from;
+      for (;;) {
+        if (quote < i) quote = next(QUOTE, i);
+        if (backslash < i) backslash = next(BACKSLASH, i);
+        if (quote <= backslash) return quote; // no escape before the closing quote (or the input ends)
+        i = backslash + 2; // skip the escaped character, whatever it is
+      }
+    },
+  };
 }

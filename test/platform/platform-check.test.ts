@@ -8,7 +8,7 @@ import { candidatePlatforms } from '../../src/platform/candidate-platforms.js';
 import { describePlatformProblem } from '../../src/platform/describe-platform-problem.js';
 import { checkIndexPlatforms } from '../../src/platform/match-platform.js';
 import { parsePlatform, type Platform } from '../../src/platform/platform.js';
-import type { IndexEntry } from '../../src/registry/resolution.js';
+import { compactIndexPlatforms, type IndexPlatforms } from '../../src/platform/index-platforms.js';
 import { extractPodSpec } from '../../src/workload/extract-pod-spec.js';
 import { WORKLOAD_KINDS } from '../../src/workload/pod-spec-paths.js';
 
@@ -17,12 +17,7 @@ function p(text: string): Platform {
   if (!parsed) throw new Error(`bad platform in test: ${text}`);
   return parsed;
 }
-const index = (...platforms: string[]): IndexEntry[] =>
-  platforms.map((text, i) => ({
-    digest: `sha256:${String(i).repeat(64).slice(0, 64)}`,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    platform: p(text),
-  }));
+const index = (...platforms: string[]): IndexPlatforms => compactIndexPlatforms(platforms.map(p));
 const node = (name: string, arch: string, taints: NodeInfo['taints'] = []): NodeInfo => ({
   name,
   labels: { 'kubernetes.io/arch': arch, 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': name },
@@ -45,7 +40,7 @@ const multiArch = index('linux/amd64', 'linux/arm64/v8', 'unknown/unknown', 'unk
 
 t.test('the cases of the issue', async (t) => {
   if (!DEPLOYMENT) throw new Error('Deployment kind missing');
-  const table: [name: string, nodes: NodeInfo[], podSpec: Record<string, unknown>, image: IndexEntry[], status: string][] = [
+  const table: [name: string, nodes: NodeInfo[], podSpec: Record<string, unknown>, image: IndexPlatforms, status: string][] = [
     ['arm64-only cluster, amd64-only image', armCluster, {}, amd64Only, 'mismatch'],
     ['arm64 entry without variant on arm64 nodes', armCluster, {}, index('linux/arm64'), 'ok'],
     ['mixed cluster, amd64-only image', mixedCluster, {}, amd64Only, 'partial'],
@@ -85,7 +80,7 @@ t.test('the cases of the issue', async (t) => {
     const extracted = extractPodSpec(DEPLOYMENT, deployment(podSpec));
     if (!extracted.ok) throw new Error(`${name}: ${extracted.problem}`);
     const candidates = candidatePlatforms({ nodes, placement: extracted.view, configuredPlatforms: [] });
-    const result = checkIndexPlatforms({ entries: image, candidates: candidates.platforms });
+    const result = checkIndexPlatforms({ index: image, candidates: candidates.platforms });
     t.equal(result.status, status, name);
     const text = describePlatformProblem(result, 'example.com/app:1');
     t.equal(text === undefined, status === 'ok', `${name}: text only for a problem`);
@@ -101,7 +96,7 @@ t.test('outside a cluster the configured platforms stand in for nodes', async (t
     placement: extracted.view,
     configuredPlatforms: [p('linux/amd64'), p('linux/arm64')],
   });
-  const result = checkIndexPlatforms({ entries: amd64Only, candidates: candidates.platforms });
+  const result = checkIndexPlatforms({ index: amd64Only, candidates: candidates.platforms });
   t.equal(result.status, 'mismatch');
   t.equal(
     describePlatformProblem(result, 'example.com/app:1')?.cause,

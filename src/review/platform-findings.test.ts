@@ -1,0 +1,37 @@
+import t from 'tap';
+import { compactIndexPlatforms } from '../platform/index-platforms.js';
+import { parsePlatform, type Platform } from '../platform/platform.js';
+import type { StaticCheck } from '../policy/static-findings.js';
+import { MAX_MEMOIZED_CHECKS, platformFindingFor } from './platform-findings.js';
+
+const p = (text: string): Platform => parsePlatform(text) as Platform;
+const check: StaticCheck = {
+  use: { image: 'example.com/app:1', name: 'app', section: 'containers', path: 'spec.containers[0].image' },
+  reference: 'example.com/app:1',
+  findings: [],
+};
+const armOnly = [p('linux/arm64')];
+
+t.test('a complete index that serves no candidate is a mismatch; a served one needs no finding', async (t) => {
+  t.match(platformFindingFor(check, compactIndexPlatforms([p('linux/amd64')]), armOnly), { class: 'platformMismatch', short: /linux\/arm64/ });
+  t.equal(platformFindingFor(check, compactIndexPlatforms([p('linux/arm64/v8')]), armOnly), undefined);
+});
+
+t.test('an incomplete index (a hostile one) never yields a platform finding', async (t) => {
+  const hostile = compactIndexPlatforms([p('linux/amd64'), ...Array.from({ length: 5000 }, (_, i) => ({ os: 'linux', architecture: 'x', variant: `${i}${'v'.repeat(100)}` }))]);
+  t.equal(hostile.incomplete, true);
+  t.equal(platformFindingFor(check, hostile, armOnly), undefined, 'no mismatch claimed on what was not kept');
+  t.equal(platformFindingFor(check, hostile, [p('linux/amd64'), p('linux/arm64')]), undefined, 'no partial either');
+});
+
+t.test('answers stay right across more distinct indexes than the memo holds', async (t) => {
+  const candidates = [p('linux/amd64'), p('linux/arm64')];
+  const classes = Array.from({ length: MAX_MEMOIZED_CHECKS * 2 + 10 }, (_, i) => {
+    const index = compactIndexPlatforms([p(`linux/arch${i}`), ...(i % 2 === 0 ? [p('linux/amd64')] : [])]);
+    return platformFindingFor(check, index, candidates)?.class;
+  });
+  t.same(new Set(classes.filter((_, i) => i % 2 === 0)), new Set(['platformPartial']));
+  t.same(new Set(classes.filter((_, i) => i % 2 === 1)), new Set(['platformMismatch']));
+  const again = compactIndexPlatforms([p('linux/arch1')]);
+  t.equal(platformFindingFor(check, again, candidates)?.class, 'platformMismatch', 'an equal index, another object: the same answer');
+});
