@@ -7,22 +7,27 @@
  * - P5H, hostile indexes: first a few hundred true multi-megabyte indexes (thousands of entries, just under the
  *   4 MiB body limit), which a server must parse but may not keep; then the rest at the worst case of what a
  *   cached result may keep: the most distinct platforms with the longest strings, none shared with another
- *   result (bench/lib/hostile-content.ts `cappedWorstCaseIndex`). Downloading 50,000 multi-megabyte indexes would
- *   take 200 GB and hours; once the body is not kept, what is kept per result is bounded by those caps, so
- *   indexes exactly at the caps are the worst case for memory, and the big ones show the body is not kept.
+ *   result (bench/lib/hostile-content.ts `cappedWorstCaseIndex`), the longest digest the grammar allows, and the
+ *   longest reference (255-character path, 128-character tag, sha512 digest), which makes the longest cache key.
+ *   Downloading 50,000 multi-megabyte indexes would take 190 GB and hours; once the body is not kept, what is kept
+ *   per result is bounded by those caps, so indexes at the caps are the worst case for memory, and the big ones
+ *   show the body is not kept.
  *
  * The proofs are P5's: the cache metric shows every image was a miss that got cached, a second look at the oldest
  * images (the multi-megabyte ones in P5H) shows they are still cached, and every review is a clean allow (the
- * index was read and linux/amd64 found in it). A server that dies (V8's heap limit) is reported, not waited for.
+ * index was read and linux/amd64 found in it); and the peak RSS stayed within the Deployment's memory limit. Each
+ * run also measures the live heap per cached result in-process (bench/lib/result-bytes.ts). A server that dies
+ * (V8's heap limit) is reported, not waited for.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'undici';
 import { deploymentReview, describeAnswer, isCleanAllow, VALIDATE_PATH } from '../lib/admission-review.js';
 import type { BenchEnv } from '../lib/environment.js';
-import { cappedWorstCaseIndex, multiMegabyteIndex, ordinaryIndex } from '../lib/hostile-content.js';
+import { cappedWorstCaseIndex, multiMegabyteIndex, ordinaryIndex, seedOfSha512Digest, sha512DigestOf } from '../lib/hostile-content.js';
 import { startHostileRegistry, type HostileRegistry } from '../lib/hostile-registry.js';
 import { openPool } from '../lib/load.js';
 import { podMemoryLimitBytes } from '../lib/production-node-flags.js';
+import { liveBytesNote } from '../lib/result-bytes.js';
 import { cacheCounts, heapOf } from '../lib/prometheus.js';
 import { startPullguard, type PullguardProcess } from '../lib/pullguard-process.js';
 import { failedRow, type FigureRow } from '../lib/report.js';
@@ -41,17 +46,21 @@ export interface IndexMemoryParams {
 
 export const DEFAULT_INDEX_MEMORY: IndexMemoryParams = {
   results: 50_000,
-  platforms: 32,
-  stringLength: 128,
+  platforms: 64,
+  stringLength: 32,
   bigIndexes: 200,
   bigIndexEntries: 5_000,
   bigIndexBytes: 3_800_000,
 };
 
+/** 255 characters, the longest repository path (distribution/reference `RepositoryNameTotalLengthMax`). */
+const LONGEST_REPOSITORY = `mem/capped/${'p'.repeat(244)}`;
 const TARGET_MB = 200;
 const MB = 1024 * 1024;
 const SETTLE_MS = 10_000; // as P5: longer than `network.budget`, so every deadline timer of the fill has fired
 const REVIEW_TIMEOUT_MS = 60_000;
+/** Results of the in-process measurement (after 50 warm-up ones). */
+const LIVE_RESULTS = 5_050;
 
 interface Batch {
   readonly images: readonly string[];
@@ -59,38 +68,59 @@ interface Batch {
 
 export async function measureIndexMemory(env: BenchEnv): Promise<FigureRow[]> {
   const params: IndexMemoryParams = { ...DEFAULT_INDEX_MEMORY, ...env.settings.indexMemory };
+  const seedOfTag = (tag: string) => (/^t\d+$/.test(tag) ? Number(tag.slice(1)) : undefined);
   const registry = await startHostileRegistry(
     new Map([
-      ['mem/ordinary', { manifest: (tag: string) => ordinaryIndex(Number(tag.slice(1))) }],
-      ['mem/capped', { manifest: (tag: string) => cappedWorstCaseIndex(Number(tag.slice(1)), params) }],
-      ['mem/big', { manifest: (tag: string) => multiMegabyteIndex(Number(tag.slice(1)), { entries: params.bigIndexEntries, bytes: params.bigIndexBytes }) }],
+      ['mem/ordinary', { manifest: (tag: string) => ifSeed(seedOfTag(tag), ordinaryIndex) }],
+      ['mem/big', { manifest: (tag: string) => ifSeed(seedOfTag(tag), (seed) => multiMegabyteIndex(seed, { entries: params.bigIndexEntries, bytes: params.bigIndexBytes })) }],
+      [LONGEST_REPOSITORY, { manifest: (digest: string) => ifSeed(seedOfSha512Digest(digest), (seed) => cappedWorstCaseIndex(seed, params)) }],
     ]),
   );
   const image = (repository: string, i: number) => `${registry.host}/mem/${repository}:t${i}`;
+  // The longest reference the grammar allows on this registry, so the cache key is as long as it can be too.
+  const longestImage = (i: number) => `${registry.host}/${LONGEST_REPOSITORY}:${`t${i}`.padEnd(128, 'x')}@${sha512DigestOf(i)}`;
   const rows: FigureRow[] = [];
   try {
     const ordinary = batches(Array.from({ length: params.results }, (_, i) => image('ordinary', i)), 100);
     const big = batches(Array.from({ length: params.bigIndexes }, (_, i) => image('big', i)), 4);
-    const capped = batches(Array.from({ length: params.results - params.bigIndexes }, (_, i) => image('capped', i)), 100);
+    const capped = batches(Array.from({ length: params.results - params.bigIndexes }, (_, i) => longestImage(i)), 100);
     const runs = [
-      { id: 'P5I', figure: `RSS after ${params.results} cached results, ordinary indexes (5 platforms + attestations)`, phases: [{ batches: ordinary, concurrent: 4 }] },
+      {
+        id: 'P5I',
+        figure: `RSS after ${params.results} cached results, ordinary indexes (5 platforms + attestations)`,
+        phases: [{ batches: ordinary, concurrent: 4 }],
+        live: seeds(LIVE_RESULTS).map((i) => image('ordinary', i)),
+      },
       {
         id: 'P5H',
         figure: `RSS after ${params.results} cached results, hostile indexes (${params.bigIndexes} x ${(params.bigIndexBytes / 1e6).toFixed(1)} MB, then ${params.platforms} platforms x ${params.stringLength}-char strings)`,
         phases: [{ batches: big, concurrent: 1 }, { batches: capped, concurrent: 4 }],
+        live: seeds(LIVE_RESULTS).map(longestImage),
       },
     ];
     for (const run of runs) {
+      let row: FigureRow;
       try {
-        rows.push(await fillAndMeasure(env, registry, run.id, run.figure, run.phases));
+        row = await fillAndMeasure(env, registry, run.id, run.figure, run.phases);
       } catch (error) {
-        rows.push(failedRow(run.id, run.figure, `<= ${TARGET_MB} MB`, error));
+        row = failedRow(run.id, run.figure, `<= ${TARGET_MB} MB`, error);
       }
+      const note = await liveBytesNote(env, registry.host, run.live);
+      rows.push({ ...row, notes: [...row.notes, note] });
     }
     return rows;
   } finally {
     await registry.close();
   }
+}
+
+/** Seeds no fill uses, so the in-process measurement resolves indexes the registry never served before. */
+function seeds(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => 10_000_000 + i);
+}
+
+function ifSeed<T>(seed: number | undefined, make: (seed: number) => T): T | undefined {
+  return seed === undefined ? undefined : make(seed);
 }
 
 function batches(images: readonly string[], size: number): Batch[] {

@@ -84,14 +84,35 @@ export function ordinaryIndex(seed: number): ServedManifest {
 
 /**
  * The worst case for what a cached result may keep: `platforms` distinct platforms whose os, architecture and
- * variant are each `stringLength` characters, distinct from every other index's (so nothing can be shared between
- * cached results). The first entry is linux/amd64, so the platform check passes and the review allows.
+ * variant are each `stringLength` characters of `[a-z0-9]` (a server keeps only short, plain platform names: these
+ * are kept as long as its caps allow), distinct from every other index's, so nothing can be shared between cached
+ * results. The first entry is linux/amd64, so the platform check passes and the review allows. The registry
+ * announces the longest digest the grammar allows (see {@link longestDigest}).
  */
 export function cappedWorstCaseIndex(seed: number, options: { platforms: number; stringLength: number }): ServedManifest {
-  const field = (kind: string, j: number) => `${kind}${seed}x${j}`.padEnd(options.stringLength, 'z').slice(0, options.stringLength);
+  const field = (kind: string, j: number) => `${kind}${seed.toString(36)}x${j}`.padEnd(options.stringLength, 'z').slice(0, options.stringLength);
   const entries: IndexEntrySpec[] = [{ os: 'linux', architecture: 'amd64' }];
   for (let j = 1; j < options.platforms; j++) entries.push({ os: field('o', j), architecture: field('a', j), variant: field('v', j) });
-  return ociIndex(seed, entries);
+  return { ...ociIndex(seed, entries), digest: longestDigest(seed) };
+}
+
+/**
+ * A digest of 32 characters of algorithm and 256 of encoded value, the most go-digest's grammar allows: a client
+ * cannot check an algorithm it does not know and takes the digest as claimed (distribution-spec).
+ */
+export function longestDigest(seed: number): string {
+  return `b3${'x'.repeat(30)}:${seed.toString(16).padStart(256, '0')}`;
+}
+
+/** A sha512 digest that encodes `seed` (image references accept sha256, sha384 and sha512). */
+export function sha512DigestOf(seed: number): string {
+  return `sha512:${seed.toString(16).padStart(128, '0')}`;
+}
+
+/** The seed of {@link sha512DigestOf}, or undefined for any other string. */
+export function seedOfSha512Digest(digest: string): number | undefined {
+  const match = /^sha512:([0-9a-f]{128})$/.exec(digest);
+  return match ? parseInt(match[1] as string, 16) : undefined;
 }
 
 /**

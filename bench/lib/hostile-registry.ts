@@ -18,11 +18,19 @@ export interface ServedManifest {
   readonly mediaType: string;
   /** Answer HEAD without `Docker-Content-Digest`, so a client must GET the body (as containerd does) to learn it. */
   readonly headWithoutDigest?: boolean;
+  /**
+   * The digest to announce instead of the body's sha256: one of an algorithm a client cannot check (the
+   * distribution-spec lets it take those as claimed), e.g. the longest the digest grammar allows.
+   */
+  readonly digest?: string;
 }
 
 export interface HostileRepository {
-  /** The manifest a tag names (undefined: 404 MANIFEST_UNKNOWN). Called again for a GET by digest: be deterministic. */
-  readonly manifest?: (tag: string) => ServedManifest | undefined;
+  /**
+   * The manifest a tag names, or a digest the registry has not announced itself (undefined: 404 MANIFEST_UNKNOWN).
+   * A GET by an announced digest calls it again with the tag or digest it was announced for: be deterministic.
+   */
+  readonly manifest?: (reference: string) => ServedManifest | undefined;
   /** Pre-rendered `tags/list` pages; the registry ignores `n`, as it may (distribution-spec "tags/list"). */
   readonly tagPages?: readonly Buffer[];
 }
@@ -39,18 +47,17 @@ const MANIFEST_PATH = /^\/v2\/(.+)\/manifests\/([^/]+)$/;
 const TAGS_PATH = /^\/v2\/(.+)\/tags\/list$/;
 
 export async function startHostileRegistry(repositories: ReadonlyMap<string, HostileRepository>): Promise<HostileRegistry> {
-  // A GET by digest must find the tag the digest was served for (the client asks by digest after a HEAD by tag).
-  const tagOfDigest = new Map<string, { repository: string; tag: string }>();
+  // A GET by digest must find what the digest was announced for (the client asks by digest after a HEAD by tag).
+  const tagOfDigest = new Map<string, string>();
   const counts = { manifests: 0, tagPages: 0, bytes: 0 };
   const sockets = new Set<Socket>();
 
   const serveManifest = (res: ServerResponse, name: string, reference: string, head: boolean): void => {
-    const repository = repositories.get(name);
-    const tag = reference.includes(':') ? tagOfDigest.get(`${name}@${reference}`)?.tag : reference;
-    const served = tag === undefined ? undefined : repository?.manifest?.(tag);
+    const announcedFor = reference.includes(':') ? tagOfDigest.get(`${name}@${reference}`) : undefined;
+    const served = repositories.get(name)?.manifest?.(announcedFor ?? reference);
     if (served === undefined) return notFound(res, 'MANIFEST_UNKNOWN', 'manifest unknown');
-    const digest = `sha256:${createHash('sha256').update(served.body).digest('hex')}`;
-    if (tagOfDigest.size < 1_000_000) tagOfDigest.set(`${name}@${digest}`, { repository: name, tag: tag as string });
+    const digest = served.digest ?? `sha256:${createHash('sha256').update(served.body).digest('hex')}`;
+    if (tagOfDigest.size < 1_000_000) tagOfDigest.set(`${name}@${digest}`, announcedFor ?? reference);
     counts.manifests += 1;
     const digestHeader: Record<string, string> = head && served.headWithoutDigest ? {} : { 'docker-content-digest': digest };
     send(res, 200, served.body, { 'content-type': served.mediaType, ...digestHeader }, head);
