@@ -7,6 +7,7 @@
  * within the target and the server's peak RSS stayed within the Deployment's memory limit (above it, a pod is
  * OOM-killed); a server that dies is reported as such, with V8's reason.
  */
+import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'undici';
 import { describeAnswer, VALIDATE_PATH } from '../lib/admission-review.js';
@@ -23,6 +24,8 @@ const TARGET_MS = 50;
 /** A review that takes longer than this is reported as unanswered (the API server gives up after 10 s anyway). */
 const REVIEW_TIMEOUT_MS = 120_000;
 const MB = 1024 * 1024;
+/** An ordinary registry's maximum above this means the run itself was disturbed (16 ms at a load average near 1). */
+const CONTENDED_BASELINE_MS = 25;
 
 export async function measureLoopDelay(env: BenchEnv): Promise<FigureRow[]> {
   const setup = await setUpR9(env);
@@ -35,10 +38,22 @@ export async function measureLoopDelay(env: BenchEnv): Promise<FigureRow[]> {
         rows.push(failedRow(scenario.id, `max event-loop delay: ${scenario.title}`, `<= ${TARGET_MS} ms`, error));
       }
     }
-    return rows;
+    return withContentionWarning(rows);
   } finally {
     await setup.close();
   }
+}
+
+/**
+ * monitorEventLoopDelay also counts time the process waited for a CPU: on a contended machine even the ordinary
+ * registry's maximum rises (78 ms at a load average of 10 on 2 vCPUs). Every row says so when the baseline's does.
+ */
+function withContentionWarning(rows: FigureRow[]): FigureRow[] {
+  const baseline = rows[0];
+  const baselineMs = baseline && baseline.value.endsWith(' ms') ? Number.parseFloat(baseline.value) : Number.NaN;
+  if (!(baselineMs > CONTENDED_BASELINE_MS)) return rows;
+  const warning = `the ordinary baseline itself reached ${baselineMs.toFixed(1)} ms in this run: the CPUs were contended, every figure here is inflated; rerun on a quiet machine`;
+  return rows.map((row) => ({ ...row, notes: [...row.notes, warning] }));
 }
 
 interface Answer {
@@ -56,6 +71,8 @@ interface ScenarioResult {
   readonly idleAfterMs: number | undefined;
   /** The Deployment's memory limit: a peak above it is an OOM kill in a cluster. */
   readonly podLimit: number;
+  /** 1-minute load average when the window opened. */
+  readonly load: number;
 }
 
 async function runScenario(env: BenchEnv, setup: R9Setup, scenario: R9Scenario): Promise<FigureRow> {
@@ -74,6 +91,7 @@ async function runScenario(env: BenchEnv, setup: R9Setup, scenario: R9Scenario):
       const warm = await send(pool, setup.warmUp);
       if (!warm.summary.startsWith('200 allow')) throw new Error(`warm-up review failed: ${warm.summary}`);
     }
+    const load = os.loadavg()[0] ?? Number.NaN;
     const cpuBefore = await processCpuMs(server.pid);
     const window = await openLoopDelayWindow(server);
     const answers: Answer[] = [];
@@ -92,6 +110,7 @@ async function runScenario(env: BenchEnv, setup: R9Setup, scenario: R9Scenario):
       peakRss: alive ? await server.peakRssBytes().catch(() => Number.NaN) : Number.NaN,
       idleAfterMs,
       podLimit: podMemoryLimitBytes(env.settings.repoRoot),
+      load,
       ...(alive ? {} : { exitStatus: server.exitStatus() as string, fatal: fatalLine(await server.logTail(20_000)) }),
     };
     const row = rowOf(scenario, result);
@@ -114,7 +133,8 @@ function rowOf(scenario: R9Scenario, result: ScenarioResult): FigureRow {
       ? `SERVER DIED (${result.exitStatus})${result.fatal ? `: ${result.fatal}` : ''}`
       : `server CPU in the window ${result.cpuMs.toFixed(0)} ms; peak RSS ${(result.peakRss / MB).toFixed(0)} MB` +
         `${overLimit ? ` (OVER the Deployment's ${(result.podLimit / MB).toFixed(0)} MiB limit: OOM-killed in a pod)` : ''}; ` +
-        (result.idleAfterMs === undefined ? 'still busy 60 s after the last answer' : `idle ${(result.idleAfterMs / 1000).toFixed(1)} s after the last answer`),
+        (result.idleAfterMs === undefined ? 'still busy 60 s after the last answer' : `idle ${(result.idleAfterMs / 1000).toFixed(1)} s after the last answer`) +
+        `; load average ${result.load.toFixed(1)} on ${os.availableParallelism()} CPUs`,
   ];
   const base = { id: scenario.id, figure: `max event-loop delay: ${scenario.title}`, baseline: `${TARGET_MS} ms`, target: `<= ${TARGET_MS} ms`, notes };
   if (result.exitStatus) return { ...base, value: 'server died', ratio: Number.NaN, pass: false };
