@@ -5,6 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { measureFanOut } from './figures/fan-out.js';
+import { measureIndexMemory } from './figures/index-memory.js';
+import { measureLoopDelay } from './figures/loop-delay.js';
 import { measureMemory } from './figures/memory.js';
 import { measureCoalescing, measureRequestsPerImage } from './figures/registry-requests.js';
 import { measureThroughput } from './figures/throughput.js';
@@ -25,6 +27,8 @@ interface Figure {
   readonly title: string;
   readonly target: string;
   readonly run: (env: BenchEnv, server: PullguardProcess) => Promise<FigureRow[]>;
+  /** Starts its own pullguard(s) instead of using the shared one. */
+  readonly ownServer?: boolean;
 }
 
 const FIGURES: readonly Figure[] = [
@@ -32,7 +36,9 @@ const FIGURES: readonly Figure[] = [
   { ids: ['P2'], title: 'cold fan-out', target: '<= 1.3', run: measureFanOut },
   { ids: ['P3'], title: 'registry requests per cold image', target: '1.0', run: measureRequestsPerImage },
   { ids: ['P4'], title: 'coalescing', target: 'exactly 1', run: measureCoalescing },
-  { ids: ['P5'], title: 'memory', target: '<= 200 MB', run: (env) => measureMemory(env) },
+  { ids: ['P5'], title: 'memory', target: '<= 200 MB', run: (env) => measureMemory(env), ownServer: true },
+  { ids: ['P5I', 'P5H'], title: 'memory with image indexes', target: '<= 200 MB', run: (env) => measureIndexMemory(env), ownServer: true },
+  { ids: ['R9'], title: 'event-loop delay under hostile input', target: '<= 50 ms', run: (env) => measureLoopDelay(env), ownServer: true },
 ];
 
 /** Runs the bench; resolves to the exit code (1 when an asserted figure missed its target or failed). */
@@ -45,7 +51,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
   const rows: FigureRow[] = [];
   let server: PullguardProcess | undefined;
   try {
-    const needsShared = wanted.some((f) => !f.ids.includes('P5'));
+    const needsShared = wanted.some((f) => !f.ownServer);
     if (needsShared) {
       server = await startPullguard({
         name: 'pullguard',

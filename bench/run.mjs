@@ -10,6 +10,9 @@
  *   BENCH_CPU_PROF      folder: pullguard children write V8 CPU profiles there (see bench/profile-summary.mjs)
  *   BENCH_RESULTS       file to write the rows to as JSON
  *   BENCH_NODE_FLAGS    extra node flags for the pullguard children, space-separated (experiments only)
+ *   BENCH_P5H_RESULTS, BENCH_P5H_PLATFORMS, BENCH_P5H_STRING, BENCH_P5H_BIG
+ *                       P5I/P5H: cached results per run (default 50000); platforms per capped index (32) and the
+ *                       length of their strings (128); multi-megabyte indexes among the results (200)
  */
 import './ts-hooks.mjs';
 import path from 'node:path';
@@ -26,5 +29,10 @@ process.exitCode = await runBench({
   ...(env.BENCH_CPU_PROF ? { cpuProfDir: path.resolve(env.BENCH_CPU_PROF) } : {}),
   ...(env.BENCH_NODE_FLAGS ? { serverNodeFlags: env.BENCH_NODE_FLAGS.split(' ').filter(Boolean) } : {}),
   ...(env.BENCH_RESULTS ? { resultsFile: env.BENCH_RESULTS } : {}),
+  indexMemory: Object.fromEntries(
+    [['results', 'BENCH_P5H_RESULTS'], ['platforms', 'BENCH_P5H_PLATFORMS'], ['stringLength', 'BENCH_P5H_STRING'], ['bigIndexes', 'BENCH_P5H_BIG']]
+      .filter(([, name]) => env[name])
+      .map(([key, name]) => [key, Number(env[name])]),
+  ),
   log: (line) => process.stdout.write(`${line}\n`),
 });

@@ -9,7 +9,7 @@ import { pushImage } from '../../test/harness/registry/index.js';
 import { deploymentReview, describeAnswer, VALIDATE_PATH } from '../lib/admission-review.js';
 import type { BenchEnv } from '../lib/environment.js';
 import { openPool } from '../lib/load.js';
-import { cacheCounts, counterValue } from '../lib/prometheus.js';
+import { cacheCounts, heapOf } from '../lib/prometheus.js';
 import { startPullguard } from '../lib/pullguard-process.js';
 import type { FigureRow } from '../lib/report.js';
 import type { Pool } from 'undici';
@@ -87,14 +87,6 @@ export async function measureMemory(env: BenchEnv): Promise<FigureRow[]> {
     await pool.close();
     await server.stop();
   }
-}
-
-function heapOf(metricsText: string): { used: number; total: number; external: number } {
-  return {
-    used: counterValue(metricsText, 'nodejs_heap_size_used_bytes'),
-    total: counterValue(metricsText, 'nodejs_heap_size_total_bytes'),
-    external: counterValue(metricsText, 'nodejs_external_memory_bytes'),
-  };
 }
 
 async function review(pool: Pool, images: readonly string[]): Promise<void> {

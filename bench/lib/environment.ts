@@ -21,6 +21,8 @@ export interface BenchSettings {
   readonly cpuProfDir?: string;
   /** Extra node flags for the pullguard children (experiments; the reported figures use none). */
   readonly serverNodeFlags?: readonly string[];
+  /** Sizes of P5I / P5H (bench/figures/index-memory.ts); unset ones keep their defaults. */
+  readonly indexMemory?: { readonly results?: number; readonly platforms?: number; readonly stringLength?: number; readonly bigIndexes?: number };
   readonly log: (line: string) => void;
 }
 

@@ -22,3 +22,12 @@ export function cacheCounts(text: string): { hit: number; miss: number; coalesce
     coalesced: counterValue(text, metric, { result: 'coalesced' }),
   };
 }
+
+/** V8 heap used and total and external memory, from the default process metrics. */
+export function heapOf(text: string): { used: number; total: number; external: number } {
+  return {
+    used: counterValue(text, 'nodejs_heap_size_used_bytes'),
+    total: counterValue(text, 'nodejs_heap_size_total_bytes'),
+    external: counterValue(text, 'nodejs_external_memory_bytes'),
+  };
+}

@@ -20,8 +20,14 @@ export interface PullguardProcess {
   readonly pid: number;
   /** Resident set size from /proc/<pid>/status (VmRSS), in bytes. */
   rssBytes(): Promise<number>;
-  /** The Prometheus text of /metrics. */
-  metrics(): Promise<string>;
+  /** Peak resident set size so far (VmHWM), in bytes. */
+  peakRssBytes(): Promise<number>;
+  /** The Prometheus text of /metrics (fails after `timeoutMs`, default 30 s). */
+  metrics(timeoutMs?: number): Promise<string>;
+  /** How the process ended (`exit code 134`, `signal SIGKILL`), or undefined while it runs. */
+  exitStatus(): string | undefined;
+  /** The last `bytes` of its log (stdout and stderr), e.g. V8's "Reached heap limit" after a crash. */
+  logTail(bytes?: number): Promise<string>;
   /** SIGTERM (graceful: a --cpu-prof profile is written), SIGKILL after 10 s. */
   stop(): Promise<void>;
 }
@@ -59,6 +65,8 @@ export async function startPullguard(options: StartPullguardOptions): Promise<Pu
     { cwd: options.workDir, stdio: ['ignore', logFd, logFd], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.workDir } },
   );
   closeSync(logFd);
+  let exitStatus: string | undefined;
+  child.once('exit', (code, signal) => (exitStatus = signal ? `signal ${signal}` : `exit code ${code}`));
   const healthOrigin = `http://127.0.0.1:${healthPort}`;
   try {
     await waitForHttp(`${healthOrigin}/readyz`, child, 30_000);
@@ -73,16 +81,24 @@ export async function startPullguard(options: StartPullguardOptions): Promise<Pu
     origin: `https://127.0.0.1:${port}`,
     healthOrigin,
     pid,
-    async rssBytes() {
-      const status = await readFile(`/proc/${pid}/status`, 'utf8');
-      const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
-      if (kb === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
-      return Number(kb) * 1024;
-    },
-    async metrics() {
-      const response = await fetch(`${healthOrigin}/metrics`);
+    rssBytes: () => statusKb(pid, 'VmRSS'),
+    peakRssBytes: () => statusKb(pid, 'VmHWM'),
+    async metrics(timeoutMs = 30_000) {
+      const response = await fetch(`${healthOrigin}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
       return response.text();
+    },
+    exitStatus: () => exitStatus,
+    async logTail(bytes = 2000) {
+      return (await readFile(logPath, 'utf8').catch(() => '')).slice(-bytes);
     },
     stop: () => stopChild(child),
   };
+}
+
+/** A `kB` line of /proc/<pid>/status, in bytes. */
+async function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(kb) * 1024;
 }
