@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/load-config.js';
 import { dockerConfigEntriesOrThrow } from '../credentials/docker-config.js';
 import { createKeyring, type Keyring, type KeyringEntry } from '../credentials/keyring.js';
-import { buildPodKeychain } from '../credentials/pod-keychain.js';
+import { buildPodKeychain, credentialsUncertain } from '../credentials/pod-keychain.js';
 import type { ClusterReader } from '../credentials/cluster-port.js';
 import type { KubeAccess } from '../kube/kube-config.js';
 import { kubeAccessMayExist, type LoadKubeAccessOptions } from '../kube/kube-presence.js';
@@ -83,7 +83,7 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     return {
       credentialsFor: (repository) => chain.credentialsFor(repository),
       findings: chain.findings,
-      uncertain: chain.unreadSecrets.length > 0 || chain.findings.some((f) => f.kind === 'readFailed'),
+      uncertain: credentialsUncertain(chain),
     };
   };
   const configured = options.platforms ?? config.platforms;

@@ -34,8 +34,9 @@ export type CredentialFinding =
       readonly type?: string;
     }
   /**
-   * Class invalidPullSecret: the kubelet fails every pull of the pod; with `overLimit`, the secret is more than
-   * pullguard evaluates (over 1 MiB, over 1,000 registries). `problem` holds no secret material.
+   * Class invalidPullSecret: the kubelet fails every pull of the pod. With `overLimit` the secret may be fine but is
+   * more than pullguard evaluates (over 1 MiB, over 1,000 registries): not a denial, and the pod's credentials are
+   * then uncertain ({@link credentialsUncertain}). `problem` holds no secret material.
    */
   | { readonly kind: 'invalidPullSecret'; readonly secret: string; readonly problem: string; readonly overLimit?: true }
   /** A template's service account does not exist: its pods will be rejected until it does. */
@@ -48,6 +49,14 @@ export type CredentialFinding =
       readonly reason: ReadFailure;
       readonly message: string;
     };
+
+/**
+ * Whether some credential of the pod went unseen (a secret not read, unreadable, or more than pullguard evaluates),
+ * so that a registry refusal may be about credentials pullguard did not try.
+ */
+export function credentialsUncertain(keychain: Pick<PodKeychain, 'findings' | 'unreadSecrets'>): boolean {
+  return keychain.unreadSecrets.length > 0 || keychain.findings.some((f) => f.kind === 'readFailed' || (f.kind === 'invalidPullSecret' && f.overLimit === true));
+}
 
 /** The pod's credentials, ready for lookups by repository. */
 export interface PodKeychain {

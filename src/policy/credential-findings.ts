@@ -47,12 +47,13 @@ function credentialText(problem: CredentialProblem, kindName: string): Finding {
     }
     case 'invalidPullSecret':
       if (problem.overLimit) {
+        // The kubelet may well use it: pullguard only cannot verify with it, so this warns and never denies.
         return {
-          class: 'invalidPullSecret',
+          class: 'unreachable',
           subject: `pull secret ${problem.secret}`,
-          cause: `imagePullSecret ${problem.secret} is more than pullguard evaluates (${problem.problem}).`,
+          cause: `imagePullSecret ${problem.secret} is more than pullguard evaluates (${problem.problem}); credentials from it were not checked.`,
           fix: 'Fix: keep only the registries this workload pulls from in the secret.',
-          short: `imagePullSecret ${problem.secret} is more than pullguard evaluates (${problem.problem})`,
+          short: `imagePullSecret ${problem.secret} is more than pullguard evaluates; not checked`,
         };
       }
       return {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildPodKeychain, type BuildPodKeychainOptions } from '../../src/credentials/pod-keychain.js';
+import { buildPodKeychain, credentialsUncertain, type BuildPodKeychainOptions } from '../../src/credentials/pod-keychain.js';
 import { createKeyring } from '../../src/credentials/keyring.js';
 import type { ClusterReader } from '../../src/credentials/cluster-port.js';
 import { createClusterReader } from '../../src/kube/cluster-reader.js';
@@ -275,6 +275,22 @@ t.test('50 concurrent reviews of one secret make one API request', async (t) => 
   );
   t.equal(api.requests().slice(before).filter((r) => r.path === '/api/v1/namespaces/shop/secrets/regcred').length, 1);
   t.ok(keychains.every((k) => k.credentialsFor('ghcr.io/x/y').length === 1), 'every review got the credential');
+});
+
+t.test('credentials are uncertain when a secret went unseen: unread, unreadable, or more than pullguard evaluates', async (t) => {
+  const tooMany = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`r${i}.example.com`, basicAuth('u', PLANTED_PASSWORD)]));
+  api.addSecret(dockerConfigJsonSecret('shop', 'too-many', tooMany));
+  const overLimit = await buildPodKeychain(options({ imagePullSecrets: ['too-many'], reader: freshReader() }));
+  t.match(overLimit.findings, [{ kind: 'invalidPullSecret', secret: 'shop/too-many', overLimit: true }]);
+  t.equal(credentialsUncertain(overLimit), true, 'a secret pullguard does not evaluate');
+  const broken = await buildPodKeychain(options({ imagePullSecrets: ['broken'], reader: freshReader() }));
+  t.equal(credentialsUncertain(broken), false, 'an undecodable secret is certain: the kubelet fails with it too');
+  const fine = await buildPodKeychain(options({ imagePullSecrets: ['regcred'], reader: freshReader() }));
+  t.equal(credentialsUncertain(fine), false);
+  const { reader: _reader, ...withoutReader } = options({ imagePullSecrets: ['regcred'] });
+  const unread = await buildPodKeychain(withoutReader);
+  t.same(unread.unreadSecrets, ['shop/regcred'], 'no reader: the secret is unread');
+  t.equal(credentialsUncertain(unread), true);
 });
 
 t.test('secrets are only ever read by name: no list, no watch', async (t) => {
