@@ -86,7 +86,9 @@ export async function setUpR9(env: BenchEnv): Promise<R9Setup> {
   const repositories = new Map<string, HostileRepository>([
     ['tags/long', { tagPages: tagListPages('tags/long', longTags(s.longTags, s.longTagLength), s.longTagsPerPage) }],
     ['tags/node', { tagPages: tagListPages('tags/node', nodeLikeTags(s.nodeTags), s.nodeTagsPerPage) }],
-    ['index/big', { manifest: bigIndexes }],
+    // Half of them HEAD without a digest: the client must then download and hash the whole body (the worst case);
+    // for the others HEAD names the size, and an index over pullguard's parse cap is never downloaded.
+    ['index/big', { manifest: (tag: string) => ({ ...bigIndexes(tag), headWithoutDigest: Number(tag.split('-')[1]) % 2 === 1 }) }],
     ['deep/app', { manifest: deepManifest }],
   ]);
   // Anything over pullguard's read limits would test the limit, not the content: check the sizes first.
@@ -128,7 +130,7 @@ export async function setUpR9(env: BenchEnv): Promise<R9Setup> {
     },
     {
       id: 'R9-index',
-      title: `${s.bigIndexReviews}x${s.bigIndexImagesPerReview} ${(s.bigIndexBytes / 1e6).toFixed(1)} MB indexes, ${s.bigIndexEntries} entries`,
+      title: `${s.bigIndexReviews}x${s.bigIndexImagesPerReview} ${(s.bigIndexBytes / 1e6).toFixed(1)} MB indexes, ${s.bigIndexEntries} entries, half read whole`,
       bodies: bigIndexTags.map((tags, r) => deploymentReview({ images: tags.map((t) => `${h}/index/big:${t}`), name: `index-${r}` })),
     },
     {

@@ -29,6 +29,9 @@ export interface IndexPlatforms {
   readonly incomplete: boolean;
 }
 
+/** An index whose platforms pullguard did not read (its body is over the parse cap): nothing can be claimed. */
+export const UNREAD_INDEX_PLATFORMS: IndexPlatforms = Object.freeze({ platforms: '', unplatformed: false, incomplete: true });
+
 const FIELD = new RegExp(`^[A-Za-z0-9._-]{0,${MAX_PLATFORM_FIELD_LENGTH}}$`);
 
 /** The compact form of an index whose entries declare these platforms (`undefined`: an entry without one). */

@@ -14,6 +14,7 @@ export interface AuthorizedRequest {
   readonly method: 'GET' | 'HEAD';
   readonly headers?: Readonly<Record<string, string>>;
   readonly readBody?: boolean;
+  readonly maxBodyBytes?: number;
 }
 
 export type AuthorizedResult =
@@ -41,6 +42,7 @@ export async function sendAuthorized(
       signal: target.signal,
       registry: target.registry,
       ...(request.readBody ? { readBody: true } : {}),
+      ...(request.maxBodyBytes !== undefined ? { maxBodyBytes: request.maxBodyBytes } : {}),
     };
     return deps.transport.request(transportRequest);
   };

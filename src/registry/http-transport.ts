@@ -30,6 +30,8 @@ export interface TransportRequest {
   readonly registry: RegistryConfig | undefined;
   /** Read the body of a 2xx answer (over 4 MiB is a `too-large` error). Error bodies of GETs are read up to 64 KiB. */
   readonly readBody?: boolean;
+  /** With `readBody`: a smaller cap than 4 MiB for this body (over it is a `too-large` error). */
+  readonly maxBodyBytes?: number;
 }
 
 export interface TransportResponse {
@@ -102,8 +104,9 @@ export function createRegistryTransport(deps: TransportDeps): RegistryTransport 
       const status = response.statusCode;
       let body: Buffer | undefined;
       if (status >= 200 && status < 300 && request.readBody && request.method === 'GET') {
-        const read = await readCapped(response.body, MAX_BODY_BYTES, declaredLength(response.headers['content-length']));
-        if (read.truncated) throw new RegistryError('too-large', { host: url.host, detail: 'response body over 4 MiB' });
+        const cap = Math.min(request.maxBodyBytes ?? MAX_BODY_BYTES, MAX_BODY_BYTES);
+        const read = await readCapped(response.body, cap, declaredLength(response.headers['content-length']));
+        if (read.truncated) throw new RegistryError('too-large', { host: url.host, detail: `response body over ${formatBytes(cap)}` });
         body = read.bytes;
       } else if (status >= 400 && request.method === 'GET') {
         body = (await readCapped(response.body, MAX_ERROR_BODY_BYTES)).bytes;
@@ -168,4 +171,8 @@ function readCa(registry: RegistryConfig): string {
   } catch (error) {
     throw new RegistryError('tls', { host: registry.host, detail: `cannot read caFile ${registry.caFile}`, cause: error });
   }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { isRecord } from '../runtime/json-shape.js';
 import type { ResponseHeaders } from './http-transport.js';
-import { parseRegistryJson } from './registry-json.js';
+import { jsonDepthExceeds } from '../runtime/json-depth.js';
+import { MAX_REGISTRY_JSON_DEPTH, parseRegistryJson } from './registry-json.js';
 import { single } from './status-classification.js';
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -42,24 +43,53 @@ function ownCopy(ascii: string): string {
   return Buffer.from(ascii, 'latin1').toString('latin1');
 }
 
+/**
+ * Manifest bodies up to this size are parsed; larger ones (a registry may send up to 4 MiB) are only hashed and
+ * scanned. Parsing is one synchronous `JSON.parse` that costs tens of milliseconds of event loop per MiB of index
+ * entries, while real manifests and indexes are a few KiB (an index lists one entry per platform and attestation:
+ * even a thousand entries stay under this cap). An index over it is found but its platforms are not checked.
+ */
+export const MAX_PARSED_MANIFEST_BYTES = 512 * 1024;
+
 export type VerifiedBody =
-  | { readonly ok: true; readonly digest: string; readonly manifest: Record<string, unknown> }
+  /** `manifest`: the parsed body, absent when it was over {@link MAX_PARSED_MANIFEST_BYTES} and not parsed. */
+  | { readonly ok: true; readonly digest: string; readonly manifest?: Record<string, unknown> }
   | { readonly ok: false; readonly detail: string };
 
 /**
  * The body must be a JSON object, nested no deeper than registry JSON ever is, whose sha256 equals the digest the
  * registry claims and, when resolving by digest, the one we asked for. Digests of other algorithms cannot be
- * checked here and are taken as claimed. The body is parsed here, once; callers read the returned `manifest`.
+ * checked here and are taken as claimed. The body is parsed here, once, when small enough; callers read the
+ * returned `manifest`.
  */
 export function verifyManifestBody(body: Buffer, claimed: string | undefined, requested: string | undefined): VerifiedBody {
-  const parsed = parseRegistryJson(body);
-  if (!parsed.ok && parsed.problem === 'too-deep') return { ok: false, detail: 'registry sent a manifest nested too deeply' };
-  if (!parsed.ok || !isRecord(parsed.value)) return { ok: false, detail: 'registry sent a manifest that is not JSON' };
+  const shape = body.length <= MAX_PARSED_MANIFEST_BYTES ? parsedObject(body) : scannedObject(body);
+  if (!shape.ok) return shape;
   const actual = `sha256:${createHash('sha256').update(body).digest('hex')}`;
   for (const expected of [claimed, requested]) {
     if (expected !== undefined && expected.startsWith('sha256:') && expected !== actual) {
       return { ok: false, detail: 'manifest does not match its digest' };
     }
   }
-  return { ok: true, digest: claimed && !claimed.startsWith('sha256:') ? claimed : actual, manifest: parsed.value };
+  const digest = claimed && !claimed.startsWith('sha256:') ? claimed : actual;
+  return shape.manifest === undefined ? { ok: true, digest } : { ok: true, digest, manifest: shape.manifest };
+}
+
+type BodyShape = { readonly ok: true; readonly manifest?: Record<string, unknown> } | { readonly ok: false; readonly detail: string };
+
+const TOO_DEEP: BodyShape = { ok: false, detail: 'registry sent a manifest nested too deeply' };
+const NOT_JSON: BodyShape = { ok: false, detail: 'registry sent a manifest that is not JSON' };
+
+function parsedObject(body: Buffer): BodyShape {
+  const parsed = parseRegistryJson(body);
+  if (!parsed.ok && parsed.problem === 'too-deep') return TOO_DEEP;
+  if (!parsed.ok || !isRecord(parsed.value)) return NOT_JSON;
+  return { ok: true, manifest: parsed.value };
+}
+
+/** A large body, checked without parsing: it opens an object and nests no deeper than registry JSON may. */
+function scannedObject(body: Buffer): BodyShape {
+  const start = body.findIndex((byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09);
+  if (body[start] !== 0x7b) return NOT_JSON; // {
+  return jsonDepthExceeds(body, MAX_REGISTRY_JSON_DEPTH) ? TOO_DEEP : { ok: true };
 }

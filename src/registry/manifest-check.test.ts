@@ -3,7 +3,8 @@ import t from 'tap';
 import type { Authenticator, AuthTarget } from './auth.js';
 import type { RegistryTransport, TransportRequest, TransportResponse } from './http-transport.js';
 import { createIndexCache } from './index-cache.js';
-import { DOCKER_LIST, OCI_INDEX, OCI_MANIFEST } from './manifest-body.js';
+import { DOCKER_LIST, MAX_PARSED_MANIFEST_BYTES, OCI_INDEX, OCI_MANIFEST } from './manifest-body.js';
+import { RegistryError } from './registry-error.js';
 import { checkManifest } from './manifest-check.js';
 import type { Resolution } from './resolution.js';
 import { parseWwwAuthenticate } from './www-authenticate.js';
@@ -31,6 +32,9 @@ function fakes(script: Script, challenge = 'Basic realm="r"') {
       requests.push(request);
       const reply = script(request);
       const wantsBody = request.method === 'GET' && (reply.status >= 400 || request.readBody);
+      if (wantsBody && reply.status < 300 && reply.body !== undefined && request.maxBodyBytes !== undefined && reply.body.length > request.maxBodyBytes) {
+        throw new RegistryError('too-large', { host: request.url.host, detail: 'response body over the cap' }); // as the real transport does
+      }
       const response: TransportResponse = {
         status: reply.status,
         headers: reply.headers ?? {},
@@ -180,14 +184,14 @@ t.test('a manifest nested millions of levels deep is a protocol failure, found w
 });
 
 t.test('an index body is parsed once, and only its compact platforms are kept', async (t) => {
-  const manifests = Array.from({ length: 5000 }, (_, i) => ({
+  const manifests = Array.from({ length: 600 }, (_, i) => ({
     mediaType: OCI_MANIFEST,
     digest: `sha256:${String(i).padStart(64, '0')}`,
     size: 1,
     platform: { os: 'linux', architecture: 'amd64', variant: `${i}-${'v'.repeat(600)}` },
   }));
   const body = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ ...manifests[0], platform: { os: 'linux', architecture: 'arm64' } }, ...manifests] });
-  t.ok(body.length > 3_000_000 && body.length < 4 * 1024 * 1024, `a ${(body.length / 2 ** 20).toFixed(1)} MiB index`);
+  t.ok(body.length > 400 * 1024 && body.length <= MAX_PARSED_MANIFEST_BYTES, `a ${(body.length / 1024).toFixed(0)} KiB index, just under the parse cap`);
   const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
   // HEAD without a digest: the GET's body serves both the digest check and the platforms.
   const { deps, requests } = fakes((r): Reply => (r.method === 'HEAD' ? { status: 200, headers: { 'content-type': OCI_INDEX } } : { status: 200, headers: { 'content-type': OCI_INDEX, 'docker-content-digest': digest }, body }));
@@ -204,4 +208,35 @@ t.test('an index body is parsed once, and only its compact platforms are kept', 
   t.equal(parsed, 1, 'one JSON.parse for the digest check and the platforms together');
   t.same(result, { outcome: 'found', digest, mediaType: OCI_INDEX, index: { platforms: 'linux/arm64/', unplatformed: false, incomplete: true } });
   t.equal(deps.indexes.get(digest), result.outcome === 'found' ? result.index : undefined, 'the digest cache holds the same compact object');
+});
+
+t.test('an index over the parse cap is found, its platforms unread: not downloaded when HEAD says its size, never parsed', async (t) => {
+  const manifests = Array.from({ length: 1200 }, (_, i) => ({ mediaType: OCI_MANIFEST, digest: `sha256:${String(i).padStart(64, '0')}`, size: 1, platform: { os: 'linux', architecture: 's390x', variant: `v${i}${'x'.repeat(400)}` } }));
+  const body = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests });
+  t.ok(body.length > MAX_PARSED_MANIFEST_BYTES, `a ${(body.length / 1024).toFixed(0)} KiB index`);
+  const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+  const unread = { platforms: '', unplatformed: false, incomplete: true };
+  const options = { target: target(), tag: 'v1', wantIndex: true, dockerHub: false };
+  const parse = JSON.parse;
+  let parsed = 0;
+  JSON.parse = (...args: Parameters<typeof JSON.parse>) => (parsed++, parse(...args));
+  try {
+    const sized = fakes((r): Reply => (r.method === 'HEAD' ? { status: 200, headers: { 'content-type': OCI_INDEX, 'docker-content-digest': digest, 'content-length': String(body.length) } } : { status: 200, body }));
+    t.same(await checkManifest(sized.deps, options), { outcome: 'found', digest, mediaType: OCI_INDEX, index: unread }, 'HEAD declares the size');
+    t.same(sized.requests.map((r) => r.method), ['HEAD'], 'no GET for a body pullguard would not parse');
+    t.same(sized.deps.indexes.get(digest), unread, 'remembered by digest');
+
+    const unsized = fakes((r): Reply => (r.method === 'HEAD' ? found(OCI_INDEX, digest) : { status: 200, headers: { 'content-type': OCI_INDEX }, body }));
+    t.same(await checkManifest(unsized.deps, options), { outcome: 'found', digest, mediaType: OCI_INDEX, index: unread }, 'HEAD without a size');
+    t.equal(unsized.requests[1]?.maxBodyBytes, MAX_PARSED_MANIFEST_BYTES, 'the GET is read only up to the cap');
+
+    // HEAD without a digest: the GET for the digest reads the whole body (up to 4 MiB), hashes it, and parses none of it.
+    const headless = fakes((r): Reply => (r.method === 'HEAD' ? { status: 200, headers: { 'content-type': OCI_INDEX } } : { status: 200, headers: { 'content-type': OCI_INDEX, 'docker-content-digest': digest }, body }));
+    t.same(await checkManifest(headless.deps, options), { outcome: 'found', digest, mediaType: OCI_INDEX, index: unread }, 'verified by its hash');
+    const tampered = fakes((r): Reply => (r.method === 'HEAD' ? { status: 200, headers: { 'content-type': OCI_INDEX } } : { status: 200, headers: { 'content-type': OCI_INDEX, 'docker-content-digest': `sha256:${'0'.repeat(64)}` }, body }));
+    t.match(await checkManifest(tampered.deps, options), { outcome: 'unreachable', detail: 'manifest does not match its digest' }, 'a large body is still checked against its digest');
+  } finally {
+    JSON.parse = parse;
+  }
+  t.equal(parsed, 0, 'never handed to JSON.parse');
 });

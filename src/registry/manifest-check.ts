@@ -7,12 +7,15 @@ import { sendAuthorized, type AuthorizedResult, type RegistryClientDeps } from '
 import type { AuthScheme, AuthTarget } from './auth.js';
 import type { TransportResponse } from './http-transport.js';
 import { indexPlatformsOf, type IndexCache } from './index-cache.js';
-import { INDEX_TYPES, MANIFEST_ACCEPT, MANIFEST_TYPES, describedManifest, verifyManifestBody } from './manifest-body.js';
+import { UNREAD_INDEX_PLATFORMS } from '../platform/index-platforms.js';
+import { declaredLength } from './body-reader.js';
+import { INDEX_TYPES, MANIFEST_ACCEPT, MANIFEST_TYPES, MAX_PARSED_MANIFEST_BYTES, describedManifest, verifyManifestBody } from './manifest-body.js';
+import { RegistryError } from './registry-error.js';
 import { errorCodes } from './registry-json.js';
 import { screenIndex } from './registry-text.js';
 import { secretsInPlay } from './secrets-in-play.js';
 import type { Found, Resolution, Unauthorized } from './resolution.js';
-import { rateLimited, unexpectedStatus } from './status-classification.js';
+import { rateLimited, single, unexpectedStatus } from './status-classification.js';
 
 const NOT_FOUND_CODES = new Set(['MANIFEST_UNKNOWN', 'NAME_UNKNOWN', 'TAG_INVALID', 'NOT_FOUND', 'BLOB_UNKNOWN']);
 
@@ -87,17 +90,15 @@ async function found(deps: ManifestCheckDeps, options: ManifestCheckOptions, res
   if (!options.wantIndex || mediaType === undefined || !INDEX_TYPES.has(mediaType)) return base;
   const cached = digest !== undefined ? deps.indexes.get(digest) : undefined;
   if (cached) return { ...base, index: cached };
+  if (response.body === undefined) {
+    const got = await indexBody(deps, options, response, digest);
+    if (got.kind === 'resolution') return got.resolution;
+    manifest = got.manifest;
+  }
   if (manifest === undefined) {
-    // By digest, so the body is the one HEAD described even if the tag moves meanwhile.
-    const path = `/v2/${options.target.repository}/manifests/${digest ?? options.tag}`;
-    const got = await sendAuthorized(deps, options.target, { path, method: 'GET', headers: { accept: MANIFEST_ACCEPT }, readBody: true });
-    if (!got.ok) return got.resolution;
-    if (got.response.status < 200 || got.response.status > 299 || got.response.body === undefined) {
-      return unexpectedStatus(got.response.status, 'registry');
-    }
-    const verified = verifyManifestBody(got.response.body, digest, options.digest);
-    if (!verified.ok) return { outcome: 'unreachable', cause: 'protocol', detail: verified.detail };
-    manifest = verified.manifest;
+    // Over the parse cap: found, and its platforms left unread (cached too: a digest names immutable content).
+    if (digest !== undefined) deps.indexes.set(digest, UNREAD_INDEX_PLATFORMS);
+    return { ...base, index: UNREAD_INDEX_PLATFORMS };
   }
   const parsed = indexPlatformsOf(manifest);
   if (parsed === undefined) return { outcome: 'unreachable', cause: 'protocol', detail: 'registry sent an unreadable image index' };
@@ -106,6 +107,32 @@ async function found(deps: ManifestCheckDeps, options: ManifestCheckOptions, res
   if (index === undefined) return base;
   if (digest !== undefined) deps.indexes.set(digest, index);
   return { ...base, index };
+}
+
+type IndexBody = { readonly kind: 'manifest'; readonly manifest?: Record<string, unknown> } | { readonly kind: 'resolution'; readonly resolution: Resolution };
+
+/**
+ * The index body HEAD described, by digest (so it is the one HEAD described even if the tag moves meanwhile), read
+ * only up to the parse cap: a larger one is neither downloaded nor parsed (`manifest` absent).
+ */
+async function indexBody(deps: ManifestCheckDeps, options: ManifestCheckOptions, head: TransportResponse, digest: string | undefined): Promise<IndexBody> {
+  const declared = declaredLength(single(head.headers['content-length']));
+  if (declared !== undefined && declared > MAX_PARSED_MANIFEST_BYTES) return { kind: 'manifest' };
+  const path = `/v2/${options.target.repository}/manifests/${digest ?? options.tag}`;
+  let got: AuthorizedResult;
+  try {
+    got = await sendAuthorized(deps, options.target, { path, method: 'GET', headers: { accept: MANIFEST_ACCEPT }, readBody: true, maxBodyBytes: MAX_PARSED_MANIFEST_BYTES });
+  } catch (error) {
+    if (error instanceof RegistryError && error.code === 'too-large') return { kind: 'manifest' };
+    throw error;
+  }
+  if (!got.ok) return { kind: 'resolution', resolution: got.resolution };
+  if (got.response.status < 200 || got.response.status > 299 || got.response.body === undefined) {
+    return { kind: 'resolution', resolution: unexpectedStatus(got.response.status, 'registry') };
+  }
+  const verified = verifyManifestBody(got.response.body, digest, options.digest);
+  if (!verified.ok) return { kind: 'resolution', resolution: { outcome: 'unreachable', cause: 'protocol', detail: verified.detail } };
+  return verified.manifest === undefined ? { kind: 'manifest' } : { kind: 'manifest', manifest: verified.manifest };
 }
 
 /** SPEC §1.3: who was refused decides the reason. */

@@ -7,7 +7,8 @@
  *
  * Repositories:
  * - `hostile/index:<tag>` — an OCI index of {@link INDEX_ENTRIES} `linux/arm` entries with distinct long variants,
- *   plus one `linux/amd64` entry when the tag starts with `amd64-`;
+ *   plus one `linux/amd64` entry when the tag contains `amd64-`; its HEAD names the digest and the size, except
+ *   under tags starting with `nodigest-`, whose HEAD has no digest, so the client must GET the whole body;
  * - `hostile/deep:<tag>` — an OCI image manifest `{"schemaVersion":2,"x":[[[…]]]}`, its HEAD without a digest so
  *   the client GETs the body (as containerd does);
  * - `hostile/tags:<tag>` — every manifest is unknown (404 MANIFEST_UNKNOWN); `tags/list` sends {@link TAG_PAGES}
@@ -44,7 +45,7 @@ function body(text: string, mediaType: string): Body {
 /** A distinct 3–4 MiB index per tag (deterministic). */
 export function hostileIndex(tag: string): Body {
   const entries: string[] = [];
-  if (tag.startsWith('amd64-')) entries.push(entry(0, 'amd64', ''));
+  if (tag.includes('amd64-')) entries.push(entry(0, 'amd64', ''));
   for (let i = 1; i <= INDEX_ENTRIES; i++) entries.push(entry(i, 'arm', `v${i}-${tag}-${'x'.repeat(250)}`));
   return body(`{"schemaVersion":2,"mediaType":"${OCI_INDEX}","manifests":[${entries.join(',')}]}`, OCI_INDEX);
 }
@@ -141,7 +142,7 @@ export async function startHostileRegistry(options: HostileRegistryOptions = {})
       const reference = manifest[2] as string;
       const known = indexes.get(reference);
       if (!known && reference.startsWith('sha256:')) return json(res, 404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] });
-      return send(req, res, known ?? indexFor(reference));
+      return send(req, res, known ?? indexFor(reference), !reference.startsWith('nodigest-'));
     }
     if (manifest?.[1] === 'deep') return send(req, res, (deep ??= deepManifest()), false);
     if (manifest?.[1] === 'tags') return json(res, 404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] });
