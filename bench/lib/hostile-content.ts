@@ -97,11 +97,11 @@ export function cappedWorstCaseIndex(seed: number, options: { platforms: number;
 }
 
 /**
- * A digest of 32 characters of algorithm and 256 of encoded value, the most go-digest's grammar allows: a client
- * cannot check an algorithm it does not know and takes the digest as claimed (distribution-spec).
+ * The longest digest pullguard keeps: 32 characters of algorithm and 128 of encoded value (src/registry/
+ * manifest-body.ts); a client cannot check an algorithm it does not know and takes the digest as claimed.
  */
 export function longestDigest(seed: number): string {
-  return `b3${'x'.repeat(30)}:${seed.toString(16).padStart(256, '0')}`;
+  return `b3${'x'.repeat(30)}:${seed.toString(16).padStart(128, '0')}`;
 }
 
 /** A sha512 digest that encodes `seed` (image references accept sha256, sha384 and sha512). */

@@ -1,6 +1,7 @@
 /**
- * Whether the result cache fits the heap it runs in. A cached result takes up to ~1 KB of heap (0.55–0.8 KB measured,
- * docs/benchmarks.md P5), and the rest of the process needs room for the reviews in flight, so a cache that could
+ * Whether the result cache fits the heap it runs in. A cached result takes up to ~1 KB of heap (0.75–0.8 KB measured
+ * for ordinary images, 1.05 KB for hostile indexes at the caps: docs/benchmarks.md, P5 and "Memory per cached
+ * result"), and the rest of the process needs room for the reviews in flight, so a cache that could
  * take more than half the heap limit is worth a warning at start-up rather than an out-of-memory crash under load.
  */
 export const HEAP_BYTES_PER_CACHED_RESULT = 1024;

@@ -8,13 +8,14 @@
  * not fit in {@link MAX_PLATFORMS_TEXT_LENGTH} characters is dropped and the set marked `incomplete`; the check then
  * cannot claim that a candidate is unserved (match-platform.ts: status `unknown`). Real platforms are short
  * identifiers (GOOS/GOARCH values and `v7`, `v8.2`…; the longest, `mips64p32le`, has 11 characters) and the widest
- * real indexes declare about 15 of them, so real indexes are never cut.
+ * real indexes declare about 15 of them (some 200 characters as kept here), so real indexes are never cut. The caps
+ * are as small as that allows because every cached result may hold one such string (P5 in docs/benchmarks.md).
  */
 import type { Platform } from './platform.js';
 
 export const MAX_PLATFORM_FIELD_LENGTH = 32;
-export const MAX_INDEX_PLATFORMS = 64;
-export const MAX_PLATFORMS_TEXT_LENGTH = 512;
+export const MAX_INDEX_PLATFORMS = 32;
+export const MAX_PLATFORMS_TEXT_LENGTH = 256;
 
 export interface IndexPlatforms {
   /**

@@ -18,8 +18,12 @@ export const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MAN
 export const MANIFEST_TYPES: ReadonlySet<string> = new Set([OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST]);
 export const INDEX_TYPES: ReadonlySet<string> = new Set([OCI_INDEX, DOCKER_LIST]);
 
-/** At most 32 characters of algorithm (`sha256`, `sha512`, `blake3`…) and 256 of encoded digest. */
-const DIGEST = /^(?=[a-z0-9.+_-]{1,32}:)[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,256}$/;
+/**
+ * At most 32 characters of algorithm and 128 of encoded digest: the OCI image spec's registered algorithms are
+ * sha256 and blake3 (64 hex characters) and sha512 (128). A digest may be kept in a cached result, so a registry
+ * must not choose how long it is.
+ */
+const DIGEST = /^(?=[a-z0-9.+_-]{1,32}:)[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,128}$/;
 const MEDIA_TYPE = /^[\w.+-]{1,127}\/[\w.+-]{1,127}$/;
 /** The known types map to these shared constants, so a cached result never holds its own copy. */
 const KNOWN_TYPES: ReadonlyMap<string, string> = new Map([...MANIFEST_TYPES].map((type) => [type, type]));

@@ -71,6 +71,22 @@ t.test('cache keys: reference, index wish, and the ordered credential list', asy
   t.equal(credentialsFingerprint([]), 'anonymous');
 });
 
+t.test('cache keys of long references are hashed: bounded in size, still distinct per reference and credentials', async (t) => {
+  const long = (tag: string) => ref(`registry.example.com/${'team/'.repeat(40)}app:${tag}`);
+  const base = { reference: long('v1'), signal: AbortSignal.timeout(1000) };
+  const keys = [
+    cacheKey({ ...base, credentials: [] }),
+    cacheKey({ ...base, credentials: [alice] }),
+    cacheKey({ ...base, credentials: [bob] }),
+    cacheKey({ ...base, credentials: [], wantIndex: true }),
+    cacheKey({ ...base, reference: long('v2'), credentials: [] }),
+  ];
+  t.equal(new Set(keys).size, keys.length, 'all distinct');
+  t.ok(keys.every((key) => key.length <= 60), `at most 60 characters (${keys.map((k) => k.length).join(', ')})`);
+  t.equal(cacheKey({ ...base, credentials: [{ ...alice }] }), keys[1], 'equal contents, equal key');
+  t.match(cacheKey({ reference: ref('nginx:1.29'), credentials: [] }), /^docker\.io\/library\/nginx:1\.29\|/, 'short keys stay readable');
+});
+
 t.test('found is served from cache until its TTL, transient results are never cached', async (t) => {
   let clock = 1_000_000; // lru-cache treats a start time of 0 as "no TTL"
   let next: Resolution = { outcome: 'found', digest: 'sha256:1' };

@@ -8,6 +8,7 @@
  * the shared work runs under its own signal, aborted only when every waiter has given up (or after
  * `network.budget`), so one impatient caller never fails the others.
  */
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config/load-config.js';
 import type { RegistryCredential } from '../credentials/credential.js';
@@ -99,9 +100,17 @@ export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): Im
   };
 }
 
+/**
+ * Keys up to this length are kept as they are; a longer one (a reference can be ~800 characters) is kept as its
+ * SHA-256, so what a key costs in the cache is bounded whatever the pod author writes. Ordinary references are far
+ * shorter and pay no hashing on the warm path.
+ */
+const MAX_PLAIN_KEY_LENGTH = 160;
+
 /** Canonical reference, index wish and credential fingerprint. */
 export function cacheKey(options: Omit<ResolveOptions, 'signal'>): string {
-  return `${canonicalReference(options.reference)}${options.wantIndex ? '+index' : ''}|${credentialsFingerprint(options.credentials)}`;
+  const key = `${canonicalReference(options.reference)}${options.wantIndex ? '+index' : ''}|${credentialsFingerprint(options.credentials)}`;
+  return key.length <= MAX_PLAIN_KEY_LENGTH ? key : `sha256:${createHash('sha256').update(key).digest('base64')}`;
 }
 
 const listFingerprints = new WeakMap<readonly RegistryCredential[], string>();
