@@ -152,7 +152,7 @@ export function deepJsonObject(bytes: number, key = 'a'): Buffer {
 
 /**
  * A Deployment CREATE AdmissionReview of exactly `bytes` bytes whose object's `spec.template` is an array nested
- * about bytes/2 levels deep: valid JSON, within the webhook's 7 MiB body limit.
+ * about bytes/2 levels deep: valid JSON, within the webhook's body limit.
  */
 export function deepAdmissionReview(bytes: number, uid: string): Buffer {
   const head = JSON.stringify({

@@ -38,7 +38,7 @@ export const R9_SIZES = {
   bigIndexReviews: 3,
   bigIndexImagesPerReview: 8,
   deepManifestBytes: REGISTRY_BODY_MAX - 1024,
-  /** Under the webhook's 7 MiB body limit, so it is parsed, not refused for its size. */
+  /** Under the webhook's body limit, so it is scanned, not refused for its size. */
   deepReviewBytes: 7_000_000,
   hostLength: 40_000,
   /** Reviews of each scenario (distinct images, so nothing is answered from a cache). */
@@ -162,8 +162,8 @@ export async function setUpR9(env: BenchEnv): Promise<R9Setup> {
   };
 }
 
-/** The webhook's body limit (src/server/webhook-app.ts BODY_LIMIT_BYTES, controller-runtime's). */
-const WEBHOOK_BODY_LIMIT = 7 * 1024 * 1024;
+/** The webhook's body limit: MAX_REVIEW_BYTES of src/admission/review-limits.ts (28 MiB). */
+const WEBHOOK_BODY_LIMIT = 6 * (3 * 1024 * 1024 + 1.5 * 1024 * 1024) + 1024 * 1024;
 
 function within(what: string, bytes: number, max: number): void {
   if (bytes > max) throw new Error(`R9 setup: ${what} is ${bytes} bytes, over the ${max} pullguard reads`);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import t from 'tap';
+import { countingJsonParse } from '../../test/helpers/json-parse-count.js';
 import { describedManifest, MAX_PARSED_MANIFEST_BYTES, verifyManifestBody } from './manifest-body.js';
 
 const body = Buffer.from('{"schemaVersion":2}');
@@ -72,18 +73,13 @@ function exposedGc(): () => void {
 t.test('a body over the parse cap is hashed and scanned, never parsed', async (t) => {
   const large = Buffer.from(` \n${JSON.stringify({ schemaVersion: 2, annotations: { pad: 'x'.repeat(MAX_PARSED_MANIFEST_BYTES) } })}`);
   const largeDigest = `sha256:${createHash('sha256').update(large).digest('hex')}`;
-  const parse = JSON.parse;
-  let parsed = 0;
-  JSON.parse = (...args: Parameters<typeof JSON.parse>) => (parsed++, parse(...args));
-  try {
+  const { parses: parsed } = await countingJsonParse(() => {
     t.same(verifyManifestBody(large, largeDigest, undefined), { ok: true, digest: largeDigest }, 'verified, with no parsed manifest');
     t.match(verifyManifestBody(large, `sha256:${'0'.repeat(64)}`, undefined), { ok: false, detail: /does not match/ });
     const notAnObject = Buffer.concat([Buffer.from('['), large.subarray(1)]);
     t.match(verifyManifestBody(notAnObject, undefined, undefined), { ok: false, detail: /not JSON/ });
     const deep = Buffer.from(`{"a":${'['.repeat(MAX_PARSED_MANIFEST_BYTES)}${']'.repeat(MAX_PARSED_MANIFEST_BYTES)}}`);
     t.same(verifyManifestBody(deep, undefined, undefined), { ok: false, detail: 'registry sent a manifest nested too deeply' });
-  } finally {
-    JSON.parse = parse;
-  }
+  });
   t.equal(parsed, 0);
 });

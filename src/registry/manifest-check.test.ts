@@ -5,6 +5,7 @@ import type { RegistryTransport, TransportRequest, TransportResponse } from './h
 import { createIndexCache } from './index-cache.js';
 import { DOCKER_LIST, MAX_PARSED_MANIFEST_BYTES, OCI_INDEX, OCI_MANIFEST } from './manifest-body.js';
 import { RegistryError } from './registry-error.js';
+import { countingJsonParse } from '../../test/helpers/json-parse-count.js';
 import { checkManifest } from './manifest-check.js';
 import type { Resolution } from './resolution.js';
 import { parseWwwAuthenticate } from './www-authenticate.js';
@@ -170,15 +171,7 @@ t.test('a manifest nested millions of levels deep is a protocol failure, found w
   const deep = `{"schemaVersion":2,"x":${'['.repeat(1_500_000)}${']'.repeat(1_500_000)}}`;
   const digest = `sha256:${createHash('sha256').update(deep).digest('hex')}`;
   const { deps } = fakes((r): Reply => (r.method === 'HEAD' ? { status: 200, headers: { 'content-type': OCI_INDEX } } : { status: 200, headers: { 'content-type': OCI_INDEX, 'docker-content-digest': digest }, body: deep }));
-  const parse = JSON.parse;
-  let parsed = 0;
-  JSON.parse = (...args: Parameters<typeof JSON.parse>) => (parsed++, parse(...args));
-  let result: Resolution;
-  try {
-    result = await checkManifest(deps, { target: target(), tag: 'v1', wantIndex: true, dockerHub: false });
-  } finally {
-    JSON.parse = parse;
-  }
+  const { result, parses: parsed } = await countingJsonParse(() => checkManifest(deps, { target: target(), tag: 'v1', wantIndex: true, dockerHub: false }));
   t.same(result, { outcome: 'unreachable', cause: 'protocol', detail: 'registry sent a manifest nested too deeply' });
   t.equal(parsed, 0, 'never handed to JSON.parse');
 });
@@ -195,15 +188,7 @@ t.test('an index body is parsed once, and only its compact platforms are kept', 
   const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
   // HEAD without a digest: the GET's body serves both the digest check and the platforms.
   const { deps, requests } = fakes((r): Reply => (r.method === 'HEAD' ? { status: 200, headers: { 'content-type': OCI_INDEX } } : { status: 200, headers: { 'content-type': OCI_INDEX, 'docker-content-digest': digest }, body }));
-  const parse = JSON.parse;
-  let parsed = 0;
-  JSON.parse = (...args: Parameters<typeof JSON.parse>) => (parsed++, parse(...args));
-  let result: Resolution;
-  try {
-    result = await checkManifest(deps, { target: target(), tag: 'v1', wantIndex: true, dockerHub: false });
-  } finally {
-    JSON.parse = parse;
-  }
+  const { result, parses: parsed } = await countingJsonParse(() => checkManifest(deps, { target: target(), tag: 'v1', wantIndex: true, dockerHub: false }));
   t.same(requests.map((r) => r.method), ['HEAD', 'GET']);
   t.equal(parsed, 1, 'one JSON.parse for the digest check and the platforms together');
   t.same(result, { outcome: 'found', digest, mediaType: OCI_INDEX, index: { platforms: 'linux/arm64/', unplatformed: false, incomplete: true } });
@@ -217,10 +202,7 @@ t.test('an index over the parse cap is found, its platforms unread: not download
   const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
   const unread = { platforms: '', unplatformed: false, incomplete: true };
   const options = { target: target(), tag: 'v1', wantIndex: true, dockerHub: false };
-  const parse = JSON.parse;
-  let parsed = 0;
-  JSON.parse = (...args: Parameters<typeof JSON.parse>) => (parsed++, parse(...args));
-  try {
+  const { parses: parsed } = await countingJsonParse(async () => {
     const sized = fakes((r): Reply => (r.method === 'HEAD' ? { status: 200, headers: { 'content-type': OCI_INDEX, 'docker-content-digest': digest, 'content-length': String(body.length) } } : { status: 200, body }));
     t.same(await checkManifest(sized.deps, options), { outcome: 'found', digest, mediaType: OCI_INDEX, index: unread }, 'HEAD declares the size');
     t.same(sized.requests.map((r) => r.method), ['HEAD'], 'no GET for a body pullguard would not parse');
@@ -235,8 +217,6 @@ t.test('an index over the parse cap is found, its platforms unread: not download
     t.same(await checkManifest(headless.deps, options), { outcome: 'found', digest, mediaType: OCI_INDEX, index: unread }, 'verified by its hash');
     const tampered = fakes((r): Reply => (r.method === 'HEAD' ? { status: 200, headers: { 'content-type': OCI_INDEX } } : { status: 200, headers: { 'content-type': OCI_INDEX, 'docker-content-digest': `sha256:${'0'.repeat(64)}` }, body }));
     t.match(await checkManifest(tampered.deps, options), { outcome: 'unreachable', detail: 'manifest does not match its digest' }, 'a large body is still checked against its digest');
-  } finally {
-    JSON.parse = parse;
-  }
+  });
   t.equal(parsed, 0, 'never handed to JSON.parse');
 });

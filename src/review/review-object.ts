@@ -15,7 +15,7 @@ import { createRegistryLookup } from '../registry/registry-settings.js';
 import type { Resolution } from '../registry/resolution.js';
 import type { ImageUse } from '../workload/image-use.js';
 import { decideStage } from './decide-stage.js';
-import { extractStage } from './extract-stage.js';
+import { extractStage, type ExtractInput } from './extract-stage.js';
 import type { ReviewLog } from './internal-error.js';
 import { startModeRead, type ModeRead, type PendingModeRead } from './namespace-mode-read.js';
 import type { KeychainPort, NamespaceModePort, PlatformPort, ResolverPort } from './ports.js';
@@ -36,14 +36,8 @@ export interface ReviewDeps {
   readonly now?: () => number;
 }
 
-export interface ReviewInput {
+export interface ReviewInput extends ExtractInput {
   readonly kind: { readonly group: string; readonly version: string; readonly kind: string };
-  readonly operation: string;
-  readonly subResource?: string;
-  readonly namespace?: string;
-  readonly name?: string;
-  readonly object: unknown;
-  readonly oldObject?: unknown;
   readonly signal: AbortSignal;
 }
 

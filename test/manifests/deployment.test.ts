@@ -104,6 +104,7 @@ t.test("the container's V8 heap fits the memory limit", async (t) => {
   const limitMb = Number(/^(\d+)Mi$/.exec(limit)?.[1]);
   // Young generation: three semi-spaces at most; ~100 MB of code, wasm and buffers outside the heap (idle RSS).
   t.ok(oldSpaceMb + 3 * semiSpaceMb + 100 <= limitMb, `heap ${oldSpaceMb} + 3×${semiSpaceMb} MB + 100 MB fits ${limit}`);
-  // And leaves room for the default 50,000 cached results (~1 KB each) plus a few 7 MiB reviews in flight.
+  // And leaves room for the default 50,000 cached results (~1 KB each) plus the bodies in flight (their memory
+  // budget is 40% of the heap: src/server/memory-budget.ts).
   t.ok(oldSpaceMb >= 192, 'old space leaves room for the cache and large reviews');
 });
