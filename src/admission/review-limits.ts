@@ -40,6 +40,13 @@ export const MAX_REVIEW_DEPTH = 1000;
 export const MAX_REVIEW_TOKENS = 500_000;
 
 /**
+ * Reviews up to this size are the ordinary ones (2–20 KB): what one can cost is small and brief however it is built
+ * (no more tokens than bytes: at most ~4 MB of heap while parsed), so they are neither counted for MAX_REVIEW_TOKENS
+ * nor leased from the body budget (server/body-budget.ts). Both cost the warm path ~20 µs per review.
+ */
+export const SMALL_REVIEW_BYTES = 64 * 1024;
+
+/**
  * Heap bytes one structural token can cost once parsed: measured on Node 24 at 20 (`[[],…]`) to 50 (an object of
  * unique keys holding empty objects); rounded up.
  */

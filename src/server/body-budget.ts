@@ -3,11 +3,11 @@
  * declared size may cost to parse (review-limits.ts); once parsed, the lease shrinks to what the parsed body keeps,
  * and it is given back when the answer has been sent (or the connection closed). A request that does not fit waits
  * for others to finish, at most `maxWaitMs`, and is then answered 429 BUSY with Retry-After, which the API server's
- * client retries. Small reviews pass at once: only large or structure-heavy bodies ever wait.
+ * client retries. Ordinary reviews (up to 64 KiB, SMALL_REVIEW_BYTES) take no lease and never wait.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseReviewBody } from '../admission/parse-review-body.js';
-import { declaredCost, MAX_REVIEW_BYTES, parsedCost } from '../admission/review-limits.js';
+import { declaredCost, MAX_REVIEW_BYTES, parsedCost, SMALL_REVIEW_BYTES } from '../admission/review-limits.js';
 import { sendError } from './error-replies.js';
 import type { Lease, MemoryBudget } from './memory-budget.js';
 
@@ -46,7 +46,13 @@ export function installBodyBudget(app: FastifyInstance, options: BodyBudgetOptio
   };
 
   const lease = (request: FastifyRequest, reply: FastifyReply, proceed: () => void): void => {
-    const weight = declaredCost(declaredBytes(request));
+    const declared = declaredBytes(request); // a chunked body counts as the largest
+    // An ordinary review costs little and briefly (review-limits.ts); leasing would cost every one of them ~20 µs.
+    if (declared <= SMALL_REVIEW_BYTES) {
+      proceed();
+      return;
+    }
+    const weight = declaredCost(declared);
     const granted = options.budget.tryAcquire(weight);
     if (granted) {
       hold(request, reply, granted, 0);

@@ -8,7 +8,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout } from 'node:timers/promises';
 import { pino } from 'pino';
 import t from 'tap';
-import { declaredCost, MAX_REVIEW_BYTES } from '../../../src/admission/review-limits.js';
+import { declaredCost, MAX_REVIEW_BYTES, SMALL_REVIEW_BYTES } from '../../../src/admission/review-limits.js';
 import { DEFAULT_CONFIG } from '../../../src/config/load-config.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import type { Reviewer, ReviewOutcome } from '../../../src/review/review-object.js';
@@ -119,6 +119,24 @@ t.test('no room within half the review budget: 429 BUSY with Retry-After, in the
   reviewer.finish();
   t.equal((await first).statusCode, 200);
   t.equal(budget.inUse(), 0);
+});
+
+t.test('an ordinary review (up to 64 KiB) takes no lease: it is answered at once even with no room in the budget', async (t) => {
+  const reviewer = heldReviewer();
+  const budget = createMemoryBudget(1); // room for no body that leases
+  const app = buildWebhookApp({ config: DEFAULT_CONFIG, reviewer, metrics: createMetrics({ processMetrics: false }), logger: pino({ level: 'silent' }), memoryBudget: budget });
+  t.teardown(() => app.close());
+  const ordinary = goJson(admissionReview({ kind: POD_KIND, uid: 'ordinary', object: htmlHeavyPod(SMALL_REVIEW_BYTES / 8, 'b:1') }));
+  t.ok(Buffer.byteLength(ordinary) <= SMALL_REVIEW_BYTES, `${Buffer.byteLength(ordinary)} bytes`);
+  const answer = app.inject({ method: 'POST', url: '/validate?timeout=2s', payload: ordinary });
+  for (let waited = 0; reviewer.started() < 1 && waited < 500; waited += 5) await setTimeout(5);
+  t.equal(reviewer.started(), 1, 'reviewed at once, without waiting for room');
+  t.equal(budget.inUse(), 0, 'it leased nothing');
+  reviewer.finish();
+  t.equal((await answer).statusCode, 200);
+  const larger = goJson(admissionReview({ kind: POD_KIND, uid: 'larger', object: htmlHeavyPod(SMALL_REVIEW_BYTES, 'b:1') }));
+  t.ok(Buffer.byteLength(larger) > SMALL_REVIEW_BYTES);
+  t.equal((await app.inject({ method: 'POST', url: '/validate?timeout=1s', payload: larger })).statusCode, 429, 'a larger one needs room');
 });
 
 t.test('a client that goes away, waiting for room or halfway through its body, leaves no memory leased', async (t) => {
