@@ -15,7 +15,7 @@ import { createRegistryLookup } from '../registry/registry-settings.js';
 import type { Resolution } from '../registry/resolution.js';
 import type { ImageUse } from '../workload/image-use.js';
 import { decideStage } from './decide-stage.js';
-import { extractStage, type ExtractInput } from './extract-stage.js';
+import { extractStage, type Extracted, type ExtractInput } from './extract-stage.js';
 import type { ReviewLog } from './internal-error.js';
 import { startModeRead, type ModeRead, type PendingModeRead } from './namespace-mode-read.js';
 import type { KeychainPort, NamespaceModePort, PlatformPort, ResolverPort } from './ports.js';
@@ -50,8 +50,8 @@ export interface UseReport {
 }
 
 export type ReviewOutcome =
-  | { readonly status: 'skipped'; readonly reason: string }
-  | { readonly status: 'invalid'; readonly problem: string }
+  /** Not checked (skip-rules.ts), or an object pullguard cannot read: as the extract stage says. */
+  | Exclude<Extracted, { readonly status: 'extracted' }>
   | {
       readonly status: 'reviewed';
       readonly objectLabel: string;
