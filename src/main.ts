@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { ConfigError, loadConfigFile } from './cli/load-config-file.js';
-import { UsageError } from './cli/usage-error.js';
+import { UsageError } from './errors/usage-error.js';
 import { parseArgs } from 'node:util';
 
 const USAGE = `Usage:

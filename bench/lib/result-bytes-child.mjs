@@ -16,7 +16,7 @@ const [repoRoot, registryHost, referencesFile] = process.argv.slice(2);
 if (typeof globalThis.gc !== 'function' || !referencesFile) throw new Error('usage: node --expose-gc result-bytes-child.mjs <repoRoot> <registry host> <references.json>');
 const dist = (file) => import(pathToFileURL(path.join(repoRoot, 'dist', file)).href);
 const { buildConfig } = await dist('config/load-config.js');
-const { createImageResolver } = await dist('registry/image-resolver.js');
+const { createImageResolver } = await dist('resolver/image-resolver.js');
 const { parseImageReference } = await dist('image/reference.js');
 
 const { warmUp, measured } = JSON.parse(readFileSync(referencesFile, 'utf8'));

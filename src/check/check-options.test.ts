@@ -1,5 +1,5 @@
 import t from 'tap';
-import { UsageError } from '../cli/usage-error.js';
+import { UsageError } from '../errors/usage-error.js';
 import { parseCheckOptions } from './check-options.js';
 
 t.test('flags', async (t) => {

@@ -1,6 +1,6 @@
 /** The flags of `pullguard check` (SPEC §3.1), parsed and checked; every problem is a {@link UsageError} (exit 2). */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../cli/usage-error.js';
+import { UsageError } from '../errors/usage-error.js';
 import { parsePlatform, type Platform } from '../platform/platform.js';
 
 export const CHECK_USAGE = `Usage: pullguard check -f FILE|DIR|- [-f …] [--config FILE] [--offline] [-o text|json]

@@ -11,7 +11,7 @@
  */
 import type { Action, FindingClass } from '../policy/finding-class.js';
 import type { DecidedFinding } from '../policy/finding.js';
-import type { Outcome } from '../registry/resolution.js';
+import type { Outcome } from '../resolution/resolution.js';
 import type { UseReport } from '../review/review-object.js';
 import type { ObjectIdentity } from './classify-document.js';
 import type { CheckedObject } from './run-checks.js';

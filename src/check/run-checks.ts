@@ -2,7 +2,7 @@
  * Reviews the manifest objects with the same reviewer the webhook uses, a few at once, and keeps the input order.
  * Each object gets its own deadline, like one admission request.
  */
-import { mapLimit } from '../review/map-limit.js';
+import { mapLimit } from '../runtime/map-limit.js';
 import { linkedDeadline } from '../runtime/linked-deadline.js';
 import type { Reviewer, ReviewOutcome } from '../review/review-object.js';
 import type { CheckTarget } from './classify-document.js';

@@ -1,7 +1,7 @@
 /** `pullguard certs`: flags in, {@link runCertsCommand} out. */
 import { parseArgs } from 'node:util';
 import { runCertsCommand } from '../certs/certs-command.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors/usage-error.js';
 
 export async function certsCli(argv: readonly string[], stdout: (line: string) => void): Promise<number> {
   const { values } = parseArgs({

@@ -18,7 +18,7 @@ import { DockerConfigError } from '../credentials/docker-config.js';
 import { KubeAccessError } from '../kube/kube-config.js';
 import { composeEngine } from './compose-engine.js';
 import { ConfigError, loadConfigFile } from './load-config-file.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors/usage-error.js';
 
 export interface CheckOutput {
   write(text: string): unknown;

@@ -17,10 +17,10 @@ import type { Metrics } from '../observability/metrics.js';
 import { memoizedCandidatePlatforms } from '../platform/candidate-cache.js';
 import type { NodeInfo } from '../platform/candidate-platforms.js';
 import type { Platform } from '../platform/platform.js';
-import { createImageResolver, type LookupFunction } from '../registry/image-resolver.js';
+import { createImageResolver, type LookupFunction } from '../resolver/image-resolver.js';
 import type { KeychainPort, PlatformPort } from '../review/ports.js';
 import { createReviewer, type ReviewDeps, type Reviewer } from '../review/review-object.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors/usage-error.js';
 
 export interface EngineOptions {
   readonly config: Config;

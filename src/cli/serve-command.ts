@@ -16,7 +16,7 @@ import { createTlsReloader } from '../server/tls-reloader.js';
 import { servingTlsOptions } from '../server/tls-options.js';
 import { buildWebhookApp } from '../server/webhook-app.js';
 import { composeEngine } from './compose-engine.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors/usage-error.js';
 
 export interface ServeOptions {
   readonly config: Config;

@@ -5,10 +5,10 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { Value } from 'typebox/value';
-import { globProblem } from '../policy/glob.js';
+import { globProblem } from '../runtime/glob.js';
 import { parsePlatform } from '../platform/platform.js';
 import { mergedSchemaProblems } from '../runtime/schema-errors.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../runtime/duration.js';
 import { ConfigFileSchema } from './schema.js';
 
 /** Config keys holding a duration, as JSON pointers. */

@@ -6,7 +6,7 @@ import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_POLICY, type Policy } from '../policy/finding-class.js';
 import { parsePlatform, type Platform } from '../platform/platform.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../runtime/duration.js';
 import { configProblems } from './config-problems.js';
 import { ConfigFileSchema, type ConfigFile } from './schema.js';
 
@@ -56,7 +56,7 @@ export const NODE_CREDENTIAL_REGISTRIES = [
 /**
  * IANA special-purpose ranges that are never a registry (RFC 6890 and the IANA IPv4/IPv6 special-purpose address
  * registries), plus the cloud metadata addresses outside them. IPv6 forms that embed an IPv4 address (mapped,
- * compatible, NAT64, 6to4, Teredo) are checked on the embedded address too: see src/registry/embedded-ipv4.ts.
+ * compatible, NAT64, 6to4, Teredo) are checked on the embedded address too: see src/registry/transport/embedded-ipv4.ts.
  */
 export const DEFAULT_BLOCKED_CIDRS = [
   '0.0.0.0/8', // "this network": connecting to 0.0.0.0 reaches the local host

@@ -2,7 +2,7 @@
  * A finding: one thing pullguard noticed about an image use (or the pod as a whole), already in plain words.
  * Findings are data; {@link decide} turns them into a verdict and the renderers into text.
  */
-import type { Outcome } from '../registry/resolution.js';
+import type { Outcome } from '../resolution/resolution.js';
 import type { ImageUse } from '../workload/image-use.js';
 import type { Action, FindingClass } from './finding-class.js';
 

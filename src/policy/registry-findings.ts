@@ -2,8 +2,8 @@
  * Turns a registry {@link Resolution} into the finding a developer reads: the cause in plain words and the concrete
  * fix (SPEC §2.1). Pure; every outcome keeps its own wording, so "missing" never reads like "private".
  */
-import { formatDuration } from '../config/duration.js';
-import type { RateLimited, Resolution, Unauthorized } from '../registry/resolution.js';
+import { formatDuration } from '../runtime/duration.js';
+import type { RateLimited, Resolution, Unauthorized } from '../resolution/resolution.js';
 import type { ImageUse } from '../workload/image-use.js';
 import type { Finding } from './finding.js';
 

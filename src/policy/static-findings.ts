@@ -5,7 +5,7 @@
 import { canonicalReference, parseImageReference, type ImageReference } from '../image/reference.js';
 import type { ImageUse } from '../workload/image-use.js';
 import type { Finding } from './finding.js';
-import { compileGlob, type GlobMatcher } from './glob.js';
+import { compileGlob, type GlobMatcher } from '../runtime/glob.js';
 
 export interface StaticCheck {
   readonly use: ImageUse;

@@ -3,7 +3,7 @@
  * pullguard always answers before the API server gives up on it (a registry timeout longer than the webhook timeout
  * is the classic webhook mistake).
  */
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../runtime/duration.js';
 import { boundedMemo } from '../runtime/bounded-memo.js';
 
 /** Headroom left for rendering and the network hop back to the API server. */

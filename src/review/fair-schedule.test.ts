@@ -1,6 +1,6 @@
 import t from 'tap';
 import { DEFAULT_CONFIG } from '../config/load-config.js';
-import type { Resolution } from '../registry/resolution.js';
+import type { Resolution } from '../resolution/resolution.js';
 import { runFair } from './fair-schedule.js';
 import { createReviewer } from './review-object.js';
 

@@ -6,7 +6,7 @@ import type { RegistryCredential } from '../credentials/credential.js';
 import type { CredentialFinding } from '../credentials/pod-keychain.js';
 import type { ImageReference } from '../image/reference.js';
 import type { Platform } from '../platform/platform.js';
-import type { Resolution } from '../registry/resolution.js';
+import type { Resolution } from '../resolution/resolution.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
 
 export interface ResolverPort {

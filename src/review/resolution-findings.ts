@@ -7,10 +7,10 @@ import type { Platform } from '../platform/platform.js';
 import type { Finding } from '../policy/finding.js';
 import { registryFinding } from '../policy/registry-findings.js';
 import type { StaticCheck } from '../policy/static-findings.js';
-import type { RegistryLookup } from '../registry/registry-settings.js';
-import type { Resolution } from '../registry/resolution.js';
+import type { RegistryLookup } from '../registry/transport/registry-settings.js';
+import type { Resolution } from '../resolution/resolution.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
-import { platformFindingFor } from './platform-findings.js';
+import { platformFindingFor } from '../policy/platform-findings.js';
 
 export interface FindingContext {
   readonly view: PodSpecView;

@@ -7,7 +7,7 @@ import t from 'tap';
 import { DEFAULT_CONFIG } from '../config/load-config.js';
 import { canonicalReference } from '../image/reference.js';
 import { exemptMatcher, staticCheck } from '../policy/static-findings.js';
-import type { Resolution } from '../registry/resolution.js';
+import type { Resolution } from '../resolution/resolution.js';
 import type { ReviewLog } from './internal-error.js';
 import type { KeychainPort, PlatformPort, ResolverPort } from './ports.js';
 import { createReviewer, type ReviewDeps, type ReviewOutcome } from './review-object.js';

@@ -2,7 +2,7 @@ import t from 'tap';
 import { buildConfig, DEFAULT_CONFIG, type Config } from '../config/load-config.js';
 import { canonicalReference } from '../image/reference.js';
 import type { RegistryCredential } from '../credentials/credential.js';
-import type { Resolution } from '../registry/resolution.js';
+import type { Resolution } from '../resolution/resolution.js';
 import type { CredentialProblem, KeychainPort, NamespaceModePort } from './ports.js';
 import { createReviewer, type ReviewOutcome } from './review-object.js';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { DEFAULT_POLICY, FINDING_CLASSES } from '../../src/policy/finding-class.js';
-import { OUTCOMES } from '../../src/registry/resolution.js';
+import { OUTCOMES } from '../../src/resolution/resolution.js';
 import { ERROR_STATUS } from '../../src/server/error-replies.js';
 
 const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'findings.md'), 'utf8');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { CheckRecordSchema } from './record-schema.js';
 import { EXIT_ALLOWED, EXIT_DENIED, EXIT_INPUT_ERROR } from '../../src/cli/check-cli.js';
-import { OUTCOMES } from '../../src/registry/resolution.js';
+import { OUTCOMES } from '../../src/resolution/resolution.js';
 
 const doc = readFileSync(new URL('../../docs/ci.md', import.meta.url), 'utf8');
 

@@ -13,7 +13,7 @@ import {
   dockercfgSecret,
   serviceAccount,
   startKubeAccess,
-} from './kube-fixtures.js';
+} from '../kube/kube-fixtures.js';
 
 let api: FakeKubeApi;
 let kube: KubeAccess;

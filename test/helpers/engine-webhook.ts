@@ -12,7 +12,7 @@ import { composeEngine } from '../../src/cli/compose-engine.js';
 import { buildConfig, type Config } from '../../src/config/load-config.js';
 import { loggerOptions } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import type { LookupFunction } from '../../src/registry/image-resolver.js';
+import type { LookupFunction } from '../../src/resolver/image-resolver.js';
 import { buildWebhookApp } from '../../src/server/webhook-app.js';
 
 export interface ReviewAnswer {

@@ -9,7 +9,7 @@ import { buildConfig, DEFAULT_CONFIG, type Config } from '../../src/config/load-
 import { canonicalReference } from '../../src/image/reference.js';
 import { loggerOptions } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
-import type { Resolution } from '../../src/registry/resolution.js';
+import type { Resolution } from '../../src/resolution/resolution.js';
 import type { NamespaceModePort, ResolverPort } from '../../src/review/ports.js';
 import { createReviewer } from '../../src/review/review-object.js';
 import { buildWebhookApp } from '../../src/server/webhook-app.js';

@@ -1,8 +1,8 @@
 import t from 'tap';
-import { createRegistryTransport } from '../../src/registry/http-transport.js';
-import { RegistryError } from '../../src/registry/registry-error.js';
-import { listedHosts } from '../../src/registry/registry-settings.js';
-import { createSsrfGuard } from '../../src/registry/ssrf-guard.js';
+import { createRegistryTransport } from '../../src/registry/transport/http-transport.js';
+import { RegistryError } from '../../src/registry/transport/registry-error.js';
+import { listedHosts } from '../../src/registry/transport/registry-settings.js';
+import { createSsrfGuard } from '../../src/registry/transport/ssrf-guard.js';
 import { startLoopback, testConfig } from './loopback.js';
 
 const deadline = () => AbortSignal.timeout(5_000);

@@ -1,6 +1,6 @@
 /** SPEC §6 R1/R2/R4: misbehaving servers are each classified, with no crash, no unhandled rejection, no leak. */
 import t from 'tap';
-import type { Resolution } from '../../src/registry/resolution.js';
+import type { Resolution } from '../../src/resolution/resolution.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';

@@ -3,8 +3,8 @@ import type { Test } from 'tap';
 import type { RegistryCredential } from '../../src/credentials/credential.js';
 import { parseImageReference, type ImageReference } from '../../src/image/reference.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
-import { createImageResolver, type ImageResolver, type ResolveOptions } from '../../src/registry/image-resolver.js';
-import type { LookupFunction } from '../../src/registry/ssrf-guard.js';
+import { createImageResolver, type ImageResolver, type ResolveOptions } from '../../src/resolver/image-resolver.js';
+import type { LookupFunction } from '../../src/registry/transport/ssrf-guard.js';
 import type { RegistryHandle } from '../harness/registry/index.js';
 import { testConfig } from './loopback.js';
 

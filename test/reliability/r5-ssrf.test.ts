@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { createImageResolver, type LookupFunction } from '../../src/registry/image-resolver.js';
+import { createImageResolver, type LookupFunction } from '../../src/resolver/image-resolver.js';
 import { buildConfig, type Config } from '../../src/config/load-config.js';
 import { parseImageReference, type ImageReference } from '../../src/image/reference.js';
 import { startFaultServer } from '../harness/registry/index.js';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { buildConfig } from '../../src/config/load-config.js';
 import { parseImageReference } from '../../src/image/reference.js';
-import { createImageResolver, type LookupFunction } from '../../src/registry/image-resolver.js';
+import { createImageResolver, type LookupFunction } from '../../src/resolver/image-resolver.js';
 import { admissionReview, deployment, startWebhookUnderTest, type ReviewAnswer } from '../helpers/engine-webhook.js';
 import { json, startLoopbackServer } from './support/loopback-servers.js';
 import { countProcessFailures } from './support/process-guards.js';

@@ -17,7 +17,7 @@ import { buildConfig } from '../../src/config/load-config.js';
 import { loggerOptions } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { exemptMatcher, staticCheck } from '../../src/policy/static-findings.js';
-import { createImageResolver } from '../../src/registry/image-resolver.js';
+import { createImageResolver } from '../../src/resolver/image-resolver.js';
 import { createReviewer } from '../../src/review/review-object.js';
 import { buildWebhookApp } from '../../src/server/webhook-app.js';
 import { startFakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';

@@ -4,7 +4,7 @@
  */
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { jsonDepthExceeds } from '../runtime/json-depth.js';
+import { jsonDepthExceeds } from '../../runtime/json-depth.js';
 
 /** Distribution token spec response (`docs/spec/auth/token.md`). */
 const TokenResponseSchema = Type.Object({

@@ -4,7 +4,7 @@
  * compact, size-capped form is kept (platform/index-platforms.ts), never the parsed body.
  */
 import { LRUCache } from 'lru-cache';
-import { compactIndexPlatforms, type IndexPlatforms } from '../platform/index-platforms.js';
+import { compactIndexPlatforms, type IndexPlatforms } from '../../platform/index-platforms.js';
 import { isIndexBody } from './registry-json.js';
 
 export interface IndexCache {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import t from 'tap';
-import { countingJsonParse } from '../../test/helpers/json-parse-count.js';
+import { countingJsonParse } from '../../../test/helpers/json-parse-count.js';
 import { describedManifest, MAX_PARSED_MANIFEST_BYTES, verifyManifestBody } from './manifest-body.js';
 
 const body = Buffer.from('{"schemaVersion":2}');

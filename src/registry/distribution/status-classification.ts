@@ -4,8 +4,8 @@
  * header values are parsed into the numbers they mean or dropped (a registry that reflects the Authorization
  * header into them must not get the password into a warning).
  */
-import type { RateLimited, Unreachable } from './resolution.js';
-import type { ResponseHeaders } from './http-transport.js';
+import type { RateLimited, Unreachable } from '../../resolution/resolution.js';
+import type { ResponseHeaders } from '../transport/http-transport.js';
 
 /** A 429 (or `TOOMANYREQUESTS`), with Docker Hub's `RateLimit-Remaining` and the standard `Retry-After` when sent. */
 export function rateLimited(headers: ResponseHeaders, now: number = Date.now()): RateLimited {

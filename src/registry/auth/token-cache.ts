@@ -4,8 +4,8 @@
  * share one in-flight promise (singleflight); failures are not cached.
  */
 import { LRUCache } from 'lru-cache';
-import type { RegistryCredential } from '../credentials/credential.js';
-import { credentialFingerprint } from '../credentials/credential-fingerprint.js';
+import type { RegistryCredential } from '../../credentials/credential.js';
+import { credentialFingerprint } from '../../credentials/credential-fingerprint.js';
 
 /** The distribution token spec's default when `expires_in` is absent. */
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 60;

@@ -3,8 +3,8 @@
  * DNS, AbortSignal) are translated where they enter (the transport), keeping the original as `cause`. The message
  * and `detail` are static-ish texts safe to show users: never a response body, a URL query or a header value.
  */
-import type { Resolution } from './resolution.js';
-import { isAbortError } from '../runtime/abort-error.js';
+import type { Resolution } from '../../resolution/resolution.js';
+import { isAbortError } from '../../runtime/abort-error.js';
 
 export const REGISTRY_ERROR_CODES = [
   /** Name resolution failed. */

@@ -7,22 +7,22 @@ import type { Config } from '../config/load-config.js';
 import type { RegistryCredential } from '../credentials/credential.js';
 import { isDockerHub, registryApiHost, type ImageReference } from '../image/reference.js';
 import type { Metrics } from '../observability/metrics.js';
-import { createAuthenticator, type AuthTarget } from './auth.js';
-import { combineAttempts } from './combine-attempts.js';
-import { createRegistryTransport } from './http-transport.js';
-import { createIndexCache } from './index-cache.js';
-import { checkManifest, type ManifestCheckDeps } from './manifest-check.js';
-import { RegistryError, resolutionOfError } from './registry-error.js';
-import { createRegistryLookup, listedHosts, registryOrigin } from './registry-settings.js';
-import { screenResolution } from './registry-text.js';
-import type { Resolution } from './resolution.js';
+import { createAuthenticator, type AuthTarget } from '../registry/auth/authenticator.js';
+import { combineAttempts } from '../resolution/combine-attempts.js';
+import { createRegistryTransport } from '../registry/transport/http-transport.js';
+import { createIndexCache } from '../registry/distribution/index-cache.js';
+import { checkManifest, type ManifestCheckDeps } from '../registry/distribution/manifest-check.js';
+import { RegistryError, resolutionOfError } from '../registry/transport/registry-error.js';
+import { createRegistryLookup, listedHosts, registryOrigin } from '../registry/transport/registry-settings.js';
+import { screenResolution } from '../registry/transport/registry-text.js';
+import type { Resolution } from '../resolution/resolution.js';
 import { withResultCache } from './result-cache.js';
-import { secretsInPlay } from './secrets-in-play.js';
-import { createSsrfGuard, type LookupFunction } from './ssrf-guard.js';
-import { createTagLister, type TagLister } from './tag-list.js';
+import { secretsInPlay } from '../registry/transport/secrets-in-play.js';
+import { createSsrfGuard, type LookupFunction } from '../registry/transport/ssrf-guard.js';
+import { createTagLister, type TagLister } from '../registry/distribution/tag-list.js';
 import { suggestTags } from './tag-suggestions.js';
 
-export type { LookupFunction } from './ssrf-guard.js';
+export type { LookupFunction } from '../registry/transport/ssrf-guard.js';
 
 const CREDENTIAL_INDEPENDENT: ReadonlySet<Resolution['outcome']> = new Set(['blocked', 'unreachable', 'timeout']);
 

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { compactIndexPlatforms } from '../platform/index-platforms.js';
 import { parsePlatform, type Platform } from '../platform/platform.js';
-import type { StaticCheck } from '../policy/static-findings.js';
+import type { StaticCheck } from './static-findings.js';
 import { MAX_MEMOIZED_CHECKS, platformFindingFor } from './platform-findings.js';
 
 const p = (text: string): Platform => parsePlatform(text) as Platform;

@@ -8,7 +8,7 @@
  */
 import { promises as dns } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
-import { compileHostGlob } from '../policy/glob.js';
+import { compileHostGlob } from '../../runtime/glob.js';
 import { embeddedIpv4 } from './embedded-ipv4.js';
 import { RegistryError } from './registry-error.js';
 

@@ -7,14 +7,14 @@
  * at most), at most `maxTags` of them per listing, and the cache holds at most {@link TAG_CACHE_BYTES} of tags.
  */
 import { LRUCache } from 'lru-cache';
-import { linkedDeadline } from '../runtime/linked-deadline.js';
-import { sendAuthorized, type RegistryClientDeps } from './authorized-request.js';
-import type { AuthTarget } from './auth.js';
+import { linkedDeadline } from '../../runtime/linked-deadline.js';
+import { sendAuthorized, type RegistryClientDeps } from '../auth/authorized-request.js';
+import type { AuthTarget } from '../auth/authenticator.js';
 import { errorCodes, parseTagList } from './registry-json.js';
-import { usableTags } from './registry-text.js';
-import { secretsInPlay } from './secrets-in-play.js';
+import { usableTags } from '../transport/registry-text.js';
+import { secretsInPlay } from '../transport/secrets-in-play.js';
 import { single } from './status-classification.js';
-import { credentialFingerprint } from '../credentials/credential-fingerprint.js';
+import { credentialFingerprint } from '../../credentials/credential-fingerprint.js';
 
 /** Heap the cached listings may take, by {@link listingBytes}: a few node-sized (10,000 tags) listings. */
 export const TAG_CACHE_BYTES = 16 * 1024 * 1024;

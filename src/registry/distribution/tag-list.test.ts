@@ -1,6 +1,6 @@
 import t from 'tap';
-import type { Authenticator, AuthTarget } from './auth.js';
-import type { RegistryTransport } from './http-transport.js';
+import type { Authenticator, AuthTarget } from '../auth/authenticator.js';
+import type { RegistryTransport } from '../transport/http-transport.js';
 import { createTagLister, listingBytes, nextPage, TAG_CACHE_BYTES } from './tag-list.js';
 
 t.test('Link pagination stays on the registry origin', async (t) => {

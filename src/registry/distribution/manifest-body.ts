@@ -3,9 +3,9 @@
  * whether its bytes match the digest the registry claims (distribution-spec: clients MUST verify). Pure.
  */
 import { createHash } from 'node:crypto';
-import { isRecord } from '../runtime/json-shape.js';
-import type { ResponseHeaders } from './http-transport.js';
-import { jsonDepthExceeds } from '../runtime/json-depth.js';
+import { isRecord } from '../../runtime/json-shape.js';
+import type { ResponseHeaders } from '../transport/http-transport.js';
+import { jsonDepthExceeds } from '../../runtime/json-depth.js';
 import { MAX_REGISTRY_JSON_DEPTH, parseRegistryJson } from './registry-json.js';
 import { single } from './status-classification.js';
 

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
-import type { Config, RegistryConfig } from '../config/load-config.js';
-import type { Metrics } from '../observability/metrics.js';
-import { linkedDeadline } from '../runtime/linked-deadline.js';
+import type { Config, RegistryConfig } from '../../config/load-config.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { linkedDeadline } from '../../runtime/linked-deadline.js';
 import { MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, declaredLength, discardBody, readCapped } from './body-reader.js';
 import { createGuardedConnector } from './guarded-connector.js';
 import { RegistryError, translateError } from './registry-error.js';

@@ -7,14 +7,14 @@
  * `plainHttp` (SPEC §6 R4); the realm passes the same SSRF guard as the registry (the transport's connector).
  */
 import { LRUCache } from 'lru-cache';
-import type { RegistryConfig } from '../config/load-config.js';
-import type { RegistryCredential } from '../credentials/credential.js';
-import type { RegistryTransport } from './http-transport.js';
-import { RegistryError } from './registry-error.js';
-import { parseTokenResponse } from './registry-json.js';
-import type { Resolution } from './resolution.js';
-import type { SecretsInPlay } from './secrets-in-play.js';
-import { rateLimited, unexpectedStatus } from './status-classification.js';
+import type { RegistryConfig } from '../../config/load-config.js';
+import type { RegistryCredential } from '../../credentials/credential.js';
+import type { RegistryTransport } from '../transport/http-transport.js';
+import { RegistryError } from '../transport/registry-error.js';
+import { parseTokenResponse } from '../distribution/registry-json.js';
+import type { Resolution } from '../../resolution/resolution.js';
+import type { SecretsInPlay } from '../transport/secrets-in-play.js';
+import { rateLimited, unexpectedStatus } from '../distribution/status-classification.js';
 import { createTokenCache, DEFAULT_TOKEN_LIFETIME_SECONDS, type TokenKey } from './token-cache.js';
 import { parseWwwAuthenticate, pickChallenge, sameChallenge, type Challenge } from './www-authenticate.js';
 

@@ -6,8 +6,8 @@ import { describePlatformProblem } from '../platform/describe-platform-problem.j
 import type { IndexPlatforms } from '../platform/index-platforms.js';
 import { checkIndexPlatforms, type IndexPlatformCheck } from '../platform/match-platform.js';
 import type { Platform } from '../platform/platform.js';
-import type { Finding } from '../policy/finding.js';
-import type { StaticCheck } from '../policy/static-findings.js';
+import type { Finding } from './finding.js';
+import type { StaticCheck } from './static-findings.js';
 
 export function platformFindingFor(check: StaticCheck, index: IndexPlatforms, candidates: readonly Platform[]): Finding | undefined {
   if (candidates.length === 0 || !check.reference) return undefined;

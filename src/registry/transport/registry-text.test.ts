@@ -1,6 +1,6 @@
 import t from 'tap';
-import { compactIndexPlatforms } from '../platform/index-platforms.js';
-import type { Resolution } from './resolution.js';
+import { compactIndexPlatforms } from '../../platform/index-platforms.js';
+import type { Resolution } from '../../resolution/resolution.js';
 import { screenIndex, screenResolution, usableTags } from './registry-text.js';
 import { secretsInPlay } from './secrets-in-play.js';
 

@@ -5,8 +5,8 @@
  * words. Header values and bodies never get this far: they are parsed into numbers and codes where they arrive.
  */
 import { isIP } from 'node:net';
-import type { IndexPlatforms } from '../platform/index-platforms.js';
-import type { Blocked, Found, Resolution } from './resolution.js';
+import type { IndexPlatforms } from '../../platform/index-platforms.js';
+import type { Blocked, Found, Resolution } from '../../resolution/resolution.js';
 import type { SecretsInPlay } from './secrets-in-play.js';
 
 /** distribution/reference's tag grammar. */

@@ -19,8 +19,8 @@ import type { ImageResolver, ResolveOptions } from './image-resolver.js';
 import { boundedMemo } from '../runtime/bounded-memo.js';
 import { linkedDeadline } from '../runtime/linked-deadline.js';
 import { createSharedFlights } from '../runtime/shared-flights.js';
-import { createRegistryLookup, registryLabel } from './registry-settings.js';
-import type { Resolution } from './resolution.js';
+import { createRegistryLookup, registryLabel } from '../registry/transport/registry-settings.js';
+import type { Resolution } from '../resolution/resolution.js';
 
 export interface ResultCacheDeps {
   readonly config: Config;

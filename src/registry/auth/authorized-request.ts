@@ -4,9 +4,9 @@
  * for a cached token). When answering a challenge fails, the origin's challenge is forgotten so the next check
  * learns it afresh. Everything else is the caller's to classify.
  */
-import type { AuthScheme, AuthTarget, Authenticator, Authorization } from './auth.js';
-import type { RegistryTransport, TransportRequest, TransportResponse } from './http-transport.js';
-import type { Resolution } from './resolution.js';
+import type { AuthScheme, AuthTarget, Authenticator, Authorization } from './authenticator.js';
+import type { RegistryTransport, TransportRequest, TransportResponse } from '../transport/http-transport.js';
+import type { Resolution } from '../../resolution/resolution.js';
 import { parseWwwAuthenticate, pickChallenge, sameChallenge, type Challenge } from './www-authenticate.js';
 
 export interface AuthorizedRequest {

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import type { Authenticator, AuthTarget } from './auth.js';
-import type { RegistryTransport, TransportRequest, TransportResponse } from './http-transport.js';
+import type { Authenticator, AuthTarget } from '../auth/authenticator.js';
+import type { RegistryTransport, TransportRequest, TransportResponse } from '../transport/http-transport.js';
 import { createIndexCache } from './index-cache.js';
 import { DOCKER_LIST, MAX_PARSED_MANIFEST_BYTES, OCI_INDEX, OCI_MANIFEST } from './manifest-body.js';
-import { RegistryError } from './registry-error.js';
-import { countingJsonParse } from '../../test/helpers/json-parse-count.js';
+import { RegistryError } from '../transport/registry-error.js';
+import { countingJsonParse } from '../../../test/helpers/json-parse-count.js';
 import { checkManifest } from './manifest-check.js';
-import type { Resolution } from './resolution.js';
-import { parseWwwAuthenticate } from './www-authenticate.js';
+import type { Resolution } from '../../resolution/resolution.js';
+import { parseWwwAuthenticate } from '../auth/www-authenticate.js';
 
 type Reply = { status: number; headers?: Record<string, string>; body?: string };
 type Script = (request: TransportRequest) => Reply;

@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG } from '../config/load-config.js';
 import type { RegistryCredential } from '../credentials/credential.js';
 import { parseImageReference, type ImageReference } from '../image/reference.js';
 import type { ImageResolver, ResolveOptions } from './image-resolver.js';
-import type { Resolution } from './resolution.js';
+import type { Resolution } from '../resolution/resolution.js';
 import { cacheKey, credentialsFingerprint, resultTtlMs, withResultCache } from './result-cache.js';
 
 function ref(text: string): ImageReference {

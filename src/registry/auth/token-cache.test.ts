@@ -1,5 +1,5 @@
 import t from 'tap';
-import { credentialFingerprint } from '../credentials/credential-fingerprint.js';
+import { credentialFingerprint } from '../../credentials/credential-fingerprint.js';
 import { cacheTtlMs, createTokenCache } from './token-cache.js';
 
 t.test('token lifetime minus a margin', async (t) => {

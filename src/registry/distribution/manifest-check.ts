@@ -3,18 +3,18 @@
  * `Accept`, a GET only when HEAD is unsupported or the index body is needed for the platform check, and exactly one
  * Resolution out. Decisions key on the HTTP status first; error codes only refine (reference/registry.md §2.3).
  */
-import { sendAuthorized, type AuthorizedResult, type RegistryClientDeps } from './authorized-request.js';
-import type { AuthScheme, AuthTarget } from './auth.js';
-import type { TransportResponse } from './http-transport.js';
+import { sendAuthorized, type AuthorizedResult, type RegistryClientDeps } from '../auth/authorized-request.js';
+import type { AuthScheme, AuthTarget } from '../auth/authenticator.js';
+import type { TransportResponse } from '../transport/http-transport.js';
 import { indexPlatformsOf, type IndexCache } from './index-cache.js';
-import { UNREAD_INDEX_PLATFORMS } from '../platform/index-platforms.js';
-import { declaredLength } from './body-reader.js';
+import { UNREAD_INDEX_PLATFORMS } from '../../platform/index-platforms.js';
+import { declaredLength } from '../transport/body-reader.js';
 import { INDEX_TYPES, MANIFEST_ACCEPT, MANIFEST_TYPES, MAX_PARSED_MANIFEST_BYTES, describedManifest, verifyManifestBody } from './manifest-body.js';
-import { RegistryError } from './registry-error.js';
+import { RegistryError } from '../transport/registry-error.js';
 import { errorCodes } from './registry-json.js';
-import { screenIndex } from './registry-text.js';
-import { secretsInPlay } from './secrets-in-play.js';
-import type { Found, Resolution, Unauthorized } from './resolution.js';
+import { screenIndex } from '../transport/registry-text.js';
+import { secretsInPlay } from '../transport/secrets-in-play.js';
+import type { Found, Resolution, Unauthorized } from '../../resolution/resolution.js';
 import { rateLimited, single, unexpectedStatus } from './status-classification.js';
 
 const NOT_FOUND_CODES = new Set(['MANIFEST_UNKNOWN', 'NAME_UNKNOWN', 'TAG_INVALID', 'NOT_FOUND', 'BLOB_UNKNOWN']);

@@ -3,7 +3,7 @@
  * Basic header), and every Bearer token issued on the way. Registry-supplied text that carries one of them (a
  * registry reflecting the Authorization header into a tag name, a realm host or a digest) must not reach a user.
  */
-import type { RegistryCredential } from '../credentials/credential.js';
+import type { RegistryCredential } from '../../credentials/credential.js';
 
 export interface SecretsInPlay {
   /** Adds a secret sent on the way (a Bearer token). */

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { DEFAULT_BLOCKED_CIDRS } from '../config/load-config.js';
+import { DEFAULT_BLOCKED_CIDRS } from '../../config/load-config.js';
 import { RegistryError } from './registry-error.js';
 import { createSsrfGuard, isAddressBlocked, normalizeAddress } from './ssrf-guard.js';
 
