@@ -137,6 +137,34 @@ t.test('a pod no node accepts gets a note', async (t) => {
   t.match(result.notes, [/no node matches/]);
 });
 
+t.test('spec.os.name and spec.nodeName act as the kubelet admits pods', async (t) => {
+  const win: NodeInfo = { name: 'win-1', labels: { 'kubernetes.io/os': 'windows', 'kubernetes.io/arch': 'amd64' }, taints: [], platform: p('windows/amd64') };
+  const cluster = [...mixed, win];
+  const table: [name: string, placement: PodPlacement, platforms: string[], notes: RegExp[]][] = [
+    ['os.name windows keeps the windows node only', { osName: 'windows' }, ['windows/amd64'], []],
+    ['os.name linux drops the windows node', { osName: 'linux', tolerations: tolerateArm }, ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], []],
+    ['nodeName on the arm64 node', { nodeName: 'arm-2' }, ['linux/arm64'], []],
+    ['nodeName and os.name that disagree', { nodeName: 'arm-2', osName: 'windows' }, [], [/no node matches/]],
+    ['nodeName on a node the nodeSelector excludes (the kubelet checks it too)', { nodeName: 'pi', nodeSelector: { pool: 'arm' } }, [], [/no node matches/]],
+    ['nodeName of an unknown node', { nodeName: 'gone' }, [], [/^the node in spec.nodeName is not among the cluster's nodes$/]],
+    [
+      'an os.name the API server rejects is ignored',
+      { osName: 'Windows' },
+      ['linux/amd64', 'linux/arm/v7', 'windows/amd64'],
+      [/^spec.os.name ignored: only linux and windows are valid$/],
+    ],
+  ];
+  for (const [name, placement, platforms, notes] of table) {
+    const result = candidatePlatforms({ nodes: cluster, placement, configuredPlatforms: [] });
+    t.same(result.platforms.map(formatPlatform), platforms, `${name}: platforms`);
+    t.match(result.notes, notes, `${name}: notes`);
+    t.equal(result.notes.length, notes.length, `${name}: note count`);
+  }
+  const configured = candidatePlatforms({ nodes: [], placement: { osName: 'plan9' }, configuredPlatforms: [p('linux/amd64'), p('windows/amd64')] });
+  t.same(configured.platforms.map(formatPlatform), ['linux/amd64', 'windows/amd64'], 'configured platforms: an invalid os.name is no constraint');
+  t.match(configured.notes, [/spec.os.name ignored/]);
+});
+
 t.test('ignored requirements are reported once', async (t) => {
   const gt = { key: 'cores', operator: 'Gt', values: ['many'] };
   const result = candidatePlatforms({

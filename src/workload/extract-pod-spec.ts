@@ -1,6 +1,7 @@
 /**
  * Reads the pod spec of an admitted object: every image use with its field path, and the pod-level inputs the
- * checks need (pull secrets, service account, scheduling constraints). SPEC §1.1. Pure; never throws on bad input.
+ * checks need (pull secrets, service account, scheduling constraints including `nodeName` and `os.name`). SPEC §1.1.
+ * Pure; never throws on bad input.
  *
  * Decisions:
  * - A container (or image volume) whose image is absent, null or '' is skipped: the API server rejects such
@@ -64,6 +65,13 @@ export interface PodSpecView {
   /** requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms */
   readonly requiredNodeAffinity: readonly NodeSelectorTerm[];
   readonly tolerations: readonly Toleration[];
+  /** `spec.nodeName` when set (not ''): the pod is bound to that node and skips the scheduler. */
+  readonly nodeName?: string;
+  /**
+   * `spec.os.name` when set (not ''), as written: the kubelet admits the pod only on a node of that OS. The API
+   * server accepts only `linux` and `windows`; the platform check ignores any other value (see candidate-platforms.ts).
+   */
+  readonly osName?: string;
 }
 
 export type ExtractResult =
@@ -97,6 +105,8 @@ export function extractPodSpec(workload: WorkloadKind, object: unknown): Extract
 
 function buildView(workload: WorkloadKind, podSpecPath: string, spec: PodSpecInput): PodSpecView {
   const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const nodeName = nonEmpty(spec.nodeName);
+  const osName = nonEmpty(spec.os?.name);
   return Object.freeze({
     workload,
     podSpecPath,
@@ -109,6 +119,8 @@ function buildView(workload: WorkloadKind, podSpecPath: string, spec: PodSpecInp
     nodeSelector: Object.freeze(Object.fromEntries(Object.entries(spec.nodeSelector ?? {}))),
     requiredNodeAffinity: Object.freeze((required?.nodeSelectorTerms ?? []).map(copyTerm)),
     tolerations: Object.freeze((spec.tolerations ?? []).map(copyToleration)),
+    ...(nodeName === undefined ? {} : { nodeName }),
+    ...(osName === undefined ? {} : { osName }),
   });
 }
 

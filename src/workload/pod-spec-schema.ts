@@ -64,6 +64,8 @@ export const PodSpecSchema = Type.Object({
   nodeSelector: Maybe(Type.Record(Type.String(), Type.String())),
   affinity: Maybe(AffinitySchema),
   tolerations: Maybe(Type.Array(TolerationSchema)),
+  nodeName: Maybe(Type.String()),
+  os: Maybe(Type.Object({ name: Maybe(Type.String()) })),
 });
 
 export type PodSpecInput = Static<typeof PodSpecSchema>;
