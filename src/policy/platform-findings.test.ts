@@ -2,7 +2,7 @@ import t from 'tap';
 import { compactIndexPlatforms } from '../platform/index-platforms.js';
 import { parsePlatform, type Platform } from '../platform/platform.js';
 import type { StaticCheck } from './static-findings.js';
-import { MAX_MEMOIZED_CHECKS, platformFindingFor } from './platform-findings.js';
+import { MAX_MEMOIZED_CHECKS, MAX_QUOTED_NOTES, platformFindingFor } from './platform-findings.js';
 
 const p = (text: string): Platform => parsePlatform(text) as Platform;
 const check: StaticCheck = {
@@ -34,4 +34,18 @@ t.test('answers stay right across more distinct indexes than the memo holds', as
   t.same(new Set(classes.filter((_, i) => i % 2 === 1)), new Set(['platformMismatch']));
   const again = compactIndexPlatforms([p('linux/arch1')]);
   t.equal(platformFindingFor(check, again, candidates)?.class, 'platformMismatch', 'an equal index, another object: the same answer');
+});
+
+t.test('the cause quotes why the candidates are what they are, the short warning does not', async (t) => {
+  const amdOnly = compactIndexPlatforms([p('linux/amd64')]);
+  const notes = ['nodeSelector on label pool not evaluated: no Node objects to read'];
+  const finding = platformFindingFor(check, amdOnly, armOnly, notes);
+  t.equal(
+    finding?.cause,
+    'image example.com/app:1 has linux/amd64 only; the pod can only run on linux/arm64 nodes (nodeSelector on label pool not evaluated: no Node objects to read).',
+  );
+  t.equal(finding?.short, platformFindingFor(check, amdOnly, armOnly)?.short, 'the warning line keeps its length');
+  t.equal(platformFindingFor(check, amdOnly, armOnly, [])?.cause, 'image example.com/app:1 has linux/amd64 only; the pod can only run on linux/arm64 nodes.');
+  const many = Array.from({ length: MAX_QUOTED_NOTES + 2 }, (_, i) => `note ${i}`);
+  t.match(platformFindingFor(check, amdOnly, armOnly, many)?.cause, /\(note 0; note 1; note 2; 2 more\)\.$/, 'at most three notes are quoted');
 });

@@ -9,7 +9,16 @@ import type { Platform } from '../platform/platform.js';
 import type { Finding } from './finding.js';
 import type { StaticCheck } from './static-findings.js';
 
-export function platformFindingFor(check: StaticCheck, index: IndexPlatforms, candidates: readonly Platform[]): Finding | undefined {
+/**
+ * `notes` say why the candidates are what they are (see `CandidatePlatforms.notes`): the cause quotes them, so a
+ * developer knows which of the pod's constraints the verdict rests on and which could not be evaluated.
+ */
+export function platformFindingFor(
+  check: StaticCheck,
+  index: IndexPlatforms,
+  candidates: readonly Platform[],
+  notes: readonly string[] = [],
+): Finding | undefined {
   if (candidates.length === 0 || !check.reference) return undefined;
   const result = memoizedCheck(index, candidates);
   const text = describePlatformProblem(result, check.reference);
@@ -19,10 +28,21 @@ export function platformFindingFor(check: StaticCheck, index: IndexPlatforms, ca
     outcome: 'found',
     use: check.use,
     reference: check.reference,
-    cause: `${text.cause}.`,
+    cause: `${text.cause}${notesText(notes)}.`,
     fix: `Fix: ${text.fix}.`,
     short: text.short,
   };
+}
+
+/** Most notes quoted in one cause; the rest are counted. */
+export const MAX_QUOTED_NOTES = 3;
+
+/** ` (nodeSelector on label pool not evaluated: no Node objects to read)`, or '' without notes. */
+function notesText(notes: readonly string[]): string {
+  if (notes.length === 0) return '';
+  const shown = notes.slice(0, MAX_QUOTED_NOTES).join('; ');
+  const more = notes.length - MAX_QUOTED_NOTES;
+  return ` (${shown}${more > 0 ? `; ${more} more` : ''})`;
 }
 
 /**

@@ -18,6 +18,8 @@ export interface FindingContext {
   readonly registryFor: RegistryLookup;
   /** The platforms the pod can run on, when known. */
   readonly candidates: readonly Platform[] | undefined;
+  /** Why the candidates are what they are (constraints not evaluated, …); a platform finding quotes them. */
+  readonly candidateNotes: readonly string[];
   /** Some pull secret could not be read (or the credential step failed): a refusal may not be real. */
   readonly credentialsUncertain: boolean;
 }
@@ -25,7 +27,7 @@ export interface FindingContext {
 /** The finding for one checked image (undefined when it is fine). `check.parsed` is set for every resolved check. */
 export function resolutionFinding(check: StaticCheck, resolution: Resolution, hadCredentials: boolean, ctx: FindingContext): Finding | undefined {
   if (resolution.outcome === 'found') {
-    return resolution.index && ctx.candidates ? platformFindingFor(check, resolution.index, ctx.candidates) : undefined;
+    return resolution.index && ctx.candidates ? platformFindingFor(check, resolution.index, ctx.candidates, ctx.candidateNotes) : undefined;
   }
   const ref = check.parsed as ImageReference;
   const finding = registryFinding(resolution, {
