@@ -46,8 +46,6 @@ export interface PodPlacement {
 export interface CandidatePlatforms {
   /** Distinct after containerd normalization, in node (or config) order. */
   readonly platforms: Platform[];
-  /** Nodes the pod can land on; 0 when the platforms come from the config. */
-  readonly nodeCount: number;
   /** Where the platforms come from. */
   readonly source: 'nodes' | 'config';
   /**
@@ -82,7 +80,7 @@ export function candidatePlatforms(input: {
   const placement = withValidOsName(input.placement, note);
   if (input.nodes.length === 0) {
     const platforms = input.configuredPlatforms.filter((p) => platformFits(p, placement, note));
-    return { platforms: distinctPlatforms(platforms), nodeCount: 0, source: 'config', notes: [...notes] };
+    return { platforms: distinctPlatforms(platforms), source: 'config', notes: [...notes] };
   }
   const nodes = input.nodes.filter((node) => nodeFits(node, placement, note));
   if (nodes.length === 0) {
@@ -93,7 +91,6 @@ export function candidatePlatforms(input: {
   }
   return {
     platforms: distinctPlatforms(nodes.map((n) => n.platform)),
-    nodeCount: nodes.length,
     source: 'nodes',
     notes: [...notes],
   };

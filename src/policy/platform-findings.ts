@@ -1,8 +1,9 @@
 /**
- * The platform check of one found index against the platforms the pod can run on (SPEC §1.3): no variant for any
+ * The platform check of one found index against the platforms the pod can run on (docs/findings.md): no variant for any
  * of them is `platformMismatch`, for only some `platformPartial`.
  */
 import { describePlatformProblem } from '../platform/describe-platform-problem.js';
+import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { IndexPlatforms } from '../platform/index-platforms.js';
 import { checkIndexPlatforms, type IndexPlatformCheck } from '../platform/match-platform.js';
 import type { Platform } from '../platform/platform.js';
@@ -10,17 +11,17 @@ import type { Finding } from './finding.js';
 import type { StaticCheck } from './static-findings.js';
 
 /**
- * `notes` say why the candidates are what they are (see `CandidatePlatforms.notes`): the cause quotes them, so a
- * developer knows which of the pod's constraints the verdict rests on and which could not be evaluated.
+ * The cause says where the candidates come from when it is not the cluster's nodes (the configured platforms) and
+ * quotes their notes (see `CandidatePlatforms.notes`), so a developer knows what the verdict rests on and which of
+ * the pod's constraints could not be evaluated.
  */
 export function platformFindingFor(
   check: StaticCheck,
   index: IndexPlatforms,
-  candidates: readonly Platform[],
-  notes: readonly string[] = [],
+  candidates: CandidatePlatforms,
 ): Finding | undefined {
-  if (candidates.length === 0 || !check.reference) return undefined;
-  const result = memoizedCheck(index, candidates);
+  if (candidates.platforms.length === 0 || !check.reference) return undefined;
+  const result = memoizedCheck(index, candidates.platforms);
   const text = describePlatformProblem(result, check.reference);
   if (!text) return undefined;
   return {
@@ -28,7 +29,7 @@ export function platformFindingFor(
     outcome: 'found',
     use: check.use,
     reference: check.reference,
-    cause: `${text.cause}${notesText(notes)}.`,
+    cause: `${text.cause}${explanation(candidates)}.`,
     fix: `Fix: ${text.fix}.`,
     short: text.short,
   };
@@ -37,12 +38,16 @@ export function platformFindingFor(
 /** Most notes quoted in one cause; the rest are counted. */
 export const MAX_QUOTED_NOTES = 3;
 
-/** ` (nodeSelector on label pool not evaluated: no Node objects to read)`, or '' without notes. */
-function notesText(notes: readonly string[]): string {
-  if (notes.length === 0) return '';
-  const shown = notes.slice(0, MAX_QUOTED_NOTES).join('; ');
-  const more = notes.length - MAX_QUOTED_NOTES;
-  return ` (${shown}${more > 0 ? `; ${more} more` : ''})`;
+/**
+ * ` (checked against the configured platforms; nodeSelector on label pool not evaluated: no Node objects to read)`,
+ * or '' for candidates from the nodes without notes.
+ */
+function explanation(candidates: CandidatePlatforms): string {
+  const { notes } = candidates;
+  const parts = candidates.source === 'config' ? ['checked against the configured platforms'] : [];
+  parts.push(...notes.slice(0, MAX_QUOTED_NOTES));
+  if (notes.length > MAX_QUOTED_NOTES) parts.push(`${notes.length - MAX_QUOTED_NOTES} more`);
+  return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { RegistryCredential } from '../credentials/credential.js';
 import type { CredentialFinding } from '../credentials/pod-keychain.js';
 import type { ImageReference } from '../image/reference.js';
-import type { Platform } from '../platform/platform.js';
+import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
 
@@ -54,4 +54,4 @@ export interface NamespaceModePort {
 }
 
 /** The platforms a pod spec can run on, or undefined when unknown (no nodes and no configured platforms). */
-export type PlatformPort = (view: PodSpecView) => { readonly platforms: readonly Platform[]; readonly notes: readonly string[] } | undefined;
+export type PlatformPort = (view: PodSpecView) => CandidatePlatforms | undefined;

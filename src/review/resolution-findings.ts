@@ -3,7 +3,7 @@
  * index, and the softening of refusals when the pod's credentials are not fully known.
  */
 import type { ImageReference } from '../image/reference.js';
-import type { Platform } from '../platform/platform.js';
+import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { Finding } from '../policy/finding.js';
 import { registryFinding } from '../policy/registry-findings.js';
 import type { StaticCheck } from '../policy/static-findings.js';
@@ -17,9 +17,7 @@ export interface FindingContext {
   readonly namespace: string;
   readonly registryFor: RegistryLookup;
   /** The platforms the pod can run on, when known. */
-  readonly candidates: readonly Platform[] | undefined;
-  /** Why the candidates are what they are (constraints not evaluated, …); a platform finding quotes them. */
-  readonly candidateNotes: readonly string[];
+  readonly candidates: CandidatePlatforms | undefined;
   /** Some pull secret could not be read (or the credential step failed): a refusal may not be real. */
   readonly credentialsUncertain: boolean;
 }
@@ -27,7 +25,7 @@ export interface FindingContext {
 /** The finding for one checked image (undefined when it is fine). `check.parsed` is set for every resolved check. */
 export function resolutionFinding(check: StaticCheck, resolution: Resolution, hadCredentials: boolean, ctx: FindingContext): Finding | undefined {
   if (resolution.outcome === 'found') {
-    return resolution.index && ctx.candidates ? platformFindingFor(check, resolution.index, ctx.candidates, ctx.candidateNotes) : undefined;
+    return resolution.index && ctx.candidates ? platformFindingFor(check, resolution.index, ctx.candidates) : undefined;
   }
   const ref = check.parsed as ImageReference;
   const finding = registryFinding(resolution, {

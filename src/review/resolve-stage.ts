@@ -56,7 +56,7 @@ export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Prom
   const resolutions = new Map<StaticCheck, Resolution>();
   const credentials = await podCredentials(deps, input, findings);
   const candidates = podPlatforms(deps, input.view, findings);
-  const ctx: FindingContext = { view: input.view, namespace: input.namespace, registryFor: deps.registryFor, candidates: candidates?.platforms, candidateNotes: candidates?.notes ?? [], credentialsUncertain: credentials.uncertain };
+  const ctx: FindingContext = { view: input.view, namespace: input.namespace, registryFor: deps.registryFor, candidates, credentialsUncertain: credentials.uncertain };
   const wantIndex = candidates !== undefined;
 
   /** Runs `step` for one image; an unexpected error becomes that image's finding. */

@@ -161,6 +161,7 @@ t.test('outside a cluster, the configured platforms stand in for nodes', async (
   t.teardown(() => webhook.close());
   const answer = await webhook.review(admissionReview(deployment('cfg', [`${reg.host}/team/amd-only:1`])));
   t.same(classes(answer), ['platformMismatch']);
+  t.match(answer.body.response.status.message, /the pod can only run on linux\/arm64 nodes \(checked against the configured platforms\)\./, 'the denial says where the platforms come from');
   const cached = await webhook.review(admissionReview(deployment('cfg2', [`${reg.host}/team/amd-only:1`])));
   t.same(classes(cached), ['platformMismatch']);
   t.equal(await reg.manifestRequests('GET'), 1, 'the index is fetched once per digest');
