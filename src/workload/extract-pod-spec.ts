@@ -50,15 +50,11 @@ export interface PodSpecView {
   readonly uses: readonly ImageUse[];
   /**
    * Secret names as listed, in order, '' for an entry without a name: the kubelet skips those, but they keep their
-   * place (a finding's field path `imagePullSecrets[i]` uses the index) and they count for the ServiceAccount plugin.
+   * place (a finding's field path `imagePullSecrets[i]` uses the index) and they count for the ServiceAccount plugin,
+   * which copies the service account's secrets only `if len(pod.Spec.ImagePullSecrets) == 0`
+   * (plugin/pkg/admission/serviceaccount): `imagePullSecrets: [{}]` keeps them out although it names no secret.
    */
   readonly imagePullSecrets: readonly string[];
-  /**
-   * Whether the raw list has any entry, named or not. The ServiceAccount admission plugin copies the service
-   * account's secrets only `if len(pod.Spec.ImagePullSecrets) == 0` (plugin/pkg/admission/serviceaccount), so
-   * `imagePullSecrets: [{}]` keeps them out of the pods although it names no secret.
-   */
-  readonly listsImagePullSecrets: boolean;
   /** serviceAccountName ?? (deprecated) serviceAccount ?? 'default' (empty strings count as absent). */
   readonly serviceAccountName: string;
   readonly nodeSelector: Readonly<Record<string, string>>;
@@ -113,7 +109,6 @@ function buildView(workload: WorkloadKind, podSpecPath: string, spec: PodSpecInp
     isTemplate: workload.podSpecPath.length > 1,
     uses: Object.freeze(imageUses(podSpecPath, spec)),
     imagePullSecrets: Object.freeze((spec.imagePullSecrets ?? []).map((s) => s.name ?? '')),
-    listsImagePullSecrets: (spec.imagePullSecrets ?? []).length > 0,
     serviceAccountName: nonEmpty(spec.serviceAccountName) ?? nonEmpty(spec.serviceAccount) ?? 'default',
     // Object.fromEntries defines keys as own data properties, so a `__proto__` label stays a plain key.
     nodeSelector: Object.freeze(Object.fromEntries(Object.entries(spec.nodeSelector ?? {}))),
