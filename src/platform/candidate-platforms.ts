@@ -39,7 +39,7 @@ export interface PodPlacement {
   readonly tolerations?: readonly Toleration[];
   /** `spec.nodeName`: the pod is bound to that node and bypasses the scheduler. */
   readonly nodeName?: string;
-  /** `spec.os.name`: the kubelet rejects the pod on a node of another OS; only {@link POD_OS_NAMES} count. */
+  /** `spec.os.name`: the kubelet rejects the pod on a node of another OS; only `linux` and `windows` count. */
   readonly osName?: string;
 }
 
@@ -56,10 +56,10 @@ export interface CandidatePlatforms {
 }
 
 /** The values the API server accepts for `spec.os.name`. */
-export const POD_OS_NAMES: readonly string[] = ['linux', 'windows'];
+const POD_OS_NAMES: readonly string[] = ['linux', 'windows'];
 
 /** The labels that name a platform; the only ones that can be evaluated without Node objects. */
-export const PLATFORM_LABEL_KEYS = [
+const PLATFORM_LABEL_KEYS = [
   'kubernetes.io/os',
   'kubernetes.io/arch',
   'beta.kubernetes.io/os',

@@ -53,7 +53,7 @@ const TolerationSchema = Type.Object({
   effect: Maybe(Type.String()),
 });
 
-export const PodSpecSchema = Type.Object({
+const PodSpecSchema = Type.Object({
   initContainers: Maybe(Type.Array(ContainerSchema)),
   containers: Maybe(Type.Array(ContainerSchema)),
   ephemeralContainers: Maybe(Type.Array(ContainerSchema)),
