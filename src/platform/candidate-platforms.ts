@@ -1,5 +1,5 @@
 /**
- * Which platforms a pod can land on (SPEC §1.3, platform check; registry.md §5.3): the platforms of the nodes that
+ * Which platforms a pod can land on (docs/design.md §1.5): the platforms of the nodes that
  * pass the pod's nodeSelector, required node affinity and taints, or, with no Node objects to read (outside a
  * cluster), the configured platforms narrowed by the constraints on `kubernetes.io/arch` and `kubernetes.io/os`.
  * Pure.

@@ -1,6 +1,6 @@
 /**
- * The platform check of one found index against the platforms the pod can run on (SPEC §1.3): no variant for any
- * of them is `platformMismatch`, for only some `platformPartial`.
+ * The platform check of one found index against the platforms the pod can run on (docs/design.md §1.5): no variant for
+ * any of them is `platformMismatch`, for only some `platformPartial`.
  */
 import { describePlatformProblem } from '../platform/describe-platform-problem.js';
 import type { IndexPlatforms } from '../platform/index-platforms.js';
