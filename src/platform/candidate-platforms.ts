@@ -1,7 +1,7 @@
 /**
- * Which platforms a pod can land on (the platform check, docs/findings.md): the platforms of the nodes that pass
- * the pod's nodeSelector, required node affinity and taints, or, with no Node objects to read (outside a cluster),
- * the configured platforms narrowed by the constraints on `kubernetes.io/arch` and `kubernetes.io/os`. Pure.
+ * Which platforms a pod can land on (docs/design.md §1.5): the platforms of the nodes that pass the pod's
+ * nodeSelector, required node affinity and taints, or, with no Node objects to read (outside a cluster), the
+ * configured platforms narrowed by the constraints on `kubernetes.io/arch` and `kubernetes.io/os`. Pure.
  *
  * Two fields act the way the kubelet's admission does (pkg/kubelet/lifecycle/predicate.go):
  * - `spec.os.name` keeps only nodes (or configured platforms) of that OS: the kubelet rejects a pod whose `os.name`

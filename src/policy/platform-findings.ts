@@ -1,6 +1,6 @@
 /**
- * The platform check of one found index against the platforms the pod can run on (docs/findings.md): no variant for any
- * of them is `platformMismatch`, for only some `platformPartial`.
+ * The platform check of one found index against the platforms the pod can run on (docs/design.md §1.5): no variant for
+ * any of them is `platformMismatch`, for only some `platformPartial`.
  */
 import { describePlatformProblem } from '../platform/describe-platform-problem.js';
 import type { CandidatePlatforms } from '../platform/candidate-platforms.js';

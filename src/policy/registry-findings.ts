@@ -1,6 +1,6 @@
 /**
  * Turns a registry {@link Resolution} into the finding a developer reads: the cause in plain words and the concrete
- * fix (SPEC §2.1). Pure; every outcome keeps its own wording, so "missing" never reads like "private".
+ * fix (docs/design.md §2.2). Pure; every outcome keeps its own wording, so "missing" never reads like "private".
  */
 import { formatDuration } from '../runtime/duration.js';
 import type { RateLimited, Resolution, Unauthorized } from '../resolution/resolution.js';

@@ -20,7 +20,7 @@ export interface ResolverPort {
   peek?(options: { readonly reference: ImageReference; readonly credentials: readonly RegistryCredential[]; readonly wantIndex?: boolean }): Resolution | undefined;
 }
 
-/** A pod-level credential problem (SPEC §1.4), named by `namespace/name`, never with secret material. */
+/** A pod-level credential problem (docs/design.md §1.4), named by `namespace/name`, never with secret material. */
 export type CredentialProblem = CredentialFinding;
 
 export interface PodCredentials {

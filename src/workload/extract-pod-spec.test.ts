@@ -10,7 +10,8 @@ const kind = (group: string, name: string): WorkloadKind => {
 const POD = kind('', 'Pod');
 const DEPLOYMENT = kind('apps', 'Deployment');
 
-// Where each kind keeps its pod spec (SPEC §1.1), spelled out here so the test does not reuse the table under test.
+// Where each kind keeps its pod spec (docs/design.md §1.1), spelled out here so the test does not reuse the table under
+// test.
 const SPEC_PATH_BY_KIND: Readonly<Record<string, string>> = {
   Pod: 'spec',
   Deployment: 'spec.template.spec',

@@ -1,7 +1,7 @@
 /**
  * Reads the pod spec of an admitted object: every image use with its field path, and the pod-level inputs the
- * checks need (pull secrets, service account, scheduling constraints including `nodeName` and `os.name`). SPEC §1.1.
- * Pure; never throws on bad input.
+ * checks need (pull secrets, service account, scheduling constraints including `nodeName` and `os.name`).
+ * docs/design.md §1.1. Pure; never throws on bad input.
  *
  * Decisions:
  * - A container (or image volume) whose image is absent, null or '' is skipped: the API server rejects such
