@@ -137,7 +137,7 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
  * unreadable) plus the fix, as one line. Exit code 1.
  */
 function startupCertificateError(failure: TlsReloadError | undefined, certFile: string, keyFile: string): TlsReloadError {
-  const generate = `create them with: pullguard certs --out ${dirname(certFile)} (or serve --dev for development), or set tls.certFile and tls.keyFile`;
+  const generate = `create the pair with: pullguard certs --out ${dirname(certFile)} (or run serve --dev for development certificates), or point tls.certFile and tls.keyFile at an existing pair`;
   if (!failure) return new TlsReloadError('PG_CERT_INVALID', `no valid certificate at ${certFile} / ${keyFile}; ${generate}`);
   switch (failure.code) {
     case 'PG_CERT_FILE_MISSING':
