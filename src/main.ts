@@ -5,6 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { inspect } from 'node:util';
+import { failureLine } from './cli/failure-line.js';
 import { loadConfigFile } from './cli/load-config-file.js';
 import { parseFlags } from './cli/parse-flags.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './errors/error-codes.js';
@@ -99,16 +100,3 @@ main(process.argv.slice(2)).then(
   },
 );
 
-/**
- * One line for any failure: a {@link PullguardError} is its message (what failed, which file or flag, the fix);
- * anything else is a bug, named as one, with the way to get its stack.
- */
-function failureLine(error: unknown): string {
-  if (error instanceof PullguardError) return oneLine(error.message);
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return `unexpected error: ${oneLine(text)} (set PULLGUARD_DEBUG=1 for the stack trace)`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
-}

@@ -41,7 +41,7 @@ export interface RunningServer {
 
 export async function runServe(options: ServeOptions): Promise<RunningServer> {
   const { config } = options;
-  const loggers = createLoggers(options.logLevel);
+  const loggers = loggersAt(options.logLevel);
   const { logger } = loggers;
   if (options.dev) {
     // Development certificates are written as <dir>/tls.crt and <dir>/tls.key; other names would never be served.
@@ -155,4 +155,13 @@ function listenError(error: unknown, host: string): PullguardError {
   const where = typeof port === 'number' ? `${host}:${port}` : host;
   const reason = typeof code === 'string' ? code : (error as Error).message;
   return new PullguardError('PG_LISTEN_FAILED', `cannot listen on ${where} (${reason}); free the port or change listen.port / listen.healthPort`, { cause: error });
+}
+
+/** The loggers at `LOG_LEVEL`; a level pino does not know is a usage error, not a stack trace. */
+function loggersAt(level: string | undefined): ReturnType<typeof createLoggers> {
+  try {
+    return createLoggers(level);
+  } catch (error) {
+    throw new UsageError(`LOG_LEVEL "${level}" is not a log level: use fatal, error, warn, info, debug, trace or silent`, { cause: error });
+  }
 }

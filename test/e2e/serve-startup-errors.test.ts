@@ -131,6 +131,7 @@ t.test('usage errors: one line, exit 2', async (t) => {
   const dir = await scratch(t);
   assertOneLine(t, await pullguard(['serve', '--bogus'], dir), 2, /serve: Unknown option '--bogus'.*; see pullguard --help/);
   assertOneLine(t, await pullguard(['frobnicate'], dir), 2, /unknown command "frobnicate"; see pullguard --help/);
+  assertOneLine(t, await pullguard(['serve', '--config', await configIn(dir)], dir, { LOG_LEVEL: 'loud' }), 2, /LOG_LEVEL "loud" is not a log level: use fatal, /);
   assertOneLine(t, await pullguard(['certs', '--days', 'ten'], dir), 2, /--days must be a whole number of days/);
   assertOneLine(t, await pullguard(['certs', '--san', 'a b', '--out', join(dir, 'out')], dir), 2, /Invalid --san "a b"/);
 });
