@@ -99,4 +99,3 @@ main(process.argv.slice(2)).then(
     process.exitCode = error instanceof PullguardError ? error.exitCode : EXIT_FAILURE;
   },
 );
-

@@ -15,7 +15,7 @@ import { buildHealthApp } from '../server/health-app.js';
 import { TlsReloadError, createTlsReloader } from '../server/tls-reloader.js';
 import { servingTlsOptions } from '../server/tls-options.js';
 import { buildWebhookApp } from '../server/webhook-app.js';
-import { composeEngine } from './compose-engine.js';
+import { composeEngine, type Engine } from './compose-engine.js';
 import { PullguardError } from '../errors/pullguard-error.js';
 import { UsageError } from '../errors/usage-error.js';
 
@@ -84,7 +84,7 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
     reloader.stop();
     throw startupCertificateError(startFailure, config.tls.certFile, config.tls.keyFile);
   }
-  let engine;
+  let engine: Engine;
   try {
     engine = await composeEngine({ config, metrics, env: options.env, homeDir: options.homeDir, watchNodes: true, watchNamespaces: true, log: logger });
   } catch (error) {
