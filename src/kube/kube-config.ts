@@ -95,7 +95,7 @@ function fromFile(file: string): KubeAccess {
       (error as Error).name === 'YAMLException'
         ? 'is not valid YAML'
         : `is not a usable kubeconfig: ${(error as Error).message}`;
-    throw new KubeAccessError('PG_KUBE_CONFIG_INVALID', `kubeconfig ${file} ${what}${where}; fix the file or point KUBECONFIG at another`);
+    throw new KubeAccessError('PG_KUBE_CONFIG_INVALID', `kubeconfig ${file} ${what}${where}; fix the file or use another kubeconfig`);
   }
   return access(kubeConfig, file);
 }

@@ -111,7 +111,7 @@ t.test('kubeconfig missing or broken with credentials.kubernetes: true: one line
   const broken = join(dir, 'broken-kubeconfig');
   await writeFile(broken, 'users:\n- name: u\n  user: {token: "secret-token"\n  : : :\n');
   const run = await pullguard(['serve', '--config', config], dir, { KUBECONFIG: broken });
-  assertOneLine(t, run, 1, new RegExp(`kubeconfig ${broken} is not valid YAML \\(line \\d+\\); fix the file`));
+  assertOneLine(t, run, 1, new RegExp(`kubeconfig ${broken} is not valid YAML \\(line \\d+\\); fix the file or use another kubeconfig`));
   t.notMatch(run.stderr, /secret-token/, 'never quotes the file');
 });
 
