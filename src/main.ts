@@ -4,9 +4,13 @@
  * command. The only module that touches `process`.
  */
 import { homedir } from 'node:os';
-import { ConfigError, loadConfigFile } from './cli/load-config-file.js';
+import { inspect } from 'node:util';
+import { failureLine } from './cli/failure-line.js';
+import { loadConfigFile } from './cli/load-config-file.js';
+import { parseFlags } from './cli/parse-flags.js';
+import { EXIT_FAILURE, EXIT_USAGE } from './errors/error-codes.js';
+import { PullguardError } from './errors/pullguard-error.js';
 import { UsageError } from './errors/usage-error.js';
-import { parseArgs } from 'node:util';
 
 const USAGE = `Usage:
   pullguard serve [--config FILE] [--dev]              run the admission webhook (HTTPS 8443, health/metrics 8080);
@@ -44,14 +48,14 @@ async function main(argv: string[]): Promise<number> {
     case '--help':
     case '-h':
       process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
+      return command === undefined ? EXIT_USAGE : 0;
     default:
-      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+      throw new UsageError(`unknown command "${command}"; see pullguard --help`);
   }
 }
 
 async function serve(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' }, dev: { type: 'boolean' } }, strict: true });
+  const values = parseFlags('serve', argv, { config: { type: 'string' }, dev: { type: 'boolean' } });
   const config = await loadConfigFile(values.config ?? process.env['PULLGUARD_CONFIG']);
   // Imported here so `check` and `certs` do not pay for loading fastify and the server.
   const { runServe } = await import('./cli/serve-command.js');
@@ -89,17 +93,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const code = String((error as { code?: unknown }).code);
-    if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS') || code.startsWith('CERTS_')) {
-      process.stderr.write(`pullguard: ${(error as Error).message}\n`);
-      process.exitCode = 2;
-    } else if (error instanceof ConfigError || code.startsWith('PG_')) {
-      // Start-up problems an admin fixes in the config or the environment: a clear message, no stack.
-      process.stderr.write(`pullguard: ${(error as Error).message}\n`);
-      process.exitCode = 1;
-    } else {
-      process.stderr.write(`pullguard: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    }
+    process.stderr.write(`pullguard: ${failureLine(error)}\n`);
+    // PULLGUARD_DEBUG=1 adds the stack and the cause chain, for a bug report.
+    if (process.env['PULLGUARD_DEBUG'] === '1') process.stderr.write(`${inspect(error)}\n`);
+    process.exitCode = error instanceof PullguardError ? error.exitCode : EXIT_FAILURE;
   },
 );

@@ -56,6 +56,6 @@ t.test('--manifests writes a kubernetes.io/tls Secret and a caBundle patch that 
 
 t.test('a bad flag fails before anything is written', async (t) => {
   const out = join(t.testdir(), 'never');
-  await t.rejects(runCertsCommand({ out, sans: ['not a name'] }, { stdout: () => {} }), { code: 'CERTS_INVALID_SAN' });
+  await t.rejects(runCertsCommand({ out, sans: ['not a name'] }, { stdout: () => {} }), { code: 'PG_CERTS_INVALID_SAN' });
   await t.rejects(stat(out), { code: 'ENOENT' });
 });

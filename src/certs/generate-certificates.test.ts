@@ -82,7 +82,7 @@ t.test('custom service, namespace and SANs', async (t) => {
 
 t.test('bad days are rejected', async (t) => {
   for (const days of [0, -1, 1.5, 3651, Number.NaN]) {
-    t.throws(() => generateCertificates({ days }), new CertsError('CERTS_INVALID_DAYS', `Invalid --days ${String(days)}: expected a whole number from 1 to 3650`), String(days));
+    t.throws(() => generateCertificates({ days }), new CertsError('PG_CERTS_INVALID_DAYS', `Invalid --days ${String(days)}: expected a whole number from 1 to 3650`), String(days));
   }
 });
 

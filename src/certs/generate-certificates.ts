@@ -53,7 +53,7 @@ export function generateCertificates(options: GenerateCertificatesOptions = {}):
   const namespace = options.namespace ?? CERTS_DEFAULTS.namespace;
   const days = options.days ?? CERTS_DEFAULTS.days;
   if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
-    throw new CertsError('CERTS_INVALID_DAYS', `Invalid --days ${String(days)}: expected a whole number from 1 to ${MAX_DAYS}`);
+    throw new CertsError('PG_CERTS_INVALID_DAYS', `Invalid --days ${String(days)}: expected a whole number from 1 to ${MAX_DAYS}`);
   }
   const sans = subjectAltNames(service, namespace, options.extraSans ?? []);
   const now = options.now ?? new Date();

@@ -9,14 +9,14 @@ t.test('the four service names come first, then extras split into DNS and IP', a
 
 t.test('invalid names and SANs are rejected with stable codes', async (t) => {
   const cases: Array<[string, () => unknown, string]> = [
-    ['upper-case service', () => subjectAltNames('Hook', 'ns'), 'CERTS_INVALID_NAME'],
-    ['dotted namespace', () => subjectAltNames('hook', 'a.b'), 'CERTS_INVALID_NAME'],
-    ['empty service', () => subjectAltNames('', 'ns'), 'CERTS_INVALID_NAME'],
-    ['space in SAN', () => subjectAltNames('hook', 'ns', ['bad name']), 'CERTS_INVALID_SAN'],
-    ['empty label in SAN', () => subjectAltNames('hook', 'ns', ['a..b']), 'CERTS_INVALID_SAN'],
-    ['URL as SAN', () => subjectAltNames('hook', 'ns', ['https://x']), 'CERTS_INVALID_SAN'],
-    ['wildcard not leftmost', () => subjectAltNames('hook', 'ns', ['a.*.b']), 'CERTS_INVALID_SAN'],
-    ['bad IP', () => ipToBytes('300.1.1.1'), 'CERTS_INVALID_SAN'],
+    ['upper-case service', () => subjectAltNames('Hook', 'ns'), 'PG_CERTS_INVALID_NAME'],
+    ['dotted namespace', () => subjectAltNames('hook', 'a.b'), 'PG_CERTS_INVALID_NAME'],
+    ['empty service', () => subjectAltNames('', 'ns'), 'PG_CERTS_INVALID_NAME'],
+    ['space in SAN', () => subjectAltNames('hook', 'ns', ['bad name']), 'PG_CERTS_INVALID_SAN'],
+    ['empty label in SAN', () => subjectAltNames('hook', 'ns', ['a..b']), 'PG_CERTS_INVALID_SAN'],
+    ['URL as SAN', () => subjectAltNames('hook', 'ns', ['https://x']), 'PG_CERTS_INVALID_SAN'],
+    ['wildcard not leftmost', () => subjectAltNames('hook', 'ns', ['a.*.b']), 'PG_CERTS_INVALID_SAN'],
+    ['bad IP', () => ipToBytes('300.1.1.1'), 'PG_CERTS_INVALID_SAN'],
   ];
   for (const [name, fn, code] of cases) {
     t.throws(fn, { name: 'CertsError', code }, name);

@@ -17,11 +17,11 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 // A SAN host name: labels of letters, digits and hyphens, optionally a leading `*.` wildcard label.
 const SAN_DNS = /^(\*\.)?([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$/;
 
-/** Throws `CERTS_INVALID_NAME` unless `value` is a valid Kubernetes Service or Namespace name. */
+/** Throws `PG_CERTS_INVALID_NAME` unless `value` is a valid Kubernetes Service or Namespace name. */
 export function assertKubernetesName(what: 'service' | 'namespace', value: string): void {
   if (!DNS_LABEL.test(value)) {
     throw new CertsError(
-      'CERTS_INVALID_NAME',
+      'PG_CERTS_INVALID_NAME',
       `Invalid ${what} name "${value}": use lower-case letters, digits and "-", at most 63 characters`,
     );
   }
@@ -45,7 +45,7 @@ export function subjectAltNames(service: string, namespace: string, extras: read
       const lower = value.toLowerCase();
       if (!dns.includes(lower)) dns.push(lower);
     } else {
-      throw new CertsError('CERTS_INVALID_SAN', `Invalid --san "${raw}": expected a DNS name or an IP address`);
+      throw new CertsError('PG_CERTS_INVALID_SAN', `Invalid --san "${raw}": expected a DNS name or an IP address`);
     }
   }
   return { dns, ips };
@@ -63,7 +63,7 @@ export function canonicalIp(ip: string): string {
 export function ipToBytes(ip: string): Uint8Array {
   const family = isIP(ip);
   if (family === 4) return Uint8Array.from(ip.split('.').map(Number));
-  if (family !== 6) throw new CertsError('CERTS_INVALID_SAN', `Invalid IP address "${ip}"`);
+  if (family !== 6) throw new CertsError('PG_CERTS_INVALID_SAN', `Invalid IP address "${ip}"`);
   const canonical = canonicalIp(ip);
   const [head = '', tail] = canonical.split('::');
   const headGroups = head === '' ? [] : head.split(':');

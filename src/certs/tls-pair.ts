@@ -5,6 +5,8 @@
  */
 import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { ErrorCode } from '../errors/error-codes.js';
+import { PullguardError } from '../errors/pullguard-error.js';
 
 /** A validated pair as PEM text, plus the serving certificate's expiry (for `pullguard_cert_expiry_timestamp_seconds`). */
 export interface TlsMaterial {
@@ -15,23 +17,23 @@ export interface TlsMaterial {
 
 /** Every code a `TlsReloadError` can carry. */
 export const TLS_ERROR_CODES = [
-  'TLS_FILES_UNREADABLE',
-  'TLS_CERT_INVALID',
-  'TLS_KEY_INVALID',
-  'TLS_KEY_MISMATCH',
-  'TLS_CERT_EXPIRED',
-  'TLS_APPLY_FAILED',
-] as const;
+  'PG_CERT_FILE_MISSING',
+  'PG_CERT_FILE_UNREADABLE',
+  'PG_CERT_INVALID',
+  'PG_CERT_KEY_INVALID',
+  'PG_CERT_KEY_MISMATCH',
+  'PG_CERT_EXPIRED',
+  'PG_CERT_APPLY_FAILED',
+] as const satisfies readonly ErrorCode[];
 export type TlsErrorCode = (typeof TLS_ERROR_CODES)[number];
 
 /** Why a pair was not loaded. `cause` keeps the original error (never one that quotes the key). */
-export class TlsReloadError extends Error {
-  readonly code: TlsErrorCode;
+export class TlsReloadError extends PullguardError {
+  declare readonly code: TlsErrorCode;
 
-  constructor(code: TlsErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: TlsErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
     this.name = 'TlsReloadError';
-    this.code = code;
   }
 }
 
@@ -42,14 +44,23 @@ export interface TlsFiles {
   readonly fingerprint: string;
 }
 
-/** Reads both files; throws `TLS_FILES_UNREADABLE` (with the OS error as cause) when either is missing. */
+/**
+ * Reads both files; throws `PG_CERT_FILE_MISSING` or `PG_CERT_FILE_UNREADABLE` naming the file (with the OS error as
+ * cause) when one is missing or cannot be read.
+ */
 export async function readTlsFiles(certFile: string, keyFile: string): Promise<TlsFiles> {
+  const [cert, key] = await Promise.all([readTlsFile(certFile, 'certificate'), readTlsFile(keyFile, 'key')]);
+  const fingerprint = createHash('sha256').update(cert).update('\0').update(key).digest('hex');
+  return { cert, key, fingerprint };
+}
+
+async function readTlsFile(file: string, what: 'certificate' | 'key'): Promise<string> {
   try {
-    const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
-    const fingerprint = createHash('sha256').update(cert).update('\0').update(key).digest('hex');
-    return { cert, key, fingerprint };
+    return await readFile(file, 'utf8');
   } catch (err) {
-    throw new TlsReloadError('TLS_FILES_UNREADABLE', `Cannot read TLS files ${certFile} and ${keyFile}`, { cause: err });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new TlsReloadError('PG_CERT_FILE_MISSING', `TLS ${what} file ${file} does not exist`, { cause: err });
+    throw new TlsReloadError('PG_CERT_FILE_UNREADABLE', `cannot read TLS ${what} file ${file} (${code ?? 'error'})`, { cause: err });
   }
 }
 
@@ -59,21 +70,21 @@ export function validateTlsPair(files: Pick<TlsFiles, 'cert' | 'key'>, now: Date
   try {
     x509 = new X509Certificate(files.cert);
   } catch (err) {
-    throw new TlsReloadError('TLS_CERT_INVALID', 'TLS certificate file does not hold a PEM certificate', { cause: err });
+    throw new TlsReloadError('PG_CERT_INVALID', 'TLS certificate file does not hold a PEM certificate', { cause: err });
   }
   let key: ReturnType<typeof createPrivateKey>;
   try {
     key = createPrivateKey(files.key);
   } catch {
     // Deliberately no cause: OpenSSL errors about key material are not worth the risk of echoing it.
-    throw new TlsReloadError('TLS_KEY_INVALID', 'TLS key file does not hold a PEM private key');
+    throw new TlsReloadError('PG_CERT_KEY_INVALID', 'TLS key file does not hold a PEM private key');
   }
   if (!x509.checkPrivateKey(key)) {
-    throw new TlsReloadError('TLS_KEY_MISMATCH', 'TLS key does not belong to the certificate');
+    throw new TlsReloadError('PG_CERT_KEY_MISMATCH', 'TLS key does not belong to the certificate');
   }
   const notAfter = x509.validToDate;
   if (notAfter.getTime() <= now.getTime()) {
-    throw new TlsReloadError('TLS_CERT_EXPIRED', `TLS certificate expired at ${notAfter.toISOString()}`);
+    throw new TlsReloadError('PG_CERT_EXPIRED', `TLS certificate expired at ${notAfter.toISOString()}`);
   }
   return { key: files.key, cert: files.cert, notAfter };
 }

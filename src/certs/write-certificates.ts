@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PullguardError } from '../errors/pullguard-error.js';
 import { renderCaBundlePatch, renderTlsSecret } from './certs-manifests.js';
 import { CERTS_DEFAULTS, type GeneratedCertificates } from './generate-certificates.js';
 
@@ -31,11 +32,23 @@ export interface WrittenCertificates {
 const PRIVATE = 0o600;
 const PUBLIC = 0o644;
 
-/** Writes `certs` into `options.out` (created if missing) and returns the paths. */
+/**
+ * Writes `certs` into `options.out` (created if missing) and returns the paths. A file system failure is a
+ * `PG_CERTS_WRITE_FAILED` naming the folder, with the OS error as `cause`.
+ */
 export async function writeCertificates(
   certs: GeneratedCertificates,
   options: WriteCertificatesOptions,
 ): Promise<WrittenCertificates> {
+  try {
+    return await writeAll(certs, options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new PullguardError('PG_CERTS_WRITE_FAILED', `cannot write certificates to ${options.out} (${code}); make the folder writable or choose another one`, { cause: error });
+  }
+}
+
+async function writeAll(certs: GeneratedCertificates, options: WriteCertificatesOptions): Promise<WrittenCertificates> {
   const { out } = options;
   await mkdir(out, { recursive: true, mode: 0o700 });
   const caFile = join(out, 'ca.crt');

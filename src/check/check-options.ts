@@ -48,11 +48,11 @@ export function parseCheckOptions(argv: readonly string[], env: Readonly<Record<
   } catch (error) {
     const message = (error as Error).message;
     const hint = /Unexpected argument/.test(message) ? ' (name manifests with -f)' : '';
-    throw new UsageError(`check: ${message}${hint}\n${CHECK_USAGE}`);
+    throw new UsageError(`check: ${message}${hint}; see pullguard check --help`, { cause: error });
   }
   if (values.help) return { help: true, sources: [], offline: false, output: 'text' };
   const sources = values.filename ?? [];
-  if (sources.length === 0) throw new UsageError(`check: name the manifests with -f FILE|DIR|-\n${CHECK_USAGE}`);
+  if (sources.length === 0) throw new UsageError('check: name the manifests with -f FILE|DIR|-; see pullguard check --help');
   if (sources.some((s) => s === '')) throw new UsageError('check: -f needs a file, a directory or -');
   if (sources.filter((s) => s === '-').length > 1) throw new UsageError('check: stdin (-f -) can be read only once');
   const output = values.output ?? 'text';

@@ -44,7 +44,7 @@ export async function manifestFiles(source: string, cwd: string): Promise<string
   });
   if (!info.isDirectory()) return [source];
   const files = await walk(source, cwd);
-  if (files.length === 0) throw new ManifestError('MANIFEST_NO_FILES', { file: source, detail: 'no .yaml, .yml or .json files in this directory' });
+  if (files.length === 0) throw new ManifestError('PG_MANIFEST_NO_FILES', { file: source, detail: 'no .yaml, .yml or .json files in this directory' });
   return files;
 }
 
@@ -99,12 +99,12 @@ async function readStdin(stdin: AsyncIterable<unknown>): Promise<string> {
 }
 
 function fileError(file: string, error: NodeJS.ErrnoException): ManifestError {
-  if (error.code === 'ENOENT') return new ManifestError('MANIFEST_NOT_FOUND', { file, detail: 'no such file or directory' });
-  return new ManifestError('MANIFEST_UNREADABLE', { file, detail: `cannot read (${error.code ?? 'error'})` });
+  if (error.code === 'ENOENT') return new ManifestError('PG_MANIFEST_NOT_FOUND', { file, detail: 'no such file or directory', cause: error });
+  return new ManifestError('PG_MANIFEST_UNREADABLE', { file, detail: `cannot read (${error.code ?? 'error'})`, cause: error });
 }
 
 function tooLarge(file: string): ManifestError {
-  return new ManifestError('MANIFEST_TOO_LARGE', { file, detail: `larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB` });
+  return new ManifestError('PG_MANIFEST_TOO_LARGE', { file, detail: `larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB` });
 }
 
 function byCodePoint(a: string, b: string): number {

@@ -33,7 +33,7 @@ t.test('List and *List kinds are unpacked into their items, each with its own li
   t.same(summary('kind: List\n'), [[1, { kind: 'List' }]], 'a List with no items is left to the classifier');
 });
 
-t.test('broken input throws MANIFEST_PARSE with file, line and column', async (t) => {
+t.test('broken input throws PG_MANIFEST_PARSE with file, line and column', async (t) => {
   const cases: Array<[string, string, RegExp]> = [
     ['unclosed flow sequence', 'a: 1\n---\nb: [1,\nc: 2\n', /^f\.yaml:4:1: not valid YAML or JSON: /],
     ['bad indentation', 'a:\n  b: 1\n c: 2\n', /^f\.yaml:3:\d+: /],
@@ -49,7 +49,7 @@ t.test('broken input throws MANIFEST_PARSE with file, line and column', async (t
       thrown = error;
     }
     t.ok(thrown instanceof ManifestError, `${name}: a ManifestError`);
-    t.equal((thrown as ManifestError | undefined)?.code, 'MANIFEST_PARSE', `${name}: code`);
+    t.equal((thrown as ManifestError | undefined)?.code, 'PG_MANIFEST_PARSE', `${name}: code`);
     t.match((thrown as Error | undefined)?.message, message, `${name}: message`);
   }
 });

@@ -18,7 +18,7 @@ export interface ManifestDocument {
 /** Lists nest rarely (a List of Lists); deeper than this is not a manifest anyone wrote on purpose. */
 const MAX_LIST_DEPTH = 8;
 
-/** Parses every document of `text`; throws {@link ManifestError} `MANIFEST_PARSE` with the file and line. */
+/** Parses every document of `text`; throws {@link ManifestError} `PG_MANIFEST_PARSE` with the file and line. */
 export function parseManifestText(text: string, file: string): ManifestDocument[] {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
@@ -27,7 +27,7 @@ export function parseManifestText(text: string, file: string): ManifestDocument[
     const error = document.errors[0];
     if (error) {
       const position = lineCounter.linePos(error.pos[0]);
-      throw new ManifestError('MANIFEST_PARSE', {
+      throw new ManifestError('PG_MANIFEST_PARSE', {
         file,
         line: position.line,
         column: position.col,
@@ -41,7 +41,7 @@ export function parseManifestText(text: string, file: string): ManifestDocument[
       value = document.toJS({ maxAliasCount: 100 });
     } catch (cause) {
       // e.g. too many alias expansions ("billion laughs")
-      throw new ManifestError('MANIFEST_PARSE', { file, line: lineOf(contents, lineCounter), detail: `cannot read the document: ${firstLine((cause as Error).message)}` });
+      throw new ManifestError('PG_MANIFEST_PARSE', { file, line: lineOf(contents, lineCounter), detail: `cannot read the document: ${firstLine((cause as Error).message)}`, cause });
     }
     if (value === null || value === undefined) continue;
     result.push(...expandLists({ file, line: lineOf(contents, lineCounter), value }, contents, lineCounter, 0));

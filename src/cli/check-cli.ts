@@ -8,17 +8,14 @@ import { classifyDocument, type CheckTarget } from '../check/classify-document.j
 import { checkRecords } from '../check/check-records.js';
 import { CHECK_USAGE, parseCheckOptions, type CheckOptions } from '../check/check-options.js';
 import { loadManifests } from '../check/load-manifests.js';
-import { ManifestError } from '../check/manifest-error.js';
 import { createProgress } from '../check/progress.js';
 import { renderJson } from '../check/render-json.js';
 import { identityLabel, renderText } from '../check/render-text.js';
 import { runChecks, type CheckedObject } from '../check/run-checks.js';
 import type { Config } from '../config/load-config.js';
-import { DockerConfigError } from '../credentials/docker-config.js';
-import { KubeAccessError } from '../kube/kube-config.js';
 import { composeEngine } from './compose-engine.js';
-import { ConfigError, loadConfigFile } from './load-config-file.js';
-import { UsageError } from '../errors/usage-error.js';
+import { loadConfigFile } from './load-config-file.js';
+import { PullguardError } from '../errors/pullguard-error.js';
 
 export interface CheckOutput {
   write(text: string): unknown;
@@ -39,28 +36,21 @@ export const EXIT_ALLOWED = 0;
 export const EXIT_DENIED = 1;
 export const EXIT_INPUT_ERROR = 2;
 
-/** Runs the command; input and usage problems are printed and become exit code 2, anything else is a bug and throws. */
+/**
+ * Runs the command. A catalogue error (flags, manifests, config, Docker config, kubeconfig: docs/errors.md) is printed
+ * as one line and becomes exit code 2 whatever its own exit code, since 1 here means "would be denied"; anything else
+ * is a bug and throws.
+ */
 export async function checkCli(argv: readonly string[], io: CheckIo): Promise<number> {
   try {
     return await runCheck(argv, io);
   } catch (error) {
-    if (isInputError(error)) {
+    if (error instanceof PullguardError) {
       io.stderr.write(`pullguard: ${error.message}\n`);
       return EXIT_INPUT_ERROR;
     }
     throw error;
   }
-}
-
-/** Problems with what the user gave us (flags, manifests, config, Docker config, kubeconfig), as opposed to bugs. */
-function isInputError(error: unknown): error is Error {
-  return (
-    error instanceof UsageError ||
-    error instanceof ManifestError ||
-    error instanceof ConfigError ||
-    error instanceof DockerConfigError ||
-    error instanceof KubeAccessError
-  );
 }
 
 async function runCheck(argv: readonly string[], io: CheckIo): Promise<number> {

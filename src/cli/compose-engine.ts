@@ -20,7 +20,7 @@ import type { Platform } from '../platform/platform.js';
 import { createImageResolver, type LookupFunction } from '../resolver/image-resolver.js';
 import type { KeychainPort, PlatformPort } from '../review/ports.js';
 import { createReviewer, type ReviewDeps, type Reviewer } from '../review/review-object.js';
-import { UsageError } from '../errors/usage-error.js';
+import { PullguardError } from '../errors/pullguard-error.js';
 
 export interface EngineOptions {
   readonly config: Config;
@@ -153,8 +153,10 @@ async function loadStaticKeyring(required: readonly string[], optional: readonly
       text = await readFile(path, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && optional.includes(path)) continue;
-      throw new UsageError(`cannot read Docker config ${path} (${code ?? 'error'})`);
+      const isOptional = optional.includes(path);
+      if (code === 'ENOENT' && isOptional) continue;
+      const fix = isOptional ? 'make it readable or point DOCKER_CONFIG elsewhere' : 'check credentials.dockerConfig in the config file';
+      throw new PullguardError('PG_DOCKER_CONFIG_UNREADABLE', `cannot read Docker config ${path} (${code ?? 'error'}); ${fix}`, { cause: error });
     }
     for (const entry of dockerConfigEntriesOrThrow(text, path)) entries.push({ ...entry, source: `docker config ${path}` });
   }

@@ -1,11 +1,19 @@
 /** Reads the config named by `--config` or `PULLGUARD_CONFIG`; no file means every default. */
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_CONFIG, parseConfigText, type Config } from '../config/load-config.js';
+import { PullguardError } from '../errors/pullguard-error.js';
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+/** The config file cannot be read (`PG_CONFIG_UNREADABLE`) or is invalid (`PG_CONFIG_INVALID`, every problem listed). */
+export class ConfigError extends PullguardError {
+  declare readonly code: 'PG_CONFIG_UNREADABLE' | 'PG_CONFIG_INVALID';
+
+  constructor(
+    code: 'PG_CONFIG_UNREADABLE' | 'PG_CONFIG_INVALID',
+    readonly problems: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    // One line: the problems (each `<file>: <json pointer> <what is wrong>`) separated by semicolons.
+    super(code, code === 'PG_CONFIG_INVALID' ? `invalid config: ${problems.join('; ')}` : problems.join('; '), options);
     this.name = 'ConfigError';
   }
 }
@@ -16,9 +24,11 @@ export async function loadConfigFile(path: string | undefined): Promise<Config> 
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError([`${path}: cannot read the config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const problem = `${path}: cannot read the config file (${code}); check --config or PULLGUARD_CONFIG`;
+    throw new ConfigError('PG_CONFIG_UNREADABLE', [problem], { cause: error });
   }
   const result = parseConfigText(text, path);
-  if (!result.ok) throw new ConfigError(result.problems);
+  if (!result.ok) throw new ConfigError('PG_CONFIG_INVALID', result.problems);
   return result.config;
 }

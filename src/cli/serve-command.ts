@@ -12,10 +12,11 @@ import type { Config } from '../config/load-config.js';
 import { createLoggers } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { buildHealthApp } from '../server/health-app.js';
-import { createTlsReloader } from '../server/tls-reloader.js';
+import { TlsReloadError, createTlsReloader } from '../server/tls-reloader.js';
 import { servingTlsOptions } from '../server/tls-options.js';
 import { buildWebhookApp } from '../server/webhook-app.js';
-import { composeEngine } from './compose-engine.js';
+import { composeEngine, type Engine } from './compose-engine.js';
+import { PullguardError } from '../errors/pullguard-error.js';
 import { UsageError } from '../errors/usage-error.js';
 
 export interface ServeOptions {
@@ -40,7 +41,7 @@ export interface RunningServer {
 
 export async function runServe(options: ServeOptions): Promise<RunningServer> {
   const { config } = options;
-  const loggers = createLoggers(options.logLevel);
+  const loggers = loggersAt(options.logLevel);
   const { logger } = loggers;
   if (options.dev) {
     // Development certificates are written as <dir>/tls.crt and <dir>/tls.key; other names would never be served.
@@ -57,6 +58,9 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
   const metrics = createMetrics();
   let shuttingDown = false;
   let listening = false;
+  // The first load's failure is the start-up error (one line, exit 1); later ones are logged and retried.
+  let starting = true;
+  let startFailure: TlsReloadError | undefined;
   const reloader = createTlsReloader({
     certFile: config.tls.certFile,
     keyFile: config.tls.keyFile,
@@ -68,12 +72,25 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
         logger.info({ notAfter: pair.notAfter.toISOString() }, 'serving certificate reloaded');
       }
     },
-    onError: (error) => logger.warn({ code: error.code, reason: error.message }, 'certificate reload failed'),
+    onError: (error) => {
+      if (starting) startFailure = error;
+      else logger.warn({ code: error.code, reason: error.message }, 'certificate reload failed');
+    },
   });
   await reloader.start();
+  starting = false;
   const initial = reloader.current();
-  if (!initial) throw new Error(`no valid certificate at ${config.tls.certFile} / ${config.tls.keyFile}; run: pullguard certs --out <dir>`);
-  const engine = await composeEngine({ config, metrics, env: options.env, homeDir: options.homeDir, watchNodes: true, watchNamespaces: true, log: logger });
+  if (!initial) {
+    reloader.stop();
+    throw startupCertificateError(startFailure, config.tls.certFile, config.tls.keyFile);
+  }
+  let engine: Engine;
+  try {
+    engine = await composeEngine({ config, metrics, env: options.env, homeDir: options.homeDir, watchNodes: true, watchNamespaces: true, log: logger });
+  } catch (error) {
+    reloader.stop();
+    throw error;
+  }
   logger.info({ kubernetes: engine.kubeSource ?? 'not used' }, 'engine ready');
   const webhook = buildWebhookApp({ config, reviewer: engine.reviewer, metrics, logger, reviewLogger: loggers.reviews, tls: { key: initial.key, cert: initial.cert } });
   const health = buildHealthApp({
@@ -83,8 +100,14 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
         shuttingDown ? 'shutting down' : !listening ? 'not listening yet' : !reloader.healthy() ? 'no valid certificate loaded' : undefined,
     },
   });
-  await health.listen({ host: config.listen.host, port: config.listen.healthPort });
-  await webhook.listen({ host: config.listen.host, port: config.listen.port });
+  try {
+    await health.listen({ host: config.listen.host, port: config.listen.healthPort });
+    await webhook.listen({ host: config.listen.host, port: config.listen.port });
+  } catch (error) {
+    reloader.stop();
+    await Promise.allSettled([webhook.close(), health.close(), engine.close()]);
+    throw listenError(error, config.listen.host);
+  }
   listening = true;
   // A rotation between the first load and listen() reached current() but not the server: apply it now.
   const latest = reloader.current();
@@ -107,4 +130,38 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
     return closing;
   };
   return { webhook, health, logger, shutdown };
+}
+
+/**
+ * The serving pair could not be loaded at start-up: the reloader's reason (naming the file when one is missing or
+ * unreadable) plus the fix, as one line. Exit code 1.
+ */
+function startupCertificateError(failure: TlsReloadError | undefined, certFile: string, keyFile: string): TlsReloadError {
+  const generate = `create the pair with: pullguard certs --out ${dirname(certFile)} (or run serve --dev for development certificates), or point tls.certFile and tls.keyFile at an existing pair`;
+  if (!failure) return new TlsReloadError('PG_CERT_INVALID', `no valid certificate at ${certFile} / ${keyFile}; ${generate}`);
+  switch (failure.code) {
+    case 'PG_CERT_FILE_MISSING':
+      return new TlsReloadError(failure.code, `${failure.message}; ${generate}`, { cause: failure });
+    case 'PG_CERT_FILE_UNREADABLE':
+      return new TlsReloadError(failure.code, `${failure.message}; make it readable by the user pullguard runs as`, { cause: failure });
+    default:
+      return new TlsReloadError(failure.code, `${failure.message} (${certFile}, ${keyFile}); replace the pair: ${generate}`, { cause: failure });
+  }
+}
+
+/** `EADDRINUSE`, `EACCES`…: which address and port, and the keys to change. */
+function listenError(error: unknown, host: string): PullguardError {
+  const { code, port } = error as { code?: unknown; port?: unknown };
+  const where = typeof port === 'number' ? `${host}:${port}` : host;
+  const reason = typeof code === 'string' ? code : (error as Error).message;
+  return new PullguardError('PG_LISTEN_FAILED', `cannot listen on ${where} (${reason}); free the port or change listen.port / listen.healthPort`, { cause: error });
+}
+
+/** The loggers at `LOG_LEVEL`; a level pino does not know is a usage error, not a stack trace. */
+function loggersAt(level: string | undefined): ReturnType<typeof createLoggers> {
+  try {
+    return createLoggers(level);
+  } catch (error) {
+    throw new UsageError(`LOG_LEVEL "${level}" is not a log level: use fatal, error, warn, info, debug, trace or silent`, { cause: error });
+  }
 }

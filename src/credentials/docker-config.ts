@@ -5,6 +5,7 @@
  *
  * Problems name what failed and the registry key, never any part of a username, password or `auth` value.
  */
+import { PullguardError } from '../errors/pullguard-error.js';
 import { isRecord } from '../runtime/json-shape.js';
 
 /** One registry key of a Docker config with the username/password the kubelet derives from it. */
@@ -21,13 +22,13 @@ export type DockerConfigParse =
   | { readonly ok: false; readonly problem: string; readonly overLimit?: true };
 
 /** Thrown by {@link dockerConfigEntriesOrThrow} (start-up path); `problem` holds no secret material. */
-export class DockerConfigError extends Error {
-  readonly code = 'PG_DOCKER_CONFIG_INVALID';
+export class DockerConfigError extends PullguardError {
+  declare readonly code: 'PG_DOCKER_CONFIG_INVALID';
   constructor(
     readonly source: string,
     readonly problem: string,
   ) {
-    super(`Cannot use Docker config ${source}: ${problem}`);
+    super('PG_DOCKER_CONFIG_INVALID', `Cannot use Docker config ${source}: ${problem}`);
     this.name = 'DockerConfigError';
   }
 }

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import path from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { PullguardError } from '../errors/pullguard-error.js';
 import { kubeconfigCandidates, type LoadKubeAccessOptions } from './kube-presence.js';
 
 /** A loaded kubeconfig plus the typed API the credential readers use. Node watchers build on `kubeConfig`. */
@@ -22,12 +23,11 @@ export interface KubeAccess {
 export type KubeAccessErrorCode = 'PG_KUBE_CONFIG_MISSING' | 'PG_KUBE_CONFIG_INVALID';
 
 /** Start-up error: messages name files, never their content (a kubeconfig holds tokens). */
-export class KubeAccessError extends Error {
-  constructor(
-    readonly code: KubeAccessErrorCode,
-    message: string,
-  ) {
-    super(message);
+export class KubeAccessError extends PullguardError {
+  declare readonly code: KubeAccessErrorCode;
+
+  constructor(code: KubeAccessErrorCode, message: string) {
+    super(code, message);
     this.name = 'KubeAccessError';
   }
 }
@@ -45,7 +45,7 @@ export function loadKubeAccess(options: LoadKubeAccessOptions): KubeAccess | und
   if (options.mode === false) return undefined;
   if (options.kubeconfigPath !== undefined) {
     if (!existsSync(options.kubeconfigPath)) {
-      throw new KubeAccessError('PG_KUBE_CONFIG_MISSING', `kubeconfig ${options.kubeconfigPath} does not exist`);
+      throw new KubeAccessError('PG_KUBE_CONFIG_MISSING', `kubeconfig ${options.kubeconfigPath} does not exist; check the path given with --kubeconfig`);
     }
     return fromFile(options.kubeconfigPath);
   }
@@ -57,7 +57,8 @@ export function loadKubeAccess(options: LoadKubeAccessOptions): KubeAccess | und
     throw new KubeAccessError(
       'PG_KUBE_CONFIG_MISSING',
       'credentials.kubernetes is true but no Kubernetes API access was found: not in a cluster (KUBERNETES_SERVICE_HOST ' +
-        'and a service-account token), no KUBECONFIG file, no ~/.kube/config',
+        `and a service-account token), no kubeconfig at ${kubeconfigCandidates(options).join(', ')}; ` +
+        'point KUBECONFIG at one, or set credentials.kubernetes to auto or false',
     );
   }
   return undefined;
@@ -94,7 +95,7 @@ function fromFile(file: string): KubeAccess {
       (error as Error).name === 'YAMLException'
         ? 'is not valid YAML'
         : `is not a usable kubeconfig: ${(error as Error).message}`;
-    throw new KubeAccessError('PG_KUBE_CONFIG_INVALID', `kubeconfig ${file} ${what}${where}`);
+    throw new KubeAccessError('PG_KUBE_CONFIG_INVALID', `kubeconfig ${file} ${what}${where}; fix the file or use another kubeconfig`);
   }
   return access(kubeConfig, file);
 }
@@ -102,7 +103,7 @@ function fromFile(file: string): KubeAccess {
 function access(kubeConfig: KubeConfig, source: string): KubeAccess {
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null || kubeConfig.getCurrentUser() === null) {
-    const problem = `kubeconfig ${source} has no current context with a cluster and a user`;
+    const problem = `kubeconfig ${source} has no current context with a cluster and a user; set one with kubectl config use-context`;
     throw new KubeAccessError('PG_KUBE_CONFIG_INVALID', problem);
   }
   return Object.freeze({ kubeConfig, core: kubeConfig.makeApiClient(CoreV1Api), source, server: cluster.server });

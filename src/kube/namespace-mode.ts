@@ -5,6 +5,7 @@
  * namespace watcher the label is known locally and the read is only the fallback.
  */
 import type { ClusterReader, ReadFailure, ReadResult } from '../credentials/cluster-port.js';
+import { PullguardError } from '../errors/pullguard-error.js';
 import type { NamespaceMode, NamespaceModePort } from '../review/ports.js';
 
 export const NAMESPACE_MODE_LABEL = 'pullguard.io/mode';
@@ -18,9 +19,9 @@ export function modeFromLabels(labels: Readonly<Record<string, string>>): Namesp
 }
 
 /** The label could not be read; `name` is `TimeoutError` when the read ran out of time. */
-export class NamespaceModeUnreadable extends Error {
+export class NamespaceModeUnreadable extends PullguardError {
   constructor(readonly reason: ReadFailure) {
-    super(`namespace label unreadable (${reason})`);
+    super('PG_NAMESPACE_MODE_UNREADABLE', `namespace label unreadable (${reason})`);
     this.name = reason === 'timeout' ? 'TimeoutError' : 'NamespaceModeUnreadable';
   }
 }

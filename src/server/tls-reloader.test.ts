@@ -75,7 +75,7 @@ t.test('missing files: unhealthy, one error, then loads them when they appear', 
   const { reloader, reloads, errors } = await startReloader(t, dir);
   t.notOk(reloader.healthy());
   t.equal(reloader.current(), undefined);
-  t.match(errors, [{ code: 'TLS_FILES_UNREADABLE' }]);
+  t.match(errors, [{ code: 'PG_CERT_FILE_MISSING' }]);
   await reloader.check();
   t.equal(errors.length, 1, 'the same failure is reported once');
   await writeCertificates(pairA, { out: dir });
@@ -124,10 +124,10 @@ t.test('a half-written, mismatched or expired pair keeps the old one', async (t)
   await writeCertificates(pairA, { out: dir });
   const { reloader, reloads, errors } = await startReloader(t, dir);
   const steps: Array<[string, string, string]> = [
-    ['TLS_KEY_MISMATCH', pairB.certPem, pairA.keyPem],
-    ['TLS_CERT_INVALID', pairB.certPem.slice(0, 200), pairB.keyPem],
-    ['TLS_KEY_INVALID', pairB.certPem, pairB.keyPem.slice(0, 100)],
-    ['TLS_CERT_EXPIRED', expired.certPem, expired.keyPem],
+    ['PG_CERT_KEY_MISMATCH', pairB.certPem, pairA.keyPem],
+    ['PG_CERT_INVALID', pairB.certPem.slice(0, 200), pairB.keyPem],
+    ['PG_CERT_KEY_INVALID', pairB.certPem, pairB.keyPem.slice(0, 100)],
+    ['PG_CERT_EXPIRED', expired.certPem, expired.keyPem],
   ];
   for (const [code, cert, key] of steps) {
     await writeFile(join(dir, 'tls.crt'), cert);
@@ -176,7 +176,7 @@ t.test('onReload throwing keeps the old pair and retries on the next tick', asyn
   await reloader.start();
   fail = true;
   await writeCertificates(pairB, { out: dir });
-  await within(t, 3000, 'apply failure reported', () => errors.some((e) => e.code === 'TLS_APPLY_FAILED'));
+  await within(t, 3000, 'apply failure reported', () => errors.some((e) => e.code === 'PG_CERT_APPLY_FAILED'));
   t.equal(reloader.current()?.cert, pairA.certPem);
   fail = false;
   await within(t, 3000, 'retried', () => reloader.current()?.cert === pairB.certPem);

@@ -76,7 +76,7 @@ export function createTlsReloader(options: TlsReloaderOptions): TlsReloader {
     try {
       files = await readTlsFiles(options.certFile, options.keyFile);
     } catch (err) {
-      const failure = err instanceof TlsReloadError ? err : new TlsReloadError('TLS_FILES_UNREADABLE', 'Cannot read TLS files', { cause: err });
+      const failure = err instanceof TlsReloadError ? err : new TlsReloadError('PG_CERT_FILE_UNREADABLE', 'Cannot read TLS files', { cause: err });
       const key = `unreadable:${errorCode(failure.cause)}`;
       if (key !== lastSeen) report(failure);
       lastSeen = key;
@@ -88,7 +88,7 @@ export function createTlsReloader(options: TlsReloaderOptions): TlsReloader {
     try {
       next = validateTlsPair(files, now());
     } catch (err) {
-      report(err instanceof TlsReloadError ? err : new TlsReloadError('TLS_CERT_INVALID', 'Invalid TLS pair', { cause: err }));
+      report(err instanceof TlsReloadError ? err : new TlsReloadError('PG_CERT_INVALID', 'Invalid TLS pair', { cause: err }));
       return;
     }
     if (stopped) return;
@@ -96,7 +96,7 @@ export function createTlsReloader(options: TlsReloaderOptions): TlsReloader {
       options.onReload(next);
     } catch (err) {
       lastSeen = undefined; // retry on the next tick
-      report(new TlsReloadError('TLS_APPLY_FAILED', 'Cannot apply the new TLS pair', { cause: err }));
+      report(new TlsReloadError('PG_CERT_APPLY_FAILED', 'Cannot apply the new TLS pair', { cause: err }));
       return;
     }
     material = next;

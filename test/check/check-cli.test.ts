@@ -158,7 +158,7 @@ t.test('the config file of serve applies: policy, exemptions, mode (--config and
 
   io = fakeIo({ cwd: dir });
   t.equal(await checkCli(['-f', 'pod.yaml', '--offline', '--config', 'bad.yaml'], io), 2, 'an invalid config is an input error');
-  t.match(io.err(), /invalid config:\n {2}- .*bad\.yaml/);
+  t.match(io.err(), /^pullguard: invalid config: [^\n]*bad\.yaml: \/ has unknown key "bogus"; [^\n]*bad\.yaml: \/policy\/latestTag [^\n]*\n$/, 'every problem, on one line');
 });
 
 t.test('imagePullPolicy Never: not checked, warned', async (t) => {

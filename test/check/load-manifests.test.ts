@@ -34,5 +34,5 @@ t.test('read failures are ManifestErrors that name the file', async (t) => {
     }
     return ['no error'];
   };
-  t.same(await failure(['/nonexistent/x.yaml']), ['MANIFEST_NOT_FOUND', '/nonexistent/x.yaml: no such file or directory']);
+  t.same(await failure(['/nonexistent/x.yaml']), ['PG_MANIFEST_NOT_FOUND', '/nonexistent/x.yaml: no such file or directory']);
 });

@@ -65,7 +65,7 @@ t.test('real token registry: a stale cached realm fails once, then the real chal
     const check = () =>
       checkManifest(deps, { target, tag: 'v1', wantIndex: false, dockerHub: false }).then(
         (resolution) => resolution.outcome,
-        (error: unknown) => (error instanceof RegistryError ? error.code : Promise.reject(error)),
+        (error: unknown) => (error instanceof RegistryError ? error.kind : Promise.reject(error)),
       );
     const first = await check();
     t.not(first, 'found', `${label}: the stale realm cannot be answered (${first})`);

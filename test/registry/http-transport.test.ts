@@ -50,7 +50,7 @@ t.test('an unlisted loopback host is blocked before any connection', async (t) =
   t.teardown(() => server.close());
   const { transport } = setup(['registry.example.com']);
   const error = await failure(transport.request({ url: new URL(`${server.url}/v2/`), method: 'GET', signal: deadline(), registry: undefined }));
-  t.equal(error.code, 'blocked');
+  t.equal(error.kind, 'blocked');
   t.equal(error.address, '127.0.0.1');
   t.equal(server.requests.length, 0);
 });
@@ -68,7 +68,7 @@ t.test('a name that resolves to loopback is blocked, and the connection goes to 
   const error = await failure(
     blocked.transport.request({ url: new URL(`http://evil.test:${port}/v2/`), method: 'GET', signal: deadline(), registry: undefined }),
   );
-  t.equal(error.code, 'blocked');
+  t.equal(error.kind, 'blocked');
   t.same(lookups, ['evil.test']);
   t.equal(server.requests.length, 0);
 
@@ -105,7 +105,7 @@ t.test('redirects: followed up to 3, Authorization dropped across origins, a loo
   t.equal(other.requests[0]?.authorization, undefined, 'other origin never sees it');
 
   const loop = await failure(transport.request({ url: new URL(`${server.url}/loop`), method: 'HEAD', signal: deadline(), registry }));
-  t.equal(loop.code, 'redirects');
+  t.equal(loop.kind, 'redirects');
   t.equal(server.requests.filter((r) => r.url === '/loop').length, 4, 'the first request plus 3 redirects');
 });
 
@@ -121,7 +121,7 @@ t.test('a redirect hop passes the same guard: 0.0.0.0, [::] and names resolving 
   for (const [i, location] of locations.entries()) {
     const headers = { authorization: 'Basic c2VjcmV0' };
     const error = await failure(transport.request({ url: new URL(`${server.url}/${i}`), method: 'GET', headers, signal: deadline(), registry }));
-    t.equal(error.code, 'blocked', location);
+    t.equal(error.kind, 'blocked', location);
   }
   t.equal(target.requests.length, 0, 'the server behind them saw nothing');
 });
@@ -144,7 +144,7 @@ t.test('a body over 4 MiB is cut off and is an error', async (t) => {
   t.teardown(() => server.close());
   const { transport, registry } = setup(['127.0.0.1:*']);
   const error = await failure(transport.request({ url: new URL(`${server.url}/big`), method: 'GET', signal: deadline(), registry, readBody: true }));
-  t.equal(error.code, 'too-large');
+  t.equal(error.kind, 'too-large');
   t.ok(written < 10 * 1024 * 1024, `server stopped after ${written} bytes`);
 });
 
@@ -154,11 +154,11 @@ t.test('a hanging server times out per request; the deadline is reported as such
   const { transport, registry } = setup(['127.0.0.1:*'], undefined, '400ms');
   const started = Date.now();
   const timedOut = await failure(transport.request({ url: new URL(`${server.url}/v2/`), method: 'HEAD', signal: deadline(), registry }));
-  t.equal(timedOut.code, 'timeout');
+  t.equal(timedOut.kind, 'timeout');
   t.ok(Date.now() - started < 2_000);
   const shortDeadline = AbortSignal.timeout(100);
   const deadlined = await failure(transport.request({ url: new URL(`${server.url}/v2/`), method: 'HEAD', signal: shortDeadline, registry }));
-  t.equal(deadlined.code, 'deadline');
+  t.equal(deadlined.kind, 'deadline');
 });
 
 t.test('a refused connection is classified', async (t) => {
@@ -166,7 +166,7 @@ t.test('a refused connection is classified', async (t) => {
   await server.close();
   const { transport, registry } = setup(['127.0.0.1:*']);
   const error = await failure(transport.request({ url: new URL(`${server.url}/v2/`), method: 'HEAD', signal: deadline(), registry }));
-  t.equal(error.code, 'refused');
+  t.equal(error.kind, 'refused');
 });
 
 t.test('the per-registry concurrency limit caps parallel requests to a registry', async (t) => {

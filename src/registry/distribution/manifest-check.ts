@@ -124,7 +124,7 @@ async function indexBody(deps: ManifestCheckDeps, options: ManifestCheckOptions,
   try {
     got = await sendAuthorized(deps, options.target, { path, method: 'GET', headers: { accept: MANIFEST_ACCEPT }, readBody: true, maxBodyBytes: MAX_PARSED_MANIFEST_BYTES });
   } catch (error) {
-    if (error instanceof RegistryError && error.code === 'too-large') return { kind: 'manifest' };
+    if (error instanceof RegistryError && error.kind === 'too-large') return { kind: 'manifest' };
     throw error;
   }
   if (!got.ok) return { kind: 'resolution', resolution: got.resolution };

@@ -5,7 +5,7 @@ import { RegistryError, resolutionOfError, translateError } from './registry-err
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 const live = () => new AbortController().signal;
 
-t.test('foreign errors get stable codes, with the original kept as cause', async (t) => {
+t.test('foreign errors get stable kinds and catalogue codes, with the original kept as cause', async (t) => {
   const cases: [unknown, string][] = [
     [withCode('ENOTFOUND'), 'dns'],
     [withCode('EAI_AGAIN'), 'dns'],
@@ -30,9 +30,11 @@ t.test('foreign errors get stable codes, with the original kept as cause', async
     [new Error('no code at all'), 'protocol'],
     ['a string', 'protocol'],
   ];
-  for (const [error, code] of cases) {
+  for (const [error, kind] of cases) {
     const translated = translateError(error, { host: 'r.example:5000', deadline: live() });
-    t.equal(translated.code, code, String((error as { code?: string }).code ?? error));
+    t.equal(translated.kind, kind, String((error as { code?: string }).code ?? error));
+    t.equal(translated.code, `PG_REGISTRY_${kind.toUpperCase().replace('-', '_')}`, 'the catalogue code of the kind');
+    t.equal(translated.exitCode, 1);
     t.equal(translated.cause, error);
     t.equal(translated.host, 'r.example:5000');
   }
@@ -40,9 +42,10 @@ t.test('foreign errors get stable codes, with the original kept as cause', async
 
 t.test('the caller\'s deadline wins over whatever undici made of the abort', async (t) => {
   const translated = translateError(withCode('UND_ERR_ABORTED'), { host: 'h', deadline: AbortSignal.abort() });
-  t.equal(translated.code, 'deadline');
+  t.equal(translated.kind, 'deadline');
+  t.equal(translated.code, 'PG_REGISTRY_DEADLINE');
   const perRequest = translateError(withCode('UND_ERR_ABORTED'), { host: 'h', deadline: live(), requestTimedOut: true });
-  t.equal(perRequest.code, 'timeout');
+  t.equal(perRequest.kind, 'timeout');
 });
 
 t.test('messages never carry the foreign message (it may quote a body or URL)', async (t) => {
@@ -52,7 +55,7 @@ t.test('messages never carry the foreign message (it may quote a body or URL)', 
 });
 
 t.test('RegistryErrors map to resolutions', async (t) => {
-  const make = (code: ConstructorParameters<typeof RegistryError>[0], extra = {}) => new RegistryError(code, { host: 'h', detail: 'd', ...extra });
+  const make = (kind: ConstructorParameters<typeof RegistryError>[0], extra = {}) => new RegistryError(kind, { host: 'h', detail: 'd', ...extra });
   t.same(resolutionOfError(make('timeout'), 12), { outcome: 'timeout', afterMs: 12 });
   t.same(resolutionOfError(make('deadline'), 5), { outcome: 'timeout', afterMs: 5 });
   t.same(resolutionOfError(make('blocked', { address: '127.0.0.1' }), 0), { outcome: 'blocked', host: 'h', address: '127.0.0.1' });

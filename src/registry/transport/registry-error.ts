@@ -1,12 +1,15 @@
 /**
- * The one error type of the registry client, with a closed code union. Foreign errors (undici, node:net, node:tls,
- * DNS, AbortSignal) are translated where they enter (the transport), keeping the original as `cause`. The message
- * and `detail` are static-ish texts safe to show users: never a response body, a URL query or a header value.
+ * The one error type of the registry client, with a closed union of kinds (each with its catalogue code,
+ * `PG_REGISTRY_<KIND>`). Foreign errors (undici, node:net, node:tls, DNS, AbortSignal) are translated where they
+ * enter (the transport), keeping the original as `cause`. The message and `detail` are static-ish texts safe to show
+ * users: never a response body, a URL query or a header value.
  */
+import type { ErrorCode } from '../../errors/error-codes.js';
+import { PullguardError } from '../../errors/pullguard-error.js';
 import type { Resolution } from '../../resolution/resolution.js';
 import { isAbortError } from '../../runtime/abort-error.js';
 
-export const REGISTRY_ERROR_CODES = [
+export const REGISTRY_ERROR_KINDS = [
   /** Name resolution failed. */
   'dns',
   /** Connection refused, host or network unreachable. */
@@ -30,7 +33,22 @@ export const REGISTRY_ERROR_CODES = [
   /** Credentials would have gone over plain HTTP or to a realm the policy forbids (docs/design.md §7.2 R4). */
   'insecure',
 ] as const;
-export type RegistryErrorCode = (typeof REGISTRY_ERROR_CODES)[number];
+export type RegistryErrorKind = (typeof REGISTRY_ERROR_KINDS)[number];
+
+/** The catalogue code of each kind. */
+const CODE_OF_KIND = {
+  dns: 'PG_REGISTRY_DNS',
+  refused: 'PG_REGISTRY_REFUSED',
+  reset: 'PG_REGISTRY_RESET',
+  tls: 'PG_REGISTRY_TLS',
+  protocol: 'PG_REGISTRY_PROTOCOL',
+  'too-large': 'PG_REGISTRY_TOO_LARGE',
+  redirects: 'PG_REGISTRY_REDIRECTS',
+  timeout: 'PG_REGISTRY_TIMEOUT',
+  deadline: 'PG_REGISTRY_DEADLINE',
+  blocked: 'PG_REGISTRY_BLOCKED',
+  insecure: 'PG_REGISTRY_INSECURE',
+} as const satisfies Record<RegistryErrorKind, ErrorCode>;
 
 export interface RegistryErrorOptions {
   readonly host: string;
@@ -41,16 +59,18 @@ export interface RegistryErrorOptions {
 }
 
 /** A failure to get an HTTP answer from a registry or its token realm. */
-export class RegistryError extends Error {
+export class RegistryError extends PullguardError {
   override readonly name = 'RegistryError';
-  readonly code: RegistryErrorCode;
+  declare readonly code: (typeof CODE_OF_KIND)[RegistryErrorKind];
+  /** What failed, in the words of the resolution outcomes (docs/findings.md). */
+  readonly kind: RegistryErrorKind;
   readonly host: string;
   readonly detail: string;
   readonly address?: string;
 
-  constructor(code: RegistryErrorCode, options: RegistryErrorOptions) {
-    super(`${options.host}: ${options.detail}`, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+  constructor(kind: RegistryErrorKind, options: RegistryErrorOptions) {
+    super(CODE_OF_KIND[kind], `${options.host}: ${options.detail}`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = kind;
     this.host = options.host;
     this.detail = options.detail;
     if (options.address !== undefined) this.address = options.address;
@@ -58,7 +78,7 @@ export class RegistryError extends Error {
 
   /** Whether a later attempt may succeed (everything but a guard or policy refusal). */
   get temporary(): boolean {
-    return this.code !== 'blocked' && this.code !== 'insecure';
+    return this.kind !== 'blocked' && this.kind !== 'insecure';
   }
 }
 
@@ -87,8 +107,8 @@ export interface TranslateContext {
 /** Translates anything thrown while talking to a registry into a RegistryError. RegistryErrors pass through. */
 export function translateError(error: unknown, context: TranslateContext): RegistryError {
   if (error instanceof RegistryError) return error;
-  const make = (code: RegistryErrorCode, detail: string) =>
-    new RegistryError(code, { host: context.host, detail, cause: error });
+  const make = (kind: RegistryErrorKind, detail: string) =>
+    new RegistryError(kind, { host: context.host, detail, cause: error });
   if (context.deadline.aborted) return make('deadline', 'deadline reached');
   if (context.requestTimedOut) return make('timeout', 'request timed out');
   const code = errorCode(error);
@@ -109,7 +129,7 @@ export function translateError(error: unknown, context: TranslateContext): Regis
 
 /** Maps a transport failure to the Resolution users see. `afterMs` is the time spent when it timed out. */
 export function resolutionOfError(error: RegistryError, afterMs: number): Resolution {
-  switch (error.code) {
+  switch (error.kind) {
     case 'timeout':
     case 'deadline':
       return { outcome: 'timeout', afterMs };
@@ -124,7 +144,7 @@ export function resolutionOfError(error: RegistryError, afterMs: number): Resolu
     case 'reset':
     case 'tls':
     case 'protocol':
-      return { outcome: 'unreachable', cause: error.code, detail: error.detail };
+      return { outcome: 'unreachable', cause: error.kind, detail: error.detail };
   }
 }
 

@@ -88,7 +88,7 @@ t.test('listed hosts are host globs: * never crosses a dot', async (t) => {
   t.equal(guard.isListed('registry.internal.test'), true);
   t.equal(guard.isListed('evil.registry.internal.test'), false);
   t.same(await guard.checkAll('registry.internal.test', 'registry.internal.test'), [{ address: '127.0.0.1', family: 4 }]);
-  t.equal((await refusal(guard.checkAll('a.b.internal.test', 'a.b.internal.test')))?.code, 'blocked');
+  t.equal((await refusal(guard.checkAll('a.b.internal.test', 'a.b.internal.test')))?.kind, 'blocked');
 });
 
 async function refusal(promise: Promise<unknown>): Promise<RegistryError | undefined> {
@@ -114,13 +114,13 @@ t.test('every resolved address is checked and handed out in resolver order', asy
   const guard = createSsrfGuard({ blockedCidrs: DEFAULT_BLOCKED_CIDRS, listedHosts: ['loop.test:5000'], lookup });
   t.same(await guard.checkAll('public.test', 'public.test'), [{ address: '93.184.216.34', family: 4 }]);
   const mixed = await refusal(guard.checkAll('mixed.test', 'mixed.test'));
-  t.equal(mixed?.code, 'blocked');
+  t.equal(mixed?.kind, 'blocked');
   t.equal(mixed?.address, '169.254.169.254');
-  t.equal((await refusal(guard.checkAll('loop.test', 'loop.test')))?.code, 'blocked', 'the port is part of the listing');
+  t.equal((await refusal(guard.checkAll('loop.test', 'loop.test')))?.kind, 'blocked', 'the port is part of the listing');
   t.same(await guard.checkAll('loop.test:5000', 'loop.test'), [{ address: '127.0.0.1', family: 4 }], 'listed: allowed');
-  t.equal((await refusal(guard.checkAll('empty.test', 'empty.test')))?.code, 'dns');
-  t.equal((await refusal(guard.checkAll('[::1]:5000', '[::1]')))?.code, 'blocked', 'IPv6 literal');
-  t.equal((await refusal(guard.checkAll('169.254.169.254', '169.254.169.254')))?.code, 'blocked', 'IPv4 literal');
-  t.equal((await refusal(guard.checkAll('0.0.0.0:5000', '0.0.0.0')))?.code, 'blocked', 'unspecified IPv4 literal');
-  t.equal((await refusal(guard.checkAll('[::]:5000', '[::]')))?.code, 'blocked', 'unspecified IPv6 literal');
+  t.equal((await refusal(guard.checkAll('empty.test', 'empty.test')))?.kind, 'dns');
+  t.equal((await refusal(guard.checkAll('[::1]:5000', '[::1]')))?.kind, 'blocked', 'IPv6 literal');
+  t.equal((await refusal(guard.checkAll('169.254.169.254', '169.254.169.254')))?.kind, 'blocked', 'IPv4 literal');
+  t.equal((await refusal(guard.checkAll('0.0.0.0:5000', '0.0.0.0')))?.kind, 'blocked', 'unspecified IPv4 literal');
+  t.equal((await refusal(guard.checkAll('[::]:5000', '[::]')))?.kind, 'blocked', 'unspecified IPv6 literal');
 });
