@@ -220,3 +220,22 @@ t.test('text longer than any valid reference is refused before the grammar runs,
     t.same(parseImageReference(input), { ok: false, reason }, `${input.slice(0, 12)}… (${input.length} chars)`);
   }
 });
+
+t.test('the repository path is at most 255 characters, counted after normalization, the domain not included', async (t) => {
+  // distribution/reference v0.6.0 reference.go: RepositoryNameTotalLengthMax = 255, checked on the path alone;
+  // longer gives ErrNameTooLong (https://github.com/distribution/reference/blob/v0.6.0/reference.go).
+  const tooLong = 'repository name must not be more than 255 characters';
+  const path255 = `team/${'a'.repeat(250)}`;
+  const path256 = `team/${'a'.repeat(251)}`;
+  t.equal(path255.length, 255);
+  const accepted = parseImageReference(`ghcr.io/${path255}:v1`);
+  t.same(accepted.ok && accepted.reference, { domain: 'ghcr.io', path: path255, tag: 'v1' }, '255 characters: accepted');
+  t.same(parseImageReference(`ghcr.io/${path256}:v1`), { ok: false, reason: tooLong }, '256 characters: refused');
+  // A long domain does not count against the path.
+  const longHost = `${'h'.repeat(60)}.example.com`;
+  t.equal(parseImageReference(`${longHost}/${path255}`).ok, true, 'the domain is not part of the 255');
+  // Docker Hub's implicit `library/` counts: 247 characters become `library/` + 247 = 255, 248 become 256.
+  const hub255 = parseImageReference('a'.repeat(247));
+  t.equal(hub255.ok && hub255.reference.path.length, 255, 'library/ + 247: accepted');
+  t.same(parseImageReference('a'.repeat(248)), { ok: false, reason: tooLong }, 'library/ + 248: refused');
+});
