@@ -142,3 +142,16 @@ t.test('manifest checks reuse keep-alive connections: HEADs in a row open no new
   t.equal((await reg.manifestRequests('HEAD')) - heads, 20, 'every check reached the registry');
   t.equal(lookups - lookupsAfterFirst, 0, 'no connection opened for the next 20 HEADs');
 });
+
+t.test('an untagged image is resolved as tag latest, like the kubelet pulls it', async (t) => {
+  const latest = await pushImage(reg, { repository: 'library/nginx', tags: ['latest'], format: 'oci-manifest' });
+  await pushImage(reg, { repository: 'library/nginx', tags: ['1.25'], format: 'oci-manifest', salt: 'older' });
+  await pushImage(reg, { repository: 'team/nolatest', tags: ['v1'], format: 'oci-manifest' });
+  const { resolve } = resolverFor(t, reg);
+  t.same(await resolve(`${reg.host}/library/nginx`), { outcome: 'found', digest: latest.digest, mediaType: latest.mediaType }, 'the digest :latest points at');
+  const log = await reg.accessLog();
+  t.ok(log.some((line) => line.method === 'HEAD' && line.uri === '/v2/library/nginx/manifests/latest'), 'asked for manifests/latest');
+  const missing = await resolve(`${reg.host}/team/nolatest`);
+  t.equal(missing.outcome, 'not-found', 'no latest tag: not found');
+  t.equal(missing.outcome === 'not-found' && missing.missing, 'tag', 'the missing part is the tag');
+});
