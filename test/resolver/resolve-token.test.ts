@@ -1,7 +1,7 @@
 /** The resolver against a real Distribution registry with Bearer token auth (Docker Hub's flow). */
 import t from 'tap';
 import { pushImage, startRegistry, type RegistryHandle } from '../harness/registry/index.js';
-import { credential, resolverFor } from './resolver-setup.js';
+import { credential, resolverFor } from '../helpers/resolver-setup.js';
 
 let reg: RegistryHandle;
 t.before(async () => {

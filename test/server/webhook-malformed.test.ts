@@ -6,9 +6,9 @@ import { once } from 'node:events';
 import { connect, type AddressInfo } from 'node:net';
 import { setTimeout } from 'node:timers/promises';
 import t from 'tap';
-import { MAX_REVIEW_BYTES, MAX_REVIEW_DEPTH } from '../../../src/admission/review-limits.js';
-import { admissionReview, POD_KIND } from '../../helpers/admission-review.js';
-import { webhookUnderTest } from '../../helpers/webhook-under-test.js';
+import { MAX_REVIEW_BYTES, MAX_REVIEW_DEPTH } from '../../src/admission/review-limits.js';
+import { admissionReview, POD_KIND } from '../helpers/admission-review.js';
+import { webhookUnderTest } from '../helpers/webhook-under-test.js';
 
 const MiB = 1024 * 1024;
 const good = () => admissionReview({ kind: POD_KIND, uid: 'u-1', object: { metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'example.com/a:1' }] } } });

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { indexPlatformList } from '../../src/platform/index-platforms.js';
 import { pushImage, startRegistry, type RegistryHandle } from '../harness/registry/index.js';
-import { counterValue, resolverFor } from './resolver-setup.js';
+import { counterValue, resolverFor } from '../helpers/resolver-setup.js';
 
 const PLATFORMS = [
   { os: 'linux', architecture: 'amd64' },
@@ -114,7 +114,7 @@ t.test('not-found is cached for negativeTtl, then asked again', async (t) => {
 t.test('a waiter whose deadline passes gets timeout, the others still get the answer', async (t) => {
   await pushImage(reg, { repository: 'team/patience', tags: ['v1'], format: 'oci-manifest' });
   const { resolver } = resolverFor(t, reg);
-  const { ref } = await import('./resolver-setup.js');
+  const { ref } = await import('../helpers/resolver-setup.js');
   const reference = ref(`${reg.host}/team/patience:v1`);
   const impatient = new AbortController();
   const first = resolver.resolve({ reference, credentials: [], signal: impatient.signal });
