@@ -159,7 +159,8 @@ t.test('registry API host and Docker Hub', async (t) => {
   t.equal(isDockerHub({ domain: 'index.docker.io', path: 'library/nginx' }), false, 'only the normalized domain');
 });
 
-t.test('pathological inputs stay fast (no catastrophic backtracking)', async (t) => {
+// What these inputs cost is bench/'s figure W1 (bench/figures/worst-case-inputs.ts), not an assertion here.
+t.test('pathological inputs (catastrophic backtracking bait) are refused', async (t) => {
   const inputs = [
     'a'.repeat(100_000) + '!',
     'a-'.repeat(50_000) + '!',
@@ -171,11 +172,8 @@ t.test('pathological inputs stay fast (no catastrophic backtracking)', async (t)
     '[' + ':'.repeat(100_000),
   ];
   for (const input of inputs) {
-    const started = performance.now();
     const result = parseImageReference(input);
-    const elapsed = performance.now() - started;
     t.equal(result.ok, false, `${input.slice(0, 12)}… is refused`);
-    t.ok(elapsed < 1000, `${input.slice(0, 12)}… took ${elapsed.toFixed(1)} ms`);
   }
 });
 
