@@ -118,6 +118,8 @@ t.test('upper-case repository names', async (t) => {
     ['Fo_o/bar', 'repository name must be lowercase'],
     ['ghcr.io/Owner/app', 'invalid reference format: repository name (Owner/app) must be lowercase'],
     ['ghcr.io/owner/app:V1', ''],
+    // A one-character repository: the tag starts at index 1 of the remainder, and is still not part of the name.
+    ['ghcr.io/a:V1', ''],
   ];
   for (const [input, reason] of cases) {
     const result = parseImageReference(input);
