@@ -11,6 +11,7 @@ import { measureLoopDelay } from './figures/loop-delay.js';
 import { measureMemory } from './figures/memory.js';
 import { measureCoalescing, measureRequestsPerImage } from './figures/registry-requests.js';
 import { measureThroughput } from './figures/throughput.js';
+import { measureWorstCaseInputs } from './figures/worst-case-inputs.js';
 import { setUpEnvironment, type BenchEnv, type BenchSettings } from './lib/environment.js';
 import { productionNodeFlags } from './lib/production-node-flags.js';
 import { startPullguard, type PullguardProcess } from './lib/pullguard-process.js';
@@ -40,6 +41,7 @@ const FIGURES: readonly Figure[] = [
   { ids: ['P5'], title: 'memory', target: '<= 200 MB', run: (env) => measureMemory(env), ownServer: true },
   { ids: ['P5I', 'P5H'], title: 'memory with image indexes', target: '<= 200 MB', run: (env) => measureIndexMemory(env), ownServer: true },
   { ids: ['R9'], title: 'event-loop delay under hostile input', target: '<= 50 ms', run: (env) => measureLoopDelay(env), ownServer: true },
+  { ids: ['W1', 'W2'], title: 'worst-case inputs of the pure code', target: '< 1000 ms', run: () => measureWorstCaseInputs(), ownServer: true },
 ];
 
 /** Runs the bench; resolves to the exit code (1 when an asserted figure missed its target or failed). */

@@ -37,6 +37,12 @@ t.test('normalizePlatform follows containerd database.go', async (t) => {
     [{ os: 'linux', architecture: 'armel' }, 'linux/arm/v6'],
     [{ os: 'linux', architecture: 'arm' }, 'linux/arm/v7'],
     [{ os: 'linux', architecture: 'arm', variant: '6' }, 'linux/arm/v6'],
+    // Each spelling containerd's normalizeArch maps (mutation testing found them unchecked: docs/mutation.md).
+    [{ os: 'linux', architecture: 'arm64', variant: '9.0' }, 'linux/arm64/v9'],
+    [{ os: 'linux', architecture: 'arm64', variant: 'v9.0' }, 'linux/arm64/v9'],
+    [{ os: 'linux', architecture: 'arm', variant: '7' }, 'linux/arm/v7'],
+    [{ os: 'linux', architecture: 'arm', variant: '5' }, 'linux/arm/v5'],
+    [{ os: 'linux', architecture: 'arm', variant: '8' }, 'linux/arm/v8'],
     [{ os: 'macos', architecture: 'arm64' }, 'darwin/arm64'],
     [{ os: '', architecture: 's390x' }, 'linux/s390x'],
     [{ os: 'linux', architecture: 'ppc64le' }, 'linux/ppc64le'],
@@ -176,4 +182,26 @@ t.test('platformAccepts agrees with containerd TestOnly', async (t) => {
     for (const entry of yes) t.ok(platformAccepts(p(node), p(entry)), `Only(${node}) matches ${entry}`);
     for (const entry of no) t.notOk(platformAccepts(p(node), p(entry)), `Only(${node}) does not match ${entry}`);
   }
+});
+
+t.test('an incomplete index (too large to keep whole) claims nothing about the candidates its kept platforms miss', async (t) => {
+  // index-platforms.ts drops platforms past its caps and marks the set incomplete: a candidate none of the kept
+  // platforms serves may be served by a dropped one, so it is undetermined, never unsupported (no denial).
+  const incomplete: IndexPlatforms = { ...entries('linux/amd64'), incomplete: true };
+  t.same(checkIndexPlatforms({ index: incomplete, candidates: [p('linux/amd64'), p('linux/arm64')] }), {
+    status: 'unknown',
+    available: [p('linux/amd64')],
+    supported: [p('linux/amd64')],
+    unsupported: [],
+    undetermined: [p('linux/arm64')],
+  });
+  t.same(checkIndexPlatforms({ index: incomplete, candidates: [p('linux/amd64')] }), {
+    status: 'ok',
+    available: [p('linux/amd64')],
+    supported: [p('linux/amd64')],
+    unsupported: [],
+    undetermined: [],
+  }, 'every candidate served by a kept platform: ok');
+  const complete = checkIndexPlatforms({ index: entries('linux/amd64'), candidates: [p('linux/amd64'), p('linux/arm64')] });
+  t.same([complete.status, complete.unsupported, complete.undetermined], ['partial', [p('linux/arm64')], []], 'the same index kept whole: partial');
 });

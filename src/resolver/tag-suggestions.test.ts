@@ -44,14 +44,12 @@ t.test('suggestions: three closest, then the newest version', async (t) => {
   t.same(suggestTags('v1', ['v1']), [], 'the wanted tag itself is never suggested');
 });
 
-t.test('10,000 tags are ranked quickly', async (t) => {
+// How long these large lists take to rank is bench/'s figure W2 (bench/figures/worst-case-inputs.ts).
+t.test('10,000 tags: the first suggestion is a closest tag', async (t) => {
   const tags = Array.from({ length: 10_000 }, (_, i) => `build-${i}-${'x'.repeat(i % 50)}`);
-  const started = performance.now();
   const got = suggestTags('build-42-xy', tags);
-  const elapsed = performance.now() - started;
   const best = Math.min(...tags.map((tag) => editDistance('build-42-xy', tag) as number));
   t.equal(editDistance('build-42-xy', got[0] as string), best, 'the first suggestion is a closest tag');
-  t.ok(elapsed < 1000, `ranked in ${elapsed.toFixed(0)} ms`);
 });
 
 /** A small deterministic generator (mulberry32). */
@@ -141,11 +139,9 @@ t.test('a hostile list: 10,000 tags of 128 characters against a 128-character ty
     }
     return letters.join('');
   });
-  const started = performance.now();
   const got = suggestTags(wanted, tags);
-  const elapsed = performance.now() - started;
   t.ok(got.length >= 3, `still three suggestions, the best found within the budget: ${got.length}`);
-  t.ok(elapsed < 1000, `ranked in ${elapsed.toFixed(0)} ms (unbounded: 10,000 × 128 × 128 cells, seconds)`);
+  t.ok(got.every((tag) => tags.includes(tag)), 'each one from the list');
 });
 
 t.test('only the first MAX_CANDIDATE_TAGS tags of a longer list are ranked', async (t) => {

@@ -1,3 +1,4 @@
+import { mock } from 'node:test';
 import t from 'tap';
 import { linkedDeadline } from './linked-deadline.js';
 
@@ -28,11 +29,14 @@ t.test('an already aborted parent aborts it at once', async (t) => {
 });
 
 t.test('release() detaches: neither the parent nor the timer aborts it afterwards', async (t) => {
+  // A clock the test drives (node:test's mock timers), so "the timer would have fired by now" is a fact, not a sleep.
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.teardown(() => mock.timers.reset());
   const parent = new AbortController();
   const deadline = linkedDeadline(parent.signal, 20);
   deadline.release();
   parent.abort();
-  await new Promise((resolve) => setTimeout(resolve, 40));
+  mock.timers.tick(40);
   t.equal(deadline.signal.aborted, false);
   t.equal(deadline.timedOut(), false);
 });

@@ -1,10 +1,12 @@
 /** `pullguard serve` warns at start-up when `cache.maxEntries` could not fit the heap it runs with. */
 import t from 'tap';
-import { startBuiltServer } from '../helpers/built-server.js';
+import { startBuiltServer, waitForLines } from '../helpers/built-server.js';
 
 const startupLines = async (config: Record<string, unknown>) => {
   const server = await startBuiltServer({ config });
   await server.health('/readyz');
+  // Start-up lines come before the one saying it serves; wait for that line rather than kill on readiness.
+  await waitForLines(server.stdout, (lines) => lines.some((line) => line.includes('"msg":"pullguard serving"')));
   await server.stop();
   return server.stdout.map((line) => JSON.parse(line) as Record<string, unknown>);
 };

@@ -198,6 +198,18 @@ async function launch(dir: string, tls: NonNullable<StartOptions['tls']>, option
   throw new Error(`pullguard serve did not become ready:\n${stderr.join('\n')}\n${stdout.slice(-5).join('\n')}`);
 }
 
+/**
+ * Polls `lines` (a server's stdout or stderr, filled as the child writes) until `done` holds, failing after
+ * `timeoutMs`: the child writes its log asynchronously, so a check on it waits for the line rather than for a fixed time.
+ */
+export async function waitForLines(lines: readonly string[], done: (lines: readonly string[]) => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done(lines)) {
+    if (Date.now() > deadline) throw new Error(`log condition not met within ${timeoutMs} ms; last lines:\n${lines.slice(-5).join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 function collectLines(stream: NodeJS.ReadableStream | null, into: string[]): void {
   let pending = '';
   stream?.setEncoding('utf8');

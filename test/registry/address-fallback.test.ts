@@ -3,8 +3,8 @@
  * one refuses (a dual-stack registry on a cluster without an IPv6 route must still resolve).
  */
 import t from 'tap';
-import { startLoopback } from './loopback.js';
-import { resolverFor } from './resolver-setup.js';
+import { startLoopback } from '../helpers/loopback.js';
+import { resolverFor } from '../helpers/resolver-setup.js';
 
 t.test('the next checked address is tried when the first refuses the connection', async (t) => {
   const server = await startLoopback((req, res) => {

@@ -1,7 +1,7 @@
 /** The 401 retry rules of the authenticator, against small loopback registries that behave in the odd ways. */
 import t from 'tap';
-import { resolverFor } from './resolver-setup.js';
-import { startLoopback } from './loopback.js';
+import { resolverFor } from '../helpers/resolver-setup.js';
+import { startLoopback } from '../helpers/loopback.js';
 
 const DIGEST = `sha256:${'c'.repeat(64)}`;
 const okManifest = { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': DIGEST };

@@ -15,8 +15,8 @@ import { createRegistryLookup, listedHosts } from '../../src/registry/transport/
 import { createSsrfGuard } from '../../src/registry/transport/ssrf-guard.js';
 import { pushImage, startRegistry, TOKEN_SERVICE } from '../harness/registry/index.js';
 import { testPki } from '../harness/registry/test-pki.js';
-import { startLoopback, testConfig } from './loopback.js';
-import { credential, resolverFor } from './resolver-setup.js';
+import { startLoopback, testConfig } from '../helpers/loopback.js';
+import { credential, resolverFor } from '../helpers/resolver-setup.js';
 
 /** A loopback port nobody listens on (bound, then released). */
 async function closedPort(): Promise<number> {

@@ -3,7 +3,7 @@ import { createRegistryTransport } from '../../src/registry/transport/http-trans
 import { RegistryError } from '../../src/registry/transport/registry-error.js';
 import { listedHosts } from '../../src/registry/transport/registry-settings.js';
 import { createSsrfGuard } from '../../src/registry/transport/ssrf-guard.js';
-import { startLoopback, testConfig } from './loopback.js';
+import { startLoopback, testConfig } from '../helpers/loopback.js';
 
 const deadline = () => AbortSignal.timeout(5_000);
 

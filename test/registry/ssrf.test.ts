@@ -3,8 +3,8 @@
  * `registries`.
  */
 import t from 'tap';
-import { resolverFor } from './resolver-setup.js';
-import { startLoopback } from './loopback.js';
+import { resolverFor } from '../helpers/resolver-setup.js';
+import { startLoopback } from '../helpers/loopback.js';
 
 const okRegistry = () =>
   startLoopback((req, res) => {

@@ -1,7 +1,7 @@
 /** The resolver against a real Distribution registry with htpasswd Basic auth over TLS (test CA). */
 import t from 'tap';
 import { pushImage, startRegistry, type RegistryHandle } from '../harness/registry/index.js';
-import { credential, resolverFor } from './resolver-setup.js';
+import { credential, resolverFor } from '../helpers/resolver-setup.js';
 
 let reg: RegistryHandle;
 let digest: string;

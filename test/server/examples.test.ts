@@ -1,10 +1,10 @@
 /** The sample AdmissionReviews in examples/ (used by the README's curl example) get the answers they promise. */
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
-import { answerView, apiServerProblems } from '../../helpers/api-server-checks.js';
-import { webhookUnderTest } from '../../helpers/webhook-under-test.js';
+import { answerView, apiServerProblems } from '../helpers/api-server-checks.js';
+import { webhookUnderTest } from '../helpers/webhook-under-test.js';
 
-const examples = new URL('../../../examples/', import.meta.url);
+const examples = new URL('../../examples/', import.meta.url);
 
 const expectations: Record<string, { allowed: boolean; message?: RegExp; warnings: RegExp[] }> = {
   'deployment-bad-image.json': { allowed: false, message: /container "app" \(spec\.template\.spec\.containers\[0\]\.image\): "Shop\/Web:1\.4\.2"/, warnings: [] },

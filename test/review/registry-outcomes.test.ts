@@ -195,3 +195,23 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+t.test('an untagged image is checked as :latest through a review', async (t) => {
+  const reg = await startRegistry({ mode: 'plain' });
+  t.teardown(() => reg.stop());
+  await pushImage(reg, { repository: 'library/nginx', tags: ['latest'], format: 'oci-manifest' });
+  await pushImage(reg, { repository: 'team/nolatest', tags: ['1.0.0'], format: 'oci-manifest' });
+  const webhook = await startWebhookUnderTest({ config: { registries: [{ host: reg.host, plainHttp: true }], credentials: { kubernetes: false } } });
+  t.teardown(() => webhook.close());
+
+  const untagged = await webhook.review(admissionReview(deployment('web', [`${reg.host}/library/nginx`])));
+  t.equal(untagged.statusCode, 200);
+  t.equal(untagged.body.response.allowed, true, 'allowed: :latest exists');
+  t.notOk(auditClasses(untagged).includes('notFound'), 'not reported missing');
+  t.ok((await reg.accessLog()).some((line) => line.uri === '/v2/library/nginx/manifests/latest' && line.status === 200), 'the registry was asked for manifests/latest');
+
+  const noLatest = await webhook.review(admissionReview(deployment('tool', [`${reg.host}/team/nolatest`])));
+  t.equal(noLatest.body.response.allowed, false, 'denied: the repository has no latest tag');
+  t.match(messageOf(noLatest), /tag "latest" does not exist/);
+  t.match(messageOf(noLatest), /Closest tags: 1\.0\.0/);
+});

@@ -1,7 +1,7 @@
 /** The resolver against a real Distribution registry with Bearer token auth (Docker Hub's flow). */
 import t from 'tap';
 import { pushImage, startRegistry, type RegistryHandle } from '../harness/registry/index.js';
-import { credential, resolverFor } from './resolver-setup.js';
+import { credential, resolverFor } from '../helpers/resolver-setup.js';
 
 let reg: RegistryHandle;
 t.before(async () => {
@@ -79,4 +79,17 @@ t.test('200 concurrent resolves of one cold image: 1 manifest request, 1 token r
   t.ok(results.every((r) => r.outcome === 'found'));
   t.equal((await reg.manifestRequests()) - manifests, 1);
   t.equal(tokenRequests() - tokens, 1);
+});
+
+t.test('credentials that all fail on a repository anonymous users may pull: unauthorized, no anonymous retry', async (t) => {
+  // The kubelet tries each credential in turn and only pulls anonymously when it has none (a wrong password on a
+  // public repository fails the pull), so pullguard must not fall back to anonymous either.
+  const { resolve } = resolverFor(t, reg);
+  const wrong = { username: 'alice', password: 'planted-public-pass-4321', source: 'secret team/stale' };
+  const before = reg.tokenServer?.requestLog().length ?? 0;
+  t.same(await resolve(`${reg.host}/public/tool:v1`, [wrong]), { outcome: 'unauthorized', reason: 'credentials-rejected', credentialSource: 'secret team/stale' });
+  const requests = reg.tokenServer?.requestLog().slice(before) ?? [];
+  t.ok(requests.length > 0, 'the token server was asked');
+  t.same(requests.filter((r) => r.user === undefined), [], 'never anonymously');
+  t.equal((await resolve(`${reg.host}/public/tool:v1`)).outcome, 'found', 'the same repository is found anonymously without credentials');
 });

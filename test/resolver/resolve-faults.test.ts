@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFaultServer, type FaultKind, type RegistryHandle } from '../harness/registry/index.js';
 import { testPki } from '../harness/registry/test-pki.js';
-import { resolverFor } from './resolver-setup.js';
+import { resolverFor } from '../helpers/resolver-setup.js';
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);

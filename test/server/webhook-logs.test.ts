@@ -4,13 +4,13 @@
  */
 import { pino } from 'pino';
 import t from 'tap';
-import { DEFAULT_CONFIG } from '../../../src/config/load-config.js';
-import { loggerOptions } from '../../../src/observability/logger.js';
-import { createMetrics } from '../../../src/observability/metrics.js';
-import { buildWebhookApp } from '../../../src/server/webhook-app.js';
-import { WORKLOAD_KINDS, type WorkloadKind } from '../../../src/workload/pod-spec-paths.js';
-import { admissionReview, POD_KIND, workloadReview, workloadWith } from '../../helpers/admission-review.js';
-import { webhookUnderTest } from '../../helpers/webhook-under-test.js';
+import { DEFAULT_CONFIG } from '../../src/config/load-config.js';
+import { loggerOptions } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { buildWebhookApp } from '../../src/server/webhook-app.js';
+import { WORKLOAD_KINDS, type WorkloadKind } from '../../src/workload/pod-spec-paths.js';
+import { admissionReview, POD_KIND, workloadReview, workloadWith } from '../helpers/admission-review.js';
+import { webhookUnderTest } from '../helpers/webhook-under-test.js';
 
 const deployment = WORKLOAD_KINDS.find((k) => k.kind === 'Deployment') as WorkloadKind;
 const reviewLines = (logs: Record<string, unknown>[]) => logs.filter((line) => line['msg'] === 'review');

@@ -8,16 +8,16 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout } from 'node:timers/promises';
 import { pino } from 'pino';
 import t from 'tap';
-import { declaredCost, MAX_REVIEW_BYTES, SMALL_REVIEW_BYTES } from '../../../src/admission/review-limits.js';
-import { DEFAULT_CONFIG } from '../../../src/config/load-config.js';
-import { createMetrics } from '../../../src/observability/metrics.js';
-import type { Reviewer, ReviewOutcome } from '../../../src/review/review-object.js';
-import { createMemoryBudget } from '../../../src/server/memory-budget.js';
-import { buildWebhookApp } from '../../../src/server/webhook-app.js';
-import { admissionReview, POD_KIND } from '../../helpers/admission-review.js';
-import { answerView, apiServerProblems } from '../../helpers/api-server-checks.js';
-import { goJson } from '../../helpers/go-json.js';
-import { webhookUnderTest } from '../../helpers/webhook-under-test.js';
+import { declaredCost, MAX_REVIEW_BYTES, SMALL_REVIEW_BYTES } from '../../src/admission/review-limits.js';
+import { DEFAULT_CONFIG } from '../../src/config/load-config.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import type { Reviewer, ReviewOutcome } from '../../src/review/review-object.js';
+import { createMemoryBudget, type Lease, type MemoryBudget } from '../../src/server/memory-budget.js';
+import { buildWebhookApp } from '../../src/server/webhook-app.js';
+import { admissionReview, POD_KIND } from '../helpers/admission-review.js';
+import { answerView, apiServerProblems } from '../helpers/api-server-checks.js';
+import { goJson } from '../helpers/go-json.js';
+import { webhookUnderTest } from '../helpers/webhook-under-test.js';
 
 const MiB = 1024 * 1024;
 
@@ -67,6 +67,66 @@ t.test('past the limit: the documented 400 JSON error', async (t) => {
 });
 
 /** A reviewer whose reviews finish only when the test says so, to hold their bodies in flight. */
+/**
+ * The real budget, reporting each step (a request starts waiting for room, its wait ends, a lease shrinks or is
+ * released), so a test waits for the step it expects instead of sleeping and hoping it happened.
+ */
+function observedBudget(capacity: number): MemoryBudget & { waits: { granted?: boolean }[]; until(condition: () => boolean, what: string): Promise<void> } {
+  const inner = createMemoryBudget(capacity);
+  const waits: { granted?: boolean }[] = [];
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of [...listeners]) listener();
+  };
+  const observed = (lease: Lease): Lease => ({
+    get weight() {
+      return lease.weight;
+    },
+    shrink: (weight) => {
+      lease.shrink(weight);
+      changed();
+    },
+    release: () => {
+      lease.release();
+      changed();
+    },
+  });
+  return {
+    capacity: inner.capacity,
+    inUse: () => inner.inUse(),
+    tryAcquire: (weight) => {
+      const lease = inner.tryAcquire(weight);
+      if (lease) queueMicrotask(changed); // after the caller holds it, as after a wait
+      return lease && observed(lease);
+    },
+    acquire: async (weight, signal) => {
+      const wait: { granted?: boolean } = {};
+      waits.push(wait);
+      changed();
+      const lease = await inner.acquire(weight, signal);
+      wait.granted = lease !== undefined;
+      changed();
+      return lease && observed(lease);
+    },
+    waits,
+    until: (condition, what) =>
+      new Promise<void>((resolve, reject) => {
+        if (condition()) return resolve();
+        const timer = globalThis.setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`budget: ${what} did not happen within 10 s`));
+        }, 10_000);
+        const check = () => {
+          if (!condition()) return;
+          clearTimeout(timer);
+          listeners.delete(check);
+          resolve();
+        };
+        listeners.add(check);
+      }),
+  };
+}
+
 function heldReviewer(): Reviewer & { finish(): void; started(): number } {
   let started = 0;
   const waiting: (() => void)[] = [];
@@ -83,14 +143,15 @@ function heldReviewer(): Reviewer & { finish(): void; started(): number } {
 t.test('bodies share a memory budget: a large one waits for room, then gets it; the budget is returned', async (t) => {
   const reviewer = heldReviewer();
   const body = goJson(admissionReview({ kind: POD_KIND, uid: 'held', object: htmlHeavyPod(0.5 * MiB, 'a:1') }));
-  const budget = createMemoryBudget(declaredCost(Buffer.byteLength(body)) + 1024 * 1024);
+  const budget = observedBudget(declaredCost(Buffer.byteLength(body)) + 1024 * 1024);
   const app = buildWebhookApp({ config: DEFAULT_CONFIG, reviewer, metrics: createMetrics({ processMetrics: false }), logger: pino({ level: 'silent' }), memoryBudget: budget });
   t.teardown(() => app.close());
   const post = () => app.inject({ method: 'POST', url: '/validate?timeout=10s', headers: { 'content-type': 'application/json' }, payload: body });
   const first = post();
   while (reviewer.started() < 1) await setTimeout(5);
   const second = post();
-  await setTimeout(200);
+  await budget.until(() => budget.waits.length === 1, 'the second request waiting for room');
+  t.equal(budget.waits[0]?.granted, undefined, 'the second request is waiting for room');
   t.equal(reviewer.started(), 1, 'the second body is not read while the first review holds the room');
   const small = await app.inject({ method: 'POST', url: '/validate', payload: '[]' });
   t.equal(small.statusCode, 400, 'a small body still passes meanwhile');
@@ -142,7 +203,7 @@ t.test('an ordinary review (up to 64 KiB) takes no lease: it is answered at once
 t.test('a client that goes away, waiting for room or halfway through its body, leaves no memory leased', async (t) => {
   const reviewer = heldReviewer();
   const body = goJson(admissionReview({ kind: POD_KIND, uid: 'gone', object: htmlHeavyPod(0.5 * MiB, 'a:1') }));
-  const budget = createMemoryBudget(declaredCost(Buffer.byteLength(body)) + 1024 * 1024);
+  const budget = observedBudget(declaredCost(Buffer.byteLength(body)) + 1024 * 1024);
   const app = buildWebhookApp({ config: DEFAULT_CONFIG, reviewer, metrics: createMetrics({ processMetrics: false }), logger: pino({ level: 'silent' }), memoryBudget: budget });
   t.teardown(() => app.close());
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -158,18 +219,19 @@ t.test('a client that goes away, waiting for room or halfway through its body, l
   const first = app.inject({ method: 'POST', url: '/validate?timeout=10s', payload: body });
   while (reviewer.started() < 1) await setTimeout(5);
   const waiting = await openWith(head);
-  await setTimeout(200);
+  await budget.until(() => budget.waits.length === 1, 'the second client waiting for room');
   t.ok(budget.inUse() < 2 * declaredCost(Buffer.byteLength(body)), 'the second client waits for room');
   waiting.destroy();
-  await setTimeout(100);
+  await budget.until(() => budget.waits[0]?.granted !== undefined, 'the wait of the client that left ending');
+  t.equal(budget.waits[0]?.granted, false, 'the client that left while waiting was never given room');
   reviewer.finish();
   t.equal((await first).statusCode, 200);
-  await setTimeout(100);
-  t.equal(budget.inUse(), 0, 'the client that left while waiting was never given room');
+  await budget.until(() => budget.inUse() === 0, 'the first review giving its room back');
+  t.equal(budget.inUse(), 0, 'nothing is held once the first review is answered');
   const halfway = await openWith(head + body.slice(0, body.length / 2));
-  await setTimeout(200);
+  await budget.until(() => budget.inUse() > 0, 'the client sending its body getting room');
   t.ok(budget.inUse() > 0, 'a client sending its body holds room');
   halfway.destroy();
-  await setTimeout(200);
+  await budget.until(() => budget.inUse() === 0, 'the client that left halfway giving its room back');
   t.equal(budget.inUse(), 0, 'and gives it back when it goes away');
 });

@@ -3,10 +3,10 @@
  * kind and container list (docs/design.md §1.1), the skips of §1.8, and an answer the API server accepts (§5.1).
  */
 import t, { type Test } from 'tap';
-import { WORKLOAD_KINDS, type WorkloadKind } from '../../../src/workload/pod-spec-paths.js';
-import { admissionReview, POD_KIND, workloadReview, workloadWith } from '../../helpers/admission-review.js';
-import { answerView, apiServerProblems, type AdmissionAnswerView } from '../../helpers/api-server-checks.js';
-import { webhookUnderTest, type WebhookUnderTest } from '../../helpers/webhook-under-test.js';
+import { WORKLOAD_KINDS, type WorkloadKind } from '../../src/workload/pod-spec-paths.js';
+import { admissionReview, POD_KIND, workloadReview, workloadWith } from '../helpers/admission-review.js';
+import { answerView, apiServerProblems, type AdmissionAnswerView } from '../helpers/api-server-checks.js';
+import { webhookUnderTest, type WebhookUnderTest } from '../helpers/webhook-under-test.js';
 
 const SECTIONS = ['initContainers', 'containers', 'ephemeralContainers', 'volumes'] as const;
 const INVALID = 'Shop/Web:1.0'; // uppercase repository: InvalidImageName

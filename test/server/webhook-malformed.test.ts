@@ -3,12 +3,12 @@
  * wrong, a body past the 28 MiB limit included, and never a 500.
  */
 import { once } from 'node:events';
-import { connect, type AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout } from 'node:timers/promises';
 import t from 'tap';
-import { MAX_REVIEW_BYTES, MAX_REVIEW_DEPTH } from '../../../src/admission/review-limits.js';
-import { admissionReview, POD_KIND } from '../../helpers/admission-review.js';
-import { webhookUnderTest } from '../../helpers/webhook-under-test.js';
+import { MAX_REVIEW_BYTES, MAX_REVIEW_DEPTH } from '../../src/admission/review-limits.js';
+import { admissionReview, POD_KIND } from '../helpers/admission-review.js';
+import { webhookUnderTest } from '../helpers/webhook-under-test.js';
 
 const MiB = 1024 * 1024;
 const good = () => admissionReview({ kind: POD_KIND, uid: 'u-1', object: { metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'example.com/a:1' }] } } });
@@ -94,6 +94,8 @@ t.test('an oversized body is read to its end before the 400, so a client still s
   await hook.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = hook.app.server.address() as AddressInfo;
   const body = Buffer.alloc(MAX_REVIEW_BYTES + 4 * MiB, 'x');
+  const serverSockets: Socket[] = [];
+  hook.app.server.on('connection', (serverSocket: Socket) => serverSockets.push(serverSocket));
   const socket = connect(port, '127.0.0.1');
   await once(socket, 'connect');
   const received: Buffer[] = [];
@@ -101,7 +103,14 @@ t.test('an oversized body is read to its end before the 400, so a client still s
   const closed = once(socket, 'close');
   socket.write(`POST /validate?timeout=10s HTTP/1.1\r\nHost: pullguard\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
   socket.write(body.subarray(0, MiB));
-  await setTimeout(300);
+  // Wait until the server has read that first MiB: an early answer would have been written before it read any of
+  // it, and client and server share this process's event loop, so the client would have seen it by then (an answer
+  // that comes instead ends the wait too).
+  const deadline = Date.now() + 10_000;
+  while ((serverSockets[0]?.bytesRead ?? 0) < MiB && received.length === 0) {
+    if (Date.now() > deadline) throw new Error(`the server read ${serverSockets[0]?.bytesRead ?? 0} bytes of the first MiB within 10 s`);
+    await setTimeout(5);
+  }
   t.equal(Buffer.concat(received).length, 0, 'no answer while the body is still coming');
   socket.end(body.subarray(MiB));
   await closed;

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { indexPlatformList } from '../../src/platform/index-platforms.js';
 import { pushImage, startRegistry, type RegistryHandle } from '../harness/registry/index.js';
-import { counterValue, resolverFor } from './resolver-setup.js';
+import { counterValue, resolverFor } from '../helpers/resolver-setup.js';
 
 const PLATFORMS = [
   { os: 'linux', architecture: 'amd64' },
@@ -114,7 +114,7 @@ t.test('not-found is cached for negativeTtl, then asked again', async (t) => {
 t.test('a waiter whose deadline passes gets timeout, the others still get the answer', async (t) => {
   await pushImage(reg, { repository: 'team/patience', tags: ['v1'], format: 'oci-manifest' });
   const { resolver } = resolverFor(t, reg);
-  const { ref } = await import('./resolver-setup.js');
+  const { ref } = await import('../helpers/resolver-setup.js');
   const reference = ref(`${reg.host}/team/patience:v1`);
   const impatient = new AbortController();
   const first = resolver.resolve({ reference, credentials: [], signal: impatient.signal });
@@ -141,4 +141,17 @@ t.test('manifest checks reuse keep-alive connections: HEADs in a row open no new
   for (let i = 1; i <= 20; i++) t.equal((await resolve(missing(i))).outcome, 'not-found', `missing digest ${i}`);
   t.equal((await reg.manifestRequests('HEAD')) - heads, 20, 'every check reached the registry');
   t.equal(lookups - lookupsAfterFirst, 0, 'no connection opened for the next 20 HEADs');
+});
+
+t.test('an untagged image is resolved as tag latest, like the kubelet pulls it', async (t) => {
+  const latest = await pushImage(reg, { repository: 'library/nginx', tags: ['latest'], format: 'oci-manifest' });
+  await pushImage(reg, { repository: 'library/nginx', tags: ['1.25'], format: 'oci-manifest', salt: 'older' });
+  await pushImage(reg, { repository: 'team/nolatest', tags: ['v1'], format: 'oci-manifest' });
+  const { resolve } = resolverFor(t, reg);
+  t.same(await resolve(`${reg.host}/library/nginx`), { outcome: 'found', digest: latest.digest, mediaType: latest.mediaType }, 'the digest :latest points at');
+  const log = await reg.accessLog();
+  t.ok(log.some((line) => line.method === 'HEAD' && line.uri === '/v2/library/nginx/manifests/latest'), 'asked for manifests/latest');
+  const missing = await resolve(`${reg.host}/team/nolatest`);
+  t.equal(missing.outcome, 'not-found', 'no latest tag: not found');
+  t.equal(missing.outcome === 'not-found' && missing.missing, 'tag', 'the missing part is the tag');
 });
