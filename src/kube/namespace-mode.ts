@@ -7,7 +7,7 @@
 import type { ClusterReader, ReadFailure, ReadResult } from '../credentials/cluster-port.js';
 import type { NamespaceMode, NamespaceModePort } from '../review/ports.js';
 
-export const NAMESPACE_MODE_LABEL = 'pullguard.io/mode';
+const NAMESPACE_MODE_LABEL = 'pullguard.io/mode';
 
 export type { NamespaceMode } from '../review/ports.js';
 
@@ -18,7 +18,7 @@ export function modeFromLabels(labels: Readonly<Record<string, string>>): Namesp
 }
 
 /** The label could not be read; `name` is `TimeoutError` when the read ran out of time. */
-export class NamespaceModeUnreadable extends Error {
+class NamespaceModeUnreadable extends Error {
   constructor(readonly reason: ReadFailure) {
     super(`namespace label unreadable (${reason})`);
     this.name = reason === 'timeout' ? 'TimeoutError' : 'NamespaceModeUnreadable';

@@ -47,7 +47,7 @@ export interface CandidatePlatforms {
 }
 
 /** The labels that name a platform; the only ones that can be evaluated without Node objects. */
-export const PLATFORM_LABEL_KEYS = [
+const PLATFORM_LABEL_KEYS = [
   'kubernetes.io/os',
   'kubernetes.io/arch',
   'beta.kubernetes.io/os',

@@ -105,7 +105,7 @@ function platformVector(p: Platform): Platform[] {
 }
 
 /** Buildx attestation manifests carry `unknown/unknown`; they are never runnable. */
-export function isAttestationPlatform(p: Platform): boolean {
+function isAttestationPlatform(p: Platform): boolean {
   return p.os === 'unknown' && p.architecture === 'unknown';
 }
 
