@@ -5,7 +5,7 @@
 import type { RegistryCredential } from '../credentials/credential.js';
 import type { CredentialFinding } from '../credentials/pod-keychain.js';
 import type { ImageReference } from '../image/reference.js';
-import type { Platform } from '../platform/platform.js';
+import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
 
@@ -20,7 +20,7 @@ export interface ResolverPort {
   peek?(options: { readonly reference: ImageReference; readonly credentials: readonly RegistryCredential[]; readonly wantIndex?: boolean }): Resolution | undefined;
 }
 
-/** A pod-level credential problem (SPEC §1.4), named by `namespace/name`, never with secret material. */
+/** A pod-level credential problem (docs/design.md §1.4), named by `namespace/name`, never with secret material. */
 export type CredentialProblem = CredentialFinding;
 
 export interface PodCredentials {
@@ -54,4 +54,4 @@ export interface NamespaceModePort {
 }
 
 /** The platforms a pod spec can run on, or undefined when unknown (no nodes and no configured platforms). */
-export type PlatformPort = (view: PodSpecView) => { readonly platforms: readonly Platform[]; readonly notes: readonly string[] } | undefined;
+export type PlatformPort = (view: PodSpecView) => CandidatePlatforms | undefined;

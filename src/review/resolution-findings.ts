@@ -3,7 +3,7 @@
  * index, and the softening of refusals when the pod's credentials are not fully known.
  */
 import type { ImageReference } from '../image/reference.js';
-import type { Platform } from '../platform/platform.js';
+import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { Finding } from '../policy/finding.js';
 import { registryFinding } from '../policy/registry-findings.js';
 import type { StaticCheck } from '../policy/static-findings.js';
@@ -17,7 +17,7 @@ export interface FindingContext {
   readonly namespace: string;
   readonly registryFor: RegistryLookup;
   /** The platforms the pod can run on, when known. */
-  readonly candidates: readonly Platform[] | undefined;
+  readonly candidates: CandidatePlatforms | undefined;
   /** Some pull secret could not be read (or the credential step failed): a refusal may not be real. */
   readonly credentialsUncertain: boolean;
 }

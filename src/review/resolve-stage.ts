@@ -21,8 +21,8 @@ import { resolutionFinding, type FindingContext } from './resolution-findings.js
 /**
  * Image checks of one review in flight at once, over all registries and per registry. Per registry it is as large
  * as the registry client's default connection limit (`network.concurrencyPerRegistry`, 16), so a workload with up
- * to 16 images on one registry resolves in one round trip (SPEC §5 P2: 10 cold images cost ≤ 1.3× one); the total
- * lets the first images of up to 32 registries start at once, so a slow registry never holds another's turn.
+ * to 16 images on one registry resolves in one round trip (P2 in docs/design.md §7.1: 10 cold images cost ≤ 1.3× one);
+ * the total lets the first images of up to 32 registries start at once, so a slow registry never holds another's turn.
  */
 const IMAGES_IN_FLIGHT = { total: 32, perKey: 16 } as const;
 
@@ -56,7 +56,7 @@ export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Prom
   const resolutions = new Map<StaticCheck, Resolution>();
   const credentials = await podCredentials(deps, input, findings);
   const candidates = podPlatforms(deps, input.view, findings);
-  const ctx: FindingContext = { view: input.view, namespace: input.namespace, registryFor: deps.registryFor, candidates: candidates?.platforms, credentialsUncertain: credentials.uncertain };
+  const ctx: FindingContext = { view: input.view, namespace: input.namespace, registryFor: deps.registryFor, candidates, credentialsUncertain: credentials.uncertain };
   const wantIndex = candidates !== undefined;
 
   /** Runs `step` for one image; an unexpected error becomes that image's finding. */
@@ -76,7 +76,7 @@ export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Prom
     });
 
   // The warm path: results already in the cache are settled synchronously; only misses pay for promises, the
-  // scheduler and deadline listeners. Uses of the same canonical reference are checked once (SPEC §1.6).
+  // scheduler and deadline listeners. Uses of the same canonical reference are checked once (docs/design.md §1.6).
   const pending = new Map<string, { readonly checks: StaticCheck[]; readonly creds: readonly RegistryCredential[]; readonly ref: ImageReference }>();
   for (const check of input.checks) {
     isolated(check, () => {
