@@ -44,7 +44,7 @@ export interface IndexMemoryParams {
   readonly bigIndexBytes: number;
 }
 
-export const DEFAULT_INDEX_MEMORY: IndexMemoryParams = {
+const DEFAULT_INDEX_MEMORY: IndexMemoryParams = {
   results: 50_000,
   platforms: 64,
   stringLength: 32,

@@ -16,7 +16,7 @@ import type { BenchEnv } from '../lib/environment.js';
 import { openPool } from '../lib/load.js';
 import { openLoopDelayWindow, waitUntilIdle, type LoopDelayReport } from '../lib/loop-delay.js';
 import { podMemoryLimitBytes } from '../lib/production-node-flags.js';
-import { startPullguard, type PullguardProcess } from '../lib/pullguard-process.js';
+import { startPullguard } from '../lib/pullguard-process.js';
 import { setUpR9, type R9Scenario, type R9Setup } from '../lib/r9-scenarios.js';
 import { failedRow, type FigureRow } from '../lib/report.js';
 

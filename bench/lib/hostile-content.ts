@@ -54,7 +54,7 @@ interface IndexEntrySpec {
 }
 
 /** An OCI index over `entries`; child digests are unique per (seed, position) without hashing anything. */
-export function ociIndex(seed: number, entries: readonly IndexEntrySpec[]): ServedManifest {
+function ociIndex(seed: number, entries: readonly IndexEntrySpec[]): ServedManifest {
   const manifests = entries.map((entry, i) => ({
     mediaType: OCI_MANIFEST,
     digest: `sha256:${seed.toString(16).padStart(32, '0')}${i.toString(16).padStart(32, '0')}`,
@@ -100,7 +100,7 @@ export function cappedWorstCaseIndex(seed: number, options: { platforms: number;
  * The longest digest pullguard keeps: 32 characters of algorithm and 128 of encoded value (src/registry/
  * manifest-body.ts); a client cannot check an algorithm it does not know and takes the digest as claimed.
  */
-export function longestDigest(seed: number): string {
+function longestDigest(seed: number): string {
   return `b3${'x'.repeat(30)}:${seed.toString(16).padStart(128, '0')}`;
 }
 

@@ -73,7 +73,7 @@ export async function startPullguard(options: StartPullguardOptions): Promise<Pu
   } catch (error) {
     await stopChild(child);
     const log = await readFile(logPath, 'utf8').catch(() => '');
-    throw new Error(`pullguard ${options.name} did not become ready: ${(error as Error).message}\n${log.slice(-2000)}`);
+    throw new Error(`pullguard ${options.name} did not become ready: ${(error as Error).message}\n${log.slice(-2000)}`, { cause: error });
   }
   const pid = child.pid ?? 0;
   return {

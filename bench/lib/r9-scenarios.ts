@@ -24,7 +24,7 @@ import {
 import { startHostileRegistry, type HostileRepository, type ServedManifest } from './hostile-registry.js';
 
 /** Every size of the scenarios, in one place. */
-export const R9_SIZES = {
+const R9_SIZES = {
   longTags: 10_000,
   longTagLength: 2_000,
   /** 2,000 tags of 2,000 characters: just under the 4 MiB pullguard reads of one page; 5 pages, its page limit. */

@@ -57,7 +57,7 @@ const HEAP_PER_TOKEN = 64;
  * the text (a two-byte string when any character is outside Latin-1: twice the bytes), the parsed strings (at most
  * the bytes again) and the parsed structure.
  */
-export function parsingCost(bytes: number, tokens: number): number {
+function parsingCost(bytes: number, tokens: number): number {
   return 3 * bytes + HEAP_PER_TOKEN * tokens;
 }
 

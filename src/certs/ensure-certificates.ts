@@ -18,7 +18,7 @@ export interface EnsureCertificatesOptions {
 }
 
 /** SANs of development certificates, so `https://localhost:8443` and `https://127.0.0.1:8443` verify. */
-export const DEV_SANS = ['localhost', '127.0.0.1', '::1'] as const;
+const DEV_SANS = ['localhost', '127.0.0.1', '::1'] as const;
 
 /** Returns the certificate files in `out`, generating them first when they are missing or unusable. */
 export async function ensureCertificates(

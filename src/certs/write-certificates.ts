@@ -67,7 +67,7 @@ async function writeAll(certs: GeneratedCertificates, options: WriteCertificates
 }
 
 /** Writes `data` to `path` through a sibling temporary file created with `mode` (`wx`: never follows a planted file). */
-export async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
+async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await writeFile(temp, data, { mode, flag: 'wx' });

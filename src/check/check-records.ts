@@ -92,7 +92,7 @@ function verdictOf(finding: DecidedFinding | undefined): Pick<CheckRecord, 'clas
 }
 
 /** Cause and fix, exactly as a line of the webhook's denial message carries them. */
-export function findingMessage(finding: DecidedFinding): string {
+function findingMessage(finding: DecidedFinding): string {
   return finding.fix ? `${finding.cause} ${finding.fix}` : finding.cause;
 }
 

@@ -29,7 +29,7 @@ export type Classified =
   | { readonly type: 'skip'; readonly note: string };
 
 /** kubectl's namespace when a manifest names none. */
-export const DEFAULT_NAMESPACE = 'default';
+const DEFAULT_NAMESPACE = 'default';
 
 /** `group/kind` of built-in kinds with no pod spec and no images. */
 const IMAGELESS_KINDS: ReadonlySet<string> = new Set([

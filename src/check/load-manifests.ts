@@ -9,9 +9,9 @@ import { ManifestError } from './manifest-error.js';
 import { parseManifestText, type ManifestDocument } from './parse-manifests.js';
 
 /** What is shown for `-f -`. */
-export const STDIN_NAME = '<stdin>';
+const STDIN_NAME = '<stdin>';
 /** Per input; larger is not a manifest (and reading it whole would cost the memory). */
-export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
 export interface ManifestInputs {

@@ -12,7 +12,7 @@ export interface Progress {
 }
 
 /** Inputs with more objects than this show progress. */
-export const PROGRESS_THRESHOLD = 20;
+const PROGRESS_THRESHOLD = 20;
 const NO_PROGRESS: Progress = { update: () => {}, finish: () => {} };
 
 export function createProgress(stream: ProgressStream, options: { total: number; enabled: boolean }): Progress {

@@ -8,7 +8,7 @@ import type { Reviewer, ReviewOutcome } from '../review/review-object.js';
 import type { CheckTarget } from './classify-document.js';
 
 /** Objects reviewed at once; each review also bounds its own image checks. */
-export const OBJECTS_IN_FLIGHT = 8;
+const OBJECTS_IN_FLIGHT = 8;
 
 export interface CheckedObject {
   readonly target: CheckTarget;

@@ -4,7 +4,7 @@
  * result"), and the rest of the process needs room for the reviews in flight, so a cache that could
  * take more than half the heap limit is worth a warning at start-up rather than an out-of-memory crash under load.
  */
-export const HEAP_BYTES_PER_CACHED_RESULT = 1024;
+const HEAP_BYTES_PER_CACHED_RESULT = 1024;
 
 export interface CacheMemoryWarning {
   readonly maxEntries: number;

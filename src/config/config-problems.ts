@@ -12,7 +12,7 @@ import { parseDuration } from '../runtime/duration.js';
 import { ConfigFileSchema } from './schema.js';
 
 /** Config keys holding a duration, as JSON pointers. */
-export const DURATION_KEYS = [
+const DURATION_KEYS = [
   ['cache', 'ttl'],
   ['cache', 'negativeTtl'],
   ['network', 'requestTimeout'],

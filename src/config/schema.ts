@@ -14,7 +14,7 @@ const PolicySchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const RegistrySchema = Type.Object(
+const RegistrySchema = Type.Object(
   {
     host: Type.String({ minLength: 1 }),
     nodeCredentials: Type.Optional(Type.Boolean()),

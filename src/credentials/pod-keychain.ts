@@ -21,7 +21,7 @@ import { createKeyring, EMPTY_KEYRING, unionKeyrings, type Keyring, type Keyring
 import { canNameSecretOrServiceAccount } from './object-name.js';
 import { invalidName, NO_SUCH_NAME, readFailed, secretEntries } from './secret-entries.js';
 
-export type { ClusterReader, ReadFailure, ReadResult, SecretData } from './cluster-port.js';
+export type { ClusterReader, ReadFailure } from './cluster-port.js';
 
 /** Something about the pod's pull secrets worth telling the user; maps to a finding class by `kind`. */
 export type CredentialFinding =

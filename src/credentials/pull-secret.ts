@@ -6,8 +6,8 @@
 import type { SecretData } from './cluster-port.js';
 import { decodeStdBase64, parseDockercfg, parseDockerConfigJson, type DockerConfigEntry } from './docker-config.js';
 
-export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
-export const DOCKERCFG_TYPE = 'kubernetes.io/dockercfg';
+const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
+const DOCKERCFG_TYPE = 'kubernetes.io/dockercfg';
 
 // A Map, not an object: a type such as `__proto__` must not find anything.
 const DATA_KEYS: ReadonlyMap<string, '.dockerconfigjson' | '.dockercfg'> = new Map([

@@ -15,9 +15,9 @@ const HEX_LENGTH_BY_ALGORITHM: ReadonlyMap<string, number> = new Map([
 const GENERIC_DIGEST_REGEXP = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 const LOWER_HEX_REGEXP = /^[a-f0-9]+$/;
 
-export const DIGEST_INVALID_FORMAT = 'invalid checksum digest format';
-export const DIGEST_INVALID_LENGTH = 'invalid checksum digest length';
-export const DIGEST_UNSUPPORTED = 'unsupported digest algorithm';
+const DIGEST_INVALID_FORMAT = 'invalid checksum digest format';
+const DIGEST_INVALID_LENGTH = 'invalid checksum digest length';
+const DIGEST_UNSUPPORTED = 'unsupported digest algorithm';
 
 /** Returns go-digest's error text for an invalid digest, or undefined when `digest` is valid. */
 export function digestProblem(digest: string): string | undefined {

@@ -9,9 +9,9 @@
  * kubelet could never pull from such a host. A port has at most 5 digits (65535).
  */
 
-export const MAX_HOST_LENGTH = 253;
-export const MAX_HOST_LABEL_LENGTH = 63;
-export const MAX_PORT_DIGITS = 5;
+const MAX_HOST_LENGTH = 253;
+const MAX_HOST_LABEL_LENGTH = 63;
+const MAX_PORT_DIGITS = 5;
 /** reference.RepositoryNameTotalLengthMax: the path only, after normalization (`library/` included). */
 export const REPOSITORY_NAME_MAX = 255;
 const MAX_TAG_LENGTH = 128;

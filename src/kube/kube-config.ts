@@ -34,7 +34,7 @@ export class KubeAccessError extends PullguardError {
 
 export type { LoadKubeAccessOptions } from './kube-presence.js';
 
-export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /**
  * Loads API access in this order: explicit kubeconfig, in-cluster (KUBERNETES_SERVICE_HOST plus a mounted token),

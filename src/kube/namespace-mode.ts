@@ -8,7 +8,7 @@ import type { ClusterReader, ReadFailure, ReadResult } from '../credentials/clus
 import { PullguardError } from '../errors/pullguard-error.js';
 import type { NamespaceMode, NamespaceModePort } from '../review/ports.js';
 
-export const NAMESPACE_MODE_LABEL = 'pullguard.io/mode';
+const NAMESPACE_MODE_LABEL = 'pullguard.io/mode';
 
 export type { NamespaceMode } from '../review/ports.js';
 

@@ -4,7 +4,7 @@
  */
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'authorization',
   '*.authorization',
   'headers.authorization',

@@ -4,7 +4,7 @@
  */
 import type { DecidedFinding } from './finding.js';
 
-export const AUDIT_FINDINGS_KEY = 'findings';
+const AUDIT_FINDINGS_KEY = 'findings';
 const MAX_AUDIT_BYTES = 8192;
 
 export interface AuditFinding {

@@ -5,7 +5,7 @@
 import { describeUse, type DecidedFinding } from './finding.js';
 
 export const MAX_MESSAGE_BYTES = 4096;
-export const MAX_DENIED_LINES = 10;
+const MAX_DENIED_LINES = 10;
 
 export interface DenialContext {
   /** `Deployment shop/web`, `Pod shop/web-7d9c-` (generateName), … */

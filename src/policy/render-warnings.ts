@@ -5,7 +5,7 @@
 import { describeUse, type DecidedFinding } from './finding.js';
 
 export const MAX_WARNING_CHARS = 120;
-export const MAX_WARNINGS = 10;
+const MAX_WARNINGS = 10;
 
 export function renderWarnings(findings: readonly DecidedFinding[]): string[] {
   const lines = [...new Set(findings.filter((f) => f.action === 'warn').map(renderWarning))];

@@ -58,7 +58,7 @@ export function createImageResolver(deps: ImageResolverDeps): ImageResolver {
 }
 
 /** Resolution without the result cache (tokens, challenges and index bodies are still cached). */
-export function createUncachedResolver(deps: ImageResolverDeps): ImageResolver {
+function createUncachedResolver(deps: ImageResolverDeps): ImageResolver {
   const { config } = deps;
   const now = deps.now ?? Date.now;
   const guard = createSsrfGuard({

@@ -16,7 +16,7 @@ export const MAX_CANDIDATE_TAGS = 10_000;
  * Edit-distance steps one call may take (a few milliseconds). A node-sized list (10,000 tags) against a typo of
  * any length takes well under it; past it, the closest found so far are returned.
  */
-export const MAX_DISTANCE_STEPS = 2_000_000;
+const MAX_DISTANCE_STEPS = 2_000_000;
 
 const VERSION_LIKE = /^v?(\d{1,9}(?:\.\d{1,9}){0,3})(?:[-+_.]?([0-9A-Za-z.+_-]*))?$/;
 

@@ -34,7 +34,8 @@ export function startModeRead(port: NamespaceModePort, namespace: string, signal
     const onAbort = (): void => resolve(TIMED_OUT);
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve(answer)
+    // `known`, `failure`, `resolve` and removeEventListener cannot throw: the chain never rejects.
+    void Promise.resolve(answer)
       .then(known, (error: unknown) => failure(error, signal))
       .then(resolve)
       .finally(() => signal.removeEventListener('abort', onAbort));

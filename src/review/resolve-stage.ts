@@ -24,7 +24,7 @@ import { resolutionFinding, type FindingContext } from './resolution-findings.js
  * to 16 images on one registry resolves in one round trip (P2 in docs/design.md §7.1: 10 cold images cost ≤ 1.3× one);
  * the total lets the first images of up to 32 registries start at once, so a slow registry never holds another's turn.
  */
-export const IMAGES_IN_FLIGHT = { total: 32, perKey: 16 } as const;
+const IMAGES_IN_FLIGHT = { total: 32, perKey: 16 } as const;
 
 export interface ResolveDeps {
   readonly resolver: ResolverPort;

@@ -21,7 +21,7 @@ const TLS12_SUITES = [
 const TLS13_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
 
 /** Everything but the key pair: protocol floor, cipher list and the server's preference order. */
-export const SERVING_TLS = Object.freeze({
+const SERVING_TLS = Object.freeze({
   minVersion: 'TLSv1.2',
   ciphers: [...TLS13_SUITES, ...TLS12_SUITES].join(':'),
   honorCipherOrder: true,

@@ -64,7 +64,7 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     // The API server reuses connections; a server idle timeout shorter than its reuse window causes EOF errors.
     keepAliveTimeout: 75_000,
     requestTimeout: requestMs,
-    frameworkErrors: (_error, _request, reply) => sendError(reply, 'BAD_REQUEST', 'the request URL is not valid'),
+    frameworkErrors: (_error, _request, reply) => void sendError(reply, 'BAD_REQUEST', 'the request URL is not valid'),
     clientErrorHandler: clientErrorHandler(log),
     ...(options.tls ? { https: { ...servingTlsOptions(options.tls), ...serverOptions } } : { http: serverOptions }),
   }) as unknown as FastifyInstance;

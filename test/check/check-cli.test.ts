@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { checkCli } from '../../src/cli/check-cli.js';
-import { fakeIo, FIXTURES } from './fake-io.js';
+import { fakeIo } from './fake-io.js';
 import { parseRecords } from './record-schema.js';
 
 async function tempDir(t: Test): Promise<string> {

@@ -9,7 +9,7 @@ export const APP: ImageUse = { image: 'nginx:1.99', name: 'app', section: 'conta
 export const SIDECAR: ImageUse = { image: 'busybox', name: 'sidecar', section: 'containers', path: 'spec.template.spec.containers[1].image' };
 export const VOLUME: ImageUse = { image: 'Bad', name: 'data', section: 'volumes', path: 'spec.template.spec.volumes[0].image.reference' };
 
-export function target(overrides: Partial<CheckTarget> = {}): CheckTarget {
+function target(overrides: Partial<CheckTarget> = {}): CheckTarget {
   return {
     file: 'app.yaml',
     line: 1,

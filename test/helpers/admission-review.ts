@@ -43,7 +43,7 @@ export function admissionReview(options: ReviewRequestOptions): { apiVersion: st
 }
 
 /** The apiVersion string of a kind row: `apps/v1`, or `v1` for the core group. */
-export function apiVersionOf(kind: { readonly group: string; readonly version: string }): string {
+function apiVersionOf(kind: { readonly group: string; readonly version: string }): string {
   return kind.group ? `${kind.group}/${kind.version}` : kind.version;
 }
 

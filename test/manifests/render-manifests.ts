@@ -24,11 +24,14 @@ export async function kustomize(dir: string): Promise<K8sObject[]> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT') {
-      throw new Error('kubectl not found on PATH: install it (Debian: apt-get install kubernetes-client; .ci/run does)');
+      throw new Error('kubectl not found on PATH: install it (Debian: apt-get install kubernetes-client; .ci/run does)', {
+        cause: err,
+      });
     }
     throw new Error(
       `kubectl kustomize ${dir} failed: ${e.stderr ?? e.message}\n` +
         'The manifests need kubectl >= 1.21 (kustomize v4+): directories under `resources:` and `patches:`.',
+      { cause: err },
     );
   }
   const docs = parseAllDocuments(stdout);

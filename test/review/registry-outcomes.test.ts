@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { dockerConfigJson, pushImage, startFaultServer, startRegistry, type RegistryHandle } from '../harness/registry/index.js';
-import { admissionReview, deployment, startWebhookUnderTest, type WebhookUnderTest } from '../helpers/engine-webhook.js';
+import { admissionReview, deployment, startWebhookUnderTest } from '../helpers/engine-webhook.js';
 
 const unhandled: unknown[] = [];
 process.on('unhandledRejection', (reason) => unhandled.push(reason));

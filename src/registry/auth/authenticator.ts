@@ -157,7 +157,7 @@ export function createAuthenticator(deps: { transport: RegistryTransport }): Aut
 }
 
 /** What a refusal means depends on who asked: a credential was rejected, or anonymous access is refused. */
-export function refused(credential: RegistryCredential | undefined, by: 'token' | 'registry'): Resolution {
+function refused(credential: RegistryCredential | undefined, by: 'token' | 'registry'): Resolution {
   if (!credential) return { outcome: 'unauthorized', reason: 'anonymous-refused' };
   return {
     outcome: 'unauthorized',

@@ -25,7 +25,7 @@ export interface TokenCache<T> {
   invalidate(key: TokenKey): void;
 }
 
-export function createTokenCache<T extends {}>(options: { max?: number; now?: () => number } = {}): TokenCache<T> {
+export function createTokenCache<T extends object>(options: { max?: number; now?: () => number } = {}): TokenCache<T> {
   const tokens = new LRUCache<string, T>({
     max: options.max ?? 1000,
     ttlAutopurge: false,

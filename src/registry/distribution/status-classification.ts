@@ -25,7 +25,7 @@ const MAX_RETRY_AFTER_SECONDS = 365 * 24 * 3600;
  * `RateLimit-Remaining: 76;w=21600` (Docker Hub: 76 requests left in a 6-hour window) or a bare `76`, as numbers;
  * nothing when the value has another shape.
  */
-export function remainingRequests(value: string | undefined): { remaining?: number; windowSeconds?: number } {
+function remainingRequests(value: string | undefined): { remaining?: number; windowSeconds?: number } {
   const match = value === undefined ? null : /^\s*(\d{1,9})\s*(?:;\s*w\s*=\s*(\d{1,9})\s*)?$/.exec(value);
   if (!match) return {};
   const window = match[2] === undefined ? undefined : Number(match[2]);

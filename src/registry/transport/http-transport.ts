@@ -16,7 +16,7 @@ import { RegistryError, translateError } from './registry-error.js';
 import { createRegistryLookup, registryLabel } from './registry-settings.js';
 import type { SsrfGuard } from './ssrf-guard.js';
 
-export const MAX_REDIRECTS = 3;
+const MAX_REDIRECTS = 3;
 
 export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 

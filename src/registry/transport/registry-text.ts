@@ -10,7 +10,7 @@ import type { Blocked, Found, Resolution } from '../../resolution/resolution.js'
 import type { SecretsInPlay } from './secrets-in-play.js';
 
 /** distribution/reference's tag grammar. */
-export const TAG = /^\w[\w.-]{0,127}$/;
+const TAG = /^\w[\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,256}$/;
 const MEDIA_TYPE = /^[\w.+-]{1,127}\/[\w.+-]{1,127}$/;
 /** Visible ASCII, no spaces: host names. */

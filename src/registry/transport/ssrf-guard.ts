@@ -46,7 +46,7 @@ export interface SsrfGuardOptions {
 }
 
 /** The system resolver, every record, in the order the resolver gives them. */
-export const systemLookup: LookupFunction = (hostname) => dns.lookup(hostname, { all: true, order: 'verbatim' });
+const systemLookup: LookupFunction = (hostname) => dns.lookup(hostname, { all: true, order: 'verbatim' });
 
 export function createSsrfGuard(options: SsrfGuardOptions): SsrfGuard {
   const blockList = buildBlockList(options.blockedCidrs);

@@ -42,12 +42,12 @@ export function digestOf(bytes: Buffer): string {
 }
 
 /** Wraps bytes as a blob. Pure. */
-export function blobOf(bytes: Buffer): Blob {
+function blobOf(bytes: Buffer): Blob {
   return { digest: digestOf(bytes), bytes };
 }
 
 /** JSON-encodes `value` as a blob (the exact bytes are what the registry hashes). Pure. */
-export function jsonBlob(value: unknown): Blob {
+function jsonBlob(value: unknown): Blob {
   return blobOf(Buffer.from(JSON.stringify(value)));
 }
 

@@ -7,7 +7,7 @@ const execFileAsync = promisify(execFile);
 /** The Debian package's registry binary (Distribution 2.8.x). */
 export const REGISTRY_BINARY = '/usr/bin/docker-registry';
 /** apache2-utils' htpasswd, used for bcrypt password hashes (Distribution only accepts bcrypt). */
-export const HTPASSWD_BINARY = '/usr/bin/htpasswd';
+const HTPASSWD_BINARY = '/usr/bin/htpasswd';
 
 interface Tool {
   readonly binary: string;
@@ -20,7 +20,7 @@ const REGISTRY_TOOLS: readonly Tool[] = [
 ];
 
 /** containers/image's CLI, the harness self-test's independent reader of what it pushes. */
-export const SKOPEO_BINARY = '/usr/bin/skopeo';
+const SKOPEO_BINARY = '/usr/bin/skopeo';
 
 /**
  * Makes sure the registry and htpasswd binaries exist. When missing and we are root with apt-get,

@@ -5,7 +5,7 @@
 import { apiServerProblems } from '../../helpers/api-server-checks.js';
 
 /** The uid the API server would expect back: `request.uid` as JSON.parse (last key wins) reads the body. */
-export function expectedUid(body: Buffer): string | undefined {
+function expectedUid(body: Buffer): string | undefined {
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));
     const request = (parsed as { request?: { uid?: unknown } } | null)?.request;

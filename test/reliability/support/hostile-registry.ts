@@ -22,10 +22,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import { json, startLoopbackServer } from './loopback-servers.js';
 
-export const INDEX_ENTRIES = 8000;
-export const DEEP_LEVELS = 1_900_000;
+const INDEX_ENTRIES = 8000;
+const DEEP_LEVELS = 1_900_000;
 export const TAG_PAGES = 5;
-export const TAGS_PER_PAGE = 2000;
+const TAGS_PER_PAGE = 2000;
 export const REAL_TAGS = ['1.0.0', '1.0.1', '1.1.0', '2.0.0'] as const;
 
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -43,7 +43,7 @@ function body(text: string, mediaType: string): Body {
 }
 
 /** A distinct 3–4 MiB index per tag (deterministic). */
-export function hostileIndex(tag: string): Body {
+function hostileIndex(tag: string): Body {
   const entries: string[] = [];
   if (tag.includes('amd64-')) entries.push(entry(0, 'amd64', ''));
   for (let i = 1; i <= INDEX_ENTRIES; i++) entries.push(entry(i, 'arm', `v${i}-${tag}-${'x'.repeat(250)}`));
@@ -57,12 +57,12 @@ function entry(i: number, architecture: string, variant: string): string {
 }
 
 /** Valid JSON, a JSON object even, 1.9 million arrays deep (3.8 MB). */
-export function deepManifest(): Body {
+function deepManifest(): Body {
   return body(`{"schemaVersion":2,"x":${'['.repeat(DEEP_LEVELS)}${']'.repeat(DEEP_LEVELS)}}`, OCI_MANIFEST);
 }
 
 /** One page of ~3.8 MB: 2,000 distinct tags of ~1,900 characters (the grammar allows 128). */
-export function tagPage(page: number): string[] {
+function tagPage(page: number): string[] {
   const tags = Array.from({ length: TAGS_PER_PAGE }, (_, i) => `${page}-${i}-${'t'.repeat(1900)}`);
   return page === TAG_PAGES - 1 ? [...tags, ...REAL_TAGS] : tags;
 }

@@ -25,12 +25,15 @@ export function rawExchange(target: RawTarget, parts: readonly (string | Buffer)
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let closed = false;
-    const socket = tls.connect({ host: '127.0.0.1', port: target.port, ca: target.ca, servername: target.servername }, async () => {
+    const writeParts = async (): Promise<void> => {
       for (const [i, part] of parts.entries()) {
         if (i > 0 && options.gapMs) await new Promise((r) => setTimeout(r, options.gapMs));
         if (!socket.writable) break;
         socket.write(part);
       }
+    };
+    const socket = tls.connect({ host: '127.0.0.1', port: target.port, ca: target.ca, servername: target.servername }, () => {
+      writeParts().catch(reject);
     });
     const timer = setTimeout(() => socket.destroy(), options.waitMs ?? 5_000);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -27,7 +27,7 @@ export interface ReflectingRegistryOptions {
 }
 
 /** The credential part of an Authorization header, reduced to what a DNS label, digest and tag all accept. */
-export function alnum(text: string): string {
+function alnum(text: string): string {
   return text.replace(/[^A-Za-z0-9]/g, '');
 }
 
