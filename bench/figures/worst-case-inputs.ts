@@ -14,7 +14,7 @@ const TARGET_MS = 1000;
 const RUNS = 5;
 
 /** The inputs of reference.test.ts's "pathological inputs are refused" (each is invalid). */
-export const PATHOLOGICAL_REFERENCES: readonly string[] = [
+const PATHOLOGICAL_REFERENCES: readonly string[] = [
   'a'.repeat(100_000) + '!',
   'a-'.repeat(50_000) + '!',
   'a.'.repeat(50_000) + '/x!',

@@ -18,7 +18,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SAN_DNS = /^(\*\.)?([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$/;
 
 /** Throws `PG_CERTS_INVALID_NAME` unless `value` is a valid Kubernetes Service or Namespace name. */
-export function assertKubernetesName(what: 'service' | 'namespace', value: string): void {
+function assertKubernetesName(what: 'service' | 'namespace', value: string): void {
   if (!DNS_LABEL.test(value)) {
     throw new CertsError(
       'PG_CERTS_INVALID_NAME',

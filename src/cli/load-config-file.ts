@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG, parseConfigText, type Config } from '../config/load-con
 import { PullguardError } from '../errors/pullguard-error.js';
 
 /** The config file cannot be read (`PG_CONFIG_UNREADABLE`) or is invalid (`PG_CONFIG_INVALID`, every problem listed). */
-export class ConfigError extends PullguardError {
+class ConfigError extends PullguardError {
   declare readonly code: 'PG_CONFIG_UNREADABLE' | 'PG_CONFIG_INVALID';
 
   constructor(

@@ -19,7 +19,7 @@ export function modeFromLabels(labels: Readonly<Record<string, string>>): Namesp
 }
 
 /** The label could not be read; `name` is `TimeoutError` when the read ran out of time. */
-export class NamespaceModeUnreadable extends PullguardError {
+class NamespaceModeUnreadable extends PullguardError {
   constructor(readonly reason: ReadFailure) {
     super('PG_NAMESPACE_MODE_UNREADABLE', `namespace label unreadable (${reason})`);
     this.name = reason === 'timeout' ? 'TimeoutError' : 'NamespaceModeUnreadable';

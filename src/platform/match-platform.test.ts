@@ -186,22 +186,20 @@ t.test('platformAccepts agrees with containerd TestOnly', async (t) => {
 
 t.test('an incomplete index (too large to keep whole) claims nothing about the candidates its kept platforms miss', async (t) => {
   // index-platforms.ts drops platforms past its caps and marks the set incomplete: a candidate none of the kept
-  // platforms serves may be served by a dropped one, so it is undetermined, never unsupported (no denial).
+  // platforms serves may be served by a dropped one, so it is never unsupported (no denial).
   const incomplete: IndexPlatforms = { ...entries('linux/amd64'), incomplete: true };
   t.same(checkIndexPlatforms({ index: incomplete, candidates: [p('linux/amd64'), p('linux/arm64')] }), {
     status: 'unknown',
     available: [p('linux/amd64')],
     supported: [p('linux/amd64')],
     unsupported: [],
-    undetermined: [p('linux/arm64')],
   });
   t.same(checkIndexPlatforms({ index: incomplete, candidates: [p('linux/amd64')] }), {
     status: 'ok',
     available: [p('linux/amd64')],
     supported: [p('linux/amd64')],
     unsupported: [],
-    undetermined: [],
   }, 'every candidate served by a kept platform: ok');
   const complete = checkIndexPlatforms({ index: entries('linux/amd64'), candidates: [p('linux/amd64'), p('linux/arm64')] });
-  t.same([complete.status, complete.unsupported, complete.undetermined], ['partial', [p('linux/arm64')], []], 'the same index kept whole: partial');
+  t.same([complete.status, complete.unsupported], ['partial', [p('linux/arm64')]], 'the same index kept whole: partial');
 });
