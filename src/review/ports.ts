@@ -4,21 +4,8 @@
  */
 import type { RegistryCredential } from '../credentials/credential.js';
 import type { CredentialFinding } from '../credentials/pod-keychain.js';
-import type { ImageReference } from '../image/reference.js';
 import type { Platform } from '../platform/platform.js';
-import type { Resolution } from '../resolution/resolution.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
-
-export interface ResolverPort {
-  resolve(options: {
-    readonly reference: ImageReference;
-    readonly credentials: readonly RegistryCredential[];
-    readonly signal: AbortSignal;
-    readonly wantIndex?: boolean;
-  }): Promise<Resolution>;
-  /** The cached result, without any I/O, when there is one (counted as a cache hit). */
-  peek?(options: { readonly reference: ImageReference; readonly credentials: readonly RegistryCredential[]; readonly wantIndex?: boolean }): Resolution | undefined;
-}
 
 /** A pod-level credential problem (SPEC §1.4), named by `namespace/name`, never with secret material. */
 export type CredentialProblem = CredentialFinding;

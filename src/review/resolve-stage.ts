@@ -11,11 +11,12 @@ import type { StaticCheck } from '../policy/static-findings.js';
 import type { ImageReference } from '../image/reference.js';
 import { repositoryName } from '../image/reference.js';
 import type { RegistryLookup } from '../registry/transport/registry-settings.js';
+import type { ImageResolver } from '../resolution/image-resolver.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
 import { runFair } from './fair-schedule.js';
 import { imageInternalError, logUnexpected, stepInternalError, type ReviewLog } from './internal-error.js';
-import type { KeychainPort, PlatformPort, PodCredentials, ResolverPort } from './ports.js';
+import type { KeychainPort, PlatformPort, PodCredentials } from './ports.js';
 import { resolutionFinding, type FindingContext } from './resolution-findings.js';
 
 /**
@@ -27,7 +28,7 @@ import { resolutionFinding, type FindingContext } from './resolution-findings.js
 export const IMAGES_IN_FLIGHT = { total: 32, perKey: 16 } as const;
 
 export interface ResolveDeps {
-  readonly resolver: ResolverPort;
+  readonly resolver: ImageResolver;
   readonly keychain?: KeychainPort;
   readonly platforms?: PlatformPort;
   readonly registryFor: RegistryLookup;

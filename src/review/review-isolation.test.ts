@@ -9,7 +9,8 @@ import { canonicalReference } from '../image/reference.js';
 import { exemptMatcher, staticCheck } from '../policy/static-findings.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { ReviewLog } from './internal-error.js';
-import type { KeychainPort, PlatformPort, ResolverPort } from './ports.js';
+import type { ImageResolver } from '../resolution/image-resolver.js';
+import type { KeychainPort, PlatformPort } from './ports.js';
 import { createReviewer, type ReviewDeps, type ReviewOutcome } from './review-object.js';
 import type { StaticCheckPort } from './static-stage.js';
 
@@ -18,7 +19,7 @@ const SECRET_TEXT = 'hunter2-quoted-input';
 const pod = (images: string[]) => ({ metadata: { name: 'web', namespace: 'shop' }, spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) } });
 
 /** A resolver answering from a table by canonical reference (found when absent). */
-const table = (answers: Record<string, Resolution | (() => Resolution)>): ResolverPort => ({
+const table = (answers: Record<string, Resolution | (() => Resolution)>): ImageResolver => ({
   resolve: async ({ reference }) => {
     const answer = answers[canonicalReference(reference)] ?? { outcome: 'found', digest: 'sha256:x' };
     return typeof answer === 'function' ? answer() : answer;
@@ -73,11 +74,11 @@ t.test('a resolver that throws or rejects for one image: that image warns, the o
     ['throws synchronously', { resolve: ({ reference }) => {
       if (canonicalReference(reference) === 'example.com/bad:1') throw boom('TypeError');
       return table({ [MISSING]: { outcome: 'not-found', missing: 'tag' } }).resolve({ reference, credentials: [], signal: AbortSignal.timeout(1000) });
-    } } as ResolverPort],
+    } } as ImageResolver],
     ['peek throws', { ...table({ [MISSING]: { outcome: 'not-found', missing: 'tag' } }), peek: ({ reference }) => {
       if (canonicalReference(reference) === 'example.com/bad:1') throw boom('TypeError');
       return undefined;
-    } } as ResolverPort],
+    } } as ImageResolver],
   ] as const) {
     const { outcome, logged } = await run({ resolver }, ['example.com/bad:1', 'example.com/bad:1', MISSING]);
     t.equal(outcome.decision.decision, 'deny', `${name}: the missing image still denies`);

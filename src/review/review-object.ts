@@ -12,20 +12,21 @@ import type { Decision } from '../policy/decide.js';
 import type { Finding } from '../policy/finding.js';
 import { exemptMatcher, staticCheck } from '../policy/static-findings.js';
 import { createRegistryLookup } from '../registry/transport/registry-settings.js';
+import type { ImageResolver } from '../resolution/image-resolver.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { ImageUse } from '../workload/image-use.js';
 import { decideStage } from './decide-stage.js';
 import { extractStage, type Extracted, type ExtractInput } from './extract-stage.js';
 import type { ReviewLog } from './internal-error.js';
 import { startModeRead, type ModeRead, type PendingModeRead } from './namespace-mode-read.js';
-import type { KeychainPort, NamespaceModePort, PlatformPort, ResolverPort } from './ports.js';
+import type { KeychainPort, NamespaceModePort, PlatformPort } from './ports.js';
 import { resolveStage, type Resolved } from './resolve-stage.js';
 import { registryChecks, staticStage, type StaticCheckPort } from './static-stage.js';
 
 export interface ReviewDeps {
   readonly config: Config;
   /** Absent: offline, only the checks that need no network run. */
-  readonly resolver?: ResolverPort;
+  readonly resolver?: ImageResolver;
   readonly keychain?: KeychainPort;
   readonly namespaceMode?: NamespaceModePort;
   readonly platforms?: PlatformPort;
