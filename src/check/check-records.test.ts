@@ -1,7 +1,7 @@
 import t from 'tap';
 import { credentialFinding } from '../policy/credential-findings.js';
 import type { DecidedFinding } from '../policy/finding.js';
-import type { CredentialProblem } from '../review/ports.js';
+import type { CredentialProblem } from '../credentials/credential-problem.js';
 import { checkRecords, mostSevere } from './check-records.js';
 import { APP, LATEST, NOT_FOUND, reviewed, SIDECAR, VOLUME } from '../../test/check/check-outcomes.js';
 

@@ -15,40 +15,12 @@
  */
 import type { ClusterReader, ReadFailure, ReadResult, SecretData } from './cluster-port.js';
 import type { RegistryCredential } from './credential.js';
+import type { CredentialProblem } from './credential-problem.js';
 import { createKeyring, EMPTY_KEYRING, unionKeyrings, type Keyring, type KeyringEntry } from './keyring.js';
 import { canNameSecretOrServiceAccount } from './object-name.js';
 import { invalidName, NO_SUCH_NAME, readFailed, secretEntries } from './secret-entries.js';
 
 export type { ClusterReader, ReadFailure, ReadResult, SecretData } from './cluster-port.js';
-
-/** Something about the pod's pull secrets worth telling the user; maps to a finding class by `kind`. */
-export type CredentialFinding =
-  /**
-   * Class missingPullSecret. `no-data`: a docker-config type without its key (the kubelet skips it too).
-   * `invalid-name`: no Secret can have that name (`.`, `a/b`, upper case…), so the kubelet never finds one.
-   */
-  | {
-      readonly kind: 'missingPullSecret';
-      readonly secret: string;
-      readonly why: 'not-found' | 'wrong-type' | 'no-data' | 'invalid-name';
-      readonly type?: string;
-    }
-  /**
-   * Class invalidPullSecret: the kubelet fails every pull of the pod. With `overLimit` the secret may be fine but is
-   * more than pullguard evaluates (over 1 MiB, over 1,000 registries): not a denial, and the pod's credentials are
-   * then uncertain ({@link credentialsUncertain}). `problem` holds no secret material.
-   */
-  | { readonly kind: 'invalidPullSecret'; readonly secret: string; readonly problem: string; readonly overLimit?: true }
-  /** A template's service account does not exist: its pods will be rejected until it does. */
-  | { readonly kind: 'missingServiceAccount'; readonly serviceAccount: string }
-  /** The API could not answer; `message` is a complete sentence for users. */
-  | {
-      readonly kind: 'readFailed';
-      readonly what: 'secret' | 'serviceaccount';
-      readonly name: string;
-      readonly reason: ReadFailure;
-      readonly message: string;
-    };
 
 /**
  * Whether some credential of the pod went unseen (a secret not read, unreadable, or more than pullguard evaluates),
@@ -62,7 +34,7 @@ export function credentialsUncertain(keychain: Pick<PodKeychain, 'findings' | 'u
 export interface PodKeychain {
   /** Credentials to try for `repository` (`domain/path`), in order; empty means anonymous. */
   credentialsFor(repository: string): readonly RegistryCredential[];
-  readonly findings: readonly CredentialFinding[];
+  readonly findings: readonly CredentialProblem[];
   /** `secret ns/name` of each secret that contributed credentials, in keyring order. */
   readonly secretSources: readonly string[];
   /** `ns/name` of referenced secrets that were not read because Kubernetes credentials are off (no reader). */
@@ -92,7 +64,7 @@ export interface BuildPodKeychainOptions {
 /** Reads the pod's pull secrets (and, for templates, its service account) and builds its keychain. */
 export async function buildPodKeychain(options: BuildPodKeychainOptions): Promise<PodKeychain> {
   const { namespace, reader, signal } = options;
-  const findings: CredentialFinding[] = [];
+  const findings: CredentialProblem[] = [];
   const staticKeyring = options.staticKeyring ?? EMPTY_KEYRING;
   let names = uniqueNonEmpty(options.imagePullSecrets);
   if (reader === undefined) {
@@ -123,7 +95,7 @@ interface SecretsKeyring {
   readonly reads: readonly ReadResult<SecretData>[];
   readonly staticKeyring: Keyring;
   readonly keyring: Keyring;
-  readonly findings: readonly CredentialFinding[];
+  readonly findings: readonly CredentialProblem[];
   readonly sources: readonly string[];
 }
 
@@ -146,7 +118,7 @@ function secretsKeyring(namespace: string, names: readonly string[], reads: read
   ) {
     return known;
   }
-  const findings: CredentialFinding[] = [];
+  const findings: CredentialProblem[] = [];
   const entries: KeyringEntry[] = [];
   const sources: string[] = [];
   names.forEach((name, i) => {
@@ -168,7 +140,7 @@ function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
 async function serviceAccountSecrets(
   reader: ClusterReader,
   options: BuildPodKeychainOptions,
-  findings: CredentialFinding[],
+  findings: CredentialProblem[],
 ): Promise<string[]> {
   const account = options.serviceAccountName === '' ? 'default' : options.serviceAccountName;
   const name = `${options.namespace}/${account}`;
@@ -185,7 +157,7 @@ async function serviceAccountSecrets(
 
 function keychain(
   keyring: Keyring,
-  findings: readonly CredentialFinding[],
+  findings: readonly CredentialProblem[],
   secretSources: readonly string[],
   unreadSecrets: readonly string[],
 ): PodKeychain {

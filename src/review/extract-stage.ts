@@ -4,9 +4,10 @@
  */
 import { extractPodSpec, type PodSpecView } from '../workload/extract-pod-spec.js';
 import type { ImageUse } from '../workload/image-use.js';
+import { metadataOf } from '../workload/object-metadata.js';
 import { findWorkloadKind } from '../workload/pod-spec-paths.js';
 import { changedUses } from './changed-uses.js';
-import { metadataOf, skipReason } from './skip-rules.js';
+import { skipReason } from './skip-rules.js';
 
 export interface ExtractInput {
   readonly kind: { readonly group: string; readonly kind: string };

@@ -3,12 +3,10 @@
  * readers, node watcher) implement them; tests and the offline CLI pass fewer of them.
  */
 import type { RegistryCredential } from '../credentials/credential.js';
-import type { CredentialFinding } from '../credentials/pod-keychain.js';
+import type { CredentialProblem } from '../credentials/credential-problem.js';
 import type { Platform } from '../platform/platform.js';
+import type { NamespaceMode } from '../policy/namespace-mode.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
-
-/** A pod-level credential problem (SPEC §1.4), named by `namespace/name`, never with secret material. */
-export type CredentialProblem = CredentialFinding;
 
 export interface PodCredentials {
   /** Credentials for `domain/path`, in kubelet order; empty means anonymous. */
@@ -25,9 +23,6 @@ export type KeychainPort = (options: {
   readonly isTemplate: boolean;
   readonly signal: AbortSignal;
 }) => Promise<PodCredentials>;
-
-/** The values of the namespace label `pullguard.io/mode`. */
-export type NamespaceMode = 'warn' | 'enforce' | 'off';
 
 /**
  * The namespace's `pullguard.io/mode` label: its mode, or undefined when the namespace has no valid label (the

@@ -6,7 +6,8 @@ import t from 'tap';
 import { buildConfig, DEFAULT_CONFIG, type Config } from '../config/load-config.js';
 import { canonicalReference } from '../image/reference.js';
 import type { Resolution } from '../resolution/resolution.js';
-import type { KeychainPort, NamespaceMode, NamespaceModePort } from './ports.js';
+import type { NamespaceMode } from '../policy/namespace-mode.js';
+import type { KeychainPort, NamespaceModePort } from './ports.js';
 import { createReviewer, type ReviewOutcome } from './review-object.js';
 
 const DEPLOYMENT = { group: 'apps', version: 'v1', kind: 'Deployment' };

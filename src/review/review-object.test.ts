@@ -3,7 +3,8 @@ import { buildConfig, DEFAULT_CONFIG, type Config } from '../config/load-config.
 import { canonicalReference } from '../image/reference.js';
 import type { RegistryCredential } from '../credentials/credential.js';
 import type { Resolution } from '../resolution/resolution.js';
-import type { CredentialProblem, KeychainPort, NamespaceModePort } from './ports.js';
+import type { CredentialProblem } from '../credentials/credential-problem.js';
+import type { KeychainPort, NamespaceModePort } from './ports.js';
 import { createReviewer, type ReviewOutcome } from './review-object.js';
 
 const DEPLOYMENT = { group: 'apps', version: 'v1', kind: 'Deployment' };

@@ -8,7 +8,7 @@ import { clip, LOG_LIMITS } from '../observability/bounded-text.js';
 import type { Metrics } from '../observability/metrics.js';
 import { logFindings } from '../review/render-outcome.js';
 import type { ReviewOutcome } from '../review/review-object.js';
-import { metadataOf } from '../review/skip-rules.js';
+import { metadataOf } from '../workload/object-metadata.js';
 import { findWorkloadKind } from '../workload/pod-spec-paths.js';
 
 interface InfoLog {

@@ -11,10 +11,10 @@ import type { RegistryConfig } from '../../config/load-config.js';
 import type { RegistryCredential } from '../../credentials/credential.js';
 import type { RegistryTransport } from '../transport/http-transport.js';
 import { RegistryError } from '../transport/registry-error.js';
-import { parseTokenResponse } from '../distribution/registry-json.js';
+import { parseTokenResponse } from '../transport/registry-json.js';
 import type { Resolution } from '../../resolution/resolution.js';
 import type { SecretsInPlay } from '../transport/secrets-in-play.js';
-import { rateLimited, unexpectedStatus } from '../distribution/status-classification.js';
+import { rateLimited, unexpectedStatus } from '../transport/status-classification.js';
 import { createTokenCache, DEFAULT_TOKEN_LIFETIME_SECONDS, type TokenKey } from './token-cache.js';
 import { parseWwwAuthenticate, pickChallenge, sameChallenge, type Challenge } from './www-authenticate.js';
 

@@ -11,11 +11,11 @@ import { UNREAD_INDEX_PLATFORMS } from '../../platform/index-platforms.js';
 import { declaredLength } from '../transport/body-reader.js';
 import { INDEX_TYPES, MANIFEST_ACCEPT, MANIFEST_TYPES, MAX_PARSED_MANIFEST_BYTES, describedManifest, verifyManifestBody } from './manifest-body.js';
 import { RegistryError } from '../transport/registry-error.js';
-import { errorCodes } from './registry-json.js';
+import { errorCodes } from '../transport/registry-json.js';
 import { screenIndex } from '../transport/registry-text.js';
 import { secretsInPlay } from '../transport/secrets-in-play.js';
 import type { Found, Resolution, Unauthorized } from '../../resolution/resolution.js';
-import { rateLimited, single, unexpectedStatus } from './status-classification.js';
+import { rateLimited, single, unexpectedStatus } from '../transport/status-classification.js';
 
 const NOT_FOUND_CODES = new Set(['MANIFEST_UNKNOWN', 'NAME_UNKNOWN', 'TAG_INVALID', 'NOT_FOUND', 'BLOB_UNKNOWN']);
 

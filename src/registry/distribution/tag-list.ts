@@ -10,10 +10,10 @@ import { LRUCache } from 'lru-cache';
 import { linkedDeadline } from '../../runtime/linked-deadline.js';
 import { sendAuthorized, type RegistryClientDeps } from '../auth/authorized-request.js';
 import type { AuthTarget } from '../auth/authenticator.js';
-import { errorCodes, parseTagList } from './registry-json.js';
+import { errorCodes, parseTagList } from '../transport/registry-json.js';
 import { usableTags } from '../transport/registry-text.js';
 import { secretsInPlay } from '../transport/secrets-in-play.js';
-import { single } from './status-classification.js';
+import { single } from '../transport/status-classification.js';
 import { credentialFingerprint } from '../../credentials/credential-fingerprint.js';
 
 /** Heap the cached listings may take, by {@link listingBytes}: a few node-sized (10,000 tags) listings. */
