@@ -1,14 +1,13 @@
 import t from 'tap';
 import { compactIndexPlatforms } from '../platform/index-platforms.js';
 import { parsePlatform, type Platform } from '../platform/platform.js';
-import type { StaticCheck } from './static-findings.js';
+import type { ParsedCheck } from './static-findings.js';
 import { MAX_MEMOIZED_CHECKS, platformFindingFor } from './platform-findings.js';
 
 const p = (text: string): Platform => parsePlatform(text) as Platform;
-const check: StaticCheck = {
+const check: Pick<ParsedCheck, 'use' | 'canonical'> = {
   use: { image: 'example.com/app:1', name: 'app', section: 'containers', path: 'spec.containers[0].image' },
-  reference: 'example.com/app:1',
-  findings: [],
+  canonical: 'example.com/app:1',
 };
 const armOnly = [p('linux/arm64')];
 

@@ -7,18 +7,18 @@ import type { IndexPlatforms } from '../platform/index-platforms.js';
 import { checkIndexPlatforms, type IndexPlatformCheck } from '../platform/match-platform.js';
 import type { Platform } from '../platform/platform.js';
 import type { Finding } from './finding.js';
-import type { StaticCheck } from './static-findings.js';
+import type { ParsedCheck } from './static-findings.js';
 
-export function platformFindingFor(check: StaticCheck, index: IndexPlatforms, candidates: readonly Platform[]): Finding | undefined {
-  if (candidates.length === 0 || !check.reference) return undefined;
+export function platformFindingFor(check: Pick<ParsedCheck, 'use' | 'canonical'>, index: IndexPlatforms, candidates: readonly Platform[]): Finding | undefined {
+  if (candidates.length === 0) return undefined;
   const result = memoizedCheck(index, candidates);
-  const text = describePlatformProblem(result, check.reference);
+  const text = describePlatformProblem(result, check.canonical);
   if (!text) return undefined;
   return {
     class: result.status === 'mismatch' ? 'platformMismatch' : 'platformPartial',
     outcome: 'found',
     use: check.use,
-    reference: check.reference,
+    reference: check.canonical,
     cause: `${text.cause}.`,
     fix: `Fix: ${text.fix}.`,
     short: text.short,
