@@ -18,7 +18,7 @@ import { memoizedCandidatePlatforms } from '../platform/candidate-cache.js';
 import type { NodeInfo } from '../platform/candidate-platforms.js';
 import type { Platform } from '../platform/platform.js';
 import { createImageResolver, type LookupFunction } from '../resolver/image-resolver.js';
-import type { KeychainPort, PlatformPort } from '../review/ports.js';
+import type { PlatformPort, PullCredentialsPort } from '../review/ports.js';
 import { createReviewer, type ReviewDeps, type Reviewer } from '../review/review-object.js';
 import { UsageError } from '../errors/usage-error.js';
 
@@ -78,11 +78,11 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     ...(options.lookup ? { lookup: options.lookup } : {}),
   });
 
-  const keychain: KeychainPort = async (request) => {
+  const pullCredentials: PullCredentialsPort = async (request) => {
     const chain = await buildPodKeychain({ ...request, staticKeyring, ...(reader ? { reader } : {}) });
     return {
       credentialsFor: (repository) => chain.credentialsFor(repository),
-      findings: chain.findings,
+      problems: chain.findings,
       uncertain: credentialsUncertain(chain),
     };
   };
@@ -97,7 +97,7 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
   const deps: ReviewDeps = {
     config,
     resolver,
-    keychain,
+    pullCredentials,
     platforms,
     ...(namespaceModeOf ? { namespaceMode: namespaceModeOf } : {}),
     ...(options.log ? { log: options.log } : {}),

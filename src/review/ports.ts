@@ -8,21 +8,23 @@ import type { Platform } from '../platform/platform.js';
 import type { NamespaceMode } from '../policy/namespace-mode.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
 
-export interface PodCredentials {
-  /** Credentials for `domain/path`, in kubelet order; empty means anonymous. */
+/** A pod's pull credentials: what the kubelet would try for each of its images, and what is wrong with them. */
+export interface PullCredentials {
+  /** Credentials for a repository (`host/path`), in kubelet order; empty means anonymous. */
   credentialsFor(repository: string): readonly RegistryCredential[];
-  readonly findings: readonly CredentialProblem[];
+  readonly problems: readonly CredentialProblem[];
   /** Some referenced secret could not be read, so a refusal may be about credentials pullguard did not see. */
   readonly uncertain: boolean;
 }
 
-export type KeychainPort = (options: {
+/** The pull credentials of a pod spec (credentials/pod-keychain.ts over the cluster readers in production). */
+export type PullCredentialsPort = (options: {
   readonly namespace: string;
   readonly imagePullSecrets: readonly string[];
   readonly serviceAccountName: string;
   readonly isTemplate: boolean;
   readonly signal: AbortSignal;
-}) => Promise<PodCredentials>;
+}) => Promise<PullCredentials>;
 
 /**
  * The namespace's `pullguard.io/mode` label: its mode, or undefined when the namespace has no valid label (the

@@ -16,7 +16,7 @@ import type { Resolution } from '../resolution/resolution.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
 import { runFair } from './fair-schedule.js';
 import { imageInternalError, logUnexpected, stepInternalError, type ReviewLog } from './internal-error.js';
-import type { KeychainPort, PlatformPort, PodCredentials } from './ports.js';
+import type { PlatformPort, PullCredentials, PullCredentialsPort } from './ports.js';
 
 /**
  * Image checks of one review in flight at once, over all registries and per registry. Per registry it is as large
@@ -28,7 +28,7 @@ export const IMAGES_IN_FLIGHT = { total: 32, perKey: 16 } as const;
 
 export interface ResolveDeps {
   readonly resolver: ImageResolver;
-  readonly keychain?: KeychainPort;
+  readonly pullCredentials?: PullCredentialsPort;
   readonly platforms?: PlatformPort;
   readonly now: () => number;
   readonly log?: ReviewLog;
@@ -74,10 +74,10 @@ export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Prom
   const started = deps.now();
   const failures: Finding[] = [];
   const resolutions = new Map<StaticCheck, ImageResolved>();
-  const credentials = await podCredentials(deps, input, failures);
+  const credentials = await pullCredentials(deps, input, failures);
   const candidates = podPlatforms(deps, input.view, failures);
   const wantIndex = candidates !== undefined;
-  const resolved: Resolved = { resolutions, credentialProblems: credentials.findings, credentialsUncertain: credentials.uncertain, candidates: candidates?.platforms, failures };
+  const resolved: Resolved = { resolutions, credentialProblems: credentials.problems, credentialsUncertain: credentials.uncertain, candidates: candidates?.platforms, failures };
 
   // The warm path: results already in the cache are settled synchronously; only misses pay for promises, the
   // scheduler and deadline listeners.
@@ -118,15 +118,15 @@ function imageFailed(log: ReviewLog | undefined, failures: Finding[], checks: re
   for (const check of checks) failures.push(imageInternalError(check.use, check.canonical));
 }
 
-const NO_CREDENTIALS: PodCredentials = { credentialsFor: () => [], findings: [], uncertain: false };
+const NO_CREDENTIALS: PullCredentials = { credentialsFor: () => [], problems: [], uncertain: false };
 /** The credential step failed: lookups are anonymous and refusals are not certain (warn, never deny). */
-const UNKNOWN_CREDENTIALS: PodCredentials = { credentialsFor: () => [], findings: [], uncertain: true };
+const UNKNOWN_CREDENTIALS: PullCredentials = { credentialsFor: () => [], problems: [], uncertain: true };
 
-async function podCredentials(deps: ResolveDeps, input: ResolveInput, failures: Finding[]): Promise<PodCredentials> {
-  if (!deps.keychain) return NO_CREDENTIALS;
+async function pullCredentials(deps: ResolveDeps, input: ResolveInput, failures: Finding[]): Promise<PullCredentials> {
+  if (!deps.pullCredentials) return NO_CREDENTIALS;
   const { view } = input;
   try {
-    return await deps.keychain({ namespace: input.namespace, imagePullSecrets: view.imagePullSecrets, serviceAccountName: view.serviceAccountName, isTemplate: view.isTemplate, signal: input.signal });
+    return await deps.pullCredentials({ namespace: input.namespace, imagePullSecrets: view.imagePullSecrets, serviceAccountName: view.serviceAccountName, isTemplate: view.isTemplate, signal: input.signal });
   } catch (error) {
     logUnexpected(deps.log, error, 'credentials');
     failures.push(stepInternalError("pod's pull credentials", 'registry refusals are reported as warnings'));

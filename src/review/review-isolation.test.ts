@@ -10,7 +10,7 @@ import { exemptMatcher, staticCheck } from '../policy/static-findings.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { ReviewLog } from './internal-error.js';
 import type { ImageResolver } from '../resolution/image-resolver.js';
-import type { KeychainPort, PlatformPort } from './ports.js';
+import type { PullCredentialsPort, PlatformPort } from './ports.js';
 import { createReviewer, type ReviewDeps, type ReviewOutcome } from './review-object.js';
 import type { StaticCheckPort } from './static-stage.js';
 
@@ -96,11 +96,11 @@ t.test('a throw while building one image\'s finding: that image warns, the other
 });
 
 t.test('a keychain that throws: a pod-level warning, refusals become warnings, a missing image still denies', async (t) => {
-  const keychain: KeychainPort = async () => {
+  const pullCredentials: PullCredentialsPort = async () => {
     throw boom('SyntaxError');
   };
   const resolver = table({ 'example.com/private:1': { outcome: 'unauthorized', reason: 'anonymous-refused' }, [MISSING]: { outcome: 'not-found', missing: 'tag' } });
-  const { outcome, logged } = await run({ keychain, resolver }, ['example.com/private:1', MISSING]);
+  const { outcome, logged } = await run({ pullCredentials, resolver }, ['example.com/private:1', MISSING]);
   t.equal(outcome.decision.decision, 'deny');
   t.same(summary(outcome), [["pod's pull credentials", 'unreachable', 'warn'], ['c0', 'unreachable', 'warn'], ['c1', 'notFound', 'deny']]);
   t.match(outcome.decision.findings[1]?.short, /pull secrets unreadable; admitted anyway/, 'the refusal is not certain');

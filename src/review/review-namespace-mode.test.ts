@@ -7,7 +7,7 @@ import { buildConfig, DEFAULT_CONFIG, type Config } from '../config/load-config.
 import { canonicalReference } from '../image/reference.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { NamespaceMode } from '../policy/namespace-mode.js';
-import type { KeychainPort, NamespaceModePort } from './ports.js';
+import type { PullCredentialsPort, NamespaceModePort } from './ports.js';
 import { createReviewer, type ReviewOutcome } from './review-object.js';
 
 const DEPLOYMENT = { group: 'apps', version: 'v1', kind: 'Deployment' };
@@ -18,9 +18,9 @@ const FOUND: Resolution = { outcome: 'found', digest: 'sha256:x' };
 /** A log of what happened in which order, shared by the doubles below. */
 function harness(options: { mode: NamespaceModePort; resolve?: (signal: AbortSignal) => Promise<Resolution>; config?: Config }) {
   const events: string[] = [];
-  const keychain: KeychainPort = async () => {
+  const pullCredentials: PullCredentialsPort = async () => {
     events.push('credentials');
-    return { credentialsFor: () => [], findings: [], uncertain: false };
+    return { credentialsFor: () => [], problems: [], uncertain: false };
   };
   const mode: NamespaceModePort = (namespace, signal) => {
     events.push(`mode ${namespace}`);
@@ -29,7 +29,7 @@ function harness(options: { mode: NamespaceModePort; resolve?: (signal: AbortSig
   if (options.mode.known) mode.known = options.mode.known;
   const reviewer = createReviewer({
     config: options.config ?? DEFAULT_CONFIG,
-    keychain,
+    pullCredentials,
     namespaceMode: mode,
     resolver: {
       resolve: async ({ reference, signal }) => {

@@ -4,7 +4,7 @@ import { canonicalReference } from '../image/reference.js';
 import type { RegistryCredential } from '../credentials/credential.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { CredentialProblem } from '../credentials/credential-problem.js';
-import type { KeychainPort, NamespaceModePort } from './ports.js';
+import type { PullCredentialsPort, NamespaceModePort } from './ports.js';
 import { createReviewer, type ReviewOutcome } from './review-object.js';
 
 const DEPLOYMENT = { group: 'apps', version: 'v1', kind: 'Deployment' };
@@ -12,11 +12,11 @@ const deployment = (images: string[]) => ({ metadata: { name: 'web' }, spec: { t
 
 function reviewer(options: { resolve: (ref: string) => Resolution | Promise<Resolution>; config?: Config; namespaceMode?: NamespaceModePort; problems?: CredentialProblem[]; creds?: RegistryCredential[] }) {
   const problems = options.problems ?? [];
-  const keychain: KeychainPort = async () => ({ credentialsFor: () => options.creds ?? [], findings: problems, uncertain: problems.some((p) => p.kind === 'readFailed') });
+  const pullCredentials: PullCredentialsPort = async () => ({ credentialsFor: () => options.creds ?? [], problems, uncertain: problems.some((p) => p.kind === 'readFailed') });
   return createReviewer({
     config: options.config ?? DEFAULT_CONFIG,
     resolver: { resolve: async ({ reference }) => options.resolve(canonicalReference(reference)) },
-    keychain,
+    pullCredentials,
     ...(options.namespaceMode ? { namespaceMode: options.namespaceMode } : {}),
   });
 }

@@ -22,7 +22,7 @@ import { extractStage, type Extracted, type Extraction, type ExtractInput } from
 import { findingsStage } from './findings-stage.js';
 import type { ReviewLog } from './internal-error.js';
 import { startModeRead, type ModeRead, type PendingModeRead } from './namespace-mode-read.js';
-import type { KeychainPort, NamespaceModePort, PlatformPort } from './ports.js';
+import type { NamespaceModePort, PlatformPort, PullCredentialsPort } from './ports.js';
 import { resolveStage, type ResolveDeps, type ResolveInput, type Resolved } from './resolve-stage.js';
 import { registryChecks, staticStage, type StaticCheckPort } from './static-stage.js';
 
@@ -30,7 +30,7 @@ export interface ReviewDeps {
   readonly config: Config;
   /** Absent: offline, only the checks that need no network run. */
   readonly resolver?: ImageResolver;
-  readonly keychain?: KeychainPort;
+  readonly pullCredentials?: PullCredentialsPort;
   readonly namespaceMode?: NamespaceModePort;
   readonly platforms?: PlatformPort;
   /** The static check of one image; default: the grammar, `:latest`, pullPolicy Never and `exempt.images`. */
@@ -79,7 +79,7 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
     resolveDeps: deps.resolver && {
       resolver: deps.resolver,
       now: deps.now ?? Date.now,
-      ...(deps.keychain ? { keychain: deps.keychain } : {}),
+      ...(deps.pullCredentials ? { pullCredentials: deps.pullCredentials } : {}),
       ...(deps.platforms ? { platforms: deps.platforms } : {}),
       ...(deps.log ? { log: deps.log } : {}),
     },
