@@ -4,7 +4,7 @@
  */
 import type { Outcome } from '../resolution/resolution.js';
 import type { ImageUse } from '../workload/image-use.js';
-import type { Action, FindingClass } from './finding-class.js';
+import type { Verdict, FindingClass } from './finding-class.js';
 
 export interface Finding {
   readonly class: FindingClass;
@@ -27,7 +27,7 @@ export interface Finding {
 }
 
 export interface DecidedFinding extends Finding {
-  readonly action: Action;
+  readonly verdict: Verdict;
   /** True when `mode: warn` (global or namespace) turned a deny into this warning. */
   readonly softened?: boolean;
 }

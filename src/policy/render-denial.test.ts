@@ -6,7 +6,7 @@ import { MAX_MESSAGE_BYTES, renderDenial } from './render-denial.js';
 const use = (name: string, path: string, image: string, section: ImageUse['section'] = 'containers'): ImageUse => ({ image, name, section, path });
 const deny = (u: ImageUse | undefined, extra: Partial<DecidedFinding> = {}): DecidedFinding => ({
   class: 'notFound',
-  action: 'deny',
+  verdict: 'deny',
   ...(u ? { use: u } : {}),
   cause: 'tag "1.99.9" does not exist.',
   short: 's',
@@ -26,7 +26,7 @@ t.test('the SPEC §2.1 example, line for line', async (t) => {
         cause: 'registry.example.com requires authentication and no imagePullSecret of this pod has credentials for it.',
         fix: 'Fix: kubectl create secret docker-registry regcred …',
       }),
-      { ...deny(use('side', 'spec.template.spec.containers[1].image', 'nginx')), action: 'warn' },
+      { ...deny(use('side', 'spec.template.spec.containers[1].image', 'nginx')), verdict: 'warn' },
     ],
     { objectLabel: 'Deployment shop/web', checkedUses: 3 },
   );

@@ -15,7 +15,7 @@ export interface DenialContext {
 }
 
 export function renderDenial(findings: readonly DecidedFinding[], context: DenialContext): string {
-  const denied = findings.filter((f) => f.action === 'deny');
+  const denied = findings.filter((f) => f.verdict === 'deny');
   const failingUses = new Set(denied.filter((f) => f.use).map((f) => f.use?.path)).size;
   const podLevel = denied.filter((f) => !f.use).length;
   const reasons = new Set(denied.map((f) => (f.class === 'invalidReference' ? 'InvalidImageName' : 'ErrImagePull/ImagePullBackOff')));

@@ -7,20 +7,20 @@ const use = { image: 'example.com/app:1', name: 'app', section: 'containers', pa
 const missing: Finding = { class: 'notFound', outcome: 'not-found', use, reference: 'example.com/app:1', cause: 'missing.', short: 'missing' };
 const latest: Finding = { class: 'latestTag', use, reference: 'example.com/app:1', cause: 'latest.', short: 'latest' };
 const input = (overrides: Partial<DecideInput>): DecideInput => ({ findings: [missing], policy: DEFAULT_POLICY, globalMode: 'enforce', namespaceMode: undefined, namespace: 'shop', ...overrides });
-const summary = (decided: ReturnType<typeof decideStage>) => decided.findings.map((f) => [f.class, f.action, f.softened ?? false]);
+const summary = (decided: ReturnType<typeof decideStage>) => decided.findings.map((f) => [f.class, f.verdict, f.softened ?? false]);
 
 t.test('enforce: the policy decides; no namespace label changes nothing', async (t) => {
   const decided = decideStage(input({}));
-  t.equal(decided.decision, 'deny');
+  t.equal(decided.verdict, 'deny');
   t.same(summary(decided), [['notFound', 'deny', false]]);
-  t.equal(decideStage(input({ namespaceMode: { known: true, mode: undefined } })).decision, 'deny');
-  t.equal(decideStage(input({ namespaceMode: { known: true, mode: 'enforce' } })).decision, 'deny');
+  t.equal(decideStage(input({ namespaceMode: { known: true, mode: undefined } })).verdict, 'deny');
+  t.equal(decideStage(input({ namespaceMode: { known: true, mode: 'enforce' } })).verdict, 'deny');
 });
 
 t.test('global warn, or the namespace label warn, turns every deny into a warning', async (t) => {
   for (const overrides of [{ globalMode: 'warn' as const }, { namespaceMode: { known: true as const, mode: 'warn' as const } }]) {
     const decided = decideStage(input(overrides));
-    t.equal(decided.decision, 'warn');
+    t.equal(decided.verdict, 'warn');
     t.same(summary(decided), [['notFound', 'warn', true]]);
   }
 });
@@ -28,7 +28,7 @@ t.test('global warn, or the namespace label warn, turns every deny into a warnin
 t.test('an unreadable label softens denials too, and one note first says why', async (t) => {
   for (const [why, cls, reason] of [['timeout', 'timeout', 'timed out'], ['failed', 'unreachable', 'failed']] as const) {
     const decided = decideStage(input({ namespaceMode: { known: false, why } }));
-    t.equal(decided.decision, 'warn', `${why}: warn`);
+    t.equal(decided.verdict, 'warn', `${why}: warn`);
     t.same(summary(decided), [[cls, 'warn', false], ['notFound', 'warn', true]], `${why}: the note, then the softened denial`);
     t.match(decided.findings[0], { subject: 'namespace shop', short: `reading its pullguard.io/mode label ${reason}; would-be denials admitted as warnings` });
   }

@@ -3,8 +3,8 @@ import type { DecidedFinding } from '../policy/finding.js';
 import { logFindings } from './render-outcome.js';
 import type { ReviewOutcome } from './review-object.js';
 
-const reviewed = (findings: readonly DecidedFinding[]): ReviewOutcome => ({ status: 'reviewed', objectLabel: 'Pod shop/web', checkedUses: 1, uses: [], decision: { decision: 'warn', findings } });
-const finding = (patch: Partial<DecidedFinding> = {}): DecidedFinding => ({ class: 'missingPullSecret', action: 'warn', cause: 'c', short: 's', ...patch });
+const reviewed = (findings: readonly DecidedFinding[]): ReviewOutcome => ({ status: 'reviewed', objectLabel: 'Pod shop/web', checkedUses: 1, uses: [], decision: { verdict: 'warn', findings } });
+const finding = (patch: Partial<DecidedFinding> = {}): DecidedFinding => ({ class: 'missingPullSecret', verdict: 'warn', cause: 'c', short: 's', ...patch });
 
 t.test('a few short findings are logged as their audit records, without a copy', async (t) => {
   const findings = [finding({ subject: 'pull secret shop/regcred', path: 'spec.imagePullSecrets[0]' })];

@@ -39,7 +39,7 @@ function reviewed(outcome: ReviewOutcome) {
   return outcome;
 }
 
-const summary = (outcome: ReturnType<typeof reviewed>) => outcome.decision.findings.map((f) => [f.use?.name ?? f.subject, f.class, f.action]);
+const summary = (outcome: ReturnType<typeof reviewed>) => outcome.decision.findings.map((f) => [f.use?.name ?? f.subject, f.class, f.verdict]);
 const boom = (name = 'RangeError') => Object.assign(new Error(`${SECRET_TEXT} Maximum call stack size exceeded`), { name });
 const MISSING = 'example.com/team/missing:1.0';
 
@@ -50,7 +50,7 @@ t.test('a static check that throws for one image: that image warns, a missing im
     return staticCheck(use, isExempt);
   };
   const { outcome, logged } = await run({ staticCheck: check, resolver: table({ [MISSING]: { outcome: 'not-found', missing: 'tag' } }) }, ['example.com/huge:1', MISSING, 'example.com/ok:1']);
-  t.equal(outcome.decision.decision, 'deny', 'the missing image still denies the pod');
+  t.equal(outcome.decision.verdict, 'deny', 'the missing image still denies the pod');
   t.same(summary(outcome), [['c0', 'unreachable', 'warn'], ['c1', 'notFound', 'deny']]);
   t.equal(outcome.decision.findings[0]?.short, 'internal error checking "example.com/huge:1"; admitted anyway');
   t.same(outcome.uses.map((u) => u.resolution?.outcome), [undefined, 'not-found', 'found'], 'the other images were resolved');
@@ -81,7 +81,7 @@ t.test('a resolver that throws or rejects for one image: that image warns, the o
     } } as ImageResolver],
   ] as const) {
     const { outcome, logged } = await run({ resolver }, ['example.com/bad:1', 'example.com/bad:1', MISSING]);
-    t.equal(outcome.decision.decision, 'deny', `${name}: the missing image still denies`);
+    t.equal(outcome.decision.verdict, 'deny', `${name}: the missing image still denies`);
     t.same(summary(outcome), [['c0', 'unreachable', 'warn'], ['c1', 'unreachable', 'warn'], ['c2', 'notFound', 'deny']], `${name}: both uses of the failed image warn`);
     t.match(outcome.decision.findings[0]?.short, /^internal error checking example\.com\/bad:1; admitted anyway$/);
     t.notMatch(JSON.stringify(logged), SECRET_TEXT, `${name}: the error message is not logged`);
@@ -101,7 +101,7 @@ t.test('a keychain that throws: a pod-level warning, refusals become warnings, a
   };
   const resolver = table({ 'example.com/private:1': { outcome: 'unauthorized', reason: 'anonymous-refused' }, [MISSING]: { outcome: 'not-found', missing: 'tag' } });
   const { outcome, logged } = await run({ pullCredentials, resolver }, ['example.com/private:1', MISSING]);
-  t.equal(outcome.decision.decision, 'deny');
+  t.equal(outcome.decision.verdict, 'deny');
   t.same(summary(outcome), [["pod's pull credentials", 'unreachable', 'warn'], ['c0', 'unreachable', 'warn'], ['c1', 'notFound', 'deny']]);
   t.match(outcome.decision.findings[1]?.short, /pull secrets unreadable; admitted anyway/, 'the refusal is not certain');
   t.same(logged, [{ step: 'credentials', error: { name: 'SyntaxError' }, message: 'unexpected error during review' }]);
@@ -112,7 +112,7 @@ t.test('a platform port that throws: a pod-level warning, the platform check is 
     throw boom();
   };
   const { outcome } = await run({ platforms, resolver: table({ [MISSING]: { outcome: 'not-found', missing: 'tag' } }) }, ['example.com/ok:1', MISSING]);
-  t.equal(outcome.decision.decision, 'deny');
+  t.equal(outcome.decision.verdict, 'deny');
   t.same(summary(outcome), [["pod's platforms", 'unreachable', 'warn'], ['c1', 'notFound', 'deny']]);
   t.match(outcome.decision.findings[0]?.short, /the platform check was skipped/);
 });

@@ -25,14 +25,14 @@ export function target(overrides: Partial<CheckTarget> = {}): CheckTarget {
 }
 
 export function reviewed(uses: readonly UseReport[], findings: readonly DecidedFinding[], overrides: Partial<CheckTarget> = {}): CheckedObject {
-  const decision = findings.some((f) => f.action === 'deny') ? 'deny' : findings.some((f) => f.action === 'warn') ? 'warn' : 'allow';
-  const outcome: ReviewOutcome = { status: 'reviewed', objectLabel: 'Deployment shop/web', checkedUses: uses.length, uses, decision: { decision, findings } };
+  const decision = findings.some((f) => f.verdict === 'deny') ? 'deny' : findings.some((f) => f.verdict === 'warn') ? 'warn' : 'allow';
+  const outcome: ReviewOutcome = { status: 'reviewed', objectLabel: 'Deployment shop/web', checkedUses: uses.length, uses, decision: { verdict: decision, findings } };
   return { target: target(overrides), outcome };
 }
 
 export const NOT_FOUND: DecidedFinding = {
   class: 'notFound',
-  action: 'deny',
+  verdict: 'deny',
   outcome: 'not-found',
   use: APP,
   reference: 'docker.io/library/nginx:1.99',
@@ -42,7 +42,7 @@ export const NOT_FOUND: DecidedFinding = {
 };
 export const LATEST: DecidedFinding = {
   class: 'latestTag',
-  action: 'warn',
+  verdict: 'warn',
   use: SIDECAR,
   reference: 'docker.io/library/busybox:latest',
   cause: '"busybox" has no tag and pulls :latest.',
