@@ -10,8 +10,8 @@ const OBJECT = { kind: 'Deployment', namespace: 'shop', name: 'web' };
 t.test('one record per image use, with the outcome and the most severe finding', async (t) => {
   const checked = reviewed(
     [
-      { use: APP, reference: 'docker.io/library/nginx:1.99', resolution: { outcome: 'not-found', missing: 'tag' } },
-      { use: SIDECAR, reference: 'docker.io/library/busybox:latest', resolution: { outcome: 'found', digest: 'sha256:abc' } },
+      { use: APP, canonical: 'docker.io/library/nginx:1.99', resolution: { outcome: 'not-found', missing: 'tag' } },
+      { use: SIDECAR, canonical: 'docker.io/library/busybox:latest', resolution: { outcome: 'found', digest: 'sha256:abc' } },
       { use: VOLUME, skipped: 'invalid' },
     ],
     [LATEST, NOT_FOUND, { ...LATEST, class: 'unreachable', verdict: 'allow', use: SIDECAR }],
@@ -34,7 +34,7 @@ t.test('one record per image use, with the outcome and the most severe finding',
 
 t.test('outcome: not-checked when the registry was not asked', async (t) => {
   for (const skipped of ['offline', 'exempt', 'pullPolicyNever'] as const) {
-    const [record] = checkRecords([reviewed([{ use: APP, reference: 'docker.io/library/nginx:1.99', skipped }], [])]);
+    const [record] = checkRecords([reviewed([{ use: APP, canonical: 'docker.io/library/nginx:1.99', skipped }], [])]);
     t.same([record?.outcome, record?.class, record?.verdict, record?.message], ['not-checked', null, 'allow', null], skipped);
   }
 });
@@ -46,7 +46,7 @@ t.test('pod-level findings: container null, the path of the imagePullSecrets ent
     ...credentialFinding(problem, 'Deployment', fields),
     class: 'missingPullSecret', verdict, subject, cause: `${subject} is missing.`, fix: undefined, short: 'missing',
   });
-  const checked = reviewed([{ use: APP, reference: 'docker.io/library/nginx:1.99', resolution: { outcome: 'found' } }], [
+  const checked = reviewed([{ use: APP, canonical: 'docker.io/library/nginx:1.99', resolution: { outcome: 'found' } }], [
     pod({ kind: 'missingPullSecret', secret: 'shop/regcred', why: 'not-found' }, 'pull secret shop/regcred'),
     pod({ kind: 'missingPullSecret', secret: 'shop/from-sa', why: 'not-found' }, 'pull secret shop/from-sa', 'deny'),
     pod({ kind: 'missingServiceAccount', serviceAccount: 'shop/builder' }, 'service account shop/builder'),

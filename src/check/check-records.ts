@@ -60,7 +60,7 @@ function recordsOf({ target, outcome }: CheckedObject): CheckRecord[] {
       container: report.use.name,
       path: report.use.path,
       image: report.use.image,
-      reference: report.reference ?? null,
+      reference: report.canonical ?? null,
       outcome: outcomeOf(report),
       ...verdictOf(worst),
       ...(digest ? { digest } : {}),

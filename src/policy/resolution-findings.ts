@@ -39,9 +39,9 @@ export function resolutionFinding(check: ParsedCheck, resolution: Resolution, po
   const { reference } = check;
   const finding = registryFinding(resolution, {
     use: check.use,
-    reference: check.canonical,
+    canonical: check.canonical,
     domain: reference.domain,
-    repository: reference.path,
+    repositoryPath: reference.path,
     ...(reference.tag !== undefined ? { tag: reference.tag } : {}),
     ...(reference.digest !== undefined ? { digest: reference.digest } : {}),
     namespace: pod.namespace,

@@ -82,7 +82,7 @@ export function createUncachedResolver(deps: ImageResolverDeps): ClosableImageRe
       const secrets = secretsInPlay(options.credentials);
       const origin = registryOrigin(apiHost, registry);
       const screened = (resolution: Resolution) => screenResolution(resolution, secrets, new URL(origin).host);
-      const base = { origin, registry, repository: reference.path, signal: options.signal, secrets };
+      const base = { origin, registry, repositoryPath: reference.path, signal: options.signal, secrets };
       const attempts = options.credentials.length > 0 ? options.credentials : [undefined];
       const results: Resolution[] = [];
       const targets: AuthTarget[] = [];

@@ -48,7 +48,7 @@ export interface ReviewInput extends ExtractInput {
 /** What happened to one image use. */
 export interface UseReport {
   readonly use: ImageUse;
-  readonly reference?: string;
+  readonly canonical?: string;
   readonly resolution?: Resolution;
   readonly skipped?: 'invalid' | 'exempt' | 'pullPolicyNever' | 'offline';
 }
@@ -177,5 +177,5 @@ function linkedAbort(parent: AbortSignal): { readonly signal: AbortSignal; abort
 
 function reportOf(check: StaticCheck, resolution: Resolution | undefined, fallback: 'offline' | undefined): UseReport {
   const skipped = check.skipRegistry ?? (resolution ? undefined : fallback);
-  return { use: check.use, ...(check.canonical ? { reference: check.canonical } : {}), ...(resolution ? { resolution } : {}), ...(skipped ? { skipped } : {}) };
+  return { use: check.use, ...(check.canonical ? { canonical: check.canonical } : {}), ...(resolution ? { resolution } : {}), ...(skipped ? { skipped } : {}) };
 }

@@ -23,7 +23,7 @@ export interface AuthTarget {
   /** `https://host[:port]` (http when the registry is `plainHttp`). */
   readonly origin: string;
   readonly registry: RegistryConfig | undefined;
-  readonly repository: string;
+  readonly repositoryPath: string;
   readonly credential: RegistryCredential | undefined;
   readonly signal: AbortSignal;
   /** Collects the Bearer tokens sent on the way, so registry text that echoes one is caught (registry-text.ts). */
@@ -135,7 +135,7 @@ export function createAuthenticator(deps: { transport: RegistryTransport }): Aut
       const key: TokenKey = {
         realm: realm.href,
         service: challenge.params.service ?? '',
-        scope: `repository:${target.repository}:pull`,
+        scope: `repository:${target.repositoryPath}:pull`,
         credential: target.credential,
       };
       const result = await tokens.getOrFetch(

@@ -34,7 +34,7 @@ export interface ManifestCheckDeps extends RegistryClientDeps {
 
 export async function checkManifest(deps: ManifestCheckDeps, options: ManifestCheckOptions): Promise<Resolution> {
   const { target } = options;
-  const path = `/v2/${target.repository}/manifests/${options.digest ?? options.tag}`;
+  const path = `/v2/${target.repositoryPath}/manifests/${options.digest ?? options.tag}`;
   const headers = { accept: MANIFEST_ACCEPT };
   let result: AuthorizedResult = await sendAuthorized(deps, target, { path, method: 'HEAD', headers });
   if (result.ok && needsGet(result.response)) {
@@ -118,7 +118,7 @@ type IndexBody = { readonly kind: 'manifest'; readonly manifest?: Record<string,
 async function indexBody(deps: ManifestCheckDeps, options: ManifestCheckOptions, head: TransportResponse, digest: string | undefined): Promise<IndexBody> {
   const declared = declaredLength(single(head.headers['content-length']));
   if (declared !== undefined && declared > MAX_PARSED_MANIFEST_BYTES) return { kind: 'manifest' };
-  const path = `/v2/${options.target.repository}/manifests/${digest ?? options.tag}`;
+  const path = `/v2/${options.target.repositoryPath}/manifests/${digest ?? options.tag}`;
   let got: AuthorizedResult;
   try {
     got = await sendAuthorized(deps, options.target, { path, method: 'GET', headers: { accept: MANIFEST_ACCEPT }, readBody: true, maxBodyBytes: MAX_PARSED_MANIFEST_BYTES });

@@ -40,7 +40,7 @@ export function createTagLister(deps: RegistryClientDeps, options: TagListerOpti
 
   const fetchAll = async (target: AuthTarget): Promise<TagListing | undefined> => {
     const tags: string[] = [];
-    let path: string | undefined = `/v2/${target.repository}/tags/list?n=1000`;
+    let path: string | undefined = `/v2/${target.repositoryPath}/tags/list?n=1000`;
     for (let page = 0; path !== undefined && page < maxPages && tags.length < maxTags; page++) {
       const result = await sendAuthorized(deps, target, { path, method: 'GET', readBody: true });
       if (!result.ok) return undefined;
@@ -61,7 +61,7 @@ export function createTagLister(deps: RegistryClientDeps, options: TagListerOpti
 
   return {
     async list(target) {
-      const key = `${target.origin}/${target.repository}\n${credentialFingerprint(target.credential)}`;
+      const key = `${target.origin}/${target.repositoryPath}\n${credentialFingerprint(target.credential)}`;
       const cached = cache.get(key);
       if (cached) return cached;
       const deadline = linkedDeadline(target.signal, options.timeoutMs, 'tag list timed out');
