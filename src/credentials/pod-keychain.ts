@@ -14,8 +14,8 @@
  * Secret or ServiceAccount can have (object-name.ts) is missing without a read: it never becomes an API path.
  */
 import type { ClusterReader, ReadFailure, ReadResult, SecretData } from './cluster-port.js';
-import type { RegistryCredential } from './credential.js';
 import type { CredentialProblem } from './credential-problem.js';
+import type { PullCredentials } from './pull-credentials.js';
 import { createKeyring, EMPTY_KEYRING, unionKeyrings, type Keyring, type KeyringEntry } from './keyring.js';
 import { canNameSecretOrServiceAccount } from './object-name.js';
 import { invalidName, NO_SUCH_NAME, readFailed, secretEntries } from './secret-entries.js';
@@ -26,22 +26,19 @@ export type { ClusterReader, ReadFailure, ReadResult, SecretData } from './clust
  * Whether some credential of the pod went unseen (a secret not read, unreadable, or more than pullguard evaluates),
  * so that a registry refusal may be about credentials pullguard did not try.
  */
-export function credentialsUncertain(keychain: Pick<PodKeychain, 'findings' | 'unreadSecrets'>): boolean {
-  return keychain.unreadSecrets.length > 0 || keychain.findings.some((f) => f.kind === 'readFailed' || (f.kind === 'invalidPullSecret' && f.overLimit === true));
+export function credentialsUncertain(keychain: Pick<PodPullCredentials, 'problems' | 'unreadSecrets'>): boolean {
+  return keychain.unreadSecrets.length > 0 || keychain.problems.some((f) => f.kind === 'readFailed' || (f.kind === 'invalidPullSecret' && f.overLimit === true));
 }
 
-/** The pod's credentials, ready for lookups by repository. */
-export interface PodKeychain {
-  /** Credentials to try for `repository` (`domain/path`), in order; empty means anonymous. */
-  credentialsFor(repository: string): readonly RegistryCredential[];
-  readonly findings: readonly CredentialProblem[];
+/** The pod's pull credentials, ready for lookups by repository, and where they came from. */
+export interface PodPullCredentials extends PullCredentials {
   /** `secret ns/name` of each secret that contributed credentials, in keyring order. */
   readonly secretSources: readonly string[];
   /** `ns/name` of referenced secrets that were not read because Kubernetes credentials are off (no reader). */
   readonly unreadSecrets: readonly string[];
 }
 
-export interface BuildPodKeychainOptions {
+export interface BuildPullCredentialsOptions {
   readonly namespace: string;
   /** The names as listed, '' for an entry without one (the kubelet skips those). */
   readonly imagePullSecrets: readonly string[];
@@ -62,7 +59,7 @@ export interface BuildPodKeychainOptions {
 }
 
 /** Reads the pod's pull secrets (and, for templates, its service account) and builds its keychain. */
-export async function buildPodKeychain(options: BuildPodKeychainOptions): Promise<PodKeychain> {
+export async function buildPullCredentials(options: BuildPullCredentialsOptions): Promise<PodPullCredentials> {
   const { namespace, reader, signal } = options;
   const findings: CredentialProblem[] = [];
   const staticKeyring = options.staticKeyring ?? EMPTY_KEYRING;
@@ -139,7 +136,7 @@ function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
 
 async function serviceAccountSecrets(
   reader: ClusterReader,
-  options: BuildPodKeychainOptions,
+  options: BuildPullCredentialsOptions,
   findings: CredentialProblem[],
 ): Promise<string[]> {
   const account = options.serviceAccountName === '' ? 'default' : options.serviceAccountName;
@@ -160,12 +157,15 @@ function keychain(
   findings: readonly CredentialProblem[],
   secretSources: readonly string[],
   unreadSecrets: readonly string[],
-): PodKeychain {
+): PodPullCredentials {
+  const problems = Object.freeze([...findings]);
+  const unread = Object.freeze([...unreadSecrets]);
   return Object.freeze({
     credentialsFor: (repository: string) => keyring.lookup(repository),
-    findings: Object.freeze([...findings]),
+    problems,
+    uncertain: credentialsUncertain({ problems, unreadSecrets: unread }),
     secretSources: Object.freeze([...secretSources]),
-    unreadSecrets: Object.freeze([...unreadSecrets]),
+    unreadSecrets: unread,
   });
 }
 

@@ -2,20 +2,10 @@
  * What the review use case needs from the outside world, as narrow ports. Adapters (registry client, Kubernetes
  * readers, node watcher) implement them; tests and the offline CLI pass fewer of them.
  */
-import type { RegistryCredential } from '../credentials/credential.js';
-import type { CredentialProblem } from '../credentials/credential-problem.js';
+import type { PullCredentials } from '../credentials/pull-credentials.js';
 import type { Platform } from '../platform/platform.js';
 import type { NamespaceMode } from '../policy/namespace-mode.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
-
-/** A pod's pull credentials: what the kubelet would try for each of its images, and what is wrong with them. */
-export interface PullCredentials {
-  /** Credentials for a repository (`host/path`), in kubelet order; empty means anonymous. */
-  credentialsFor(repository: string): readonly RegistryCredential[];
-  readonly problems: readonly CredentialProblem[];
-  /** Some referenced secret could not be read, so a refusal may be about credentials pullguard did not see. */
-  readonly uncertain: boolean;
-}
 
 /** The pull credentials of a pod spec (credentials/pod-keychain.ts over the cluster readers in production). */
 export type PullCredentialsPort = (options: {

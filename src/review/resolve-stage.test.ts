@@ -6,7 +6,8 @@ import type { ImageResolver, ResolveOptions } from '../resolution/image-resolver
 import type { Resolution } from '../resolution/resolution.js';
 import { extractPodSpec } from '../workload/extract-pod-spec.js';
 import { findWorkloadKind } from '../workload/pod-spec-paths.js';
-import type { PullCredentialsPort, PullCredentials } from './ports.js';
+import type { PullCredentials } from '../credentials/pull-credentials.js';
+import type { PullCredentialsPort } from './ports.js';
 import { resolveStage, type ResolveDeps, type Resolved } from './resolve-stage.js';
 import { registryChecks } from './static-stage.js';
 

@@ -7,6 +7,7 @@
  */
 import type { RegistryCredential } from '../credentials/credential.js';
 import type { CredentialProblem } from '../credentials/credential-problem.js';
+import type { PullCredentials } from '../credentials/pull-credentials.js';
 import { repositoryName } from '../image/reference.js';
 import type { Platform } from '../platform/platform.js';
 import type { Finding } from '../policy/finding.js';
@@ -16,7 +17,7 @@ import type { Resolution } from '../resolution/resolution.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
 import { runFair } from './fair-schedule.js';
 import { imageInternalError, logUnexpected, stepInternalError, type ReviewLog } from './internal-error.js';
-import type { PlatformPort, PullCredentials, PullCredentialsPort } from './ports.js';
+import type { PlatformPort, PullCredentialsPort } from './ports.js';
 
 /**
  * Image checks of one review in flight at once, over all registries and per registry. Per registry it is as large
