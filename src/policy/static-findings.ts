@@ -14,7 +14,7 @@ export type StaticCheck = ParsedCheck | UnparsedCheck;
 export interface ParsedCheck {
   readonly use: ImageUse;
   readonly reference: ImageReference;
-  /** The canonical reference (docs/findings.md), e.g. `docker.io/library/nginx:1.29`. */
+  /** The canonical reference, as `canonicalReference()` writes it: `docker.io/library/nginx:1.29`. */
   readonly canonical: string;
   readonly findings: readonly Finding[];
   /** Why the registry must not be asked about this use. */
