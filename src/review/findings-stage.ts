@@ -72,7 +72,7 @@ function pushImageFinding(findings: Finding[], image: ImageResolved, pod: PodFac
 }
 
 /** Findings in the order of the object's image uses (pod-level first), whatever order the registry answered in. */
-export function inUseOrder(findings: readonly Finding[], uses: readonly ImageUse[]): Finding[] {
+function inUseOrder(findings: readonly Finding[], uses: readonly ImageUse[]): Finding[] {
   const position = new Map(uses.map((use, i) => [use, i]));
   return findings
     .map((finding, i) => ({ finding, i, at: finding.use ? (position.get(finding.use) ?? uses.length) : -1 }))
