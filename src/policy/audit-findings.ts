@@ -37,7 +37,7 @@ function record(f: DecidedFinding): AuditFinding {
   return {
     ...(f.use ? { path: f.use.path } : {}),
     ...(f.subject ? { subject: f.subject } : {}),
-    ...(f.reference ? { reference: f.reference } : {}),
+    ...(f.canonical ? { reference: f.canonical } : {}),
     class: f.class,
     ...(f.outcome ? { outcome: f.outcome } : {}),
     action: f.verdict,

@@ -17,7 +17,7 @@ export interface Finding {
   /** For pod-level findings: the field concerned, kubectl-style, e.g. `spec.template.spec.imagePullSecrets[0]`. */
   readonly path?: string;
   /** Canonical reference (SPEC §1.2), when the image parsed. */
-  readonly reference?: string;
+  readonly canonical?: string;
   /** The cause in plain words, complete sentence(s) for the denial message. */
   readonly cause: string;
   /** The concrete fix: a command or an edit. */

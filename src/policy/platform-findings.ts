@@ -18,7 +18,7 @@ export function platformFindingFor(check: Pick<ParsedCheck, 'use' | 'canonical'>
     class: result.status === 'mismatch' ? 'platformMismatch' : 'platformPartial',
     outcome: 'found',
     use: check.use,
-    reference: check.canonical,
+    canonical: check.canonical,
     cause: `${text.cause}.`,
     fix: `Fix: ${text.fix}.`,
     short: text.short,

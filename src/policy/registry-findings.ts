@@ -29,7 +29,7 @@ export interface RegistryFindingContext {
 
 /** The finding for a resolution, or undefined when the image resolves. */
 export function registryFinding(resolution: Resolution, ctx: RegistryFindingContext): Finding | undefined {
-  const base = { use: ctx.use, reference: ctx.canonical, outcome: resolution.outcome } as const;
+  const base = { use: ctx.use, canonical: ctx.canonical, outcome: resolution.outcome } as const;
   switch (resolution.outcome) {
     case 'found':
       return undefined;

@@ -17,12 +17,12 @@ t.test('the SPEC §2.1 example, line for line', async (t) => {
   const message = renderDenial(
     [
       deny(use('app', 'spec.template.spec.containers[0].image', 'nginx:1.99.9'), {
-        reference: 'docker.io/library/nginx:1.99.9',
+        canonical: 'docker.io/library/nginx:1.99.9',
         cause: 'tag "1.99.9" does not exist. Closest tags: 1.29.3, 1.29, 1.28.0.',
       }),
       deny(use('migrate', 'spec.template.spec.initContainers[0].image', 'registry.example.com/tools/migrate:2.1', 'initContainers'), {
         class: 'unauthorized',
-        reference: 'registry.example.com/tools/migrate:2.1',
+        canonical: 'registry.example.com/tools/migrate:2.1',
         cause: 'registry.example.com requires authentication and no imagePullSecret of this pod has credentials for it.',
         fix: 'Fix: kubectl create secret docker-registry regcred …',
       }),

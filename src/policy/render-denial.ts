@@ -30,7 +30,7 @@ export function renderDenial(findings: readonly DecidedFinding[], context: Denia
 function renderLine(finding: DecidedFinding): string {
   const fix = finding.fix ? ` ${finding.fix}` : '';
   if (!finding.use) return `- ${finding.subject ?? 'pod'}: ${finding.cause}${fix}`;
-  const canonical = finding.reference && finding.reference !== finding.use.image ? ` (${finding.reference})` : '';
+  const canonical = finding.canonical && finding.canonical !== finding.use.image ? ` (${finding.canonical})` : '';
   return `- ${describeUse(finding.use)} (${finding.use.path}): ${JSON.stringify(finding.use.image)}${canonical}: ${finding.cause}${fix}`;
 }
 

@@ -71,7 +71,7 @@ export function staticCheck(use: ImageUse, isExempt: ExemptMatcher): StaticCheck
     findings.push({
       class: 'latestTag',
       use,
-      reference: canonical,
+      canonical,
       cause: `${written}: nodes may run different images, and rollbacks cannot restore the old one.`,
       fix: 'Fix: pin a version tag or a digest.',
       short: `${written}; pin a version tag or a digest`,
@@ -81,7 +81,7 @@ export function staticCheck(use: ImageUse, isExempt: ExemptMatcher): StaticCheck
     findings.push({
       class: 'pullPolicyNever',
       use,
-      reference: canonical,
+      canonical,
       cause: 'imagePullPolicy is Never: only an image already on the node can run; the registry is not checked.',
       short: 'imagePullPolicy Never: runs only if the image is already on the node; registry not checked',
     });

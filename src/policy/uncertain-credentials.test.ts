@@ -7,7 +7,7 @@ const refused: Finding = {
   class: 'unauthorized',
   outcome: 'unauthorized',
   use,
-  reference: 'example.com/app:1',
+  canonical: 'example.com/app:1',
   cause: 'example.com refused the pull credentials.',
   fix: 'Fix: check the pull secret.',
   short: 'example.com/app:1: unauthorized',
@@ -34,6 +34,6 @@ t.test('only refusals are softened: other classes pass through whatever the cred
 });
 
 t.test('a pod-level finding without a reference names "image"', async (t) => {
-  const { reference: _, ...podLevel } = refused;
+  const { canonical: _, ...podLevel } = refused;
   t.match(uncertainCredentials(podLevel, true), { class: 'unreachable', short: 'cannot verify image: pull secrets unreadable; admitted anyway' });
 });

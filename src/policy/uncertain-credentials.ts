@@ -12,6 +12,6 @@ export function uncertainCredentials(finding: Finding, credentialsUncertain: boo
     ...finding,
     class: 'unreachable',
     cause: `${finding.cause} pullguard could not read every pull secret of this pod, so this is not certain.`,
-    short: `cannot verify ${finding.reference ?? 'image'}: pull secrets unreadable; admitted anyway`,
+    short: `cannot verify ${finding.canonical ?? 'image'}: pull secrets unreadable; admitted anyway`,
   };
 }

@@ -4,8 +4,8 @@ import type { Finding } from '../policy/finding.js';
 import { decideStage, type DecideInput } from './decide-stage.js';
 
 const use = { image: 'example.com/app:1', name: 'app', section: 'containers', path: 'spec.containers[0].image' } as const;
-const missing: Finding = { class: 'notFound', outcome: 'not-found', use, reference: 'example.com/app:1', cause: 'missing.', short: 'missing' };
-const latest: Finding = { class: 'latestTag', use, reference: 'example.com/app:1', cause: 'latest.', short: 'latest' };
+const missing: Finding = { class: 'notFound', outcome: 'not-found', use, canonical: 'example.com/app:1', cause: 'missing.', short: 'missing' };
+const latest: Finding = { class: 'latestTag', use, canonical: 'example.com/app:1', cause: 'latest.', short: 'latest' };
 const input = (overrides: Partial<DecideInput>): DecideInput => ({ findings: [missing], policy: DEFAULT_POLICY, globalMode: 'enforce', namespaceMode: undefined, namespace: 'shop', ...overrides });
 const summary = (decided: ReturnType<typeof decideStage>) => decided.findings.map((f) => [f.class, f.verdict, f.softened ?? false]);
 

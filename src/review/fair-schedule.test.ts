@@ -95,6 +95,6 @@ t.test('a review: 20 images on a hanging registry listed first never starve a mi
   if (outcome.status !== 'reviewed') throw new Error(outcome.status);
   t.equal(outcome.decision.verdict, 'deny', 'the missing image is denied within the budget');
   const last = outcome.decision.findings.at(-1);
-  t.same([last?.reference, last?.class], ['registry.example.com/team/missing:1.0', 'notFound']);
+  t.same([last?.canonical, last?.class], ['registry.example.com/team/missing:1.0', 'notFound']);
   t.equal(outcome.decision.findings.filter((f) => f.class === 'timeout').length, 24, 'the hanging images time out');
 });

@@ -21,7 +21,7 @@ export function imageInternalError(use: ImageUse, canonical: string | undefined)
   return {
     class: 'unreachable',
     use,
-    ...(canonical ? { reference: canonical } : {}),
+    ...(canonical ? { canonical } : {}),
     cause: `pullguard hit an internal error while checking ${name(CAUSE_CHARS)}; the image was admitted unverified.`,
     short: `internal error checking ${name(SHORT_CHARS)}; admitted anyway`,
   };

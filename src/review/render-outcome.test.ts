@@ -16,7 +16,7 @@ t.test('a few short findings are logged as their audit records, without a copy',
 
 t.test('request-supplied subjects and references are cut, and at most 32 findings are logged', async (t) => {
   const huge = 'n'.repeat(6 * 1024 * 1024);
-  const findings = Array.from({ length: 100 }, (_, i) => finding({ subject: `pull secret shop/${huge}${i}`, reference: `example.com/${huge}:1` }));
+  const findings = Array.from({ length: 100 }, (_, i) => finding({ subject: `pull secret shop/${huge}${i}`, canonical: `example.com/${huge}:1` }));
   const logged = logFindings(reviewed(findings)) as Record<string, unknown>[];
   t.equal(logged.length, 33);
   t.same(logged[32], { class: 'truncated', omitted: 68 });

@@ -59,7 +59,7 @@ function slowMode(mode: NamespaceMode | undefined, ms: number): NamespaceModePor
 
 const hanging: NamespaceModePort = () => new Promise(() => {});
 const verdict = (outcome: ReviewOutcome) => (outcome.status === 'reviewed' ? outcome.decision.verdict : outcome.status);
-const classes = (outcome: ReviewOutcome) => (outcome.status === 'reviewed' ? outcome.decision.findings.map((f) => `${f.subject ?? f.reference}:${f.class}:${f.verdict}`) : []);
+const classes = (outcome: ReviewOutcome) => (outcome.status === 'reviewed' ? outcome.decision.findings.map((f) => `${f.subject ?? f.canonical}:${f.class}:${f.verdict}`) : []);
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 t.test('a namespace known to be off is skipped before any credential or registry work', async (t) => {

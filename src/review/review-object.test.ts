@@ -86,7 +86,7 @@ t.test('policy overrides, global mode warn and the namespace label', async (t) =
   // An unreadable label may hide `warn`: pullguard is fail-open, so denials become warnings (and one says why).
   const unreadable = reviewed(await review(reviewer({ resolve: notFound, namespaceMode: failing }), ['example.com/a:1']));
   t.equal(unreadable.decision.verdict, 'warn', 'an unreadable label softens denials');
-  t.same(unreadable.decision.findings.map((f) => [f.subject ?? f.reference, f.class, f.verdict, f.softened ?? false]), [
+  t.same(unreadable.decision.findings.map((f) => [f.subject ?? f.canonical, f.class, f.verdict, f.softened ?? false]), [
     ['namespace shop', 'unreachable', 'warn', false],
     ['example.com/a:1', 'notFound', 'warn', true],
   ]);
