@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# pullguard container image (SPEC §4): TypeScript compiled in one stage, production dependencies installed in
+# pullguard container image (docs/design.md §8): TypeScript compiled in one stage, production dependencies installed in
 # another, and only their output copied into a distroless Node 24 runtime that runs as a non-root numeric user.
 # No key or certificate is ever part of the image: certificates are mounted from the Secret pullguard-tls.
 # For reproducible builds, pin the base images by digest (FROM image:tag@sha256:...) in your CI.

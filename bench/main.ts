@@ -1,6 +1,7 @@
 /**
- * The bench: sets up the shared environment, runs each figure of SPEC §5 (a figure that throws becomes an `error`
- * row; the others still run), prints the table and writes it as JSON next to the logs. Entry point: bench/run.mjs.
+ * The bench: sets up the shared environment, runs each figure of docs/design.md §7.1 (a figure that throws becomes an
+ * `error` row; the others still run), prints the table and writes it as JSON next to the logs. Entry point:
+ * bench/run.mjs.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (after `npm run build`): the figures of SPEC §5 against the built `pullguard serve`.
+ * `npm run bench` (after `npm run build`): the figures of docs/design.md §7.1 against the built `pullguard serve`.
  * The bench is TypeScript run by Node 24's built-in type stripping; ts-hooks.mjs maps the `.js` import specifiers
  * of the sources (and of test/harness) to their `.ts` files.
  *

@@ -1,7 +1,8 @@
 /**
- * Builds the AdmissionReview v1 answer the API server accepts (webhook.md §1.3): same apiVersion/kind, the
- * request's uid, `allowed`, a 403 Forbidden status with the message on denial, legal warnings, audit annotations,
- * and never a patch.
+ * Builds the AdmissionReview v1 answer the API server accepts
+ * (https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#response): same
+ * apiVersion/kind, the request's uid, `allowed`, a 403 Forbidden status with the message on denial, legal warnings,
+ * audit annotations, and never a patch.
  */
 export interface AdmissionAnswer {
   readonly allowed: boolean;

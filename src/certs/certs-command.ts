@@ -1,7 +1,7 @@
 /**
- * The core of `pullguard certs` (SPEC §3.1): generate, write, and tell the user what was written and the caBundle.
- * The CLI only parses flags and calls `runCertsCommand`. The base64 caBundle is always the last line of output, so
- * scripts can take it with `tail -n1`.
+ * The core of `pullguard certs` (docs/design.md §4.3): generate, write, and tell the user what was written and the
+ * caBundle. The CLI only parses flags and calls `runCertsCommand`. The base64 caBundle is always the last line of
+ * output, so scripts can take it with `tail -n1`.
  */
 import { TLS_SECRET_NAME } from './certs-manifests.js';
 import { CERTS_DEFAULTS, generateCertificates } from './generate-certificates.js';

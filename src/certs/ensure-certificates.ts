@@ -1,6 +1,6 @@
 /**
- * Development helper for `npm start` (SPEC §3.1): reuse `out/tls.crt` + `out/tls.key` when they exist, match and are
- * not expired; otherwise generate a fresh set whose SANs include `localhost`, `127.0.0.1` and `::1`.
+ * Development helper for `npm start` (docs/design.md §4.1): reuse `out/tls.crt` + `out/tls.key` when they exist, match
+ * and are not expired; otherwise generate a fresh set whose SANs include `localhost`, `127.0.0.1` and `::1`.
  */
 import { join } from 'node:path';
 import { generateCertificates } from './generate-certificates.js';

@@ -1,6 +1,7 @@
 /**
- * Generates a private CA and a serving certificate signed by it, for the webhook's Service (SPEC §3.1 `certs`,
- * reference/webhook.md §4). Pure: nothing is written; `write-certificates.ts` does that.
+ * Generates a private CA and a serving certificate signed by it, for the webhook's Service (docs/design.md §4.3;
+ * the API server's side: https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/).
+ * Pure: nothing is written; `write-certificates.ts` does that.
  *
  * RSA keys come from Node's native `crypto.generateKeyPairSync` (milliseconds, where pure-JS forge takes seconds)
  * and are imported into node-forge, which builds and signs the X.509 certificates (Node has no signing API).

@@ -1,4 +1,7 @@
-/** The flags of `pullguard check` (SPEC §3.1), parsed and checked; every problem is a {@link UsageError} (exit 2). */
+/**
+ * The flags of `pullguard check` (docs/design.md §4.2), parsed and checked; every problem is a {@link UsageError}
+ * (exit 2).
+ */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/usage-error.js';
 import { parsePlatform, type Platform } from '../platform/platform.js';

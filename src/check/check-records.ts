@@ -1,6 +1,6 @@
 /**
- * Review outcomes → the JSON records of `pullguard check -o json` (SPEC §3.1): one record per image use, plus one per
- * pod-level finding (a missing pull secret, a missing service account). Pure.
+ * Review outcomes → the JSON records of `pullguard check -o json` (docs/design.md §4.2): one record per image use, plus
+ * one per pod-level finding (a missing pull secret, a missing service account). Pure.
  *
  * - `outcome` is the registry outcome, `invalid` for a reference that does not parse, and `not-checked` when the
  *   registry was not asked (offline, exempt, `imagePullPolicy: Never`).
@@ -28,7 +28,7 @@ export interface CheckRecord {
   readonly path: string | null;
   /** The image as written. */
   readonly image: string | null;
-  /** Canonical reference (SPEC §1.2); null when invalid or pod-level. */
+  /** Canonical reference (docs/design.md §1.2); null when invalid or pod-level. */
   readonly reference: string | null;
   readonly outcome: RecordOutcome;
   readonly class: FindingClass | null;

@@ -3,7 +3,7 @@ import { classifyDocument } from './classify-document.js';
 
 const classify = (value: unknown) => classifyDocument({ file: 'f.yaml', line: 3, value });
 
-t.test('kinds of SPEC §1.1 are checked, with kubectl defaults for the namespace', async (t) => {
+t.test('kinds of docs/design.md §1.1 are checked, with kubectl defaults for the namespace', async (t) => {
   const cases: Array<[string, unknown, object]> = [
     ['Pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop' } }, { kind: 'Pod', namespace: 'shop', name: 'p' }],
     ['no namespace: default', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' } }, { kind: 'Deployment', namespace: 'default', name: 'd' }],

@@ -1,7 +1,7 @@
 /**
- * Which manifest documents `pullguard check` reviews: the kinds of SPEC §1.1. Built-in kinds that carry no images
- * (ConfigMap, Service, RBAC, …) are ignored quietly; any other kind (a CRD, a typo) is skipped with a note, because
- * it may hold images pullguard cannot see. Pure.
+ * Which manifest documents `pullguard check` reviews: the kinds of docs/design.md §1.1. Built-in kinds that carry no
+ * images (ConfigMap, Service, RBAC, …) are ignored quietly; any other kind (a CRD, a typo) is skipped with a note,
+ * because it may hold images pullguard cannot see. Pure.
  */
 import { findWorkloadKind, splitApiVersion } from '../workload/pod-spec-paths.js';
 import type { ManifestDocument } from './parse-manifests.js';

@@ -1,6 +1,6 @@
 /**
  * `-o text`: the outcome of each object, grouped by file, in the webhook's own words (the denial message of
- * SPEC §2.1 and the warning lines of §2.2), then one summary line. Colour is the caller's choice. Pure.
+ * docs/design.md §2.2 and the warning lines of §2.3), then one summary line. Colour is the caller's choice. Pure.
  */
 import { renderDenial } from '../policy/render-denial.js';
 import { renderWarnings } from '../policy/render-warnings.js';

@@ -1,7 +1,7 @@
 /**
- * `pullguard check` (SPEC §3.1): the webhook's engine and config on local manifests, for CI and pre-commit hooks.
- * Flags in; manifests loaded, reviewed and rendered; an exit code out: 0 all allowed (warnings included), 1 something
- * would be denied, 2 a usage or input error.
+ * `pullguard check` (docs/design.md §4.2): the webhook's engine and config on local manifests, for CI and pre-commit
+ * hooks. Flags in; manifests loaded, reviewed and rendered; an exit code out: 0 all allowed (warnings included), 1
+ * something would be denied, 2 a usage or input error.
  */
 import { join, resolve } from 'node:path';
 import { classifyDocument, type CheckTarget } from '../check/classify-document.js';

@@ -1,6 +1,6 @@
 /**
  * `pullguard serve`: the webhook on HTTPS (8443) and health/metrics on HTTP (8080), with certificate hot reload and
- * graceful shutdown (SPEC §3.3, R6, R8).
+ * graceful shutdown (docs/design.md §5, R6, R8).
  */
 import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';

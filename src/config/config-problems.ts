@@ -1,7 +1,7 @@
 /**
- * Every problem of a config file at once (SPEC §3.2): the schema's (unknown keys, wrong types) and the semantic ones
- * (durations, globs, CIDRs, platforms). The semantic checks read the raw value defensively, so a typo in one key
- * never hides a bad CIDR in another.
+ * Every problem of a config file at once (docs/design.md §3.2): the schema's (unknown keys, wrong types) and the
+ * semantic ones (durations, globs, CIDRs, platforms). The semantic checks read the raw value defensively, so a typo in
+ * one key never hides a bad CIDR in another.
  */
 import { BlockList, isIP } from 'node:net';
 import { Value } from 'typebox/value';

@@ -7,7 +7,7 @@ const problemsOf = (raw: unknown): string[] => {
   return result.ok ? [] : result.problems;
 };
 
-t.test('defaults: SPEC §1.5 policy and §3.2 values', async (t) => {
+t.test('defaults: the policy of docs/design.md §2.1 and the values of §3.1', async (t) => {
   t.same(DEFAULT_CONFIG.policy, DEFAULT_POLICY);
   t.equal(DEFAULT_CONFIG.mode, 'enforce');
   t.same(DEFAULT_CONFIG.cache, { ttlMs: 300_000, negativeTtlMs: 30_000, maxEntries: 50_000 });
@@ -26,7 +26,7 @@ t.test('defaults: SPEC §1.5 policy and §3.2 values', async (t) => {
   t.same(empty.ok && empty.config, DEFAULT_CONFIG, 'an empty file means every default');
 });
 
-t.test('the SPEC §3.2 example parses', async (t) => {
+t.test('a config using the documented keys parses', async (t) => {
   const result = parseConfigText(
     `mode: enforce
 policy: {notFound: deny, unauthorized: deny, latestTag: warn, unreachable: warn}

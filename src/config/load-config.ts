@@ -44,7 +44,7 @@ export interface Config {
   readonly listen: { readonly host: string; readonly port: number; readonly healthPort: number };
 }
 
-/** Registries whose pulls use credentials only nodes have (cloud credential providers). SPEC §3.2. */
+/** Registries whose pulls use credentials only nodes have (cloud credential providers). docs/design.md §3.1. */
 export const NODE_CREDENTIAL_REGISTRIES = [
   '*.dkr.ecr.*.amazonaws.com',
   'gcr.io',

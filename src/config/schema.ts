@@ -1,5 +1,5 @@
 /**
- * The config file's one schema (SPEC §3.2). Every key is optional; the defaults live in load-config.ts.
+ * The config file's one schema (docs/design.md §3.1). Every key is optional; the defaults live in load-config.ts.
  * Unknown keys are errors, so a typo never silently falls back to a default.
  */
 import Type, { type Static } from 'typebox';

@@ -1,7 +1,7 @@
 /**
  * Docker config parsing exactly as the kubelet does it (pkg/credentialprovider/config.go): the `{"auths": {...}}`
  * shape of `config.json` and `kubernetes.io/dockerconfigjson` Secrets, and the bare map of legacy
- * `kubernetes.io/dockercfg` Secrets. SPEC §1.4, reference/registry.md §4.1.
+ * `kubernetes.io/dockercfg` Secrets. docs/design.md §1.4.
  *
  * Problems name what failed and the registry key, never any part of a username, password or `auth` value.
  */

@@ -1,6 +1,6 @@
 /**
  * The kubelet's `BasicDockerKeyring` and `UnionDockerKeyring` (pkg/credentialprovider/keyring.go): which
- * credentials a pull of a repository is attempted with, in which order. SPEC §1.4, reference/registry.md §4.2.
+ * credentials a pull of a repository is attempted with, in which order. docs/design.md §1.4.
  *
  * - A config key loses its scheme and a leading `/v1/` or `/v2/`; what is left (host[:port][/path]) is the index key.
  * - Index keys are tried in reverse lexicographic order, so `quay.io/coreos` comes before `quay.io`.

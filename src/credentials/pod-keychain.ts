@@ -1,6 +1,8 @@
 /**
  * The ordered credentials the kubelet would use for one pod, and what is wrong with its pull secrets.
- * SPEC §1.4, reference/registry.md §4.1–4.4:
+ * docs/design.md §1.4; upstream: the kubelet's `getPullSecretsForPod` (pkg/kubelet/kubelet_pods.go) and the
+ * ServiceAccount admission plugin (plugin/pkg/admission/serviceaccount/admission.go) in
+ * https://github.com/kubernetes/kubernetes:
  *
  * 1. the pod's `imagePullSecrets`;
  * 2. templates only, and only when their raw list is empty: the service account's `imagePullSecrets` (the

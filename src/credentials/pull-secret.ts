@@ -1,7 +1,7 @@
 /**
  * Which referenced Secrets the kubelet turns into credentials, and how (pkg/credentialprovider/secrets/secrets.go
  * MakeDockerKeyring): only `kubernetes.io/dockerconfigjson` with a non-empty `.dockerconfigjson`, and
- * `kubernetes.io/dockercfg` with a non-empty `.dockercfg`. Every other Secret is skipped. SPEC §1.4.
+ * `kubernetes.io/dockercfg` with a non-empty `.dockercfg`. Every other Secret is skipped. docs/design.md §1.4.
  */
 import type { SecretData } from './cluster-port.js';
 import { decodeStdBase64, parseDockercfg, parseDockerConfigJson, type DockerConfigEntry } from './docker-config.js';

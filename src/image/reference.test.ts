@@ -75,7 +75,7 @@ t.test('every distribution/reference v0.6.0 vector', async (t) => {
 
 const HEX = '0d27d8025031c96ad9a7bcb4d0fc26a6cca6cb6ead2baefaa33ef197c4213735';
 
-t.test('canonical form (SPEC §1.2)', async (t) => {
+t.test('canonical form (docs/design.md §1.2)', async (t) => {
   const cases: ReadonlyArray<readonly [string, string]> = [
     ['nginx', 'docker.io/library/nginx:latest'],
     ['localhost:5000/foo:bar', 'localhost:5000/foo:bar'],

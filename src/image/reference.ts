@@ -1,6 +1,6 @@
 /**
  * Image references parsed and normalized exactly like `ParseNormalizedNamed` in github.com/distribution/reference
- * v0.6.0 (normalize.go + reference.go), the parser the kubelet and containerd use. SPEC §1.2.
+ * v0.6.0 (normalize.go + reference.go), the parser the kubelet and containerd use. docs/design.md §1.2.
  *
  * Never split an image on ':' by hand: `localhost:5000` is Docker Hub's `library/localhost` with tag `5000`,
  * while `localhost:5000/foo` is a registry on port 5000. Only the grammar in grammar.ts can tell.

@@ -1,5 +1,5 @@
 /**
- * A caching wrapper around any {@link ClusterReader} (SPEC §1.4: short TTL, coalesced concurrent reads):
+ * A caching wrapper around any {@link ClusterReader} (docs/design.md §1.4: short TTL, coalesced concurrent reads):
  *
  * - keys are explicit (`namespace/name` per kind), so namespace A's secret never answers for namespace B;
  * - found and not-found (404) results are kept for `ttlMs` (30 s); errors are never cached;

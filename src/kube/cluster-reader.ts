@@ -1,9 +1,9 @@
 /**
  * The {@link ClusterReader} port over client-node: `get` by name only. Never list or watch Secrets — list and watch
- * expose every Secret's contents (SPEC §1.4). Each call is bounded by the caller's signal and a request timeout;
- * failures are classified by {@link classifyKubeError} and never rethrown. A namespace or name that client-go would
- * refuse as a path segment (`.`, `..`, `a/b`, `%2e`, empty) is answered "not found" without a request: `…/secrets/.`
- * would otherwise reach the API server as the list URL `…/secrets/`.
+ * expose every Secret's contents (docs/design.md §1.4). Each call is bounded by the caller's signal and a request
+ * timeout; failures are classified by {@link classifyKubeError} and never rethrown. A namespace or name that client-go
+ * would refuse as a path segment (`.`, `..`, `a/b`, `%2e`, empty) is answered "not found" without a request:
+ * `…/secrets/.` would otherwise reach the API server as the list URL `…/secrets/`.
  */
 import {
   Observable,

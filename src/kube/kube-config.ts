@@ -1,7 +1,7 @@
 /**
  * Finds the Kubernetes API credentials pullguard runs with: in-cluster service account, or a kubeconfig file.
- * `credentials.kubernetes` (SPEC §3.2): `auto` uses a config when one is found, `true` requires one, `false` never
- * touches the API. Environment values come in as parameters; only src/main.ts reads `process.env`.
+ * `credentials.kubernetes` (docs/design.md §3.1): `auto` uses a config when one is found, `true` requires one, `false`
+ * never touches the API. Environment values come in as parameters; only src/main.ts reads `process.env`.
  */
 import { existsSync } from 'node:fs';
 import { isIPv6 } from 'node:net';

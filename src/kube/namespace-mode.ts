@@ -1,5 +1,5 @@
 /**
- * The per-namespace mode label (SPEC §1.5): `pullguard.io/mode=warn` turns every deny into a warning in that
+ * The per-namespace mode label (docs/design.md §1.7): `pullguard.io/mode=warn` turns every deny into a warning in that
  * namespace, `off` skips it (normally already by the webhook's namespaceSelector), `enforce` is explicit.
  * Reads go through the {@link ClusterReader}, so the cached reader bounds them to one API call per 30 s; with a
  * namespace watcher the label is known locally and the read is only the fallback.

@@ -1,6 +1,6 @@
 /**
  * Keeps the cluster's Nodes in memory (list + watch, list-watch.ts) so the platform check knows which platforms pods
- * can land on (SPEC §1.3). RBAC: `list`/`watch` on nodes. The last known nodes stay available while the watch
+ * can land on (docs/design.md §1.5). RBAC: `list`/`watch` on nodes. The last known nodes stay available while the watch
  * reconnects: stale nodes beat no nodes.
  */
 import type { KubeConfig, V1Node } from '@kubernetes/client-node';

@@ -23,7 +23,7 @@ interface Pending<L extends string> {
 
 export function talliedCounter<L extends string>(config: Omit<CounterConfiguration<L>, 'collect'>): TalliedCounter<L> {
   const labelNames = (config.labelNames ?? []) as readonly L[];
-  // One entry per distinct label set; label values are bounded by the callers (SPEC §3.4), so this is too.
+  // One entry per distinct label set; label values are bounded by the callers (docs/design.md §6), so this is too.
   const pending = new Map<string, Pending<L>>();
   const counter = new Counter<L>({
     ...config,

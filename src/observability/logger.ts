@@ -1,6 +1,6 @@
 /**
  * pino options shared by the server and the CLI: JSON to stdout, static messages, and redaction of every place a
- * credential could travel (SPEC §3.5, R4).
+ * credential could travel (docs/design.md §5.4, R4).
  */
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 

@@ -1,6 +1,6 @@
 /**
- * The Prometheus metrics of SPEC §3.4, on a registry of their own so that tests and several app instances in one
- * process never collide. Label values are bounded: no image names, namespaces or user names, ever.
+ * The Prometheus metrics of docs/design.md §6, on a registry of their own so that tests and several app instances in
+ * one process never collide. Label values are bounded: no image names, namespaces or user names, ever.
  */
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { talliedCounter, type TalliedCounter } from './counter-tally.js';

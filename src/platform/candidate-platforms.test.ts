@@ -28,12 +28,12 @@ const mixed: NodeInfo[] = [
 const tolerateArm = [{ key: 'arch', operator: 'Exists' }];
 
 t.test('candidate platforms from nodes', async (t) => {
-  const table: [name: string, nodes: NodeInfo[], placement: PodPlacement, platforms: string[], nodeCount: number][] = [
-    ['arm64-only cluster', [node('a', 'arm64'), node('b', 'arm64')], {}, ['linux/arm64'], 2],
-    ['mixed cluster, no constraints, arm taints not tolerated', mixed, {}, ['linux/amd64', 'linux/arm/v7'], 3],
-    ['mixed cluster, arm taints tolerated', mixed, { tolerations: tolerateArm }, ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], 5],
-    ['nodeSelector pins amd64', mixed, { nodeSelector: { 'kubernetes.io/arch': 'amd64' }, tolerations: tolerateArm }, ['linux/amd64'], 2],
-    ['nodeSelector on a custom label', mixed, { nodeSelector: { pool: 'edge' } }, ['linux/arm/v7'], 1],
+  const table: [name: string, nodes: NodeInfo[], placement: PodPlacement, platforms: string[]][] = [
+    ['arm64-only cluster', [node('a', 'arm64'), node('b', 'arm64')], {}, ['linux/arm64']],
+    ['mixed cluster, no constraints, arm taints not tolerated', mixed, {}, ['linux/amd64', 'linux/arm/v7']],
+    ['mixed cluster, arm taints tolerated', mixed, { tolerations: tolerateArm }, ['linux/amd64', 'linux/arm64', 'linux/arm/v7']],
+    ['nodeSelector pins amd64', mixed, { nodeSelector: { 'kubernetes.io/arch': 'amd64' }, tolerations: tolerateArm }, ['linux/amd64']],
+    ['nodeSelector on a custom label', mixed, { nodeSelector: { pool: 'edge' } }, ['linux/arm/v7']],
     [
       'required affinity to arm64',
       mixed,
@@ -42,14 +42,12 @@ t.test('candidate platforms from nodes', async (t) => {
         tolerations: tolerateArm,
       },
       ['linux/arm64'],
-      2,
     ],
     [
       'affinity to arm64 without the toleration: nowhere to land',
       mixed,
       { requiredNodeAffinity: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }] }] },
       [],
-      0,
     ],
     [
       'affinity NotIn arm, arm64',
@@ -59,28 +57,24 @@ t.test('candidate platforms from nodes', async (t) => {
         tolerations: tolerateArm,
       },
       ['linux/amd64'],
-      2,
     ],
     [
       'affinity Exists/DoesNotExist',
       mixed,
       { requiredNodeAffinity: [{ matchExpressions: [{ key: 'cores', operator: 'DoesNotExist' }] }], tolerations: tolerateArm },
       ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
-      3,
     ],
     [
       'affinity Gt on cores',
       mixed,
       { requiredNodeAffinity: [{ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['16'] }] }], tolerations: tolerateArm },
       ['linux/amd64'],
-      1,
     ],
     [
       'affinity Lt on cores',
       mixed,
       { requiredNodeAffinity: [{ matchExpressions: [{ key: 'cores', operator: 'Lt', values: ['16'] }] }], tolerations: tolerateArm },
       ['linux/arm64'],
-      1,
     ],
     [
       'affinity terms ORed',
@@ -93,25 +87,22 @@ t.test('candidate platforms from nodes', async (t) => {
         tolerations: tolerateArm,
       },
       ['linux/arm64', 'linux/arm/v7'],
-      2,
     ],
-    ['nodeName binds to one node', mixed, { nodeName: 'pi' }, ['linux/arm/v7'], 1],
-    ['nodeName skips NoSchedule taints', mixed, { nodeName: 'arm-1' }, ['linux/arm64'], 1],
-    ['nodeName of an unknown node', mixed, { nodeName: 'gone' }, [], 0],
-    ['os.name windows on a linux cluster', mixed, { osName: 'windows' }, [], 0],
+    ['nodeName binds to one node', mixed, { nodeName: 'pi' }, ['linux/arm/v7']],
+    ['nodeName skips NoSchedule taints', mixed, { nodeName: 'arm-1' }, ['linux/arm64']],
+    ['nodeName of an unknown node', mixed, { nodeName: 'gone' }, []],
+    ['os.name windows on a linux cluster', mixed, { osName: 'windows' }, []],
     [
       'cordoned nodes are out',
       [node('a', 'amd64', { unschedulable: true }), node('b', 'arm64')],
       {},
       ['linux/arm64'],
-      1,
     ],
     [
       'cordoned nodes are in for pods tolerating the unschedulable taint',
       [node('a', 'amd64', { unschedulable: true }), node('b', 'arm64')],
       { tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] },
       ['linux/amd64', 'linux/arm64'],
-      2,
     ],
     [
       'NoExecute taints exclude, PreferNoSchedule does not',
@@ -121,13 +112,11 @@ t.test('candidate platforms from nodes', async (t) => {
       ],
       {},
       ['linux/arm64'],
-      1,
     ],
   ];
-  for (const [name, nodes, placement, platforms, nodeCount] of table) {
+  for (const [name, nodes, placement, platforms] of table) {
     const result = candidatePlatforms({ nodes, placement, configuredPlatforms: [p('linux/s390x')] });
     t.same(result.platforms.map(formatPlatform), platforms, `${name}: platforms`);
-    t.equal(result.nodeCount, nodeCount, `${name}: node count`);
     t.equal(result.source, 'nodes', `${name}: nodes win over configured platforms`);
   }
 });
@@ -135,6 +124,34 @@ t.test('candidate platforms from nodes', async (t) => {
 t.test('a pod no node accepts gets a note', async (t) => {
   const result = candidatePlatforms({ nodes: mixed, placement: { nodeSelector: { pool: 'none' } }, configuredPlatforms: [] });
   t.match(result.notes, [/no node matches/]);
+});
+
+t.test('spec.os.name and spec.nodeName act as the kubelet admits pods', async (t) => {
+  const win: NodeInfo = { name: 'win-1', labels: { 'kubernetes.io/os': 'windows', 'kubernetes.io/arch': 'amd64' }, taints: [], platform: p('windows/amd64') };
+  const cluster = [...mixed, win];
+  const table: [name: string, placement: PodPlacement, platforms: string[], notes: RegExp[]][] = [
+    ['os.name windows keeps the windows node only', { osName: 'windows' }, ['windows/amd64'], []],
+    ['os.name linux drops the windows node', { osName: 'linux', tolerations: tolerateArm }, ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], []],
+    ['nodeName on the arm64 node', { nodeName: 'arm-2' }, ['linux/arm64'], []],
+    ['nodeName and os.name that disagree', { nodeName: 'arm-2', osName: 'windows' }, [], [/no node matches/]],
+    ['nodeName on a node the nodeSelector excludes (the kubelet checks it too)', { nodeName: 'pi', nodeSelector: { pool: 'arm' } }, [], [/no node matches/]],
+    ['nodeName of an unknown node', { nodeName: 'gone' }, [], [/^the node in spec.nodeName is not among the cluster's nodes$/]],
+    [
+      'an os.name the API server rejects is ignored',
+      { osName: 'Windows' },
+      ['linux/amd64', 'linux/arm/v7', 'windows/amd64'],
+      [/^spec.os.name ignored: only linux and windows are valid$/],
+    ],
+  ];
+  for (const [name, placement, platforms, notes] of table) {
+    const result = candidatePlatforms({ nodes: cluster, placement, configuredPlatforms: [] });
+    t.same(result.platforms.map(formatPlatform), platforms, `${name}: platforms`);
+    t.match(result.notes, notes, `${name}: notes`);
+    t.equal(result.notes.length, notes.length, `${name}: note count`);
+  }
+  const configured = candidatePlatforms({ nodes: [], placement: { osName: 'plan9' }, configuredPlatforms: [p('linux/amd64'), p('windows/amd64')] });
+  t.same(configured.platforms.map(formatPlatform), ['linux/amd64', 'windows/amd64'], 'configured platforms: an invalid os.name is no constraint');
+  t.match(configured.notes, [/spec.os.name ignored/]);
 });
 
 t.test('ignored requirements are reported once', async (t) => {
@@ -196,7 +213,6 @@ t.test('outside a cluster: configured platforms narrowed by os/arch constraints 
     const result = candidatePlatforms({ nodes: [], placement, configuredPlatforms: configured });
     t.same(result.platforms.map(formatPlatform), platforms, `${name}: platforms`);
     t.equal(result.source, 'config', `${name}: source`);
-    t.equal(result.nodeCount, 0, `${name}: node count`);
     t.match(result.notes, notes, `${name}: notes`);
     t.equal(result.notes.length, notes.length, `${name}: note count`);
   }

@@ -1,8 +1,16 @@
 /**
- * Which platforms a pod can land on (SPEC §1.3, platform check; registry.md §5.3): the platforms of the nodes that
- * pass the pod's nodeSelector, required node affinity and taints, or, with no Node objects to read (outside a
- * cluster), the configured platforms narrowed by the constraints on `kubernetes.io/arch` and `kubernetes.io/os`.
- * Pure.
+ * Which platforms a pod can land on (docs/design.md §1.5): the platforms of the nodes that pass the pod's
+ * nodeSelector, required node affinity and taints, or, with no Node objects to read (outside a cluster), the
+ * configured platforms narrowed by the constraints on `kubernetes.io/arch` and `kubernetes.io/os`. Pure.
+ *
+ * Two fields act the way the kubelet's admission does (pkg/kubelet/lifecycle/predicate.go):
+ * - `spec.os.name` keeps only nodes (or configured platforms) of that OS: the kubelet rejects a pod whose `os.name`
+ *   is not its own OS, even though the scheduler does not look at the field. The API server accepts only `linux`
+ *   and `windows` (https://kubernetes.io/docs/concepts/workloads/pods/#pod-os); any other value is ignored with a
+ *   note, the way an invalid node-affinity operator is.
+ * - `spec.nodeName` bypasses the scheduler: the one node of that name, if it passes the kubelet's checks (node
+ *   selector and affinity, NoExecute taints). A name no known node has leaves no candidates and says so in a note;
+ *   without Node objects the name cannot be evaluated and the configured platforms stand.
  */
 import type { NodeSelectorTerm, Toleration } from '../workload/extract-pod-spec.js';
 import { distinctPlatforms } from './match-platform.js';
@@ -31,23 +39,27 @@ export interface PodPlacement {
   readonly tolerations?: readonly Toleration[];
   /** `spec.nodeName`: the pod is bound to that node and bypasses the scheduler. */
   readonly nodeName?: string;
-  /** `spec.os.name`: the kubelet rejects the pod on a node of another OS. */
+  /** `spec.os.name`: the kubelet rejects the pod on a node of another OS; only `linux` and `windows` count. */
   readonly osName?: string;
 }
 
 export interface CandidatePlatforms {
   /** Distinct after containerd normalization, in node (or config) order. */
   readonly platforms: Platform[];
-  /** Nodes the pod can land on; 0 when the platforms come from the config. */
-  readonly nodeCount: number;
   /** Where the platforms come from. */
   readonly source: 'nodes' | 'config';
-  /** What could not be evaluated and was ignored, e.g. `Gt on label x ignored: …`. Distinct. */
+  /**
+   * Why the candidates are what they are where that is not plain: what could not be evaluated and was ignored
+   * (e.g. `Gt on label x ignored: …`), or why no node is left. Distinct. A platform finding quotes them.
+   */
   readonly notes: string[];
 }
 
+/** The values the API server accepts for `spec.os.name`. */
+const POD_OS_NAMES: readonly string[] = ['linux', 'windows'];
+
 /** The labels that name a platform; the only ones that can be evaluated without Node objects. */
-export const PLATFORM_LABEL_KEYS = [
+const PLATFORM_LABEL_KEYS = [
   'kubernetes.io/os',
   'kubernetes.io/arch',
   'beta.kubernetes.io/os',
@@ -65,18 +77,31 @@ export function candidatePlatforms(input: {
 }): CandidatePlatforms {
   const notes = new Set<string>();
   const note = (text: string): void => void notes.add(text);
+  const placement = withValidOsName(input.placement, note);
   if (input.nodes.length === 0) {
-    const platforms = input.configuredPlatforms.filter((p) => platformFits(p, input.placement, note));
-    return { platforms: distinctPlatforms(platforms), nodeCount: 0, source: 'config', notes: [...notes] };
+    const platforms = input.configuredPlatforms.filter((p) => platformFits(p, placement, note));
+    return { platforms: distinctPlatforms(platforms), source: 'config', notes: [...notes] };
   }
-  const nodes = input.nodes.filter((node) => nodeFits(node, input.placement, note));
-  if (nodes.length === 0) note('no node matches the pod\'s placement constraints');
+  const nodes = input.nodes.filter((node) => nodeFits(node, placement, note));
+  if (nodes.length === 0) {
+    const { nodeName } = placement;
+    const unknown = nodeName !== undefined && nodeName !== '' && !input.nodes.some((node) => node.name === nodeName);
+    if (unknown) note('the node in spec.nodeName is not among the cluster\'s nodes');
+    else note('no node matches the pod\'s placement constraints');
+  }
   return {
     platforms: distinctPlatforms(nodes.map((n) => n.platform)),
-    nodeCount: nodes.length,
     source: 'nodes',
     notes: [...notes],
   };
+}
+
+/** The placement without an `osName` the API server would reject (it would never reach a node). */
+function withValidOsName(placement: PodPlacement, note: (text: string) => void): PodPlacement {
+  const { osName, ...rest } = placement;
+  if (osName === undefined || osName === '' || POD_OS_NAMES.includes(osName)) return placement;
+  note('spec.os.name ignored: only linux and windows are valid');
+  return rest;
 }
 
 function nodeFits(node: NodeInfo, placement: PodPlacement, note: (text: string) => void): boolean {

@@ -105,7 +105,7 @@ function platformVector(p: Platform): Platform[] {
 }
 
 /** Buildx attestation manifests carry `unknown/unknown`; they are never runnable. */
-export function isAttestationPlatform(p: Platform): boolean {
+function isAttestationPlatform(p: Platform): boolean {
   return p.os === 'unknown' && p.architecture === 'unknown';
 }
 
@@ -136,10 +136,8 @@ export interface IndexPlatformCheck {
   readonly available: Platform[];
   /** Candidate platforms some entry serves. */
   readonly supported: Platform[];
-  /** Candidate platforms no entry serves. */
+  /** Candidate platforms no entry serves; empty when the index is `incomplete` (no kept entry proves that). */
   readonly unsupported: Platform[];
-  /** Candidate platforms no kept entry serves, when the index is `incomplete` (then `unsupported` is empty). */
-  readonly undetermined: Platform[];
 }
 
 /** Matches an index's platforms against the platforms the pod can run on (the platform check). */
@@ -154,10 +152,10 @@ export function checkIndexPlatforms(input: { readonly index: IndexPlatforms; rea
     (served ? supported : unserved).push(candidate);
   }
   if (index.incomplete) {
-    return { status: unserved.length === 0 ? 'ok' : 'unknown', available, supported, unsupported: [], undetermined: unserved };
+    return { status: unserved.length === 0 ? 'ok' : 'unknown', available, supported, unsupported: [] };
   }
   const status = unserved.length === 0 ? 'ok' : supported.length === 0 ? 'mismatch' : 'partial';
-  return { status, available, supported, unsupported: unserved, undetermined: [] };
+  return { status, available, supported, unsupported: unserved };
 }
 
 /** Drops platforms equal to an earlier one after normalization (`linux/arm64` and `linux/arm64/v8` are one). */

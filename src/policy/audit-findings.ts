@@ -1,5 +1,5 @@
 /**
- * The machine-readable findings for `auditAnnotations` (SPEC §2.3). The API server prefixes the key with the
+ * The machine-readable findings for `auditAnnotations` (docs/design.md §2.4). The API server prefixes the key with the
  * webhook name, so it lands as `images.pullguard.io/findings`. Bounded, because audit backends cap event sizes.
  */
 import type { DecidedFinding } from './finding.js';

@@ -1,6 +1,6 @@
 /**
- * Pod-level credential problems (SPEC §1.4) as findings. A secret is always named `namespace/name`; no part of a
- * credential ever reaches the text.
+ * Pod-level credential problems (docs/design.md §1.4) as findings. A secret is always named `namespace/name`; no part
+ * of a credential ever reaches the text.
  */
 import type { CredentialProblem } from '../credentials/credential-problem.js';
 import type { Finding } from './finding.js';

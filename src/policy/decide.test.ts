@@ -31,7 +31,7 @@ t.test('the strongest verdict wins; no findings allow', async (t) => {
   for (const [classes, decision] of cases) t.equal(decide(classes.map(finding), DEFAULT_POLICY, 'enforce').verdict, decision, classes.join(',') || 'none');
 });
 
-t.test('SPEC §1.5 defaults: definitive answers deny, infrastructure problems warn', async (t) => {
+t.test('docs/design.md §2.1 defaults: definitive answers deny, infrastructure problems warn', async (t) => {
   const deny: FindingClass[] = ['notFound', 'unauthorized', 'invalidReference', 'platformMismatch', 'invalidPullSecret'];
   for (const cls of FINDING_CLASSES) t.equal(DEFAULT_POLICY[cls], deny.includes(cls) ? 'deny' : 'warn', cls);
 });

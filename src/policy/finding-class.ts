@@ -1,5 +1,5 @@
 /**
- * The closed set of finding classes (SPEC §1.5) and what each one does by default.
+ * The closed set of finding classes (docs/design.md §2.1) and what each one does by default.
  * Every user-facing config key under `policy:` is one of these names.
  */
 export const FINDING_CLASSES = [

@@ -16,7 +16,7 @@ export interface Finding {
   readonly subject?: string;
   /** For pod-level findings: the field concerned, kubectl-style, e.g. `spec.template.spec.imagePullSecrets[0]`. */
   readonly path?: string;
-  /** Canonical reference (SPEC §1.2), when the image parsed. */
+  /** The canonical reference (docs/design.md §1.2), when the image parsed. */
   readonly canonical?: string;
   /** The cause in plain words, complete sentence(s) for the denial message. */
   readonly cause: string;

@@ -1,17 +1,27 @@
 /**
- * The platform check of one found index against the platforms the pod can run on (SPEC §1.3): no variant for any
- * of them is `platformMismatch`, for only some `platformPartial`.
+ * The platform check of one found index against the platforms the pod can run on (docs/design.md §1.5): no variant for
+ * any of them is `platformMismatch`, for only some `platformPartial`.
  */
 import { describePlatformProblem } from '../platform/describe-platform-problem.js';
+import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { IndexPlatforms } from '../platform/index-platforms.js';
 import { checkIndexPlatforms, type IndexPlatformCheck } from '../platform/match-platform.js';
 import type { Platform } from '../platform/platform.js';
 import type { Finding } from './finding.js';
 import type { ParsedCheck } from './static-findings.js';
 
-export function platformFindingFor(check: Pick<ParsedCheck, 'use' | 'canonical'>, index: IndexPlatforms, candidates: readonly Platform[]): Finding | undefined {
-  if (candidates.length === 0) return undefined;
-  const result = memoizedCheck(index, candidates);
+/**
+ * The cause says where the candidates come from when it is not the cluster's nodes (the configured platforms) and
+ * quotes their notes (see `CandidatePlatforms.notes`), so a developer knows what the verdict rests on and which of
+ * the pod's constraints could not be evaluated.
+ */
+export function platformFindingFor(
+  check: Pick<ParsedCheck, 'use' | 'canonical'>,
+  index: IndexPlatforms,
+  candidates: CandidatePlatforms,
+): Finding | undefined {
+  if (candidates.platforms.length === 0) return undefined;
+  const result = memoizedCheck(index, candidates.platforms);
   const text = describePlatformProblem(result, check.canonical);
   if (!text) return undefined;
   return {
@@ -19,10 +29,25 @@ export function platformFindingFor(check: Pick<ParsedCheck, 'use' | 'canonical'>
     outcome: 'found',
     use: check.use,
     canonical: check.canonical,
-    cause: `${text.cause}.`,
+    cause: `${text.cause}${explanation(candidates)}.`,
     fix: `Fix: ${text.fix}.`,
     short: text.short,
   };
+}
+
+/** Most notes quoted in one cause; the rest are counted. */
+export const MAX_QUOTED_NOTES = 3;
+
+/**
+ * ` (checked against the configured platforms; nodeSelector on label pool not evaluated: no Node objects to read)`,
+ * or '' for candidates from the nodes without notes.
+ */
+function explanation(candidates: CandidatePlatforms): string {
+  const { notes } = candidates;
+  const parts = candidates.source === 'config' ? ['checked against the configured platforms'] : [];
+  parts.push(...notes.slice(0, MAX_QUOTED_NOTES));
+  if (notes.length > MAX_QUOTED_NOTES) parts.push(`${notes.length - MAX_QUOTED_NOTES} more`);
+  return parts.length === 0 ? '' : ` (${parts.join('; ')})`;
 }
 
 /**

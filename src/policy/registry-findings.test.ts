@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { ImageUse } from '../workload/image-use.js';
-import { registryFinding, type RegistryFindingContext } from './registry-findings.js';
+import { MAX_NAMED_SOURCES, registryFinding, type RegistryFindingContext } from './registry-findings.js';
 
 const use: ImageUse = { image: 'nginx:1.99.9', name: 'app', section: 'containers', path: 'spec.template.spec.containers[0].image' };
 const ctx: RegistryFindingContext = {
@@ -29,4 +29,23 @@ t.test('each outcome reads as its own cause, with a fix where there is one', asy
   t.match(registryFinding({ outcome: 'timeout', afterMs: 2000 }, ctx), { class: 'timeout', short: 'cannot verify docker.io/library/nginx:1.99.9 (registry timeout after 2.0s); admitted anyway' });
   t.match(registryFinding({ outcome: 'blocked', host: 'evil.example', address: '169.254.169.254' }, ctx), { class: 'unreachable', cause: /network\.blockedCidrs/ });
   t.match(registryFinding({ outcome: 'blocked', host: 'evil.example', address: '64:ff9b::a9fe:a9fe' }, ctx), { cause: 'pullguard does not contact evil.example: it resolves to 64:ff9b::a9fe:a9fe, a blocked address (network.blockedCidrs).' });
+});
+
+t.test('a refusal names every credential source the kubelet would try, never more than a few', async (t) => {
+  const two = registryFinding(
+    { outcome: 'unauthorized', reason: 'credentials-rejected', credentialSource: 'secret shop/a', credentialSources: ['secret shop/a', 'docker config'] },
+    ctx,
+  );
+  t.equal(two?.cause, 'docker.io rejected the credentials from secret shop/a (wrong username, password or token). It also refused docker config.');
+  t.equal(two?.fix, 'Fix: update secret shop/a with valid credentials for docker.io.', 'the first source is the one the kubelet tries first');
+  const noAccess = registryFinding(
+    { outcome: 'unauthorized', reason: 'no-access', credentialSource: 'secret shop/a', credentialSources: ['secret shop/a', 'secret shop/b'] },
+    ctx,
+  );
+  t.match(noAccess?.cause, /with the credentials from secret shop\/a: the repository is private to other accounts, or does not exist\. It also refused secret shop\/b\.$/);
+  const sources = Array.from({ length: MAX_NAMED_SOURCES + 3 }, (_, i) => `secret shop/s${i}`);
+  const many = registryFinding({ outcome: 'unauthorized', reason: 'credentials-rejected', credentialSource: 'secret shop/s0', credentialSources: sources }, ctx);
+  t.match(many?.cause, /It also refused secret shop\/s1, secret shop\/s2, secret shop\/s3, secret shop\/s4, secret shop\/s5 and 2 more\.$/);
+  const one = registryFinding({ outcome: 'unauthorized', reason: 'credentials-rejected', credentialSource: 'secret shop/a' }, ctx);
+  t.notMatch(one?.cause, /also refused/, 'one source: nothing added');
 });

@@ -1,6 +1,6 @@
 /**
  * Turns a registry {@link Resolution} into the finding a developer reads: the cause in plain words and the concrete
- * fix (SPEC §2.1). Pure; every outcome keeps its own wording, so "missing" never reads like "private".
+ * fix (docs/design.md §2.2). Pure; every outcome keeps its own wording, so "missing" never reads like "private".
  */
 import { formatDuration } from '../runtime/duration.js';
 import type { RateLimited, Resolution, Unauthorized } from '../resolution/resolution.js';
@@ -113,16 +113,17 @@ function unauthorizedText(resolution: Unauthorized, ctx: RegistryFindingContext)
   const source = resolution.credentialSource ?? 'the matching pull secret';
   const createSecret = `kubectl create secret docker-registry regcred --docker-server=${ctx.domain} --docker-username=<user> --docker-password=<password> -n ${ctx.namespace}`;
   const listIt = `then list it under ${ctx.podSpecPath}.imagePullSecrets or on service account "${ctx.serviceAccountName}"`;
+  const alsoRefused = otherSourcesText(resolution);
   switch (resolution.reason) {
     case 'credentials-rejected':
       return {
-        cause: `${ctx.domain} rejected the credentials from ${source} (wrong username, password or token).`,
+        cause: `${ctx.domain} rejected the credentials from ${source} (wrong username, password or token).${alsoRefused}`,
         fix: `Fix: update ${source} with valid credentials for ${ctx.domain}.`,
         short: `${ctx.domain} rejected the credentials from ${source}`,
       };
     case 'no-access':
       return {
-        cause: `${ctx.domain} refused access to ${ctx.repositoryPath} with the credentials from ${source}: the repository is private to other accounts, or does not exist.`,
+        cause: `${ctx.domain} refused access to ${ctx.repositoryPath} with the credentials from ${source}: the repository is private to other accounts, or does not exist.${alsoRefused}`,
         fix: 'Fix: check the image name, or grant that account pull access.',
         short: `${ctx.domain} refused ${ctx.repositoryPath} to ${source}: private or missing`,
       };
@@ -140,6 +141,20 @@ function unauthorizedText(resolution: Unauthorized, ctx: RegistryFindingContext)
         short: `${ctx.domain} requires authentication; no pull secret of this pod matches it`,
       };
   }
+}
+
+/** Most refused credential sources named besides the first; the rest are counted. */
+export const MAX_NAMED_SOURCES = 5;
+
+/**
+ * ` It also refused secret shop/b, docker config.`: the other credentials the kubelet would try for this image, all
+ * refused too (sources name secrets, never their contents), so fixing one of them is what makes the pull work.
+ */
+function otherSourcesText(resolution: Unauthorized): string {
+  const others = (resolution.credentialSources ?? []).filter((source) => source !== resolution.credentialSource);
+  if (others.length === 0) return '';
+  const more = others.length - MAX_NAMED_SOURCES;
+  return ` It also refused ${others.slice(0, MAX_NAMED_SOURCES).join(', ')}${more > 0 ? ` and ${more} more` : ''}.`;
 }
 
 /** `, RateLimit-Remaining 0 per 6h, retry after 60s`: numbers only, the registry's header text never appears. */

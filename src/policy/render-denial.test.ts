@@ -13,7 +13,7 @@ const deny = (u: ImageUse | undefined, extra: Partial<DecidedFinding> = {}): Dec
   ...extra,
 });
 
-t.test('the SPEC §2.1 example, line for line', async (t) => {
+t.test('the example of docs/design.md §2.2, line for line', async (t) => {
   const message = renderDenial(
     [
       deny(use('app', 'spec.template.spec.containers[0].image', 'nginx:1.99.9'), {

@@ -1,6 +1,6 @@
 /**
- * The denial message of SPEC §2.1: one summary line, then one line per failing image use with the container, its
- * field path, the image as written and canonical, the cause and the fix. Bounded to 4 KiB and 10 images.
+ * The denial message of docs/design.md §2.2: one summary line, then one line per failing image use with the container,
+ * its field path, the image as written and canonical, the cause and the fix. Bounded to 4 KiB and 10 images.
  */
 import { describeUse, type DecidedFinding } from './finding.js';
 

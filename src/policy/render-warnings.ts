@@ -1,6 +1,6 @@
 /**
- * Warning lines of SPEC §2.2: each at most 120 characters, no control characters, no `Warning:` prefix (the API
- * server silently drops warnings that break its rules), at most 10 plus one summary line.
+ * Warning lines of docs/design.md §2.3: each at most 120 characters, no control characters, no `Warning:` prefix (the
+ * API server silently drops warnings that break its rules), at most 10 plus one summary line.
  */
 import { describeUse, type DecidedFinding } from './finding.js';
 

@@ -24,7 +24,7 @@ t.test('a found image is fine, unless its index serves none of the pod\'s platfo
   t.equal(resolutionFinding(check, { outcome: 'found', digest: 'sha256:x' }, pod, anonymous), undefined);
   const amd64Only: Resolution = { outcome: 'found', index: compactIndexPlatforms([platform('linux/amd64')]) };
   t.equal(resolutionFinding(check, amd64Only, pod, anonymous), undefined, 'platforms unknown: no platform check');
-  t.match(resolutionFinding(check, amd64Only, { ...pod, candidates: [platform('linux/arm64')] }, anonymous), { class: 'platformMismatch', canonical: 'example.com/team/app:1.0' });
+  t.match(resolutionFinding(check, amd64Only, { ...pod, candidates: { platforms: [platform('linux/arm64')], source: 'nodes', notes: [] } }, anonymous), { class: 'platformMismatch', canonical: 'example.com/team/app:1.0' });
 });
 
 t.test('a registry answer names the repository from the parsed reference', async (t) => {

@@ -3,7 +3,7 @@
  * check of a found index (platform-findings.ts), and refusals softened when the pod's pull credentials are not fully
  * known (uncertain-credentials.ts). Pure: what it needs about the pod and the registry comes in as data.
  */
-import type { Platform } from '../platform/platform.js';
+import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { Finding } from './finding.js';
 import { platformFindingFor } from './platform-findings.js';
@@ -18,7 +18,7 @@ export interface PodFacts {
   readonly podSpecPath: string;
   readonly serviceAccountName: string;
   /** The platforms the pod can run on, when known. */
-  readonly candidates: readonly Platform[] | undefined;
+  readonly candidates: CandidatePlatforms | undefined;
   /** Some pull secret could not be read (or the credential step failed): a refusal may not be real. */
   readonly credentialsUncertain: boolean;
 }

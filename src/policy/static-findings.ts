@@ -1,6 +1,6 @@
 /**
- * The checks that need no network (SPEC §1.2, §1.5): the reference grammar, `:latest`, `imagePullPolicy: Never`,
- * and exempt images. Pure.
+ * The checks that need no network (docs/design.md §1.2, §2.1): the reference grammar, `:latest`, `imagePullPolicy:
+ * Never`, and exempt images. Pure.
  */
 import { canonicalReference, parseImageReference, type ImageReference } from '../image/reference.js';
 import type { ImageUse } from '../workload/image-use.js';

@@ -1,5 +1,5 @@
 /**
- * What resolving one image against its registry can end in (SPEC §1.3). Exactly one outcome per
+ * What resolving one image against its registry can end in (docs/design.md §1.3). Exactly one outcome per
  * resolution; each failure keeps its own kind all the way to the message.
  */
 import type { IndexPlatforms } from '../platform/index-platforms.js';

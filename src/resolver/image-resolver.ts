@@ -1,7 +1,7 @@
 /**
  * The registry client's main API: resolve one image reference with the credentials the kubelet would send, into
- * exactly one Resolution (SPEC §1.3). Composition: SSRF guard → transport → authenticator → manifest check, with
- * tag suggestions on a missing tag and the result cache as a wrapper around it all.
+ * exactly one Resolution (docs/design.md §1.3). Composition: SSRF guard → transport → authenticator → manifest check,
+ * with tag suggestions on a missing tag and the result cache as a wrapper around it all.
  */
 import type { Config } from '../config/load-config.js';
 import { isDockerHub, registryApiHost } from '../image/reference.js';

@@ -1,5 +1,5 @@
 /**
- * The result cache, as a wrapper around a resolver (SPEC §1.5, STYLE principle 7). The key is the canonical
+ * The result cache, as a wrapper around a resolver (docs/design.md §1.9). The key is the canonical
  * reference plus a fingerprint of the ordered credential list, so one namespace's secret never answers for another's.
  * Definitive answers are kept (found: `cache.ttl`; not-found, unauthorized, invalid: `cache.negativeTtl`); transient
  * ones (timeout, unreachable, rate-limited, blocked) never are.

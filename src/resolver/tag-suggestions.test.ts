@@ -34,7 +34,7 @@ t.test('newest version-like tag', async (t) => {
 
 t.test('suggestions: three closest, then the newest version', async (t) => {
   const tags = ['latest', '1.28.0', '1.29', '1.29.3', 'alpine', '1.27-alpine', '2.0.0'];
-  t.same(suggestTags('1.99.9', tags), ['1.29.3', '1.29', '1.28.0', '2.0.0'], 'the example of SPEC §2.1');
+  t.same(suggestTags('1.99.9', tags), ['1.29.3', '1.29', '1.28.0', '2.0.0'], 'the example of docs/design.md §2.2');
   t.same(suggestTags('1.99.9', [...tags].reverse()), ['1.29.3', '1.29', '1.28.0', '2.0.0'], 'listing order does not matter');
   // 1.29, alpine and 2.0.0 are all 5 away: versions first, the newer first (the search used to drop whichever tied
   // the third place later in the listing, so the answer depended on the registry's order).

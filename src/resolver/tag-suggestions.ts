@@ -1,6 +1,6 @@
 /**
- * "Did you mean" for a missing tag (SPEC §1.3): the three existing tags closest by edit distance, then the newest
- * tag that looks like a version when it is not among them already. Pure and synchronous, so its work is bounded
+ * "Did you mean" for a missing tag (docs/design.md §1.3): the three existing tags closest by edit distance, then the
+ * newest tag that looks like a version when it is not among them already. Pure and synchronous, so its work is bounded
  * whatever the registry listed: tags longer than the reference grammar allows are skipped, and distances are
  * computed closest-first (a cheap lower bound orders the candidates; the search stops once none left can beat the
  * third), each no further than the third's distance (edit-distance.ts), under a total budget of

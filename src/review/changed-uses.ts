@@ -1,6 +1,6 @@
 /**
- * On UPDATE only image uses that are new or changed are checked (SPEC §1.6): a scale, a label change or a rollout
- * restart must never depend on a registry. A use is identified by its list and its container (or volume) name.
+ * On UPDATE only image uses that are new or changed are checked (docs/design.md §1.8): a scale, a label change or a
+ * rollout restart must never depend on a registry. A use is identified by its list and its container (or volume) name.
  */
 import type { ImageUse } from '../workload/image-use.js';
 

@@ -78,7 +78,7 @@ t.test('a found index is checked against the pod\'s platforms, when they are kno
     return platform;
   };
   const found: Resolution = { outcome: 'found', index: compactIndexPlatforms([p('linux/amd64')]) };
-  t.same(classes(scenario([['example.com/a:1', found]], { candidates: [p('linux/arm64')] }).input), [['c0', 'platformMismatch']]);
+  t.same(classes(scenario([['example.com/a:1', found]], { candidates: { platforms: [p('linux/arm64')], source: 'nodes', notes: [] } }).input), [['c0', 'platformMismatch']]);
   t.same(classes(scenario([['example.com/a:1', found]]).input), [], 'platforms unknown: no platform check');
 });
 

@@ -3,7 +3,7 @@
  * readers, node watcher) implement them; tests and the offline CLI pass fewer of them.
  */
 import type { PullCredentials } from '../credentials/pull-credentials.js';
-import type { Platform } from '../platform/platform.js';
+import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { NamespaceMode } from '../policy/namespace-mode.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
 
@@ -28,4 +28,4 @@ export interface NamespaceModePort {
 }
 
 /** The platforms a pod spec can run on, or undefined when unknown (no nodes and no configured platforms). */
-export type PlatformPort = (view: PodSpecView) => { readonly platforms: readonly Platform[]; readonly notes: readonly string[] } | undefined;
+export type PlatformPort = (view: PodSpecView) => CandidatePlatforms | undefined;

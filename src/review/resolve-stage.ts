@@ -9,7 +9,7 @@ import type { RegistryCredential } from '../credentials/credential.js';
 import type { CredentialProblem } from '../credentials/credential-problem.js';
 import type { PullCredentials } from '../credentials/pull-credentials.js';
 import { repositoryName } from '../image/reference.js';
-import type { Platform } from '../platform/platform.js';
+import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { Finding } from '../policy/finding.js';
 import type { RegistryCheck, StaticCheck } from '../policy/static-findings.js';
 import type { ImageResolver } from '../resolution/image-resolver.js';
@@ -22,8 +22,8 @@ import type { PlatformPort, PullCredentialsPort } from './ports.js';
 /**
  * Image checks of one review in flight at once, over all registries and per registry. Per registry it is as large
  * as the registry client's default connection limit (`network.concurrencyPerRegistry`, 16), so a workload with up
- * to 16 images on one registry resolves in one round trip (SPEC §5 P2: 10 cold images cost ≤ 1.3× one); the total
- * lets the first images of up to 32 registries start at once, so a slow registry never holds another's turn.
+ * to 16 images on one registry resolves in one round trip (P2 in docs/design.md §7.1: 10 cold images cost ≤ 1.3× one);
+ * the total lets the first images of up to 32 registries start at once, so a slow registry never holds another's turn.
  */
 export const IMAGES_IN_FLIGHT = { total: 32, perKey: 16 } as const;
 
@@ -58,7 +58,7 @@ export interface Resolved {
   /** Some pull credential of the pod went unseen (or the credential step failed): a refusal may not be real. */
   readonly credentialsUncertain: boolean;
   /** The platforms the pod can run on, when known. */
-  readonly candidates: readonly Platform[] | undefined;
+  readonly candidates: CandidatePlatforms | undefined;
   /** Unexpected errors of a pod-level step or of one image, as findings, in the order they happened. */
   readonly failures: readonly Finding[];
 }
@@ -78,10 +78,10 @@ export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Prom
   const credentials = await pullCredentials(deps, input, failures);
   const candidates = podPlatforms(deps, input.view, failures);
   const wantIndex = candidates !== undefined;
-  const resolved: Resolved = { resolutions, credentialProblems: credentials.problems, credentialsUncertain: credentials.uncertain, candidates: candidates?.platforms, failures };
+  const resolved: Resolved = { resolutions, credentialProblems: credentials.problems, credentialsUncertain: credentials.uncertain, candidates, failures };
 
   // The warm path: results already in the cache are settled synchronously; only misses pay for promises, the
-  // scheduler and deadline listeners.
+  // scheduler and deadline listeners. Uses of the same canonical reference are resolved once (docs/design.md §1.6).
   const pending = new Map<string, Pending>();
   for (const check of input.checks) {
     const shared = pending.get(check.canonical);

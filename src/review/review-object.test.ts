@@ -29,7 +29,7 @@ const reviewed = (outcome: ReviewOutcome) => {
   return outcome;
 };
 
-t.test('each registry outcome becomes its own class and default verdict (SPEC §1.3, §1.5)', async (t) => {
+t.test('each registry outcome becomes its own class and default verdict (docs/design.md §1.3, §2.1)', async (t) => {
   const cases: [Resolution, string | undefined, string][] = [
     [{ outcome: 'found', digest: 'sha256:x' }, undefined, 'allow'],
     [{ outcome: 'not-found', missing: 'tag', suggestions: ['1.29.3'] }, 'notFound', 'deny'],

@@ -1,7 +1,7 @@
 /**
- * The use case: one object in, one verdict out (SPEC §1). The only module that combines the grammar, extraction,
- * credentials, registry, platforms and policy, under one deadline (the AbortSignal) and bounded concurrency.
- * Nothing here knows about HTTP: the webhook and `pullguard check` both call it.
+ * The use case: one object in, one verdict out (docs/design.md §1.6). The only module that combines the grammar,
+ * extraction, credentials, registry, platforms and policy, under one deadline (the AbortSignal) and bounded
+ * concurrency. Nothing here knows about HTTP: the webhook and `pullguard check` both call it.
  *
  * A short pipeline of stages, each a function with its own test: extract (extract-stage.ts) → static checks
  * (static-stage.ts) → resolve (resolve-stage.ts) → findings (findings-stage.ts) → decide (decide-stage.ts). The

@@ -5,7 +5,7 @@ const pod = (metadata: Record<string, unknown>) => ({ metadata, spec: {} });
 const controller = (apiVersion: string, kind: string, isController = true) => ({ ownerReferences: [{ apiVersion, kind, name: 'owner', uid: 'd9607e19-f88f-11e6-a518-42010a800195', controller: isController }] });
 const ownerRef = (ref: Record<string, unknown>) => pod({ ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9c', uid: 'u-1', controller: true, ...ref }] });
 
-t.test('which requests are skipped (SPEC §1.6)', async (t) => {
+t.test('which requests are skipped (docs/design.md §1.8)', async (t) => {
   const cases: [string, Parameters<typeof skipReason>[0], RegExp | undefined][] = [
     ['CREATE Pod', { kindName: 'Pod', operation: 'CREATE', object: pod({}) }, undefined],
     ['UPDATE Deployment', { kindName: 'Deployment', operation: 'UPDATE', object: {} }, undefined],

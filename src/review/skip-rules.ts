@@ -1,5 +1,5 @@
 /**
- * Requests that cannot prevent a failed pull and are answered without a check (SPEC §1.6), so pullguard never
+ * Requests that cannot prevent a failed pull and are answered without a check (docs/design.md §1.8), so pullguard never
  * blocks routine operations.
  */
 import { isRecord } from '../runtime/json-shape.js';

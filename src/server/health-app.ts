@@ -1,6 +1,6 @@
 /**
- * The plain-HTTP side on 8080: liveness, readiness and metrics (SPEC §3.3). Readiness reflects pullguard itself
- * (certificate loaded, listening, not shutting down) and never a registry, so a registry outage cannot take the
+ * The plain-HTTP side on 8080: liveness, readiness and metrics (docs/design.md §5.2). Readiness reflects pullguard
+ * itself (certificate loaded, listening, not shutting down) and never a registry, so a registry outage cannot take the
  * webhook out of its Service.
  */
 import fastify, { type FastifyInstance } from 'fastify';

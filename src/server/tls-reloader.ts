@@ -1,5 +1,5 @@
 /**
- * Keeps the webhook's serving certificate current without a restart (SPEC §3.3, R6).
+ * Keeps the webhook's serving certificate current without a restart (docs/design.md §5.1, R6).
  *
  * Kubernetes updates a mounted Secret by writing a new timestamped directory and atomically renaming a `..data`
  * symlink over the old one; `tls.crt` and `tls.key` are symlinks through `..data`. Watching the files' inodes misses

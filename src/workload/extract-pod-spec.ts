@@ -1,6 +1,7 @@
 /**
  * Reads the pod spec of an admitted object: every image use with its field path, and the pod-level inputs the
- * checks need (pull secrets, service account, scheduling constraints). SPEC §1.1. Pure; never throws on bad input.
+ * checks need (pull secrets, service account, scheduling constraints including `nodeName` and `os.name`).
+ * docs/design.md §1.1. Pure; never throws on bad input.
  *
  * Decisions:
  * - A container (or image volume) whose image is absent, null or '' is skipped: the API server rejects such
@@ -49,21 +50,24 @@ export interface PodSpecView {
   readonly uses: readonly ImageUse[];
   /**
    * Secret names as listed, in order, '' for an entry without a name: the kubelet skips those, but they keep their
-   * place (a finding's field path `imagePullSecrets[i]` uses the index) and they count for the ServiceAccount plugin.
+   * place (a finding's field path `imagePullSecrets[i]` uses the index) and they count for the ServiceAccount plugin,
+   * which copies the service account's secrets only `if len(pod.Spec.ImagePullSecrets) == 0`
+   * (plugin/pkg/admission/serviceaccount): `imagePullSecrets: [{}]` keeps them out although it names no secret.
    */
   readonly imagePullSecrets: readonly string[];
-  /**
-   * Whether the raw list has any entry, named or not. The ServiceAccount admission plugin copies the service
-   * account's secrets only `if len(pod.Spec.ImagePullSecrets) == 0` (plugin/pkg/admission/serviceaccount), so
-   * `imagePullSecrets: [{}]` keeps them out of the pods although it names no secret.
-   */
-  readonly listsImagePullSecrets: boolean;
   /** serviceAccountName ?? (deprecated) serviceAccount ?? 'default' (empty strings count as absent). */
   readonly serviceAccountName: string;
   readonly nodeSelector: Readonly<Record<string, string>>;
   /** requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms */
   readonly requiredNodeAffinity: readonly NodeSelectorTerm[];
   readonly tolerations: readonly Toleration[];
+  /** `spec.nodeName` when set (not ''): the pod is bound to that node and skips the scheduler. */
+  readonly nodeName?: string;
+  /**
+   * `spec.os.name` when set (not ''), as written: the kubelet admits the pod only on a node of that OS. The API
+   * server accepts only `linux` and `windows`; the platform check ignores any other value (see candidate-platforms.ts).
+   */
+  readonly osName?: string;
 }
 
 export type ExtractResult =
@@ -97,18 +101,21 @@ export function extractPodSpec(workload: WorkloadKind, object: unknown): Extract
 
 function buildView(workload: WorkloadKind, podSpecPath: string, spec: PodSpecInput): PodSpecView {
   const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const nodeName = nonEmpty(spec.nodeName);
+  const osName = nonEmpty(spec.os?.name);
   return Object.freeze({
     workload,
     podSpecPath,
     isTemplate: workload.podSpecPath.length > 1,
     uses: Object.freeze(imageUses(podSpecPath, spec)),
     imagePullSecrets: Object.freeze((spec.imagePullSecrets ?? []).map((s) => s.name ?? '')),
-    listsImagePullSecrets: (spec.imagePullSecrets ?? []).length > 0,
     serviceAccountName: nonEmpty(spec.serviceAccountName) ?? nonEmpty(spec.serviceAccount) ?? 'default',
     // Object.fromEntries defines keys as own data properties, so a `__proto__` label stays a plain key.
     nodeSelector: Object.freeze(Object.fromEntries(Object.entries(spec.nodeSelector ?? {}))),
     requiredNodeAffinity: Object.freeze((required?.nodeSelectorTerms ?? []).map(copyTerm)),
     tolerations: Object.freeze((spec.tolerations ?? []).map(copyToleration)),
+    ...(nodeName === undefined ? {} : { nodeName }),
+    ...(osName === undefined ? {} : { osName }),
   });
 }
 

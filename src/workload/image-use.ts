@@ -1,7 +1,7 @@
 /** Where in a pod spec an image is used. */
 export type ImageUseSection = 'initContainers' | 'containers' | 'ephemeralContainers' | 'volumes';
 
-/** One image use in a pod spec, with the field path a kubectl user would read. SPEC §1.1. */
+/** One image use in a pod spec, with the field path a kubectl user would read. docs/design.md §1.1. */
 export interface ImageUse {
   /** Exactly as written in the object (not normalized). */
   readonly image: string;

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { findWorkloadKind, splitApiVersion, WORKLOAD_KINDS } from './pod-spec-paths.js';
 
-// SPEC §1.1, written out independently of the table under test.
+// docs/design.md §1.1, written out independently of the table under test.
 const EXPECTED: ReadonlyArray<readonly [group: string, version: string, kind: string, resource: string, path: string]> = [
   ['', 'v1', 'Pod', 'pods', 'spec'],
   ['apps', 'v1', 'Deployment', 'deployments', 'spec.template.spec'],
@@ -14,7 +14,7 @@ const EXPECTED: ReadonlyArray<readonly [group: string, version: string, kind: st
   ['', 'v1', 'PodTemplate', 'podtemplates', 'template.spec'],
 ];
 
-t.test('the table lists exactly the kinds of SPEC §1.1', async (t) => {
+t.test('the table lists exactly the kinds of docs/design.md §1.1', async (t) => {
   t.equal(WORKLOAD_KINDS.length, EXPECTED.length);
   for (const [group, version, kind, resource, path] of EXPECTED) {
     const found = findWorkloadKind(group, kind);

@@ -1,5 +1,5 @@
 /**
- * Where each checked kind keeps its pod spec (SPEC §1.1), as a table in the style of Kyverno's
+ * Where each checked kind keeps its pod spec (docs/design.md §1.1), as a table in the style of Kyverno's
  * `pkg/utils/api/image.go`: adding a kind is one row, never new extraction code.
  */
 

@@ -53,7 +53,7 @@ const TolerationSchema = Type.Object({
   effect: Maybe(Type.String()),
 });
 
-export const PodSpecSchema = Type.Object({
+const PodSpecSchema = Type.Object({
   initContainers: Maybe(Type.Array(ContainerSchema)),
   containers: Maybe(Type.Array(ContainerSchema)),
   ephemeralContainers: Maybe(Type.Array(ContainerSchema)),
@@ -64,6 +64,8 @@ export const PodSpecSchema = Type.Object({
   nodeSelector: Maybe(Type.Record(Type.String(), Type.String())),
   affinity: Maybe(AffinitySchema),
   tolerations: Maybe(Type.Array(TolerationSchema)),
+  nodeName: Maybe(Type.String()),
+  os: Maybe(Type.Object({ name: Maybe(Type.String()) })),
 });
 
 export type PodSpecInput = Static<typeof PodSpecSchema>;

@@ -1,6 +1,7 @@
 /**
- * Dependencies point inward (STYLE.md): the pure modules never import frameworks, the network, the file system or
- * `process`, and only src/kube/ talks to @kubernetes/client-node. In the spirit of go-containerregistry's depcheck.
+ * Dependencies point inward (docs/design.md §10.2): the pure modules never import frameworks, the network, the file
+ * system or `process`, and only src/kube/ talks to @kubernetes/client-node. In the spirit of go-containerregistry's
+ * depcheck.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The layers, as a table (DEVELOPERS.md "Layout"): which internal folder of src/ may import which. From the
+ * The layers, as a table (docs/design.md §10.2): which internal folder of src/ may import which. From the
  * AdmissionReview to the verdict the data goes down the layers and comes back up only through return values, so
  * every edge points toward the more basic folders, and an import the table does not list fails here the day it is
  * written. The registry client's subfolders are layers of their own: distribution → auth → transport, never back.

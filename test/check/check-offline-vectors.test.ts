@@ -1,7 +1,7 @@
 /**
  * `check --offline` reports canonical references exactly as distribution/reference v0.6.0 normalizes them
- * (SPEC §1.2), plus the implicit `:latest`; inputs the parser refuses are `invalid`, denied, and make the exit code 1.
- * One Pod per vector, all in one run.
+ * (docs/design.md §1.2), plus the implicit `:latest`; inputs the parser refuses are `invalid`, denied, and make the
+ * exit code 1. One Pod per vector, all in one run.
  */
 import { readFileSync } from 'node:fs';
 import t from 'tap';

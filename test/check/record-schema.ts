@@ -1,6 +1,6 @@
 /**
- * The `pullguard check -o json` record (SPEC §3.1), as a TypeBox schema of its own, so tests check the output against
- * the contract rather than against the code's own type.
+ * The `pullguard check -o json` record (docs/design.md §4.2), as a TypeBox schema of its own, so tests check the output
+ * against the contract rather than against the code's own type.
  */
 import type { Test } from 'tap';
 import Type, { type Static } from 'typebox';

@@ -1,7 +1,7 @@
 /**
- * Round trip (SPEC §7): the built `pullguard serve` process, called over HTTPS exactly like kube-apiserver calls a
- * webhook (CA from `pullguard certs`, servername pullguard.pullguard.svc, POST /validate?timeout=10s), every answer
- * checked the way the API server checks it. The config lets registry answers not matter: images here are either
+ * Round trip (docs/design.md §9): the built `pullguard serve` process, called over HTTPS exactly like kube-apiserver
+ * calls a webhook (CA from `pullguard certs`, servername pullguard.pullguard.svc, POST /validate?timeout=10s), every
+ * answer checked the way the API server checks it. The config lets registry answers not matter: images here are either
  * decided without a registry (invalid, :latest, Never, skips) or their infrastructure findings are allowed.
  */
 import tls from 'node:tls';

@@ -1,6 +1,7 @@
 /**
- * Builders for AdmissionReview v1 requests as the API server sends them (webhook.md §1.2), so tests read like the
- * cluster event they stand for: "a Deployment CREATE with this pod spec".
+ * Builders for AdmissionReview v1 requests as the API server sends them
+ * (https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#request), so tests read
+ * like the cluster event they stand for: "a Deployment CREATE with this pod spec".
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkloadKind } from '../../src/workload/pod-spec-paths.js';
@@ -46,7 +47,7 @@ export function apiVersionOf(kind: { readonly group: string; readonly version: s
   return kind.group ? `${kind.group}/${kind.version}` : kind.version;
 }
 
-/** An object of `kind` whose pod spec (at the kind's path, SPEC §1.1) is `podSpec`. */
+/** An object of `kind` whose pod spec (at the kind's path, docs/design.md §1.1) is `podSpec`. */
 export function workloadWith(kind: WorkloadKind, podSpec: Record<string, unknown>, metadata: Record<string, unknown> = {}): Record<string, unknown> {
   let inner: Record<string, unknown> = podSpec;
   for (const segment of [...kind.podSpecPath].reverse()) inner = { [segment]: inner };

@@ -1,7 +1,8 @@
 /**
- * Checks an answer to an AdmissionReview the way kube-apiserver does (webhook.md §1.3–§1.5,
- * apiserver `request/admissionreview.go` VerifyAdmissionResponse and `filters/warning.go`), plus pullguard's own
- * promises about warnings (SPEC §2.2) and denials (SPEC §2.1). Returns every problem found; empty means accepted.
+ * Checks an answer to an AdmissionReview the way kube-apiserver does
+ * (https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#response, apiserver
+ * `request/admissionreview.go` VerifyAdmissionResponse and `filters/warning.go`), plus pullguard's own promises about
+ * warnings (docs/design.md §2.3) and denials (§2.2). Returns every problem found; empty means accepted.
  */
 export interface HttpAnswer {
   readonly statusCode: number;

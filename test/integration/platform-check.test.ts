@@ -5,15 +5,16 @@
 import t from 'tap';
 import { startFakeKubeApi, type FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 import { pushImage, startRegistry } from '../harness/registry/index.js';
-import { admissionReview, deployment, startWebhookUnderTest, type WebhookUnderTest } from '../helpers/engine-webhook.js';
+import { admissionReview, deployment, pod, startWebhookUnderTest, type WebhookUnderTest } from '../helpers/engine-webhook.js';
 
-function node(name: string, arch: string, extra: { taints?: object[]; labels?: Record<string, string> } = {}): object {
+function node(name: string, arch: string, extra: { taints?: object[]; labels?: Record<string, string>; os?: string } = {}): object {
+  const os = extra.os ?? 'linux';
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/arch': arch, 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': name, ...extra.labels } },
+    metadata: { name, labels: { 'kubernetes.io/arch': arch, 'kubernetes.io/os': os, 'kubernetes.io/hostname': name, ...extra.labels } },
     spec: { taints: extra.taints ?? [] },
-    status: { nodeInfo: { operatingSystem: 'linux', architecture: arch } },
+    status: { nodeInfo: { operatingSystem: os, architecture: arch } },
   };
 }
 
@@ -104,6 +105,54 @@ t.test('platform check against cluster nodes', async (t) => {
   t.same(classes(tolerating), ['platformPartial'], 'a pod tolerating the taints can land on the arm nodes again');
 });
 
+t.test('spec.os.name and spec.nodeName narrow the nodes the way the kubelet admits pods', async (t) => {
+  const reg = await startRegistry({ mode: 'plain' });
+  t.teardown(() => reg.stop());
+  await pushImage(reg, { repository: 'team/amd-only', tags: ['1'], format: 'oci-index', platforms: [{ os: 'linux', architecture: 'amd64' }] });
+
+  const kube: FakeKubeApi = await startFakeKubeApi();
+  t.teardown(() => kube.close());
+  kube.addNamespace({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+  kube.addServiceAccount({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { namespace: 'shop', name: 'default' } });
+  kube.addNode(node('amd-1', 'amd64'));
+  kube.addNode(node('arm-1', 'arm64'));
+  kube.addNode(node('win-1', 'amd64', { os: 'windows' }));
+  const webhook = await startWebhookUnderTest({
+    config: { registries: [{ host: reg.host, plainHttp: true }], credentials: { kubernetes: true } },
+    kubeconfigPath: kube.kubeconfigPath,
+    watchNodes: true,
+  });
+  t.teardown(() => webhook.close());
+  const image = `${reg.host}/team/amd-only:1`;
+
+  const unconstrained = await reviewWhenSynced(webhook, admissionReview(pod('any', [image])), (c) => c.length > 0);
+  t.same(classes(unconstrained), ['platformPartial'], 'without constraints the pod may land on the arm64 or the windows node');
+
+  const windows = await webhook.review(admissionReview(pod('win', [image], { os: { name: 'windows' } })));
+  t.equal(windows.body.response.allowed, false, 'a windows pod with a linux-only image is denied');
+  t.same(classes(windows), ['platformMismatch']);
+  t.match(windows.body.response.status.message, /has linux\/amd64 only; the pod can only run on windows\/amd64 nodes/);
+  const windowsTemplate = await webhook.review(admissionReview(deployment('win', [image], { os: { name: 'windows' } })));
+  t.same(classes(windowsTemplate), ['platformMismatch'], 'a pod template with os.name is checked the same way');
+  const linux = await webhook.review(admissionReview(pod('lin', [image], { os: { name: 'linux' } })));
+  t.same(classes(linux), ['platformPartial'], 'os.name linux leaves out the windows node only');
+
+  const pinnedArm = await webhook.review(admissionReview(pod('on-arm', [image], { nodeName: 'arm-1' })));
+  t.equal(pinnedArm.body.response.allowed, false, 'a pod bound to the arm64 node with an amd64-only image is denied');
+  t.same(classes(pinnedArm), ['platformMismatch']);
+  t.match(pinnedArm.body.response.status.message, /the pod can only run on linux\/arm64 nodes/);
+  const pinnedAmd = await webhook.review(admissionReview(pod('on-amd', [image], { nodeName: 'amd-1' })));
+  t.same(classes(pinnedAmd), [], 'bound to the amd64 node: the image fits');
+  const pinnedGone = await webhook.review(admissionReview(pod('on-gone', [image], { nodeName: 'gone' })));
+  t.same(classes(pinnedGone), [], 'bound to a node pullguard does not know: no platform is claimed');
+  const invalidOs = await webhook.review(admissionReview(pod('odd-os', [image], { os: { name: 'plan9' } })));
+  t.same(classes(invalidOs), ['platformPartial'], 'an os.name the API server rejects is no constraint');
+  t.match(invalidOs.body.response.warnings, [/no image variant for/]);
+  const explained = await webhook.review(admissionReview(pod('odd-os-on-arm', [image], { os: { name: 'plan9' }, nodeName: 'arm-1' })));
+  t.same(classes(explained), ['platformMismatch']);
+  t.match(explained.body.response.status.message, /only run on linux\/arm64 nodes \(spec\.os\.name ignored: only linux and windows are valid\)\./, 'the denial says which constraint was ignored');
+});
+
 t.test('outside a cluster, the configured platforms stand in for nodes', async (t) => {
   const reg = await startRegistry({ mode: 'plain' });
   t.teardown(() => reg.stop());
@@ -112,6 +161,7 @@ t.test('outside a cluster, the configured platforms stand in for nodes', async (
   t.teardown(() => webhook.close());
   const answer = await webhook.review(admissionReview(deployment('cfg', [`${reg.host}/team/amd-only:1`])));
   t.same(classes(answer), ['platformMismatch']);
+  t.match(answer.body.response.status.message, /the pod can only run on linux\/arm64 nodes \(checked against the configured platforms\)\./, 'the denial says where the platforms come from');
   const cached = await webhook.review(admissionReview(deployment('cfg2', [`${reg.host}/team/amd-only:1`])));
   t.same(classes(cached), ['platformMismatch']);
   t.equal(await reg.manifestRequests('GET'), 1, 'the index is fetched once per digest');

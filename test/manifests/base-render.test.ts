@@ -12,7 +12,7 @@ import { MODEL_OF_KIND, unknownFields } from './strict-fields.js';
 const MANIFESTS = fileURLToPath(new URL('../../manifests/', import.meta.url));
 const objects = await kustomize(MANIFESTS);
 
-t.test('the base holds exactly the objects of SPEC §4', async (t) => {
+t.test('the base holds exactly the objects of docs/design.md §8', async (t) => {
   t.same(
     objects.map((o) => `${o.kind}/${o.metadata.name}`).sort(),
     [

@@ -1,4 +1,4 @@
-/** The Deployment, Service, PodDisruptionBudget and Namespace meet SPEC §4 and Pod Security "restricted". */
+/** The Deployment, Service, PodDisruptionBudget and Namespace meet docs/design.md §8 and Pod Security "restricted". */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';

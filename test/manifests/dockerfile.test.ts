@@ -1,6 +1,6 @@
 /**
- * The Dockerfile (SPEC §4): multi-stage, Node 24, production dependencies only in the runtime, a non-root numeric
- * user, `node dist/main.js serve` as the entrypoint, and no certificate or key copied in; `.dockerignore` keeps
+ * The Dockerfile (docs/design.md §8): multi-stage, Node 24, production dependencies only in the runtime, a non-root
+ * numeric user, `node dist/main.js serve` as the entrypoint, and no certificate or key copied in; `.dockerignore` keeps
  * them out of the build context too.
  */
 import { readFile } from 'node:fs/promises';

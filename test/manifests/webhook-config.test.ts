@@ -1,4 +1,7 @@
-/** The ValidatingWebhookConfiguration: settings of SPEC §4, rules covering every extracted kind, the selectors. */
+/**
+ * The ValidatingWebhookConfiguration: settings of docs/design.md §8, rules covering every extracted kind, the
+ * selectors.
+ */
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { WORKLOAD_KINDS } from '../../src/workload/pod-spec-paths.js';
@@ -35,7 +38,7 @@ function selects(expressions: Requirement[], labels: Record<string, string>): bo
   });
 }
 
-t.test('one webhook, images.pullguard.io, with the settings of SPEC §4', async (t) => {
+t.test('one webhook, images.pullguard.io, with the settings of docs/design.md §8', async (t) => {
   t.equal(webhooks.length, 1);
   t.match(webhook, {
     name: 'images.pullguard.io',

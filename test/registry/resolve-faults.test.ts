@@ -1,4 +1,7 @@
-/** SPEC §6 R1/R2/R4: misbehaving servers are each classified, with no crash, no unhandled rejection, no leak. */
+/**
+ * docs/design.md §7.2 R1/R2/R4: misbehaving servers are each classified, with no crash, no unhandled rejection, no
+ * leak.
+ */
 import t from 'tap';
 import type { Resolution } from '../../src/resolution/resolution.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -1,4 +1,7 @@
-/** SPEC §6 R5 through the whole resolver: blocked hosts are never contacted unless listed under `registries`. */
+/**
+ * docs/design.md §7.2 R5 through the whole resolver: blocked hosts are never contacted unless listed under
+ * `registries`.
+ */
 import t from 'tap';
 import { resolverFor } from './resolver-setup.js';
 import { startLoopback } from './loopback.js';

@@ -1,5 +1,5 @@
 /**
- * SPEC §6 R1: a registry that accepts TCP and never answers. Every review is still answered inside the API
+ * docs/design.md §7.2 R1: a registry that accepts TCP and never answers. Every review is still answered inside the API
  * server's timeout (here `?timeout=3s`, so pullguard's budget is 2 s), with the `timeout` class and its policy
  * applied: warn by default, deny when the admin says so. Measured in-process (50 concurrent reviews) and against
  * the built `pullguard serve` over HTTPS, which is what the API server actually waits on.

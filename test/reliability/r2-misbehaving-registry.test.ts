@@ -1,7 +1,7 @@
 /**
- * SPEC §6 R2: a registry that misbehaves (500s, garbage or huge bodies, endless headers, redirect loops, resets,
- * TLS garbage, a realm pointing elsewhere, rate limits, hangs). Each is classified into exactly one outcome, the
- * process neither crashes nor sees an unhandled rejection, nothing is read beyond 4 MiB, redirects stop after 3,
+ * docs/design.md §7.2 R2: a registry that misbehaves (500s, garbage or huge bodies, endless headers, redirect loops,
+ * resets, TLS garbage, a realm pointing elsewhere, rate limits, hangs). Each is classified into exactly one outcome,
+ * the process neither crashes nor sees an unhandled rejection, nothing is read beyond 4 MiB, redirects stop after 3,
  * and a realm on a blocked address is never contacted.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

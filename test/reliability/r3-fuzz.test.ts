@@ -1,6 +1,6 @@
 /**
- * SPEC §6 R3: malformed AdmissionReviews. At least 10,000 generated mutations (seeded; the seed is printed and
- * PULLGUARD_FUZZ_SEED replays it) go through the real webhook app in-process (`inject()`, offline engine, so
+ * docs/design.md §7.2 R3: malformed AdmissionReviews. At least 10,000 generated mutations (seeded; the seed is printed
+ * and PULLGUARD_FUZZ_SEED replays it) go through the real webhook app in-process (`inject()`, offline engine, so
  * nothing touches the network), then 300 more over HTTPS against the built `pullguard serve`, whose registry
  * checks all end at the SSRF guard (every address blocked). Every answer is a 400 with a JSON error or a 200 the
  * API server accepts for the uid it sent; never a 500; the process stays up.

@@ -1,6 +1,6 @@
 /**
- * SPEC §6 R4: credential hygiene. Planted passwords, `auth` strings and tokens (in a Docker config file and in
- * Kubernetes Secrets served by the fake API) never appear in logs, metrics, responses or thrown errors, whatever
+ * docs/design.md §7.2 R4: credential hygiene. Planted passwords, `auth` strings and tokens (in a Docker config file and
+ * in Kubernetes Secrets served by the fake API) never appear in logs, metrics, responses or thrown errors, whatever
  * path a review takes: found, wrong password, token refused, redirect, 5xx, timeout, undecodable secrets.
  * Credentials never follow a redirect to another host, and a realm that fails the SSRF guard never receives them.
  */

@@ -1,7 +1,7 @@
 /**
- * SPEC §6 R5: the SSRF guard. Hosts in `network.blockedCidrs` (defaults: the IANA special-purpose ranges that are
- * never a registry, metadata addresses), literal or resolved through DNS (every record, IPv6 forms judged on the
- * IPv4 address they embed), are never contacted unless listed under `registries`; a Bearer realm and a redirect
+ * docs/design.md §7.2 R5: the SSRF guard. Hosts in `network.blockedCidrs` (defaults: the IANA special-purpose ranges
+ * that are never a registry, metadata addresses), literal or resolved through DNS (every record, IPv6 forms judged on
+ * the IPv4 address they embed), are never contacted unless listed under `registries`; a Bearer realm and a redirect
  * target get the same check; the connection goes to the address that was checked. "Not contacted" is proven by
  * real listening servers that count connections: on Linux 0.0.0.0 and [::] reach them as well as 127.0.0.1 and ::1.
  */

@@ -1,7 +1,7 @@
 /**
- * SPEC §6 R6: the serving certificate is rotated the way kubelet updates a mounted Secret (a new timestamped
- * directory, then an atomic rename of the `..data` symlink) while the built `pullguard serve` is under load. No
- * request or handshake fails, fresh handshakes soon present the new certificate, the expiry metric follows it,
+ * docs/design.md §7.2 R6: the serving certificate is rotated the way kubelet updates a mounted Secret (a new
+ * timestamped directory, then an atomic rename of the `..data` symlink) while the built `pullguard serve` is under
+ * load. No request or handshake fails, fresh handshakes soon present the new certificate, the expiry metric follows it,
  * and readiness never drops.
  */
 import { execFile } from 'node:child_process';

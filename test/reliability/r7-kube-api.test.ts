@@ -1,7 +1,7 @@
 /**
- * SPEC §6 R7: the Kubernetes API is slow or failing. Secret, service-account and namespace reads are bounded by the
- * review budget, classified (a warning, never a denial caused by the API), never crash the process, and once the
- * fault clears reads work again: a failure is never cached as if it were an answer.
+ * docs/design.md §7.2 R7: the Kubernetes API is slow or failing. Secret, service-account and namespace reads are
+ * bounded by the review budget, classified (a warning, never a denial caused by the API), never crash the process, and
+ * once the fault clears reads work again: a failure is never cached as if it were an answer.
  */
 import t from 'tap';
 import { startFakeKubeApi, type FakeKubeFault } from '../harness/fake-kube-api/fake-kube-api.js';

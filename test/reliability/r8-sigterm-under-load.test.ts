@@ -1,7 +1,7 @@
 /**
- * SPEC §6 R8: SIGTERM while the built `pullguard serve` is busy. Readiness fails at once, every review already sent
- * is answered (none lost), and the process exits 0 soon after. Reviews take ~300 ms because they resolve against a
- * slow loopback registry stand-in, so reviews are genuinely in flight when the signal arrives.
+ * docs/design.md §7.2 R8: SIGTERM while the built `pullguard serve` is busy. Readiness fails at once, every review
+ * already sent is answered (none lost), and the process exits 0 soon after. Reviews take ~300 ms because they resolve
+ * against a slow loopback registry stand-in, so reviews are genuinely in flight when the signal arrives.
  */
 import https from 'node:https';
 import t from 'tap';

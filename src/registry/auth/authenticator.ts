@@ -1,10 +1,13 @@
 /**
- * Registry authentication (reference/registry.md §3): learn a registry's challenge once per origin with an anonymous
- * `GET /v2/` (so the first manifest request already carries a token: SPEC §5 P3), then answer it: Basic sends the
- * credential, Bearer fetches a token from the realm with `service` and `scope=repository:<path>:pull`.
+ * Registry authentication (docs/design.md §1.3; the token flow:
+ * https://github.com/distribution/distribution/blob/main/docs/content/spec/auth/token.md): learn a registry's challenge
+ * once per origin with an anonymous `GET /v2/` (so the first manifest request already carries a token: P3 in
+ * docs/design.md §7.1), then answer it: Basic sends the credential, Bearer fetches a token from the realm with
+ * `service` and `scope=repository:<path>:pull`.
  *
  * Credentials go only to the registry and to its realm, never over plain HTTP unless the registry is configured
- * `plainHttp` (SPEC §6 R4); the realm passes the same SSRF guard as the registry (the transport's connector).
+ * `plainHttp` (docs/design.md §7.2 R4); the realm passes the same SSRF guard as the registry (the transport's
+ * connector).
  */
 import { LRUCache } from 'lru-cache';
 import type { RegistryConfig } from '../../config/load-config.js';

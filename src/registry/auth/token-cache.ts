@@ -1,7 +1,8 @@
 /**
  * Bearer tokens by (realm, service, scope, credential fingerprint), each for its `expires_in` minus a safety margin
- * (reference/registry.md §3.4). Tokens are never shared across credentials. Concurrent identical token requests
- * share one in-flight promise (singleflight); failures are not cached.
+ * (https://github.com/distribution/distribution/blob/main/docs/content/spec/auth/token.md). Tokens are never shared
+ * across credentials. Concurrent identical token requests share one in-flight promise (singleflight); failures are not
+ * cached.
  */
 import { LRUCache } from 'lru-cache';
 import type { RegistryCredential } from '../../credentials/credential.js';

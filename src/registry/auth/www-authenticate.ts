@@ -3,7 +3,8 @@
  *
  * Why not split on commas: challenges and their parameters are both comma-separated, and quoted values contain
  * commas (`scope="repository:a:pull,push"`). A new challenge starts where a token is followed by a space and not by
- * `=`. Libraries on npm mangle multi-challenge headers (reference/registry.md §3.2), hence this ~100-line tokenizer.
+ * `=`. Libraries on npm mangle multi-challenge headers, hence this ~100-line tokenizer (Renovate wrote its own too:
+ * https://github.com/renovatebot/renovate/blob/main/lib/util/http/www-authenticate.ts).
  */
 
 /** One challenge. `scheme` and parameter names are lower-cased (they are case-insensitive); values are verbatim. */

@@ -1,7 +1,8 @@
 /**
- * The manifest check of SPEC §1.3: one `HEAD /v2/<path>/manifests/<digest ?? tag>` with all four manifest types in
- * `Accept`, a GET only when HEAD is unsupported or the index body is needed for the platform check, and exactly one
- * Resolution out. Decisions key on the HTTP status first; error codes only refine (reference/registry.md §2.3).
+ * The manifest check of docs/design.md §1.3: one `HEAD /v2/<path>/manifests/<digest ?? tag>` with all four manifest
+ * types in `Accept`, a GET only when HEAD is unsupported or the index body is needed for the platform check, and
+ * exactly one Resolution out. Decisions key on the HTTP status first; error codes only refine (the distribution spec's
+ * error codes: https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes).
  */
 import { sendAuthorized, type AuthorizedResult, type RegistryClientDeps } from '../auth/authorized-request.js';
 import type { AuthScheme, AuthTarget } from '../auth/authenticator.js';
@@ -135,7 +136,7 @@ async function indexBody(deps: ManifestCheckDeps, options: ManifestCheckOptions,
   return verified.manifest === undefined ? { kind: 'manifest' } : { kind: 'manifest', manifest: verified.manifest };
 }
 
-/** SPEC §1.3: who was refused decides the reason. */
+/** docs/design.md §1.3: who was refused decides the reason. */
 function refusal(options: ManifestCheckOptions, scheme: AuthScheme, status: number): Unauthorized {
   const credential = options.target.credential;
   if (!credential) return { outcome: 'unauthorized', reason: 'anonymous-refused' };

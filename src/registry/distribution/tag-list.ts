@@ -70,7 +70,7 @@ export function createTagLister(deps: RegistryClientDeps, options: TagListerOpti
         if (listing) cache.set(key, listing);
         return listing;
       } catch {
-        return undefined; // suggestions are best effort (SPEC §1.3)
+        return undefined; // suggestions are best effort (docs/design.md §1.3)
       } finally {
         deadline.release();
       }

@@ -1,6 +1,6 @@
 /**
  * Capped reads of response bodies. A registry (or anything pretending to be one) may send a body of any size; we
- * never hold more than the cap in memory and destroy the stream as soon as it is exceeded (SPEC §6 R2).
+ * never hold more than the cap in memory and destroy the stream as soon as it is exceeded (docs/design.md §7.2 R2).
  */
 import type { Readable } from 'node:stream';
 

@@ -136,7 +136,7 @@ export function createRegistryTransport(deps: TransportDeps): RegistryTransport 
           throw new RegistryError('redirects', { host: url.host, detail: `more than ${MAX_REDIRECTS} redirects` });
         }
         const next = nextUrl(url, location);
-        // Credentials never follow a redirect to another origin (distribution-spec; SPEC §6 R4).
+        // Credentials never follow a redirect to another origin (distribution-spec; docs/design.md §7.2 R4).
         if (next.origin !== url.origin) headers = withoutAuthorization(headers);
         url = next;
       }

@@ -25,9 +25,9 @@ export const REGISTRY_ERROR_CODES = [
   'timeout',
   /** The caller's deadline (the review budget) ran out. */
   'deadline',
-  /** The SSRF guard refused the host (SPEC §6 R5). */
+  /** The SSRF guard refused the host (docs/design.md §7.2 R5). */
   'blocked',
-  /** Credentials would have gone over plain HTTP or to a realm the policy forbids (SPEC §6 R4). */
+  /** Credentials would have gone over plain HTTP or to a realm the policy forbids (docs/design.md §7.2 R4). */
   'insecure',
 ] as const;
 export type RegistryErrorCode = (typeof REGISTRY_ERROR_CODES)[number];

@@ -18,7 +18,7 @@ export function listedHosts(config: Config): string[] {
   return config.registries.filter((entry) => entry.listed).map((entry) => entry.host);
 }
 
-/** Metric label of a host: the configured glob it matched, or `other` (bounded cardinality, SPEC §3.4). */
+/** Metric label of a host: the configured glob it matched, or `other` (bounded cardinality, docs/design.md §6). */
 export function registryLabel(entry: RegistryConfig | undefined): string {
   return entry?.host ?? 'other';
 }

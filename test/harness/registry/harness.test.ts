@@ -6,7 +6,7 @@ import { Agent, request } from 'undici';
 import { MEDIA_TYPES, pushImage, startRegistry, TOKEN_SERVICE, type PushFormat, type RegistryHandle } from './index.js';
 import { ensureSkopeo } from './system-tools.js';
 
-/** The Accept list a pull client sends (reference/registry.md §2.2). */
+/** The Accept list a pull client sends (docs/design.md §1.3). */
 const FULL_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerList, MEDIA_TYPES.dockerManifest].join(', ');
 const FORMATS: PushFormat[] = ['oci-manifest', 'docker-manifest', 'oci-index', 'docker-list'];
 const TWO_PLATFORMS = [

@@ -1,6 +1,9 @@
 import { stringify } from 'yaml';
 
-/** Where the registry finds its files, and how it authenticates (see reference/registry.md §9.2). */
+/**
+ * Where the registry finds its files, and how it authenticates (Distribution's configuration reference:
+ * https://github.com/distribution/distribution/blob/main/docs/content/about/configuration.md).
+ */
 export interface RegistryConfigInput {
   readonly port: number;
   readonly storageDir: string;

@@ -22,8 +22,9 @@ export interface RegistryTokenInput {
 }
 
 /**
- * Signs an RS256 JWT the way Distribution's token auth expects (reference/registry.md §9.5):
- * the registry verifies the `x5c` certificate against its rootcertbundle, then the signature and claims.
+ * Signs an RS256 JWT the way Distribution's token auth expects
+ * (https://github.com/distribution/distribution/blob/main/docs/content/spec/auth/jwt.md): the registry verifies the
+ * `x5c` certificate against its rootcertbundle, then the signature and claims.
  */
 export function signRegistryToken(input: RegistryTokenInput): string {
   const header = { typ: 'JWT', alg: 'RS256', x5c: [pemToDerBase64(input.certPem)] };

@@ -1,6 +1,6 @@
 /**
- * SPEC §3.5: one JSON log line per review, with uid, kind, namespace, name or generateName, operation, dryRun,
- * decision, durationMs and the findings (references and classes, no credentials, no messages).
+ * docs/design.md §5.4: one JSON log line per review, with uid, kind, namespace, name or generateName, operation,
+ * dryRun, decision, durationMs and the findings (references and classes, no credentials, no messages).
  */
 import { pino } from 'pino';
 import t from 'tap';

@@ -1,6 +1,6 @@
 /**
- * Malformed input over HTTP (SPEC §3.3, R3): a 400 with `{error: {code, message}}` that says what is wrong, a body
- * past the 28 MiB limit included, and never a 500.
+ * Malformed input over HTTP (docs/design.md §5.1, §7.2 R3): a 400 with `{error: {code, message}}` that says what is
+ * wrong, a body past the 28 MiB limit included, and never a 500.
  */
 import { once } from 'node:events';
 import { connect, type AddressInfo } from 'node:net';

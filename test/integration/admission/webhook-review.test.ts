@@ -1,6 +1,6 @@
 /**
  * The admission path end to end inside one process: AdmissionReview in through `inject()`, extraction for every
- * kind and container list (SPEC §1.1), the skips of §1.6, and an answer the API server accepts (webhook.md §1.3).
+ * kind and container list (docs/design.md §1.1), the skips of §1.8, and an answer the API server accepts (§5.1).
  */
 import t, { type Test } from 'tap';
 import { WORKLOAD_KINDS, type WorkloadKind } from '../../../src/workload/pod-spec-paths.js';

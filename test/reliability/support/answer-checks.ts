@@ -1,6 +1,6 @@
 /**
- * What counts as a correct answer to an arbitrary body (SPEC §3.3, R3): HTTP 400 with `{error: {code, message}}`,
- * or HTTP 200 with an AdmissionReview the API server accepts for the uid it sent. Never anything else.
+ * What counts as a correct answer to an arbitrary body (docs/design.md §5.1, §7.2 R3): HTTP 400 with `{error: {code,
+ * message}}`, or HTTP 200 with an AdmissionReview the API server accepts for the uid it sent. Never anything else.
  */
 import { apiServerProblems } from '../../helpers/api-server-checks.js';
 

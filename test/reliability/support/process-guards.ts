@@ -1,6 +1,6 @@
 /**
  * Counts `unhandledRejection` and `uncaughtException` events of the test process, so in-process reliability tests
- * can assert that misbehaving peers never produce either (SPEC §6 R2, R3, R7).
+ * can assert that misbehaving peers never produce either (docs/design.md §7.2 R2, R3, R7).
  */
 export interface ProcessFailureCounter {
   unhandledRejections(): number;

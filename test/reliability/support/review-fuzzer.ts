@@ -1,6 +1,6 @@
 /**
- * A seeded generator of malformed AdmissionReview bodies (SPEC §6 R3). Each case starts from a well-formed review
- * (Deployment, Pod, CronJob, Pod UPDATE, ephemeral containers) and applies one mutation family: wrong types at
+ * A seeded generator of malformed AdmissionReview bodies (docs/design.md §7.2 R3). Each case starts from a well-formed
+ * review (Deployment, Pod, CronJob, Pod UPDATE, ephemeral containers) and applies one mutation family: wrong types at
  * any path, missing fields, huge strings, deep nesting, invalid UTF-8, truncation, duplicate keys, odd uids,
  * arrays for objects, unicode and control characters in images and names, 200 containers, flipped bytes.
  * Same seed, same cases: a failure is reproduced with PULLGUARD_FUZZ_SEED.
