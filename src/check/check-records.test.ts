@@ -1,7 +1,7 @@
 import t from 'tap';
 import { credentialFinding } from '../policy/credential-findings.js';
 import type { DecidedFinding } from '../policy/finding.js';
-import type { CredentialProblem } from '../review/ports.js';
+import type { CredentialProblem } from '../credentials/credential-problem.js';
 import { checkRecords, mostSevere } from './check-records.js';
 import { APP, LATEST, NOT_FOUND, reviewed, SIDECAR, VOLUME } from '../../test/check/check-outcomes.js';
 
@@ -10,11 +10,11 @@ const OBJECT = { kind: 'Deployment', namespace: 'shop', name: 'web' };
 t.test('one record per image use, with the outcome and the most severe finding', async (t) => {
   const checked = reviewed(
     [
-      { use: APP, reference: 'docker.io/library/nginx:1.99', resolution: { outcome: 'not-found', missing: 'tag' } },
-      { use: SIDECAR, reference: 'docker.io/library/busybox:latest', resolution: { outcome: 'found', digest: 'sha256:abc' } },
+      { use: APP, canonical: 'docker.io/library/nginx:1.99', resolution: { outcome: 'not-found', missing: 'tag' } },
+      { use: SIDECAR, canonical: 'docker.io/library/busybox:latest', resolution: { outcome: 'found', digest: 'sha256:abc' } },
       { use: VOLUME, skipped: 'invalid' },
     ],
-    [LATEST, NOT_FOUND, { ...LATEST, class: 'unreachable', action: 'allow', use: SIDECAR }],
+    [LATEST, NOT_FOUND, { ...LATEST, class: 'unreachable', verdict: 'allow', use: SIDECAR }],
   );
   t.same(checkRecords([checked]), [
     {
@@ -34,7 +34,7 @@ t.test('one record per image use, with the outcome and the most severe finding',
 
 t.test('outcome: not-checked when the registry was not asked', async (t) => {
   for (const skipped of ['offline', 'exempt', 'pullPolicyNever'] as const) {
-    const [record] = checkRecords([reviewed([{ use: APP, reference: 'docker.io/library/nginx:1.99', skipped }], [])]);
+    const [record] = checkRecords([reviewed([{ use: APP, canonical: 'docker.io/library/nginx:1.99', skipped }], [])]);
     t.same([record?.outcome, record?.class, record?.verdict, record?.message], ['not-checked', null, 'allow', null], skipped);
   }
 });
@@ -42,11 +42,11 @@ t.test('outcome: not-checked when the registry was not asked', async (t) => {
 t.test('pod-level findings: container null, the path of the imagePullSecrets entry or of the service account', async (t) => {
   // Findings as the review makes them for the fixture's pod spec (imagePullSecrets: other, regcred).
   const fields = { podSpecPath: 'spec.template.spec', imagePullSecrets: ['other', 'regcred'] };
-  const pod = (problem: CredentialProblem, subject: string, action: DecidedFinding['action'] = 'warn'): DecidedFinding => ({
+  const pod = (problem: CredentialProblem, subject: string, verdict: DecidedFinding['verdict'] = 'warn'): DecidedFinding => ({
     ...credentialFinding(problem, 'Deployment', fields),
-    class: 'missingPullSecret', action, subject, cause: `${subject} is missing.`, fix: undefined, short: 'missing',
+    class: 'missingPullSecret', verdict, subject, cause: `${subject} is missing.`, fix: undefined, short: 'missing',
   });
-  const checked = reviewed([{ use: APP, reference: 'docker.io/library/nginx:1.99', resolution: { outcome: 'found' } }], [
+  const checked = reviewed([{ use: APP, canonical: 'docker.io/library/nginx:1.99', resolution: { outcome: 'found' } }], [
     pod({ kind: 'missingPullSecret', secret: 'shop/regcred', why: 'not-found' }, 'pull secret shop/regcred'),
     pod({ kind: 'missingPullSecret', secret: 'shop/from-sa', why: 'not-found' }, 'pull secret shop/from-sa', 'deny'),
     pod({ kind: 'missingServiceAccount', serviceAccount: 'shop/builder' }, 'service account shop/builder'),
@@ -68,7 +68,7 @@ t.test('objects that were not reviewed give no records', async (t) => {
 });
 
 t.test('mostSevere: deny over warn over allow, the first one on a tie', async (t) => {
-  const allow = { ...LATEST, action: 'allow' as const };
+  const allow = { ...LATEST, verdict: 'allow' as const };
   t.equal(mostSevere([]), undefined);
   t.equal(mostSevere([allow, LATEST, NOT_FOUND]), NOT_FOUND);
   t.equal(mostSevere([allow, LATEST, { ...LATEST }]), LATEST);

@@ -9,7 +9,7 @@
  * - A pod-level record has `container`, `image` and `reference` null, `subject` naming what it is about, and `path`
  *   pointing at the `imagePullSecrets` entry (or `serviceAccountName` when the secret comes from the service account).
  */
-import type { Action, FindingClass } from '../policy/finding-class.js';
+import type { Verdict, FindingClass } from '../policy/finding-class.js';
 import type { DecidedFinding } from '../policy/finding.js';
 import type { Outcome } from '../resolution/resolution.js';
 import type { UseReport } from '../review/review-object.js';
@@ -32,7 +32,7 @@ export interface CheckRecord {
   readonly reference: string | null;
   readonly outcome: RecordOutcome;
   readonly class: FindingClass | null;
-  readonly verdict: Action;
+  readonly verdict: Verdict;
   /** Cause and fix of the most severe finding, as in the webhook's denial message. */
   readonly message: string | null;
   /** Manifest digest, when the registry found the image. */
@@ -41,7 +41,7 @@ export interface CheckRecord {
   readonly subject?: string;
 }
 
-const SEVERITY: Readonly<Record<Action, number>> = { deny: 2, warn: 1, allow: 0 };
+const SEVERITY: Readonly<Record<Verdict, number>> = { deny: 2, warn: 1, allow: 0 };
 
 /** Records of every reviewed object, in input order: its image uses first, then its pod-level findings. */
 export function checkRecords(checked: readonly CheckedObject[]): CheckRecord[] {
@@ -60,7 +60,7 @@ function recordsOf({ target, outcome }: CheckedObject): CheckRecord[] {
       container: report.use.name,
       path: report.use.path,
       image: report.use.image,
-      reference: report.reference ?? null,
+      reference: report.canonical ?? null,
       outcome: outcomeOf(report),
       ...verdictOf(worst),
       ...(digest ? { digest } : {}),
@@ -88,7 +88,7 @@ function outcomeOf(report: UseReport): RecordOutcome {
 
 function verdictOf(finding: DecidedFinding | undefined): Pick<CheckRecord, 'class' | 'verdict' | 'message'> {
   if (!finding) return { class: null, verdict: 'allow', message: null };
-  return { class: finding.class, verdict: finding.action, message: findingMessage(finding) };
+  return { class: finding.class, verdict: finding.verdict, message: findingMessage(finding) };
 }
 
 /** Cause and fix, exactly as a line of the webhook's denial message carries them. */
@@ -99,6 +99,6 @@ function findingMessage(finding: DecidedFinding): string {
 /** The first of the most severe findings: deny over warn over allow. */
 export function mostSevere(findings: readonly DecidedFinding[]): DecidedFinding | undefined {
   let worst: DecidedFinding | undefined;
-  for (const finding of findings) if (!worst || SEVERITY[finding.action] > SEVERITY[worst.action]) worst = finding;
+  for (const finding of findings) if (!worst || SEVERITY[finding.verdict] > SEVERITY[worst.verdict]) worst = finding;
   return worst;
 }

@@ -6,13 +6,13 @@ import type { CheckedObject } from './run-checks.js';
 
 const denied = reviewed(
   [
-    { use: APP, reference: 'docker.io/library/nginx:1.99', resolution: { outcome: 'not-found', missing: 'tag' } },
-    { use: SIDECAR, reference: 'docker.io/library/busybox:latest', resolution: { outcome: 'found' } },
+    { use: APP, canonical: 'docker.io/library/nginx:1.99', resolution: { outcome: 'not-found', missing: 'tag' } },
+    { use: SIDECAR, canonical: 'docker.io/library/busybox:latest', resolution: { outcome: 'found' } },
   ],
   [NOT_FOUND, LATEST],
 );
-const warned = reviewed([{ use: SIDECAR, reference: 'docker.io/library/busybox:latest', resolution: { outcome: 'found' } }], [LATEST], { line: 20 });
-const allowed = reviewed([{ use: APP, reference: 'docker.io/library/nginx:1.99', resolution: { outcome: 'found' } }], [], { file: 'b.yaml', line: 4 });
+const warned = reviewed([{ use: SIDECAR, canonical: 'docker.io/library/busybox:latest', resolution: { outcome: 'found' } }], [LATEST], { line: 20 });
+const allowed = reviewed([{ use: APP, canonical: 'docker.io/library/nginx:1.99', resolution: { outcome: 'found' } }], [], { file: 'b.yaml', line: 4 });
 const empty = reviewed([], [], { file: 'b.yaml', line: 9 });
 const skipped: CheckedObject = { ...reviewed([], [], { file: 'b.yaml', line: 12 }), outcome: { status: 'skipped', reason: 'mirror pod' } };
 

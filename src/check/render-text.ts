@@ -41,13 +41,13 @@ function objectLines(item: CheckedObject, paint: (tone: Tone, text: string) => s
   if (outcome.status === 'invalid') return [`  ${paint('deny', 'ERROR')} ${identityLabel(item)} ${at}: ${outcome.problem}`];
   const { decision, objectLabel, checkedUses, uses } = outcome;
   const warnings = renderWarnings(decision.findings).map((w) => `${INDENT}${paint('warn', 'warning:')} ${w}`);
-  if (decision.decision === 'deny') {
+  if (decision.verdict === 'deny') {
     const denial = renderDenial(decision.findings, { objectLabel, checkedUses }).split('\n');
     return [`  ${paint('deny', 'DENY ')} ${objectLabel} ${at}`, ...denial.map((l) => `${INDENT}${l}`), ...warnings];
   }
-  const references = uses.map((u) => u.reference ?? JSON.stringify(u.use.image));
+  const references = uses.map((u) => u.canonical ?? JSON.stringify(u.use.image));
   const images = references.length === 0 ? 'no images' : [...new Set(references)].join(', ');
-  const label = decision.decision === 'warn' ? paint('warn', 'WARN ') : paint('allow', 'OK   ');
+  const label = decision.verdict === 'warn' ? paint('warn', 'WARN ') : paint('allow', 'OK   ');
   return [`  ${label} ${objectLabel} ${at}: ${images}`, ...warnings];
 }
 

@@ -78,7 +78,7 @@ async function runCheck(argv: readonly string[], io: CheckIo): Promise<number> {
     io.stdout.write(renderText(checked, records, { color, offline: options.offline }));
   }
   if (checked.some((c) => c.outcome.status === 'invalid')) return EXIT_INPUT_ERROR;
-  return checked.some((c) => c.outcome.status === 'reviewed' && c.outcome.decision.decision === 'deny') ? EXIT_DENIED : EXIT_ALLOWED;
+  return checked.some((c) => c.outcome.status === 'reviewed' && c.outcome.decision.verdict === 'deny') ? EXIT_DENIED : EXIT_ALLOWED;
 }
 
 async function reviewAll(targets: readonly CheckTarget[], options: CheckOptions, io: CheckIo, config: Config): Promise<CheckedObject[]> {

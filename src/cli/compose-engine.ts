@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/load-config.js';
 import { dockerConfigEntriesOrThrow } from '../credentials/docker-config.js';
 import { createKeyring, type Keyring, type KeyringEntry } from '../credentials/keyring.js';
-import { buildPodKeychain, credentialsUncertain } from '../credentials/pod-keychain.js';
+import { buildPullCredentials } from '../credentials/pod-keychain.js';
 import type { ClusterReader } from '../credentials/cluster-port.js';
 import type { KubeAccess } from '../kube/kube-config.js';
 import { kubeAccessMayExist, type LoadKubeAccessOptions } from '../kube/kube-presence.js';
@@ -18,7 +18,7 @@ import { memoizedCandidatePlatforms } from '../platform/candidate-cache.js';
 import type { NodeInfo } from '../platform/candidate-platforms.js';
 import type { Platform } from '../platform/platform.js';
 import { createImageResolver, type LookupFunction } from '../resolver/image-resolver.js';
-import type { KeychainPort, PlatformPort } from '../review/ports.js';
+import type { PlatformPort, PullCredentialsPort } from '../review/ports.js';
 import { createReviewer, type ReviewDeps, type Reviewer } from '../review/review-object.js';
 import { PullguardError } from '../errors/pullguard-error.js';
 
@@ -78,14 +78,7 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     ...(options.lookup ? { lookup: options.lookup } : {}),
   });
 
-  const keychain: KeychainPort = async (request) => {
-    const chain = await buildPodKeychain({ ...request, staticKeyring, ...(reader ? { reader } : {}) });
-    return {
-      credentialsFor: (repository) => chain.credentialsFor(repository),
-      findings: chain.findings,
-      uncertain: credentialsUncertain(chain),
-    };
-  };
+  const pullCredentials: PullCredentialsPort = (request) => buildPullCredentials({ ...request, staticKeyring, ...(reader ? { reader } : {}) });
   const configured = options.platforms ?? config.platforms;
   const candidatesFor = memoizedCandidatePlatforms(configured);
   const noNodes: readonly NodeInfo[] = [];
@@ -97,7 +90,7 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
   const deps: ReviewDeps = {
     config,
     resolver,
-    keychain,
+    pullCredentials,
     platforms,
     ...(namespaceModeOf ? { namespaceMode: namespaceModeOf } : {}),
     ...(options.log ? { log: options.log } : {}),

@@ -3,14 +3,14 @@
  * Unknown keys are errors, so a typo never silently falls back to a default.
  */
 import Type, { type Static } from 'typebox';
-import { ACTIONS, FINDING_CLASSES } from '../policy/finding-class.js';
+import { VERDICTS, FINDING_CLASSES } from '../policy/finding-class.js';
 
 /** Checked by parseDuration in config-problems.ts, which says what a duration looks like. */
 const Duration = Type.String({ description: 'e.g. 500ms, 3s, 5m' });
-const ActionSchema = Type.Union(ACTIONS.map((a) => Type.Literal(a)));
+const VerdictSchema = Type.Union(VERDICTS.map((a) => Type.Literal(a)));
 
 const PolicySchema = Type.Object(
-  Object.fromEntries(FINDING_CLASSES.map((c) => [c, Type.Optional(ActionSchema)])),
+  Object.fromEntries(FINDING_CLASSES.map((c) => [c, Type.Optional(VerdictSchema)])),
   { additionalProperties: false },
 );
 

@@ -15,63 +15,32 @@
  * key of an earlier one. Reads run concurrently and are bounded by `signal` (the review deadline). A name that no
  * Secret or ServiceAccount can have (object-name.ts) is missing without a read: it never becomes an API path.
  */
-import type { ClusterReader, ReadFailure, ReadResult, SecretData } from './cluster-port.js';
-import type { RegistryCredential } from './credential.js';
+import type { ClusterReader, ReadResult, SecretData } from './cluster-port.js';
+import type { CredentialProblem } from './credential-problem.js';
+import type { PullCredentials } from './pull-credentials.js';
 import { createKeyring, EMPTY_KEYRING, unionKeyrings, type Keyring, type KeyringEntry } from './keyring.js';
 import { canNameSecretOrServiceAccount } from './object-name.js';
 import { invalidName, NO_SUCH_NAME, readFailed, secretEntries } from './secret-entries.js';
 
-export type { ClusterReader, ReadFailure } from './cluster-port.js';
-
-/** Something about the pod's pull secrets worth telling the user; maps to a finding class by `kind`. */
-export type CredentialFinding =
-  /**
-   * Class missingPullSecret. `no-data`: a docker-config type without its key (the kubelet skips it too).
-   * `invalid-name`: no Secret can have that name (`.`, `a/b`, upper case…), so the kubelet never finds one.
-   */
-  | {
-      readonly kind: 'missingPullSecret';
-      readonly secret: string;
-      readonly why: 'not-found' | 'wrong-type' | 'no-data' | 'invalid-name';
-      readonly type?: string;
-    }
-  /**
-   * Class invalidPullSecret: the kubelet fails every pull of the pod. With `overLimit` the secret may be fine but is
-   * more than pullguard evaluates (over 1 MiB, over 1,000 registries): not a denial, and the pod's credentials are
-   * then uncertain ({@link credentialsUncertain}). `problem` holds no secret material.
-   */
-  | { readonly kind: 'invalidPullSecret'; readonly secret: string; readonly problem: string; readonly overLimit?: true }
-  /** A template's service account does not exist: its pods will be rejected until it does. */
-  | { readonly kind: 'missingServiceAccount'; readonly serviceAccount: string }
-  /** The API could not answer; `message` is a complete sentence for users. */
-  | {
-      readonly kind: 'readFailed';
-      readonly what: 'secret' | 'serviceaccount';
-      readonly name: string;
-      readonly reason: ReadFailure;
-      readonly message: string;
-    };
+export type { ClusterReader } from './cluster-port.js';
 
 /**
  * Whether some credential of the pod went unseen (a secret not read, unreadable, or more than pullguard evaluates),
  * so that a registry refusal may be about credentials pullguard did not try.
  */
-export function credentialsUncertain(keychain: Pick<PodKeychain, 'findings' | 'unreadSecrets'>): boolean {
-  return keychain.unreadSecrets.length > 0 || keychain.findings.some((f) => f.kind === 'readFailed' || (f.kind === 'invalidPullSecret' && f.overLimit === true));
+export function credentialsUncertain(keychain: Pick<PodPullCredentials, 'problems' | 'unreadSecrets'>): boolean {
+  return keychain.unreadSecrets.length > 0 || keychain.problems.some((f) => f.kind === 'readFailed' || (f.kind === 'invalidPullSecret' && f.overLimit === true));
 }
 
-/** The pod's credentials, ready for lookups by repository. */
-export interface PodKeychain {
-  /** Credentials to try for `repository` (`domain/path`), in order; empty means anonymous. */
-  credentialsFor(repository: string): readonly RegistryCredential[];
-  readonly findings: readonly CredentialFinding[];
+/** The pod's pull credentials, ready for lookups by repository, and where they came from. */
+export interface PodPullCredentials extends PullCredentials {
   /** `secret ns/name` of each secret that contributed credentials, in keyring order. */
   readonly secretSources: readonly string[];
   /** `ns/name` of referenced secrets that were not read because Kubernetes credentials are off (no reader). */
   readonly unreadSecrets: readonly string[];
 }
 
-export interface BuildPodKeychainOptions {
+export interface BuildPullCredentialsOptions {
   readonly namespace: string;
   /** The names as listed, '' for an entry without one (the kubelet skips those). */
   readonly imagePullSecrets: readonly string[];
@@ -92,9 +61,9 @@ export interface BuildPodKeychainOptions {
 }
 
 /** Reads the pod's pull secrets (and, for templates, its service account) and builds its keychain. */
-export async function buildPodKeychain(options: BuildPodKeychainOptions): Promise<PodKeychain> {
+export async function buildPullCredentials(options: BuildPullCredentialsOptions): Promise<PodPullCredentials> {
   const { namespace, reader, signal } = options;
-  const findings: CredentialFinding[] = [];
+  const findings: CredentialProblem[] = [];
   const staticKeyring = options.staticKeyring ?? EMPTY_KEYRING;
   let names = uniqueNonEmpty(options.imagePullSecrets);
   if (reader === undefined) {
@@ -125,7 +94,7 @@ interface SecretsKeyring {
   readonly reads: readonly ReadResult<SecretData>[];
   readonly staticKeyring: Keyring;
   readonly keyring: Keyring;
-  readonly findings: readonly CredentialFinding[];
+  readonly findings: readonly CredentialProblem[];
   readonly sources: readonly string[];
 }
 
@@ -148,7 +117,7 @@ function secretsKeyring(namespace: string, names: readonly string[], reads: read
   ) {
     return known;
   }
-  const findings: CredentialFinding[] = [];
+  const findings: CredentialProblem[] = [];
   const entries: KeyringEntry[] = [];
   const sources: string[] = [];
   names.forEach((name, i) => {
@@ -169,8 +138,8 @@ function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
 
 async function serviceAccountSecrets(
   reader: ClusterReader,
-  options: BuildPodKeychainOptions,
-  findings: CredentialFinding[],
+  options: BuildPullCredentialsOptions,
+  findings: CredentialProblem[],
 ): Promise<string[]> {
   const account = options.serviceAccountName === '' ? 'default' : options.serviceAccountName;
   const name = `${options.namespace}/${account}`;
@@ -187,15 +156,18 @@ async function serviceAccountSecrets(
 
 function keychain(
   keyring: Keyring,
-  findings: readonly CredentialFinding[],
+  findings: readonly CredentialProblem[],
   secretSources: readonly string[],
   unreadSecrets: readonly string[],
-): PodKeychain {
+): PodPullCredentials {
+  const problems = Object.freeze([...findings]);
+  const unread = Object.freeze([...unreadSecrets]);
   return Object.freeze({
     credentialsFor: (repository: string) => keyring.lookup(repository),
-    findings: Object.freeze([...findings]),
+    problems,
+    uncertain: credentialsUncertain({ problems, unreadSecrets: unread }),
     secretSources: Object.freeze([...secretSources]),
-    unreadSecrets: Object.freeze([...unreadSecrets]),
+    unreadSecrets: unread,
   });
 }
 

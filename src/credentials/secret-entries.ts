@@ -4,14 +4,14 @@
  */
 import type { ReadFailure, ReadResult, SecretData } from './cluster-port.js';
 import type { KeyringEntry } from './keyring.js';
-import type { CredentialFinding } from './pod-keychain.js';
+import type { CredentialProblem } from './credential-problem.js';
 import { parsePullSecret } from './pull-secret.js';
 
 /** The (unrequested) read of a name no Secret can have; one object, so keyrings built with it can be reused. */
 export const NO_SUCH_NAME: ReadResult<SecretData> = Object.freeze({ status: 'not-found' });
 
 /** Keyring entries of one secret read; anything else becomes a finding. */
-export function secretEntries(secret: string, result: ReadResult<SecretData>, findings: CredentialFinding[]): readonly KeyringEntry[] {
+export function secretEntries(secret: string, result: ReadResult<SecretData>, findings: CredentialProblem[]): readonly KeyringEntry[] {
   if (result === NO_SUCH_NAME) {
     findings.push(invalidName(secret));
     return [];
@@ -37,9 +37,9 @@ export function secretEntries(secret: string, result: ReadResult<SecretData>, fi
  * What a found secret contributes, by the read object: the cached reader hands out the same one for its TTL, so a
  * secret (up to 1 MiB of docker config) is decoded once, however many pull-secret lists it appears in.
  */
-const parsedFromRead = new WeakMap<ReadResult<SecretData>, { readonly secret: string; readonly entries: readonly KeyringEntry[]; readonly finding?: CredentialFinding }>();
+const parsedFromRead = new WeakMap<ReadResult<SecretData>, { readonly secret: string; readonly entries: readonly KeyringEntry[]; readonly finding?: CredentialProblem }>();
 
-function parsedSecret(secret: string, data: SecretData): { entries: readonly KeyringEntry[]; finding?: CredentialFinding } {
+function parsedSecret(secret: string, data: SecretData): { entries: readonly KeyringEntry[]; finding?: CredentialProblem } {
   const parsed = parsePullSecret(data);
   switch (parsed.status) {
     case 'ok':
@@ -52,7 +52,7 @@ function parsedSecret(secret: string, data: SecretData): { entries: readonly Key
   }
 }
 
-export function invalidName(secret: string): CredentialFinding {
+export function invalidName(secret: string): CredentialProblem {
   return { kind: 'missingPullSecret', secret, why: 'invalid-name' };
 }
 
@@ -61,7 +61,7 @@ export function readFailed(
   name: string,
   reason: ReadFailure,
   detail: string,
-): CredentialFinding {
+): CredentialProblem {
   const noun = what === 'secret' ? 'secret' : 'service account';
   const why: Record<ReadFailure, string> = {
     forbidden: 'forbidden; check its ClusterRole',

@@ -6,11 +6,9 @@
  */
 import type { ClusterReader, ReadFailure, ReadResult } from '../credentials/cluster-port.js';
 import { PullguardError } from '../errors/pullguard-error.js';
-import type { NamespaceMode, NamespaceModePort } from '../review/ports.js';
+import type { NamespaceMode } from '../policy/namespace-mode.js';
 
 const NAMESPACE_MODE_LABEL = 'pullguard.io/mode';
-
-export type { NamespaceMode } from '../review/ports.js';
 
 /** The mode a label set asks for; undefined when the label is absent or has another value. */
 export function modeFromLabels(labels: Readonly<Record<string, string>>): NamespaceMode | undefined {
@@ -46,23 +44,27 @@ export interface KnownModes {
   known(namespace: string): { readonly mode: NamespaceMode | undefined } | undefined;
 }
 
+/** The mode read through the API, plus what is known locally. */
+export type NamespaceModeSource = ((namespace: string, signal: AbortSignal) => Promise<NamespaceMode | undefined>) & KnownModes;
+
 /** A reader whose cached labels can be looked at without I/O (the cached reader). */
 export type PeekingReader = ClusterReader & { peekNamespaceLabels?(name: string): ReadResult<Readonly<Record<string, string>>> | undefined };
 
 /**
- * The review's port: a locally known answer when there is one (the watcher, else a fresh cached read), so a known
- * `off` costs the review no I/O at all; otherwise a read through the API.
+ * The namespace's mode for the review (its `NamespaceModePort`, wired in cli/compose-engine.ts): a locally known
+ * answer when there is one (the watcher, else a fresh cached read), so a known `off` costs the review no I/O at all;
+ * otherwise a read through the API.
  */
-export function namespaceModePort(reader: PeekingReader, local?: KnownModes): NamespaceModePort {
-  const port: NamespaceModePort = (namespace, signal) => namespaceMode(reader, namespace, signal);
-  port.known = (namespace) => {
+export function namespaceModePort(reader: PeekingReader, local?: KnownModes): NamespaceModeSource {
+  const read = (namespace: string, signal: AbortSignal) => namespaceMode(reader, namespace, signal);
+  const known = (namespace: string): { readonly mode: NamespaceMode | undefined } | undefined => {
     const watched = local?.known(namespace);
     if (watched) return watched;
     const cached = reader.peekNamespaceLabels?.(namespace);
     if (cached?.status === 'found') return { mode: modeFromLabels(cached.value) };
     return cached?.status === 'not-found' ? NO_LABEL : undefined;
   };
-  return port;
+  return Object.assign(read, { known });
 }
 
 const NO_LABEL = Object.freeze({ mode: undefined });

@@ -6,7 +6,7 @@
  * reconnects the last known labels are kept: stale beats unknown.
  */
 import type { KubeConfig, V1Namespace } from '@kubernetes/client-node';
-import type { NamespaceMode } from '../review/ports.js';
+import type { NamespaceMode } from '../policy/namespace-mode.js';
 import { startListWatch, type WatcherLog } from './list-watch.js';
 import { modeFromLabels, type KnownModes } from './namespace-mode.js';
 

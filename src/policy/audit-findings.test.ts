@@ -3,7 +3,7 @@ import type { DecidedFinding } from './finding.js';
 import { auditFindings, findingRecords } from './audit-findings.js';
 
 const finding = (i: number): DecidedFinding => ({
-  class: 'latestTag', action: 'warn', reference: `docker.io/library/img-${i}:latest`, cause: 'secret cause text', short: 's',
+  class: 'latestTag', verdict: 'warn', canonical: `docker.io/library/img-${i}:latest`, cause: 'secret cause text', short: 's',
   use: { image: `img-${i}`, name: `c${i}`, section: 'containers', path: `spec.containers[${i}].image` },
 });
 

@@ -13,6 +13,7 @@ export interface AuditFinding {
   readonly reference?: string;
   readonly class: string;
   readonly outcome?: string;
+  /** The finding's verdict, under the field name the annotation and the log line have always used. */
   readonly action: string;
 }
 
@@ -20,7 +21,7 @@ export interface AuditFinding {
 const recordsOf = new WeakMap<readonly DecidedFinding[], readonly AuditFinding[]>();
 const NO_RECORDS: readonly AuditFinding[] = Object.freeze([]);
 
-/** One record per finding: where, what, which class and action; never a credential or a message. */
+/** One record per finding: where, what, which class and verdict; never a credential or a message. */
 export function findingRecords(findings: readonly DecidedFinding[]): readonly AuditFinding[] {
   // Most reviews find nothing; a WeakMap entry keyed by each review's fresh empty list only costs the GC work.
   if (findings.length === 0) return NO_RECORDS;
@@ -36,10 +37,10 @@ function record(f: DecidedFinding): AuditFinding {
   return {
     ...(f.use ? { path: f.use.path } : {}),
     ...(f.subject ? { subject: f.subject } : {}),
-    ...(f.reference ? { reference: f.reference } : {}),
+    ...(f.canonical ? { reference: f.canonical } : {}),
     class: f.class,
     ...(f.outcome ? { outcome: f.outcome } : {}),
-    action: f.action,
+    action: f.verdict,
   };
 }
 

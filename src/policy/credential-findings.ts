@@ -2,7 +2,7 @@
  * Pod-level credential problems (docs/design.md §1.4) as findings. A secret is always named `namespace/name`; no part
  * of a credential ever reaches the text.
  */
-import type { CredentialProblem } from '../review/ports.js';
+import type { CredentialProblem } from '../credentials/credential-problem.js';
 import type { Finding } from './finding.js';
 
 /** The pod spec fields a credential problem can be about. */

@@ -20,8 +20,8 @@ export const FINDING_CLASSES = [
 
 export type FindingClass = (typeof FINDING_CLASSES)[number];
 
-export const ACTIONS = ['deny', 'warn', 'allow'] as const;
-export type Action = (typeof ACTIONS)[number];
+export const VERDICTS = ['deny', 'warn', 'allow'] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 export const DEFAULT_POLICY = {
   notFound: 'deny',
@@ -37,6 +37,6 @@ export const DEFAULT_POLICY = {
   pullPolicyNever: 'warn',
   nodeCredentials: 'warn',
   platformPartial: 'warn',
-} as const satisfies Record<FindingClass, Action>;
+} as const satisfies Record<FindingClass, Verdict>;
 
-export type Policy = Readonly<Record<FindingClass, Action>>;
+export type Policy = Readonly<Record<FindingClass, Verdict>>;

@@ -4,7 +4,7 @@
  */
 import type { Outcome } from '../resolution/resolution.js';
 import type { ImageUse } from '../workload/image-use.js';
-import type { Action, FindingClass } from './finding-class.js';
+import type { Verdict, FindingClass } from './finding-class.js';
 
 export interface Finding {
   readonly class: FindingClass;
@@ -16,8 +16,8 @@ export interface Finding {
   readonly subject?: string;
   /** For pod-level findings: the field concerned, kubectl-style, e.g. `spec.template.spec.imagePullSecrets[0]`. */
   readonly path?: string;
-  /** Canonical reference (docs/design.md §1.2), when the image parsed. */
-  readonly reference?: string;
+  /** The canonical reference (docs/design.md §1.2), when the image parsed. */
+  readonly canonical?: string;
   /** The cause in plain words, complete sentence(s) for the denial message. */
   readonly cause: string;
   /** The concrete fix: a command or an edit. */
@@ -27,7 +27,7 @@ export interface Finding {
 }
 
 export interface DecidedFinding extends Finding {
-  readonly action: Action;
+  readonly verdict: Verdict;
   /** True when `mode: warn` (global or namespace) turned a deny into this warning. */
   readonly softened?: boolean;
 }

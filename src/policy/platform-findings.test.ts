@@ -2,14 +2,13 @@ import t from 'tap';
 import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import { compactIndexPlatforms } from '../platform/index-platforms.js';
 import { parsePlatform, type Platform } from '../platform/platform.js';
-import type { StaticCheck } from './static-findings.js';
+import type { ParsedCheck } from './static-findings.js';
 import { MAX_MEMOIZED_CHECKS, MAX_QUOTED_NOTES, platformFindingFor } from './platform-findings.js';
 
 const p = (text: string): Platform => parsePlatform(text) as Platform;
-const check: StaticCheck = {
+const check: Pick<ParsedCheck, 'use' | 'canonical'> = {
   use: { image: 'example.com/app:1', name: 'app', section: 'containers', path: 'spec.containers[0].image' },
-  reference: 'example.com/app:1',
-  findings: [],
+  canonical: 'example.com/app:1',
 };
 const fromNodes = (platforms: Platform[], notes: string[] = []): CandidatePlatforms => ({ platforms, source: 'nodes', notes });
 const armOnly = fromNodes([p('linux/arm64')]);

@@ -8,7 +8,7 @@ import type { IndexPlatforms } from '../platform/index-platforms.js';
 import { checkIndexPlatforms, type IndexPlatformCheck } from '../platform/match-platform.js';
 import type { Platform } from '../platform/platform.js';
 import type { Finding } from './finding.js';
-import type { StaticCheck } from './static-findings.js';
+import type { ParsedCheck } from './static-findings.js';
 
 /**
  * The cause says where the candidates come from when it is not the cluster's nodes (the configured platforms) and
@@ -16,19 +16,19 @@ import type { StaticCheck } from './static-findings.js';
  * the pod's constraints could not be evaluated.
  */
 export function platformFindingFor(
-  check: StaticCheck,
+  check: Pick<ParsedCheck, 'use' | 'canonical'>,
   index: IndexPlatforms,
   candidates: CandidatePlatforms,
 ): Finding | undefined {
-  if (candidates.platforms.length === 0 || !check.reference) return undefined;
+  if (candidates.platforms.length === 0) return undefined;
   const result = memoizedCheck(index, candidates.platforms);
-  const text = describePlatformProblem(result, check.reference);
+  const text = describePlatformProblem(result, check.canonical);
   if (!text) return undefined;
   return {
     class: result.status === 'mismatch' ? 'platformMismatch' : 'platformPartial',
     outcome: 'found',
     use: check.use,
-    reference: check.reference,
+    canonical: check.canonical,
     cause: `${text.cause}${explanation(candidates)}.`,
     fix: `Fix: ${text.fix}.`,
     short: text.short,

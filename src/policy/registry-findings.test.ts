@@ -4,7 +4,7 @@ import { MAX_NAMED_SOURCES, registryFinding, type RegistryFindingContext } from 
 
 const use: ImageUse = { image: 'nginx:1.99.9', name: 'app', section: 'containers', path: 'spec.template.spec.containers[0].image' };
 const ctx: RegistryFindingContext = {
-  use, reference: 'docker.io/library/nginx:1.99.9', domain: 'docker.io', repository: 'library/nginx', tag: '1.99.9', namespace: 'shop',
+  use, canonical: 'docker.io/library/nginx:1.99.9', domain: 'docker.io', repositoryPath: 'library/nginx', tag: '1.99.9', namespace: 'shop',
   podSpecPath: 'spec.template.spec', serviceAccountName: 'default', hadCredentials: false, nodeCredentials: false,
 };
 

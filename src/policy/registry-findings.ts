@@ -10,11 +10,11 @@ import type { Finding } from './finding.js';
 export interface RegistryFindingContext {
   readonly use: ImageUse;
   /** Canonical reference, e.g. docker.io/library/nginx:1.29. */
-  readonly reference: string;
+  readonly canonical: string;
   /** Registry domain as in the reference (`docker.io`, `localhost:5000`). */
   readonly domain: string;
   /** Repository path, e.g. `library/nginx`. */
-  readonly repository: string;
+  readonly repositoryPath: string;
   readonly tag?: string;
   readonly digest?: string;
   readonly namespace: string;
@@ -29,7 +29,7 @@ export interface RegistryFindingContext {
 
 /** The finding for a resolution, or undefined when the image resolves. */
 export function registryFinding(resolution: Resolution, ctx: RegistryFindingContext): Finding | undefined {
-  const base = { use: ctx.use, reference: ctx.reference, outcome: resolution.outcome } as const;
+  const base = { use: ctx.use, canonical: ctx.canonical, outcome: resolution.outcome } as const;
   switch (resolution.outcome) {
     case 'found':
       return undefined;
@@ -43,7 +43,7 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
           ...base,
           class: 'nodeCredentials',
           cause: `${ctx.domain} needs node credentials (a cloud credential provider) that pullguard cannot see; not verified.`,
-          short: `cannot verify ${ctx.reference}: ${ctx.domain} uses node credentials; admitted unverified`,
+          short: `cannot verify ${ctx.canonical}: ${ctx.domain} uses node credentials; admitted unverified`,
         };
       }
       return { ...base, class: 'unauthorized', ...unauthorizedText(resolution, ctx) };
@@ -53,7 +53,7 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
         ...base,
         class: 'rateLimited',
         cause: `${ctx.domain} rate-limited the check (HTTP 429${remaining}); the image could not be verified.`,
-        short: `cannot verify ${ctx.reference} (registry rate limit${remaining}); admitted anyway`,
+        short: `cannot verify ${ctx.canonical} (registry rate limit${remaining}); admitted anyway`,
       };
     }
     case 'unreachable':
@@ -62,14 +62,14 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
         class: 'unreachable',
         cause: `cannot reach ${ctx.domain} to verify the image (${resolution.detail}).`,
         fix: 'Check that the registry host is right and reachable from the cluster.',
-        short: `cannot verify ${ctx.reference} (registry unreachable: ${resolution.detail}); admitted anyway`,
+        short: `cannot verify ${ctx.canonical} (registry unreachable: ${resolution.detail}); admitted anyway`,
       };
     case 'timeout':
       return {
         ...base,
         class: 'timeout',
         cause: `${ctx.domain} did not answer within ${formatDuration(resolution.afterMs)}; the image could not be verified.`,
-        short: `cannot verify ${ctx.reference} (registry timeout after ${formatDuration(resolution.afterMs)}); admitted anyway`,
+        short: `cannot verify ${ctx.canonical} (registry timeout after ${formatDuration(resolution.afterMs)}); admitted anyway`,
       };
     case 'blocked':
       return {
@@ -78,13 +78,13 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
         // "blocked" rather than "in the list": 0.0.0.0, :: and IPv6 forms embedding a blocked IPv4 address are too.
         cause: `pullguard does not contact ${resolution.host}: it resolves to ${resolution.address ? `${resolution.address}, ` : ''}a blocked address (network.blockedCidrs).`,
         fix: `Fix: if ${resolution.host} is a legitimate registry, list it under registries: in the pullguard config.`,
-        short: `cannot verify ${ctx.reference}: ${resolution.host} resolves to a blocked address; admitted anyway`,
+        short: `cannot verify ${ctx.canonical}: ${resolution.host} resolves to a blocked address; admitted anyway`,
       };
   }
 }
 
 function notFoundText(missing: string, suggestions: readonly string[], ctx: RegistryFindingContext) {
-  const repo = `${ctx.domain}/${ctx.repository}`;
+  const repo = `${ctx.domain}/${ctx.repositoryPath}`;
   if (missing === 'repository') {
     return {
       cause: `repository ${repo} does not exist.`,
@@ -123,16 +123,16 @@ function unauthorizedText(resolution: Unauthorized, ctx: RegistryFindingContext)
       };
     case 'no-access':
       return {
-        cause: `${ctx.domain} refused access to ${ctx.repository} with the credentials from ${source}: the repository is private to other accounts, or does not exist.${alsoRefused}`,
+        cause: `${ctx.domain} refused access to ${ctx.repositoryPath} with the credentials from ${source}: the repository is private to other accounts, or does not exist.${alsoRefused}`,
         fix: 'Fix: check the image name, or grant that account pull access.',
-        short: `${ctx.domain} refused ${ctx.repository} to ${source}: private or missing`,
+        short: `${ctx.domain} refused ${ctx.repositoryPath} to ${source}: private or missing`,
       };
     case 'anonymous-refused':
       if (resolution.ambiguousMissing) {
         return {
-          cause: `${ctx.domain} refuses anonymous access to ${ctx.repository}: the repository does not exist, or it is private (Docker Hub does not say which).`,
+          cause: `${ctx.domain} refuses anonymous access to ${ctx.repositoryPath}: the repository does not exist, or it is private (Docker Hub does not say which).`,
           fix: `Fix: check the image name, or if it is private: ${createSecret}, ${listIt}.`,
-          short: `${ctx.reference} is missing or private (no pull secret matches ${ctx.domain})`,
+          short: `${ctx.canonical} is missing or private (no pull secret matches ${ctx.domain})`,
         };
       }
       return {

@@ -6,7 +6,7 @@ import { MAX_MESSAGE_BYTES, renderDenial } from './render-denial.js';
 const use = (name: string, path: string, image: string, section: ImageUse['section'] = 'containers'): ImageUse => ({ image, name, section, path });
 const deny = (u: ImageUse | undefined, extra: Partial<DecidedFinding> = {}): DecidedFinding => ({
   class: 'notFound',
-  action: 'deny',
+  verdict: 'deny',
   ...(u ? { use: u } : {}),
   cause: 'tag "1.99.9" does not exist.',
   short: 's',
@@ -17,16 +17,16 @@ t.test('the example of docs/design.md §2.2, line for line', async (t) => {
   const message = renderDenial(
     [
       deny(use('app', 'spec.template.spec.containers[0].image', 'nginx:1.99.9'), {
-        reference: 'docker.io/library/nginx:1.99.9',
+        canonical: 'docker.io/library/nginx:1.99.9',
         cause: 'tag "1.99.9" does not exist. Closest tags: 1.29.3, 1.29, 1.28.0.',
       }),
       deny(use('migrate', 'spec.template.spec.initContainers[0].image', 'registry.example.com/tools/migrate:2.1', 'initContainers'), {
         class: 'unauthorized',
-        reference: 'registry.example.com/tools/migrate:2.1',
+        canonical: 'registry.example.com/tools/migrate:2.1',
         cause: 'registry.example.com requires authentication and no imagePullSecret of this pod has credentials for it.',
         fix: 'Fix: kubectl create secret docker-registry regcred …',
       }),
-      { ...deny(use('side', 'spec.template.spec.containers[1].image', 'nginx')), action: 'warn' },
+      { ...deny(use('side', 'spec.template.spec.containers[1].image', 'nginx')), verdict: 'warn' },
     ],
     { objectLabel: 'Deployment shop/web', checkedUses: 3 },
   );

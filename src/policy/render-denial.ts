@@ -15,7 +15,7 @@ export interface DenialContext {
 }
 
 export function renderDenial(findings: readonly DecidedFinding[], context: DenialContext): string {
-  const denied = findings.filter((f) => f.action === 'deny');
+  const denied = findings.filter((f) => f.verdict === 'deny');
   const failingUses = new Set(denied.filter((f) => f.use).map((f) => f.use?.path)).size;
   const podLevel = denied.filter((f) => !f.use).length;
   const reasons = new Set(denied.map((f) => (f.class === 'invalidReference' ? 'InvalidImageName' : 'ErrImagePull/ImagePullBackOff')));
@@ -30,7 +30,7 @@ export function renderDenial(findings: readonly DecidedFinding[], context: Denia
 function renderLine(finding: DecidedFinding): string {
   const fix = finding.fix ? ` ${finding.fix}` : '';
   if (!finding.use) return `- ${finding.subject ?? 'pod'}: ${finding.cause}${fix}`;
-  const canonical = finding.reference && finding.reference !== finding.use.image ? ` (${finding.reference})` : '';
+  const canonical = finding.canonical && finding.canonical !== finding.use.image ? ` (${finding.canonical})` : '';
   return `- ${describeUse(finding.use)} (${finding.use.path}): ${JSON.stringify(finding.use.image)}${canonical}: ${finding.cause}${fix}`;
 }
 

@@ -4,7 +4,7 @@ import type { DecidedFinding } from './finding.js';
 import { MAX_WARNING_CHARS, renderWarnings, sanitizeWarning } from './render-warnings.js';
 
 const use = (name: string, section: ImageUse['section'] = 'containers'): ImageUse => ({ image: 'x', name, section, path: `spec.${section}[0].image` });
-const warn = (short: string, extra: Partial<DecidedFinding> = {}): DecidedFinding => ({ class: 'latestTag', cause: 'c', short, action: 'warn', use: use('app'), ...extra });
+const warn = (short: string, extra: Partial<DecidedFinding> = {}): DecidedFinding => ({ class: 'latestTag', cause: 'c', short, verdict: 'warn', use: use('app'), ...extra });
 
 const legal = (t: Test, line: string) => {
   t.ok([...line].length <= MAX_WARNING_CHARS, `≤ 120 characters: ${line}`);
@@ -20,8 +20,8 @@ t.test('one line per warning, named by its use; deny and allow findings are not 
     warn('debug', { use: use('dbg', 'ephemeralContainers') }),
     warn('vol', { use: use('data', 'volumes') }),
     warn('secret missing', { use: undefined, subject: 'pull secret shop/regcred' }),
-    warn('denied', { action: 'deny' }),
-    warn('allowed', { action: 'allow' }),
+    warn('denied', { verdict: 'deny' }),
+    warn('allowed', { verdict: 'allow' }),
     warn('softened', { softened: true }),
   ]);
   t.same(lines, [

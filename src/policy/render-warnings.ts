@@ -8,7 +8,7 @@ export const MAX_WARNING_CHARS = 120;
 const MAX_WARNINGS = 10;
 
 export function renderWarnings(findings: readonly DecidedFinding[]): string[] {
-  const lines = [...new Set(findings.filter((f) => f.action === 'warn').map(renderWarning))];
+  const lines = [...new Set(findings.filter((f) => f.verdict === 'warn').map(renderWarning))];
   if (lines.length <= MAX_WARNINGS) return lines;
   const rest = lines.length - MAX_WARNINGS;
   return [...lines.slice(0, MAX_WARNINGS), `… and ${rest} more warning${rest === 1 ? '' : 's'} (see the audit annotation pullguard findings)`];

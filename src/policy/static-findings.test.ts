@@ -29,7 +29,7 @@ t.test('static checks per image', async (t) => {
     const name = `${image.slice(0, 40)} ${pullPolicy ?? ''}`;
     t.same(check.findings.map((f) => f.class), classes, `${name}: classes`);
     t.equal(check.skipRegistry, skip, `${name}: registry skip`);
-    t.equal(check.reference, canonical, `${name}: canonical reference`);
+    t.equal(check.canonical, canonical, `${name}: canonical reference`);
   }
 });
 

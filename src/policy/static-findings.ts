@@ -7,14 +7,34 @@ import type { ImageUse } from '../workload/image-use.js';
 import type { Finding } from './finding.js';
 import { compileGlob, type GlobMatcher } from '../runtime/glob.js';
 
-export interface StaticCheck {
+/** The static check of one image use: parsed (the registry may be asked) or not. */
+export type StaticCheck = ParsedCheck | UnparsedCheck;
+
+/** The image parsed into an image reference. */
+export interface ParsedCheck {
   readonly use: ImageUse;
-  /** Present when the reference parsed. */
-  readonly parsed?: ImageReference;
-  readonly reference?: string;
+  readonly reference: ImageReference;
+  /** The canonical reference, as `canonicalReference()` writes it: `docker.io/library/nginx:1.29`. */
+  readonly canonical: string;
   readonly findings: readonly Finding[];
   /** Why the registry must not be asked about this use. */
-  readonly skipRegistry?: 'invalid' | 'exempt' | 'pullPolicyNever';
+  readonly skipRegistry?: 'exempt' | 'pullPolicyNever';
+}
+
+/** The image did not parse (`invalid`), or its check failed unexpectedly (no skip reason): never resolved. */
+export interface UnparsedCheck {
+  readonly use: ImageUse;
+  readonly reference?: undefined;
+  readonly canonical?: undefined;
+  readonly findings: readonly Finding[];
+  readonly skipRegistry?: 'invalid';
+}
+
+/** A check the registry must answer: parsed and not skipped. */
+export type RegistryCheck = ParsedCheck & { readonly skipRegistry?: undefined };
+
+export function isRegistryCheck(check: StaticCheck): check is RegistryCheck {
+  return check.reference !== undefined && check.skipRegistry === undefined;
 }
 
 export type ExemptMatcher = (canonical: string) => boolean;
@@ -42,16 +62,16 @@ export function staticCheck(use: ImageUse, isExempt: ExemptMatcher): StaticCheck
       skipRegistry: 'invalid',
     };
   }
-  const ref = parsed.reference;
-  const reference = canonicalReference(ref);
-  if (isExempt(reference)) return { use, parsed: ref, reference, findings: [], skipRegistry: 'exempt' };
+  const { reference } = parsed;
+  const canonical = canonicalReference(reference);
+  if (isExempt(canonical)) return { use, reference, canonical, findings: [], skipRegistry: 'exempt' };
   const findings: Finding[] = [];
-  if (!ref.digest && (ref.tag === undefined || ref.tag === 'latest')) {
-    const written = ref.tag === undefined ? `${JSON.stringify(use.image)} has no tag and pulls :latest` : `${JSON.stringify(use.image)} uses :latest`;
+  if (!reference.digest && (reference.tag === undefined || reference.tag === 'latest')) {
+    const written = reference.tag === undefined ? `${JSON.stringify(use.image)} has no tag and pulls :latest` : `${JSON.stringify(use.image)} uses :latest`;
     findings.push({
       class: 'latestTag',
       use,
-      reference,
+      canonical,
       cause: `${written}: nodes may run different images, and rollbacks cannot restore the old one.`,
       fix: 'Fix: pin a version tag or a digest.',
       short: `${written}; pin a version tag or a digest`,
@@ -61,11 +81,11 @@ export function staticCheck(use: ImageUse, isExempt: ExemptMatcher): StaticCheck
     findings.push({
       class: 'pullPolicyNever',
       use,
-      reference,
+      canonical,
       cause: 'imagePullPolicy is Never: only an image already on the node can run; the registry is not checked.',
       short: 'imagePullPolicy Never: runs only if the image is already on the node; registry not checked',
     });
-    return { use, parsed: ref, reference, findings, skipRegistry: 'pullPolicyNever' };
+    return { use, reference, canonical, findings, skipRegistry: 'pullPolicyNever' };
   }
-  return { use, parsed: ref, reference, findings };
+  return { use, reference, canonical, findings };
 }

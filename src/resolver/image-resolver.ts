@@ -4,8 +4,7 @@
  * with tag suggestions on a missing tag and the result cache as a wrapper around it all.
  */
 import type { Config } from '../config/load-config.js';
-import type { RegistryCredential } from '../credentials/credential.js';
-import { isDockerHub, registryApiHost, type ImageReference } from '../image/reference.js';
+import { isDockerHub, registryApiHost } from '../image/reference.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createAuthenticator, type AuthTarget } from '../registry/auth/authenticator.js';
 import { combineAttempts } from '../resolution/combine-attempts.js';
@@ -15,6 +14,7 @@ import { checkManifest, type ManifestCheckDeps } from '../registry/distribution/
 import { RegistryError, resolutionOfError } from '../registry/transport/registry-error.js';
 import { createRegistryLookup, listedHosts, registryOrigin } from '../registry/transport/registry-settings.js';
 import { screenResolution } from '../registry/transport/registry-text.js';
+import type { ClosableImageResolver, ResolveOptions } from '../resolution/image-resolver.js';
 import type { Resolution } from '../resolution/resolution.js';
 import { withResultCache } from './result-cache.js';
 import { secretsInPlay } from '../registry/transport/secrets-in-play.js';
@@ -26,23 +26,6 @@ export type { LookupFunction } from '../registry/transport/ssrf-guard.js';
 
 const CREDENTIAL_INDEPENDENT: ReadonlySet<Resolution['outcome']> = new Set(['blocked', 'unreachable', 'timeout']);
 
-export interface ResolveOptions {
-  readonly reference: ImageReference;
-  /** In kubelet order; empty = anonymous. Tried in order, first success wins; no anonymous retry once any matched. */
-  readonly credentials: readonly RegistryCredential[];
-  /** The review's deadline. */
-  readonly signal: AbortSignal;
-  /** Fetch index entries for the platform check. */
-  readonly wantIndex?: boolean;
-}
-
-export interface ImageResolver {
-  resolve(options: ResolveOptions): Promise<Resolution>;
-  /** The cached result without I/O, when the resolver caches and has one. */
-  peek?(options: Omit<ResolveOptions, 'signal'>): Resolution | undefined;
-  close(): Promise<void>;
-}
-
 export interface ImageResolverDeps {
   readonly config: Config;
   readonly metrics?: Metrics;
@@ -53,12 +36,12 @@ export interface ImageResolverDeps {
 }
 
 /** The cached resolver the rest of pullguard uses. */
-export function createImageResolver(deps: ImageResolverDeps): ImageResolver {
+export function createImageResolver(deps: ImageResolverDeps): ClosableImageResolver {
   return withResultCache(createUncachedResolver(deps), deps);
 }
 
 /** Resolution without the result cache (tokens, challenges and index bodies are still cached). */
-function createUncachedResolver(deps: ImageResolverDeps): ImageResolver {
+function createUncachedResolver(deps: ImageResolverDeps): ClosableImageResolver {
   const { config } = deps;
   const now = deps.now ?? Date.now;
   const guard = createSsrfGuard({
@@ -99,7 +82,7 @@ function createUncachedResolver(deps: ImageResolverDeps): ImageResolver {
       const secrets = secretsInPlay(options.credentials);
       const origin = registryOrigin(apiHost, registry);
       const screened = (resolution: Resolution) => screenResolution(resolution, secrets, new URL(origin).host);
-      const base = { origin, registry, repository: reference.path, signal: options.signal, secrets };
+      const base = { origin, registry, repositoryPath: reference.path, signal: options.signal, secrets };
       const attempts = options.credentials.length > 0 ? options.credentials : [undefined];
       const results: Resolution[] = [];
       const targets: AuthTarget[] = [];

@@ -2,7 +2,7 @@ import t from 'tap';
 import { DEFAULT_CONFIG } from '../config/load-config.js';
 import type { RegistryCredential } from '../credentials/credential.js';
 import { parseImageReference, type ImageReference } from '../image/reference.js';
-import type { ImageResolver, ResolveOptions } from './image-resolver.js';
+import type { ClosableImageResolver, ResolveOptions } from '../resolution/image-resolver.js';
 import type { Resolution } from '../resolution/resolution.js';
 import { cacheKey, credentialsFingerprint, resultTtlMs, withResultCache } from './result-cache.js';
 
@@ -17,7 +17,7 @@ function scripted(answer: (options: ResolveOptions) => Resolution) {
   const calls: ResolveOptions[] = [];
   let release: () => void = () => undefined;
   let gate = Promise.resolve();
-  const inner: ImageResolver = {
+  const inner: ClosableImageResolver = {
     async resolve(options) {
       calls.push(options);
       await gate;

@@ -15,11 +15,11 @@ import type { RegistryCredential } from '../credentials/credential.js';
 import { sourcedCredentialFingerprint } from '../credentials/credential-fingerprint.js';
 import { canonicalReference } from '../image/reference.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { ImageResolver, ResolveOptions } from './image-resolver.js';
 import { boundedMemo } from '../runtime/bounded-memo.js';
 import { linkedDeadline } from '../runtime/linked-deadline.js';
 import { createSharedFlights } from '../runtime/shared-flights.js';
 import { createRegistryLookup, registryLabel } from '../registry/transport/registry-settings.js';
+import type { ClosableImageResolver, PeekOptions, ResolveOptions } from '../resolution/image-resolver.js';
 import type { Resolution } from '../resolution/resolution.js';
 
 export interface ResultCacheDeps {
@@ -42,7 +42,7 @@ export function resultTtlMs(result: Resolution, cache: Config['cache']): number 
   }
 }
 
-export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): ImageResolver {
+export function withResultCache(inner: ClosableImageResolver, deps: ResultCacheDeps): ClosableImageResolver {
   const { config, metrics } = deps;
   const now = deps.now ?? Date.now;
   const flights = createSharedFlights<Resolution>();
@@ -108,7 +108,7 @@ export function withResultCache(inner: ImageResolver, deps: ResultCacheDeps): Im
 const MAX_PLAIN_KEY_LENGTH = 160;
 
 /** Canonical reference, index wish and credential fingerprint. */
-export function cacheKey(options: Omit<ResolveOptions, 'signal'>): string {
+export function cacheKey(options: PeekOptions): string {
   const key = `${canonicalReference(options.reference)}${options.wantIndex ? '+index' : ''}|${credentialsFingerprint(options.credentials)}`;
   return key.length <= MAX_PLAIN_KEY_LENGTH ? key : `sha256:${createHash('sha256').update(key).digest('base64')}`;
 }

@@ -29,7 +29,7 @@ export function decideStage(input: DecideInput): Decision {
   if (read.known) return decide(input.findings, input.policy, read.mode === 'warn' ? 'warn' : 'enforce');
   const decision = decide(input.findings, input.policy, 'warn');
   if (!decision.findings.some((f) => f.softened)) return decision;
-  return { decision: decision.decision, findings: [unknownModeNote(read.why, input.namespace), ...decision.findings] };
+  return { verdict: decision.verdict, findings: [unknownModeNote(read.why, input.namespace), ...decision.findings] };
 }
 
 /** Always a warning, whatever the policy of its class: it explains the softened denials after it. */
@@ -40,6 +40,6 @@ function unknownModeNote(why: 'timeout' | 'failed', namespace: string): DecidedF
     subject: `namespace ${namespace}`,
     cause: `reading the namespace's pullguard.io/mode label ${reason}, so pullguard cannot tell whether the namespace is in warn mode; the denials are reported as warnings.`,
     short: `reading its pullguard.io/mode label ${reason}; would-be denials admitted as warnings`,
-    action: 'warn',
+    verdict: 'warn',
   };
 }

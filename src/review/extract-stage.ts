@@ -4,9 +4,10 @@
  */
 import { extractPodSpec, type PodSpecView } from '../workload/extract-pod-spec.js';
 import type { ImageUse } from '../workload/image-use.js';
+import { metadataOf } from '../workload/object-metadata.js';
 import { findWorkloadKind } from '../workload/pod-spec-paths.js';
 import { changedUses } from './changed-uses.js';
-import { metadataOf, skipReason } from './skip-rules.js';
+import { skipReason } from './skip-rules.js';
 
 export interface ExtractInput {
   readonly kind: { readonly group: string; readonly kind: string };
@@ -21,15 +22,18 @@ export interface ExtractInput {
 export type Extracted =
   | { readonly status: 'skipped'; readonly reason: string }
   | { readonly status: 'invalid'; readonly problem: string }
-  | {
-      readonly status: 'extracted';
-      readonly view: PodSpecView;
-      /** The uses to check: all of them, or on UPDATE the new and changed ones. */
-      readonly uses: readonly ImageUse[];
-      readonly namespace: string;
-      /** `Deployment shop/web`, for messages. */
-      readonly objectLabel: string;
-    };
+  | Extraction;
+
+/** A request to check: its pod spec and the image uses to check. */
+export interface Extraction {
+  readonly status: 'extracted';
+  readonly view: PodSpecView;
+  /** The uses to check: all of them, or on UPDATE the new and changed ones. */
+  readonly uses: readonly ImageUse[];
+  readonly namespace: string;
+  /** `Deployment shop/web`, for messages. */
+  readonly objectLabel: string;
+}
 
 export function extractStage(input: ExtractInput): Extracted {
   const workload = findWorkloadKind(input.kind.group, input.kind.kind);

@@ -93,8 +93,8 @@ t.test('a review: 20 images on a hanging registry listed first never starve a mi
   const object = { metadata: { name: 'web' }, spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) } };
   const outcome = await reviewer.review({ kind: { group: '', version: 'v1', kind: 'Pod' }, operation: 'CREATE', namespace: 'shop', object, signal: AbortSignal.timeout(300) });
   if (outcome.status !== 'reviewed') throw new Error(outcome.status);
-  t.equal(outcome.decision.decision, 'deny', 'the missing image is denied within the budget');
+  t.equal(outcome.decision.verdict, 'deny', 'the missing image is denied within the budget');
   const last = outcome.decision.findings.at(-1);
-  t.same([last?.reference, last?.class], ['registry.example.com/team/missing:1.0', 'notFound']);
+  t.same([last?.canonical, last?.class], ['registry.example.com/team/missing:1.0', 'notFound']);
   t.equal(outcome.decision.findings.filter((f) => f.class === 'timeout').length, 24, 'the hanging images time out');
 });

@@ -15,13 +15,13 @@ export interface ReviewLog {
 const CAUSE_CHARS = 120;
 const SHORT_CHARS = 60;
 
-/** The finding for one image use whose check failed unexpectedly. */
-export function imageInternalError(use: ImageUse, reference: string | undefined): Finding {
-  const name = (max: number) => clip(reference ?? JSON.stringify(clip(use.image, max)), max + 2);
+/** The finding for one image use whose check failed unexpectedly (`canonical`: its canonical reference, if it parsed). */
+export function imageInternalError(use: ImageUse, canonical: string | undefined): Finding {
+  const name = (max: number) => clip(canonical ?? JSON.stringify(clip(use.image, max)), max + 2);
   return {
     class: 'unreachable',
     use,
-    ...(reference ? { reference } : {}),
+    ...(canonical ? { canonical } : {}),
     cause: `pullguard hit an internal error while checking ${name(CAUSE_CHARS)}; the image was admitted unverified.`,
     short: `internal error checking ${name(SHORT_CHARS)}; admitted anyway`,
   };

@@ -5,7 +5,8 @@
  * what that means (denials become warnings) is decided in decide-stage.ts, the same whether or not the label was
  * cached before.
  */
-import type { NamespaceMode, NamespaceModePort } from './ports.js';
+import type { NamespaceMode } from '../policy/namespace-mode.js';
+import type { NamespaceModePort } from './ports.js';
 
 export type ModeRead =
   | { readonly known: true; readonly mode: NamespaceMode | undefined }

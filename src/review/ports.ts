@@ -2,45 +2,19 @@
  * What the review use case needs from the outside world, as narrow ports. Adapters (registry client, Kubernetes
  * readers, node watcher) implement them; tests and the offline CLI pass fewer of them.
  */
-import type { RegistryCredential } from '../credentials/credential.js';
-import type { CredentialFinding } from '../credentials/pod-keychain.js';
-import type { ImageReference } from '../image/reference.js';
+import type { PullCredentials } from '../credentials/pull-credentials.js';
 import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
-import type { Resolution } from '../resolution/resolution.js';
+import type { NamespaceMode } from '../policy/namespace-mode.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
 
-export interface ResolverPort {
-  resolve(options: {
-    readonly reference: ImageReference;
-    readonly credentials: readonly RegistryCredential[];
-    readonly signal: AbortSignal;
-    readonly wantIndex?: boolean;
-  }): Promise<Resolution>;
-  /** The cached result, without any I/O, when there is one (counted as a cache hit). */
-  peek?(options: { readonly reference: ImageReference; readonly credentials: readonly RegistryCredential[]; readonly wantIndex?: boolean }): Resolution | undefined;
-}
-
-/** A pod-level credential problem (docs/design.md §1.4), named by `namespace/name`, never with secret material. */
-export type CredentialProblem = CredentialFinding;
-
-export interface PodCredentials {
-  /** Credentials for `domain/path`, in kubelet order; empty means anonymous. */
-  credentialsFor(repository: string): readonly RegistryCredential[];
-  readonly findings: readonly CredentialProblem[];
-  /** Some referenced secret could not be read, so a refusal may be about credentials pullguard did not see. */
-  readonly uncertain: boolean;
-}
-
-export type KeychainPort = (options: {
+/** The pull credentials of a pod spec (credentials/pod-keychain.ts over the cluster readers in production). */
+export type PullCredentialsPort = (options: {
   readonly namespace: string;
   readonly imagePullSecrets: readonly string[];
   readonly serviceAccountName: string;
   readonly isTemplate: boolean;
   readonly signal: AbortSignal;
-}) => Promise<PodCredentials>;
-
-/** The values of the namespace label `pullguard.io/mode`. */
-export type NamespaceMode = 'warn' | 'enforce' | 'off';
+}) => Promise<PullCredentials>;
 
 /**
  * The namespace's `pullguard.io/mode` label: its mode, or undefined when the namespace has no valid label (the

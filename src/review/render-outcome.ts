@@ -14,7 +14,7 @@ export function answerFor(outcome: ReviewOutcome): AdmissionAnswer {
   const { decision } = outcome;
   const warnings = renderWarnings(decision.findings);
   const auditAnnotations = auditFindings(decision.findings);
-  if (decision.decision !== 'deny') return { allowed: true, warnings, auditAnnotations };
+  if (decision.verdict !== 'deny') return { allowed: true, warnings, auditAnnotations };
   const message = renderDenial(decision.findings, { objectLabel: outcome.objectLabel, checkedUses: outcome.checkedUses });
   return { allowed: false, message, warnings, auditAnnotations };
 }

@@ -1,22 +1,23 @@
 /**
- * The resolve stage: the pod's credentials, then every image the static checks left for the registry, under the
- * review's deadline. Cached answers settle synchronously; the rest run fairly per registry (fair-schedule.ts).
- * Each image is isolated: an unexpected error while resolving it or building its finding becomes a warning for that
- * image, and the other images are still checked.
+ * The resolve stage: the pod's pull credentials and platforms, then every image the static checks left for the
+ * registry, under the review's deadline. Cached answers settle synchronously; the rest run fairly per registry
+ * (fair-schedule.ts). Uses of the same canonical reference are resolved once. Each image is isolated: an unexpected
+ * error while resolving it becomes a warning for that image (in `failures`), and the other images are still
+ * resolved. What the answers mean is the findings stage's business (findings-stage.ts).
  */
 import type { RegistryCredential } from '../credentials/credential.js';
-import { credentialFinding } from '../policy/credential-findings.js';
-import type { Finding } from '../policy/finding.js';
-import type { StaticCheck } from '../policy/static-findings.js';
-import type { ImageReference } from '../image/reference.js';
+import type { CredentialProblem } from '../credentials/credential-problem.js';
+import type { PullCredentials } from '../credentials/pull-credentials.js';
 import { repositoryName } from '../image/reference.js';
-import type { RegistryLookup } from '../registry/transport/registry-settings.js';
+import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
+import type { Finding } from '../policy/finding.js';
+import type { RegistryCheck, StaticCheck } from '../policy/static-findings.js';
+import type { ImageResolver } from '../resolution/image-resolver.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
 import { runFair } from './fair-schedule.js';
 import { imageInternalError, logUnexpected, stepInternalError, type ReviewLog } from './internal-error.js';
-import type { KeychainPort, PlatformPort, PodCredentials, ResolverPort } from './ports.js';
-import { resolutionFinding, type FindingContext } from './resolution-findings.js';
+import type { PlatformPort, PullCredentialsPort } from './ports.js';
 
 /**
  * Image checks of one review in flight at once, over all registries and per registry. Per registry it is as large
@@ -27,109 +28,119 @@ import { resolutionFinding, type FindingContext } from './resolution-findings.js
 const IMAGES_IN_FLIGHT = { total: 32, perKey: 16 } as const;
 
 export interface ResolveDeps {
-  readonly resolver: ResolverPort;
-  readonly keychain?: KeychainPort;
+  readonly resolver: ImageResolver;
+  readonly pullCredentials?: PullCredentialsPort;
   readonly platforms?: PlatformPort;
-  readonly registryFor: RegistryLookup;
   readonly now: () => number;
   readonly log?: ReviewLog;
 }
 
 export interface ResolveInput {
-  /** Checks with a parsed reference that the registry must be asked about. */
-  readonly checks: readonly StaticCheck[];
+  /** The checks the registry must answer (static-stage.ts, `registryChecks`). */
+  readonly checks: readonly RegistryCheck[];
   readonly view: PodSpecView;
-  readonly kindName: string;
   readonly namespace: string;
   readonly signal: AbortSignal;
 }
 
+/** The registry's answer for one image use. */
+export interface ImageResolved {
+  readonly check: RegistryCheck;
+  readonly resolution: Resolution;
+  /** At least one pull credential matched the image's repository. */
+  readonly hadCredentials: boolean;
+}
+
 export interface Resolved {
-  readonly findings: readonly Finding[];
-  readonly resolutions: ReadonlyMap<StaticCheck, Resolution>;
+  /** By static check; a check whose resolution failed unexpectedly has none (its warning is in `failures`). */
+  readonly resolutions: ReadonlyMap<StaticCheck, ImageResolved>;
+  readonly credentialProblems: readonly CredentialProblem[];
+  /** Some pull credential of the pod went unseen (or the credential step failed): a refusal may not be real. */
+  readonly credentialsUncertain: boolean;
+  /** The platforms the pod can run on, when known. */
+  readonly candidates: CandidatePlatforms | undefined;
+  /** Unexpected errors of a pod-level step or of one image, as findings, in the order they happened. */
+  readonly failures: readonly Finding[];
+}
+
+/** An image's pending resolution, shared by every use of its canonical reference. */
+interface Pending {
+  readonly checks: RegistryCheck[];
+  readonly credentials: readonly RegistryCredential[];
+  readonly first: RegistryCheck;
 }
 
 /** Never rejects. */
 export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Promise<Resolved> {
   const started = deps.now();
-  const findings: Finding[] = [];
-  const resolutions = new Map<StaticCheck, Resolution>();
-  const credentials = await podCredentials(deps, input, findings);
-  const candidates = podPlatforms(deps, input.view, findings);
-  const ctx: FindingContext = { view: input.view, namespace: input.namespace, registryFor: deps.registryFor, candidates, credentialsUncertain: credentials.uncertain };
+  const failures: Finding[] = [];
+  const resolutions = new Map<StaticCheck, ImageResolved>();
+  const credentials = await pullCredentials(deps, input, failures);
+  const candidates = podPlatforms(deps, input.view, failures);
   const wantIndex = candidates !== undefined;
-
-  /** Runs `step` for one image; an unexpected error becomes that image's finding. */
-  const isolated = (check: StaticCheck, step: () => void): void => {
-    try {
-      step();
-    } catch (error) {
-      logUnexpected(deps.log, error, 'resolve');
-      findings.push(imageInternalError(check.use, check.reference));
-    }
-  };
-  const settle = (check: StaticCheck, resolution: Resolution, creds: readonly RegistryCredential[]): void =>
-    isolated(check, () => {
-      resolutions.set(check, resolution);
-      const finding = resolutionFinding(check, resolution, creds.length > 0, ctx);
-      if (finding) findings.push(finding);
-    });
+  const resolved: Resolved = { resolutions, credentialProblems: credentials.problems, credentialsUncertain: credentials.uncertain, candidates, failures };
 
   // The warm path: results already in the cache are settled synchronously; only misses pay for promises, the
-  // scheduler and deadline listeners. Uses of the same canonical reference are checked once (docs/design.md §1.6).
-  const pending = new Map<string, { readonly checks: StaticCheck[]; readonly creds: readonly RegistryCredential[]; readonly ref: ImageReference }>();
+  // scheduler and deadline listeners. Uses of the same canonical reference are resolved once (docs/design.md §1.6).
+  const pending = new Map<string, Pending>();
   for (const check of input.checks) {
-    isolated(check, () => {
-      const ref = check.parsed as ImageReference;
-      const key = check.reference as string;
-      const shared = pending.get(key);
-      if (shared) return void shared.checks.push(check);
-      const creds = credentials.credentialsFor(repositoryName(ref));
-      const cached = deps.resolver.peek?.({ reference: ref, credentials: creds, wantIndex });
-      if (cached) settle(check, cached, creds);
-      else pending.set(key, { checks: [check], creds, ref });
-    });
-  }
-  if (pending.size === 0) return { findings, resolutions };
-  await runFair([...pending.values()], (entry) => entry.ref.domain, IMAGES_IN_FLIGHT, async (entry) => {
-    let resolution: Resolution;
-    try {
-      const work = () => deps.resolver.resolve({ reference: entry.ref, credentials: entry.creds, signal: input.signal, wantIndex });
-      resolution = await withDeadline(work, input.signal, () => deps.now() - started);
-    } catch (error) {
-      logUnexpected(deps.log, error, 'resolve');
-      for (const check of entry.checks) findings.push(imageInternalError(check.use, check.reference));
-      return;
+    const shared = pending.get(check.canonical);
+    if (shared) {
+      shared.checks.push(check);
+      continue;
     }
-    for (const check of entry.checks) settle(check, resolution, entry.creds);
+    try {
+      const creds = credentials.credentialsFor(repositoryName(check.reference));
+      const cached = deps.resolver.peek?.({ reference: check.reference, credentials: creds, wantIndex });
+      if (cached) settle(resolutions, [check], cached, creds);
+      else pending.set(check.canonical, { checks: [check], credentials: creds, first: check });
+    } catch (error) {
+      imageFailed(deps.log, failures, [check], error);
+    }
+  }
+  if (pending.size === 0) return resolved;
+  await runFair([...pending.values()], (entry) => entry.first.reference.domain, IMAGES_IN_FLIGHT, async (entry) => {
+    try {
+      const work = () => deps.resolver.resolve({ reference: entry.first.reference, credentials: entry.credentials, signal: input.signal, wantIndex });
+      settle(resolutions, entry.checks, await withDeadline(work, input.signal, () => deps.now() - started), entry.credentials);
+    } catch (error) {
+      imageFailed(deps.log, failures, entry.checks, error);
+    }
   });
-  return { findings, resolutions };
+  return resolved;
 }
 
-const NO_CREDENTIALS: PodCredentials = { credentialsFor: () => [], findings: [], uncertain: false };
-/** The credential step failed: lookups are anonymous and refusals are not certain (warn, never deny). */
-const UNKNOWN_CREDENTIALS: PodCredentials = { credentialsFor: () => [], findings: [], uncertain: true };
+function settle(resolutions: Map<StaticCheck, ImageResolved>, checks: readonly RegistryCheck[], resolution: Resolution, credentials: readonly RegistryCredential[]): void {
+  for (const check of checks) resolutions.set(check, { check, resolution, hadCredentials: credentials.length > 0 });
+}
 
-async function podCredentials(deps: ResolveDeps, input: ResolveInput, findings: Finding[]): Promise<PodCredentials> {
-  if (!deps.keychain) return NO_CREDENTIALS;
+function imageFailed(log: ReviewLog | undefined, failures: Finding[], checks: readonly RegistryCheck[], error: unknown): void {
+  logUnexpected(log, error, 'resolve');
+  for (const check of checks) failures.push(imageInternalError(check.use, check.canonical));
+}
+
+const NO_CREDENTIALS: PullCredentials = { credentialsFor: () => [], problems: [], uncertain: false };
+/** The credential step failed: lookups are anonymous and refusals are not certain (warn, never deny). */
+const UNKNOWN_CREDENTIALS: PullCredentials = { credentialsFor: () => [], problems: [], uncertain: true };
+
+async function pullCredentials(deps: ResolveDeps, input: ResolveInput, failures: Finding[]): Promise<PullCredentials> {
+  if (!deps.pullCredentials) return NO_CREDENTIALS;
   const { view } = input;
   try {
-    const credentials = await deps.keychain({ namespace: input.namespace, imagePullSecrets: view.imagePullSecrets, serviceAccountName: view.serviceAccountName, isTemplate: view.isTemplate, signal: input.signal });
-    findings.push(...credentials.findings.map((problem) => credentialFinding(problem, input.kindName, view)));
-    return credentials;
+    return await deps.pullCredentials({ namespace: input.namespace, imagePullSecrets: view.imagePullSecrets, serviceAccountName: view.serviceAccountName, isTemplate: view.isTemplate, signal: input.signal });
   } catch (error) {
     logUnexpected(deps.log, error, 'credentials');
-    findings.push(stepInternalError("pod's pull credentials", 'registry refusals are reported as warnings'));
+    failures.push(stepInternalError("pod's pull credentials", 'registry refusals are reported as warnings'));
     return UNKNOWN_CREDENTIALS;
   }
 }
 
-function podPlatforms(deps: ResolveDeps, view: PodSpecView, findings: Finding[]): ReturnType<PlatformPort> {
+function podPlatforms(deps: ResolveDeps, view: PodSpecView, failures: Finding[]): ReturnType<PlatformPort> {
   try {
     return deps.platforms?.(view);
   } catch (error) {
     logUnexpected(deps.log, error, 'platforms');
-    findings.push(stepInternalError("pod's platforms", 'the platform check was skipped'));
+    failures.push(stepInternalError("pod's platforms", 'the platform check was skipped'));
     return undefined;
   }
 }

@@ -9,7 +9,8 @@ import { canonicalReference } from '../image/reference.js';
 import { exemptMatcher, staticCheck } from '../policy/static-findings.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { ReviewLog } from './internal-error.js';
-import type { KeychainPort, PlatformPort, ResolverPort } from './ports.js';
+import type { ImageResolver } from '../resolution/image-resolver.js';
+import type { PullCredentialsPort, PlatformPort } from './ports.js';
 import { createReviewer, type ReviewDeps, type ReviewOutcome } from './review-object.js';
 import type { StaticCheckPort } from './static-stage.js';
 
@@ -18,7 +19,7 @@ const SECRET_TEXT = 'hunter2-quoted-input';
 const pod = (images: string[]) => ({ metadata: { name: 'web', namespace: 'shop' }, spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) } });
 
 /** A resolver answering from a table by canonical reference (found when absent). */
-const table = (answers: Record<string, Resolution | (() => Resolution)>): ResolverPort => ({
+const table = (answers: Record<string, Resolution | (() => Resolution)>): ImageResolver => ({
   resolve: async ({ reference }) => {
     const answer = answers[canonicalReference(reference)] ?? { outcome: 'found', digest: 'sha256:x' };
     return typeof answer === 'function' ? answer() : answer;
@@ -38,7 +39,7 @@ function reviewed(outcome: ReviewOutcome) {
   return outcome;
 }
 
-const summary = (outcome: ReturnType<typeof reviewed>) => outcome.decision.findings.map((f) => [f.use?.name ?? f.subject, f.class, f.action]);
+const summary = (outcome: ReturnType<typeof reviewed>) => outcome.decision.findings.map((f) => [f.use?.name ?? f.subject, f.class, f.verdict]);
 const boom = (name = 'RangeError') => Object.assign(new Error(`${SECRET_TEXT} Maximum call stack size exceeded`), { name });
 const MISSING = 'example.com/team/missing:1.0';
 
@@ -49,7 +50,7 @@ t.test('a static check that throws for one image: that image warns, a missing im
     return staticCheck(use, isExempt);
   };
   const { outcome, logged } = await run({ staticCheck: check, resolver: table({ [MISSING]: { outcome: 'not-found', missing: 'tag' } }) }, ['example.com/huge:1', MISSING, 'example.com/ok:1']);
-  t.equal(outcome.decision.decision, 'deny', 'the missing image still denies the pod');
+  t.equal(outcome.decision.verdict, 'deny', 'the missing image still denies the pod');
   t.same(summary(outcome), [['c0', 'unreachable', 'warn'], ['c1', 'notFound', 'deny']]);
   t.equal(outcome.decision.findings[0]?.short, 'internal error checking "example.com/huge:1"; admitted anyway');
   t.same(outcome.uses.map((u) => u.resolution?.outcome), [undefined, 'not-found', 'found'], 'the other images were resolved');
@@ -73,14 +74,14 @@ t.test('a resolver that throws or rejects for one image: that image warns, the o
     ['throws synchronously', { resolve: ({ reference }) => {
       if (canonicalReference(reference) === 'example.com/bad:1') throw boom('TypeError');
       return table({ [MISSING]: { outcome: 'not-found', missing: 'tag' } }).resolve({ reference, credentials: [], signal: AbortSignal.timeout(1000) });
-    } } as ResolverPort],
+    } } as ImageResolver],
     ['peek throws', { ...table({ [MISSING]: { outcome: 'not-found', missing: 'tag' } }), peek: ({ reference }) => {
       if (canonicalReference(reference) === 'example.com/bad:1') throw boom('TypeError');
       return undefined;
-    } } as ResolverPort],
+    } } as ImageResolver],
   ] as const) {
     const { outcome, logged } = await run({ resolver }, ['example.com/bad:1', 'example.com/bad:1', MISSING]);
-    t.equal(outcome.decision.decision, 'deny', `${name}: the missing image still denies`);
+    t.equal(outcome.decision.verdict, 'deny', `${name}: the missing image still denies`);
     t.same(summary(outcome), [['c0', 'unreachable', 'warn'], ['c1', 'unreachable', 'warn'], ['c2', 'notFound', 'deny']], `${name}: both uses of the failed image warn`);
     t.match(outcome.decision.findings[0]?.short, /^internal error checking example\.com\/bad:1; admitted anyway$/);
     t.notMatch(JSON.stringify(logged), SECRET_TEXT, `${name}: the error message is not logged`);
@@ -95,12 +96,12 @@ t.test('a throw while building one image\'s finding: that image warns, the other
 });
 
 t.test('a keychain that throws: a pod-level warning, refusals become warnings, a missing image still denies', async (t) => {
-  const keychain: KeychainPort = async () => {
+  const pullCredentials: PullCredentialsPort = async () => {
     throw boom('SyntaxError');
   };
   const resolver = table({ 'example.com/private:1': { outcome: 'unauthorized', reason: 'anonymous-refused' }, [MISSING]: { outcome: 'not-found', missing: 'tag' } });
-  const { outcome, logged } = await run({ keychain, resolver }, ['example.com/private:1', MISSING]);
-  t.equal(outcome.decision.decision, 'deny');
+  const { outcome, logged } = await run({ pullCredentials, resolver }, ['example.com/private:1', MISSING]);
+  t.equal(outcome.decision.verdict, 'deny');
   t.same(summary(outcome), [["pod's pull credentials", 'unreachable', 'warn'], ['c0', 'unreachable', 'warn'], ['c1', 'notFound', 'deny']]);
   t.match(outcome.decision.findings[1]?.short, /pull secrets unreadable; admitted anyway/, 'the refusal is not certain');
   t.same(logged, [{ step: 'credentials', error: { name: 'SyntaxError' }, message: 'unexpected error during review' }]);
@@ -111,7 +112,7 @@ t.test('a platform port that throws: a pod-level warning, the platform check is 
     throw boom();
   };
   const { outcome } = await run({ platforms, resolver: table({ [MISSING]: { outcome: 'not-found', missing: 'tag' } }) }, ['example.com/ok:1', MISSING]);
-  t.equal(outcome.decision.decision, 'deny');
+  t.equal(outcome.decision.verdict, 'deny');
   t.same(summary(outcome), [["pod's platforms", 'unreachable', 'warn'], ['c1', 'notFound', 'deny']]);
   t.match(outcome.decision.findings[0]?.short, /the platform check was skipped/);
 });

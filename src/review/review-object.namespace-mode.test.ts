@@ -6,7 +6,8 @@ import t from 'tap';
 import { buildConfig, DEFAULT_CONFIG, type Config } from '../config/load-config.js';
 import { canonicalReference } from '../image/reference.js';
 import type { Resolution } from '../resolution/resolution.js';
-import type { KeychainPort, NamespaceMode, NamespaceModePort } from './ports.js';
+import type { NamespaceMode } from '../policy/namespace-mode.js';
+import type { PullCredentialsPort, NamespaceModePort } from './ports.js';
 import { createReviewer, type ReviewOutcome } from './review-object.js';
 
 const DEPLOYMENT = { group: 'apps', version: 'v1', kind: 'Deployment' };
@@ -17,9 +18,9 @@ const FOUND: Resolution = { outcome: 'found', digest: 'sha256:x' };
 /** A log of what happened in which order, shared by the doubles below. */
 function harness(options: { mode: NamespaceModePort; resolve?: (signal: AbortSignal) => Promise<Resolution>; config?: Config }) {
   const events: string[] = [];
-  const keychain: KeychainPort = async () => {
+  const pullCredentials: PullCredentialsPort = async () => {
     events.push('credentials');
-    return { credentialsFor: () => [], findings: [], uncertain: false };
+    return { credentialsFor: () => [], problems: [], uncertain: false };
   };
   const mode: NamespaceModePort = (namespace, signal) => {
     events.push(`mode ${namespace}`);
@@ -28,7 +29,7 @@ function harness(options: { mode: NamespaceModePort; resolve?: (signal: AbortSig
   if (options.mode.known) mode.known = options.mode.known;
   const reviewer = createReviewer({
     config: options.config ?? DEFAULT_CONFIG,
-    keychain,
+    pullCredentials,
     namespaceMode: mode,
     resolver: {
       resolve: async ({ reference, signal }) => {
@@ -57,8 +58,8 @@ function slowMode(mode: NamespaceMode | undefined, ms: number): NamespaceModePor
 }
 
 const hanging: NamespaceModePort = () => new Promise(() => {});
-const verdict = (outcome: ReviewOutcome) => (outcome.status === 'reviewed' ? outcome.decision.decision : outcome.status);
-const classes = (outcome: ReviewOutcome) => (outcome.status === 'reviewed' ? outcome.decision.findings.map((f) => `${f.subject ?? f.reference}:${f.class}:${f.action}`) : []);
+const verdict = (outcome: ReviewOutcome) => (outcome.status === 'reviewed' ? outcome.decision.verdict : outcome.status);
+const classes = (outcome: ReviewOutcome) => (outcome.status === 'reviewed' ? outcome.decision.findings.map((f) => `${f.subject ?? f.canonical}:${f.class}:${f.verdict}`) : []);
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 t.test('a namespace known to be off is skipped before any credential or registry work', async (t) => {

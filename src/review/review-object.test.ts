@@ -3,7 +3,8 @@ import { buildConfig, DEFAULT_CONFIG, type Config } from '../config/load-config.
 import { canonicalReference } from '../image/reference.js';
 import type { RegistryCredential } from '../credentials/credential.js';
 import type { Resolution } from '../resolution/resolution.js';
-import type { CredentialProblem, KeychainPort, NamespaceModePort } from './ports.js';
+import type { CredentialProblem } from '../credentials/credential-problem.js';
+import type { PullCredentialsPort, NamespaceModePort } from './ports.js';
 import { createReviewer, type ReviewOutcome } from './review-object.js';
 
 const DEPLOYMENT = { group: 'apps', version: 'v1', kind: 'Deployment' };
@@ -11,11 +12,11 @@ const deployment = (images: string[]) => ({ metadata: { name: 'web' }, spec: { t
 
 function reviewer(options: { resolve: (ref: string) => Resolution | Promise<Resolution>; config?: Config; namespaceMode?: NamespaceModePort; problems?: CredentialProblem[]; creds?: RegistryCredential[] }) {
   const problems = options.problems ?? [];
-  const keychain: KeychainPort = async () => ({ credentialsFor: () => options.creds ?? [], findings: problems, uncertain: problems.some((p) => p.kind === 'readFailed') });
+  const pullCredentials: PullCredentialsPort = async () => ({ credentialsFor: () => options.creds ?? [], problems, uncertain: problems.some((p) => p.kind === 'readFailed') });
   return createReviewer({
     config: options.config ?? DEFAULT_CONFIG,
     resolver: { resolve: async ({ reference }) => options.resolve(canonicalReference(reference)) },
-    keychain,
+    pullCredentials,
     ...(options.namespaceMode ? { namespaceMode: options.namespaceMode } : {}),
   });
 }
@@ -28,7 +29,7 @@ const reviewed = (outcome: ReviewOutcome) => {
   return outcome;
 };
 
-t.test('each registry outcome becomes its own class and default action (docs/design.md §1.3, §2.1)', async (t) => {
+t.test('each registry outcome becomes its own class and default verdict (docs/design.md §1.3, §2.1)', async (t) => {
   const cases: [Resolution, string | undefined, string][] = [
     [{ outcome: 'found', digest: 'sha256:x' }, undefined, 'allow'],
     [{ outcome: 'not-found', missing: 'tag', suggestions: ['1.29.3'] }, 'notFound', 'deny'],
@@ -43,7 +44,7 @@ t.test('each registry outcome becomes its own class and default action (docs/des
   ];
   for (const [resolution, cls, decision] of cases) {
     const outcome = reviewed(await review(reviewer({ resolve: () => resolution }), ['example.com/app:1.0']));
-    t.equal(outcome.decision.decision, decision, `${resolution.outcome}: ${decision}`);
+    t.equal(outcome.decision.verdict, decision, `${resolution.outcome}: ${decision}`);
     t.same(outcome.decision.findings.map((f) => f.class), cls ? [cls] : [], `${resolution.outcome}: class`);
     t.same(outcome.uses[0]?.resolution, resolution);
   }
@@ -51,13 +52,13 @@ t.test('each registry outcome becomes its own class and default action (docs/des
 
 t.test('node-credential registries warn instead of deny when no pod credential matched', async (t) => {
   const outcome = reviewed(await review(reviewer({ resolve: () => ({ outcome: 'unauthorized', reason: 'anonymous-refused' }) }), ['123.dkr.ecr.eu-west-1.amazonaws.com/app:1']));
-  t.same(outcome.decision.findings.map((f) => [f.class, f.action]), [['nodeCredentials', 'warn']]);
+  t.same(outcome.decision.findings.map((f) => [f.class, f.verdict]), [['nodeCredentials', 'warn']]);
 });
 
 t.test('unreadable pull secrets turn a refusal into a warning', async (t) => {
   const problems: CredentialProblem[] = [{ kind: 'readFailed', what: 'secret', name: 'shop/regcred', reason: 'timeout', message: 'reading secret shop/regcred timed out' }];
   const outcome = reviewed(await review(reviewer({ resolve: () => ({ outcome: 'unauthorized', reason: 'anonymous-refused' }), problems }), ['example.com/app:1']));
-  t.equal(outcome.decision.decision, 'warn');
+  t.equal(outcome.decision.verdict, 'warn');
   t.same(outcome.decision.findings.map((f) => f.class).sort(), ['timeout', 'unreachable']);
 });
 
@@ -66,9 +67,9 @@ t.test('policy overrides, global mode warn and the namespace label', async (t) =
   const allowed = buildConfig({ policy: { notFound: 'allow' } });
   const warnMode = buildConfig({ mode: 'warn' });
   if (!allowed.ok || !warnMode.ok) throw new Error('config');
-  t.equal(reviewed(await review(reviewer({ resolve: notFound, config: allowed.config }), ['example.com/a:1'])).decision.decision, 'allow', 'notFound: allow');
+  t.equal(reviewed(await review(reviewer({ resolve: notFound, config: allowed.config }), ['example.com/a:1'])).decision.verdict, 'allow', 'notFound: allow');
   const soft = reviewed(await review(reviewer({ resolve: notFound, config: warnMode.config }), ['example.com/a:1']));
-  t.equal(soft.decision.decision, 'warn', 'mode: warn');
+  t.equal(soft.decision.verdict, 'warn', 'mode: warn');
   t.equal(soft.decision.findings[0]?.softened, true);
 
   const asked: string[] = [];
@@ -76,7 +77,7 @@ t.test('policy overrides, global mode warn and the namespace label', async (t) =
     asked.push(ns);
     return 'warn';
   };
-  t.equal(reviewed(await review(reviewer({ resolve: notFound, namespaceMode }), ['example.com/a:1'])).decision.decision, 'warn', 'pullguard.io/mode=warn');
+  t.equal(reviewed(await review(reviewer({ resolve: notFound, namespaceMode }), ['example.com/a:1'])).decision.verdict, 'warn', 'pullguard.io/mode=warn');
   await review(reviewer({ resolve: () => ({ outcome: 'found' }), namespaceMode }), ['example.com/a:1']);
   t.same(asked, ['shop', 'shop'], 'the label is read alongside the registry, before anything is known to deny');
   const failing: NamespaceModePort = async () => {
@@ -84,8 +85,8 @@ t.test('policy overrides, global mode warn and the namespace label', async (t) =
   };
   // An unreadable label may hide `warn`: pullguard is fail-open, so denials become warnings (and one says why).
   const unreadable = reviewed(await review(reviewer({ resolve: notFound, namespaceMode: failing }), ['example.com/a:1']));
-  t.equal(unreadable.decision.decision, 'warn', 'an unreadable label softens denials');
-  t.same(unreadable.decision.findings.map((f) => [f.subject ?? f.reference, f.class, f.action, f.softened ?? false]), [
+  t.equal(unreadable.decision.verdict, 'warn', 'an unreadable label softens denials');
+  t.same(unreadable.decision.findings.map((f) => [f.subject ?? f.canonical, f.class, f.verdict, f.softened ?? false]), [
     ['namespace shop', 'unreachable', 'warn', false],
     ['example.com/a:1', 'notFound', 'warn', true],
   ]);
@@ -98,7 +99,7 @@ t.test('a resolver that never answers becomes a timeout when the deadline fires'
   const outcome = reviewed(await review(reviewer({ resolve: () => new Promise<Resolution>(() => {}) }), ['example.com/a:1', 'example.com/b:1'], AbortSignal.timeout(150)));
   t.ok(Date.now() - started < 2000, 'answered soon after the deadline');
   t.same(outcome.decision.findings.map((f) => f.class), ['timeout', 'timeout']);
-  t.equal(outcome.decision.decision, 'warn');
+  t.equal(outcome.decision.verdict, 'warn');
 });
 
 t.test('no finding text carries a credential', async (t) => {
@@ -130,6 +131,6 @@ t.test('controller-owned pods: skipped on CREATE, but an UPDATE that changes an 
   t.equal(unchanged.checkedUses, 0, 'a label change checks nothing');
   t.same(asked, []);
   const setImage = reviewed(await r.review({ kind: POD, operation: 'UPDATE', namespace: 'shop', object: owned('example.com/app:2'), oldObject: owned('example.com/app:1'), signal }));
-  t.equal(setImage.decision.decision, 'deny', 'kubectl set image pod/… to a missing tag is denied');
+  t.equal(setImage.decision.verdict, 'deny', 'kubectl set image pod/… to a missing tag is denied');
   t.same(asked, ['example.com/app:2'], 'only the changed image is checked');
 });

@@ -3,30 +3,34 @@
  * extraction, credentials, registry, platforms and policy, under one deadline (the AbortSignal) and bounded
  * concurrency. Nothing here knows about HTTP: the webhook and `pullguard check` both call it.
  *
- * Stages: extract (extract-stage.ts) → static checks (static-stage.ts) → resolve (resolve-stage.ts, which also
- * builds each image's findings) → decide (decide-stage.ts). The namespace's mode label is read alongside from the
- * start (namespace-mode-read.ts). An unexpected error fails only the image or step it happened in.
+ * A short pipeline of stages, each a function with its own test: extract (extract-stage.ts) → static checks
+ * (static-stage.ts) → resolve (resolve-stage.ts) → findings (findings-stage.ts) → decide (decide-stage.ts). The
+ * namespace's mode label is read alongside from the start (namespace-mode-read.ts). The data goes down through the
+ * stages' inputs and comes back only as their return values. An unexpected error fails only the image or step it
+ * happened in.
  */
 import type { Config } from '../config/load-config.js';
-import type { Decision } from '../policy/decide.js';
-import type { Finding } from '../policy/finding.js';
-import { exemptMatcher, staticCheck } from '../policy/static-findings.js';
+import type { Decision, Mode } from '../policy/decide.js';
+import type { Policy } from '../policy/finding-class.js';
+import { exemptMatcher, staticCheck, type StaticCheck } from '../policy/static-findings.js';
 import { createRegistryLookup } from '../registry/transport/registry-settings.js';
+import type { ImageResolver } from '../resolution/image-resolver.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { ImageUse } from '../workload/image-use.js';
 import { decideStage } from './decide-stage.js';
-import { extractStage, type Extracted, type ExtractInput } from './extract-stage.js';
+import { extractStage, type Extracted, type Extraction, type ExtractInput } from './extract-stage.js';
+import { findingsStage } from './findings-stage.js';
 import type { ReviewLog } from './internal-error.js';
 import { startModeRead, type ModeRead, type PendingModeRead } from './namespace-mode-read.js';
-import type { KeychainPort, NamespaceModePort, PlatformPort, ResolverPort } from './ports.js';
-import { resolveStage, type Resolved } from './resolve-stage.js';
+import type { NamespaceModePort, PlatformPort, PullCredentialsPort } from './ports.js';
+import { resolveStage, type ResolveDeps, type ResolveInput, type Resolved } from './resolve-stage.js';
 import { registryChecks, staticStage, type StaticCheckPort } from './static-stage.js';
 
 export interface ReviewDeps {
   readonly config: Config;
   /** Absent: offline, only the checks that need no network run. */
-  readonly resolver?: ResolverPort;
-  readonly keychain?: KeychainPort;
+  readonly resolver?: ImageResolver;
+  readonly pullCredentials?: PullCredentialsPort;
   readonly namespaceMode?: NamespaceModePort;
   readonly platforms?: PlatformPort;
   /** The static check of one image; default: the grammar, `:latest`, pullPolicy Never and `exempt.images`. */
@@ -44,14 +48,14 @@ export interface ReviewInput extends ExtractInput {
 /** What happened to one image use. */
 export interface UseReport {
   readonly use: ImageUse;
-  readonly reference?: string;
+  readonly canonical?: string;
   readonly resolution?: Resolution;
   readonly skipped?: 'invalid' | 'exempt' | 'pullPolicyNever' | 'offline';
 }
 
 export type ReviewOutcome =
   /** Not checked (skip-rules.ts), or an object pullguard cannot read: as the extract stage says. */
-  | Exclude<Extracted, { readonly status: 'extracted' }>
+  | Exclude<Extracted, Extraction>
   | {
       readonly status: 'reviewed';
       readonly objectLabel: string;
@@ -66,54 +70,77 @@ export interface Reviewer {
 
 export function createReviewer(deps: ReviewDeps): Reviewer {
   const isExempt = exemptMatcher(deps.config.exemptImages);
-  const checkImage: StaticCheckPort = deps.staticCheck ?? ((use) => staticCheck(use, isExempt));
   const registryFor = createRegistryLookup(deps.config);
-  const now = deps.now ?? Date.now;
-  const { policy, mode: globalMode } = deps.config;
-  const { resolver, keychain, platforms, log } = deps;
-  const resolveDeps = resolver && { resolver, registryFor, now, ...(keychain ? { keychain } : {}), ...(platforms ? { platforms } : {}), ...(log ? { log } : {}) };
-  return {
-    async review(input) {
-      const extracted = extractStage(input);
-      if (extracted.status !== 'extracted') return extracted;
-      const { view, uses, namespace, objectLabel } = extracted;
-      const reviewed = (findings: readonly Finding[], checked: readonly UseReport[], mode: ModeRead | undefined): ReviewOutcome => ({
-        status: 'reviewed',
-        objectLabel,
-        checkedUses: uses.length,
-        uses: checked,
-        decision: decideStage({ findings: inUseOrder(findings, uses), policy, globalMode, namespaceMode: mode, namespace }),
-      });
-      if (uses.length === 0) return reviewed([], [], undefined);
-
-      // Read first: a namespace known to be `off` costs no credential or registry work at all.
-      const modeRead = deps.namespaceMode ? startModeRead(deps.namespaceMode, namespace, input.signal) : undefined;
-      if (isOff(modeRead?.now)) return offSkip(namespace);
-
-      const checks = staticStage(uses, checkImage, log);
-      const findings: Finding[] = checks.flatMap((c) => c.findings);
-      const toResolve = resolveDeps ? registryChecks(checks) : [];
-      let resolved: Resolved | undefined;
-      if (resolveDeps && toResolve.length > 0) {
-        // Registry work runs under its own signal, so an `off` label answered meanwhile can stop it.
-        const work = linkedAbort(input.signal);
-        const resolving = resolveStage(resolveDeps, { checks: toResolve, view, kindName: view.workload.kind, namespace, signal: work.signal });
-        const first = modeRead && !modeRead.now ? await Promise.race([resolving, offAnswer(modeRead)]) : await resolving;
-        if (first === 'off') {
-          work.abort();
-          return offSkip(namespace);
-        }
-        work.release();
-        resolved = first;
-        findings.push(...resolved.findings);
-      }
-      const reports = checks.map((check) => reportOf(check, resolved?.resolutions.get(check), resolver ? undefined : 'offline'));
-      // The mode only matters when there is something to warn about or deny; then it is always waited for.
-      const mode = findings.length > 0 && modeRead ? (modeRead.now ?? (await modeRead.result)) : undefined;
-      if (isOff(mode)) return offSkip(namespace);
-      return reviewed(findings, reports, mode);
+  const pipeline: Pipeline = {
+    checkImage: deps.staticCheck ?? ((use) => staticCheck(use, isExempt)),
+    nodeCredentials: (host) => registryFor(host)?.nodeCredentials ?? false,
+    policy: deps.config.policy,
+    globalMode: deps.config.mode,
+    resolveDeps: deps.resolver && {
+      resolver: deps.resolver,
+      now: deps.now ?? Date.now,
+      ...(deps.pullCredentials ? { pullCredentials: deps.pullCredentials } : {}),
+      ...(deps.platforms ? { platforms: deps.platforms } : {}),
+      ...(deps.log ? { log: deps.log } : {}),
     },
+    ...(deps.namespaceMode ? { namespaceMode: deps.namespaceMode } : {}),
+    ...(deps.log ? { log: deps.log } : {}),
   };
+  return { review: (input) => reviewObject(pipeline, input) };
+}
+
+/** What the stages need, composed once per reviewer. */
+interface Pipeline {
+  readonly checkImage: StaticCheckPort;
+  readonly nodeCredentials: (host: string) => boolean;
+  readonly policy: Policy;
+  readonly globalMode: Mode;
+  /** Absent: offline. */
+  readonly resolveDeps: ResolveDeps | undefined;
+  readonly namespaceMode?: NamespaceModePort;
+  readonly log?: ReviewLog;
+}
+
+/** extract → static checks → resolve → findings → decide, with the namespace's mode label read alongside. */
+async function reviewObject(pipeline: Pipeline, input: ReviewInput): Promise<ReviewOutcome> {
+  const extracted = extractStage(input);
+  if (extracted.status !== 'extracted') return extracted;
+  const { view, uses, namespace } = extracted;
+  if (uses.length === 0) return reviewed(extracted, [], decideStage({ findings: [], policy: pipeline.policy, globalMode: pipeline.globalMode, namespaceMode: undefined, namespace }));
+
+  // Read first: a namespace known to be `off` costs no credential or registry work at all.
+  const modeRead = pipeline.namespaceMode ? startModeRead(pipeline.namespaceMode, namespace, input.signal) : undefined;
+  if (isOff(modeRead?.now)) return offSkip(namespace);
+
+  const checks = staticStage(uses, pipeline.checkImage, pipeline.log);
+  const resolved = pipeline.resolveDeps ? await resolveUnlessOff(pipeline.resolveDeps, { checks: registryChecks(checks), view, namespace, signal: input.signal }, modeRead) : undefined;
+  if (resolved === 'off') return offSkip(namespace);
+
+  const findings = findingsStage({ uses, checks, resolved, view, namespace, nodeCredentials: pipeline.nodeCredentials, ...(pipeline.log ? { log: pipeline.log } : {}) });
+  // The mode only matters when there is something to warn about or deny; then it is always waited for.
+  const mode = findings.length > 0 && modeRead ? (modeRead.now ?? (await modeRead.result)) : undefined;
+  if (isOff(mode)) return offSkip(namespace);
+  const decision = decideStage({ findings, policy: pipeline.policy, globalMode: pipeline.globalMode, namespaceMode: mode, namespace });
+  const offline = pipeline.resolveDeps ? undefined : 'offline';
+  return reviewed(extracted, checks.map((check) => reportOf(check, resolved?.resolutions.get(check)?.resolution, offline)), decision);
+}
+
+function reviewed(extracted: Extraction, uses: readonly UseReport[], decision: Decision): ReviewOutcome {
+  return { status: 'reviewed', objectLabel: extracted.objectLabel, checkedUses: extracted.uses.length, uses, decision };
+}
+
+/**
+ * The resolve stage, stopped when the namespace's label turns out to be `off` meanwhile (its registry work runs under
+ * its own signal for that). Undefined when no image needs the registry.
+ */
+async function resolveUnlessOff(deps: ResolveDeps, input: ResolveInput, modeRead: PendingModeRead | undefined): Promise<Resolved | 'off' | undefined> {
+  if (input.checks.length === 0) return undefined;
+  const work = linkedAbort(input.signal);
+  const resolving = resolveStage(deps, { ...input, signal: work.signal });
+  const first = modeRead && !modeRead.now ? await Promise.race([resolving, offAnswer(modeRead)]) : await resolving;
+  if (first === 'off') work.abort();
+  else work.release();
+  return first;
 }
 
 function isOff(read: ModeRead | undefined): boolean {
@@ -125,9 +152,9 @@ function offSkip(namespace: string): ReviewOutcome {
 }
 
 /** Settles with 'off' when the label says so; never settles otherwise. */
-function offAnswer(read: PendingModeRead | undefined): Promise<'off'> {
+function offAnswer(read: PendingModeRead): Promise<'off'> {
   return new Promise((resolve) => {
-    void read?.result.then((answer) => isOff(answer) && resolve('off'));
+    void read.result.then((answer) => isOff(answer) && resolve('off'));
   });
 }
 
@@ -148,16 +175,7 @@ function linkedAbort(parent: AbortSignal): { readonly signal: AbortSignal; abort
   };
 }
 
-/** Findings in the order of the object's image uses (pod-level first), whatever order the registry answered in. */
-function inUseOrder(findings: readonly Finding[], uses: readonly ImageUse[]): Finding[] {
-  const position = new Map(uses.map((use, i) => [use, i]));
-  return findings
-    .map((finding, i) => ({ finding, i, at: finding.use ? (position.get(finding.use) ?? uses.length) : -1 }))
-    .sort((a, b) => a.at - b.at || a.i - b.i)
-    .map((entry) => entry.finding);
-}
-
-function reportOf(check: { use: ImageUse; reference?: string; skipRegistry?: UseReport['skipped'] }, resolution: Resolution | undefined, fallback?: 'offline'): UseReport {
+function reportOf(check: StaticCheck, resolution: Resolution | undefined, fallback: 'offline' | undefined): UseReport {
   const skipped = check.skipRegistry ?? (resolution ? undefined : fallback);
-  return { use: check.use, ...(check.reference ? { reference: check.reference } : {}), ...(resolution ? { resolution } : {}), ...(skipped ? { skipped } : {}) };
+  return { use: check.use, ...(check.canonical ? { canonical: check.canonical } : {}), ...(resolution ? { resolution } : {}), ...(skipped ? { skipped } : {}) };
 }

@@ -3,6 +3,7 @@
  * blocks routine operations.
  */
 import { isRecord } from '../runtime/json-shape.js';
+import { metadataOf } from '../workload/object-metadata.js';
 
 /**
  * The controllers that create pods from a template pullguard checked when the controller was admitted, by exact
@@ -62,10 +63,4 @@ function controllerOwner(refs: unknown): { apiVersion: string; kind: string; nam
 
 function nonEmpty(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
-}
-
-export function metadataOf(object: unknown): Record<string, unknown> | undefined {
-  if (!isRecord(object)) return undefined;
-  const metadata = object['metadata'];
-  return isRecord(metadata) ? metadata : undefined;
 }

@@ -3,7 +3,7 @@
  * unexpected error while checking one image (say, an input that trips a runtime limit of the parser) becomes a
  * warning for that image, and the others are still checked.
  */
-import type { StaticCheck } from '../policy/static-findings.js';
+import { isRegistryCheck, type RegistryCheck, type StaticCheck } from '../policy/static-findings.js';
 import type { ImageUse } from '../workload/image-use.js';
 import { imageInternalError, logUnexpected, type ReviewLog } from './internal-error.js';
 
@@ -23,6 +23,6 @@ export function staticStage(uses: readonly ImageUse[], check: StaticCheckPort, l
 }
 
 /** The checks the registry must answer: parsed, and not skipped (invalid, exempt, pullPolicy Never). */
-export function registryChecks(checks: readonly StaticCheck[]): StaticCheck[] {
-  return checks.filter((check) => check.parsed !== undefined && check.reference !== undefined && !check.skipRegistry);
+export function registryChecks(checks: readonly StaticCheck[]): RegistryCheck[] {
+  return checks.filter(isRegistryCheck);
 }

@@ -8,14 +8,14 @@ import { clip, LOG_LIMITS } from '../observability/bounded-text.js';
 import type { Metrics } from '../observability/metrics.js';
 import { logFindings } from '../review/render-outcome.js';
 import type { ReviewOutcome } from '../review/review-object.js';
-import { metadataOf } from '../review/skip-rules.js';
+import { metadataOf } from '../workload/object-metadata.js';
 import { findWorkloadKind } from '../workload/pod-spec-paths.js';
 
 interface InfoLog {
   info(obj: object, msg: string): void;
 }
 
-export function logReview(log: InfoLog, admission: AdmissionRequest, outcome: ReviewOutcome, decision: string, durationMs: number): void {
+export function logReview(log: InfoLog, admission: AdmissionRequest, outcome: ReviewOutcome, verdict: string, durationMs: number): void {
   const metadata = metadataOf(admission.object);
   const generateName = typeof metadata?.['generateName'] === 'string' ? clip(metadata['generateName'], LOG_LIMITS.name) : undefined;
   const name = clip(admission.name || (typeof metadata?.['name'] === 'string' ? metadata['name'] : undefined), LOG_LIMITS.name);
@@ -27,7 +27,8 @@ export function logReview(log: InfoLog, admission: AdmissionRequest, outcome: Re
       ...(name ? { name } : generateName ? { generateName } : {}),
       operation: admission.operation,
       dryRun: admission.dryRun === true,
-      decision,
+      // The review's verdict, under the field name the log line has always used.
+      decision: verdict,
       durationMs: Math.round(durationMs * 100) / 100,
       // Skip reasons quote the kind, a subresource or an owner's name.
       ...(outcome.status === 'skipped' ? { skipped: clip(outcome.reason, LOG_LIMITS.message) } : {}),
@@ -37,9 +38,9 @@ export function logReview(log: InfoLog, admission: AdmissionRequest, outcome: Re
   );
 }
 
-export function countReview(metrics: Metrics, admission: AdmissionRequest, decision: string, durationMs: number): void {
+export function countReview(metrics: Metrics, admission: AdmissionRequest, verdict: string, durationMs: number): void {
   // Label values are bounded: the operation is one of four (the schema), the kind one pullguard knows or `other`.
-  metrics.admissionRequests.inc({ kind: metricKind(admission.kind), operation: admission.operation, decision, dry_run: String(admission.dryRun === true) });
+  metrics.admissionRequests.inc({ kind: metricKind(admission.kind), operation: admission.operation, decision: verdict, dry_run: String(admission.dryRun === true) });
   metrics.admissionDuration.observe(durationMs / 1000);
 }
 

@@ -144,10 +144,10 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
       return sendError(reply, 'INVALID_OBJECT', `invalid ${clip(admission.kind.kind, LOG_LIMITS.label)} in AdmissionReview: ${problem}`);
     }
     const answer = answerFor(outcome);
-    const decision = outcome.status === 'reviewed' ? outcome.decision.decision : 'allow';
+    const verdict = outcome.status === 'reviewed' ? outcome.decision.verdict : 'allow';
     const durationMs = performance.now() - started;
-    logReview(reviewLog, admission, outcome, decision, durationMs);
-    countReview(options.metrics, admission, decision, durationMs);
+    logReview(reviewLog, admission, outcome, verdict, durationMs);
+    countReview(options.metrics, admission, verdict, durationMs);
     return reply.send(buildResponse(admission.uid, answer));
   });
   return app;

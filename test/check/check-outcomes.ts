@@ -25,26 +25,26 @@ function target(overrides: Partial<CheckTarget> = {}): CheckTarget {
 }
 
 export function reviewed(uses: readonly UseReport[], findings: readonly DecidedFinding[], overrides: Partial<CheckTarget> = {}): CheckedObject {
-  const decision = findings.some((f) => f.action === 'deny') ? 'deny' : findings.some((f) => f.action === 'warn') ? 'warn' : 'allow';
-  const outcome: ReviewOutcome = { status: 'reviewed', objectLabel: 'Deployment shop/web', checkedUses: uses.length, uses, decision: { decision, findings } };
+  const decision = findings.some((f) => f.verdict === 'deny') ? 'deny' : findings.some((f) => f.verdict === 'warn') ? 'warn' : 'allow';
+  const outcome: ReviewOutcome = { status: 'reviewed', objectLabel: 'Deployment shop/web', checkedUses: uses.length, uses, decision: { verdict: decision, findings } };
   return { target: target(overrides), outcome };
 }
 
 export const NOT_FOUND: DecidedFinding = {
   class: 'notFound',
-  action: 'deny',
+  verdict: 'deny',
   outcome: 'not-found',
   use: APP,
-  reference: 'docker.io/library/nginx:1.99',
+  canonical: 'docker.io/library/nginx:1.99',
   cause: 'tag "1.99" does not exist in docker.io/library/nginx.',
   fix: 'Fix: use an existing tag.',
   short: 'tag "1.99" not found',
 };
 export const LATEST: DecidedFinding = {
   class: 'latestTag',
-  action: 'warn',
+  verdict: 'warn',
   use: SIDECAR,
-  reference: 'docker.io/library/busybox:latest',
+  canonical: 'docker.io/library/busybox:latest',
   cause: '"busybox" has no tag and pulls :latest.',
   fix: 'Fix: pin a version tag or a digest.',
   short: '"busybox" has no tag and pulls :latest; pin a version tag or a digest',

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildPodKeychain, credentialsUncertain, type BuildPodKeychainOptions } from '../../src/credentials/pod-keychain.js';
+import { buildPullCredentials, credentialsUncertain, type BuildPullCredentialsOptions } from '../../src/credentials/pod-keychain.js';
 import { createKeyring } from '../../src/credentials/keyring.js';
 import type { ClusterReader } from '../../src/credentials/cluster-port.js';
 import { createClusterReader } from '../../src/kube/cluster-reader.js';
@@ -38,7 +38,7 @@ t.teardown(() => api.close());
 /** A fresh (empty-cache) reader per test, so request counts are per test. */
 const freshReader = (): ClusterReader => createClusterReader(kube);
 
-function options(overrides: Partial<BuildPodKeychainOptions>): BuildPodKeychainOptions {
+function options(overrides: Partial<BuildPullCredentialsOptions>): BuildPullCredentialsOptions {
   return {
     namespace: 'shop',
     imagePullSecrets: [],
@@ -53,8 +53,8 @@ function options(overrides: Partial<BuildPodKeychainOptions>): BuildPodKeychainO
 const summary = (creds: readonly { username: string; source: string }[]) => creds.map((c) => `${c.username}@${c.source}`);
 
 t.test('a pod with a working secret gets its credentials, marked with their source', async (t) => {
-  const keychain = await buildPodKeychain(options({ imagePullSecrets: ['regcred'] }));
-  t.same(keychain.findings, []);
+  const keychain = await buildPullCredentials(options({ imagePullSecrets: ['regcred'] }));
+  t.same(keychain.problems, []);
   t.same(keychain.secretSources, ['secret shop/regcred']);
   const [credential] = keychain.credentialsFor('ghcr.io/shop/app');
   t.same(credential, { username: 'shop-user', password: PLANTED_PASSWORD, source: 'secret shop/regcred' });
@@ -62,41 +62,41 @@ t.test('a pod with a working secret gets its credentials, marked with their sour
 });
 
 t.test('a legacy .dockercfg secret with an https:// key matches by host and path prefix', async (t) => {
-  const keychain = await buildPodKeychain(options({ imagePullSecrets: ['legacy'] }));
+  const keychain = await buildPullCredentials(options({ imagePullSecrets: ['legacy'] }));
   t.same(summary(keychain.credentialsFor('registry.example.com/team/app')), ['legacy-user@secret shop/legacy']);
   t.same(keychain.credentialsFor('registry.example.com/other/app'), []);
 });
 
 t.test("a template with no pull secrets uses its service account's", async (t) => {
-  const keychain = await buildPodKeychain(options({ isTemplate: true }));
-  t.same(keychain.findings, []);
+  const keychain = await buildPullCredentials(options({ isTemplate: true }));
+  t.same(keychain.problems, []);
   t.same(summary(keychain.credentialsFor('docker.io/library/nginx')), ['sa-user@secret shop/sa-cred']);
-  const named = await buildPodKeychain(options({ isTemplate: true, serviceAccountName: 'builder' }));
+  const named = await buildPullCredentials(options({ isTemplate: true, serviceAccountName: 'builder' }));
   t.same(summary(named.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
-  t.same(named.findings, [{ kind: 'missingPullSecret', secret: 'shop/missing-from-sa', why: 'not-found' }]);
+  t.same(named.problems, [{ kind: 'missingPullSecret', secret: 'shop/missing-from-sa', why: 'not-found' }]);
 });
 
 t.test("a template's own pull secrets replace the service account's, which is then not read", async (t) => {
   const before = api.requests().length;
-  const keychain = await buildPodKeychain(options({ isTemplate: true, imagePullSecrets: ['regcred'] }));
+  const keychain = await buildPullCredentials(options({ isTemplate: true, imagePullSecrets: ['regcred'] }));
   t.same(keychain.credentialsFor('docker.io/library/nginx'), [], 'sa-cred not merged');
   t.same(summary(keychain.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
   t.notOk(api.requests().slice(before).some((r) => r.path.includes('/serviceaccounts/')));
-  const emptyName = await buildPodKeychain(options({ isTemplate: true, imagePullSecrets: [''] }));
+  const emptyName = await buildPullCredentials(options({ isTemplate: true, imagePullSecrets: [''] }));
   t.same(emptyName.credentialsFor('docker.io/library/nginx'), [], 'an empty name still counts as listing secrets');
   t.notOk(api.requests().slice(before).some((r) => r.path.includes('/serviceaccounts/')));
 });
 
 t.test('a Pod never reads its service account (the admission plugin already copied the secrets)', async (t) => {
   const before = api.requests().length;
-  const keychain = await buildPodKeychain(options({ isTemplate: false, serviceAccountName: 'default' }));
+  const keychain = await buildPullCredentials(options({ isTemplate: false, serviceAccountName: 'default' }));
   t.same(keychain.credentialsFor('docker.io/library/nginx'), []);
   t.same(api.requests().slice(before), []);
 });
 
 t.test('missing and wrong-type secrets are skipped with a finding; the rest still count', async (t) => {
-  const keychain = await buildPodKeychain(options({ imagePullSecrets: ['nope', 'opaque', 'regcred'] }));
-  t.same(keychain.findings, [
+  const keychain = await buildPullCredentials(options({ imagePullSecrets: ['nope', 'opaque', 'regcred'] }));
+  t.same(keychain.problems, [
     { kind: 'missingPullSecret', secret: 'shop/nope', why: 'not-found' },
     { kind: 'missingPullSecret', secret: 'shop/opaque', why: 'wrong-type', type: 'Opaque' },
   ]);
@@ -104,35 +104,35 @@ t.test('missing and wrong-type secrets are skipped with a finding; the rest stil
 });
 
 t.test('an undecodable auth is an invalidPullSecret naming the secret, without the secret', async (t) => {
-  const keychain = await buildPodKeychain(options({ imagePullSecrets: ['broken', 'regcred'] }));
-  t.same(keychain.findings, [
+  const keychain = await buildPullCredentials(options({ imagePullSecrets: ['broken', 'regcred'] }));
+  t.same(keychain.problems, [
     {
       kind: 'invalidPullSecret',
       secret: 'shop/broken',
       problem: `.dockerconfigjson: entry "ghcr.io": auth has no ':' (expected base64 of username:password)`,
     },
   ]);
-  t.notMatch(JSON.stringify(keychain.findings), PLANTED_PASSWORD);
-  t.notMatch(JSON.stringify(keychain.findings), b64(`no-colon-${PLANTED_PASSWORD}`));
+  t.notMatch(JSON.stringify(keychain.problems), PLANTED_PASSWORD);
+  t.notMatch(JSON.stringify(keychain.problems), b64(`no-colon-${PLANTED_PASSWORD}`));
 });
 
 t.test('a secret of the same name in another namespace is not used', async (t) => {
-  const keychain = await buildPodKeychain(options({ imagePullSecrets: ['only-there'] }));
-  t.same(keychain.findings, [{ kind: 'missingPullSecret', secret: 'shop/only-there', why: 'not-found' }]);
+  const keychain = await buildPullCredentials(options({ imagePullSecrets: ['only-there'] }));
+  t.same(keychain.problems, [{ kind: 'missingPullSecret', secret: 'shop/only-there', why: 'not-found' }]);
   t.same(keychain.credentialsFor('ghcr.io/x/y'), []);
 });
 
 t.test('secrets are read only in the pod\'s namespace, also when they come from its service account', async (t) => {
   const before = api.requests().length;
-  const pod = await buildPodKeychain(options({ namespace: 'shop', imagePullSecrets: ['only-there', 'regcred'] }));
-  const template = await buildPodKeychain(options({ namespace: 'shop', isTemplate: true, serviceAccountName: 'builder' }));
+  const pod = await buildPullCredentials(options({ namespace: 'shop', imagePullSecrets: ['only-there', 'regcred'] }));
+  const template = await buildPullCredentials(options({ namespace: 'shop', isTemplate: true, serviceAccountName: 'builder' }));
   t.same(summary(pod.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
   t.same(summary(template.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
   const paths = api.requests().slice(before).map((r) => r.path);
   t.ok(paths.length >= 3);
   t.same(paths.filter((path) => !path.startsWith('/api/v1/namespaces/shop/')), [], 'no request outside namespace shop');
-  const other = await buildPodKeychain(options({ namespace: 'other', imagePullSecrets: ['regcred'] }));
-  t.same(other.findings, [{ kind: 'missingPullSecret', secret: 'other/regcred', why: 'not-found' }], 'shop/regcred does not answer for other/');
+  const other = await buildPullCredentials(options({ namespace: 'other', imagePullSecrets: ['regcred'] }));
+  t.same(other.problems, [{ kind: 'missingPullSecret', secret: 'other/regcred', why: 'not-found' }], 'shop/regcred does not answer for other/');
 });
 
 t.test('a name no Secret can have is missing, never read, never a list URL', async (t) => {
@@ -141,63 +141,63 @@ t.test('a name no Secret can have is missing, never read, never a list URL', asy
   t.teardown(() => api.clearFaults());
   const names = ['.', '..', 'a/b', '%2e', '..%2f', 'Regcred', 'ex_ample', `${'a'.repeat(254)}`, 'regcred'];
   const before = api.requests().length;
-  const keychain = await buildPodKeychain(options({ imagePullSecrets: names }));
+  const keychain = await buildPullCredentials(options({ imagePullSecrets: names }));
   t.same(
-    keychain.findings,
+    keychain.problems,
     names.slice(0, -1).map((name) => ({ kind: 'missingPullSecret', secret: `shop/${name}`, why: 'invalid-name' })),
   );
   t.same(summary(keychain.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred'], 'the valid one still counts');
   t.same(api.requests().slice(before).map((r) => r.path), ['/api/v1/namespaces/shop/secrets/regcred'], 'only the valid name was read');
-  const again = await buildPodKeychain(options({ imagePullSecrets: names }));
-  t.same(again.findings, keychain.findings);
+  const again = await buildPullCredentials(options({ imagePullSecrets: names }));
+  t.same(again.problems, keychain.problems);
 
-  const fromAccount = await buildPodKeychain(options({ isTemplate: true, serviceAccountName: 'odd-names' }));
-  t.same(fromAccount.findings, [
+  const fromAccount = await buildPullCredentials(options({ isTemplate: true, serviceAccountName: 'odd-names' }));
+  t.same(fromAccount.problems, [
     { kind: 'missingPullSecret', secret: 'shop/.', why: 'invalid-name' },
     { kind: 'missingPullSecret', secret: 'shop/..', why: 'invalid-name' },
   ]);
   t.same(summary(fromAccount.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
 
-  const offline = await buildPodKeychain({ ...options({ imagePullSecrets: ['.', 'regcred'] }), reader: undefined });
-  t.same(offline.findings, [{ kind: 'missingPullSecret', secret: 'shop/.', why: 'invalid-name' }], 'known without reading');
+  const offline = await buildPullCredentials({ ...options({ imagePullSecrets: ['.', 'regcred'] }), reader: undefined });
+  t.same(offline.problems, [{ kind: 'missingPullSecret', secret: 'shop/.', why: 'invalid-name' }], 'known without reading');
   t.same(offline.unreadSecrets, ['shop/regcred']);
 });
 
 t.test("a template's service account with a name no ServiceAccount can have is missing, never read", async (t) => {
   const before = api.requests().length;
   for (const name of ['.', '..', 'a/b', '%2e', 'Builder']) {
-    const keychain = await buildPodKeychain(options({ isTemplate: true, serviceAccountName: name }));
-    t.same(keychain.findings, [{ kind: 'missingServiceAccount', serviceAccount: `shop/${name}` }], name);
+    const keychain = await buildPullCredentials(options({ isTemplate: true, serviceAccountName: name }));
+    t.same(keychain.problems, [{ kind: 'missingServiceAccount', serviceAccount: `shop/${name}` }], name);
   }
   t.same(api.requests().slice(before), [], 'no request at all');
 });
 
 t.test('a template whose raw list has entries, even unnamed ones, gets none of the service account secrets', async (t) => {
   const before = api.requests().length;
-  const listed = await buildPodKeychain(options({ isTemplate: true, imagePullSecrets: [], listsImagePullSecrets: true }));
+  const listed = await buildPullCredentials(options({ isTemplate: true, imagePullSecrets: [], listsImagePullSecrets: true }));
   t.same(listed.credentialsFor('docker.io/library/nginx'), [], 'sa-cred not used');
-  t.same(listed.findings, []);
+  t.same(listed.problems, []);
   t.same(api.requests().slice(before), [], 'the service account was not read');
-  const unlisted = await buildPodKeychain(options({ isTemplate: true, imagePullSecrets: [], listsImagePullSecrets: false }));
+  const unlisted = await buildPullCredentials(options({ isTemplate: true, imagePullSecrets: [], listsImagePullSecrets: false }));
   t.same(summary(unlisted.credentialsFor('docker.io/library/nginx')), ['sa-user@secret shop/sa-cred']);
 });
 
 t.test("a template's missing service account is a finding", async (t) => {
-  const keychain = await buildPodKeychain(options({ isTemplate: true, serviceAccountName: 'ghost' }));
-  t.same(keychain.findings, [{ kind: 'missingServiceAccount', serviceAccount: 'shop/ghost' }]);
+  const keychain = await buildPullCredentials(options({ isTemplate: true, serviceAccountName: 'ghost' }));
+  t.same(keychain.problems, [{ kind: 'missingServiceAccount', serviceAccount: 'shop/ghost' }]);
 });
 
 t.test('the static docker config comes after the pod secrets', async (t) => {
   const staticKeyring = createKeyring([{ key: 'ghcr.io', username: 'node-user', password: 'x', source: 'docker config' }]);
-  const keychain = await buildPodKeychain(options({ imagePullSecrets: ['regcred'], staticKeyring }));
+  const keychain = await buildPullCredentials(options({ imagePullSecrets: ['regcred'], staticKeyring }));
   t.same(summary(keychain.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred', 'node-user@docker config']);
 });
 
 t.test('without a reader only the static config counts, and unread secrets are reported', async (t) => {
-  const keychain = await buildPodKeychain({ ...options({ imagePullSecrets: ['regcred'] }), reader: undefined });
+  const keychain = await buildPullCredentials({ ...options({ imagePullSecrets: ['regcred'] }), reader: undefined });
   t.same(keychain.credentialsFor('ghcr.io/x/y'), []);
   t.same(keychain.unreadSecrets, ['shop/regcred']);
-  t.same(keychain.findings, []);
+  t.same(keychain.problems, []);
 });
 
 t.test('API failures are classified, with a message that says what to do', async (t) => {
@@ -209,13 +209,13 @@ t.test('API failures are classified, with a message that says what to do', async
   ];
   for (const [name, status, want] of table) {
     api.fault(/\/secrets\/regcred$/, { status, times: 1 });
-    const keychain = await buildPodKeychain(options({ imagePullSecrets: ['regcred'] }));
-    t.match(keychain.findings, [{ kind: 'readFailed', what: 'secret', name: 'shop/regcred', ...want }], name);
+    const keychain = await buildPullCredentials(options({ imagePullSecrets: ['regcred'] }));
+    t.match(keychain.problems, [{ kind: 'readFailed', what: 'secret', name: 'shop/regcred', ...want }], name);
     t.same(keychain.credentialsFor('ghcr.io/x/y'), [], `${name}: no credentials`);
   }
   api.fault(/\/serviceaccounts\/default$/, { status: 403, times: 1 });
-  const template = await buildPodKeychain(options({ isTemplate: true }));
-  t.same(template.findings, [
+  const template = await buildPullCredentials(options({ isTemplate: true }));
+  t.same(template.problems, [
     {
       kind: 'readFailed',
       what: 'serviceaccount',
@@ -230,10 +230,10 @@ t.test('a slow or hanging API is bounded by the review deadline', async (t) => {
   for (const fault of [{ delayMs: 3000 }, { hang: true }]) {
     api.fault(/\/secrets\/regcred$/, { ...fault, times: 1 });
     const started = performance.now();
-    const keychain = await buildPodKeychain(options({ imagePullSecrets: ['regcred'], signal: AbortSignal.timeout(300) }));
+    const keychain = await buildPullCredentials(options({ imagePullSecrets: ['regcred'], signal: AbortSignal.timeout(300) }));
     const elapsed = performance.now() - started;
     t.ok(elapsed < 1500, `answered after ${Math.round(elapsed)} ms (${JSON.stringify(fault)})`);
-    t.match(keychain.findings, [
+    t.match(keychain.problems, [
       { kind: 'readFailed', reason: 'timeout', message: 'pullguard cannot read secret shop/regcred: the Kubernetes API did not answer in time' },
     ]);
   }
@@ -242,26 +242,26 @@ t.test('a slow or hanging API is bounded by the review deadline', async (t) => {
 t.test('errors are not cached; found and not-found results are', async (t) => {
   const reader = freshReader();
   api.fault(/\/secrets\/regcred$/, { status: 500, times: 1 });
-  const failed = await buildPodKeychain(options({ imagePullSecrets: ['regcred'], reader }));
-  t.match(failed.findings, [{ reason: 'unavailable' }]);
+  const failed = await buildPullCredentials(options({ imagePullSecrets: ['regcred'], reader }));
+  t.match(failed.problems, [{ reason: 'unavailable' }]);
   const before = api.requests().length;
-  const ok = await buildPodKeychain(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
+  const ok = await buildPullCredentials(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
   t.same(summary(ok.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
   t.equal(api.requests().length - before, 2, 'the failed read was retried and nope was read');
-  const again = await buildPodKeychain(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
+  const again = await buildPullCredentials(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
   t.equal(api.requests().length - before, 2, 'both answers came from the cache');
-  t.same(again.findings, ok.findings);
+  t.same(again.problems, ok.problems);
 });
 
 t.test('reviews answered by the same cached reads reuse one keyring: the same credential objects, no new parsing', async (t) => {
   const reader = freshReader();
-  const first = await buildPodKeychain(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
-  const second = await buildPodKeychain(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
+  const first = await buildPullCredentials(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
+  const second = await buildPullCredentials(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
   t.equal(second.credentialsFor('ghcr.io/x/y'), first.credentialsFor('ghcr.io/x/y'), 'the same list object');
-  t.same(second.findings, first.findings);
-  const otherOrder = await buildPodKeychain(options({ imagePullSecrets: ['nope', 'regcred'], reader }));
+  t.same(second.problems, first.problems);
+  const otherOrder = await buildPullCredentials(options({ imagePullSecrets: ['nope', 'regcred'], reader }));
   t.same(summary(otherOrder.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
-  const fresh = await buildPodKeychain(options({ imagePullSecrets: ['regcred', 'nope'] }));
+  const fresh = await buildPullCredentials(options({ imagePullSecrets: ['regcred', 'nope'] }));
   t.not(fresh.credentialsFor('ghcr.io/x/y'), first.credentialsFor('ghcr.io/x/y'), 'new reads, new keyring');
   t.same(summary(fresh.credentialsFor('ghcr.io/x/y')), summary(first.credentialsFor('ghcr.io/x/y')));
 });
@@ -271,7 +271,7 @@ t.test('50 concurrent reviews of one secret make one API request', async (t) => 
   api.fault(/\/secrets\/regcred$/, { delayMs: 100, times: 1 });
   const before = api.requests().length;
   const keychains = await Promise.all(
-    Array.from({ length: 50 }, () => buildPodKeychain(options({ imagePullSecrets: ['regcred'], reader }))),
+    Array.from({ length: 50 }, () => buildPullCredentials(options({ imagePullSecrets: ['regcred'], reader }))),
   );
   t.equal(api.requests().slice(before).filter((r) => r.path === '/api/v1/namespaces/shop/secrets/regcred').length, 1);
   t.ok(keychains.every((k) => k.credentialsFor('ghcr.io/x/y').length === 1), 'every review got the credential');
@@ -280,15 +280,15 @@ t.test('50 concurrent reviews of one secret make one API request', async (t) => 
 t.test('credentials are uncertain when a secret went unseen: unread, unreadable, or more than pullguard evaluates', async (t) => {
   const tooMany = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`r${i}.example.com`, basicAuth('u', PLANTED_PASSWORD)]));
   api.addSecret(dockerConfigJsonSecret('shop', 'too-many', tooMany));
-  const overLimit = await buildPodKeychain(options({ imagePullSecrets: ['too-many'], reader: freshReader() }));
-  t.match(overLimit.findings, [{ kind: 'invalidPullSecret', secret: 'shop/too-many', overLimit: true }]);
+  const overLimit = await buildPullCredentials(options({ imagePullSecrets: ['too-many'], reader: freshReader() }));
+  t.match(overLimit.problems, [{ kind: 'invalidPullSecret', secret: 'shop/too-many', overLimit: true }]);
   t.equal(credentialsUncertain(overLimit), true, 'a secret pullguard does not evaluate');
-  const broken = await buildPodKeychain(options({ imagePullSecrets: ['broken'], reader: freshReader() }));
+  const broken = await buildPullCredentials(options({ imagePullSecrets: ['broken'], reader: freshReader() }));
   t.equal(credentialsUncertain(broken), false, 'an undecodable secret is certain: the kubelet fails with it too');
-  const fine = await buildPodKeychain(options({ imagePullSecrets: ['regcred'], reader: freshReader() }));
+  const fine = await buildPullCredentials(options({ imagePullSecrets: ['regcred'], reader: freshReader() }));
   t.equal(credentialsUncertain(fine), false);
   const { reader: _reader, ...withoutReader } = options({ imagePullSecrets: ['regcred'] });
-  const unread = await buildPodKeychain(withoutReader);
+  const unread = await buildPullCredentials(withoutReader);
   t.same(unread.unreadSecrets, ['shop/regcred'], 'no reader: the secret is unread');
   t.equal(credentialsUncertain(unread), true);
 });

@@ -3,7 +3,8 @@ import type { Test } from 'tap';
 import type { RegistryCredential } from '../../src/credentials/credential.js';
 import { parseImageReference, type ImageReference } from '../../src/image/reference.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
-import { createImageResolver, type ImageResolver, type ResolveOptions } from '../../src/resolver/image-resolver.js';
+import type { ClosableImageResolver, ResolveOptions } from '../../src/resolution/image-resolver.js';
+import { createImageResolver } from '../../src/resolver/image-resolver.js';
 import type { LookupFunction } from '../../src/registry/transport/ssrf-guard.js';
 import type { RegistryHandle } from '../harness/registry/index.js';
 import { testConfig } from './loopback.js';
@@ -21,9 +22,9 @@ export function credential(reg: RegistryHandle, user: 'alice' | 'bob', source = 
 }
 
 export interface ResolverUnderTest {
-  readonly resolver: ImageResolver;
+  readonly resolver: ClosableImageResolver;
   readonly metrics: Metrics;
-  resolve(image: string, credentials?: readonly RegistryCredential[], extra?: Partial<ResolveOptions>): ReturnType<ImageResolver['resolve']>;
+  resolve(image: string, credentials?: readonly RegistryCredential[], extra?: Partial<ResolveOptions>): ReturnType<ClosableImageResolver['resolve']>;
 }
 
 /** A resolver whose config lists the harness registry (loopback is blocked by default otherwise). */

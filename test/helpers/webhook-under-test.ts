@@ -10,7 +10,8 @@ import { canonicalReference } from '../../src/image/reference.js';
 import { loggerOptions } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import type { Resolution } from '../../src/resolution/resolution.js';
-import type { NamespaceModePort, ResolverPort } from '../../src/review/ports.js';
+import type { ImageResolver } from '../../src/resolution/image-resolver.js';
+import type { NamespaceModePort } from '../../src/review/ports.js';
 import { createReviewer } from '../../src/review/review-object.js';
 import { buildWebhookApp } from '../../src/server/webhook-app.js';
 
@@ -43,7 +44,7 @@ export function webhookUnderTest(options: WebhookUnderTestOptions = {}): Webhook
   });
   const logger = pino(loggerOptions('info'), sink);
   const answer = options.resolve;
-  const resolver: ResolverPort | undefined = answer
+  const resolver: ImageResolver | undefined = answer
     ? {
         resolve: async ({ reference }) => {
           const canonical = canonicalReference(reference);

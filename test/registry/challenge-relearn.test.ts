@@ -55,7 +55,7 @@ t.test('real token registry: a stale cached realm fails once, then the real chal
     const target = {
       origin: reg.url,
       registry: createRegistryLookup(config)(reg.host),
-      repository: 'team/app',
+      repositoryPath: 'team/app',
       credential: credential(reg, 'alice'),
       signal: AbortSignal.timeout(10_000),
     };

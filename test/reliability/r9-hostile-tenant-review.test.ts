@@ -210,7 +210,7 @@ t.test('an unexpected error in one image fails that image, not the review (HTTP 
       if (use.image.includes('/overflow')) throw new RangeError(`Maximum call stack size exceeded (${secretish})`);
       return staticCheck(use, isExempt);
     },
-    keychain: async () => {
+    pullCredentials: async () => {
       throw new SyntaxError(`Unexpected token in JSON at position 4194304 (${secretish})`);
     },
   });

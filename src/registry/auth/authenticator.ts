@@ -14,10 +14,10 @@ import type { RegistryConfig } from '../../config/load-config.js';
 import type { RegistryCredential } from '../../credentials/credential.js';
 import type { RegistryTransport } from '../transport/http-transport.js';
 import { RegistryError } from '../transport/registry-error.js';
-import { parseTokenResponse } from '../distribution/registry-json.js';
+import { parseTokenResponse } from '../transport/registry-json.js';
 import type { Resolution } from '../../resolution/resolution.js';
 import type { SecretsInPlay } from '../transport/secrets-in-play.js';
-import { rateLimited, unexpectedStatus } from '../distribution/status-classification.js';
+import { rateLimited, unexpectedStatus } from '../transport/status-classification.js';
 import { createTokenCache, DEFAULT_TOKEN_LIFETIME_SECONDS, type TokenKey } from './token-cache.js';
 import { parseWwwAuthenticate, pickChallenge, sameChallenge, type Challenge } from './www-authenticate.js';
 
@@ -26,7 +26,7 @@ export interface AuthTarget {
   /** `https://host[:port]` (http when the registry is `plainHttp`). */
   readonly origin: string;
   readonly registry: RegistryConfig | undefined;
-  readonly repository: string;
+  readonly repositoryPath: string;
   readonly credential: RegistryCredential | undefined;
   readonly signal: AbortSignal;
   /** Collects the Bearer tokens sent on the way, so registry text that echoes one is caught (registry-text.ts). */
@@ -138,7 +138,7 @@ export function createAuthenticator(deps: { transport: RegistryTransport }): Aut
       const key: TokenKey = {
         realm: realm.href,
         service: challenge.params.service ?? '',
-        scope: `repository:${target.repository}:pull`,
+        scope: `repository:${target.repositoryPath}:pull`,
         credential: target.credential,
       };
       const result = await tokens.getOrFetch(

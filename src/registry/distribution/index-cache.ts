@@ -5,7 +5,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { compactIndexPlatforms, type IndexPlatforms } from '../../platform/index-platforms.js';
-import { isIndexBody } from './registry-json.js';
+import { isIndexBody } from '../transport/registry-json.js';
 
 export interface IndexCache {
   get(digest: string): IndexPlatforms | undefined;

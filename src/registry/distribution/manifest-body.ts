@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { isRecord } from '../../runtime/json-shape.js';
 import type { ResponseHeaders } from '../transport/http-transport.js';
 import { jsonDepthExceeds } from '../../runtime/json-depth.js';
-import { MAX_REGISTRY_JSON_DEPTH, parseRegistryJson } from './registry-json.js';
-import { single } from './status-classification.js';
+import { MAX_REGISTRY_JSON_DEPTH, parseRegistryJson } from '../transport/registry-json.js';
+import { single } from '../transport/status-classification.js';
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';

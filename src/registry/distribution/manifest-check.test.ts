@@ -60,7 +60,7 @@ function fakes(script: Script, challenge = 'Basic realm="r"') {
 const target = (credential = false): AuthTarget => ({
   origin: 'https://r.example',
   registry: undefined,
-  repository: 'team/app',
+  repositoryPath: 'team/app',
   credential: credential ? { username: 'u', password: 'p', source: 'secret ns/s' } : undefined,
   signal: AbortSignal.timeout(1000),
 });

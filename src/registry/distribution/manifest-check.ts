@@ -12,11 +12,11 @@ import { UNREAD_INDEX_PLATFORMS } from '../../platform/index-platforms.js';
 import { declaredLength } from '../transport/body-reader.js';
 import { INDEX_TYPES, MANIFEST_ACCEPT, MANIFEST_TYPES, MAX_PARSED_MANIFEST_BYTES, describedManifest, verifyManifestBody } from './manifest-body.js';
 import { RegistryError } from '../transport/registry-error.js';
-import { errorCodes } from './registry-json.js';
+import { errorCodes } from '../transport/registry-json.js';
 import { screenIndex } from '../transport/registry-text.js';
 import { secretsInPlay } from '../transport/secrets-in-play.js';
 import type { Found, Resolution, Unauthorized } from '../../resolution/resolution.js';
-import { rateLimited, single, unexpectedStatus } from './status-classification.js';
+import { rateLimited, single, unexpectedStatus } from '../transport/status-classification.js';
 
 const NOT_FOUND_CODES = new Set(['MANIFEST_UNKNOWN', 'NAME_UNKNOWN', 'TAG_INVALID', 'NOT_FOUND', 'BLOB_UNKNOWN']);
 
@@ -35,7 +35,7 @@ export interface ManifestCheckDeps extends RegistryClientDeps {
 
 export async function checkManifest(deps: ManifestCheckDeps, options: ManifestCheckOptions): Promise<Resolution> {
   const { target } = options;
-  const path = `/v2/${target.repository}/manifests/${options.digest ?? options.tag}`;
+  const path = `/v2/${target.repositoryPath}/manifests/${options.digest ?? options.tag}`;
   const headers = { accept: MANIFEST_ACCEPT };
   let result: AuthorizedResult = await sendAuthorized(deps, target, { path, method: 'HEAD', headers });
   if (result.ok && needsGet(result.response)) {
@@ -119,7 +119,7 @@ type IndexBody = { readonly kind: 'manifest'; readonly manifest?: Record<string,
 async function indexBody(deps: ManifestCheckDeps, options: ManifestCheckOptions, head: TransportResponse, digest: string | undefined): Promise<IndexBody> {
   const declared = declaredLength(single(head.headers['content-length']));
   if (declared !== undefined && declared > MAX_PARSED_MANIFEST_BYTES) return { kind: 'manifest' };
-  const path = `/v2/${options.target.repository}/manifests/${digest ?? options.tag}`;
+  const path = `/v2/${options.target.repositoryPath}/manifests/${digest ?? options.tag}`;
   let got: AuthorizedResult;
   try {
     got = await sendAuthorized(deps, options.target, { path, method: 'GET', headers: { accept: MANIFEST_ACCEPT }, readBody: true, maxBodyBytes: MAX_PARSED_MANIFEST_BYTES });

@@ -39,7 +39,7 @@ function lister(pages: readonly (readonly string[])[]) {
   return { deps: { transport, auth }, requests: () => requests };
 }
 
-const target = (repository = 'team/app'): AuthTarget => ({ origin: 'https://r.example', registry: undefined, repository, credential: undefined, signal: AbortSignal.timeout(5000) });
+const target = (repositoryPath = 'team/app'): AuthTarget => ({ origin: 'https://r.example', registry: undefined, repositoryPath, credential: undefined, signal: AbortSignal.timeout(5000) });
 
 t.test('only tags the reference grammar allows are kept, at most maxTags of them', async (t) => {
   const valid = ['1.0', 'latest', '_x', 'v1.2.3-rc.1', 'a'.repeat(128)];

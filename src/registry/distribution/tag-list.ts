@@ -10,10 +10,10 @@ import { LRUCache } from 'lru-cache';
 import { linkedDeadline } from '../../runtime/linked-deadline.js';
 import { sendAuthorized, type RegistryClientDeps } from '../auth/authorized-request.js';
 import type { AuthTarget } from '../auth/authenticator.js';
-import { errorCodes, parseTagList } from './registry-json.js';
+import { errorCodes, parseTagList } from '../transport/registry-json.js';
 import { usableTags } from '../transport/registry-text.js';
 import { secretsInPlay } from '../transport/secrets-in-play.js';
-import { single } from './status-classification.js';
+import { single } from '../transport/status-classification.js';
 import { credentialFingerprint } from '../../credentials/credential-fingerprint.js';
 
 /** Heap the cached listings may take, by {@link listingBytes}: a few node-sized (10,000 tags) listings. */
@@ -40,7 +40,7 @@ export function createTagLister(deps: RegistryClientDeps, options: TagListerOpti
 
   const fetchAll = async (target: AuthTarget): Promise<TagListing | undefined> => {
     const tags: string[] = [];
-    let path: string | undefined = `/v2/${target.repository}/tags/list?n=1000`;
+    let path: string | undefined = `/v2/${target.repositoryPath}/tags/list?n=1000`;
     for (let page = 0; path !== undefined && page < maxPages && tags.length < maxTags; page++) {
       const result = await sendAuthorized(deps, target, { path, method: 'GET', readBody: true });
       if (!result.ok) return undefined;
@@ -61,7 +61,7 @@ export function createTagLister(deps: RegistryClientDeps, options: TagListerOpti
 
   return {
     async list(target) {
-      const key = `${target.origin}/${target.repository}\n${credentialFingerprint(target.credential)}`;
+      const key = `${target.origin}/${target.repositoryPath}\n${credentialFingerprint(target.credential)}`;
       const cached = cache.get(key);
       if (cached) return cached;
       const deadline = linkedDeadline(target.signal, options.timeoutMs, 'tag list timed out');

@@ -5,7 +5,7 @@
  * header into them must not get the password into a warning).
  */
 import type { RateLimited, Unreachable } from '../../resolution/resolution.js';
-import type { ResponseHeaders } from '../transport/http-transport.js';
+import type { ResponseHeaders } from './http-transport.js';
 
 /** A 429 (or `TOOMANYREQUESTS`), with Docker Hub's `RateLimit-Remaining` and the standard `Retry-After` when sent. */
 export function rateLimited(headers: ResponseHeaders, now: number = Date.now()): RateLimited {

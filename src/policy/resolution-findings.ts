@@ -1,0 +1,54 @@
+/**
+ * The finding for one resolved image: the registry's answer in plain words (registry-findings.ts), the platform
+ * check of a found index (platform-findings.ts), and refusals softened when the pod's pull credentials are not fully
+ * known (uncertain-credentials.ts). Pure: what it needs about the pod and the registry comes in as data.
+ */
+import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
+import type { Resolution } from '../resolution/resolution.js';
+import type { Finding } from './finding.js';
+import { platformFindingFor } from './platform-findings.js';
+import { registryFinding } from './registry-findings.js';
+import type { ParsedCheck } from './static-findings.js';
+import { uncertainCredentials } from './uncertain-credentials.js';
+
+/** What the findings of one pod's images share. */
+export interface PodFacts {
+  readonly namespace: string;
+  /** Where pull secrets are listed for this object: `spec.template.spec` … */
+  readonly podSpecPath: string;
+  readonly serviceAccountName: string;
+  /** The platforms the pod can run on, when known. */
+  readonly candidates: CandidatePlatforms | undefined;
+  /** Some pull secret could not be read (or the credential step failed): a refusal may not be real. */
+  readonly credentialsUncertain: boolean;
+}
+
+/** What one image's resolution needs besides the pod's facts. */
+export interface ImageFacts {
+  /** At least one pull credential matched the image's repository. */
+  readonly hadCredentials: boolean;
+  /** The image's registry is listed with `nodeCredentials: true`. */
+  readonly nodeCredentials: boolean;
+}
+
+/** The finding for one checked image, or undefined when it is fine. */
+export function resolutionFinding(check: ParsedCheck, resolution: Resolution, pod: PodFacts, image: ImageFacts): Finding | undefined {
+  if (resolution.outcome === 'found') {
+    return resolution.index && pod.candidates ? platformFindingFor(check, resolution.index, pod.candidates) : undefined;
+  }
+  const { reference } = check;
+  const finding = registryFinding(resolution, {
+    use: check.use,
+    canonical: check.canonical,
+    domain: reference.domain,
+    repositoryPath: reference.path,
+    ...(reference.tag !== undefined ? { tag: reference.tag } : {}),
+    ...(reference.digest !== undefined ? { digest: reference.digest } : {}),
+    namespace: pod.namespace,
+    podSpecPath: pod.podSpecPath,
+    serviceAccountName: pod.serviceAccountName,
+    hadCredentials: image.hadCredentials,
+    nodeCredentials: image.nodeCredentials,
+  });
+  return finding && uncertainCredentials(finding, pod.credentialsUncertain);
+}

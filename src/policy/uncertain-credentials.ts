@@ -1,0 +1,17 @@
+/**
+ * A refusal is only certain when pullguard saw every credential the kubelet would try. When some pull secret of the
+ * pod could not be read (or was more than pullguard evaluates, or the credential step failed), an `unauthorized`
+ * finding may just be about the credentials pullguard could not see: it becomes `unreachable` (a warning by
+ * default, docs/findings.md), so pullguard warns and never denies on a guess. Pure.
+ */
+import type { Finding } from './finding.js';
+
+export function uncertainCredentials(finding: Finding, credentialsUncertain: boolean): Finding {
+  if (finding.class !== 'unauthorized' || !credentialsUncertain) return finding;
+  return {
+    ...finding,
+    class: 'unreachable',
+    cause: `${finding.cause} pullguard could not read every pull secret of this pod, so this is not certain.`,
+    short: `cannot verify ${finding.canonical ?? 'image'}: pull secrets unreadable; admitted anyway`,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The findings stage: everything the earlier stages learnt, as findings, in the order of the object's image uses
+ * (pod-level findings first). The static checks' findings, the pod's credential problems, unexpected errors of a
+ * step, and for each resolved image the finding policy/resolution-findings.ts builds from its resolution. An
+ * unexpected error while building one image's finding becomes a warning for that image; the others still count.
+ */
+import { credentialFinding } from '../policy/credential-findings.js';
+import type { Finding } from '../policy/finding.js';
+import { resolutionFinding, type PodFacts } from '../policy/resolution-findings.js';
+import type { StaticCheck } from '../policy/static-findings.js';
+import type { ImageUse } from '../workload/image-use.js';
+import type { PodSpecView } from '../workload/extract-pod-spec.js';
+import { imageInternalError, logUnexpected, stepInternalError, type ReviewLog } from './internal-error.js';
+import type { ImageResolved, Resolved } from './resolve-stage.js';
+
+export interface FindingsInput {
+  readonly uses: readonly ImageUse[];
+  readonly checks: readonly StaticCheck[];
+  /** Absent when nothing was resolved (offline, or no image for the registry). */
+  readonly resolved: Resolved | undefined;
+  readonly view: PodSpecView;
+  readonly namespace: string;
+  /** Whether a registry host is listed with `nodeCredentials: true`. */
+  readonly nodeCredentials: (host: string) => boolean;
+  readonly log?: ReviewLog;
+}
+
+export function findingsStage(input: FindingsInput): Finding[] {
+  const findings: Finding[] = input.checks.flatMap((check) => check.findings);
+  const { resolved } = input;
+  if (resolved) {
+    const credentialsKnown = pushCredentialFindings(findings, resolved, input);
+    findings.push(...resolved.failures);
+    const pod: PodFacts = {
+      namespace: input.namespace,
+      podSpecPath: input.view.podSpecPath,
+      serviceAccountName: input.view.serviceAccountName,
+      candidates: resolved.candidates,
+      credentialsUncertain: resolved.credentialsUncertain || !credentialsKnown,
+    };
+    for (const check of input.checks) {
+      const image = resolved.resolutions.get(check);
+      if (image) pushImageFinding(findings, image, pod, input);
+    }
+  }
+  return inUseOrder(findings, input.uses);
+}
+
+/** The pod's credential problems as findings; false when that failed (refusals are then not certain). */
+function pushCredentialFindings(findings: Finding[], resolved: Resolved, input: FindingsInput): boolean {
+  try {
+    findings.push(...resolved.credentialProblems.map((problem) => credentialFinding(problem, input.view.workload.kind, input.view)));
+    return true;
+  } catch (error) {
+    logUnexpected(input.log, error, 'credentials');
+    findings.push(stepInternalError("pod's pull credentials", 'registry refusals are reported as warnings'));
+    return false;
+  }
+}
+
+function pushImageFinding(findings: Finding[], image: ImageResolved, pod: PodFacts, input: FindingsInput): void {
+  const { check, resolution } = image;
+  try {
+    // Only a refusal reads `nodeCredentials`, and the lookup matches globs: a found image (the warm path) skips it.
+    const nodeCredentials = resolution.outcome !== 'found' && input.nodeCredentials(check.reference.domain);
+    const finding = resolutionFinding(check, resolution, pod, { hadCredentials: image.hadCredentials, nodeCredentials });
+    if (finding) findings.push(finding);
+  } catch (error) {
+    logUnexpected(input.log, error, 'resolve');
+    findings.push(imageInternalError(check.use, check.canonical));
+  }
+}
+
+/** Findings in the order of the object's image uses (pod-level first), whatever order the registry answered in. */
+function inUseOrder(findings: readonly Finding[], uses: readonly ImageUse[]): Finding[] {
+  const position = new Map(uses.map((use, i) => [use, i]));
+  return findings
+    .map((finding, i) => ({ finding, i, at: finding.use ? (position.get(finding.use) ?? uses.length) : -1 }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map((entry) => entry.finding);
+}
