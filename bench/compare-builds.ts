@@ -50,16 +50,34 @@ const servers: Server[] = [];
 try {
   const body = deploymentReview({ images: await pushWarmImages(bench), name: 'warm' });
   const baseline = await startBaseline({ repoRoot, certDir: bench.certDir, caPem: bench.caPem, nodeFlags: perfMap });
-  servers.push({ name: 'bare fastify', pid: baseline.pid, target: { origin: baseline.origin, caPem: bench.caPem, path: VALIDATE_PATH, body, accept: isAllow }, stop: () => baseline.stop() });
+  servers.push({
+    name: 'bare fastify',
+    pid: baseline.pid,
+    target: { origin: baseline.origin, caPem: bench.caPem, path: VALIDATE_PATH, body, accept: isAllow },
+    stop: () => baseline.stop(),
+  });
   for (const [i, root] of builds.entries()) {
-    const server = await startPullguard({ name: `build${i}`, repoRoot: root, workDir: bench.workDir, certDir: bench.certDir, config: bench.serverConfig, nodeFlags: extraFlags });
-    servers.push({ name: root, pid: server.pid, target: { origin: server.origin, caPem: bench.caPem, path: VALIDATE_PATH, body, accept: isCleanAllow }, stop: () => server.stop() });
+    const server = await startPullguard({
+      name: `build${i}`,
+      repoRoot: root,
+      workDir: bench.workDir,
+      certDir: bench.certDir,
+      config: bench.serverConfig,
+      nodeFlags: extraFlags,
+    });
+    servers.push({
+      name: root,
+      pid: server.pid,
+      target: { origin: server.origin, caPem: bench.caPem, path: VALIDATE_PATH, body, accept: isCleanAllow },
+      stop: () => server.stop(),
+    });
   }
   log(servers.map((s) => `${s.name}: pid ${s.pid}`).join('\n'));
   const pools = servers.map((s) => openPool(s.target, connections));
   try {
     // Long enough for V8 to have optimized the hot paths: the first seconds under load are slower.
-    for (const [i, s] of servers.entries()) await closedLoop(pools[i]!, s.target, { concurrency: connections, durationMs: warmUpMs });
+    for (const [i, s] of servers.entries())
+      await closedLoop(pools[i]!, s.target, { concurrency: connections, durationMs: warmUpMs });
     const rates = servers.map((): number[] => []);
     const cpuUs = servers.map((): number[] => []);
     for (let slice = 0; slice < slices; slice += 1) {
@@ -75,7 +93,9 @@ try {
     for (const [i, s] of servers.entries()) {
       const rate = median(rates[i]!);
       const perSlice = rates[i]!.map((r) => (r / 1000).toFixed(1)).join(' ');
-      log(`${(rate / baselineRate).toFixed(3)}  ${rate.toFixed(0).padStart(6)} req/s  ${median(cpuUs[i]!).toFixed(1).padStart(6)} µs CPU/request  (k req/s per slice: ${perSlice})  ${s.name}`);
+      log(
+        `${(rate / baselineRate).toFixed(3)}  ${rate.toFixed(0).padStart(6)} req/s  ${median(cpuUs[i]!).toFixed(1).padStart(6)} µs CPU/request  (k req/s per slice: ${perSlice})  ${s.name}`,
+      );
     }
   } finally {
     await Promise.all(pools.map((pool) => pool.close()));

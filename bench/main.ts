@@ -39,9 +39,27 @@ const FIGURES: readonly Figure[] = [
   { ids: ['P3'], title: 'registry requests per cold image', target: '1.0', run: measureRequestsPerImage },
   { ids: ['P4'], title: 'coalescing', target: 'exactly 1', run: measureCoalescing },
   { ids: ['P5'], title: 'memory', target: '<= 200 MB', run: (env) => measureMemory(env), ownServer: true },
-  { ids: ['P5I', 'P5H'], title: 'memory with image indexes', target: '<= 200 MB', run: (env) => measureIndexMemory(env), ownServer: true },
-  { ids: ['R9'], title: 'event-loop delay under hostile input', target: '<= 50 ms', run: (env) => measureLoopDelay(env), ownServer: true },
-  { ids: ['W1', 'W2'], title: 'worst-case inputs of the pure code', target: '< 1000 ms', run: () => measureWorstCaseInputs(), ownServer: true },
+  {
+    ids: ['P5I', 'P5H'],
+    title: 'memory with image indexes',
+    target: '<= 200 MB',
+    run: (env) => measureIndexMemory(env),
+    ownServer: true,
+  },
+  {
+    ids: ['R9'],
+    title: 'event-loop delay under hostile input',
+    target: '<= 50 ms',
+    run: (env) => measureLoopDelay(env),
+    ownServer: true,
+  },
+  {
+    ids: ['W1', 'W2'],
+    title: 'worst-case inputs of the pure code',
+    target: '< 1000 ms',
+    run: () => measureWorstCaseInputs(),
+    ownServer: true,
+  },
 ];
 
 /** Runs the bench; resolves to the exit code (1 when an asserted figure missed its target or failed). */
@@ -49,8 +67,11 @@ export async function runBench(options: BenchOptions): Promise<number> {
   const wanted = FIGURES.filter((f) => !options.only || f.ids.some((id) => options.only?.includes(id)));
   const started = performance.now();
   const env = await setUpEnvironment(options);
-  options.log(`pullguard runs with the node flags of the Dockerfile ENTRYPOINT: ${productionNodeFlags(options.repoRoot).join(' ')}`);
-  if (options.serverNodeFlags?.length) options.log(`NOTE: pullguard runs with extra node flags: ${options.serverNodeFlags.join(' ')}`);
+  options.log(
+    `pullguard runs with the node flags of the Dockerfile ENTRYPOINT: ${productionNodeFlags(options.repoRoot).join(' ')}`,
+  );
+  if (options.serverNodeFlags?.length)
+    options.log(`NOTE: pullguard runs with extra node flags: ${options.serverNodeFlags.join(' ')}`);
   const rows: FigureRow[] = [];
   let server: PullguardProcess | undefined;
   try {
@@ -81,7 +102,10 @@ export async function runBench(options: BenchOptions): Promise<number> {
   const table = renderTable(rows);
   options.log(`\n${table}\n\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
   if (options.resultsFile) {
-    await writeFile(path.resolve(options.resultsFile), `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
+    await writeFile(
+      path.resolve(options.resultsFile),
+      `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`,
+    );
   }
   return rows.some((row) => row.pass === false) ? 1 : 0;
 }

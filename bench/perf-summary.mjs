@@ -74,11 +74,15 @@ const perRequest = (counts, key) => (counts.get(key) ?? 0) / (counts.get(UNIT) |
 const keys = [...new Set([...pullguard.keys(), ...baseline.keys()])].filter((key) => !key.endsWith(IDLE));
 keys.sort((a, b) => perRequest(pullguard, b) - perRequest(pullguard, a));
 const total = { pullguard: 0, baseline: 0 };
-process.stdout.write(`per request, in units of one ${UNIT}:\n${'pullguard'.padStart(10)}${'baseline'.padStart(10)}  category\n`);
+process.stdout.write(
+  `per request, in units of one ${UNIT}:\n${'pullguard'.padStart(10)}${'baseline'.padStart(10)}  category\n`,
+);
 for (const key of keys) {
   const [p, b] = [perRequest(pullguard, key), perRequest(baseline, key)];
   total.pullguard += p;
   total.baseline += b;
   process.stdout.write(`${p.toFixed(2).padStart(10)}${b.toFixed(2).padStart(10)}  ${key}\n`);
 }
-process.stdout.write(`${total.pullguard.toFixed(2).padStart(10)}${total.baseline.toFixed(2).padStart(10)}  total (CPU ratio ${(total.baseline / total.pullguard).toFixed(2)})\n`);
+process.stdout.write(
+  `${total.pullguard.toFixed(2).padStart(10)}${total.baseline.toFixed(2).padStart(10)}  total (CPU ratio ${(total.baseline / total.pullguard).toFixed(2)})\n`,
+);

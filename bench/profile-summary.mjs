@@ -44,7 +44,10 @@ for (const [id, us] of selfUs) {
 }
 const print = (title, map, filter = () => true) => {
   process.stdout.write(`\n${title} (of ${(total / 1000).toFixed(0)} ms sampled)\n`);
-  [...map].filter(([name]) => filter(name)).sort((a, b) => b[1] - a[1]).slice(0, top)
+  [...map]
+    .filter(([name]) => filter(name))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
     .forEach(([name, us]) => process.stdout.write(`${((100 * us) / total).toFixed(1).padStart(5)}%  ${name}\n`));
 };
 print('self time', self);

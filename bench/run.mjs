@@ -30,7 +30,12 @@ process.exitCode = await runBench({
   ...(env.BENCH_NODE_FLAGS ? { serverNodeFlags: env.BENCH_NODE_FLAGS.split(' ').filter(Boolean) } : {}),
   ...(env.BENCH_RESULTS ? { resultsFile: env.BENCH_RESULTS } : {}),
   indexMemory: Object.fromEntries(
-    [['results', 'BENCH_P5H_RESULTS'], ['platforms', 'BENCH_P5H_PLATFORMS'], ['stringLength', 'BENCH_P5H_STRING'], ['bigIndexes', 'BENCH_P5H_BIG']]
+    [
+      ['results', 'BENCH_P5H_RESULTS'],
+      ['platforms', 'BENCH_P5H_PLATFORMS'],
+      ['stringLength', 'BENCH_P5H_STRING'],
+      ['bigIndexes', 'BENCH_P5H_BIG'],
+    ]
       .filter(([, name]) => env[name])
       .map(([key, name]) => [key, Number(env[name])]),
   ),

@@ -9,7 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
-    if (specifier.endsWith('.js') && (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:')) && context.parentURL?.startsWith('file:')) {
+    if (
+      specifier.endsWith('.js') &&
+      (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:')) &&
+      context.parentURL?.startsWith('file:')
+    ) {
       const url = new URL(specifier, context.parentURL);
       if (!existsSync(fileURLToPath(url))) {
         const ts = new URL(url.href.slice(0, -3) + '.ts');

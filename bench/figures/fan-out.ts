@@ -38,7 +38,16 @@ export async function measureFanOut(env: BenchEnv, server: PullguardProcess): Pr
       const tenImages = Array.from({ length: IMAGES }, (_, k) => image(k, `${round}-ten`));
       const oneImage = [image(0, `${round}-one`)];
       // Alternate which goes first, so a slow moment of the machine does not always hit the same side.
-      const order = index % 2 === 0 ? ([['ten', tenImages], ['one', oneImage]] as const) : ([['one', oneImage], ['ten', tenImages]] as const);
+      const order =
+        index % 2 === 0
+          ? ([
+              ['ten', tenImages],
+              ['one', oneImage],
+            ] as const)
+          : ([
+              ['one', oneImage],
+              ['ten', tenImages],
+            ] as const);
       for (const [which, images] of order) {
         const ms = await timedReview(pool, deploymentReview({ images, name: `fan-${round}-${which}` }));
         if (round === 'warm-up') {
@@ -53,7 +62,8 @@ export async function measureFanOut(env: BenchEnv, server: PullguardProcess): Pr
   }
   const proxied = env.proxy.requests() - proxyBefore;
   const registryAfter = await registryTime();
-  const registryMeanMs = ((registryAfter.seconds - registryBefore.seconds) * 1000) / (registryAfter.count - registryBefore.count);
+  const registryMeanMs =
+    ((registryAfter.seconds - registryBefore.seconds) * 1000) / (registryAfter.count - registryBefore.count);
   const ratio = median(ten) / median(one);
   env.settings.log(`P2: 10 images ${median(ten).toFixed(1)} ms, 1 image ${median(one).toFixed(1)} ms`);
   return [
@@ -75,9 +85,15 @@ export async function measureFanOut(env: BenchEnv, server: PullguardProcess): Pr
 
 async function timedReview(pool: Pool, body: string): Promise<number> {
   const started = performance.now();
-  const response = await pool.request({ path: VALIDATE_PATH, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const response = await pool.request({
+    path: VALIDATE_PATH,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
   const text = await response.body.text();
   const ms = performance.now() - started;
-  if (!isCleanAllow(response.statusCode, text)) throw new Error(`cold review did not allow cleanly: ${describeAnswer(response.statusCode, text)}`);
+  if (!isCleanAllow(response.statusCode, text))
+    throw new Error(`cold review did not allow cleanly: ${describeAnswer(response.statusCode, text)}`);
   return ms;
 }

@@ -23,7 +23,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'undici';
 import { deploymentReview, describeAnswer, isCleanAllow, VALIDATE_PATH } from '../lib/admission-review.js';
 import type { BenchEnv } from '../lib/environment.js';
-import { cappedWorstCaseIndex, multiMegabyteIndex, ordinaryIndex, seedOfSha512Digest, sha512DigestOf } from '../lib/hostile-content.js';
+import {
+  cappedWorstCaseIndex,
+  multiMegabyteIndex,
+  ordinaryIndex,
+  seedOfSha512Digest,
+  sha512DigestOf,
+} from '../lib/hostile-content.js';
 import { startHostileRegistry, type HostileRegistry } from '../lib/hostile-registry.js';
 import { openPool } from '../lib/load.js';
 import { podMemoryLimitBytes } from '../lib/production-node-flags.js';
@@ -72,18 +78,42 @@ export async function measureIndexMemory(env: BenchEnv): Promise<FigureRow[]> {
   const registry = await startHostileRegistry(
     new Map([
       ['mem/ordinary', { manifest: (tag: string) => ifSeed(seedOfTag(tag), ordinaryIndex) }],
-      ['mem/big', { manifest: (tag: string) => ifSeed(seedOfTag(tag), (seed) => multiMegabyteIndex(seed, { entries: params.bigIndexEntries, bytes: params.bigIndexBytes })) }],
-      [LONGEST_REPOSITORY, { manifest: (digest: string) => ifSeed(seedOfSha512Digest(digest), (seed) => cappedWorstCaseIndex(seed, params)) }],
+      [
+        'mem/big',
+        {
+          manifest: (tag: string) =>
+            ifSeed(seedOfTag(tag), (seed) =>
+              multiMegabyteIndex(seed, { entries: params.bigIndexEntries, bytes: params.bigIndexBytes }),
+            ),
+        },
+      ],
+      [
+        LONGEST_REPOSITORY,
+        {
+          manifest: (digest: string) =>
+            ifSeed(seedOfSha512Digest(digest), (seed) => cappedWorstCaseIndex(seed, params)),
+        },
+      ],
     ]),
   );
   const image = (repository: string, i: number) => `${registry.host}/mem/${repository}:t${i}`;
   // The longest reference the grammar allows on this registry, so the cache key is as long as it can be too.
-  const longestImage = (i: number) => `${registry.host}/${LONGEST_REPOSITORY}:${`t${i}`.padEnd(128, 'x')}@${sha512DigestOf(i)}`;
+  const longestImage = (i: number) =>
+    `${registry.host}/${LONGEST_REPOSITORY}:${`t${i}`.padEnd(128, 'x')}@${sha512DigestOf(i)}`;
   const rows: FigureRow[] = [];
   try {
-    const ordinary = batches(Array.from({ length: params.results }, (_, i) => image('ordinary', i)), 100);
-    const big = batches(Array.from({ length: params.bigIndexes }, (_, i) => image('big', i)), 4);
-    const capped = batches(Array.from({ length: params.results - params.bigIndexes }, (_, i) => longestImage(i)), 100);
+    const ordinary = batches(
+      Array.from({ length: params.results }, (_, i) => image('ordinary', i)),
+      100,
+    );
+    const big = batches(
+      Array.from({ length: params.bigIndexes }, (_, i) => image('big', i)),
+      4,
+    );
+    const capped = batches(
+      Array.from({ length: params.results - params.bigIndexes }, (_, i) => longestImage(i)),
+      100,
+    );
     const runs = [
       {
         id: 'P5I',
@@ -94,7 +124,10 @@ export async function measureIndexMemory(env: BenchEnv): Promise<FigureRow[]> {
       {
         id: 'P5H',
         figure: `RSS after ${params.results} cached results, hostile indexes (${params.bigIndexes} x ${(params.bigIndexBytes / 1e6).toFixed(1)} MB, then ${params.platforms} platforms x ${params.stringLength}-char strings)`,
-        phases: [{ batches: big, concurrent: 1 }, { batches: capped, concurrent: 4 }],
+        phases: [
+          { batches: big, concurrent: 1 },
+          { batches: capped, concurrent: 4 },
+        ],
         live: seeds(LIVE_RESULTS).map(longestImage),
       },
     ];
@@ -142,7 +175,10 @@ async function fillAndMeasure(
     repoRoot: env.settings.repoRoot,
     workDir: env.workDir,
     certDir: env.certDir,
-    config: { ...env.serverConfig, registries: [...(env.serverConfig['registries'] as object[]), { host: registry.host, plainHttp: true }] },
+    config: {
+      ...env.serverConfig,
+      registries: [...(env.serverConfig['registries'] as object[]), { host: registry.host, plainHttp: true }],
+    },
     ...(env.settings.serverNodeFlags ? { nodeFlags: env.settings.serverNodeFlags } : {}),
   });
   const pool = openPool({ origin: server.origin, caPem: env.caPem }, 4);
@@ -183,7 +219,9 @@ async function fillAndMeasure(
     const misses = cacheFilled.miss - cacheBefore.miss;
     const allCached = misses === results && oldestHits === oldest.length && unclean.length === 0;
     const servedMb = (registry.counts().bytes - servedBefore) / 1e6;
-    log(`${id}: RSS ${(rss / MB).toFixed(1)} MB after ${misses} misses in ${fillSeconds.toFixed(1)} s (${servedMb.toFixed(0)} MB of manifests served)`);
+    log(
+      `${id}: RSS ${(rss / MB).toFixed(1)} MB after ${misses} misses in ${fillSeconds.toFixed(1)} s (${servedMb.toFixed(0)} MB of manifests served)`,
+    );
     return {
       ...base,
       value: `${(rss / MB).toFixed(1)} MB`,
@@ -201,14 +239,24 @@ async function fillAndMeasure(
     if (exit === undefined) throw error;
     const fatal = (await server.logTail(4000)).split('\n').find((l) => /FATAL|heap limit|out of memory/i.test(l));
     log(`${id}: server died (${exit}) after ${reviewed} results`);
-    return { ...base, value: 'server died', ratio: Number.NaN, pass: false, notes: [`SERVER DIED (${exit}) after about ${reviewed} results${fatal ? `: ${fatal.slice(0, 200)}` : ''}`] };
+    return {
+      ...base,
+      value: 'server died',
+      ratio: Number.NaN,
+      pass: false,
+      notes: [`SERVER DIED (${exit}) after about ${reviewed} results${fatal ? `: ${fatal.slice(0, 200)}` : ''}`],
+    };
   } finally {
     await pool.destroy().catch(() => undefined);
     await server.stop();
   }
 }
 
-async function review(pool: Pool, images: readonly string[], server: PullguardProcess): Promise<{ clean: boolean; description: string }> {
+async function review(
+  pool: Pool,
+  images: readonly string[],
+  server: PullguardProcess,
+): Promise<{ clean: boolean; description: string }> {
   const response = await pool.request({
     path: VALIDATE_PATH,
     method: 'POST',
@@ -218,7 +266,12 @@ async function review(pool: Pool, images: readonly string[], server: PullguardPr
   });
   const text = await response.body.text();
   if (response.statusCode !== 200 || !text.includes('"response"')) {
-    throw new Error(`memory fill review failed${server.exitStatus() ? ` (server ${server.exitStatus()})` : ''}: ${describeAnswer(response.statusCode, text)}`);
+    throw new Error(
+      `memory fill review failed${server.exitStatus() ? ` (server ${server.exitStatus()})` : ''}: ${describeAnswer(response.statusCode, text)}`,
+    );
   }
-  return { clean: isCleanAllow(response.statusCode, text), description: describeAnswer(response.statusCode, text).slice(0, 200) };
+  return {
+    clean: isCleanAllow(response.statusCode, text),
+    description: describeAnswer(response.statusCode, text).slice(0, 200),
+  };
 }

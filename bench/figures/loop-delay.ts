@@ -133,13 +133,33 @@ function rowOf(scenario: R9Scenario, result: ScenarioResult): FigureRow {
       ? `SERVER DIED (${result.exitStatus})${result.fatal ? `: ${result.fatal}` : ''}`
       : `server CPU in the window ${result.cpuMs.toFixed(0)} ms; peak RSS ${(result.peakRss / MB).toFixed(0)} MB` +
         `${overLimit ? ` (OVER the Deployment's ${(result.podLimit / MB).toFixed(0)} MiB limit: OOM-killed in a pod)` : ''}; ` +
-        (result.idleAfterMs === undefined ? 'still busy 60 s after the last answer' : `idle ${(result.idleAfterMs / 1000).toFixed(1)} s after the last answer`) +
+        (result.idleAfterMs === undefined
+          ? 'still busy 60 s after the last answer'
+          : `idle ${(result.idleAfterMs / 1000).toFixed(1)} s after the last answer`) +
         `; load average ${result.load.toFixed(1)} on ${os.availableParallelism()} CPUs`,
   ];
-  const base = { id: scenario.id, figure: `max event-loop delay: ${scenario.title}`, baseline: `${TARGET_MS} ms`, target: `<= ${TARGET_MS} ms`, notes };
+  const base = {
+    id: scenario.id,
+    figure: `max event-loop delay: ${scenario.title}`,
+    baseline: `${TARGET_MS} ms`,
+    target: `<= ${TARGET_MS} ms`,
+    notes,
+  };
   if (result.exitStatus) return { ...base, value: 'server died', ratio: Number.NaN, pass: false };
-  if (!inside) return { ...base, value: 'no figure', ratio: Number.NaN, pass: false, notes: [`no inside figure: ${result.delay.insideError ?? 'unknown'}`, ...notes] };
-  return { ...base, value: ms(inside.maxMs), ratio: inside.maxMs / TARGET_MS, pass: inside.maxMs <= TARGET_MS && !overLimit };
+  if (!inside)
+    return {
+      ...base,
+      value: 'no figure',
+      ratio: Number.NaN,
+      pass: false,
+      notes: [`no inside figure: ${result.delay.insideError ?? 'unknown'}`, ...notes],
+    };
+  return {
+    ...base,
+    value: ms(inside.maxMs),
+    ratio: inside.maxMs / TARGET_MS,
+    pass: inside.maxMs <= TARGET_MS && !overLimit,
+  };
 }
 
 async function send(pool: Pool, body: string | Buffer): Promise<Answer> {
@@ -163,7 +183,10 @@ async function send(pool: Pool, body: string | Buffer): Promise<Answer> {
 /** `200 deny: "…"`, `400 TOO_DEEP`: the decision and the start of its reason, clipped (references can be 40 kB). */
 function summarize(status: number, text: string): string {
   try {
-    const body = JSON.parse(text) as { response?: { allowed?: boolean; status?: { message?: string }; warnings?: string[] }; error?: { code?: string } };
+    const body = JSON.parse(text) as {
+      response?: { allowed?: boolean; status?: { message?: string }; warnings?: string[] };
+      error?: { code?: string };
+    };
     if (status === 200 && body.response) {
       const { allowed, status: verdict, warnings } = body.response;
       const why = verdict?.message ?? warnings?.[0];
@@ -183,7 +206,9 @@ function clip(text: string, max: number): string {
 
 /** The line that says why a server died (V8's heap limit, a stack overflow), clipped. */
 function fatalLine(logTail: string): string | undefined {
-  const line = logTail.split('\n').find((l) => /FATAL|heap limit|out of memory|Maximum call stack|RangeError|Aborted/i.test(l));
+  const line = logTail
+    .split('\n')
+    .find((l) => /FATAL|heap limit|out of memory|Maximum call stack|RangeError|Aborted/i.test(l));
   return line === undefined ? clip(logTail.slice(-300), 300) : clip(line, 200);
 }
 

@@ -24,7 +24,11 @@ const SETTLE_MS = 10_000;
 
 export async function measureMemory(env: BenchEnv): Promise<FigureRow[]> {
   const { log } = env.settings;
-  const pushed = await pushImage(env.plain, { repository: 'mem/app', tags: ['1.0.0', '1.1.0', '2.0.0'], format: 'oci-manifest' });
+  const pushed = await pushImage(env.plain, {
+    repository: 'mem/app',
+    tags: ['1.0.0', '1.1.0', '2.0.0'],
+    format: 'oci-manifest',
+  });
   const server = await startPullguard({
     name: 'pullguard-memory',
     repoRoot: env.settings.repoRoot,
@@ -90,7 +94,13 @@ export async function measureMemory(env: BenchEnv): Promise<FigureRow[]> {
 }
 
 async function review(pool: Pool, images: readonly string[]): Promise<void> {
-  const response = await pool.request({ path: VALIDATE_PATH, method: 'POST', headers: { 'content-type': 'application/json' }, body: deploymentReview({ images, name: 'mem' }) });
+  const response = await pool.request({
+    path: VALIDATE_PATH,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: deploymentReview({ images, name: 'mem' }),
+  });
   const text = await response.body.text();
-  if (response.statusCode !== 200 || !text.includes('"response"')) throw new Error(`memory fill review failed: ${describeAnswer(response.statusCode, text)}`);
+  if (response.statusCode !== 200 || !text.includes('"response"'))
+    throw new Error(`memory fill review failed: ${describeAnswer(response.statusCode, text)}`);
 }

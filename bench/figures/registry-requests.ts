@@ -18,9 +18,14 @@ const P4_REVIEWS = 200;
 
 export async function measureRequestsPerImage(env: BenchEnv, server: PullguardProcess): Promise<FigureRow[]> {
   const { token } = env;
-  for (const repository of P3_REPOSITORIES) await pushImage(token, { repository, tags: P3_TAGS, format: 'oci-manifest' });
+  for (const repository of P3_REPOSITORIES)
+    await pushImage(token, { repository, tags: P3_TAGS, format: 'oci-manifest' });
   const tokenLog = token.tokenServer?.requestLog ?? (() => []);
-  const before = { manifests: await token.manifestRequests(), tokens: tokenLog().length, log: (await token.accessLog()).length };
+  const before = {
+    manifests: await token.manifestRequests(),
+    tokens: tokenLog().length,
+    log: (await token.accessLog()).length,
+  };
   // Two Deployments, each with two tags of every repository: images of one repository run concurrently within a
   // review and again in the next review; one token per repository scope should serve them all.
   const halves = [P3_TAGS.slice(0, 2), P3_TAGS.slice(2)];
@@ -43,7 +48,9 @@ export async function measureRequestsPerImage(env: BenchEnv, server: PullguardPr
   }
   const registryLog = (await token.accessLog()).slice(before.log);
   const pings = registryLog.filter((entry) => entry.uri === '/v2/').length;
-  const unauthorizedManifests = registryLog.filter((entry) => entry.uri.includes('/manifests/') && entry.status === 401).length;
+  const unauthorizedManifests = registryLog.filter(
+    (entry) => entry.uri.includes('/manifests/') && entry.status === 401,
+  ).length;
   const ratio = manifests / images;
   return [
     {
@@ -76,7 +83,12 @@ export async function measureCoalescing(env: BenchEnv, server: PullguardProcess)
     const started = performance.now();
     const answers = await Promise.all(
       Array.from({ length: P4_REVIEWS }, async () => {
-        const response = await pool.request({ path: VALIDATE_PATH, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const response = await pool.request({
+          path: VALIDATE_PATH,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
         return { statusCode: response.statusCode, text: await response.body.text() };
       }),
     );
@@ -105,7 +117,13 @@ export async function measureCoalescing(env: BenchEnv, server: PullguardProcess)
 }
 
 async function expectCleanAllow(pool: Pool, body: string): Promise<void> {
-  const response = await pool.request({ path: VALIDATE_PATH, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const response = await pool.request({
+    path: VALIDATE_PATH,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
   const text = await response.body.text();
-  if (!isCleanAllow(response.statusCode, text)) throw new Error(`review did not allow cleanly: ${describeAnswer(response.statusCode, text)}`);
+  if (!isCleanAllow(response.statusCode, text))
+    throw new Error(`review did not allow cleanly: ${describeAnswer(response.statusCode, text)}`);
 }

@@ -31,7 +31,13 @@ export async function measureThroughput(env: BenchEnv, server: PullguardProcess)
   const { durationMs, connections, log } = env.settings;
   const images = await pushWarmImages(env);
   const body = deploymentReview({ images, name: 'warm' });
-  const pullguard: LoadTarget = { origin: server.origin, caPem: env.caPem, path: VALIDATE_PATH, body, accept: isCleanAllow };
+  const pullguard: LoadTarget = {
+    origin: server.origin,
+    caPem: env.caPem,
+    path: VALIDATE_PATH,
+    body,
+    accept: isCleanAllow,
+  };
   const baselineServer = await startBaseline({
     repoRoot: env.settings.repoRoot,
     certDir: env.certDir,
@@ -41,9 +47,15 @@ export async function measureThroughput(env: BenchEnv, server: PullguardProcess)
   const baseline: LoadTarget = { ...pullguard, origin: baselineServer.origin, accept: isAllow };
   const pools = { pullguard: openPool(pullguard, connections), baseline: openPool(baseline, connections) };
   try {
-    const first = await pools.pullguard.request({ path: VALIDATE_PATH, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const first = await pools.pullguard.request({
+      path: VALIDATE_PATH,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     const firstText = await first.body.text();
-    if (!isCleanAllow(first.statusCode, firstText)) throw new Error(`warm-up review was not a clean allow: ${describeAnswer(first.statusCode, firstText)}`);
+    if (!isCleanAllow(first.statusCode, firstText))
+      throw new Error(`warm-up review was not a clean allow: ${describeAnswer(first.statusCode, firstText)}`);
     const cacheBefore = cacheCounts(await server.metrics());
 
     log(`P1: warming up both servers (${connections} connections, ${WARM_UP_MS / 1000} s each)`);
@@ -54,10 +66,14 @@ export async function measureThroughput(env: BenchEnv, server: PullguardProcess)
     for (let slice = 0; slice < SLICES; slice += 1) {
       const sliceMs = durationMs / SLICES;
       let cpuBefore = await processCpuMs(baselineServer.pid);
-      results.baseline.push(await closedLoop(pools.baseline, baseline, { concurrency: connections, durationMs: sliceMs }));
+      results.baseline.push(
+        await closedLoop(pools.baseline, baseline, { concurrency: connections, durationMs: sliceMs }),
+      );
       cpuMs.baseline += (await processCpuMs(baselineServer.pid)) - cpuBefore;
       cpuBefore = await processCpuMs(server.pid);
-      results.pullguard.push(await closedLoop(pools.pullguard, pullguard, { concurrency: connections, durationMs: sliceMs }));
+      results.pullguard.push(
+        await closedLoop(pools.pullguard, pullguard, { concurrency: connections, durationMs: sliceMs }),
+      );
       cpuMs.pullguard += (await processCpuMs(server.pid)) - cpuBefore;
     }
     const cpuPerRequest = {
@@ -70,11 +86,16 @@ export async function measureThroughput(env: BenchEnv, server: PullguardProcess)
     log(`P1: pullguard ${rps.pullguard.toFixed(0)} req/s, baseline ${rps.baseline.toFixed(0)} req/s`);
 
     const rate = rps.pullguard / 2;
-    log(`P6: open loop at ${rate.toFixed(0)} req/s for ${durationMs} ms on each server, after ${P6_WARM_UP_MS / 1000} s at that rate`);
+    log(
+      `P6: open loop at ${rate.toFixed(0)} req/s for ${durationMs} ms on each server, after ${P6_WARM_UP_MS / 1000} s at that rate`,
+    );
     await openLoop(pools.pullguard, pullguard, { ratePerSecond: rate, durationMs: P6_WARM_UP_MS });
     let cpuBefore = await processCpuMs(server.pid);
     const latency = await openLoop(pools.pullguard, pullguard, { ratePerSecond: rate, durationMs });
-    const sameRateCpu = { pullguard: ((await processCpuMs(server.pid)) - cpuBefore) / latency.latenciesMs.length, baseline: 0 };
+    const sameRateCpu = {
+      pullguard: ((await processCpuMs(server.pid)) - cpuBefore) / latency.latenciesMs.length,
+      baseline: 0,
+    };
     await openLoop(pools.baseline, baseline, { ratePerSecond: rate, durationMs: P6_WARM_UP_MS });
     cpuBefore = await processCpuMs(baselineServer.pid);
     const baselineLatency = await openLoop(pools.baseline, baseline, { ratePerSecond: rate, durationMs });
@@ -127,7 +148,10 @@ export async function pushWarmImages(env: BenchEnv): Promise<string[]> {
     repository: 'warm/web',
     tags: ['2.0.1'],
     format: 'oci-index',
-    platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }],
+    platforms: [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    ],
   });
   const worker = await pushImage(env.plain, { repository: 'warm/worker', tags: ['0.9.0'], format: 'docker-manifest' });
   return [api.reference, web.reference, worker.reference];

@@ -26,7 +26,10 @@ const PATHOLOGICAL_REFERENCES: readonly string[] = [
 ];
 
 export async function measureWorstCaseInputs(): Promise<FigureRow[]> {
-  const parse = PATHOLOGICAL_REFERENCES.map((input) => ({ label: input.slice(0, 12), ...timed(() => parseImageReference(input)) }));
+  const parse = PATHOLOGICAL_REFERENCES.map((input) => ({
+    label: input.slice(0, 12),
+    ...timed(() => parseImageReference(input)),
+  }));
   const ordinary = Array.from({ length: 10_000 }, (_, i) => `build-${i}-${'x'.repeat(i % 50)}`);
   const wanted = hostileWanted();
   const hostile = anagrams(wanted, 10_000, 11);
@@ -51,7 +54,11 @@ function timed(work: () => unknown): { medianMs: number; maxMs: number } {
   return { medianMs: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN, maxMs: sorted.at(-1) ?? Number.NaN };
 }
 
-function row(id: string, figure: string, cases: readonly { label: string; medianMs: number; maxMs: number }[]): FigureRow {
+function row(
+  id: string,
+  figure: string,
+  cases: readonly { label: string; medianMs: number; maxMs: number }[],
+): FigureRow {
   const worst = Math.max(...cases.map((c) => c.maxMs));
   return {
     id,

@@ -25,11 +25,17 @@ export interface StartBaselineOptions {
 export async function startBaseline(options: StartBaselineOptions): Promise<BaselineProcess> {
   const port = await freePort();
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'baseline-server.mjs');
-  const profileFlags = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, '--cpu-prof-name=baseline.cpuprofile'] : [];
-  const child = spawn(path.join(options.repoRoot, 'node_modules/.bin/node'), [...(options.nodeFlags ?? []), ...profileFlags, script, options.certDir, String(port)], {
-    cwd: options.repoRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const profileFlags = options.cpuProfDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, '--cpu-prof-name=baseline.cpuprofile']
+    : [];
+  const child = spawn(
+    path.join(options.repoRoot, 'node_modules/.bin/node'),
+    [...(options.nodeFlags ?? []), ...profileFlags, script, options.certDir, String(port)],
+    {
+      cwd: options.repoRoot,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const origin = `https://127.0.0.1:${port}`;
   const agent = new Agent({ connect: { ca: options.caPem } });
   try {

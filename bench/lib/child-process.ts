@@ -9,11 +9,17 @@ process.once('exit', () => {
 });
 
 /** Polls `url` until it answers 2xx; fails early if the child exits. */
-export async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number, dispatcher?: Dispatcher): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  dispatcher?: Dispatcher,
+): Promise<void> {
   live.add(child);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited with ${child.exitCode ?? child.signalCode}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`exited with ${child.exitCode ?? child.signalCode}`);
     try {
       const response = await request(url, { signal: AbortSignal.timeout(1000), ...(dispatcher ? { dispatcher } : {}) });
       await response.body.dump();

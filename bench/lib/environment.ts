@@ -22,7 +22,12 @@ export interface BenchSettings {
   /** Extra node flags for the pullguard children (experiments; the reported figures use none). */
   readonly serverNodeFlags?: readonly string[];
   /** Sizes of P5I / P5H (bench/figures/index-memory.ts); unset ones keep their defaults. */
-  readonly indexMemory?: { readonly results?: number; readonly platforms?: number; readonly stringLength?: number; readonly bigIndexes?: number };
+  readonly indexMemory?: {
+    readonly results?: number;
+    readonly platforms?: number;
+    readonly stringLength?: number;
+    readonly bigIndexes?: number;
+  };
   readonly log: (line: string) => void;
 }
 
@@ -51,7 +56,14 @@ export async function setUpEnvironment(settings: BenchSettings): Promise<BenchEn
   try {
     const certDir = path.join(workDir, 'certs');
     await promisify(execFile)(path.join(settings.repoRoot, 'node_modules/.bin/node'), [
-      path.join(settings.repoRoot, 'dist/main.js'), 'certs', '--out', certDir, '--san', '127.0.0.1', '--san', 'localhost',
+      path.join(settings.repoRoot, 'dist/main.js'),
+      'certs',
+      '--out',
+      certDir,
+      '--san',
+      '127.0.0.1',
+      '--san',
+      'localhost',
     ]);
     const caPem = await readFile(path.join(certDir, 'ca.crt'), 'utf8');
     const plain = await startRegistry({ mode: 'plain' });
@@ -59,7 +71,11 @@ export async function setUpEnvironment(settings: BenchSettings): Promise<BenchEn
     const token = await startRegistry({ mode: 'token' });
     closers.push(() => token.stop());
     const [plainHost, plainPort] = plain.host.split(':');
-    const proxy = await startLatencyProxy({ targetHost: plainHost ?? '127.0.0.1', targetPort: Number(plainPort), delayMs: PROXY_DELAY_MS });
+    const proxy = await startLatencyProxy({
+      targetHost: plainHost ?? '127.0.0.1',
+      targetPort: Number(plainPort),
+      delayMs: PROXY_DELAY_MS,
+    });
     closers.push(() => proxy.close());
     const dockerConfigPath = path.join(workDir, 'docker-config.json');
     await writeFile(dockerConfigPath, dockerConfigJson(token, 'alice'), { mode: 0o600 });

@@ -14,7 +14,8 @@ export const REGISTRY_BODY_MAX = 4 * 1024 * 1024;
 /** `tags/list` bodies of `perPage` tags each. */
 export function tagListPages(name: string, tags: readonly string[], perPage: number): Buffer[] {
   const pages: Buffer[] = [];
-  for (let i = 0; i < tags.length; i += perPage) pages.push(Buffer.from(JSON.stringify({ name, tags: tags.slice(i, i + perPage) })));
+  for (let i = 0; i < tags.length; i += perPage)
+    pages.push(Buffer.from(JSON.stringify({ name, tags: tags.slice(i, i + perPage) })));
   return pages;
 }
 
@@ -28,7 +29,20 @@ export function longTags(count: number, length: number): string[] {
 
 /** About `count` tags shaped like the official `node` image's (`20.11.1-alpine3.19`, `lts-bookworm-slim`, …). */
 export function nodeLikeTags(count: number): string[] {
-  const flavours = ['', '-alpine', '-alpine3.18', '-alpine3.19', '-alpine3.20', '-bookworm', '-bookworm-slim', '-bullseye', '-bullseye-slim', '-buster', '-slim', '-stretch'];
+  const flavours = [
+    '',
+    '-alpine',
+    '-alpine3.18',
+    '-alpine3.19',
+    '-alpine3.20',
+    '-bookworm',
+    '-bookworm-slim',
+    '-bullseye',
+    '-bullseye-slim',
+    '-buster',
+    '-slim',
+    '-stretch',
+  ];
   const tags: string[] = [];
   for (let major = 0; tags.length < count; major++) {
     for (let minor = 0; minor < 25 && tags.length < count; minor++) {
@@ -59,10 +73,17 @@ function ociIndex(seed: number, entries: readonly IndexEntrySpec[]): ServedManif
     mediaType: OCI_MANIFEST,
     digest: `sha256:${seed.toString(16).padStart(32, '0')}${i.toString(16).padStart(32, '0')}`,
     size: 1024 + (i % 512),
-    platform: { architecture: entry.architecture, os: entry.os, ...(entry.variant !== undefined ? { variant: entry.variant } : {}) },
+    platform: {
+      architecture: entry.architecture,
+      os: entry.os,
+      ...(entry.variant !== undefined ? { variant: entry.variant } : {}),
+    },
     ...(entry.annotations ? { annotations: entry.annotations } : {}),
   }));
-  return { body: Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests })), mediaType: OCI_INDEX };
+  return {
+    body: Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests })),
+    mediaType: OCI_INDEX,
+  };
 }
 
 /** What `docker buildx` pushes for a common multi-arch image: five platforms, each with its attestation manifest. */
@@ -77,7 +98,10 @@ export function ordinaryIndex(seed: number): ServedManifest {
   const attestations = platforms.map((_, i) => ({
     os: 'unknown',
     architecture: 'unknown',
-    annotations: { 'vnd.docker.reference.digest': `sha256:${seed.toString(16).padStart(32, '0')}${i.toString(16).padStart(32, '0')}`, 'vnd.docker.reference.type': 'attestation-manifest' },
+    annotations: {
+      'vnd.docker.reference.digest': `sha256:${seed.toString(16).padStart(32, '0')}${i.toString(16).padStart(32, '0')}`,
+      'vnd.docker.reference.type': 'attestation-manifest',
+    },
   }));
   return ociIndex(seed, [...platforms, ...attestations]);
 }
@@ -89,10 +113,15 @@ export function ordinaryIndex(seed: number): ServedManifest {
  * results. The first entry is linux/amd64, so the platform check passes and the review allows. The registry
  * announces the longest digest the grammar allows (see {@link longestDigest}).
  */
-export function cappedWorstCaseIndex(seed: number, options: { platforms: number; stringLength: number }): ServedManifest {
-  const field = (kind: string, j: number) => `${kind}${seed.toString(36)}x${j}`.padEnd(options.stringLength, 'z').slice(0, options.stringLength);
+export function cappedWorstCaseIndex(
+  seed: number,
+  options: { platforms: number; stringLength: number },
+): ServedManifest {
+  const field = (kind: string, j: number) =>
+    `${kind}${seed.toString(36)}x${j}`.padEnd(options.stringLength, 'z').slice(0, options.stringLength);
   const entries: IndexEntrySpec[] = [{ os: 'linux', architecture: 'amd64' }];
-  for (let j = 1; j < options.platforms; j++) entries.push({ os: field('o', j), architecture: field('a', j), variant: field('v', j) });
+  for (let j = 1; j < options.platforms; j++)
+    entries.push({ os: field('o', j), architecture: field('a', j), variant: field('v', j) });
   return { ...ociIndex(seed, entries), digest: longestDigest(seed) };
 }
 
@@ -137,7 +166,11 @@ export function multiMegabyteIndex(seed: number, options: { entries: number; byt
 const variantLengths = new Map<string, number>();
 
 function bigIndexOf(seed: number, entries: number, variantLength: number): ServedManifest {
-  const specs: IndexEntrySpec[] = Array.from({ length: entries - 1 }, (_, j) => ({ os: 'linux', architecture: 'arm64', variant: `v${j}-`.padEnd(variantLength, 'q') }));
+  const specs: IndexEntrySpec[] = Array.from({ length: entries - 1 }, (_, j) => ({
+    os: 'linux',
+    architecture: 'arm64',
+    variant: `v${j}-`.padEnd(variantLength, 'q'),
+  }));
   specs.push({ os: 'linux', architecture: 'amd64' });
   return ociIndex(seed, specs);
 }
@@ -165,7 +198,12 @@ export function deepAdmissionReview(bytes: number, uid: string): Buffer {
       namespace: 'shop',
       operation: 'CREATE',
       userInfo: { username: 'bench' },
-      object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'deep', namespace: 'shop' }, spec: { template: 0 } },
+      object: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'deep', namespace: 'shop' },
+        spec: { template: 0 },
+      },
     },
   });
   const [before, after] = head.split('"template":0') as [string, string];

@@ -46,7 +46,9 @@ export interface HostileRegistry {
 const MANIFEST_PATH = /^\/v2\/(.+)\/manifests\/([^/]+)$/;
 const TAGS_PATH = /^\/v2\/(.+)\/tags\/list$/;
 
-export async function startHostileRegistry(repositories: ReadonlyMap<string, HostileRepository>): Promise<HostileRegistry> {
+export async function startHostileRegistry(
+  repositories: ReadonlyMap<string, HostileRepository>,
+): Promise<HostileRegistry> {
   // A GET by digest must find what the digest was announced for (the client asks by digest after a HEAD by tag).
   const tagOfDigest = new Map<string, string>();
   const counts = { manifests: 0, tagPages: 0, bytes: 0 };
@@ -59,7 +61,8 @@ export async function startHostileRegistry(repositories: ReadonlyMap<string, Hos
     const digest = served.digest ?? `sha256:${createHash('sha256').update(served.body).digest('hex')}`;
     if (tagOfDigest.size < 1_000_000) tagOfDigest.set(`${name}@${digest}`, announcedFor ?? reference);
     counts.manifests += 1;
-    const digestHeader: Record<string, string> = head && served.headWithoutDigest ? {} : { 'docker-content-digest': digest };
+    const digestHeader: Record<string, string> =
+      head && served.headWithoutDigest ? {} : { 'docker-content-digest': digest };
     send(res, 200, served.body, { 'content-type': served.mediaType, ...digestHeader }, head);
   };
 
@@ -70,11 +73,18 @@ export async function startHostileRegistry(repositories: ReadonlyMap<string, Hos
     const body = pages[page];
     if (body === undefined) return notFound(res, 'NAME_UNKNOWN', 'no such page');
     counts.tagPages += 1;
-    const next: Record<string, string> = page + 1 < pages.length ? { link: `</v2/${name}/tags/list?n=1000&last=${page + 1}>; rel="next"` } : {};
+    const next: Record<string, string> =
+      page + 1 < pages.length ? { link: `</v2/${name}/tags/list?n=1000&last=${page + 1}>; rel="next"` } : {};
     send(res, 200, body, { 'content-type': 'application/json', ...next }, false);
   };
 
-  const send = (res: ServerResponse, status: number, body: Buffer, headers: Record<string, string>, head: boolean): void => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: Buffer,
+    headers: Record<string, string>,
+    head: boolean,
+  ): void => {
     res.writeHead(status, { ...headers, 'content-length': String(body.length) });
     if (!head) counts.bytes += body.length;
     res.end(head ? undefined : body);
@@ -84,9 +94,11 @@ export async function startHostileRegistry(repositories: ReadonlyMap<string, Hos
     req.resume();
     const url = new URL(req.url ?? '/', 'http://registry');
     const head = req.method === 'HEAD';
-    if (url.pathname === '/v2/' || url.pathname === '/v2') return send(res, 200, Buffer.from('{}'), { 'content-type': 'application/json' }, head);
+    if (url.pathname === '/v2/' || url.pathname === '/v2')
+      return send(res, 200, Buffer.from('{}'), { 'content-type': 'application/json' }, head);
     const manifest = MANIFEST_PATH.exec(url.pathname);
-    if (manifest && (head || req.method === 'GET')) return serveManifest(res, manifest[1] as string, decodeURIComponent(manifest[2] as string), head);
+    if (manifest && (head || req.method === 'GET'))
+      return serveManifest(res, manifest[1] as string, decodeURIComponent(manifest[2] as string), head);
     const tags = TAGS_PATH.exec(url.pathname);
     if (tags && req.method === 'GET') return serveTags(res, tags[1] as string, url.searchParams);
     notFound(res, 'UNSUPPORTED', 'not served here');

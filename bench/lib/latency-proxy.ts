@@ -16,7 +16,11 @@ export interface LatencyProxy {
 
 const REQUEST_START = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /;
 
-export async function startLatencyProxy(options: { targetHost: string; targetPort: number; delayMs: number }): Promise<LatencyProxy> {
+export async function startLatencyProxy(options: {
+  targetHost: string;
+  targetPort: number;
+  delayMs: number;
+}): Promise<LatencyProxy> {
   const sockets = new Set<net.Socket>();
   let requests = 0;
   const server = net.createServer((client) => {

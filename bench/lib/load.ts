@@ -27,13 +27,23 @@ export interface LoadResult {
 
 /** A keep-alive pool to the target; close it when done. */
 export function openPool(target: Pick<LoadTarget, 'origin' | 'caPem'>, connections: number): Pool {
-  return new Pool(target.origin, { connections, pipelining: 1, connect: { ca: target.caPem }, keepAliveTimeout: 60_000 });
+  return new Pool(target.origin, {
+    connections,
+    pipelining: 1,
+    connect: { ca: target.caPem },
+    keepAliveTimeout: 60_000,
+  });
 }
 
 /** One POST of the target body; resolves to [ok, latencyMs]. */
 async function send(pool: Pool, target: LoadTarget, startedAt = performance.now()): Promise<[boolean, number]> {
   try {
-    const response = await pool.request({ path: target.path, method: 'POST', headers: { 'content-type': 'application/json' }, body: target.body });
+    const response = await pool.request({
+      path: target.path,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: target.body,
+    });
     const text = await response.body.text();
     return [target.accept(response.statusCode, text), performance.now() - startedAt];
   } catch {
@@ -42,7 +52,11 @@ async function send(pool: Pool, target: LoadTarget, startedAt = performance.now(
 }
 
 /** `concurrency` workers each send the next request as soon as the previous answered, for `durationMs`. */
-export async function closedLoop(pool: Pool, target: LoadTarget, options: { concurrency: number; durationMs: number }): Promise<LoadResult> {
+export async function closedLoop(
+  pool: Pool,
+  target: LoadTarget,
+  options: { concurrency: number; durationMs: number },
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   const started = performance.now();
@@ -57,7 +71,13 @@ export async function closedLoop(pool: Pool, target: LoadTarget, options: { conc
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const elapsedMs = performance.now() - started;
   const requests = latencies.length + errors;
-  return { requests, errors, elapsedMs, requestsPerSecond: (latencies.length * 1000) / elapsedMs, latenciesMs: latencies };
+  return {
+    requests,
+    errors,
+    elapsedMs,
+    requestsPerSecond: (latencies.length * 1000) / elapsedMs,
+    latenciesMs: latencies,
+  };
 }
 
 export interface OpenLoopResult extends LoadResult {
@@ -73,7 +93,11 @@ export interface OpenLoopResult extends LoadResult {
  * measured from each request's scheduled start, so a stall shows up in the tail). Nothing is kept per request but
  * its latency, so the generator's heap does not grow with the run.
  */
-export async function openLoop(pool: Pool, target: LoadTarget, options: { ratePerSecond: number; durationMs: number }): Promise<OpenLoopResult> {
+export async function openLoop(
+  pool: Pool,
+  target: LoadTarget,
+  options: { ratePerSecond: number; durationMs: number },
+): Promise<OpenLoopResult> {
   const latencies: number[] = [];
   let errors = 0;
   let inFlight = 0;
@@ -100,7 +124,14 @@ export async function openLoop(pool: Pool, target: LoadTarget, options: { ratePe
   }
   if (inFlight > 0) await new Promise<void>((resolve) => (allAnswered = resolve));
   const elapsedMs = performance.now() - started;
-  return { requests: sent, errors, elapsedMs, requestsPerSecond: (latencies.length * 1000) / elapsedMs, latenciesMs: latencies, maxSendLagMs };
+  return {
+    requests: sent,
+    errors,
+    elapsedMs,
+    requestsPerSecond: (latencies.length * 1000) / elapsedMs,
+    latenciesMs: latencies,
+    maxSendLagMs,
+  };
 }
 
 /** The p-th percentile (0..100) by nearest rank; NaN for no values. */

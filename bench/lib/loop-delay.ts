@@ -58,13 +58,23 @@ export async function openLoopDelayWindow(server: PullguardProcess): Promise<Loo
       try {
         const text = await server.metrics(SCRAPE_TIMEOUT_MS);
         // A missing series would read as 0 ms: a pass that measured nothing.
-        if (!/^nodejs_eventloop_lag_max_seconds /m.test(text)) return { insideError: 'pullguard exposes no nodejs_eventloop_lag_max_seconds', probe: probed };
+        if (!/^nodejs_eventloop_lag_max_seconds /m.test(text))
+          return { insideError: 'pullguard exposes no nodejs_eventloop_lag_max_seconds', probe: probed };
         const ms = (name: string) => counterValue(text, name) * 1000;
-        const inside = { maxMs: ms('nodejs_eventloop_lag_max_seconds'), p99Ms: ms('nodejs_eventloop_lag_p99_seconds'), meanMs: ms('nodejs_eventloop_lag_mean_seconds') };
+        const inside = {
+          maxMs: ms('nodejs_eventloop_lag_max_seconds'),
+          p99Ms: ms('nodejs_eventloop_lag_p99_seconds'),
+          meanMs: ms('nodejs_eventloop_lag_mean_seconds'),
+        };
         return { inside, probe: probed };
       } catch (error) {
         const status = server.exitStatus();
-        return { insideError: status ? `server ${status}` : `/metrics did not answer within ${SCRAPE_TIMEOUT_MS / 1000} s (${(error as Error).name})`, probe: probed };
+        return {
+          insideError: status
+            ? `server ${status}`
+            : `/metrics did not answer within ${SCRAPE_TIMEOUT_MS / 1000} s (${(error as Error).name})`,
+          probe: probed,
+        };
       }
     },
   };
@@ -108,7 +118,10 @@ function startHealthProbe(healthOrigin: string): { stop(): Promise<ProbeDelay> }
  * after its answer (a suggestion list computed after the deadline answered), and it belongs in the window.
  * Resolves to how long it waited, or undefined when it gave up after `timeoutMs` or the server exited.
  */
-export async function waitUntilIdle(server: PullguardProcess, options: { windowMs?: number; busyShare?: number; timeoutMs?: number } = {}): Promise<number | undefined> {
+export async function waitUntilIdle(
+  server: PullguardProcess,
+  options: { windowMs?: number; busyShare?: number; timeoutMs?: number } = {},
+): Promise<number | undefined> {
   const windowMs = options.windowMs ?? 500;
   const busyShare = options.busyShare ?? 0.1;
   const started = performance.now();

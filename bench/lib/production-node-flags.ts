@@ -11,7 +11,10 @@ import { parse } from 'yaml';
 
 export function productionNodeFlags(repoRoot: string): string[] {
   const dockerfile = readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
-  const line = dockerfile.split('\n').filter((l) => l.startsWith('ENTRYPOINT ')).at(-1);
+  const line = dockerfile
+    .split('\n')
+    .filter((l) => l.startsWith('ENTRYPOINT '))
+    .at(-1);
   if (line === undefined) throw new Error('Dockerfile has no ENTRYPOINT');
   const entrypoint = JSON.parse(line.slice('ENTRYPOINT '.length)) as string[];
   const main = entrypoint.indexOf('dist/main.js');

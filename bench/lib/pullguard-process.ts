@@ -58,11 +58,16 @@ export async function startPullguard(options: StartPullguardOptions): Promise<Pu
   const logPath = path.join(options.workDir, `${options.name}.log`);
   const logFd = openSync(logPath, 'a');
   const nodeFlags = [...productionNodeFlags(options.repoRoot), ...(options.nodeFlags ?? [])];
-  if (options.cpuProfDir) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.name}.cpuprofile`);
+  if (options.cpuProfDir)
+    nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.name}.cpuprofile`);
   const child: ChildProcess = spawn(
     path.join(options.repoRoot, 'node_modules/.bin/node'),
     [...nodeFlags, path.join(options.repoRoot, 'dist/main.js'), 'serve', '--config', configPath],
-    { cwd: options.workDir, stdio: ['ignore', logFd, logFd], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.workDir } },
+    {
+      cwd: options.workDir,
+      stdio: ['ignore', logFd, logFd],
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.workDir },
+    },
   );
   closeSync(logFd);
   let exitStatus: string | undefined;
@@ -73,7 +78,10 @@ export async function startPullguard(options: StartPullguardOptions): Promise<Pu
   } catch (error) {
     await stopChild(child);
     const log = await readFile(logPath, 'utf8').catch(() => '');
-    throw new Error(`pullguard ${options.name} did not become ready: ${(error as Error).message}\n${log.slice(-2000)}`, { cause: error });
+    throw new Error(
+      `pullguard ${options.name} did not become ready: ${(error as Error).message}\n${log.slice(-2000)}`,
+      { cause: error },
+    );
   }
   const pid = child.pid ?? 0;
   return {

@@ -79,20 +79,28 @@ export async function setUpR9(env: BenchEnv): Promise<R9Setup> {
     ],
   });
 
-  const bigIndexes = memo((tag: string) => multiMegabyteIndex(seedOf(tag), { entries: s.bigIndexEntries, bytes: s.bigIndexBytes }));
+  const bigIndexes = memo((tag: string) =>
+    multiMegabyteIndex(seedOf(tag), { entries: s.bigIndexEntries, bytes: s.bigIndexBytes }),
+  );
   const deepBody = deepJsonObject(s.deepManifestBytes);
   const deepManifest = (tag: string): ServedManifest =>
-    tag.startsWith('index') ? { body: deepBody, mediaType: OCI_INDEX } : { body: deepBody, mediaType: OCI_MANIFEST, headWithoutDigest: true };
+    tag.startsWith('index')
+      ? { body: deepBody, mediaType: OCI_INDEX }
+      : { body: deepBody, mediaType: OCI_MANIFEST, headWithoutDigest: true };
   const repositories = new Map<string, HostileRepository>([
     ['tags/long', { tagPages: tagListPages('tags/long', longTags(s.longTags, s.longTagLength), s.longTagsPerPage) }],
     ['tags/node', { tagPages: tagListPages('tags/node', nodeLikeTags(s.nodeTags), s.nodeTagsPerPage) }],
     // Half of them HEAD without a digest: the client must then download and hash the whole body (the worst case);
     // for the others HEAD names the size, and an index over pullguard's parse cap is never downloaded.
-    ['index/big', { manifest: (tag: string) => ({ ...bigIndexes(tag), headWithoutDigest: Number(tag.split('-')[1]) % 2 === 1 }) }],
+    [
+      'index/big',
+      { manifest: (tag: string) => ({ ...bigIndexes(tag), headWithoutDigest: Number(tag.split('-')[1]) % 2 === 1 }) },
+    ],
     ['deep/app', { manifest: deepManifest }],
   ]);
   // Anything over pullguard's read limits would test the limit, not the content: check the sizes first.
-  for (const [name, repository] of repositories) for (const page of repository.tagPages ?? []) within(`${name} tags page`, page.length, REGISTRY_BODY_MAX);
+  for (const [name, repository] of repositories)
+    for (const page of repository.tagPages ?? []) within(`${name} tags page`, page.length, REGISTRY_BODY_MAX);
   within('deep manifest', deepBody.length, REGISTRY_BODY_MAX);
   within('big index', bigIndexes('t0-0').body.length, REGISTRY_BODY_MAX);
   within('deep AdmissionReview', s.deepReviewBytes, WEBHOOK_BODY_LIMIT);
@@ -105,7 +113,9 @@ export async function setUpR9(env: BenchEnv): Promise<R9Setup> {
 
   const reviews = (name: string, imagesOf: (i: number) => string[]) =>
     Array.from({ length: s.reviews }, (_, i) => deploymentReview({ images: imagesOf(i), name: `${name}-${i}` }));
-  const bigIndexTags = Array.from({ length: s.bigIndexReviews }, (_, r) => Array.from({ length: s.bigIndexImagesPerReview }, (_, i) => `t${r}-${i}`));
+  const bigIndexTags = Array.from({ length: s.bigIndexReviews }, (_, r) =>
+    Array.from({ length: s.bigIndexImagesPerReview }, (_, i) => `t${r}-${i}`),
+  );
   for (const tag of bigIndexTags.flat()) bigIndexes(tag); // generated before any window opens
 
   const scenarios: R9Scenario[] = [
@@ -114,7 +124,10 @@ export async function setUpR9(env: BenchEnv): Promise<R9Setup> {
       title: 'ordinary registry (baseline): cold multi-arch index + missing tag',
       bodies: [
         deploymentReview({ images: ordinaryTags.slice(0, 4).map((t) => `${plain}/r9/app:${t}`), name: 'base-0' }),
-        deploymentReview({ images: [...ordinaryTags.slice(4, 7).map((t) => `${plain}/r9/app:${t}`), `${plain}/r9/app:1.3.0`], name: 'base-1' }),
+        deploymentReview({
+          images: [...ordinaryTags.slice(4, 7).map((t) => `${plain}/r9/app:${t}`), `${plain}/r9/app:1.3.0`],
+          name: 'base-1',
+        }),
         deploymentReview({ images: [`${plain}/r9/app:2.2.0`], name: 'base-2' }),
       ],
     },
@@ -131,7 +144,9 @@ export async function setUpR9(env: BenchEnv): Promise<R9Setup> {
     {
       id: 'R9-index',
       title: `${s.bigIndexReviews}x${s.bigIndexImagesPerReview} ${(s.bigIndexBytes / 1e6).toFixed(1)} MB indexes, ${s.bigIndexEntries} entries, half read whole`,
-      bodies: bigIndexTags.map((tags, r) => deploymentReview({ images: tags.map((t) => `${h}/index/big:${t}`), name: `index-${r}` })),
+      bodies: bigIndexTags.map((tags, r) =>
+        deploymentReview({ images: tags.map((t) => `${h}/index/big:${t}`), name: `index-${r}` }),
+      ),
     },
     {
       id: 'R9-deep',
@@ -156,7 +171,10 @@ export async function setUpR9(env: BenchEnv): Promise<R9Setup> {
     config: {
       ...env.serverConfig,
       credentials: { kubernetes: false, dockerConfig: dockerConfigPath },
-      registries: [{ host: plain, plainHttp: true }, { host: h, plainHttp: true }],
+      registries: [
+        { host: plain, plainHttp: true },
+        { host: h, plainHttp: true },
+      ],
     },
     close: () => hostile.close(),
   };

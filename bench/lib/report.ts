@@ -18,7 +18,16 @@ export interface FigureRow {
 /** A row for a figure that could not be measured at all. */
 export function failedRow(id: string, figure: string, target: string, error: unknown): FigureRow {
   const message = error instanceof Error ? error.message : String(error);
-  return { id, figure, value: 'error', baseline: '-', ratio: Number.NaN, target, pass: false, notes: [message.split('\n').slice(0, 6).join(' | ')] };
+  return {
+    id,
+    figure,
+    value: 'error',
+    baseline: '-',
+    ratio: Number.NaN,
+    target,
+    pass: false,
+    notes: [message.split('\n').slice(0, 6).join(' | ')],
+  };
 }
 
 const HEADERS = ['id', 'figure', 'value', 'baseline', 'ratio', 'target', 'pass'] as const;

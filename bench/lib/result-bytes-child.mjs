@@ -13,7 +13,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 
 const [repoRoot, registryHost, referencesFile] = process.argv.slice(2);
-if (typeof globalThis.gc !== 'function' || !referencesFile) throw new Error('usage: node --expose-gc result-bytes-child.mjs <repoRoot> <registry host> <references.json>');
+if (typeof globalThis.gc !== 'function' || !referencesFile)
+  throw new Error('usage: node --expose-gc result-bytes-child.mjs <repoRoot> <registry host> <references.json>');
 const dist = (file) => import(pathToFileURL(path.join(repoRoot, 'dist', file)).href);
 const { buildConfig } = await dist('config/load-config.js');
 const { createImageResolver } = await dist('resolver/image-resolver.js');
@@ -38,7 +39,12 @@ const resolveAll = async (references) => {
   let next = 0;
   const worker = async () => {
     while (next < references.length) {
-      const result = await resolver.resolve({ reference: references[next++], credentials: [], signal, wantIndex: true });
+      const result = await resolver.resolve({
+        reference: references[next++],
+        credentials: [],
+        signal,
+        wantIndex: true,
+      });
       outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
     }
   };
@@ -56,5 +62,7 @@ const references = measured.map(parse);
 const before = await heapAfterGc();
 const outcomes = await resolveAll(references);
 const after = await heapAfterGc();
-process.stdout.write(`${JSON.stringify({ results: references.length, outcomes, bytesPerResult: (after - before) / references.length })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ results: references.length, outcomes, bytesPerResult: (after - before) / references.length })}\n`,
+);
 await resolver.close();

@@ -26,7 +26,10 @@ export interface AdmissionReviewResponse {
 
 export function buildResponse(uid: string, answer: AdmissionAnswer): AdmissionReviewResponse {
   const warnings = answer.warnings && answer.warnings.length > 0 ? { warnings: answer.warnings } : {};
-  const audit = answer.auditAnnotations && Object.keys(answer.auditAnnotations).length > 0 ? { auditAnnotations: answer.auditAnnotations } : {};
+  const audit =
+    answer.auditAnnotations && Object.keys(answer.auditAnnotations).length > 0
+      ? { auditAnnotations: answer.auditAnnotations }
+      : {};
   const status = answer.allowed
     ? {}
     : { status: { code: 403, reason: 'Forbidden', message: answer.message ?? 'denied by pullguard' } as const };

@@ -16,7 +16,11 @@ t.test('malformed bodies: a stable code and a message that says what is wrong', 
     ['an array', [review({})], /^body must be a JSON object/],
     ['a string', 'AdmissionReview', /^body must be a JSON object/],
     ['a number', 42, /^body must be a JSON object/],
-    ['v1beta1', review({ apiVersion: 'admission.k8s.io/v1beta1' }), /unsupported apiVersion "admission\.k8s\.io\/v1beta1"; only admission\.k8s\.io\/v1/],
+    [
+      'v1beta1',
+      review({ apiVersion: 'admission.k8s.io/v1beta1' }),
+      /unsupported apiVersion "admission\.k8s\.io\/v1beta1"; only admission\.k8s\.io\/v1/,
+    ],
     ['a numeric apiVersion', review({ apiVersion: 1 }), /apiVersion must be/],
     ['no apiVersion', { kind: 'AdmissionReview', request }, /required properties apiVersion/],
     ['another kind', review({ kind: 'AdmissionRequest' }), /kind must be "AdmissionReview"/],
@@ -26,10 +30,18 @@ t.test('malformed bodies: a stable code and a message that says what is wrong', 
     ['a numeric uid', review({}, { uid: 7 }), /request\.uid must be string/],
     ['an empty uid', review({}, { uid: '' }), /request\.uid must not have fewer than 1 characters/],
     ['a huge uid', review({}, { uid: 'u'.repeat(100_000) }), /request\.uid must not have more than 256 characters/],
-    ['an operation that does not exist', review({}, { operation: 'PATCH' }), /request\.operation must be "CREATE" or "UPDATE" or "DELETE" or "CONNECT"/],
+    [
+      'an operation that does not exist',
+      review({}, { operation: 'PATCH' }),
+      /request\.operation must be "CREATE" or "UPDATE" or "DELETE" or "CONNECT"/,
+    ],
     ['a lowercase operation', review({}, { operation: 'create' }), /request\.operation must be/],
     ['kind as a string', review({}, { kind: 'Pod' }), /request\.kind must be object/],
-    ['kind without its kind', review({}, { kind: { group: '', version: 'v1' } }), /request\.kind must have required properties kind/],
+    [
+      'kind without its kind',
+      review({}, { kind: { group: '', version: 'v1' } }),
+      /request\.kind must have required properties kind/,
+    ],
     ['dryRun as a string', review({}, { dryRun: 'true' }), /request\.dryRun must be boolean/],
     ['object as an array', review({}, { object: [] }), /request\.object must be object or null/],
     ['oldObject as a string', review({}, { oldObject: 'x' }), /request\.oldObject must be object or null/],
@@ -54,11 +66,14 @@ t.test('a rejected body keeps a usable uid for the logs, bounded', async (t) => 
 });
 
 t.test('a well-formed review decodes, extra fields let through', async (t) => {
-  const result = decodeReview(review({}, { userInfo: { username: 'alice' }, options: { kind: 'CreateOptions' }, dryRun: true, oldObject: null }));
+  const result = decodeReview(
+    review({}, { userInfo: { username: 'alice' }, options: { kind: 'CreateOptions' }, dryRun: true, oldObject: null }),
+  );
   t.ok(result.ok);
   if (result.ok) {
     t.equal(result.request.uid, 'u-1');
     t.equal(result.request.dryRun, true);
   }
-  for (const operation of ['CREATE', 'UPDATE', 'DELETE', 'CONNECT']) t.ok(decodeReview(review({}, { operation })).ok, operation);
+  for (const operation of ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'])
+    t.ok(decodeReview(review({}, { operation })).ok, operation);
 });

@@ -13,7 +13,8 @@ export interface DecodeError {
   readonly uid?: string;
 }
 
-export type DecodeResult = { readonly ok: true; readonly request: AdmissionRequest } | { readonly ok: false; readonly error: DecodeError };
+export type DecodeResult =
+  { readonly ok: true; readonly request: AdmissionRequest } | { readonly ok: false; readonly error: DecodeError };
 
 const reviewValidator = Compile(AdmissionReviewSchema);
 const MAX_REPORTED_PROBLEMS = 5;
@@ -24,13 +25,18 @@ export function decodeReview(body: unknown): DecodeResult {
   }
   const envelope = body as Record<string, unknown>;
   if (envelope['apiVersion'] !== 'admission.k8s.io/v1' && typeof envelope['apiVersion'] === 'string') {
-    return invalid(`unsupported apiVersion ${JSON.stringify(truncate(envelope['apiVersion']))}; only admission.k8s.io/v1 is served`);
+    return invalid(
+      `unsupported apiVersion ${JSON.stringify(truncate(envelope['apiVersion']))}; only admission.k8s.io/v1 is served`,
+    );
   }
   if (reviewValidator.Check(body)) return { ok: true, request: body.request };
   const problems = mergedSchemaProblems(reviewValidator.Errors(body), pointerToPath).slice(0, MAX_REPORTED_PROBLEMS);
   const request = envelope['request'];
   const uid = request !== null && typeof request === 'object' ? (request as Record<string, unknown>)['uid'] : undefined;
-  return invalid(`invalid AdmissionReview: ${problems.join('; ')}`, typeof uid === 'string' ? truncate(uid) : undefined);
+  return invalid(
+    `invalid AdmissionReview: ${problems.join('; ')}`,
+    typeof uid === 'string' ? truncate(uid) : undefined,
+  );
 }
 
 function invalid(message: string, uid?: string): DecodeResult {

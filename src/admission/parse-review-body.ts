@@ -21,7 +21,11 @@ export function parseReviewBody(body: Buffer): ParsedBody {
   // and a flat body of millions of tiny objects is refused after its first few hundred KB either way.
   if (jsonDepthExceeds(tooComplex ? body.subarray(0, structure.scanned) : body, MAX_REVIEW_DEPTH)) return TOO_DEEP;
   if (tooComplex) {
-    return { ok: false, code: 'TOO_COMPLEX', message: `body has more than ${MAX_REVIEW_TOKENS} JSON objects, arrays, elements and members` };
+    return {
+      ok: false,
+      code: 'TOO_COMPLEX',
+      message: `body has more than ${MAX_REVIEW_TOKENS} JSON objects, arrays, elements and members`,
+    };
   }
   return parsed(body.toString('utf8'), structure.tokens);
 }
@@ -36,7 +40,11 @@ function parseSmallBody(body: Buffer): ParsedBody {
   return parsed(text, body.length);
 }
 
-const TOO_DEEP: ParsedBody = { ok: false, code: 'TOO_DEEP', message: `body nests objects or arrays more than ${MAX_REVIEW_DEPTH} levels deep` };
+const TOO_DEEP: ParsedBody = {
+  ok: false,
+  code: 'TOO_DEEP',
+  message: `body nests objects or arrays more than ${MAX_REVIEW_DEPTH} levels deep`,
+};
 
 /** `tokens`: the count, or an upper bound of it. */
 function parsed(text: string, tokens: number): ParsedBody {
@@ -46,6 +54,10 @@ function parsed(text: string, tokens: number): ParsedBody {
   } catch (error) {
     // JSON.parse quotes the input in some messages; keep only the position so no body content is echoed.
     const position = /at position (\d+)/.exec((error as Error).message)?.[1];
-    return { ok: false, code: 'INVALID_JSON', message: `body is not valid JSON${position ? ` (at byte ${position})` : ''}` };
+    return {
+      ok: false,
+      code: 'INVALID_JSON',
+      message: `body is not valid JSON${position ? ` (at byte ${position})` : ''}`,
+    };
   }
 }

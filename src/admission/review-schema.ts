@@ -16,7 +16,12 @@ export const AdmissionRequestSchema = Type.Object({
   subResource: Type.Optional(Type.String()),
   name: Type.Optional(Type.String()),
   namespace: Type.Optional(Type.String()),
-  operation: Type.Union([Type.Literal('CREATE'), Type.Literal('UPDATE'), Type.Literal('DELETE'), Type.Literal('CONNECT')]),
+  operation: Type.Union([
+    Type.Literal('CREATE'),
+    Type.Literal('UPDATE'),
+    Type.Literal('DELETE'),
+    Type.Literal('CONNECT'),
+  ]),
   userInfo: Type.Optional(Type.Object({})),
   object: Type.Optional(KubeObject),
   oldObject: Type.Optional(KubeObject),

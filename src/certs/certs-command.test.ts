@@ -34,7 +34,12 @@ t.test('--manifests writes a kubernetes.io/tls Secret and a caBundle patch that 
   const secretDocs = parseAllDocuments(await readFile(join(out, 'secret.yaml'), 'utf8'));
   t.equal(secretDocs.length, 1);
   const secret = secretDocs[0]?.toJS();
-  t.match(secret, { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'pullguard-tls', namespace: 'ops' } });
+  t.match(secret, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/tls',
+    metadata: { name: 'pullguard-tls', namespace: 'ops' },
+  });
   t.equal(decode(secret.data['tls.crt']), await readFile(join(out, 'tls.crt'), 'utf8'));
   t.equal(decode(secret.data['tls.key']), await readFile(join(out, 'tls.key'), 'utf8'));
   t.equal(decode(secret.data['ca.crt']), await readFile(join(out, 'ca.crt'), 'utf8'));
@@ -56,6 +61,8 @@ t.test('--manifests writes a kubernetes.io/tls Secret and a caBundle patch that 
 
 t.test('a bad flag fails before anything is written', async (t) => {
   const out = join(t.testdir(), 'never');
-  await t.rejects(runCertsCommand({ out, sans: ['not a name'] }, { stdout: () => {} }), { code: 'PG_CERTS_INVALID_SAN' });
+  await t.rejects(runCertsCommand({ out, sans: ['not a name'] }, { stdout: () => {} }), {
+    code: 'PG_CERTS_INVALID_SAN',
+  });
   await t.rejects(stat(out), { code: 'ENOENT' });
 });

@@ -6,7 +6,11 @@ import type { ErrorCode } from '../errors/error-codes.js';
 import { PullguardError } from '../errors/pullguard-error.js';
 
 /** Every code a `CertsError` can carry. */
-export const CERTS_ERROR_CODES = ['PG_CERTS_INVALID_NAME', 'PG_CERTS_INVALID_SAN', 'PG_CERTS_INVALID_DAYS'] as const satisfies readonly ErrorCode[];
+export const CERTS_ERROR_CODES = [
+  'PG_CERTS_INVALID_NAME',
+  'PG_CERTS_INVALID_SAN',
+  'PG_CERTS_INVALID_DAYS',
+] as const satisfies readonly ErrorCode[];
 export type CertsErrorCode = (typeof CERTS_ERROR_CODES)[number];
 
 /** A bad input to `generateCertificates` / `runCertsCommand`; `code` is stable, the message is for humans. */

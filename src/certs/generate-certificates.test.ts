@@ -18,7 +18,13 @@ t.test('the serving certificate chains to the CA and is valid for the service na
   t.ok(ca.verify(ca.publicKey), 'CA is self-signed');
   t.equal(leaf.issuer, ca.subject);
   t.equal(leaf.subject, 'CN=pullguard.pullguard.svc');
-  for (const host of ['pullguard', 'pullguard.pullguard', 'pullguard.pullguard.svc', 'pullguard.pullguard.svc.cluster.local', 'localhost']) {
+  for (const host of [
+    'pullguard',
+    'pullguard.pullguard',
+    'pullguard.pullguard.svc',
+    'pullguard.pullguard.svc.cluster.local',
+    'localhost',
+  ]) {
     t.equal(leaf.checkHost(host, { subject: 'never' }), host, host);
   }
   t.equal(leaf.checkHost('other.pullguard.svc'), undefined);
@@ -26,8 +32,13 @@ t.test('the serving certificate chains to the CA and is valid for the service na
   t.equal(leaf.checkIP('::1'), '::1');
   t.equal(leaf.checkIP('10.0.0.1'), undefined);
   t.same(certs.sans, [
-    'pullguard', 'pullguard.pullguard', 'pullguard.pullguard.svc', 'pullguard.pullguard.svc.cluster.local',
-    'localhost', '127.0.0.1', '::1',
+    'pullguard',
+    'pullguard.pullguard',
+    'pullguard.pullguard.svc',
+    'pullguard.pullguard.svc.cluster.local',
+    'localhost',
+    '127.0.0.1',
+    '::1',
   ]);
 });
 
@@ -72,7 +83,11 @@ t.test('serials are random, positive and minimally encoded', async (t) => {
 });
 
 t.test('custom service, namespace and SANs', async (t) => {
-  const custom = generateCertificates({ service: 'hook', namespace: 'ops', extraSans: ['hook.example.com', '192.0.2.7'] });
+  const custom = generateCertificates({
+    service: 'hook',
+    namespace: 'ops',
+    extraSans: ['hook.example.com', '192.0.2.7'],
+  });
   const cert = new X509Certificate(custom.certPem);
   t.equal(cert.checkHost('hook.ops.svc'), 'hook.ops.svc');
   t.equal(cert.checkHost('hook.example.com'), 'hook.example.com');
@@ -82,13 +97,19 @@ t.test('custom service, namespace and SANs', async (t) => {
 
 t.test('bad days are rejected', async (t) => {
   for (const days of [0, -1, 1.5, 3651, Number.NaN]) {
-    t.throws(() => generateCertificates({ days }), new CertsError('PG_CERTS_INVALID_DAYS', `Invalid --days ${String(days)}: expected a whole number from 1 to 3650`), String(days));
+    t.throws(
+      () => generateCertificates({ days }),
+      new CertsError('PG_CERTS_INVALID_DAYS', `Invalid --days ${String(days)}: expected a whole number from 1 to 3650`),
+      String(days),
+    );
   }
 });
 
 t.test('a TLS client that trusts only the CA completes a handshake for pullguard.pullguard.svc', async (t) => {
   const live = generateCertificates();
-  const server = tls.createServer({ key: live.keyPem, cert: live.certPem, minVersion: 'TLSv1.2' }, (socket) => socket.end('ok'));
+  const server = tls.createServer({ key: live.keyPem, cert: live.certPem, minVersion: 'TLSv1.2' }, (socket) =>
+    socket.end('ok'),
+  );
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -96,7 +117,10 @@ t.test('a TLS client that trusts only the CA completes a handshake for pullguard
   const dial = (servername: string) =>
     new Promise<string>((resolve, reject) => {
       const socket = tls.connect({ host: '127.0.0.1', port, servername, ca: live.caPem }, () => {
-        socket.once('data', (d) => { socket.destroy(); resolve(String(d)); });
+        socket.once('data', (d) => {
+          socket.destroy();
+          resolve(String(d));
+        });
       });
       socket.once('error', reject);
     });

@@ -53,7 +53,10 @@ export function generateCertificates(options: GenerateCertificatesOptions = {}):
   const namespace = options.namespace ?? CERTS_DEFAULTS.namespace;
   const days = options.days ?? CERTS_DEFAULTS.days;
   if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
-    throw new CertsError('PG_CERTS_INVALID_DAYS', `Invalid --days ${String(days)}: expected a whole number from 1 to ${MAX_DAYS}`);
+    throw new CertsError(
+      'PG_CERTS_INVALID_DAYS',
+      `Invalid --days ${String(days)}: expected a whole number from 1 to ${MAX_DAYS}`,
+    );
   }
   const sans = subjectAltNames(service, namespace, options.extraSans ?? []);
   const now = options.now ?? new Date();
@@ -65,27 +68,33 @@ export function generateCertificates(options: GenerateCertificatesOptions = {}):
     { name: 'commonName', value: `${service}.${namespace} webhook CA` },
     { name: 'organizationName', value: 'pullguard' },
   ];
-  const ca = signedCertificate({ keys: caKeys, signer: caKeys, subject: caSubject, issuer: caSubject, notBefore, notAfter }, [
-    { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
+  const ca = signedCertificate(
+    { keys: caKeys, signer: caKeys, subject: caSubject, issuer: caSubject, notBefore, notAfter },
+    [
+      { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+      { name: 'subjectKeyIdentifier' },
+    ],
+  );
   const leafKeys = rsaKeyPair();
   const leafSubject = [{ name: 'commonName', value: `${service}.${namespace}.svc` }];
-  const leaf = signedCertificate({ keys: leafKeys, signer: caKeys, subject: leafSubject, issuer: caSubject, notBefore, notAfter }, [
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    {
-      name: 'subjectAltName',
-      altNames: [
-        ...sans.dns.map((value) => ({ type: SAN_DNS, value })),
-        ...sans.ips.map((ip) => ({ type: SAN_IP, value: forge.util.binary.raw.encode(ipToBytes(ip)) })),
-      ],
-    },
-    { name: 'subjectKeyIdentifier' },
-    { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
-  ]);
+  const leaf = signedCertificate(
+    { keys: leafKeys, signer: caKeys, subject: leafSubject, issuer: caSubject, notBefore, notAfter },
+    [
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          ...sans.dns.map((value) => ({ type: SAN_DNS, value })),
+          ...sans.ips.map((ip) => ({ type: SAN_IP, value: forge.util.binary.raw.encode(ipToBytes(ip)) })),
+        ],
+      },
+      { name: 'subjectKeyIdentifier' },
+      { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
+    ],
+  );
 
   const caPem = forge.pki.certificateToPem(ca);
   return {

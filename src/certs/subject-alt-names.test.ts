@@ -3,7 +3,14 @@ import { canonicalIp, ipToBytes, subjectAltNames } from './subject-alt-names.js'
 
 t.test('the four service names come first, then extras split into DNS and IP', async (t) => {
   const sans = subjectAltNames('hook', 'tools', ['localhost', '127.0.0.1', '[::1]', 'Example.COM', 'localhost']);
-  t.same(sans.dns, ['hook', 'hook.tools', 'hook.tools.svc', 'hook.tools.svc.cluster.local', 'localhost', 'example.com']);
+  t.same(sans.dns, [
+    'hook',
+    'hook.tools',
+    'hook.tools.svc',
+    'hook.tools.svc.cluster.local',
+    'localhost',
+    'example.com',
+  ]);
   t.same(sans.ips, ['127.0.0.1', '::1']);
 });
 

@@ -15,7 +15,8 @@ export interface SubjectAltNames {
 // RFC 1123 labels, lower case as Kubernetes requires for Service and Namespace names.
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 // A SAN host name: labels of letters, digits and hyphens, optionally a leading `*.` wildcard label.
-const SAN_DNS = /^(\*\.)?([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$/;
+const SAN_DNS =
+  /^(\*\.)?([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$/;
 
 /** Throws `PG_CERTS_INVALID_NAME` unless `value` is a valid Kubernetes Service or Namespace name. */
 function assertKubernetesName(what: 'service' | 'namespace', value: string): void {
@@ -34,7 +35,12 @@ function assertKubernetesName(what: 'service' | 'namespace', value: string): voi
 export function subjectAltNames(service: string, namespace: string, extras: readonly string[] = []): SubjectAltNames {
   assertKubernetesName('service', service);
   assertKubernetesName('namespace', namespace);
-  const dns = [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
+  const dns = [
+    service,
+    `${service}.${namespace}`,
+    `${service}.${namespace}.svc`,
+    `${service}.${namespace}.svc.cluster.local`,
+  ];
   const ips: string[] = [];
   for (const raw of extras) {
     const value = raw.trim().replace(/^\[(.*)\]$/, '$1');

@@ -59,8 +59,11 @@ async function readTlsFile(file: string, what: 'certificate' | 'key'): Promise<s
     return await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new TlsReloadError('PG_CERT_FILE_MISSING', `TLS ${what} file ${file} does not exist`, { cause: err });
-    throw new TlsReloadError('PG_CERT_FILE_UNREADABLE', `cannot read TLS ${what} file ${file} (${code ?? 'error'})`, { cause: err });
+    if (code === 'ENOENT')
+      throw new TlsReloadError('PG_CERT_FILE_MISSING', `TLS ${what} file ${file} does not exist`, { cause: err });
+    throw new TlsReloadError('PG_CERT_FILE_UNREADABLE', `cannot read TLS ${what} file ${file} (${code ?? 'error'})`, {
+      cause: err,
+    });
   }
 }
 

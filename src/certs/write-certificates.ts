@@ -44,7 +44,11 @@ export async function writeCertificates(
     return await writeAll(certs, options);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new PullguardError('PG_CERTS_WRITE_FAILED', `cannot write certificates to ${options.out} (${code}); make the folder writable or choose another one`, { cause: error });
+    throw new PullguardError(
+      'PG_CERTS_WRITE_FAILED',
+      `cannot write certificates to ${options.out} (${code}); make the folder writable or choose another one`,
+      { cause: error },
+    );
   }
 }
 

@@ -15,12 +15,21 @@ t.test('flags', async (t) => {
     [
       ['-f', 'a', '--platform', 'linux/amd64, linux/arm64/v8', '--platform', 'windows/amd64'],
       {},
-      { platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }, { os: 'windows', architecture: 'amd64' }] },
+      {
+        platforms: [
+          { os: 'linux', architecture: 'amd64' },
+          { os: 'linux', architecture: 'arm64', variant: 'v8' },
+          { os: 'windows', architecture: 'amd64' },
+        ],
+      },
     ],
     [['--help'], {}, { help: true }],
   ];
   for (const [argv, env, expected] of cases) t.match(parseCheckOptions(argv, env), expected, argv.join(' '));
-  t.notOk('configPath' in parseCheckOptions(['-f', 'a'], { PULLGUARD_CONFIG: '' }), 'an empty PULLGUARD_CONFIG means none');
+  t.notOk(
+    'configPath' in parseCheckOptions(['-f', 'a'], { PULLGUARD_CONFIG: '' }),
+    'an empty PULLGUARD_CONFIG means none',
+  );
 });
 
 t.test('usage errors', async (t) => {

@@ -28,7 +28,10 @@ export interface CheckOptions {
   readonly kubeconfigPath?: string;
 }
 
-export function parseCheckOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CheckOptions {
+export function parseCheckOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CheckOptions {
   let values;
   try {
     ({ values } = parseArgs({
@@ -52,7 +55,8 @@ export function parseCheckOptions(argv: readonly string[], env: Readonly<Record<
   }
   if (values.help) return { help: true, sources: [], offline: false, output: 'text' };
   const sources = values.filename ?? [];
-  if (sources.length === 0) throw new UsageError('check: name the manifests with -f FILE|DIR|-; see pullguard check --help');
+  if (sources.length === 0)
+    throw new UsageError('check: name the manifests with -f FILE|DIR|-; see pullguard check --help');
   if (sources.some((s) => s === '')) throw new UsageError('check: -f needs a file, a directory or -');
   if (sources.filter((s) => s === '-').length > 1) throw new UsageError('check: stdin (-f -) can be read only once');
   const output = values.output ?? 'text';
@@ -72,7 +76,10 @@ export function parseCheckOptions(argv: readonly string[], env: Readonly<Record<
 
 /** `--platform linux/amd64,linux/arm64` (comma-separated, repeatable). */
 function parsePlatforms(texts: readonly string[]): Platform[] {
-  const parts = texts.flatMap((t) => t.split(',')).map((p) => p.trim()).filter((p) => p !== '');
+  const parts = texts
+    .flatMap((t) => t.split(','))
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   if (parts.length === 0) throw new UsageError('check: --platform needs at least one os/arch, e.g. linux/amd64');
   return parts.map((part) => {
     const platform = parsePlatform(part);

@@ -11,23 +11,55 @@ t.test('one record per image use, with the outcome and the most severe finding',
   const checked = reviewed(
     [
       { use: APP, canonical: 'docker.io/library/nginx:1.99', resolution: { outcome: 'not-found', missing: 'tag' } },
-      { use: SIDECAR, canonical: 'docker.io/library/busybox:latest', resolution: { outcome: 'found', digest: 'sha256:abc' } },
+      {
+        use: SIDECAR,
+        canonical: 'docker.io/library/busybox:latest',
+        resolution: { outcome: 'found', digest: 'sha256:abc' },
+      },
       { use: VOLUME, skipped: 'invalid' },
     ],
     [LATEST, NOT_FOUND, { ...LATEST, class: 'unreachable', verdict: 'allow', use: SIDECAR }],
   );
   t.same(checkRecords([checked]), [
     {
-      file: 'app.yaml', line: 1, object: OBJECT, container: 'app', path: APP.path, image: 'nginx:1.99', reference: 'docker.io/library/nginx:1.99',
-      outcome: 'not-found', class: 'notFound', verdict: 'deny', message: 'tag "1.99" does not exist in docker.io/library/nginx. Fix: use an existing tag.',
+      file: 'app.yaml',
+      line: 1,
+      object: OBJECT,
+      container: 'app',
+      path: APP.path,
+      image: 'nginx:1.99',
+      reference: 'docker.io/library/nginx:1.99',
+      outcome: 'not-found',
+      class: 'notFound',
+      verdict: 'deny',
+      message: 'tag "1.99" does not exist in docker.io/library/nginx. Fix: use an existing tag.',
     },
     {
-      file: 'app.yaml', line: 1, object: OBJECT, container: 'sidecar', path: SIDECAR.path, image: 'busybox', reference: 'docker.io/library/busybox:latest',
-      outcome: 'found', class: 'latestTag', verdict: 'warn', message: '"busybox" has no tag and pulls :latest. Fix: pin a version tag or a digest.', digest: 'sha256:abc',
+      file: 'app.yaml',
+      line: 1,
+      object: OBJECT,
+      container: 'sidecar',
+      path: SIDECAR.path,
+      image: 'busybox',
+      reference: 'docker.io/library/busybox:latest',
+      outcome: 'found',
+      class: 'latestTag',
+      verdict: 'warn',
+      message: '"busybox" has no tag and pulls :latest. Fix: pin a version tag or a digest.',
+      digest: 'sha256:abc',
     },
     {
-      file: 'app.yaml', line: 1, object: OBJECT, container: 'data', path: VOLUME.path, image: 'Bad', reference: null,
-      outcome: 'invalid', class: null, verdict: 'allow', message: null,
+      file: 'app.yaml',
+      line: 1,
+      object: OBJECT,
+      container: 'data',
+      path: VOLUME.path,
+      image: 'Bad',
+      reference: null,
+      outcome: 'invalid',
+      class: null,
+      verdict: 'allow',
+      message: null,
     },
   ]);
 });
@@ -35,36 +67,105 @@ t.test('one record per image use, with the outcome and the most severe finding',
 t.test('outcome: not-checked when the registry was not asked', async (t) => {
   for (const skipped of ['offline', 'exempt', 'pullPolicyNever'] as const) {
     const [record] = checkRecords([reviewed([{ use: APP, canonical: 'docker.io/library/nginx:1.99', skipped }], [])]);
-    t.same([record?.outcome, record?.class, record?.verdict, record?.message], ['not-checked', null, 'allow', null], skipped);
+    t.same(
+      [record?.outcome, record?.class, record?.verdict, record?.message],
+      ['not-checked', null, 'allow', null],
+      skipped,
+    );
   }
 });
 
-t.test('pod-level findings: container null, the path of the imagePullSecrets entry or of the service account', async (t) => {
-  // Findings as the review makes them for the fixture's pod spec (imagePullSecrets: other, regcred).
-  const fields = { podSpecPath: 'spec.template.spec', imagePullSecrets: ['other', 'regcred'] };
-  const pod = (problem: CredentialProblem, subject: string, verdict: DecidedFinding['verdict'] = 'warn'): DecidedFinding => ({
-    ...credentialFinding(problem, 'Deployment', fields),
-    class: 'missingPullSecret', verdict, subject, cause: `${subject} is missing.`, fix: undefined, short: 'missing',
-  });
-  const checked = reviewed([{ use: APP, canonical: 'docker.io/library/nginx:1.99', resolution: { outcome: 'found' } }], [
-    pod({ kind: 'missingPullSecret', secret: 'shop/regcred', why: 'not-found' }, 'pull secret shop/regcred'),
-    pod({ kind: 'missingPullSecret', secret: 'shop/from-sa', why: 'not-found' }, 'pull secret shop/from-sa', 'deny'),
-    pod({ kind: 'missingServiceAccount', serviceAccount: 'shop/builder' }, 'service account shop/builder'),
-  ]);
-  const records = checkRecords([checked]).slice(1);
-  t.same(
-    records.map((r) => [r.container, r.image, r.reference, r.outcome, r.path, r.subject, r.class, r.verdict, r.message]),
-    [
-      [null, null, null, 'not-checked', 'spec.template.spec.imagePullSecrets[1]', 'pull secret shop/regcred', 'missingPullSecret', 'warn', 'pull secret shop/regcred is missing.'],
-      [null, null, null, 'not-checked', 'spec.template.spec.serviceAccountName', 'pull secret shop/from-sa', 'missingPullSecret', 'deny', 'pull secret shop/from-sa is missing.'],
-      [null, null, null, 'not-checked', 'spec.template.spec.serviceAccountName', 'service account shop/builder', 'missingPullSecret', 'warn', 'service account shop/builder is missing.'],
-    ],
-  );
-});
+t.test(
+  'pod-level findings: container null, the path of the imagePullSecrets entry or of the service account',
+  async (t) => {
+    // Findings as the review makes them for the fixture's pod spec (imagePullSecrets: other, regcred).
+    const fields = { podSpecPath: 'spec.template.spec', imagePullSecrets: ['other', 'regcred'] };
+    const pod = (
+      problem: CredentialProblem,
+      subject: string,
+      verdict: DecidedFinding['verdict'] = 'warn',
+    ): DecidedFinding => ({
+      ...credentialFinding(problem, 'Deployment', fields),
+      class: 'missingPullSecret',
+      verdict,
+      subject,
+      cause: `${subject} is missing.`,
+      fix: undefined,
+      short: 'missing',
+    });
+    const checked = reviewed(
+      [{ use: APP, canonical: 'docker.io/library/nginx:1.99', resolution: { outcome: 'found' } }],
+      [
+        pod({ kind: 'missingPullSecret', secret: 'shop/regcred', why: 'not-found' }, 'pull secret shop/regcred'),
+        pod(
+          { kind: 'missingPullSecret', secret: 'shop/from-sa', why: 'not-found' },
+          'pull secret shop/from-sa',
+          'deny',
+        ),
+        pod({ kind: 'missingServiceAccount', serviceAccount: 'shop/builder' }, 'service account shop/builder'),
+      ],
+    );
+    const records = checkRecords([checked]).slice(1);
+    t.same(
+      records.map((r) => [
+        r.container,
+        r.image,
+        r.reference,
+        r.outcome,
+        r.path,
+        r.subject,
+        r.class,
+        r.verdict,
+        r.message,
+      ]),
+      [
+        [
+          null,
+          null,
+          null,
+          'not-checked',
+          'spec.template.spec.imagePullSecrets[1]',
+          'pull secret shop/regcred',
+          'missingPullSecret',
+          'warn',
+          'pull secret shop/regcred is missing.',
+        ],
+        [
+          null,
+          null,
+          null,
+          'not-checked',
+          'spec.template.spec.serviceAccountName',
+          'pull secret shop/from-sa',
+          'missingPullSecret',
+          'deny',
+          'pull secret shop/from-sa is missing.',
+        ],
+        [
+          null,
+          null,
+          null,
+          'not-checked',
+          'spec.template.spec.serviceAccountName',
+          'service account shop/builder',
+          'missingPullSecret',
+          'warn',
+          'service account shop/builder is missing.',
+        ],
+      ],
+    );
+  },
+);
 
 t.test('objects that were not reviewed give no records', async (t) => {
   const base = reviewed([], []);
-  t.same(checkRecords([{ ...base, outcome: { status: 'skipped', reason: 'owned' } }, { ...base, outcome: { status: 'invalid', problem: 'bad' } }]), []);
+  t.same(
+    checkRecords([
+      { ...base, outcome: { status: 'skipped', reason: 'owned' } },
+      { ...base, outcome: { status: 'invalid', problem: 'bad' } },
+    ]),
+    [],
+  );
 });
 
 t.test('mostSevere: deny over warn over allow, the first one on a tie', async (t) => {

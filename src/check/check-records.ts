@@ -53,7 +53,9 @@ function recordsOf({ target, outcome }: CheckedObject): CheckRecord[] {
   const base = { file: target.file, line: target.line, object: target.identity };
   const findings = outcome.decision.findings;
   const useRecords = outcome.uses.map((report): CheckRecord => {
-    const worst = mostSevere(findings.filter((f) => f.use !== undefined && (f.use === report.use || f.use.path === report.use.path)));
+    const worst = mostSevere(
+      findings.filter((f) => f.use !== undefined && (f.use === report.use || f.use.path === report.use.path)),
+    );
     const digest = report.resolution?.outcome === 'found' ? report.resolution.digest : undefined;
     return {
       ...base,

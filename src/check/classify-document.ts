@@ -33,7 +33,22 @@ const DEFAULT_NAMESPACE = 'default';
 
 /** `group/kind` of built-in kinds with no pod spec and no images. */
 const IMAGELESS_KINDS: ReadonlySet<string> = new Set([
-  ...['ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'Namespace', 'Endpoints', 'PersistentVolume', 'PersistentVolumeClaim', 'LimitRange', 'ResourceQuota', 'Event', 'Binding', 'ComponentStatus', 'Node'].map((k) => `/${k}`),
+  ...[
+    'ConfigMap',
+    'Secret',
+    'Service',
+    'ServiceAccount',
+    'Namespace',
+    'Endpoints',
+    'PersistentVolume',
+    'PersistentVolumeClaim',
+    'LimitRange',
+    'ResourceQuota',
+    'Event',
+    'Binding',
+    'ComponentStatus',
+    'Node',
+  ].map((k) => `/${k}`),
   ...['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map((k) => `rbac.authorization.k8s.io/${k}`),
   ...['Ingress', 'IngressClass', 'NetworkPolicy', 'IPAddress', 'ServiceCIDR'].map((k) => `networking.k8s.io/${k}`),
   'policy/PodDisruptionBudget',
@@ -44,10 +59,19 @@ const IMAGELESS_KINDS: ReadonlySet<string> = new Set([
   'coordination.k8s.io/Lease',
   'scheduling.k8s.io/PriorityClass',
   'node.k8s.io/RuntimeClass',
-  ...['StorageClass', 'VolumeAttachment', 'CSIDriver', 'CSINode', 'CSIStorageCapacity', 'VolumeAttributesClass'].map((k) => `storage.k8s.io/${k}`),
+  ...['StorageClass', 'VolumeAttachment', 'CSIDriver', 'CSINode', 'CSIStorageCapacity', 'VolumeAttributesClass'].map(
+    (k) => `storage.k8s.io/${k}`,
+  ),
   'apiextensions.k8s.io/CustomResourceDefinition',
   'apiregistration.k8s.io/APIService',
-  ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding'].map((k) => `admissionregistration.k8s.io/${k}`),
+  ...[
+    'ValidatingWebhookConfiguration',
+    'MutatingWebhookConfiguration',
+    'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding',
+    'MutatingAdmissionPolicy',
+    'MutatingAdmissionPolicyBinding',
+  ].map((k) => `admissionregistration.k8s.io/${k}`),
   ...['FlowSchema', 'PriorityLevelConfiguration'].map((k) => `flowcontrol.apiserver.k8s.io/${k}`),
   'certificates.k8s.io/CertificateSigningRequest',
   'certificates.k8s.io/ClusterTrustBundle',
@@ -60,7 +84,8 @@ const IMAGELESS_KINDS: ReadonlySet<string> = new Set([
 export function classifyDocument(document: ManifestDocument): Classified {
   const { value } = document;
   const where = `${document.file}:${document.line}`;
-  if (!isRecord(value)) return { type: 'skip', note: `${where}: not a Kubernetes object (a ${describeType(value)}); skipped` };
+  if (!isRecord(value))
+    return { type: 'skip', note: `${where}: not a Kubernetes object (a ${describeType(value)}); skipped` };
   const apiVersion = value['apiVersion'];
   const kind = value['kind'];
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' || apiVersion === '' || kind === '') {
@@ -78,7 +103,10 @@ export function classifyDocument(document: ManifestDocument): Classified {
     namespace: nonEmptyString(metadata['namespace']) ?? DEFAULT_NAMESPACE,
     name: nonEmptyString(metadata['name']) ?? nonEmptyString(metadata['generateName']) ?? '',
   };
-  return { type: 'check', target: { file: document.file, line: document.line, identity, gvk: { group, version, kind }, object: value } };
+  return {
+    type: 'check',
+    target: { file: document.file, line: document.line, identity, gvk: { group, version, kind }, object: value },
+  };
 }
 
 function describeType(value: unknown): string {
@@ -88,4 +116,3 @@ function describeType(value: unknown): string {
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
-

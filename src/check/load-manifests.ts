@@ -44,7 +44,11 @@ export async function manifestFiles(source: string, cwd: string): Promise<string
   });
   if (!info.isDirectory()) return [source];
   const files = await walk(source, cwd);
-  if (files.length === 0) throw new ManifestError('PG_MANIFEST_NO_FILES', { file: source, detail: 'no .yaml, .yml or .json files in this directory' });
+  if (files.length === 0)
+    throw new ManifestError('PG_MANIFEST_NO_FILES', {
+      file: source,
+      detail: 'no .yaml, .yml or .json files in this directory',
+    });
   return files;
 }
 
@@ -61,7 +65,8 @@ async function walk(directory: string, cwd: string): Promise<string[]> {
     const { name } = entry;
     const path = join(directory, name);
     if (entry.isDirectory()) files.push(...(await walk(path, cwd)));
-    else if (isManifestName(name) && (entry.isFile() || (entry.isSymbolicLink() && (await isFile(resolve(cwd, path)))))) files.push(path);
+    else if (isManifestName(name) && (entry.isFile() || (entry.isSymbolicLink() && (await isFile(resolve(cwd, path))))))
+      files.push(path);
   }
   return files;
 }
@@ -72,7 +77,10 @@ function isManifestName(name: string): boolean {
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 async function readManifestFile(file: string, cwd: string): Promise<string> {
@@ -90,7 +98,12 @@ async function readStdin(stdin: AsyncIterable<unknown>): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    const buffer =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk)
+        : Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(chunk as Uint8Array);
     size += buffer.length;
     if (size > MAX_MANIFEST_BYTES) throw tooLarge(STDIN_NAME);
     chunks.push(buffer);
@@ -99,12 +112,20 @@ async function readStdin(stdin: AsyncIterable<unknown>): Promise<string> {
 }
 
 function fileError(file: string, error: NodeJS.ErrnoException): ManifestError {
-  if (error.code === 'ENOENT') return new ManifestError('PG_MANIFEST_NOT_FOUND', { file, detail: 'no such file or directory', cause: error });
-  return new ManifestError('PG_MANIFEST_UNREADABLE', { file, detail: `cannot read (${error.code ?? 'error'})`, cause: error });
+  if (error.code === 'ENOENT')
+    return new ManifestError('PG_MANIFEST_NOT_FOUND', { file, detail: 'no such file or directory', cause: error });
+  return new ManifestError('PG_MANIFEST_UNREADABLE', {
+    file,
+    detail: `cannot read (${error.code ?? 'error'})`,
+    cause: error,
+  });
 }
 
 function tooLarge(file: string): ManifestError {
-  return new ManifestError('PG_MANIFEST_TOO_LARGE', { file, detail: `larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB` });
+  return new ManifestError('PG_MANIFEST_TOO_LARGE', {
+    file,
+    detail: `larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB`,
+  });
 }
 
 function byCodePoint(a: string, b: string): number {

@@ -21,8 +21,14 @@ export class ManifestError extends PullguardError {
   /** 1-based, when the parser knows it. */
   readonly line: number | undefined;
 
-  constructor(code: ManifestErrorCode, options: { file: string; line?: number; column?: number; detail: string; cause?: unknown }) {
-    const where = options.line === undefined ? options.file : `${options.file}:${options.line}${options.column === undefined ? '' : `:${options.column}`}`;
+  constructor(
+    code: ManifestErrorCode,
+    options: { file: string; line?: number; column?: number; detail: string; cause?: unknown },
+  ) {
+    const where =
+      options.line === undefined
+        ? options.file
+        : `${options.file}:${options.line}${options.column === undefined ? '' : `:${options.column}`}`;
     super(code, `${where}: ${options.detail}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ManifestError';
     this.file = options.file;

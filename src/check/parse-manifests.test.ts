@@ -7,7 +7,14 @@ const summary = (text: string) => parseManifestText(text, 'f.yaml').map((d) => [
 t.test('documents, with the line each starts on', async (t) => {
   const cases: Array<[string, string, unknown[]]> = [
     ['one document', 'kind: Pod\n', [[1, { kind: 'Pod' }]]],
-    ['several, with a leading ---', '---\nkind: A\n---\n# c\nkind: B\n', [[2, { kind: 'A' }], [5, { kind: 'B' }]]],
+    [
+      'several, with a leading ---',
+      '---\nkind: A\n---\n# c\nkind: B\n',
+      [
+        [2, { kind: 'A' }],
+        [5, { kind: 'B' }],
+      ],
+    ],
     ['empty documents are dropped (helm)', '---\n---\n# only a comment\n---\nkind: A\n', [[5, { kind: 'A' }]]],
     ['null documents are dropped', 'null\n---\n~\n', []],
     ['an empty input', '', []],
@@ -18,17 +25,27 @@ t.test('documents, with the line each starts on', async (t) => {
 });
 
 t.test('List and *List kinds are unpacked into their items, each with its own line', async (t) => {
-  const list = 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: a}\n  - apiVersion: apps/v1\n    kind: Deployment\n';
+  const list =
+    'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: a}\n  - apiVersion: apps/v1\n    kind: Deployment\n';
   t.same(summary(list), [
     [4, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' } }],
     [7, { apiVersion: 'apps/v1', kind: 'Deployment' }],
   ]);
-  const typed = '{"apiVersion": "apps/v1", "kind": "DeploymentList",\n "items": [\n  {"metadata": {"name": "x"}},\n  {"kind": "Deployment", "apiVersion": "apps/v1beta2"}]}';
-  t.same(summary(typed), [
-    [3, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' } }],
-    [4, { kind: 'Deployment', apiVersion: 'apps/v1beta2' }],
-  ], 'items of a typed list take its apiVersion and kind unless they have their own');
-  t.same(summary('kind: List\nitems:\n  - kind: List\n    items:\n      - kind: Pod\n'), [[5, { kind: 'Pod' }]], 'nested lists');
+  const typed =
+    '{"apiVersion": "apps/v1", "kind": "DeploymentList",\n "items": [\n  {"metadata": {"name": "x"}},\n  {"kind": "Deployment", "apiVersion": "apps/v1beta2"}]}';
+  t.same(
+    summary(typed),
+    [
+      [3, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' } }],
+      [4, { kind: 'Deployment', apiVersion: 'apps/v1beta2' }],
+    ],
+    'items of a typed list take its apiVersion and kind unless they have their own',
+  );
+  t.same(
+    summary('kind: List\nitems:\n  - kind: List\n    items:\n      - kind: Pod\n'),
+    [[5, { kind: 'Pod' }]],
+    'nested lists',
+  );
   t.same(summary('kind: List\nitems: []\n'), [], 'an empty list');
   t.same(summary('kind: List\n'), [[1, { kind: 'List' }]], 'a List with no items is left to the classifier');
 });
@@ -39,7 +56,11 @@ t.test('broken input throws PG_MANIFEST_PARSE with file, line and column', async
     ['bad indentation', 'a:\n  b: 1\n c: 2\n', /^f\.yaml:3:\d+: /],
     ['duplicate keys', 'a: 1\na: 2\n', /^f\.yaml:2:1: not valid YAML or JSON: Map keys must be unique/],
     ['broken JSON', '{"a": [}\n', /^f\.yaml:1:\d+: /],
-    ['too many aliases', `a: &a [x]\nb: [${Array.from({ length: 200 }, () => '*a').join(', ')}]\n`, /^f\.yaml:1: cannot read the document: /],
+    [
+      'too many aliases',
+      `a: &a [x]\nb: [${Array.from({ length: 200 }, () => '*a').join(', ')}]\n`,
+      /^f\.yaml:1: cannot read the document: /,
+    ],
   ];
   for (const [name, text, message] of cases) {
     let thrown: unknown;

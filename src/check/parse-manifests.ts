@@ -41,7 +41,12 @@ export function parseManifestText(text: string, file: string): ManifestDocument[
       value = document.toJS({ maxAliasCount: 100 });
     } catch (cause) {
       // e.g. too many alias expansions ("billion laughs")
-      throw new ManifestError('PG_MANIFEST_PARSE', { file, line: lineOf(contents, lineCounter), detail: `cannot read the document: ${firstLine((cause as Error).message)}`, cause });
+      throw new ManifestError('PG_MANIFEST_PARSE', {
+        file,
+        line: lineOf(contents, lineCounter),
+        detail: `cannot read the document: ${firstLine((cause as Error).message)}`,
+        cause,
+      });
     }
     if (value === null || value === undefined) continue;
     result.push(...expandLists({ file, line: lineOf(contents, lineCounter), value }, contents, lineCounter, 0));
@@ -50,16 +55,29 @@ export function parseManifestText(text: string, file: string): ManifestDocument[
 }
 
 /** `kind: List` (kubectl) and typed lists such as `DeploymentList` (the API) carry their objects under `items`. */
-function expandLists(document: ManifestDocument, node: Node | null, lineCounter: LineCounter, depth: number): ManifestDocument[] {
+function expandLists(
+  document: ManifestDocument,
+  node: Node | null,
+  lineCounter: LineCounter,
+  depth: number,
+): ManifestDocument[] {
   const list = listOf(document.value);
   if (!list || depth >= MAX_LIST_DEPTH) return [document];
   const itemNodes = isMap(node) ? node.get('items', true) : undefined;
   const seq = isSeq(itemNodes) ? itemNodes : undefined;
   return list.items.flatMap((item, index) => {
     const itemNode = seq?.items[index];
-    const line = itemNode && typeof itemNode === 'object' && 'range' in itemNode ? lineOf(itemNode as Node, lineCounter) : document.line;
+    const line =
+      itemNode && typeof itemNode === 'object' && 'range' in itemNode
+        ? lineOf(itemNode as Node, lineCounter)
+        : document.line;
     const value = withListDefaults(item, list);
-    return expandLists({ file: document.file, line, value }, (itemNode as Node | undefined) ?? null, lineCounter, depth + 1);
+    return expandLists(
+      { file: document.file, line, value },
+      (itemNode as Node | undefined) ?? null,
+      lineCounter,
+      depth + 1,
+    );
   });
 }
 
@@ -99,4 +117,3 @@ function firstLine(message: string): string {
   const line = message.split('\n')[0]?.trim() ?? message;
   return line.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
 }
-

@@ -11,10 +11,21 @@ const denied = reviewed(
   ],
   [NOT_FOUND, LATEST],
 );
-const warned = reviewed([{ use: SIDECAR, canonical: 'docker.io/library/busybox:latest', resolution: { outcome: 'found' } }], [LATEST], { line: 20 });
-const allowed = reviewed([{ use: APP, canonical: 'docker.io/library/nginx:1.99', resolution: { outcome: 'found' } }], [], { file: 'b.yaml', line: 4 });
+const warned = reviewed(
+  [{ use: SIDECAR, canonical: 'docker.io/library/busybox:latest', resolution: { outcome: 'found' } }],
+  [LATEST],
+  { line: 20 },
+);
+const allowed = reviewed(
+  [{ use: APP, canonical: 'docker.io/library/nginx:1.99', resolution: { outcome: 'found' } }],
+  [],
+  { file: 'b.yaml', line: 4 },
+);
 const empty = reviewed([], [], { file: 'b.yaml', line: 9 });
-const skipped: CheckedObject = { ...reviewed([], [], { file: 'b.yaml', line: 12 }), outcome: { status: 'skipped', reason: 'mirror pod' } };
+const skipped: CheckedObject = {
+  ...reviewed([], [], { file: 'b.yaml', line: 12 }),
+  outcome: { status: 'skipped', reason: 'mirror pod' },
+};
 
 t.test('grouped by file, in the words of the webhook', async (t) => {
   const checked = [denied, warned, allowed, empty, skipped];
@@ -48,7 +59,10 @@ t.test('colour marks the verdicts when asked', async (t) => {
 
 t.test('the summary line', async (t) => {
   t.equal(summaryLine([], []), '0 objects, 0 images: 0 denied, 0 warnings');
-  t.equal(summaryLine([allowed], checkRecords([allowed]), true), '1 object, 1 image: 0 denied, 0 warnings (offline: registries not checked)');
+  t.equal(
+    summaryLine([allowed], checkRecords([allowed]), true),
+    '1 object, 1 image: 0 denied, 0 warnings (offline: registries not checked)',
+  );
   t.equal(summaryLine([warned], checkRecords([warned])), '1 object, 1 image: 0 denied, 1 warning');
   const invalid: CheckedObject = { ...allowed, outcome: { status: 'invalid', problem: 'x' } };
   t.equal(summaryLine([invalid, skipped], []), '0 objects, 0 images: 0 denied, 0 warnings; 1 skipped, 1 invalid');

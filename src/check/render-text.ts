@@ -15,11 +15,21 @@ export interface TextOptions {
 }
 
 type Tone = 'deny' | 'warn' | 'allow' | 'muted' | 'bold';
-const ANSI: Readonly<Record<Tone, string>> = { deny: '\u001b[31m', warn: '\u001b[33m', allow: '\u001b[32m', muted: '\u001b[2m', bold: '\u001b[1m' };
+const ANSI: Readonly<Record<Tone, string>> = {
+  deny: '\u001b[31m',
+  warn: '\u001b[33m',
+  allow: '\u001b[32m',
+  muted: '\u001b[2m',
+  bold: '\u001b[1m',
+};
 const RESET = '\u001b[0m';
 const INDENT = '        ';
 
-export function renderText(checked: readonly CheckedObject[], records: readonly CheckRecord[], options: TextOptions): string {
+export function renderText(
+  checked: readonly CheckedObject[],
+  records: readonly CheckRecord[],
+  options: TextOptions,
+): string {
   const paint = (tone: Tone, text: string): string => (options.color ? `${ANSI[tone]}${text}${RESET}` : text);
   const lines: string[] = [];
   let currentFile: string | undefined;
@@ -37,8 +47,10 @@ export function renderText(checked: readonly CheckedObject[], records: readonly 
 function objectLines(item: CheckedObject, paint: (tone: Tone, text: string) => string): string[] {
   const { target, outcome } = item;
   const at = `(line ${target.line})`;
-  if (outcome.status === 'skipped') return [`  ${paint('muted', 'SKIP ')} ${identityLabel(item)} ${at}: ${outcome.reason}`];
-  if (outcome.status === 'invalid') return [`  ${paint('deny', 'ERROR')} ${identityLabel(item)} ${at}: ${outcome.problem}`];
+  if (outcome.status === 'skipped')
+    return [`  ${paint('muted', 'SKIP ')} ${identityLabel(item)} ${at}: ${outcome.reason}`];
+  if (outcome.status === 'invalid')
+    return [`  ${paint('deny', 'ERROR')} ${identityLabel(item)} ${at}: ${outcome.problem}`];
   const { decision, objectLabel, checkedUses, uses } = outcome;
   const warnings = renderWarnings(decision.findings).map((w) => `${INDENT}${paint('warn', 'warning:')} ${w}`);
   if (decision.verdict === 'deny') {
@@ -58,7 +70,11 @@ export function identityLabel({ target }: Pick<CheckedObject, 'target'>): string
 }
 
 /** `3 objects, 7 images: 1 denied, 2 warnings`, counting records (image uses and pod-level problems) by verdict. */
-export function summaryLine(checked: readonly CheckedObject[], records: readonly CheckRecord[], offline = false): string {
+export function summaryLine(
+  checked: readonly CheckedObject[],
+  records: readonly CheckRecord[],
+  offline = false,
+): string {
   const reviewed = checked.filter((c) => c.outcome.status === 'reviewed');
   const images = reviewed.reduce((sum, c) => sum + (c.outcome.status === 'reviewed' ? c.outcome.uses.length : 0), 0);
   const denied = records.filter((r) => r.verdict === 'deny').length;

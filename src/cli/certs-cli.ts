@@ -13,7 +13,8 @@ export async function certsCli(argv: readonly string[], stdout: (line: string) =
     manifests: { type: 'boolean' },
   });
   // Parsing the flag is ours; the range is the generator's (PG_CERTS_INVALID_DAYS says what is allowed).
-  if (values.days !== undefined && !/^\d{1,9}$/.test(values.days)) throw new UsageError(`certs: --days must be a whole number of days, got "${values.days}"`);
+  if (values.days !== undefined && !/^\d{1,9}$/.test(values.days))
+    throw new UsageError(`certs: --days must be a whole number of days, got "${values.days}"`);
   const days = values.days === undefined ? undefined : Number(values.days);
   await runCertsCommand(
     {
@@ -21,7 +22,10 @@ export async function certsCli(argv: readonly string[], stdout: (line: string) =
       ...(values.namespace ? { namespace: values.namespace } : {}),
       ...(values.out ? { out: values.out } : {}),
       ...(days !== undefined ? { days } : {}),
-      sans: (values.san ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean),
+      sans: (values.san ?? [])
+        .flatMap((s) => s.split(','))
+        .map((s) => s.trim())
+        .filter(Boolean),
       manifests: values.manifests ?? false,
     },
     { stdout },

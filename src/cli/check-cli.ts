@@ -59,7 +59,9 @@ async function runCheck(argv: readonly string[], io: CheckIo): Promise<number> {
     io.stdout.write(`${CHECK_USAGE}\n`);
     return EXIT_ALLOWED;
   }
-  const config = await loadConfigFile(options.configPath === undefined ? undefined : resolve(io.cwd, options.configPath));
+  const config = await loadConfigFile(
+    options.configPath === undefined ? undefined : resolve(io.cwd, options.configPath),
+  );
   const documents = await loadManifests({ sources: options.sources, cwd: io.cwd, stdin: io.stdin });
   const targets: CheckTarget[] = [];
   for (const document of documents) {
@@ -78,10 +80,17 @@ async function runCheck(argv: readonly string[], io: CheckIo): Promise<number> {
     io.stdout.write(renderText(checked, records, { color, offline: options.offline }));
   }
   if (checked.some((c) => c.outcome.status === 'invalid')) return EXIT_INPUT_ERROR;
-  return checked.some((c) => c.outcome.status === 'reviewed' && c.outcome.decision.verdict === 'deny') ? EXIT_DENIED : EXIT_ALLOWED;
+  return checked.some((c) => c.outcome.status === 'reviewed' && c.outcome.decision.verdict === 'deny')
+    ? EXIT_DENIED
+    : EXIT_ALLOWED;
 }
 
-async function reviewAll(targets: readonly CheckTarget[], options: CheckOptions, io: CheckIo, config: Config): Promise<CheckedObject[]> {
+async function reviewAll(
+  targets: readonly CheckTarget[],
+  options: CheckOptions,
+  io: CheckIo,
+  config: Config,
+): Promise<CheckedObject[]> {
   if (targets.length === 0) return [];
   const engine = await composeEngine({
     config,
@@ -97,7 +106,11 @@ async function reviewAll(targets: readonly CheckTarget[], options: CheckOptions,
   });
   const progress = createProgress(io.stderr, { total: targets.length, enabled: options.output === 'text' });
   try {
-    return await runChecks(targets, { reviewer: engine.reviewer, budgetMs: config.network.budgetMs, onProgress: (done, total) => progress.update(done, total) });
+    return await runChecks(targets, {
+      reviewer: engine.reviewer,
+      budgetMs: config.network.budgetMs,
+      onProgress: (done, total) => progress.update(done, total),
+    });
   } finally {
     progress.finish();
     await engine.close();

@@ -78,7 +78,8 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     ...(options.lookup ? { lookup: options.lookup } : {}),
   });
 
-  const pullCredentials: PullCredentialsPort = (request) => buildPullCredentials({ ...request, staticKeyring, ...(reader ? { reader } : {}) });
+  const pullCredentials: PullCredentialsPort = (request) =>
+    buildPullCredentials({ ...request, staticKeyring, ...(reader ? { reader } : {}) });
   const configured = options.platforms ?? config.platforms;
   const candidatesFor = memoizedCandidatePlatforms(configured);
   const noNodes: readonly NodeInfo[] = [];
@@ -113,11 +114,27 @@ interface KubeAdapters {
   readonly namespaceModeOf: ReviewDeps['namespaceMode'];
 }
 
-const NO_KUBE: KubeAdapters = { kube: undefined, reader: undefined, nodeWatcher: undefined, namespaceWatcher: undefined, namespaceModeOf: undefined };
+const NO_KUBE: KubeAdapters = {
+  kube: undefined,
+  reader: undefined,
+  nodeWatcher: undefined,
+  namespaceWatcher: undefined,
+  namespaceModeOf: undefined,
+};
 
 /** Loads the Kubernetes adapter (and with it @kubernetes/client-node) only when the API will be used. */
-async function connectKubernetes(kubeOptions: LoadKubeAccessOptions, config: Config, options: EngineOptions): Promise<KubeAdapters> {
-  const [{ loadKubeAccess }, { createClusterReader }, { namespaceModePort }, { startNodeWatcher }, { startNamespaceWatcher }] = await Promise.all([
+async function connectKubernetes(
+  kubeOptions: LoadKubeAccessOptions,
+  config: Config,
+  options: EngineOptions,
+): Promise<KubeAdapters> {
+  const [
+    { loadKubeAccess },
+    { createClusterReader },
+    { namespaceModePort },
+    { startNodeWatcher },
+    { startNamespaceWatcher },
+  ] = await Promise.all([
     import('../kube/kube-config.js'),
     import('../kube/cluster-reader.js'),
     import('../kube/namespace-mode.js'),
@@ -130,7 +147,9 @@ async function connectKubernetes(kubeOptions: LoadKubeAccessOptions, config: Con
   const log = options.log ? { log: options.log } : {};
   const nodeWatcher = options.watchNodes ? startNodeWatcher({ kubeConfig: kube.kubeConfig, ...log }) : undefined;
   // The label known locally; the cached read stays the fallback (before the first list, a brand-new namespace).
-  const namespaceWatcher = options.watchNamespaces ? startNamespaceWatcher({ kubeConfig: kube.kubeConfig, ...log }) : undefined;
+  const namespaceWatcher = options.watchNamespaces
+    ? startNamespaceWatcher({ kubeConfig: kube.kubeConfig, ...log })
+    : undefined;
   return { kube, reader, nodeWatcher, namespaceWatcher, namespaceModeOf: namespaceModePort(reader, namespaceWatcher) };
 }
 
@@ -148,10 +167,17 @@ async function loadStaticKeyring(required: readonly string[], optional: readonly
       const code = (error as NodeJS.ErrnoException).code;
       const isOptional = optional.includes(path);
       if (code === 'ENOENT' && isOptional) continue;
-      const fix = isOptional ? 'make it readable or point DOCKER_CONFIG elsewhere' : 'check credentials.dockerConfig in the config file';
-      throw new PullguardError('PG_DOCKER_CONFIG_UNREADABLE', `cannot read Docker config ${path} (${code ?? 'error'}); ${fix}`, { cause: error });
+      const fix = isOptional
+        ? 'make it readable or point DOCKER_CONFIG elsewhere'
+        : 'check credentials.dockerConfig in the config file';
+      throw new PullguardError(
+        'PG_DOCKER_CONFIG_UNREADABLE',
+        `cannot read Docker config ${path} (${code ?? 'error'}); ${fix}`,
+        { cause: error },
+      );
     }
-    for (const entry of dockerConfigEntriesOrThrow(text, path)) entries.push({ ...entry, source: `docker config ${path}` });
+    for (const entry of dockerConfigEntriesOrThrow(text, path))
+      entries.push({ ...entry, source: `docker config ${path}` });
   }
   return createKeyring(entries);
 }

@@ -46,8 +46,13 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
   if (options.dev) {
     // Development certificates are written as <dir>/tls.crt and <dir>/tls.key; other names would never be served.
     const out = dirname(config.tls.certFile);
-    if (resolve(config.tls.certFile) !== resolve(out, 'tls.crt') || resolve(config.tls.keyFile) !== resolve(out, 'tls.key')) {
-      throw new UsageError(`--dev writes tls.crt and tls.key into one folder: set tls.certFile and tls.keyFile to ${join(out, 'tls.crt')} and ${join(out, 'tls.key')}`);
+    if (
+      resolve(config.tls.certFile) !== resolve(out, 'tls.crt') ||
+      resolve(config.tls.keyFile) !== resolve(out, 'tls.key')
+    ) {
+      throw new UsageError(
+        `--dev writes tls.crt and tls.key into one folder: set tls.certFile and tls.keyFile to ${join(out, 'tls.crt')} and ${join(out, 'tls.key')}`,
+      );
     }
     const { ensureCertificates } = await import('../certs/ensure-certificates.js'); // node-forge: dev mode only
     const certs = await ensureCertificates({ out });
@@ -86,18 +91,39 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
   }
   let engine: Engine;
   try {
-    engine = await composeEngine({ config, metrics, env: options.env, homeDir: options.homeDir, watchNodes: true, watchNamespaces: true, log: logger });
+    engine = await composeEngine({
+      config,
+      metrics,
+      env: options.env,
+      homeDir: options.homeDir,
+      watchNodes: true,
+      watchNamespaces: true,
+      log: logger,
+    });
   } catch (error) {
     reloader.stop();
     throw error;
   }
   logger.info({ kubernetes: engine.kubeSource ?? 'not used' }, 'engine ready');
-  const webhook = buildWebhookApp({ config, reviewer: engine.reviewer, metrics, logger, reviewLogger: loggers.reviews, tls: { key: initial.key, cert: initial.cert } });
+  const webhook = buildWebhookApp({
+    config,
+    reviewer: engine.reviewer,
+    metrics,
+    logger,
+    reviewLogger: loggers.reviews,
+    tls: { key: initial.key, cert: initial.cert },
+  });
   const health = buildHealthApp({
     metrics,
     readiness: {
       notReadyReason: () =>
-        shuttingDown ? 'shutting down' : !listening ? 'not listening yet' : !reloader.healthy() ? 'no valid certificate loaded' : undefined,
+        shuttingDown
+          ? 'shutting down'
+          : !listening
+            ? 'not listening yet'
+            : !reloader.healthy()
+              ? 'no valid certificate loaded'
+              : undefined,
     },
   });
   try {
@@ -111,7 +137,8 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
   listening = true;
   // A rotation between the first load and listen() reached current() but not the server: apply it now.
   const latest = reloader.current();
-  if (latest && latest !== initial) (webhook.server as unknown as TlsServer).setSecureContext(servingTlsOptions(latest));
+  if (latest && latest !== initial)
+    (webhook.server as unknown as TlsServer).setSecureContext(servingTlsOptions(latest));
   logger.info({ port: config.listen.port, healthPort: config.listen.healthPort }, 'pullguard serving');
 
   let closing: Promise<void> | undefined;
@@ -136,16 +163,27 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
  * The serving pair could not be loaded at start-up: the reloader's reason (naming the file when one is missing or
  * unreadable) plus the fix, as one line. Exit code 1.
  */
-function startupCertificateError(failure: TlsReloadError | undefined, certFile: string, keyFile: string): TlsReloadError {
+function startupCertificateError(
+  failure: TlsReloadError | undefined,
+  certFile: string,
+  keyFile: string,
+): TlsReloadError {
   const generate = `create the pair with: pullguard certs --out ${dirname(certFile)} (or run serve --dev for development certificates), or point tls.certFile and tls.keyFile at an existing pair`;
-  if (!failure) return new TlsReloadError('PG_CERT_INVALID', `no valid certificate at ${certFile} / ${keyFile}; ${generate}`);
+  if (!failure)
+    return new TlsReloadError('PG_CERT_INVALID', `no valid certificate at ${certFile} / ${keyFile}; ${generate}`);
   switch (failure.code) {
     case 'PG_CERT_FILE_MISSING':
       return new TlsReloadError(failure.code, `${failure.message}; ${generate}`, { cause: failure });
     case 'PG_CERT_FILE_UNREADABLE':
-      return new TlsReloadError(failure.code, `${failure.message}; make it readable by the user pullguard runs as`, { cause: failure });
+      return new TlsReloadError(failure.code, `${failure.message}; make it readable by the user pullguard runs as`, {
+        cause: failure,
+      });
     default:
-      return new TlsReloadError(failure.code, `${failure.message} (${certFile}, ${keyFile}); replace the pair: ${generate}`, { cause: failure });
+      return new TlsReloadError(
+        failure.code,
+        `${failure.message} (${certFile}, ${keyFile}); replace the pair: ${generate}`,
+        { cause: failure },
+      );
   }
 }
 
@@ -154,7 +192,11 @@ function listenError(error: unknown, host: string): PullguardError {
   const { code, port } = error as { code?: unknown; port?: unknown };
   const where = typeof port === 'number' ? `${host}:${port}` : host;
   const reason = typeof code === 'string' ? code : (error as Error).message;
-  return new PullguardError('PG_LISTEN_FAILED', `cannot listen on ${where} (${reason}); free the port or change listen.port / listen.healthPort`, { cause: error });
+  return new PullguardError(
+    'PG_LISTEN_FAILED',
+    `cannot listen on ${where} (${reason}); free the port or change listen.port / listen.healthPort`,
+    { cause: error },
+  );
 }
 
 /** The loggers at `LOG_LEVEL`; a level pino does not know is a usage error, not a stack trace. */
@@ -162,6 +204,9 @@ function loggersAt(level: string | undefined): ReturnType<typeof createLoggers> 
   try {
     return createLoggers(level);
   } catch (error) {
-    throw new UsageError(`LOG_LEVEL "${level}" is not a log level: use fatal, error, warn, info, debug, trace or silent`, { cause: error });
+    throw new UsageError(
+      `LOG_LEVEL "${level}" is not a log level: use fatal, error, warn, info, debug, trace or silent`,
+      { cause: error },
+    );
   }
 }

@@ -40,22 +40,29 @@ function semanticProblems(raw: unknown): string[] {
     if (p) problems.push(`/exempt/images/${i} glob ${JSON.stringify(glob)} ${p}`);
   }
   for (const [cidr, i] of strings(field(field(raw, 'network'), 'blockedCidrs'))) {
-    if (!isValidCidr(cidr)) problems.push(`/network/blockedCidrs/${i} ${JSON.stringify(cidr)} is not a CIDR (e.g. 10.0.0.0/8, fd00::/8)`);
+    if (!isValidCidr(cidr))
+      problems.push(`/network/blockedCidrs/${i} ${JSON.stringify(cidr)} is not a CIDR (e.g. 10.0.0.0/8, fd00::/8)`);
   }
   for (const [text, i] of strings(field(raw, 'platforms'))) {
-    if (!parsePlatform(text)) problems.push(`/platforms/${i} ${JSON.stringify(text)} is not os/arch[/variant] (e.g. linux/arm64)`);
+    if (!parsePlatform(text))
+      problems.push(`/platforms/${i} ${JSON.stringify(text)} is not os/arch[/variant] (e.g. linux/arm64)`);
   }
   for (const [section, key] of DURATION_KEYS) {
     const value = field(field(raw, section), key);
     if (typeof value !== 'string') continue;
     const ms = parseDuration(value);
-    if (ms === undefined || ms <= 0) problems.push(`/${section}/${key} ${JSON.stringify(value)} is not a positive duration (e.g. 500ms, 3s, 5m, 1h30m)`);
+    if (ms === undefined || ms <= 0)
+      problems.push(
+        `/${section}/${key} ${JSON.stringify(value)} is not a positive duration (e.g. 500ms, 3s, 5m, 1h30m)`,
+      );
   }
   return problems;
 }
 
 function field(value: unknown, key: string): unknown {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 }
 
 /** The string entries of an array (or of `key` in each entry), with their indexes; anything else is the schema's problem. */

@@ -1,6 +1,12 @@
 import t from 'tap';
 import { DEFAULT_POLICY } from '../policy/finding-class.js';
-import { buildConfig, DEFAULT_BLOCKED_CIDRS, DEFAULT_CONFIG, NODE_CREDENTIAL_REGISTRIES, parseConfigText } from './load-config.js';
+import {
+  buildConfig,
+  DEFAULT_BLOCKED_CIDRS,
+  DEFAULT_CONFIG,
+  NODE_CREDENTIAL_REGISTRIES,
+  parseConfigText,
+} from './load-config.js';
 
 const problemsOf = (raw: unknown): string[] => {
   const result = buildConfig(raw);
@@ -11,16 +17,43 @@ t.test('defaults: the policy of docs/design.md §2.1 and the values of §3.1', a
   t.same(DEFAULT_CONFIG.policy, DEFAULT_POLICY);
   t.equal(DEFAULT_CONFIG.mode, 'enforce');
   t.same(DEFAULT_CONFIG.cache, { ttlMs: 300_000, negativeTtlMs: 30_000, maxEntries: 50_000 });
-  t.same(DEFAULT_CONFIG.network, { requestTimeoutMs: 3_000, budgetMs: 8_000, concurrencyPerRegistry: 16, blockedCidrs: [...DEFAULT_BLOCKED_CIDRS] });
+  t.same(DEFAULT_CONFIG.network, {
+    requestTimeoutMs: 3_000,
+    budgetMs: 8_000,
+    concurrencyPerRegistry: 16,
+    blockedCidrs: [...DEFAULT_BLOCKED_CIDRS],
+  });
   t.same(DEFAULT_CONFIG.listen, { host: '0.0.0.0', port: 8443, healthPort: 8080 });
   t.same(DEFAULT_CONFIG.tls, { certFile: 'certs/tls.crt', keyFile: 'certs/tls.key' });
   t.same(DEFAULT_CONFIG.credentials, { kubernetes: 'auto' });
   t.same(DEFAULT_CONFIG.exemptImages, []);
-  t.same(DEFAULT_CONFIG.registries.map((r) => [r.host, r.nodeCredentials]), NODE_CREDENTIAL_REGISTRIES.map((h) => [h, true]));
+  t.same(
+    DEFAULT_CONFIG.registries.map((r) => [r.host, r.nodeCredentials]),
+    NODE_CREDENTIAL_REGISTRIES.map((h) => [h, true]),
+  );
   t.ok(Object.isFrozen(DEFAULT_CONFIG) && Object.isFrozen(DEFAULT_CONFIG.network), 'frozen');
-  t.ok(DEFAULT_CONFIG.registries.every((r) => !r.listed), 'no built-in registry counts as listed');
-  for (const range of ['0.0.0.0/8', '::/128', '127.0.0.0/8', '::1/128', '169.254.0.0/16', 'fe80::/10', '224.0.0.0/4', 'ff00::/8', '240.0.0.0/4', '255.255.255.255/32', '100.100.100.200/32', 'fd00:ec2::254/128']) {
-    t.ok(DEFAULT_BLOCKED_CIDRS.includes(range as (typeof DEFAULT_BLOCKED_CIDRS)[number]), `blocked by default: ${range}`);
+  t.ok(
+    DEFAULT_CONFIG.registries.every((r) => !r.listed),
+    'no built-in registry counts as listed',
+  );
+  for (const range of [
+    '0.0.0.0/8',
+    '::/128',
+    '127.0.0.0/8',
+    '::1/128',
+    '169.254.0.0/16',
+    'fe80::/10',
+    '224.0.0.0/4',
+    'ff00::/8',
+    '240.0.0.0/4',
+    '255.255.255.255/32',
+    '100.100.100.200/32',
+    'fd00:ec2::254/128',
+  ]) {
+    t.ok(
+      DEFAULT_BLOCKED_CIDRS.includes(range as (typeof DEFAULT_BLOCKED_CIDRS)[number]),
+      `blocked by default: ${range}`,
+    );
   }
   const empty = parseConfigText('', 'empty.yaml');
   t.same(empty.ok && empty.config, DEFAULT_CONFIG, 'an empty file means every default');
@@ -54,8 +87,15 @@ listen: {port: 8443, healthPort: 8080}
   t.ok(result.ok, result.ok ? 'ok' : result.problems.join('\n'));
   if (!result.ok) return;
   t.equal(result.config.network.budgetMs, 90_000);
-  t.same(result.config.platforms, [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm', variant: 'v7' }]);
-  t.same(result.config.registries.slice(0, 2).map((r) => r.host), ['*.dkr.ecr.*.amazonaws.com', 'registry.internal:5000'], 'user registries first');
+  t.same(result.config.platforms, [
+    { os: 'linux', architecture: 'amd64' },
+    { os: 'linux', architecture: 'arm', variant: 'v7' },
+  ]);
+  t.same(
+    result.config.registries.slice(0, 2).map((r) => r.host),
+    ['*.dkr.ecr.*.amazonaws.com', 'registry.internal:5000'],
+    'user registries first',
+  );
   t.equal(result.config.registries[1]?.caFile, '/etc/pullguard/registry-ca.pem');
   t.same(
     result.config.registries.map((r) => r.listed),
@@ -71,22 +111,62 @@ t.test('single problems: each names the key and what is wrong', async (t) => {
     ['an unknown nested key', { network: { timeout: '3s' } }, /^config: \/network has unknown key "timeout"$/],
     ['an unknown policy class', { policy: { notfound: 'deny' } }, /^config: \/policy has unknown key "notfound"$/],
     ['a wrong mode', { mode: 'audit' }, /^config: \/mode must be "enforce" or "warn"$/],
-    ['a wrong action', { policy: { notFound: 'block' } }, /^config: \/policy\/notFound must be "deny" or "warn" or "allow"$/],
+    [
+      'a wrong action',
+      { policy: { notFound: 'block' } },
+      /^config: \/policy\/notFound must be "deny" or "warn" or "allow"$/,
+    ],
     ['a number for a duration', { cache: { ttl: 5 } }, /^config: \/cache\/ttl must be string$/],
-    ['a bad duration', { network: { budget: '5 minutes' } }, /^config: \/network\/budget "5 minutes" is not a positive duration/],
-    ['a zero duration', { network: { requestTimeout: '0s' } }, /^config: \/network\/requestTimeout "0s" is not a positive duration/],
-    ['a unit-less duration', { cache: { negativeTtl: '30' } }, /^config: \/cache\/negativeTtl "30" is not a positive duration/],
+    [
+      'a bad duration',
+      { network: { budget: '5 minutes' } },
+      /^config: \/network\/budget "5 minutes" is not a positive duration/,
+    ],
+    [
+      'a zero duration',
+      { network: { requestTimeout: '0s' } },
+      /^config: \/network\/requestTimeout "0s" is not a positive duration/,
+    ],
+    [
+      'a unit-less duration',
+      { cache: { negativeTtl: '30' } },
+      /^config: \/cache\/negativeTtl "30" is not a positive duration/,
+    ],
     ['a string port', { listen: { port: '8443' } }, /^config: \/listen\/port must be integer$/],
     ['a port out of range', { listen: { healthPort: 70000 } }, /^config: \/listen\/healthPort must be <= 65535$/],
-    ['a string boolean', { registries: [{ host: 'r.example.com', plainHttp: 'yes' }] }, /^config: \/registries\/0\/plainHttp must be boolean$/],
-    ['a registry without host', { registries: [{ nodeCredentials: true }] }, /^config: \/registries\/0 must have required properties host$/],
-    ['a glob with spaces', { exempt: { images: [' registry.k8s.io/*'] } }, /^config: \/exempt\/images\/0 glob " registry\.k8s\.io\/\*" must be non-empty/],
-    ['a glob with ***', { registries: [{ host: '***.example.com' }] }, /^config: \/registries\/0\/host glob "\*\*\*\.example\.com" has "\*\*\*"/],
-    ['a bad CIDR', { network: { blockedCidrs: ['10.0.0.0/33'] } }, /^config: \/network\/blockedCidrs\/0 "10\.0\.0\.0\/33" is not a CIDR/],
+    [
+      'a string boolean',
+      { registries: [{ host: 'r.example.com', plainHttp: 'yes' }] },
+      /^config: \/registries\/0\/plainHttp must be boolean$/,
+    ],
+    [
+      'a registry without host',
+      { registries: [{ nodeCredentials: true }] },
+      /^config: \/registries\/0 must have required properties host$/,
+    ],
+    [
+      'a glob with spaces',
+      { exempt: { images: [' registry.k8s.io/*'] } },
+      /^config: \/exempt\/images\/0 glob " registry\.k8s\.io\/\*" must be non-empty/,
+    ],
+    [
+      'a glob with ***',
+      { registries: [{ host: '***.example.com' }] },
+      /^config: \/registries\/0\/host glob "\*\*\*\.example\.com" has "\*\*\*"/,
+    ],
+    [
+      'a bad CIDR',
+      { network: { blockedCidrs: ['10.0.0.0/33'] } },
+      /^config: \/network\/blockedCidrs\/0 "10\.0\.0\.0\/33" is not a CIDR/,
+    ],
     ['a CIDR without prefix', { network: { blockedCidrs: ['10.0.0.1'] } }, /is not a CIDR/],
     ['a hostname CIDR', { network: { blockedCidrs: ['metadata.internal/32'] } }, /is not a CIDR/],
     ['a bad platform', { platforms: ['linux'] }, /^config: \/platforms\/0 "linux" is not os\/arch\[\/variant\]/],
-    ['kubernetes: "yes"', { credentials: { kubernetes: 'yes' } }, /^config: \/credentials\/kubernetes must be "auto" or boolean$/],
+    [
+      'kubernetes: "yes"',
+      { credentials: { kubernetes: 'yes' } },
+      /^config: \/credentials\/kubernetes must be "auto" or boolean$/,
+    ],
     ['a list as the whole config', ['mode: warn'], /^config: \/ must be object$/],
   ];
   for (const [name, raw, expected] of cases) {

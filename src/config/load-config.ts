@@ -90,7 +90,8 @@ export function buildConfig(raw: unknown, source = 'config'): ConfigResult {
   const problems = configProblems(raw).map((p) => `${source}: ${p}`);
   if (problems.length > 0 || !Value.Check(ConfigFileSchema, raw)) return { ok: false, problems };
   const file: ConfigFile = raw;
-  const duration = (value: string | undefined, fallback: number): number => (value === undefined ? fallback : (parseDuration(value) ?? fallback));
+  const duration = (value: string | undefined, fallback: number): number =>
+    value === undefined ? fallback : (parseDuration(value) ?? fallback);
   const blockedCidrs = file.network?.blockedCidrs ?? [...DEFAULT_BLOCKED_CIDRS];
   const platforms = (file.platforms ?? []).map(parsePlatform).filter((p): p is Platform => p !== undefined);
   const ttlMs = duration(file.cache?.ttl, 300_000);

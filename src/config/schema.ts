@@ -9,10 +9,9 @@ import { VERDICTS, FINDING_CLASSES } from '../policy/finding-class.js';
 const Duration = Type.String({ description: 'e.g. 500ms, 3s, 5m' });
 const VerdictSchema = Type.Union(VERDICTS.map((a) => Type.Literal(a)));
 
-const PolicySchema = Type.Object(
-  Object.fromEntries(FINDING_CLASSES.map((c) => [c, Type.Optional(VerdictSchema)])),
-  { additionalProperties: false },
-);
+const PolicySchema = Type.Object(Object.fromEntries(FINDING_CLASSES.map((c) => [c, Type.Optional(VerdictSchema)])), {
+  additionalProperties: false,
+});
 
 const RegistrySchema = Type.Object(
   {
@@ -41,7 +40,10 @@ export const ConfigFileSchema = Type.Object(
       ),
     ),
     exempt: Type.Optional(
-      Type.Object({ images: Type.Optional(Type.Array(Type.String({ minLength: 1 }))) }, { additionalProperties: false }),
+      Type.Object(
+        { images: Type.Optional(Type.Array(Type.String({ minLength: 1 }))) },
+        { additionalProperties: false },
+      ),
     ),
     platforms: Type.Optional(Type.Array(Type.String())), // parsePlatform checks os/arch[/variant]
     cache: Type.Optional(
@@ -67,7 +69,10 @@ export const ConfigFileSchema = Type.Object(
     ),
     tls: Type.Optional(
       Type.Object(
-        { certFile: Type.Optional(Type.String({ minLength: 1 })), keyFile: Type.Optional(Type.String({ minLength: 1 })) },
+        {
+          certFile: Type.Optional(Type.String({ minLength: 1 })),
+          keyFile: Type.Optional(Type.String({ minLength: 1 })),
+        },
         { additionalProperties: false },
       ),
     ),

@@ -17,7 +17,11 @@ export function credentialFingerprint(credential: RegistryCredential | undefined
 
 /** Username, password and source: a cached `unauthorized` result names the secret it came from. */
 export function sourcedCredentialFingerprint(credential: RegistryCredential): string {
-  return memoized(bySecretAndSource, credential, `${credential.username}\0${credential.password}\0${credential.source}`);
+  return memoized(
+    bySecretAndSource,
+    credential,
+    `${credential.username}\0${credential.password}\0${credential.source}`,
+  );
 }
 
 function memoized(memo: WeakMap<RegistryCredential, string>, credential: RegistryCredential, material: string): string {

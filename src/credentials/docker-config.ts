@@ -84,7 +84,11 @@ function entriesOf(map: unknown, what: string): DockerConfigParse {
   if (!isObjectOrNull(map)) return { ok: false, problem: `${what} is not a JSON object` };
   const count = map === null ? 0 : Object.keys(map).length;
   if (count > MAX_REGISTRY_KEYS) {
-    return { ok: false, overLimit: true, problem: `${what} has ${count} registry keys; pullguard accepts at most ${MAX_REGISTRY_KEYS}` };
+    return {
+      ok: false,
+      overLimit: true,
+      problem: `${what} has ${count} registry keys; pullguard accepts at most ${MAX_REGISTRY_KEYS}`,
+    };
   }
   const entries: DockerConfigEntry[] = [];
   for (const [key, raw] of Object.entries(map ?? {})) {
@@ -99,7 +103,9 @@ function entriesOf(map: unknown, what: string): DockerConfigParse {
 const MAX_QUOTED_KEY = 100;
 
 function quotedKey(key: string): string {
-  return key.length <= MAX_QUOTED_KEY ? JSON.stringify(key) : `${JSON.stringify(key.slice(0, MAX_QUOTED_KEY))}… (${key.length} characters)`;
+  return key.length <= MAX_QUOTED_KEY
+    ? JSON.stringify(key)
+    : `${JSON.stringify(key.slice(0, MAX_QUOTED_KEY))}… (${key.length} characters)`;
 }
 
 const ENTRY_FIELDS = ['username', 'password', 'email', 'auth'] as const;

@@ -91,7 +91,8 @@ export function createKeyring(entries: readonly KeyringEntry[]): Keyring {
       const image: ImageKey = { ...parsed, labelTexts, labels: labelTexts.map(codePoints) };
       const matched = index.filter((key) => keyMatches(key, image)).flatMap((k) => credentialsByKey.get(k.key) ?? []);
       if (matched.length > 0) return Object.freeze(matched);
-      if (isDefaultRegistryMatch(repository)) return Object.freeze([...(credentialsByKey.get(DEFAULT_REGISTRY_KEY) ?? [])]);
+      if (isDefaultRegistryMatch(repository))
+        return Object.freeze([...(credentialsByKey.get(DEFAULT_REGISTRY_KEY) ?? [])]);
       return NO_CREDENTIALS;
     }, REMEMBERED_REPOSITORIES),
   });
@@ -101,7 +102,10 @@ export function createKeyring(entries: readonly KeyringEntry[]): Keyring {
 export function unionKeyrings(keyrings: readonly Keyring[]): Keyring {
   return Object.freeze({
     indexKeys: Object.freeze(keyrings.flatMap((k) => k.indexKeys)),
-    lookup: boundedMemo((repository: string) => Object.freeze(keyrings.flatMap((k) => k.lookup(repository))), REMEMBERED_REPOSITORIES),
+    lookup: boundedMemo(
+      (repository: string) => Object.freeze(keyrings.flatMap((k) => k.lookup(repository))),
+      REMEMBERED_REPOSITORIES,
+    ),
   });
 }
 
@@ -160,7 +164,10 @@ function keyMatches(key: CompiledKey, image: ImageKey): boolean {
   const labels = key.labels;
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i] as string | CompiledPattern;
-    const matches = typeof label === 'string' ? label === image.labelTexts[i] : matchCompiled(label, image.labels[i] as readonly number[]) === true;
+    const matches =
+      typeof label === 'string'
+        ? label === image.labelTexts[i]
+        : matchCompiled(label, image.labels[i] as readonly number[]) === true;
     if (!matches) return false;
   }
   return true;

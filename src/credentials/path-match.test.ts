@@ -93,7 +93,10 @@ t.test('matching never copies the rest of the name: a star before a missing char
 
 t.test('a compiled pattern answers like the pattern text, for many names', async (t) => {
   const compiled = compilePathPattern('reg[0-9]*-?');
-  t.same(['reg1-x', 'reg1abc-y', 'regx-y', 'reg1-', 'reg9-/'].map((name) => matchCompiled(compiled, name)), [true, true, false, false, false]);
+  t.same(
+    ['reg1-x', 'reg1abc-y', 'regx-y', 'reg1-', 'reg9-/'].map((name) => matchCompiled(compiled, name)),
+    [true, true, false, false, false],
+  );
   t.equal(compilePathPattern('a[b'), 'bad-pattern', 'malformed whatever the name');
   t.equal(matchCompiled(compilePathPattern('a[b'), ''), 'bad-pattern');
   t.equal(pathMatchResult('', ''), true);

@@ -60,7 +60,12 @@ export function codePoints(name: string): readonly number[] {
 /** Compiles a pattern once, for matching against many names (the keyring does this per key label). */
 export function compilePathPattern(pattern: string): CompiledPattern {
   const chars = Array.from(pattern);
-  const compiled = { elements: [] as number[], starts: [] as number[], stars: [] as boolean[], classes: [] as CharClass[] };
+  const compiled = {
+    elements: [] as number[],
+    starts: [] as number[],
+    stars: [] as boolean[],
+    classes: [] as CharClass[],
+  };
   let at = 0;
   while (at < chars.length) {
     let star = false;
@@ -134,7 +139,12 @@ function chunkEnd(chars: readonly string[], start: number): number {
 }
 
 /** Appends the elements of chars[start, end); false where Go's matchChunk/getEsc report ErrBadPattern. */
-function parseChunk(chars: readonly string[], start: number, end: number, into: { elements: number[]; classes: CharClass[] }): boolean {
+function parseChunk(
+  chars: readonly string[],
+  start: number,
+  end: number,
+  into: { elements: number[]; classes: CharClass[] },
+): boolean {
   let i = start;
   while (i < end) {
     const head = chars[i] as string;
@@ -213,6 +223,7 @@ function matchChunk(compiled: Chunks, c: number, name: readonly number[], at: nu
 }
 
 function inRanges(ranges: readonly number[], code: number): boolean {
-  for (let r = 0; r < ranges.length; r += 2) if ((ranges[r] as number) <= code && code <= (ranges[r + 1] as number)) return true;
+  for (let r = 0; r < ranges.length; r += 2)
+    if ((ranges[r] as number) <= code && code <= (ranges[r + 1] as number)) return true;
   return false;
 }

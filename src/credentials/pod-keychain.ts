@@ -29,7 +29,10 @@ export type { ClusterReader } from './cluster-port.js';
  * so that a registry refusal may be about credentials pullguard did not try.
  */
 export function credentialsUncertain(keychain: Pick<PodPullCredentials, 'problems' | 'unreadSecrets'>): boolean {
-  return keychain.unreadSecrets.length > 0 || keychain.problems.some((f) => f.kind === 'readFailed' || (f.kind === 'invalidPullSecret' && f.overLimit === true));
+  return (
+    keychain.unreadSecrets.length > 0 ||
+    keychain.problems.some((f) => f.kind === 'readFailed' || (f.kind === 'invalidPullSecret' && f.overLimit === true))
+  );
 }
 
 /** The pod's pull credentials, ready for lookups by repository, and where they came from. */
@@ -68,7 +71,11 @@ export async function buildPullCredentials(options: BuildPullCredentialsOptions)
   let names = uniqueNonEmpty(options.imagePullSecrets);
   if (reader === undefined) {
     // Nothing is read, but a name no Secret can have is known to be missing all the same.
-    findings.push(...names.filter((name) => !canNameSecretOrServiceAccount(name)).map((name) => invalidName(`${namespace}/${name}`)));
+    findings.push(
+      ...names
+        .filter((name) => !canNameSecretOrServiceAccount(name))
+        .map((name) => invalidName(`${namespace}/${name}`)),
+    );
     const unread = names.filter(canNameSecretOrServiceAccount).map((name) => `${namespace}/${name}`);
     return keychain(staticKeyring, findings, [], unread);
   }
@@ -78,7 +85,9 @@ export async function buildPullCredentials(options: BuildPullCredentialsOptions)
     names = await serviceAccountSecrets(reader, options, findings);
   }
   const reads = await Promise.all(
-    names.map((name) => (canNameSecretOrServiceAccount(name) ? reader.getSecret(namespace, name, signal) : Promise.resolve(NO_SUCH_NAME))),
+    names.map((name) =>
+      canNameSecretOrServiceAccount(name) ? reader.getSecret(namespace, name, signal) : Promise.resolve(NO_SUCH_NAME),
+    ),
   );
   const secrets = secretsKeyring(namespace, names, reads, staticKeyring);
   findings.push(...secrets.findings);
@@ -105,7 +114,12 @@ interface SecretsKeyring {
  */
 const builtFromReads = new WeakMap<ReadResult<SecretData>, SecretsKeyring>();
 
-function secretsKeyring(namespace: string, names: readonly string[], reads: readonly ReadResult<SecretData>[], staticKeyring: Keyring): SecretsKeyring {
+function secretsKeyring(
+  namespace: string,
+  names: readonly string[],
+  reads: readonly ReadResult<SecretData>[],
+  staticKeyring: Keyring,
+): SecretsKeyring {
   const first = reads[0];
   const known = first && builtFromReads.get(first);
   if (

@@ -7,24 +7,60 @@ const PLANTED = 'planted-Pa55word';
 t.test('only the two docker-config secret types count', async (t) => {
   const config = b64(JSON.stringify({ auths: { 'ghcr.io': { auth: b64(`u:${PLANTED}`) } } }));
   const table: [string, { type: string; data: Record<string, string> }, unknown][] = [
-    ['dockerconfigjson', { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': config } }, { status: 'ok', entries: [{ key: 'ghcr.io', username: 'u', password: PLANTED }] }],
+    [
+      'dockerconfigjson',
+      { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': config } },
+      { status: 'ok', entries: [{ key: 'ghcr.io', username: 'u', password: PLANTED }] },
+    ],
     [
       'dockercfg with an https:// key',
-      { type: 'kubernetes.io/dockercfg', data: { '.dockercfg': b64(JSON.stringify({ 'https://registry.example.com': { username: 'u', password: 'p' } })) } },
+      {
+        type: 'kubernetes.io/dockercfg',
+        data: {
+          '.dockercfg': b64(JSON.stringify({ 'https://registry.example.com': { username: 'u', password: 'p' } })),
+        },
+      },
       { status: 'ok', entries: [{ key: 'https://registry.example.com', username: 'u', password: 'p' }] },
     ],
-    ['Opaque with a .dockerconfigjson key', { type: 'Opaque', data: { '.dockerconfigjson': config } }, { status: 'wrong-type', type: 'Opaque' }],
-    ['dockercfg type with the dockerconfigjson key', { type: 'kubernetes.io/dockercfg', data: { '.dockerconfigjson': config } }, { status: 'no-data', type: 'kubernetes.io/dockercfg' }],
-    ['a type named like an Object property', { type: '__proto__', data: {} }, { status: 'wrong-type', type: '__proto__' }],
-    ['empty data', { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': '' } }, { status: 'no-data', type: 'kubernetes.io/dockerconfigjson' }],
+    [
+      'Opaque with a .dockerconfigjson key',
+      { type: 'Opaque', data: { '.dockerconfigjson': config } },
+      { status: 'wrong-type', type: 'Opaque' },
+    ],
+    [
+      'dockercfg type with the dockerconfigjson key',
+      { type: 'kubernetes.io/dockercfg', data: { '.dockerconfigjson': config } },
+      { status: 'no-data', type: 'kubernetes.io/dockercfg' },
+    ],
+    [
+      'a type named like an Object property',
+      { type: '__proto__', data: {} },
+      { status: 'wrong-type', type: '__proto__' },
+    ],
+    [
+      'empty data',
+      { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': '' } },
+      { status: 'no-data', type: 'kubernetes.io/dockerconfigjson' },
+    ],
   ];
   for (const [name, secret, want] of table) t.same(parsePullSecret(secret), want, name);
 });
 
 t.test('undecodable secrets say what failed, without secret material', async (t) => {
   const table: [string, { type: string; data: Record<string, string> }, string][] = [
-    ['data not base64', { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': '%%%' } }, '.dockerconfigjson is not valid base64'],
-    ['JSON broken', { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': b64(`{"auths":{"r":{"password":"${PLANTED}"`) } }, '.dockerconfigjson: not valid JSON'],
+    [
+      'data not base64',
+      { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': '%%%' } },
+      '.dockerconfigjson is not valid base64',
+    ],
+    [
+      'JSON broken',
+      {
+        type: 'kubernetes.io/dockerconfigjson',
+        data: { '.dockerconfigjson': b64(`{"auths":{"r":{"password":"${PLANTED}"`) },
+      },
+      '.dockerconfigjson: not valid JSON',
+    ],
     [
       'auth broken',
       { type: 'kubernetes.io/dockercfg', data: { '.dockercfg': b64(JSON.stringify({ r: { auth: b64(PLANTED) } })) } },
@@ -40,17 +76,31 @@ t.test('undecodable secrets say what failed, without secret material', async (t)
 
 t.test('a docker config larger than a Secret can be is refused before it is decoded', async (t) => {
   const type = 'kubernetes.io/dockerconfigjson';
-  const fill = (length: number) => b64(JSON.stringify({ auths: { 'ghcr.io': { username: 'u', password: 'p' } }, pad: 'x'.repeat(length) }));
+  const fill = (length: number) =>
+    b64(JSON.stringify({ auths: { 'ghcr.io': { username: 'u', password: 'p' } }, pad: 'x'.repeat(length) }));
   const fits = fill(MAX_SECRET_DATA_BYTES - 100);
   t.ok(Buffer.from(fits, 'base64').length <= MAX_SECRET_DATA_BYTES);
-  t.same(parsePullSecret({ type, data: { '.dockerconfigjson': fits } }), { status: 'ok', entries: [{ key: 'ghcr.io', username: 'u', password: 'p' }] });
+  t.same(parsePullSecret({ type, data: { '.dockerconfigjson': fits } }), {
+    status: 'ok',
+    entries: [{ key: 'ghcr.io', username: 'u', password: 'p' }],
+  });
   const problem = '.dockerconfigjson is larger than 1 MiB, the most a Secret can hold';
   for (const encoded of [fill(MAX_SECRET_DATA_BYTES), 'A'.repeat(4_000_000), `${'QUJD'.repeat(2_000_000)}!`]) {
-    t.same(parsePullSecret({ type, data: { '.dockerconfigjson': encoded } }), { status: 'invalid', problem, overLimit: true }, `${encoded.length} characters`);
+    t.same(
+      parsePullSecret({ type, data: { '.dockerconfigjson': encoded } }),
+      { status: 'invalid', problem, overLimit: true },
+      `${encoded.length} characters`,
+    );
   }
   const dockercfg = parsePullSecret({ type: 'kubernetes.io/dockercfg', data: { '.dockercfg': 'A'.repeat(4_000_000) } });
-  t.same(dockercfg, { status: 'invalid', problem: '.dockercfg is larger than 1 MiB, the most a Secret can hold', overLimit: true });
-  const manyKeys = b64(JSON.stringify({ auths: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`r${i}`, {}])) }));
+  t.same(dockercfg, {
+    status: 'invalid',
+    problem: '.dockercfg is larger than 1 MiB, the most a Secret can hold',
+    overLimit: true,
+  });
+  const manyKeys = b64(
+    JSON.stringify({ auths: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`r${i}`, {}])) }),
+  );
   t.same(parsePullSecret({ type, data: { '.dockerconfigjson': manyKeys } }), {
     status: 'invalid',
     problem: '.dockerconfigjson: "auths" has 1001 registry keys; pullguard accepts at most 1000',
@@ -61,7 +111,13 @@ t.test('a docker config larger than a Secret can be is refused before it is deco
 t.test('deeply nested or huge-but-allowed JSON is an answer, never an exception', async (t) => {
   const type = 'kubernetes.io/dockerconfigjson';
   const deep = b64(`{"auths":${'['.repeat(500_000)}${']'.repeat(500_000)}}`);
-  t.same(parsePullSecret({ type, data: { '.dockerconfigjson': deep } }), { status: 'invalid', problem: '.dockerconfigjson: "auths" is not a JSON object' });
+  t.same(parsePullSecret({ type, data: { '.dockerconfigjson': deep } }), {
+    status: 'invalid',
+    problem: '.dockerconfigjson: "auths" is not a JSON object',
+  });
   const unclosed = b64('['.repeat(700_000));
-  t.same(parsePullSecret({ type, data: { '.dockerconfigjson': unclosed } }), { status: 'invalid', problem: '.dockerconfigjson: not valid JSON' });
+  t.same(parsePullSecret({ type, data: { '.dockerconfigjson': unclosed } }), {
+    status: 'invalid',
+    problem: '.dockerconfigjson: not valid JSON',
+  });
 });

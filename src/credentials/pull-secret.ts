@@ -41,11 +41,20 @@ export function parsePullSecret(secret: SecretData): PullSecretParse {
   const encoded = secret.data[dataKey];
   if (encoded === undefined || encoded === '') return { status: 'no-data', type: secret.type };
   if (encoded.length > MAX_ENCODED_LENGTH) {
-    return { status: 'invalid', overLimit: true, problem: `${dataKey} is larger than 1 MiB, the most a Secret can hold` };
+    return {
+      status: 'invalid',
+      overLimit: true,
+      problem: `${dataKey} is larger than 1 MiB, the most a Secret can hold`,
+    };
   }
   const text = decodeStdBase64(encoded);
   if (text === undefined) return { status: 'invalid', problem: `${dataKey} is not valid base64` };
   const parsed = dataKey === '.dockerconfigjson' ? parseDockerConfigJson(text) : parseDockercfg(text);
-  if (!parsed.ok) return { status: 'invalid', problem: `${dataKey}: ${parsed.problem}`, ...(parsed.overLimit ? { overLimit: true } : {}) };
+  if (!parsed.ok)
+    return {
+      status: 'invalid',
+      problem: `${dataKey}: ${parsed.problem}`,
+      ...(parsed.overLimit ? { overLimit: true } : {}),
+    };
   return { status: 'ok', entries: parsed.entries };
 }

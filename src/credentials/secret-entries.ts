@@ -11,7 +11,11 @@ import { parsePullSecret } from './pull-secret.js';
 export const NO_SUCH_NAME: ReadResult<SecretData> = Object.freeze({ status: 'not-found' });
 
 /** Keyring entries of one secret read; anything else becomes a finding. */
-export function secretEntries(secret: string, result: ReadResult<SecretData>, findings: CredentialProblem[]): readonly KeyringEntry[] {
+export function secretEntries(
+  secret: string,
+  result: ReadResult<SecretData>,
+  findings: CredentialProblem[],
+): readonly KeyringEntry[] {
   if (result === NO_SUCH_NAME) {
     findings.push(invalidName(secret));
     return [];
@@ -37,9 +41,15 @@ export function secretEntries(secret: string, result: ReadResult<SecretData>, fi
  * What a found secret contributes, by the read object: the cached reader hands out the same one for its TTL, so a
  * secret (up to 1 MiB of docker config) is decoded once, however many pull-secret lists it appears in.
  */
-const parsedFromRead = new WeakMap<ReadResult<SecretData>, { readonly secret: string; readonly entries: readonly KeyringEntry[]; readonly finding?: CredentialProblem }>();
+const parsedFromRead = new WeakMap<
+  ReadResult<SecretData>,
+  { readonly secret: string; readonly entries: readonly KeyringEntry[]; readonly finding?: CredentialProblem }
+>();
 
-function parsedSecret(secret: string, data: SecretData): { entries: readonly KeyringEntry[]; finding?: CredentialProblem } {
+function parsedSecret(
+  secret: string,
+  data: SecretData,
+): { entries: readonly KeyringEntry[]; finding?: CredentialProblem } {
   const parsed = parsePullSecret(data);
   switch (parsed.status) {
     case 'ok':
@@ -48,7 +58,15 @@ function parsedSecret(secret: string, data: SecretData): { entries: readonly Key
     case 'no-data':
       return { entries: [], finding: { kind: 'missingPullSecret', secret, why: parsed.status, type: parsed.type } };
     case 'invalid':
-      return { entries: [], finding: { kind: 'invalidPullSecret', secret, problem: parsed.problem, ...(parsed.overLimit ? { overLimit: true } : {}) } };
+      return {
+        entries: [],
+        finding: {
+          kind: 'invalidPullSecret',
+          secret,
+          problem: parsed.problem,
+          ...(parsed.overLimit ? { overLimit: true } : {}),
+        },
+      };
   }
 }
 

@@ -9,13 +9,25 @@
 export const ERROR_CODES = {
   PG_USAGE: { exitCode: 2, summary: 'an unknown command, an unknown or malformed flag' },
 
-  PG_CONFIG_UNREADABLE: { exitCode: 1, summary: 'the config file named by --config or PULLGUARD_CONFIG cannot be read' },
+  PG_CONFIG_UNREADABLE: {
+    exitCode: 1,
+    summary: 'the config file named by --config or PULLGUARD_CONFIG cannot be read',
+  },
   PG_CONFIG_INVALID: { exitCode: 1, summary: 'the config file is not valid; every problem is listed' },
 
-  PG_DOCKER_CONFIG_UNREADABLE: { exitCode: 1, summary: 'the Docker config named by credentials.dockerConfig cannot be read' },
-  PG_DOCKER_CONFIG_INVALID: { exitCode: 1, summary: 'a Docker config is not a valid config.json (no part of it is printed)' },
+  PG_DOCKER_CONFIG_UNREADABLE: {
+    exitCode: 1,
+    summary: 'the Docker config named by credentials.dockerConfig cannot be read',
+  },
+  PG_DOCKER_CONFIG_INVALID: {
+    exitCode: 1,
+    summary: 'a Docker config is not a valid config.json (no part of it is printed)',
+  },
 
-  PG_KUBE_CONFIG_MISSING: { exitCode: 1, summary: 'Kubernetes API access is required but no kubeconfig or in-cluster config was found' },
+  PG_KUBE_CONFIG_MISSING: {
+    exitCode: 1,
+    summary: 'Kubernetes API access is required but no kubeconfig or in-cluster config was found',
+  },
   PG_KUBE_CONFIG_INVALID: { exitCode: 1, summary: 'a kubeconfig exists but cannot be used' },
 
   PG_CERT_FILE_MISSING: { exitCode: 1, summary: 'tls.certFile or tls.keyFile does not exist' },
@@ -39,7 +51,10 @@ export const ERROR_CODES = {
   PG_MANIFEST_PARSE: { exitCode: 2, summary: 'pullguard check: a manifest is not valid YAML or JSON' },
   PG_MANIFEST_NO_FILES: { exitCode: 2, summary: 'pullguard check: a -f directory holds no .yaml, .yml or .json file' },
 
-  PG_NAMESPACE_MODE_UNREADABLE: { exitCode: 1, summary: 'a namespace pullguard.io/mode label could not be read (a review fails open)' },
+  PG_NAMESPACE_MODE_UNREADABLE: {
+    exitCode: 1,
+    summary: 'a namespace pullguard.io/mode label could not be read (a review fails open)',
+  },
 
   PG_REGISTRY_DNS: { exitCode: 1, summary: 'registry: name resolution failed' },
   PG_REGISTRY_REFUSED: { exitCode: 1, summary: 'registry: connection refused, host or network unreachable' },
@@ -47,11 +62,17 @@ export const ERROR_CODES = {
   PG_REGISTRY_TLS: { exitCode: 1, summary: 'registry: TLS handshake or certificate failure' },
   PG_REGISTRY_PROTOCOL: { exitCode: 1, summary: 'registry: the answer is not the HTTP pullguard expects' },
   PG_REGISTRY_TOO_LARGE: { exitCode: 1, summary: 'registry: a response body over the read cap' },
-  PG_REGISTRY_REDIRECTS: { exitCode: 1, summary: 'registry: too many redirects, or a redirect without a usable Location' },
+  PG_REGISTRY_REDIRECTS: {
+    exitCode: 1,
+    summary: 'registry: too many redirects, or a redirect without a usable Location',
+  },
   PG_REGISTRY_TIMEOUT: { exitCode: 1, summary: 'registry: a single request ran over network.requestTimeout' },
   PG_REGISTRY_DEADLINE: { exitCode: 1, summary: 'registry: the review budget (network.budget) ran out' },
   PG_REGISTRY_BLOCKED: { exitCode: 1, summary: 'registry: the SSRF guard refused the address' },
-  PG_REGISTRY_INSECURE: { exitCode: 1, summary: 'registry: credentials would have gone over plain HTTP or to a forbidden token realm' },
+  PG_REGISTRY_INSECURE: {
+    exitCode: 1,
+    summary: 'registry: credentials would have gone over plain HTTP or to a forbidden token realm',
+  },
 } as const satisfies Record<string, { readonly exitCode: 1 | 2; readonly summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

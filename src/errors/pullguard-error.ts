@@ -19,4 +19,3 @@ export class PullguardError extends Error {
     return ERROR_CODES[this.code].exitCode;
   }
 }
-

@@ -20,7 +20,9 @@ interface Vector {
 /** Reads the distribution/reference v0.6.0 vectors: `"<json input>"\t(ERROR: <text> | key=value\t...)`. */
 function readVectors(): Vector[] {
   const url = new URL('../../test/fixtures/testvectors/reference-distribution-v0.6.0.tsv', import.meta.url);
-  const lines = readFileSync(url, 'utf8').split('\n').filter((l) => l !== '');
+  const lines = readFileSync(url, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   return lines.map((text, index) => {
     const [quoted = '', ...rest] = text.split('\t');
     const input: unknown = JSON.parse(quoted);
@@ -50,7 +52,8 @@ t.test('every distribution/reference v0.6.0 vector', async (t) => {
     if (v.fields.get('domain') === '') {
       // Go accepts it with no domain at all; pullguard refuses it, since there is no registry to ask.
       t.equal(result.ok, false, `${label} has no domain and is refused`);
-      if (!result.ok) t.match(result.reason, /^invalid reference format: registry host \(.+\) is not a valid domain name$/);
+      if (!result.ok)
+        t.match(result.reason, /^invalid reference format: registry host \(.+\) is not a valid domain name$/);
       continue;
     }
     if (!result.ok) {
@@ -197,17 +200,27 @@ t.test('host, label and port lengths are capped as DNS caps them; the path as di
   const label63 = 'a'.repeat(63);
   const host253 = `${label63}.${label63}.${label63}.${'b'.repeat(61)}`;
   t.equal(host253.length, 253);
-  const accepted = [`${label63}.example.com/app:1`, `${host253}/app:1`, `${host253}:65535/app:1`, `example.com:99999/${'p'.repeat(255)}`];
-  for (const input of accepted) t.equal(parseImageReference(input).ok, true, `${input.slice(0, 20)}… (${input.length} chars) parses`);
+  const accepted = [
+    `${label63}.example.com/app:1`,
+    `${host253}/app:1`,
+    `${host253}:65535/app:1`,
+    `example.com:99999/${'p'.repeat(255)}`,
+  ];
+  for (const input of accepted)
+    t.equal(parseImageReference(input).ok, true, `${input.slice(0, 20)}… (${input.length} chars) parses`);
   const refused: ReadonlyArray<readonly [string, string]> = [
-    [`${'a'.repeat(64)}.example.com/app:1`, 'invalid reference format: a registry host label is longer than 63 characters'],
+    [
+      `${'a'.repeat(64)}.example.com/app:1`,
+      'invalid reference format: a registry host label is longer than 63 characters',
+    ],
     [`example.${'a'.repeat(64)}/app:1`, 'invalid reference format: a registry host label is longer than 63 characters'],
     [`${host253}c/app:1`, 'invalid reference format: registry host is longer than 253 characters'],
     [`[${'0:'.repeat(130)}1]:5000/app`, 'invalid reference format: registry host is longer than 253 characters'],
     ['example.com:123456/app', 'invalid reference format: registry port has more than 5 digits'],
     [`example.com/${'p'.repeat(256)}`, 'repository name must not be more than 255 characters'],
   ];
-  for (const [input, reason] of refused) t.same(parseImageReference(input), { ok: false, reason }, `${input.slice(0, 20)}…`);
+  for (const [input, reason] of refused)
+    t.same(parseImageReference(input), { ok: false, reason }, `${input.slice(0, 20)}…`);
 });
 
 t.test('text longer than any valid reference is refused before the grammar runs, without quoting it', async (t) => {
@@ -216,26 +229,38 @@ t.test('text longer than any valid reference is refused before the grammar runs,
   t.equal(longest.length, MAX_REFERENCE_LENGTH);
   t.equal(parseImageReference(longest).ok, true, 'the longest valid reference parses');
   const reason = 'invalid reference format: longer than 780 characters, the longest a valid reference can be';
-  for (const input of [`${longest}0`, 'a'.repeat(4_000_000), `${'a.'.repeat(2_000_000)}com/x`, `[${':'.repeat(4_000_000)}]/x`]) {
+  for (const input of [
+    `${longest}0`,
+    'a'.repeat(4_000_000),
+    `${'a.'.repeat(2_000_000)}com/x`,
+    `[${':'.repeat(4_000_000)}]/x`,
+  ]) {
     t.same(parseImageReference(input), { ok: false, reason }, `${input.slice(0, 12)}… (${input.length} chars)`);
   }
 });
 
-t.test('the repository path is at most 255 characters, counted after normalization, the domain not included', async (t) => {
-  // distribution/reference v0.6.0 reference.go: RepositoryNameTotalLengthMax = 255, checked on the path alone;
-  // longer gives ErrNameTooLong (https://github.com/distribution/reference/blob/v0.6.0/reference.go).
-  const tooLong = 'repository name must not be more than 255 characters';
-  const path255 = `team/${'a'.repeat(250)}`;
-  const path256 = `team/${'a'.repeat(251)}`;
-  t.equal(path255.length, 255);
-  const accepted = parseImageReference(`ghcr.io/${path255}:v1`);
-  t.same(accepted.ok && accepted.reference, { domain: 'ghcr.io', path: path255, tag: 'v1' }, '255 characters: accepted');
-  t.same(parseImageReference(`ghcr.io/${path256}:v1`), { ok: false, reason: tooLong }, '256 characters: refused');
-  // A long domain does not count against the path.
-  const longHost = `${'h'.repeat(60)}.example.com`;
-  t.equal(parseImageReference(`${longHost}/${path255}`).ok, true, 'the domain is not part of the 255');
-  // Docker Hub's implicit `library/` counts: 247 characters become `library/` + 247 = 255, 248 become 256.
-  const hub255 = parseImageReference('a'.repeat(247));
-  t.equal(hub255.ok && hub255.reference.path.length, 255, 'library/ + 247: accepted');
-  t.same(parseImageReference('a'.repeat(248)), { ok: false, reason: tooLong }, 'library/ + 248: refused');
-});
+t.test(
+  'the repository path is at most 255 characters, counted after normalization, the domain not included',
+  async (t) => {
+    // distribution/reference v0.6.0 reference.go: RepositoryNameTotalLengthMax = 255, checked on the path alone;
+    // longer gives ErrNameTooLong (https://github.com/distribution/reference/blob/v0.6.0/reference.go).
+    const tooLong = 'repository name must not be more than 255 characters';
+    const path255 = `team/${'a'.repeat(250)}`;
+    const path256 = `team/${'a'.repeat(251)}`;
+    t.equal(path255.length, 255);
+    const accepted = parseImageReference(`ghcr.io/${path255}:v1`);
+    t.same(
+      accepted.ok && accepted.reference,
+      { domain: 'ghcr.io', path: path255, tag: 'v1' },
+      '255 characters: accepted',
+    );
+    t.same(parseImageReference(`ghcr.io/${path256}:v1`), { ok: false, reason: tooLong }, '256 characters: refused');
+    // A long domain does not count against the path.
+    const longHost = `${'h'.repeat(60)}.example.com`;
+    t.equal(parseImageReference(`${longHost}/${path255}`).ok, true, 'the domain is not part of the 255');
+    // Docker Hub's implicit `library/` counts: 247 characters become `library/` + 247 = 255, 248 become 256.
+    const hub255 = parseImageReference('a'.repeat(247));
+    t.equal(hub255.ok && hub255.reference.path.length, 255, 'library/ + 247: accepted');
+    t.same(parseImageReference('a'.repeat(248)), { ok: false, reason: tooLong }, 'library/ + 248: refused');
+  },
+);

@@ -19,8 +19,7 @@ export interface ImageReference {
 }
 
 export type ParseResult =
-  | { readonly ok: true; readonly reference: ImageReference }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly reference: ImageReference } | { readonly ok: false; readonly reason: string };
 
 const DEFAULT_DOMAIN = 'docker.io';
 const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
@@ -35,7 +34,9 @@ const ERR_NAME_EMPTY = 'repository name must have at least one component';
 const ERR_NAME_TOO_LONG = `repository name must not be more than ${REPOSITORY_NAME_MAX} characters`;
 
 const fail = (reason: string): ParseResult => Object.freeze({ ok: false, reason });
-const TOO_LONG = fail(`${ERR_INVALID_FORMAT}: longer than ${MAX_REFERENCE_LENGTH} characters, the longest a valid reference can be`);
+const TOO_LONG = fail(
+  `${ERR_INVALID_FORMAT}: longer than ${MAX_REFERENCE_LENGTH} characters, the longest a valid reference can be`,
+);
 
 /**
  * ParseNormalizedNamed. A parse whose domain comes out empty (e.g. `ex_ample.com/app`, where the first segment

@@ -25,7 +25,9 @@ const never = () => new AbortController().signal;
 
 t.test('found and not-found results are reused until the TTL passes', async (t) => {
   let now = 0;
-  const inner = scriptedReader((name) => (name === 'here' ? { status: 'found', value: SECRET } : { status: 'not-found' }));
+  const inner = scriptedReader((name) =>
+    name === 'here' ? { status: 'found', value: SECRET } : { status: 'not-found' },
+  );
   const cached = createCachedClusterReader(inner.reader, { ttlMs: 30_000, now: () => now });
   t.same(await cached.getSecret('ns', 'here', never()), { status: 'found', value: SECRET });
   t.same(await cached.getSecret('ns', 'gone', never()), { status: 'not-found' });
@@ -48,7 +50,9 @@ t.test('keys are per namespace', async (t) => {
 
 t.test('errors are never cached', async (t) => {
   let fail = true;
-  const inner = scriptedReader(() => (fail ? { status: 'error', kind: 'unavailable', detail: 'HTTP 500' } : { status: 'found', value: SECRET }));
+  const inner = scriptedReader(() =>
+    fail ? { status: 'error', kind: 'unavailable', detail: 'HTTP 500' } : { status: 'found', value: SECRET },
+  );
   const cached = createCachedClusterReader(inner.reader);
   t.match(await cached.getSecret('ns', 's', never()), { status: 'error', kind: 'unavailable' });
   fail = false;
@@ -100,6 +104,10 @@ t.test('when every caller gives up, the shared read is aborted and not cached', 
 t.test('an already-aborted signal answers timeout without reading', async (t) => {
   const inner = scriptedReader(() => ({ status: 'found', value: SECRET }));
   const cached = createCachedClusterReader(inner.reader);
-  t.same(await cached.getSecret('ns', 's', AbortSignal.abort()), { status: 'error', kind: 'timeout', detail: 'deadline reached' });
+  t.same(await cached.getSecret('ns', 's', AbortSignal.abort()), {
+    status: 'error',
+    kind: 'timeout',
+    detail: 'deadline reached',
+  });
   t.equal(inner.calls.length, 0);
 });

@@ -28,7 +28,10 @@ export interface CachedClusterReader extends ClusterReader {
 }
 
 /** Wraps `inner` with the cache; the result is itself a {@link ClusterReader}. */
-export function createCachedClusterReader(inner: ClusterReader, options: CachedClusterReaderOptions = {}): CachedClusterReader {
+export function createCachedClusterReader(
+  inner: ClusterReader,
+  options: CachedClusterReaderOptions = {},
+): CachedClusterReader {
   const settings = {
     ttlMs: options.ttlMs ?? 30_000,
     max: options.maxEntries ?? 10_000,
@@ -63,11 +66,18 @@ class ReadCache<R extends ReadResult<unknown>> {
   read(key: string, signal: AbortSignal, load: (signal: AbortSignal) => Promise<R>): Promise<R> {
     const hit = this.peek(key);
     if (hit !== undefined) return Promise.resolve(hit);
-    return this.flights.join(key, signal, (shared) => this.loadAndKeep(key, shared, load), () => TIMED_OUT as R);
+    return this.flights.join(
+      key,
+      signal,
+      (shared) => this.loadAndKeep(key, shared, load),
+      () => TIMED_OUT as R,
+    );
   }
 
   private async loadAndKeep(key: string, signal: AbortSignal, load: (signal: AbortSignal) => Promise<R>): Promise<R> {
-    const result = await load(signal).catch((): R => ({ status: 'error', kind: 'unavailable', detail: 'read failed' }) as R);
+    const result = await load(signal).catch(
+      (): R => ({ status: 'error', kind: 'unavailable', detail: 'read failed' }) as R,
+    );
     if (result.status !== 'error' && !signal.aborted) {
       this.settled.set(key, { result, expiresAt: this.settings.now() + this.settings.ttlMs });
     }

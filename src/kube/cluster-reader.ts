@@ -18,7 +18,11 @@ import type { ClusterReader, ReadResult } from '../credentials/cluster-port.js';
 import { isValidPathSegmentName } from '../credentials/object-name.js';
 import { linkedDeadline } from '../runtime/linked-deadline.js';
 import { classifyKubeError } from './api-error.js';
-import { createCachedClusterReader, type CachedClusterReader, type CachedClusterReaderOptions } from './cached-cluster-reader.js';
+import {
+  createCachedClusterReader,
+  type CachedClusterReader,
+  type CachedClusterReaderOptions,
+} from './cached-cluster-reader.js';
 import type { KubeAccess } from './kube-config.js';
 
 export interface KubeClusterReaderOptions {

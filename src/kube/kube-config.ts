@@ -45,7 +45,10 @@ export function loadKubeAccess(options: LoadKubeAccessOptions): KubeAccess | und
   if (options.mode === false) return undefined;
   if (options.kubeconfigPath !== undefined) {
     if (!existsSync(options.kubeconfigPath)) {
-      throw new KubeAccessError('PG_KUBE_CONFIG_MISSING', `kubeconfig ${options.kubeconfigPath} does not exist; check the path given with --kubeconfig`);
+      throw new KubeAccessError(
+        'PG_KUBE_CONFIG_MISSING',
+        `kubeconfig ${options.kubeconfigPath} does not exist; check the path given with --kubeconfig`,
+      );
     }
     return fromFile(options.kubeconfigPath);
   }
@@ -95,7 +98,10 @@ function fromFile(file: string): KubeAccess {
       (error as Error).name === 'YAMLException'
         ? 'is not valid YAML'
         : `is not a usable kubeconfig: ${(error as Error).message}`;
-    throw new KubeAccessError('PG_KUBE_CONFIG_INVALID', `kubeconfig ${file} ${what}${where}; fix the file or use another kubeconfig`);
+    throw new KubeAccessError(
+      'PG_KUBE_CONFIG_INVALID',
+      `kubeconfig ${file} ${what}${where}; fix the file or use another kubeconfig`,
+    );
   }
   return access(kubeConfig, file);
 }

@@ -29,4 +29,3 @@ export function kubeconfigCandidates(options: LoadKubeAccessOptions): string[] {
   const fromEnv = (options.env['KUBECONFIG'] ?? '').split(path.delimiter).filter((p) => p !== '');
   return [...fromEnv, path.join(options.homeDir, '.kube', 'config')];
 }
-

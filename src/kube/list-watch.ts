@@ -9,7 +9,15 @@
  * `ListWatch` gives up after an error (failed list, watch refused): this restarts it after a backoff. The last
  * known objects stay with the caller meanwhile: stale beats nothing.
  */
-import { CoreV1Api, ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject, type RequestContext } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  ListWatch,
+  Watch,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type RequestContext,
+} from '@kubernetes/client-node';
 import type { Dispatcher } from 'undici';
 import { linkedDeadline } from '../runtime/linked-deadline.js';
 import { callWithSignal } from './cluster-reader.js';
@@ -94,7 +102,13 @@ export function startListWatch<T extends KubernetesObject>(options: ListWatchOpt
 
   const informer = new ListWatch<T>(
     options.path,
-    new Watch(stoppableConfig(options.kubeConfig, () => stopped, (d) => (watchDispatcher = d))),
+    new Watch(
+      stoppableConfig(
+        options.kubeConfig,
+        () => stopped,
+        (d) => (watchDispatcher = d),
+      ),
+    ),
     list,
     false,
     undefined,

@@ -55,7 +55,9 @@ t.test('known(): the cached answer without I/O, once a read has succeeded', asyn
 
 t.test('a local source (the watcher) is asked first', async (t) => {
   const inner = labelsReader(script);
-  const port = namespaceModePort(createCachedClusterReader(inner), { known: (ns) => (ns === 'shop' ? { mode: 'enforce' } : undefined) });
+  const port = namespaceModePort(createCachedClusterReader(inner), {
+    known: (ns) => (ns === 'shop' ? { mode: 'enforce' } : undefined),
+  });
   t.same(port.known?.('shop'), { mode: 'enforce' });
   t.equal(port.known?.('sandbox'), undefined, 'unknown to the watcher and not cached');
   t.same(inner.reads, []);

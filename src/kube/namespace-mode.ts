@@ -45,10 +45,13 @@ export interface KnownModes {
 }
 
 /** The mode read through the API, plus what is known locally. */
-export type NamespaceModeSource = ((namespace: string, signal: AbortSignal) => Promise<NamespaceMode | undefined>) & KnownModes;
+export type NamespaceModeSource = ((namespace: string, signal: AbortSignal) => Promise<NamespaceMode | undefined>) &
+  KnownModes;
 
 /** A reader whose cached labels can be looked at without I/O (the cached reader). */
-export type PeekingReader = ClusterReader & { peekNamespaceLabels?(name: string): ReadResult<Readonly<Record<string, string>>> | undefined };
+export type PeekingReader = ClusterReader & {
+  peekNamespaceLabels?(name: string): ReadResult<Readonly<Record<string, string>>> | undefined;
+};
 
 /**
  * The namespace's mode for the review (its `NamespaceModePort`, wired in cli/compose-engine.ts): a locally known

@@ -40,7 +40,8 @@ export function startNamespaceWatcher(options: NamespaceWatcherOptions): Namespa
   const apply = (object: V1Namespace): void => {
     const name = nameOf(object);
     const labels = object.metadata?.labels;
-    if (name !== undefined) modes.set(name, modeFromLabels(labels !== null && typeof labels === 'object' ? labels : {}));
+    if (name !== undefined)
+      modes.set(name, modeFromLabels(labels !== null && typeof labels === 'object' ? labels : {}));
   };
   const watch = startListWatch<V1Namespace>({
     kubeConfig: options.kubeConfig,

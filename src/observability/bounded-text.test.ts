@@ -11,7 +11,9 @@ t.test('clip cuts long text and says so, without splitting a surrogate pair', as
 });
 
 t.test('scrubbed removes credentials a message may quote', async (t) => {
-  const text = scrubbed('GET https://alice:hunter2@registry.example.com/v2/ with Authorization: Bearer eyJabc.def and Basic YWxpY2U6aHVudGVyMg== token=s3cr3t password: "pw1"');
+  const text = scrubbed(
+    'GET https://alice:hunter2@registry.example.com/v2/ with Authorization: Bearer eyJabc.def and Basic YWxpY2U6aHVudGVyMg== token=s3cr3t password: "pw1"',
+  );
   for (const secret of ['hunter2', 'eyJabc', 'YWxpY2U6aHVudGVyMg', 's3cr3t', 'pw1']) t.notMatch(text, secret, secret);
   t.match(text, 'registry.example.com', 'the rest stays readable');
 });
@@ -24,7 +26,9 @@ t.test('errorSummary: type, bounded scrubbed message, frames only', async (t) =>
   t.match(summary.stack, /^at /);
   t.notMatch(summary.stack ?? '', /line/, 'the message is not repeated through the stack');
   t.ok(JSON.stringify(summary).length < 4096, `${JSON.stringify(summary).length} bytes`);
-  const withCause = Object.assign(new Error('outer', { cause: new Error('password=inner') }), { config: { auth: 'x' } });
+  const withCause = Object.assign(new Error('outer', { cause: new Error('password=inner') }), {
+    config: { auth: 'x' },
+  });
   t.notMatch(JSON.stringify(errorSummary(withCause)), /inner|auth/, 'no cause, no extra properties');
   t.same(errorSummary('Bearer abc'), { type: 'string', message: 'Bearer [redacted]' });
   t.same(errorSummary({ toString: () => 'x'.repeat(1e6) }), { type: 'object', message: 'object' });

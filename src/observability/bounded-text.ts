@@ -28,7 +28,10 @@ function isHighSurrogate(code: number): boolean {
 const CREDENTIAL_PATTERNS: readonly [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[^\s"',;]+/gi, '$1 [redacted]'],
   [/(\/\/)[^\s/@"']+@/g, '$1[redacted]@'],
-  [/\b(password|passwd|token|secret|auth|authorization|identitytoken|access_token)(["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi, '$1$2[redacted]'],
+  [
+    /\b(password|passwd|token|secret|auth|authorization|identitytoken|access_token)(["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi,
+    '$1$2[redacted]',
+  ],
 ];
 
 /** Text that may quote a credential (an error message from anywhere): cut first, then scrubbed. */
@@ -46,8 +49,13 @@ const STACK_FRAMES = 12;
  * (the frames, never the message line again). Nothing of its `cause` or extra properties, which may carry request
  * data or credentials.
  */
-export function errorSummary(error: unknown): { readonly type: string; readonly message: string; readonly stack?: string } {
-  if (!(error instanceof Error)) return { type: typeof error, message: typeof error === 'string' ? scrubbed(error) : typeof error };
+export function errorSummary(error: unknown): {
+  readonly type: string;
+  readonly message: string;
+  readonly stack?: string;
+} {
+  if (!(error instanceof Error))
+    return { type: typeof error, message: typeof error === 'string' ? scrubbed(error) : typeof error };
   const frames = stackFrames(error);
   return {
     type: clip(error.name, LOG_LIMITS.label),

@@ -4,10 +4,17 @@ import { talliedCounter } from './counter-tally.js';
 
 function setUp() {
   const registry = new Registry();
-  const tally = talliedCounter({ name: 'demo_total', help: 'demo', labelNames: ['outcome', 'registry'] as const, registers: [registry] });
+  const tally = talliedCounter({
+    name: 'demo_total',
+    help: 'demo',
+    labelNames: ['outcome', 'registry'] as const,
+    registers: [registry],
+  });
   const valueOf = async (labels: Record<string, string>): Promise<number | undefined> => {
     const metric = await tally.counter.get();
-    return metric.values.find((v) => Object.entries(labels).every(([k, x]) => (v.labels as Record<string, unknown>)[k] === x))?.value;
+    return metric.values.find((v) =>
+      Object.entries(labels).every(([k, x]) => (v.labels as Record<string, unknown>)[k] === x),
+    )?.value;
   };
   return { registry, tally, valueOf };
 }
@@ -19,9 +26,17 @@ t.test('increments reach the counter when the registry is read, bound or not', a
   found.inc();
   tally.inc({ outcome: 'found', registry: 'other' });
   tally.inc({ outcome: 'notFound', registry: 'ghcr' });
-  t.equal(await valueOf({ outcome: 'found', registry: 'other' }), 3, 'bound and unbound increments of one label set add up');
+  t.equal(
+    await valueOf({ outcome: 'found', registry: 'other' }),
+    3,
+    'bound and unbound increments of one label set add up',
+  );
   t.equal(await valueOf({ outcome: 'notFound', registry: 'ghcr' }), 1);
-  t.match(await registry.metrics(), /demo_total\{outcome="found",registry="other"\} 3\n/, 'the scrape text shows the sums');
+  t.match(
+    await registry.metrics(),
+    /demo_total\{outcome="found",registry="other"\} 3\n/,
+    'the scrape text shows the sums',
+  );
 });
 
 t.test('counts are handed over once: later reads add only what happened since', async (t) => {
@@ -29,7 +44,11 @@ t.test('counts are handed over once: later reads add only what happened since', 
   const hit = tally.labels({ outcome: 'found', registry: 'other' });
   hit.inc();
   t.equal(await valueOf({ outcome: 'found', registry: 'other' }), 1);
-  t.equal(await valueOf({ outcome: 'found', registry: 'other' }), 1, 'a second read does not count the same increment again');
+  t.equal(
+    await valueOf({ outcome: 'found', registry: 'other' }),
+    1,
+    'a second read does not count the same increment again',
+  );
   hit.inc();
   hit.inc();
   t.equal(await valueOf({ outcome: 'found', registry: 'other' }), 3);

@@ -6,7 +6,14 @@ import { createLoggers } from './logger.js';
 function capturedLoggers(): { loggers: ReturnType<typeof createLoggers>; lines: () => string[] } {
   const lines: string[] = [];
   const loggers = createLoggers('info', { write: (line: string) => void lines.push(line) });
-  return { loggers, lines: () => lines.join('').split('\n').filter((l) => l !== '') };
+  return {
+    loggers,
+    lines: () =>
+      lines
+        .join('')
+        .split('\n')
+        .filter((l) => l !== ''),
+  };
 }
 
 const SECRETS = {
@@ -16,7 +23,9 @@ const SECRETS = {
   bearer: 'Bearer hdr-91aa3c-planted',
   accessToken: 'at-0b5e62-planted',
   identityToken: 'idt-c4d8f1-planted',
-  dockerConfig: Buffer.from(JSON.stringify({ auths: { 'ghcr.io': { auth: 'cfg-5a6b7c-planted' } } })).toString('base64'),
+  dockerConfig: Buffer.from(JSON.stringify({ auths: { 'ghcr.io': { auth: 'cfg-5a6b7c-planted' } } })).toString(
+    'base64',
+  ),
 } as const;
 
 t.test('every credential-shaped field is redacted, at the top level and one level down', async (t) => {
@@ -37,7 +46,13 @@ t.test('every credential-shaped field is redacted, at the top level and one leve
   loggers.logger.warn(
     {
       req: { method: 'GET', headers: { authorization: SECRETS.bearer } },
-      registry: { password: SECRETS.password, auth: SECRETS.auth, token: SECRETS.token, access_token: SECRETS.accessToken, identitytoken: SECRETS.identityToken },
+      registry: {
+        password: SECRETS.password,
+        auth: SECRETS.auth,
+        token: SECRETS.token,
+        access_token: SECRETS.accessToken,
+        identitytoken: SECRETS.identityToken,
+      },
       response: { headers: { authorization: SECRETS.bearer } },
       secret: { data: { '.dockerconfigjson': SECRETS.dockerConfig } },
       login: { authorization: SECRETS.bearer, credentials: { username: 'alice', password: SECRETS.password } },
@@ -56,13 +71,16 @@ t.test('every credential-shaped field is redacted, at the top level and one leve
   t.equal(nested?.['req']?.method, 'GET', 'other fields are kept');
 });
 
-t.test('the review summary logger writes into the same stream, and the general logger stays redacted beside it', async (t) => {
-  const { loggers, lines } = capturedLoggers();
-  loggers.reviews.info({ uid: 'u-1', verdict: 'allow' }, 'review');
-  loggers.logger.error({ error: { message: 'boom' }, password: SECRETS.password }, 'review failed unexpectedly');
-  const written = lines();
-  t.equal(written.length, 2);
-  t.match(written[0], /"uid":"u-1"/);
-  t.notOk(written[1]?.includes(SECRETS.password), 'the password is not in the error line');
-  t.match(JSON.parse(written[1] ?? '{}'), { service: 'pullguard', password: '[redacted]' });
-});
+t.test(
+  'the review summary logger writes into the same stream, and the general logger stays redacted beside it',
+  async (t) => {
+    const { loggers, lines } = capturedLoggers();
+    loggers.reviews.info({ uid: 'u-1', verdict: 'allow' }, 'review');
+    loggers.logger.error({ error: { message: 'boom' }, password: SECRETS.password }, 'review failed unexpectedly');
+    const written = lines();
+    t.equal(written.length, 2);
+    t.match(written[0], /"uid":"u-1"/);
+    t.notOk(written[1]?.includes(SECRETS.password), 'the password is not in the error line');
+    t.match(JSON.parse(written[1] ?? '{}'), { service: 'pullguard', password: '[redacted]' });
+  },
+);

@@ -3,12 +3,19 @@
  * otherwise evaluate every node against the same selectors again. A new node snapshot (the watcher hands out a
  * new array on every change) starts a new memo, so a node change is seen by the next review.
  */
-import { candidatePlatforms, type CandidatePlatforms, type NodeInfo, type PodPlacement } from './candidate-platforms.js';
+import {
+  candidatePlatforms,
+  type CandidatePlatforms,
+  type NodeInfo,
+  type PodPlacement,
+} from './candidate-platforms.js';
 import type { Platform } from './platform.js';
 
 const MAX_PLACEMENTS = 256;
 
-export function memoizedCandidatePlatforms(configured: readonly Platform[]): (nodes: readonly NodeInfo[], placement: PodPlacement) => CandidatePlatforms {
+export function memoizedCandidatePlatforms(
+  configured: readonly Platform[],
+): (nodes: readonly NodeInfo[], placement: PodPlacement) => CandidatePlatforms {
   let snapshot: readonly NodeInfo[] | undefined;
   let memo = new Map<string, CandidatePlatforms>();
   return (nodes, placement) => {
@@ -35,5 +42,7 @@ function placementKey(placement: PodPlacement): string {
     (!tolerations || tolerations.length === 0) &&
     !nodeName &&
     !osName;
-  return empty ? '' : JSON.stringify([nodeSelector ?? {}, requiredNodeAffinity ?? [], tolerations ?? [], nodeName ?? '', osName ?? '']);
+  return empty
+    ? ''
+    : JSON.stringify([nodeSelector ?? {}, requiredNodeAffinity ?? [], tolerations ?? [], nodeName ?? '', osName ?? '']);
 }

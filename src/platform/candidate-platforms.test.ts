@@ -13,7 +13,8 @@ function node(name: string, arch: string, extra: Partial<NodeInfo> = {}): NodeIn
     name,
     labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': arch, ...extra.labels },
     taints: extra.taints ?? [],
-    platform: arch === 'arm' ? { os: 'linux', architecture: 'arm', variant: 'v7' } : { os: 'linux', architecture: arch },
+    platform:
+      arch === 'arm' ? { os: 'linux', architecture: 'arm', variant: 'v7' } : { os: 'linux', architecture: arch },
     ...(extra.unschedulable === undefined ? {} : { unschedulable: extra.unschedulable }),
   };
 }
@@ -22,7 +23,10 @@ const mixed: NodeInfo[] = [
   node('amd-1', 'amd64', { labels: { pool: 'general' } }),
   node('amd-2', 'amd64', { labels: { pool: 'general', cores: '64' } }),
   node('arm-1', 'arm64', { labels: { pool: 'arm' }, taints: [{ key: 'arch', value: 'arm64', effect: 'NoSchedule' }] }),
-  node('arm-2', 'arm64', { labels: { pool: 'arm', cores: '8' }, taints: [{ key: 'arch', value: 'arm64', effect: 'NoSchedule' }] }),
+  node('arm-2', 'arm64', {
+    labels: { pool: 'arm', cores: '8' },
+    taints: [{ key: 'arch', value: 'arm64', effect: 'NoSchedule' }],
+  }),
   node('pi', 'arm', { labels: { pool: 'edge' } }),
 ];
 const tolerateArm = [{ key: 'arch', operator: 'Exists' }];
@@ -31,14 +35,26 @@ t.test('candidate platforms from nodes', async (t) => {
   const table: [name: string, nodes: NodeInfo[], placement: PodPlacement, platforms: string[]][] = [
     ['arm64-only cluster', [node('a', 'arm64'), node('b', 'arm64')], {}, ['linux/arm64']],
     ['mixed cluster, no constraints, arm taints not tolerated', mixed, {}, ['linux/amd64', 'linux/arm/v7']],
-    ['mixed cluster, arm taints tolerated', mixed, { tolerations: tolerateArm }, ['linux/amd64', 'linux/arm64', 'linux/arm/v7']],
-    ['nodeSelector pins amd64', mixed, { nodeSelector: { 'kubernetes.io/arch': 'amd64' }, tolerations: tolerateArm }, ['linux/amd64']],
+    [
+      'mixed cluster, arm taints tolerated',
+      mixed,
+      { tolerations: tolerateArm },
+      ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+    ],
+    [
+      'nodeSelector pins amd64',
+      mixed,
+      { nodeSelector: { 'kubernetes.io/arch': 'amd64' }, tolerations: tolerateArm },
+      ['linux/amd64'],
+    ],
     ['nodeSelector on a custom label', mixed, { nodeSelector: { pool: 'edge' } }, ['linux/arm/v7']],
     [
       'required affinity to arm64',
       mixed,
       {
-        requiredNodeAffinity: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }] }],
+        requiredNodeAffinity: [
+          { matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }] },
+        ],
         tolerations: tolerateArm,
       },
       ['linux/arm64'],
@@ -46,14 +62,20 @@ t.test('candidate platforms from nodes', async (t) => {
     [
       'affinity to arm64 without the toleration: nowhere to land',
       mixed,
-      { requiredNodeAffinity: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }] }] },
+      {
+        requiredNodeAffinity: [
+          { matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }] },
+        ],
+      },
       [],
     ],
     [
       'affinity NotIn arm, arm64',
       mixed,
       {
-        requiredNodeAffinity: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'NotIn', values: ['arm', 'arm64'] }] }],
+        requiredNodeAffinity: [
+          { matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'NotIn', values: ['arm', 'arm64'] }] },
+        ],
         tolerations: tolerateArm,
       },
       ['linux/amd64'],
@@ -61,19 +83,28 @@ t.test('candidate platforms from nodes', async (t) => {
     [
       'affinity Exists/DoesNotExist',
       mixed,
-      { requiredNodeAffinity: [{ matchExpressions: [{ key: 'cores', operator: 'DoesNotExist' }] }], tolerations: tolerateArm },
+      {
+        requiredNodeAffinity: [{ matchExpressions: [{ key: 'cores', operator: 'DoesNotExist' }] }],
+        tolerations: tolerateArm,
+      },
       ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
     ],
     [
       'affinity Gt on cores',
       mixed,
-      { requiredNodeAffinity: [{ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['16'] }] }], tolerations: tolerateArm },
+      {
+        requiredNodeAffinity: [{ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['16'] }] }],
+        tolerations: tolerateArm,
+      },
       ['linux/amd64'],
     ],
     [
       'affinity Lt on cores',
       mixed,
-      { requiredNodeAffinity: [{ matchExpressions: [{ key: 'cores', operator: 'Lt', values: ['16'] }] }], tolerations: tolerateArm },
+      {
+        requiredNodeAffinity: [{ matchExpressions: [{ key: 'cores', operator: 'Lt', values: ['16'] }] }],
+        tolerations: tolerateArm,
+      },
       ['linux/arm64'],
     ],
     [
@@ -92,12 +123,7 @@ t.test('candidate platforms from nodes', async (t) => {
     ['nodeName skips NoSchedule taints', mixed, { nodeName: 'arm-1' }, ['linux/arm64']],
     ['nodeName of an unknown node', mixed, { nodeName: 'gone' }, []],
     ['os.name windows on a linux cluster', mixed, { osName: 'windows' }, []],
-    [
-      'cordoned nodes are out',
-      [node('a', 'amd64', { unschedulable: true }), node('b', 'arm64')],
-      {},
-      ['linux/arm64'],
-    ],
+    ['cordoned nodes are out', [node('a', 'amd64', { unschedulable: true }), node('b', 'arm64')], {}, ['linux/arm64']],
     [
       'cordoned nodes are in for pods tolerating the unschedulable taint',
       [node('a', 'amd64', { unschedulable: true }), node('b', 'arm64')],
@@ -122,20 +148,44 @@ t.test('candidate platforms from nodes', async (t) => {
 });
 
 t.test('a pod no node accepts gets a note', async (t) => {
-  const result = candidatePlatforms({ nodes: mixed, placement: { nodeSelector: { pool: 'none' } }, configuredPlatforms: [] });
+  const result = candidatePlatforms({
+    nodes: mixed,
+    placement: { nodeSelector: { pool: 'none' } },
+    configuredPlatforms: [],
+  });
   t.match(result.notes, [/no node matches/]);
 });
 
 t.test('spec.os.name and spec.nodeName act as the kubelet admits pods', async (t) => {
-  const win: NodeInfo = { name: 'win-1', labels: { 'kubernetes.io/os': 'windows', 'kubernetes.io/arch': 'amd64' }, taints: [], platform: p('windows/amd64') };
+  const win: NodeInfo = {
+    name: 'win-1',
+    labels: { 'kubernetes.io/os': 'windows', 'kubernetes.io/arch': 'amd64' },
+    taints: [],
+    platform: p('windows/amd64'),
+  };
   const cluster = [...mixed, win];
   const table: [name: string, placement: PodPlacement, platforms: string[], notes: RegExp[]][] = [
     ['os.name windows keeps the windows node only', { osName: 'windows' }, ['windows/amd64'], []],
-    ['os.name linux drops the windows node', { osName: 'linux', tolerations: tolerateArm }, ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], []],
+    [
+      'os.name linux drops the windows node',
+      { osName: 'linux', tolerations: tolerateArm },
+      ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+      [],
+    ],
     ['nodeName on the arm64 node', { nodeName: 'arm-2' }, ['linux/arm64'], []],
     ['nodeName and os.name that disagree', { nodeName: 'arm-2', osName: 'windows' }, [], [/no node matches/]],
-    ['nodeName on a node the nodeSelector excludes (the kubelet checks it too)', { nodeName: 'pi', nodeSelector: { pool: 'arm' } }, [], [/no node matches/]],
-    ['nodeName of an unknown node', { nodeName: 'gone' }, [], [/^the node in spec.nodeName is not among the cluster's nodes$/]],
+    [
+      'nodeName on a node the nodeSelector excludes (the kubelet checks it too)',
+      { nodeName: 'pi', nodeSelector: { pool: 'arm' } },
+      [],
+      [/no node matches/],
+    ],
+    [
+      'nodeName of an unknown node',
+      { nodeName: 'gone' },
+      [],
+      [/^the node in spec.nodeName is not among the cluster's nodes$/],
+    ],
     [
       'an os.name the API server rejects is ignored',
       { osName: 'Windows' },
@@ -149,8 +199,16 @@ t.test('spec.os.name and spec.nodeName act as the kubelet admits pods', async (t
     t.match(result.notes, notes, `${name}: notes`);
     t.equal(result.notes.length, notes.length, `${name}: note count`);
   }
-  const configured = candidatePlatforms({ nodes: [], placement: { osName: 'plan9' }, configuredPlatforms: [p('linux/amd64'), p('windows/amd64')] });
-  t.same(configured.platforms.map(formatPlatform), ['linux/amd64', 'windows/amd64'], 'configured platforms: an invalid os.name is no constraint');
+  const configured = candidatePlatforms({
+    nodes: [],
+    placement: { osName: 'plan9' },
+    configuredPlatforms: [p('linux/amd64'), p('windows/amd64')],
+  });
+  t.same(
+    configured.platforms.map(formatPlatform),
+    ['linux/amd64', 'windows/amd64'],
+    'configured platforms: an invalid os.name is no constraint',
+  );
   t.match(configured.notes, [/spec.os.name ignored/]);
 });
 
@@ -169,8 +227,18 @@ t.test('outside a cluster: configured platforms narrowed by os/arch constraints 
   const table: [name: string, placement: PodPlacement, platforms: string[], notes: RegExp[]][] = [
     ['no constraints', {}, ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'windows/amd64'], []],
     ['nodeSelector arch', { nodeSelector: { 'kubernetes.io/arch': 'arm64' } }, ['linux/arm64'], []],
-    ['nodeSelector os', { nodeSelector: { 'kubernetes.io/os': 'linux' } }, ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], []],
-    ['deprecated beta label', { nodeSelector: { 'beta.kubernetes.io/arch': 'amd64' } }, ['linux/amd64', 'windows/amd64'], []],
+    [
+      'nodeSelector os',
+      { nodeSelector: { 'kubernetes.io/os': 'linux' } },
+      ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+      [],
+    ],
+    [
+      'deprecated beta label',
+      { nodeSelector: { 'beta.kubernetes.io/arch': 'amd64' } },
+      ['linux/amd64', 'windows/amd64'],
+      [],
+    ],
     [
       'other nodeSelector labels are not evaluated',
       { nodeSelector: { pool: 'gpu', 'kubernetes.io/arch': 'amd64' } },
@@ -179,13 +247,21 @@ t.test('outside a cluster: configured platforms narrowed by os/arch constraints 
     ],
     [
       'affinity In on arch',
-      { requiredNodeAffinity: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm'] }] }] },
+      {
+        requiredNodeAffinity: [
+          { matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm'] }] },
+        ],
+      },
       ['linux/amd64', 'linux/arm/v7', 'windows/amd64'],
       [],
     ],
     [
       'affinity NotIn on os',
-      { requiredNodeAffinity: [{ matchExpressions: [{ key: 'kubernetes.io/os', operator: 'NotIn', values: ['windows'] }] }] },
+      {
+        requiredNodeAffinity: [
+          { matchExpressions: [{ key: 'kubernetes.io/os', operator: 'NotIn', values: ['windows'] }] },
+        ],
+      },
       ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
       [],
     ],
@@ -207,7 +283,12 @@ t.test('outside a cluster: configured platforms narrowed by os/arch constraints 
       [/matchFields not evaluated/],
     ],
     ['os.name', { osName: 'windows' }, ['windows/amd64'], []],
-    ['tolerations and nodeName do not matter', { nodeName: 'x', tolerations: [] }, ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'windows/amd64'], []],
+    [
+      'tolerations and nodeName do not matter',
+      { nodeName: 'x', tolerations: [] },
+      ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'windows/amd64'],
+      [],
+    ],
   ];
   for (const [name, placement, platforms, notes] of table) {
     const result = candidatePlatforms({ nodes: [], placement, configuredPlatforms: configured });
@@ -219,6 +300,10 @@ t.test('outside a cluster: configured platforms narrowed by os/arch constraints 
 });
 
 t.test('configured platforms are deduplicated after normalization', async (t) => {
-  const result = candidatePlatforms({ nodes: [], placement: {}, configuredPlatforms: [p('linux/arm64'), p('linux/arm64/v8')] });
+  const result = candidatePlatforms({
+    nodes: [],
+    placement: {},
+    configuredPlatforms: [p('linux/arm64'), p('linux/arm64/v8')],
+  });
   t.same(result.platforms.map(formatPlatform), ['linux/arm64']);
 });

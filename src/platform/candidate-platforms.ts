@@ -86,8 +86,8 @@ export function candidatePlatforms(input: {
   if (nodes.length === 0) {
     const { nodeName } = placement;
     const unknown = nodeName !== undefined && nodeName !== '' && !input.nodes.some((node) => node.name === nodeName);
-    if (unknown) note('the node in spec.nodeName is not among the cluster\'s nodes');
-    else note('no node matches the pod\'s placement constraints');
+    if (unknown) note("the node in spec.nodeName is not among the cluster's nodes");
+    else note("no node matches the pod's placement constraints");
   }
   return {
     platforms: distinctPlatforms(nodes.map((n) => n.platform)),
@@ -110,9 +110,10 @@ function nodeFits(node: NodeInfo, placement: PodPlacement, note: (text: string) 
   if (placement.osName && placement.osName !== node.platform.os) return false;
   if (!matchesNodeSelector(node.labels, placement.nodeSelector ?? {})) return false;
   if (!matchesRequiredAffinity(node, placement.requiredNodeAffinity ?? [], note)) return false;
-  const taints = node.unschedulable && !node.taints.some((t) => t.key === UNSCHEDULABLE_TAINT.key)
-    ? [...node.taints, UNSCHEDULABLE_TAINT]
-    : node.taints;
+  const taints =
+    node.unschedulable && !node.taints.some((t) => t.key === UNSCHEDULABLE_TAINT.key)
+      ? [...node.taints, UNSCHEDULABLE_TAINT]
+      : node.taints;
   const blocking = untoleratedTaints(taints, placement.tolerations ?? []);
   // A pod bound by nodeName skips the scheduler: only NoExecute taints keep it off the node.
   return bound ? !blocking.some((t) => t.effect === 'NoExecute') : blocking.length === 0;

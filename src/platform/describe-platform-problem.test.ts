@@ -20,7 +20,10 @@ t.test('an ok check needs no words', async (t) => {
 });
 
 t.test('mismatch: what the image has, what the pod needs, a multi-arch build', async (t) => {
-  const result = checkIndexPlatforms({ index: indexOf([entry('linux/amd64'), entry('unknown/unknown')]), candidates: [p('linux/arm64')] });
+  const result = checkIndexPlatforms({
+    index: indexOf([entry('linux/amd64'), entry('unknown/unknown')]),
+    candidates: [p('linux/arm64')],
+  });
   const text = describePlatformProblem(result, image);
   t.ok(text);
   t.equal(text?.cause, `image ${image} has linux/amd64 only; the pod can only run on linux/arm64 nodes`);
@@ -34,7 +37,10 @@ t.test('mismatch: what the image has, what the pod needs, a multi-arch build', a
 });
 
 t.test('partial: pin to the supported architecture', async (t) => {
-  const result = checkIndexPlatforms({ index: indexOf([entry('linux/amd64')]), candidates: [p('linux/amd64'), p('linux/arm64')] });
+  const result = checkIndexPlatforms({
+    index: indexOf([entry('linux/amd64')]),
+    candidates: [p('linux/amd64'), p('linux/arm64')],
+  });
   const text = describePlatformProblem(result, image);
   t.match(text?.cause ?? '', /has linux\/amd64 only; the pod can also land on linux\/arm64 nodes/);
   t.equal(
@@ -59,7 +65,11 @@ t.test('an index without platforms says so', async (t) => {
   const text = describePlatformProblem(result, image);
   t.match(text?.cause ?? '', 'declares no platform');
   t.match(text?.short ?? '', '(image has none)');
-  t.equal(text?.fix, 'build a multi-arch image (docker buildx build --platform linux/amd64 --push)', 'nothing to pin to');
+  t.equal(
+    text?.fix,
+    'build a multi-arch image (docker buildx build --platform linux/amd64 --push)',
+    'nothing to pin to',
+  );
 });
 
 t.test('short stays within the limit for long lists', async (t) => {
@@ -74,6 +84,12 @@ t.test('short stays within the limit for long lists', async (t) => {
 });
 
 t.test('the pin names the OS when another OS has the same architecture', async (t) => {
-  const result = checkIndexPlatforms({ index: indexOf([entry('linux/amd64')]), candidates: [p('linux/amd64'), p('windows/amd64')] });
-  t.match(describePlatformProblem(result, image)?.fix ?? '', 'nodeSelector kubernetes.io/arch: amd64, kubernetes.io/os: linux');
+  const result = checkIndexPlatforms({
+    index: indexOf([entry('linux/amd64')]),
+    candidates: [p('linux/amd64'), p('windows/amd64')],
+  });
+  t.match(
+    describePlatformProblem(result, image)?.fix ?? '',
+    'nodeSelector kubernetes.io/arch: amd64, kubernetes.io/os: linux',
+  );
 });

@@ -31,7 +31,11 @@ export interface IndexPlatforms {
 }
 
 /** An index whose platforms pullguard did not read (its body is over the parse cap): nothing can be claimed. */
-export const UNREAD_INDEX_PLATFORMS: IndexPlatforms = Object.freeze({ platforms: '', unplatformed: false, incomplete: true });
+export const UNREAD_INDEX_PLATFORMS: IndexPlatforms = Object.freeze({
+  platforms: '',
+  unplatformed: false,
+  incomplete: true,
+});
 
 const FIELD = new RegExp(`^[A-Za-z0-9._-]{0,${MAX_PLATFORM_FIELD_LENGTH}}$`);
 

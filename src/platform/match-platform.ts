@@ -141,7 +141,10 @@ export interface IndexPlatformCheck {
 }
 
 /** Matches an index's platforms against the platforms the pod can run on (the platform check). */
-export function checkIndexPlatforms(input: { readonly index: IndexPlatforms; readonly candidates: readonly Platform[] }): IndexPlatformCheck {
+export function checkIndexPlatforms(input: {
+  readonly index: IndexPlatforms;
+  readonly candidates: readonly Platform[];
+}): IndexPlatformCheck {
   const { index } = input;
   const declared = indexPlatformList(index);
   const available = distinctPlatforms(declared.filter((p) => !isAttestationPlatform(p)));

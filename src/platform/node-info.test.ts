@@ -10,11 +10,22 @@ const node = (extra: Record<string, unknown> = {}): Record<string, unknown> => (
 
 t.test('Node objects become NodeInfo', async (t) => {
   const info = nodeInfoFromObject(
-    node({ spec: { unschedulable: true, taints: [{ key: 'a', effect: 'NoSchedule' }, { key: 'b', value: 'x', effect: 'NoExecute', timeAdded: null }] } }),
+    node({
+      spec: {
+        unschedulable: true,
+        taints: [
+          { key: 'a', effect: 'NoSchedule' },
+          { key: 'b', value: 'x', effect: 'NoExecute', timeAdded: null },
+        ],
+      },
+    }),
   );
   t.equal(info?.name, 'n1');
   t.equal(info && formatPlatform(info.platform), 'linux/arm64', 'status.nodeInfo wins over labels');
-  t.same(info?.taints, [{ key: 'a', effect: 'NoSchedule' }, { key: 'b', value: 'x', effect: 'NoExecute' }]);
+  t.same(info?.taints, [
+    { key: 'a', effect: 'NoSchedule' },
+    { key: 'b', value: 'x', effect: 'NoExecute' },
+  ]);
   t.equal(info?.unschedulable, true);
   t.same(info?.labels, { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' });
 });

@@ -19,7 +19,9 @@ const NodeSchema = Type.Object({
   spec: Maybe(
     Type.Object({
       unschedulable: Maybe(Type.Boolean()),
-      taints: Maybe(Type.Array(Type.Object({ key: Type.String(), value: Maybe(Type.String()), effect: Type.String() }))),
+      taints: Maybe(
+        Type.Array(Type.Object({ key: Type.String(), value: Maybe(Type.String()), effect: Type.String() })),
+      ),
     }),
   ),
   status: Maybe(

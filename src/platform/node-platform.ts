@@ -22,7 +22,11 @@ export interface NodePlatformSource {
 
 /** The node's platform, or undefined when neither the status nor the labels say it. */
 export function nodePlatform(source: NodePlatformSource): Platform | undefined {
-  const os = firstNonEmpty(source.operatingSystem, label(source, 'kubernetes.io/os'), label(source, 'beta.kubernetes.io/os'));
+  const os = firstNonEmpty(
+    source.operatingSystem,
+    label(source, 'kubernetes.io/os'),
+    label(source, 'beta.kubernetes.io/os'),
+  );
   const architecture = firstNonEmpty(
     source.architecture,
     label(source, 'kubernetes.io/arch'),

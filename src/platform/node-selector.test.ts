@@ -14,7 +14,8 @@ t.test('nodeSelector: every label equal', async (t) => {
     [{ zone: 'a' }, false],
     [{ toString: '' }, false], // no prototype keys
   ];
-  for (const [selector, expected] of table) t.equal(matchesNodeSelector(labels, selector), expected, JSON.stringify(selector));
+  for (const [selector, expected] of table)
+    t.equal(matchesNodeSelector(labels, selector), expected, JSON.stringify(selector));
 });
 
 t.test('label requirements: every operator', async (t) => {
@@ -38,7 +39,11 @@ t.test('label requirements: every operator', async (t) => {
   ];
   for (const [requirement, expected] of table) {
     const notes: string[] = [];
-    t.equal(matchesLabelRequirement(labels, requirement, (n) => notes.push(n)), expected, JSON.stringify(requirement));
+    t.equal(
+      matchesLabelRequirement(labels, requirement, (n) => notes.push(n)),
+      expected,
+      JSON.stringify(requirement),
+    );
     t.same(notes, [], 'no notes for valid requirements');
   }
 });
@@ -51,7 +56,10 @@ t.test('requirements the API server would reject are ignored, with a note', asyn
   ];
   for (const [requirement, note] of table) {
     const notes: string[] = [];
-    t.equal(matchesLabelRequirement(labels, requirement, (n) => notes.push(n)), true);
+    t.equal(
+      matchesLabelRequirement(labels, requirement, (n) => notes.push(n)),
+      true,
+    );
     t.match(notes, [note]);
   }
 });
@@ -70,7 +78,11 @@ t.test('required affinity: terms ORed, requirements ANDed, fields on metadata.na
     ['an empty term matches nothing', [{}], false],
     ['an empty term next to a matching one', [{}, { matchExpressions: [arm] }], true],
     ['matchFields In', [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-a'] }] }], true],
-    ['matchFields In other node', [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-b'] }] }], false],
+    [
+      'matchFields In other node',
+      [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-b'] }] }],
+      false,
+    ],
     ['matchFields NotIn', [{ matchFields: [{ key: 'metadata.name', operator: 'NotIn', values: ['node-a'] }] }], false],
     [
       'fields and expressions ANDed',
@@ -78,12 +90,20 @@ t.test('required affinity: terms ORed, requirements ANDed, fields on metadata.na
       false,
     ],
   ];
-  for (const [name, terms, expected] of table) t.equal(matchesRequiredAffinity(node, terms, () => {}), expected, name);
+  for (const [name, terms, expected] of table)
+    t.equal(
+      matchesRequiredAffinity(node, terms, () => {}),
+      expected,
+      name,
+    );
 });
 
 t.test('matchFields on another field is ignored with a note', async (t) => {
   const notes: string[] = [];
   const terms = [{ matchFields: [{ key: 'spec.podCIDR', operator: 'In', values: ['x'] }] }];
-  t.equal(matchesRequiredAffinity({ name: 'n', labels }, terms, (n) => notes.push(n)), true);
+  t.equal(
+    matchesRequiredAffinity({ name: 'n', labels }, terms, (n) => notes.push(n)),
+    true,
+  );
   t.match(notes, [/matchFields on spec.podCIDR ignored/]);
 });

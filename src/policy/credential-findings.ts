@@ -20,9 +20,12 @@ export function credentialFinding(problem: CredentialProblem, kindName: string, 
  * service account itself, points at `serviceAccountName`.
  */
 function problemPath(problem: CredentialProblem, pod: PodCredentialFields): string {
-  const secret = problem.kind === 'missingServiceAccount' || (problem.kind === 'readFailed' && problem.what === 'serviceaccount')
-    ? undefined
-    : problem.kind === 'readFailed' ? problem.name : problem.secret;
+  const secret =
+    problem.kind === 'missingServiceAccount' || (problem.kind === 'readFailed' && problem.what === 'serviceaccount')
+      ? undefined
+      : problem.kind === 'readFailed'
+        ? problem.name
+        : problem.secret;
   const index = secret === undefined ? -1 : pod.imagePullSecrets.indexOf(nameOf(secret));
   return index >= 0 ? `${pod.podSpecPath}.imagePullSecrets[${index}]` : `${pod.podSpecPath}.serviceAccountName`;
 }
@@ -87,7 +90,10 @@ const MAX_SHOWN_NAME = 100;
 /** A name no Secret can have (`.`, `a/b`, upper case…), quoted so odd characters show. */
 function invalidNameText(secret: string): Finding {
   const name = nameOf(secret);
-  const shown = name.length <= MAX_SHOWN_NAME ? JSON.stringify(name) : `${JSON.stringify(name.slice(0, MAX_SHOWN_NAME))}… (${name.length} characters)`;
+  const shown =
+    name.length <= MAX_SHOWN_NAME
+      ? JSON.stringify(name)
+      : `${JSON.stringify(name.slice(0, MAX_SHOWN_NAME))}… (${name.length} characters)`;
   const what = `imagePullSecret ${shown} in namespace ${namespaceOf(secret)} is not a valid Secret name`;
   return {
     class: 'missingPullSecret',

@@ -28,10 +28,17 @@ t.test('the strongest verdict wins; no findings allow', async (t) => {
     [['unreachable', 'timeout', 'rateLimited'], 'warn'],
     [['invalidPullSecret', 'missingPullSecret'], 'deny'],
   ];
-  for (const [classes, decision] of cases) t.equal(decide(classes.map(finding), DEFAULT_POLICY, 'enforce').verdict, decision, classes.join(',') || 'none');
+  for (const [classes, decision] of cases)
+    t.equal(decide(classes.map(finding), DEFAULT_POLICY, 'enforce').verdict, decision, classes.join(',') || 'none');
 });
 
 t.test('docs/design.md §2.1 defaults: definitive answers deny, infrastructure problems warn', async (t) => {
-  const deny: FindingClass[] = ['notFound', 'unauthorized', 'invalidReference', 'platformMismatch', 'invalidPullSecret'];
+  const deny: FindingClass[] = [
+    'notFound',
+    'unauthorized',
+    'invalidReference',
+    'platformMismatch',
+    'invalidPullSecret',
+  ];
   for (const cls of FINDING_CLASSES) t.equal(DEFAULT_POLICY[cls], deny.includes(cls) ? 'deny' : 'warn', cls);
 });

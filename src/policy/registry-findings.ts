@@ -34,7 +34,12 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
     case 'found':
       return undefined;
     case 'invalid':
-      return { ...base, class: 'invalidReference', cause: `invalid image reference: ${resolution.reason}.`, short: `invalid image reference: ${resolution.reason}` };
+      return {
+        ...base,
+        class: 'invalidReference',
+        cause: `invalid image reference: ${resolution.reason}.`,
+        short: `invalid image reference: ${resolution.reason}`,
+      };
     case 'not-found':
       return { ...base, class: 'notFound', ...notFoundText(resolution.missing, resolution.suggestions ?? [], ctx) };
     case 'unauthorized':

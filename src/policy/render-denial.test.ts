@@ -3,7 +3,12 @@ import type { ImageUse } from '../workload/image-use.js';
 import type { DecidedFinding } from './finding.js';
 import { MAX_MESSAGE_BYTES, renderDenial } from './render-denial.js';
 
-const use = (name: string, path: string, image: string, section: ImageUse['section'] = 'containers'): ImageUse => ({ image, name, section, path });
+const use = (name: string, path: string, image: string, section: ImageUse['section'] = 'containers'): ImageUse => ({
+  image,
+  name,
+  section,
+  path,
+});
 const deny = (u: ImageUse | undefined, extra: Partial<DecidedFinding> = {}): DecidedFinding => ({
   class: 'notFound',
   verdict: 'deny',
@@ -20,12 +25,21 @@ t.test('the example of docs/design.md §2.2, line for line', async (t) => {
         canonical: 'docker.io/library/nginx:1.99.9',
         cause: 'tag "1.99.9" does not exist. Closest tags: 1.29.3, 1.29, 1.28.0.',
       }),
-      deny(use('migrate', 'spec.template.spec.initContainers[0].image', 'registry.example.com/tools/migrate:2.1', 'initContainers'), {
-        class: 'unauthorized',
-        canonical: 'registry.example.com/tools/migrate:2.1',
-        cause: 'registry.example.com requires authentication and no imagePullSecret of this pod has credentials for it.',
-        fix: 'Fix: kubectl create secret docker-registry regcred …',
-      }),
+      deny(
+        use(
+          'migrate',
+          'spec.template.spec.initContainers[0].image',
+          'registry.example.com/tools/migrate:2.1',
+          'initContainers',
+        ),
+        {
+          class: 'unauthorized',
+          canonical: 'registry.example.com/tools/migrate:2.1',
+          cause:
+            'registry.example.com requires authentication and no imagePullSecret of this pod has credentials for it.',
+          fix: 'Fix: kubectl create secret docker-registry regcred …',
+        },
+      ),
       { ...deny(use('side', 'spec.template.spec.containers[1].image', 'nginx')), verdict: 'warn' },
     ],
     { objectLabel: 'Deployment shop/web', checkedUses: 3 },
@@ -41,23 +55,50 @@ t.test('the example of docs/design.md §2.2, line for line', async (t) => {
 });
 
 t.test('summary wording', async (t) => {
-  const one = renderDenial([deny(use('a', 'spec.containers[0].image', 'A'), { class: 'invalidReference' })], { objectLabel: 'Pod shop/web', checkedUses: 1 });
+  const one = renderDenial([deny(use('a', 'spec.containers[0].image', 'A'), { class: 'invalidReference' })], {
+    objectLabel: 'Pod shop/web',
+    checkedUses: 1,
+  });
   t.match(one, /^1 of 1 image in Pod shop\/web would fail to pull \(InvalidImageName\):\n/);
-  const podLevel = renderDenial([deny(undefined, { class: 'invalidPullSecret', subject: 'pull secret shop/regcred', cause: 'cannot be decoded.' })], { objectLabel: 'Pod shop/web', checkedUses: 2 });
-  t.equal(podLevel, 'Pod shop/web would fail to pull its images (ErrImagePull/ImagePullBackOff):\n- pull secret shop/regcred: cannot be decoded.');
+  const podLevel = renderDenial(
+    [deny(undefined, { class: 'invalidPullSecret', subject: 'pull secret shop/regcred', cause: 'cannot be decoded.' })],
+    { objectLabel: 'Pod shop/web', checkedUses: 2 },
+  );
+  t.equal(
+    podLevel,
+    'Pod shop/web would fail to pull its images (ErrImagePull/ImagePullBackOff):\n- pull secret shop/regcred: cannot be decoded.',
+  );
 });
 
 t.test('past 10 failing images: "… and N more", and always under 4 KiB', async (t) => {
-  for (const [count, imageLength] of [[11, 20], [25, 20], [10, 2000], [40, 500]] as const) {
-    const findings = Array.from({ length: count }, (_, i) => deny(use(`c${i}`, `spec.containers[${i}].image`, `example.com/${'x'.repeat(imageLength)}:${i}`)));
+  for (const [count, imageLength] of [
+    [11, 20],
+    [25, 20],
+    [10, 2000],
+    [40, 500],
+  ] as const) {
+    const findings = Array.from({ length: count }, (_, i) =>
+      deny(use(`c${i}`, `spec.containers[${i}].image`, `example.com/${'x'.repeat(imageLength)}:${i}`)),
+    );
     const message = renderDenial(findings, { objectLabel: 'Deployment shop/web', checkedUses: count });
     const lines = message.split('\n');
-    t.ok(Buffer.byteLength(message) < MAX_MESSAGE_BYTES, `${count}×${imageLength}: ${Buffer.byteLength(message)} bytes`);
+    t.ok(
+      Buffer.byteLength(message) < MAX_MESSAGE_BYTES,
+      `${count}×${imageLength}: ${Buffer.byteLength(message)} bytes`,
+    );
     t.ok(lines.length <= 12, `${count}×${imageLength}: at most summary + 10 + rest`);
     const shown = lines.filter((l) => l.startsWith('- ')).length;
-    if (shown < count) t.equal(lines.at(-1), `… and ${count - shown} more failing images`, `${count}×${imageLength}: the rest is counted`);
+    if (shown < count)
+      t.equal(
+        lines.at(-1),
+        `… and ${count - shown} more failing images`,
+        `${count}×${imageLength}: the rest is counted`,
+      );
     t.ok(message.isWellFormed());
   }
-  const exactlyTen = renderDenial(Array.from({ length: 10 }, (_, i) => deny(use(`c${i}`, `spec.containers[${i}].image`, `e.com/a:${i}`))), { objectLabel: 'P', checkedUses: 10 });
+  const exactlyTen = renderDenial(
+    Array.from({ length: 10 }, (_, i) => deny(use(`c${i}`, `spec.containers[${i}].image`, `e.com/a:${i}`))),
+    { objectLabel: 'P', checkedUses: 10 },
+  );
   t.notMatch(exactlyTen, /more/, 'ten fit without a rest line');
 });

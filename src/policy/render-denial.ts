@@ -18,7 +18,9 @@ export function renderDenial(findings: readonly DecidedFinding[], context: Denia
   const denied = findings.filter((f) => f.verdict === 'deny');
   const failingUses = new Set(denied.filter((f) => f.use).map((f) => f.use?.path)).size;
   const podLevel = denied.filter((f) => !f.use).length;
-  const reasons = new Set(denied.map((f) => (f.class === 'invalidReference' ? 'InvalidImageName' : 'ErrImagePull/ImagePullBackOff')));
+  const reasons = new Set(
+    denied.map((f) => (f.class === 'invalidReference' ? 'InvalidImageName' : 'ErrImagePull/ImagePullBackOff')),
+  );
   const summary =
     failingUses > 0
       ? `${failingUses} of ${context.checkedUses} image${context.checkedUses === 1 ? '' : 's'} in ${context.objectLabel} would fail to pull (${[...reasons].join(', ')}):`

@@ -3,8 +3,20 @@ import type { ImageUse } from '../workload/image-use.js';
 import type { DecidedFinding } from './finding.js';
 import { MAX_WARNING_CHARS, renderWarnings, sanitizeWarning } from './render-warnings.js';
 
-const use = (name: string, section: ImageUse['section'] = 'containers'): ImageUse => ({ image: 'x', name, section, path: `spec.${section}[0].image` });
-const warn = (short: string, extra: Partial<DecidedFinding> = {}): DecidedFinding => ({ class: 'latestTag', cause: 'c', short, verdict: 'warn', use: use('app'), ...extra });
+const use = (name: string, section: ImageUse['section'] = 'containers'): ImageUse => ({
+  image: 'x',
+  name,
+  section,
+  path: `spec.${section}[0].image`,
+});
+const warn = (short: string, extra: Partial<DecidedFinding> = {}): DecidedFinding => ({
+  class: 'latestTag',
+  cause: 'c',
+  short,
+  verdict: 'warn',
+  use: use('app'),
+  ...extra,
+});
 
 const legal = (t: Test, line: string) => {
   t.ok([...line].length <= MAX_WARNING_CHARS, `≤ 120 characters: ${line}`);
@@ -39,8 +51,15 @@ t.test('at most 10 plus one summary; duplicates once', async (t) => {
   t.equal(lines.length, 11);
   t.match(lines[10], /^… and 5 more warnings/);
   lines.forEach((line) => legal(t, line));
-  t.equal(renderWarnings(Array.from({ length: 11 }, (_, i) => warn(`w${i}`)))[10], '… and 1 more warning (see the audit annotation pullguard findings)');
-  t.equal(renderWarnings(Array.from({ length: 10 }, (_, i) => warn(`w${i}`))).length, 10, 'exactly 10 needs no summary');
+  t.equal(
+    renderWarnings(Array.from({ length: 11 }, (_, i) => warn(`w${i}`)))[10],
+    '… and 1 more warning (see the audit annotation pullguard findings)',
+  );
+  t.equal(
+    renderWarnings(Array.from({ length: 10 }, (_, i) => warn(`w${i}`))).length,
+    10,
+    'exactly 10 needs no summary',
+  );
 });
 
 t.test('sanitizeWarning makes any text legal for the API server', async (t) => {

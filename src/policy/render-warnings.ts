@@ -11,7 +11,10 @@ export function renderWarnings(findings: readonly DecidedFinding[]): string[] {
   const lines = [...new Set(findings.filter((f) => f.verdict === 'warn').map(renderWarning))];
   if (lines.length <= MAX_WARNINGS) return lines;
   const rest = lines.length - MAX_WARNINGS;
-  return [...lines.slice(0, MAX_WARNINGS), `… and ${rest} more warning${rest === 1 ? '' : 's'} (see the audit annotation pullguard findings)`];
+  return [
+    ...lines.slice(0, MAX_WARNINGS),
+    `… and ${rest} more warning${rest === 1 ? '' : 's'} (see the audit annotation pullguard findings)`,
+  ];
 }
 
 function renderWarning(finding: DecidedFinding): string {

@@ -32,7 +32,12 @@ export interface ImageFacts {
 }
 
 /** The finding for one checked image, or undefined when it is fine. */
-export function resolutionFinding(check: ParsedCheck, resolution: Resolution, pod: PodFacts, image: ImageFacts): Finding | undefined {
+export function resolutionFinding(
+  check: ParsedCheck,
+  resolution: Resolution,
+  pod: PodFacts,
+  image: ImageFacts,
+): Finding | undefined {
   if (resolution.outcome === 'found') {
     return resolution.index && pod.candidates ? platformFindingFor(check, resolution.index, pod.candidates) : undefined;
   }

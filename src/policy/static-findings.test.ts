@@ -2,7 +2,13 @@ import t from 'tap';
 import type { ImageUse } from '../workload/image-use.js';
 import { exemptMatcher, staticCheck } from './static-findings.js';
 
-const use = (image: string, pullPolicy?: string): ImageUse => ({ image, name: 'app', section: 'containers', path: 'spec.containers[0].image', ...(pullPolicy ? { pullPolicy } : {}) });
+const use = (image: string, pullPolicy?: string): ImageUse => ({
+  image,
+  name: 'app',
+  section: 'containers',
+  path: 'spec.containers[0].image',
+  ...(pullPolicy ? { pullPolicy } : {}),
+});
 const none = exemptMatcher([]);
 
 t.test('static checks per image', async (t) => {
@@ -12,7 +18,13 @@ t.test('static checks per image', async (t) => {
     ['nginx:latest', undefined, ['latestTag'], undefined, 'docker.io/library/nginx:latest'],
     ['nginx:1.29', undefined, [], undefined, 'docker.io/library/nginx:1.29'],
     [`nginx@sha256:${'a'.repeat(64)}`, undefined, [], undefined, `docker.io/library/nginx@sha256:${'a'.repeat(64)}`],
-    [`nginx:latest@sha256:${'b'.repeat(64)}`, undefined, [], undefined, `docker.io/library/nginx:latest@sha256:${'b'.repeat(64)}`],
+    [
+      `nginx:latest@sha256:${'b'.repeat(64)}`,
+      undefined,
+      [],
+      undefined,
+      `docker.io/library/nginx:latest@sha256:${'b'.repeat(64)}`,
+    ],
     ['localhost:5000/foo:bar', undefined, [], undefined, 'localhost:5000/foo:bar'],
     ['[::1]:5000/foo:1', undefined, [], undefined, '[::1]:5000/foo:1'],
     ['example.com/app:1', 'Never', ['pullPolicyNever'], 'pullPolicyNever', 'example.com/app:1'],
@@ -27,7 +39,11 @@ t.test('static checks per image', async (t) => {
   for (const [image, pullPolicy, classes, skip, canonical] of cases) {
     const check = staticCheck(use(image, pullPolicy), none);
     const name = `${image.slice(0, 40)} ${pullPolicy ?? ''}`;
-    t.same(check.findings.map((f) => f.class), classes, `${name}: classes`);
+    t.same(
+      check.findings.map((f) => f.class),
+      classes,
+      `${name}: classes`,
+    );
     t.equal(check.skipRegistry, skip, `${name}: registry skip`);
     t.equal(check.canonical, canonical, `${name}: canonical reference`);
   }
@@ -35,7 +51,11 @@ t.test('static checks per image', async (t) => {
 
 t.test('an invalid reference keeps the parser reason and the kubelet error name', async (t) => {
   const [finding] = staticCheck(use('Nginx:1'), none).findings;
-  t.match(finding, { class: 'invalidReference', outcome: 'invalid', cause: /repository name \(.*\) must be lowercase.*InvalidImageName/ });
+  t.match(finding, {
+    class: 'invalidReference',
+    outcome: 'invalid',
+    cause: /repository name \(.*\) must be lowercase.*InvalidImageName/,
+  });
 });
 
 t.test('exempt images are not checked at all, matched on the canonical reference', async (t) => {

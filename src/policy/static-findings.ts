@@ -67,7 +67,10 @@ export function staticCheck(use: ImageUse, isExempt: ExemptMatcher): StaticCheck
   if (isExempt(canonical)) return { use, reference, canonical, findings: [], skipRegistry: 'exempt' };
   const findings: Finding[] = [];
   if (!reference.digest && (reference.tag === undefined || reference.tag === 'latest')) {
-    const written = reference.tag === undefined ? `${JSON.stringify(use.image)} has no tag and pulls :latest` : `${JSON.stringify(use.image)} uses :latest`;
+    const written =
+      reference.tag === undefined
+        ? `${JSON.stringify(use.image)} has no tag and pulls :latest`
+        : `${JSON.stringify(use.image)} uses :latest`;
     findings.push({
       class: 'latestTag',
       use,

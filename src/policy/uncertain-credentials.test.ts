@@ -2,7 +2,12 @@ import t from 'tap';
 import type { Finding } from './finding.js';
 import { uncertainCredentials } from './uncertain-credentials.js';
 
-const use = { image: 'example.com/app:1', name: 'app', section: 'containers', path: 'spec.containers[0].image' } as const;
+const use = {
+  image: 'example.com/app:1',
+  name: 'app',
+  section: 'containers',
+  path: 'spec.containers[0].image',
+} as const;
 const refused: Finding = {
   class: 'unauthorized',
   outcome: 'unauthorized',
@@ -17,7 +22,10 @@ t.test('with unreadable pull secrets a refusal becomes unreachable, saying why',
   const softened = uncertainCredentials(refused, true);
   t.equal(softened.class, 'unreachable');
   t.equal(softened.outcome, 'unauthorized', 'the registry outcome behind it is kept');
-  t.equal(softened.cause, 'example.com refused the pull credentials. pullguard could not read every pull secret of this pod, so this is not certain.');
+  t.equal(
+    softened.cause,
+    'example.com refused the pull credentials. pullguard could not read every pull secret of this pod, so this is not certain.',
+  );
   t.equal(softened.short, 'cannot verify example.com/app:1: pull secrets unreadable; admitted anyway');
   t.equal(softened.fix, refused.fix);
 });
@@ -35,5 +43,8 @@ t.test('only refusals are softened: other classes pass through whatever the cred
 
 t.test('a pod-level finding without a reference names "image"', async (t) => {
   const { canonical: _, ...podLevel } = refused;
-  t.match(uncertainCredentials(podLevel, true), { class: 'unreachable', short: 'cannot verify image: pull secrets unreadable; admitted anyway' });
+  t.match(uncertainCredentials(podLevel, true), {
+    class: 'unreachable',
+    short: 'cannot verify image: pull secrets unreadable; admitted anyway',
+  });
 });

@@ -2,7 +2,11 @@ import t from 'tap';
 import { combineAttempts } from './combine-attempts.js';
 import type { Resolution } from './resolution.js';
 
-const rejected = (source: string): Resolution => ({ outcome: 'unauthorized', reason: 'credentials-rejected', credentialSource: source });
+const rejected = (source: string): Resolution => ({
+  outcome: 'unauthorized',
+  reason: 'credentials-rejected',
+  credentialSource: source,
+});
 const timeout: Resolution = { outcome: 'timeout', afterMs: 1 };
 const missing: Resolution = { outcome: 'not-found', missing: 'tag' };
 
@@ -11,7 +15,11 @@ t.test('the most definitive result wins', async (t) => {
     ['one result', [timeout], timeout],
     ['not-found over unauthorized', [rejected('a'), missing], missing],
     ['unauthorized over transient', [timeout, rejected('a')], rejected('a')],
-    ['unreachable over timeout', [timeout, { outcome: 'unreachable', cause: 'dns', detail: 'd' }], { outcome: 'unreachable', cause: 'dns', detail: 'd' }],
+    [
+      'unreachable over timeout',
+      [timeout, { outcome: 'unreachable', cause: 'dns', detail: 'd' }],
+      { outcome: 'unreachable', cause: 'dns', detail: 'd' },
+    ],
     ['found over everything', [missing, { outcome: 'found' }], { outcome: 'found' }],
   ];
   for (const [name, results, want] of cases) t.same(combineAttempts(results), want, name);

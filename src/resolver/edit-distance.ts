@@ -50,7 +50,16 @@ export function boundedDistance(a: string, b: string, bound: number, work: Work)
 }
 
 /** The distance of two remainders, the first no longer than the second. */
-function ordered(short: string, sFrom: number, sTo: number, long: string, lFrom: number, lTo: number, bound: number, work: Work): number {
+function ordered(
+  short: string,
+  sFrom: number,
+  sTo: number,
+  long: string,
+  lFrom: number,
+  lTo: number,
+  bound: number,
+  work: Work,
+): number {
   const shortLength = sTo - sFrom;
   if (shortLength === 0) return lTo - lFrom <= bound ? lTo - lFrom : OVER_BOUND;
   if (shortLength <= 32 && isAscii(short, sFrom, sTo) && isAscii(long, lFrom, lTo)) {
@@ -96,7 +105,16 @@ function bitParallel(pattern: string, pFrom: number, pTo: number, text: string, 
 }
 
 /** Ukkonen's banded table over rows of `a` and columns of `b`. */
-function banded(a: string, aFrom: number, aTo: number, b: string, bFrom: number, bTo: number, bound: number, work: Work): number {
+function banded(
+  a: string,
+  aFrom: number,
+  aTo: number,
+  b: string,
+  bFrom: number,
+  bTo: number,
+  bound: number,
+  work: Work,
+): number {
   const n = aTo - aFrom;
   const m = bTo - bFrom;
   const k = Math.min(bound, Math.max(n, m));

@@ -50,8 +50,15 @@ function createUncachedResolver(deps: ImageResolverDeps): ClosableImageResolver 
     ...(deps.lookup ? { lookup: deps.lookup } : {}),
   });
   const transport = createRegistryTransport({ config, guard, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
-  const client: ManifestCheckDeps = { transport, auth: createAuthenticator({ transport }), indexes: createIndexCache() };
-  const tagLister = createTagLister(client, { ttlMs: config.cache.negativeTtlMs, timeoutMs: config.network.requestTimeoutMs });
+  const client: ManifestCheckDeps = {
+    transport,
+    auth: createAuthenticator({ transport }),
+    indexes: createIndexCache(),
+  };
+  const tagLister = createTagLister(client, {
+    ttlMs: config.cache.negativeTtlMs,
+    timeoutMs: config.network.requestTimeoutMs,
+  });
   const registryFor = createRegistryLookup(config);
 
   const attempt = async (target: AuthTarget, options: ResolveOptions, started: number): Promise<Resolution> => {
@@ -67,7 +74,13 @@ function createUncachedResolver(deps: ImageResolverDeps): ClosableImageResolver 
       if (error instanceof RegistryError) return resolutionOfError(error, now() - started);
       // A bug, not a registry behaviour: report it as a protocol failure rather than crash the review, and tell
       // the admin (name and code only: a foreign message may quote a URL or a body).
-      deps.log?.warn({ error: { name: (error as Error)?.name, code: (error as { code?: unknown })?.code }, registry: options.reference.domain }, 'unexpected error while resolving');
+      deps.log?.warn(
+        {
+          error: { name: (error as Error)?.name, code: (error as { code?: unknown })?.code },
+          registry: options.reference.domain,
+        },
+        'unexpected error while resolving',
+      );
       return { outcome: 'unreachable', cause: 'protocol', detail: 'internal error while resolving' };
     }
   };
@@ -97,7 +110,14 @@ function createUncachedResolver(deps: ImageResolverDeps): ClosableImageResolver 
       }
       const combined = combineAttempts(results);
       if (combined.outcome !== 'not-found' || combined.missing !== 'tag') return screened(combined);
-      return screened(await withSuggestions(tagLister, targets[results.indexOf(combined)] ?? targets[0], reference.tag ?? 'latest', combined));
+      return screened(
+        await withSuggestions(
+          tagLister,
+          targets[results.indexOf(combined)] ?? targets[0],
+          reference.tag ?? 'latest',
+          combined,
+        ),
+      );
     },
     close: () => transport.close(),
   };

@@ -71,21 +71,31 @@ t.test('cache keys: reference, index wish, and the ordered credential list', asy
   t.equal(credentialsFingerprint([]), 'anonymous');
 });
 
-t.test('cache keys of long references are hashed: bounded in size, still distinct per reference and credentials', async (t) => {
-  const long = (tag: string) => ref(`registry.example.com/${'team/'.repeat(40)}app:${tag}`);
-  const base = { reference: long('v1'), signal: AbortSignal.timeout(1000) };
-  const keys = [
-    cacheKey({ ...base, credentials: [] }),
-    cacheKey({ ...base, credentials: [alice] }),
-    cacheKey({ ...base, credentials: [bob] }),
-    cacheKey({ ...base, credentials: [], wantIndex: true }),
-    cacheKey({ ...base, reference: long('v2'), credentials: [] }),
-  ];
-  t.equal(new Set(keys).size, keys.length, 'all distinct');
-  t.ok(keys.every((key) => key.length <= 60), `at most 60 characters (${keys.map((k) => k.length).join(', ')})`);
-  t.equal(cacheKey({ ...base, credentials: [{ ...alice }] }), keys[1], 'equal contents, equal key');
-  t.match(cacheKey({ reference: ref('nginx:1.29'), credentials: [] }), /^docker\.io\/library\/nginx:1\.29\|/, 'short keys stay readable');
-});
+t.test(
+  'cache keys of long references are hashed: bounded in size, still distinct per reference and credentials',
+  async (t) => {
+    const long = (tag: string) => ref(`registry.example.com/${'team/'.repeat(40)}app:${tag}`);
+    const base = { reference: long('v1'), signal: AbortSignal.timeout(1000) };
+    const keys = [
+      cacheKey({ ...base, credentials: [] }),
+      cacheKey({ ...base, credentials: [alice] }),
+      cacheKey({ ...base, credentials: [bob] }),
+      cacheKey({ ...base, credentials: [], wantIndex: true }),
+      cacheKey({ ...base, reference: long('v2'), credentials: [] }),
+    ];
+    t.equal(new Set(keys).size, keys.length, 'all distinct');
+    t.ok(
+      keys.every((key) => key.length <= 60),
+      `at most 60 characters (${keys.map((k) => k.length).join(', ')})`,
+    );
+    t.equal(cacheKey({ ...base, credentials: [{ ...alice }] }), keys[1], 'equal contents, equal key');
+    t.match(
+      cacheKey({ reference: ref('nginx:1.29'), credentials: [] }),
+      /^docker\.io\/library\/nginx:1\.29\|/,
+      'short keys stay readable',
+    );
+  },
+);
 
 t.test('found is served from cache until its TTL, transient results are never cached', async (t) => {
   let clock = 1_000_000; // lru-cache treats a start time of 0 as "no TTL"
@@ -110,7 +120,9 @@ t.test('concurrent misses coalesce; one waiter giving up does not fail the other
   const reference = ref('nginx');
   const impatient = new AbortController();
   const first = resolver.resolve({ reference, credentials: [], signal: impatient.signal });
-  const others = Array.from({ length: 10 }, () => resolver.resolve({ reference, credentials: [], signal: AbortSignal.timeout(5000) }));
+  const others = Array.from({ length: 10 }, () =>
+    resolver.resolve({ reference, credentials: [], signal: AbortSignal.timeout(5000) }),
+  );
   impatient.abort();
   t.match(await first, { outcome: 'timeout' });
   script.release();
@@ -120,7 +132,9 @@ t.test('concurrent misses coalesce; one waiter giving up does not fail the other
 });
 
 t.test('when every waiter gives up the shared work is aborted and the next caller starts afresh', async (t) => {
-  const script = scripted((options) => (options.signal.aborted ? { outcome: 'timeout', afterMs: 1 } : { outcome: 'found' }));
+  const script = scripted((options) =>
+    options.signal.aborted ? { outcome: 'timeout', afterMs: 1 } : { outcome: 'found' },
+  );
   script.hold();
   const resolver = withResultCache(script.inner, { config: DEFAULT_CONFIG });
   const reference = ref('nginx');
@@ -143,16 +157,26 @@ t.test('an already-aborted caller gets timeout at once', async (t) => {
 });
 
 t.test('peek answers from the cache only, never from the network, and keeps credentials apart', async (t) => {
-  const script = scripted((o) => (o.reference.path === 'team/flaky' ? { outcome: 'timeout', afterMs: 1 } : { outcome: 'found', digest: 'sha256:p' }));
+  const script = scripted((o) =>
+    o.reference.path === 'team/flaky' ? { outcome: 'timeout', afterMs: 1 } : { outcome: 'found', digest: 'sha256:p' },
+  );
   const resolver = withResultCache(script.inner, { config: DEFAULT_CONFIG });
   const image = ref('registry.example.com/team/app:1');
   t.equal(resolver.peek?.({ reference: image, credentials: [alice] }), undefined, 'a cold cache has nothing');
   t.equal(script.calls.length, 0, 'peek does not resolve');
   await resolver.resolve({ reference: image, credentials: [alice], signal: new AbortController().signal });
   t.same(resolver.peek?.({ reference: image, credentials: [alice] }), { outcome: 'found', digest: 'sha256:p' });
-  t.equal(resolver.peek?.({ reference: image, credentials: [bob] }), undefined, "bob's credentials never see alice's result");
+  t.equal(
+    resolver.peek?.({ reference: image, credentials: [bob] }),
+    undefined,
+    "bob's credentials never see alice's result",
+  );
   const flaky = ref('registry.example.com/team/flaky:1');
   await resolver.resolve({ reference: flaky, credentials: [], signal: new AbortController().signal });
-  t.equal(resolver.peek?.({ reference: flaky, credentials: [] }), undefined, 'a transient outcome is not there to peek at');
+  t.equal(
+    resolver.peek?.({ reference: flaky, credentials: [] }),
+    undefined,
+    'a transient outcome is not there to peek at',
+  );
   t.equal(script.calls.length, 2);
 });

@@ -61,17 +61,19 @@ export function withResultCache(inner: ClosableImageResolver, deps: ResultCacheD
   };
 
   /** The shared work for one key: resolve under `network.budget`, and keep a definitive answer. */
-  const resolveAndKeep = (key: string, options: ResolveOptions) => async (signal: AbortSignal): Promise<Resolution> => {
-    const deadline = linkedDeadline(signal, config.network.budgetMs, 'shared resolution ran out of time');
-    try {
-      const result = await inner.resolve({ ...options, signal: deadline.signal });
-      const ttl = resultTtlMs(result, config.cache);
-      if (ttl !== undefined && !signal.aborted) cache.set(key, result, { ttl });
-      return result;
-    } finally {
-      deadline.release();
-    }
-  };
+  const resolveAndKeep =
+    (key: string, options: ResolveOptions) =>
+    async (signal: AbortSignal): Promise<Resolution> => {
+      const deadline = linkedDeadline(signal, config.network.budgetMs, 'shared resolution ran out of time');
+      try {
+        const result = await inner.resolve({ ...options, signal: deadline.signal });
+        const ttl = resultTtlMs(result, config.cache);
+        if (ttl !== undefined && !signal.aborted) cache.set(key, result, { ttl });
+        return result;
+      } finally {
+        deadline.release();
+      }
+    };
 
   return {
     peek(options) {
@@ -133,7 +135,10 @@ export function credentialsFingerprint(credentials: readonly RegistryCredential[
  * `pullguard_image_checks_total` children per image domain and outcome, made once each (bounded): the registry label
  * comes from matching the `registries:` globs, which is too slow to repeat on every check.
  */
-function imageCheckCounters(config: Config, metrics: Metrics): (domain: string) => (outcome: Resolution['outcome']) => { inc(): void } {
+function imageCheckCounters(
+  config: Config,
+  metrics: Metrics,
+): (domain: string) => (outcome: Resolution['outcome']) => { inc(): void } {
   const registryFor = createRegistryLookup(config);
   return boundedMemo((domain: string) => {
     const registry = registryLabel(registryFor(domain));

@@ -35,7 +35,11 @@ t.test('newest version-like tag', async (t) => {
 t.test('suggestions: three closest, then the newest version', async (t) => {
   const tags = ['latest', '1.28.0', '1.29', '1.29.3', 'alpine', '1.27-alpine', '2.0.0'];
   t.same(suggestTags('1.99.9', tags), ['1.29.3', '1.29', '1.28.0', '2.0.0'], 'the example of docs/design.md §2.2');
-  t.same(suggestTags('1.99.9', [...tags].reverse()), ['1.29.3', '1.29', '1.28.0', '2.0.0'], 'listing order does not matter');
+  t.same(
+    suggestTags('1.99.9', [...tags].reverse()),
+    ['1.29.3', '1.29', '1.28.0', '2.0.0'],
+    'listing order does not matter',
+  );
   // 1.29, alpine and 2.0.0 are all 5 away: versions first, the newer first (the search used to drop whichever tied
   // the third place later in the listing, so the answer depended on the registry's order).
   t.same(suggestTags('lates', tags), ['latest', '2.0.0', '1.29'], 'on a tie a version comes first');
@@ -59,7 +63,7 @@ function randomInts(seed: number): (n: number) => number {
     state = (state + 0x6d2b79f5) | 0;
     let x = Math.imul(state ^ (state >>> 15), 1 | state);
     x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return (((x ^ (x >>> 14)) >>> 0) % n);
+    return ((x ^ (x >>> 14)) >>> 0) % n;
   };
 }
 
@@ -71,7 +75,8 @@ t.test('edit distance within a bound agrees with the full computation', async (t
     const [a, b, bound] = [word(), word(), random(10)];
     const full = editDistance(a, b) as number;
     const banded = editDistance(a, b, bound);
-    if (banded !== (full <= bound ? full : undefined)) disagreements.push(`${a} ~ ${b} within ${bound}: ${banded}, full ${full}`);
+    if (banded !== (full <= bound ? full : undefined))
+      disagreements.push(`${a} ~ ${b} within ${bound}: ${banded}, full ${full}`);
   }
   t.same(disagreements, []);
 });
@@ -81,8 +86,29 @@ t.test('edit distance within a bound agrees with the full computation', async (t
  * major and minor aliases, LTS code names and lts-/current- aliases.
  */
 function nodeLikeTags(): string[] {
-  const distros = ['', '-alpine', '-alpine3.18', '-alpine3.19', '-bookworm', '-bookworm-slim', '-bullseye', '-bullseye-slim', '-slim', '-buster'];
-  const codenames: Record<number, string> = { 4: 'argon', 6: 'boron', 8: 'carbon', 10: 'dubnium', 12: 'erbium', 14: 'fermium', 16: 'gallium', 18: 'hydrogen', 20: 'iron' };
+  const distros = [
+    '',
+    '-alpine',
+    '-alpine3.18',
+    '-alpine3.19',
+    '-bookworm',
+    '-bookworm-slim',
+    '-bullseye',
+    '-bullseye-slim',
+    '-slim',
+    '-buster',
+  ];
+  const codenames: Record<number, string> = {
+    4: 'argon',
+    6: 'boron',
+    8: 'carbon',
+    10: 'dubnium',
+    12: 'erbium',
+    14: 'fermium',
+    16: 'gallium',
+    18: 'hydrogen',
+    20: 'iron',
+  };
   const tags: string[] = [];
   for (let major = 4; major <= 21; major++) {
     for (const d of distros) {
@@ -91,7 +117,8 @@ function nodeLikeTags(): string[] {
     }
     for (let minor = 0; minor <= 9 - (major % 3); minor++) {
       for (const d of distros) tags.push(`${major}.${minor}${d}`);
-      for (let patch = 0; patch <= 3 + (minor % 3); patch++) for (const d of distros) tags.push(`${major}.${minor}.${patch}${d}`);
+      for (let patch = 0; patch <= 3 + (minor % 3); patch++)
+        for (const d of distros) tags.push(`${major}.${minor}.${patch}${d}`);
     }
   }
   for (const d of distros) tags.push(`lts${d}`, `current${d}`, `latest${d}`.replace('latest-', ''));
@@ -113,8 +140,15 @@ t.test('a node-sized list of ~10,000 real-looking tags still gets the right sugg
     const got = suggestTags(wanted, tags);
     t.equal(got[0], first, `${wanted}: ${got.join(', ')}`);
     // Exhaustive reference: the three suggestions are at the three smallest distances of the whole list.
-    const distances = tags.filter((tag) => tag !== wanted).map((tag) => editDistance(wanted, tag) as number).sort((a, b) => a - b);
-    t.same(got.slice(0, 3).map((tag) => editDistance(wanted, tag)), distances.slice(0, 3), `${wanted}: the closest three`);
+    const distances = tags
+      .filter((tag) => tag !== wanted)
+      .map((tag) => editDistance(wanted, tag) as number)
+      .sort((a, b) => a - b);
+    t.same(
+      got.slice(0, 3).map((tag) => editDistance(wanted, tag)),
+      distances.slice(0, 3),
+      `${wanted}: the closest three`,
+    );
     t.equal(got.length, 4, `${wanted}: four suggestions`);
     t.equal(got[3], newestVersion(tags), `${wanted}: the newest version comes last`);
   }
@@ -123,7 +157,11 @@ t.test('a node-sized list of ~10,000 real-looking tags still gets the right sugg
 t.test('tags longer than the reference grammar allows are never ranked nor suggested', async (t) => {
   const long = `1.2.3-${'x'.repeat(MAX_TAG_LENGTH)}`;
   t.same(suggestTags('1.2.3-x', [long, '1.2.3', '9.9.9']), ['1.2.3', '9.9.9']);
-  t.same(suggestTags('x'.repeat(MAX_TAG_LENGTH + 1), ['1.2.3', 'latest']), ['1.2.3'], 'an over-long wanted tag gets the newest version only');
+  t.same(
+    suggestTags('x'.repeat(MAX_TAG_LENGTH + 1), ['1.2.3', 'latest']),
+    ['1.2.3'],
+    'an over-long wanted tag gets the newest version only',
+  );
 });
 
 t.test('a hostile list: 10,000 tags of 128 characters against a 128-character typo stays bounded', async (t) => {
@@ -141,11 +179,19 @@ t.test('a hostile list: 10,000 tags of 128 characters against a 128-character ty
   });
   const got = suggestTags(wanted, tags);
   t.ok(got.length >= 3, `still three suggestions, the best found within the budget: ${got.length}`);
-  t.ok(got.every((tag) => tags.includes(tag)), 'each one from the list');
+  t.ok(
+    got.every((tag) => tags.includes(tag)),
+    'each one from the list',
+  );
 });
 
 t.test('only the first MAX_CANDIDATE_TAGS tags of a longer list are ranked', async (t) => {
   const filler = Array.from({ length: MAX_CANDIDATE_TAGS }, (_, i) => `filler-${i}`);
-  t.same(suggestTags('1.2.4', [...filler, '1.2.3']).slice(0, 3).includes('1.2.3'), false);
+  t.same(
+    suggestTags('1.2.4', [...filler, '1.2.3'])
+      .slice(0, 3)
+      .includes('1.2.3'),
+    false,
+  );
   t.same(suggestTags('1.2.4', ['1.2.3', ...filler])[0], '1.2.3');
 });

@@ -37,7 +37,9 @@ interface Ranked {
  * order never matters), then the newest version-like tag.
  */
 export function suggestTags(wanted: string, tags: readonly string[], count = 3): string[] {
-  const candidates = [...new Set(tags.slice(0, MAX_CANDIDATE_TAGS))].filter((tag) => tag !== wanted && tag.length <= MAX_TAG_LENGTH);
+  const candidates = [...new Set(tags.slice(0, MAX_CANDIDATE_TAGS))].filter(
+    (tag) => tag !== wanted && tag.length <= MAX_TAG_LENGTH,
+  );
   const suggestions = wanted.length <= MAX_TAG_LENGTH ? closestTags(wanted, candidates, count).map((c) => c.tag) : [];
   const newest = newestVersion(candidates);
   if (newest !== undefined && !suggestions.includes(newest)) suggestions.push(newest);

@@ -13,5 +13,6 @@ t.test('budget = min(network.budget, ?timeout= - 1s), never below 200 ms', async
     [8000, ['5s', '6s'], 8000],
     [2000, '10s', 2000],
   ];
-  for (const [config, timeout, expected] of cases) t.equal(reviewBudgetMs(config, timeout), expected, `${config} ms, ?timeout=${JSON.stringify(timeout)}`);
+  for (const [config, timeout, expected] of cases)
+    t.equal(reviewBudgetMs(config, timeout), expected, `${config} ms, ?timeout=${JSON.stringify(timeout)}`);
 });

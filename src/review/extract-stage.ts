@@ -38,7 +38,12 @@ export interface Extraction {
 export function extractStage(input: ExtractInput): Extracted {
   const workload = findWorkloadKind(input.kind.group, input.kind.kind);
   if (!workload) return { status: 'skipped', reason: `kind ${input.kind.kind} carries no pod spec pullguard checks` };
-  const skip = skipReason({ kindName: workload.kind, operation: input.operation, object: input.object, ...(input.subResource ? { subResource: input.subResource } : {}) });
+  const skip = skipReason({
+    kindName: workload.kind,
+    operation: input.operation,
+    object: input.object,
+    ...(input.subResource ? { subResource: input.subResource } : {}),
+  });
   if (skip) return { status: 'skipped', reason: skip };
   const extracted = extractPodSpec(workload, input.object);
   if (!extracted.ok) return { status: 'invalid', problem: extracted.problem };
@@ -49,7 +54,13 @@ export function extractStage(input: ExtractInput): Extracted {
     if (previous.ok) uses = changedUses(view.uses, previous.view.uses);
   }
   const namespace = input.namespace || stringField(metadataOf(input.object), 'namespace') || 'default';
-  return { status: 'extracted', view, uses, namespace, objectLabel: labelOf(workload.kind, namespace, input.name, input.object) };
+  return {
+    status: 'extracted',
+    view,
+    uses,
+    namespace,
+    objectLabel: labelOf(workload.kind, namespace, input.name, input.object),
+  };
 }
 
 function labelOf(kind: string, namespace: string, name: string | undefined, object: unknown): string {

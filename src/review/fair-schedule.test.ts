@@ -17,7 +17,10 @@ function gate() {
       const key = item.split('/')[0] as string;
       running.set(key, (running.get(key) ?? 0) + 1);
       peakPerKey.set(key, Math.max(peakPerKey.get(key) ?? 0, running.get(key) as number));
-      peakTotal = Math.max(peakTotal, [...running.values()].reduce((a, b) => a + b, 0));
+      peakTotal = Math.max(
+        peakTotal,
+        [...running.values()].reduce((a, b) => a + b, 0),
+      );
       release.set(item, () => {
         running.set(key, (running.get(key) as number) - 1);
         resolve();
@@ -29,7 +32,7 @@ function gate() {
 const keyOf = (item: string) => item.split('/')[0] as string;
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-t.test('every key\'s first item starts at once, however many items an earlier key has', async (t) => {
+t.test("every key's first item starts at once, however many items an earlier key has", async (t) => {
   const g = gate();
   const items = [...Array.from({ length: 20 }, (_, i) => `slow/${i}`), 'fast/0', 'other/0'];
   const done = runFair(items, keyOf, { total: 16, perKey: 16 }, g.task);
@@ -86,12 +89,26 @@ t.test('a review: 20 images on a hanging registry listed first never starve a mi
       resolve: ({ reference }) =>
         reference.domain === 'hang.example.com'
           ? new Promise<Resolution>(() => {})
-          : new Promise<Resolution>((resolve) => setTimeout(() => resolve({ outcome: 'not-found', missing: 'tag' }), 20)),
+          : new Promise<Resolution>((resolve) =>
+              setTimeout(() => resolve({ outcome: 'not-found', missing: 'tag' }), 20),
+            ),
     },
   });
-  const images = [...Array.from({ length: 24 }, (_, i) => `hang.example.com/team/app-${i}:1.0`), 'registry.example.com/team/missing:1.0'];
-  const object = { metadata: { name: 'web' }, spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) } };
-  const outcome = await reviewer.review({ kind: { group: '', version: 'v1', kind: 'Pod' }, operation: 'CREATE', namespace: 'shop', object, signal: AbortSignal.timeout(300) });
+  const images = [
+    ...Array.from({ length: 24 }, (_, i) => `hang.example.com/team/app-${i}:1.0`),
+    'registry.example.com/team/missing:1.0',
+  ];
+  const object = {
+    metadata: { name: 'web' },
+    spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) },
+  };
+  const outcome = await reviewer.review({
+    kind: { group: '', version: 'v1', kind: 'Pod' },
+    operation: 'CREATE',
+    namespace: 'shop',
+    object,
+    signal: AbortSignal.timeout(300),
+  });
   if (outcome.status !== 'reviewed') throw new Error(outcome.status);
   t.equal(outcome.decision.verdict, 'deny', 'the missing image is denied within the budget');
   const last = outcome.decision.findings.at(-1);

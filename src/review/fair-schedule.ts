@@ -15,7 +15,12 @@ export interface FairLimits {
  * Runs `task` over `items`; resolves when every task has settled. `task` should not reject (the review turns every
  * failure into a finding first); a rejection still frees its slot and is otherwise ignored.
  */
-export function runFair<T>(items: readonly T[], keyOf: (item: T) => string, limits: FairLimits, task: (item: T) => Promise<void>): Promise<void> {
+export function runFair<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  limits: FairLimits,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   const queues = new Map<string, Queue<T>>();
   for (const item of items) {
     const key = keyOf(item);

@@ -49,7 +49,9 @@ export function findingsStage(input: FindingsInput): Finding[] {
 /** The pod's credential problems as findings; false when that failed (refusals are then not certain). */
 function pushCredentialFindings(findings: Finding[], resolved: Resolved, input: FindingsInput): boolean {
   try {
-    findings.push(...resolved.credentialProblems.map((problem) => credentialFinding(problem, input.view.workload.kind, input.view)));
+    findings.push(
+      ...resolved.credentialProblems.map((problem) => credentialFinding(problem, input.view.workload.kind, input.view)),
+    );
     return true;
   } catch (error) {
     logUnexpected(input.log, error, 'credentials');
@@ -63,7 +65,10 @@ function pushImageFinding(findings: Finding[], image: ImageResolved, pod: PodFac
   try {
     // Only a refusal reads `nodeCredentials`, and the lookup matches globs: a found image (the warm path) skips it.
     const nodeCredentials = resolution.outcome !== 'found' && input.nodeCredentials(check.reference.domain);
-    const finding = resolutionFinding(check, resolution, pod, { hadCredentials: image.hadCredentials, nodeCredentials });
+    const finding = resolutionFinding(check, resolution, pod, {
+      hadCredentials: image.hadCredentials,
+      nodeCredentials,
+    });
     if (finding) findings.push(finding);
   } catch (error) {
     logUnexpected(input.log, error, 'resolve');

@@ -15,7 +15,10 @@ export function answerFor(outcome: ReviewOutcome): AdmissionAnswer {
   const warnings = renderWarnings(decision.findings);
   const auditAnnotations = auditFindings(decision.findings);
   if (decision.verdict !== 'deny') return { allowed: true, warnings, auditAnnotations };
-  const message = renderDenial(decision.findings, { objectLabel: outcome.objectLabel, checkedUses: outcome.checkedUses });
+  const message = renderDenial(decision.findings, {
+    objectLabel: outcome.objectLabel,
+    checkedUses: outcome.checkedUses,
+  });
   return { allowed: false, message, warnings, auditAnnotations };
 }
 
@@ -35,11 +38,17 @@ export function logFindings(outcome: ReviewOutcome): readonly object[] {
   // The warm path: a few short records are logged as they are, without a copy.
   if (records.length <= MAX_LOGGED_FINDINGS && records.every(isShort)) return records;
   const kept = records.slice(0, MAX_LOGGED_FINDINGS).map(bounded);
-  return records.length > MAX_LOGGED_FINDINGS ? [...kept, { class: 'truncated', omitted: records.length - kept.length }] : kept;
+  return records.length > MAX_LOGGED_FINDINGS
+    ? [...kept, { class: 'truncated', omitted: records.length - kept.length }]
+    : kept;
 }
 
 function isShort(record: AuditFinding): boolean {
-  return (record.path?.length ?? 0) <= MAX_FIELD && (record.subject?.length ?? 0) <= MAX_FIELD && (record.reference?.length ?? 0) <= MAX_FIELD;
+  return (
+    (record.path?.length ?? 0) <= MAX_FIELD &&
+    (record.subject?.length ?? 0) <= MAX_FIELD &&
+    (record.reference?.length ?? 0) <= MAX_FIELD
+  );
 }
 
 function bounded(record: AuditFinding): AuditFinding {

@@ -14,7 +14,9 @@ import { registryChecks } from './static-stage.js';
 const POD_KIND = findWorkloadKind('', 'Pod');
 function podView(images: string[]) {
   if (!POD_KIND) throw new Error('Pod is a workload kind');
-  const extracted = extractPodSpec(POD_KIND, { spec: { imagePullSecrets: [{ name: 'regcred' }], containers: images.map((image, i) => ({ name: `c${i}`, image })) } });
+  const extracted = extractPodSpec(POD_KIND, {
+    spec: { imagePullSecrets: [{ name: 'regcred' }], containers: images.map((image, i) => ({ name: `c${i}`, image })) },
+  });
   if (!extracted.ok) throw new Error(extracted.problem);
   return extracted.view;
 }
@@ -39,11 +41,19 @@ function recording(answers: Record<string, Resolution> = {}, cached: Record<stri
   return { resolver, calls };
 }
 
-const outcomes = (resolved: Resolved, checks: readonly RegistryCheck[]) => checks.map((check) => resolved.resolutions.get(check)?.resolution.outcome);
+const outcomes = (resolved: Resolved, checks: readonly RegistryCheck[]) =>
+  checks.map((check) => resolved.resolutions.get(check)?.resolution.outcome);
 
-const run = (deps: Partial<ResolveDeps> & Pick<ResolveDeps, 'resolver'>, images: string[], signal = AbortSignal.timeout(5000)) => {
+const run = (
+  deps: Partial<ResolveDeps> & Pick<ResolveDeps, 'resolver'>,
+  images: string[],
+  signal = AbortSignal.timeout(5000),
+) => {
   const { view, checks } = checksOf(images);
-  return resolveStage({ now: Date.now, ...deps }, { checks, view, namespace: 'shop', signal }).then((resolved) => ({ resolved, checks }));
+  return resolveStage({ now: Date.now, ...deps }, { checks, view, namespace: 'shop', signal }).then((resolved) => ({
+    resolved,
+    checks,
+  }));
 };
 
 t.test('uses of one canonical reference are resolved once, and each use gets the answer', async (t) => {
@@ -56,7 +66,10 @@ t.test('uses of one canonical reference are resolved once, and each use gets the
 });
 
 t.test('a cached answer settles without a registry call', async (t) => {
-  const { resolver, calls } = recording({}, { 'example.com/a:1': { outcome: 'unauthorized', reason: 'anonymous-refused' } });
+  const { resolver, calls } = recording(
+    {},
+    { 'example.com/a:1': { outcome: 'unauthorized', reason: 'anonymous-refused' } },
+  );
   const { resolved, checks } = await run({ resolver }, ['example.com/a:1']);
   t.same(calls, []);
   t.same(outcomes(resolved, checks), ['unauthorized']);
@@ -71,9 +84,15 @@ t.test('pull credentials are looked up by repository (host/path), and their prob
   };
   const pullCredentials: PullCredentialsPort = async () => credentials;
   const { resolver } = recording();
-  const { resolved, checks } = await run({ resolver, pullCredentials }, ['example.com/team/private:1', 'example.com/public:1']);
+  const { resolved, checks } = await run({ resolver, pullCredentials }, [
+    'example.com/team/private:1',
+    'example.com/public:1',
+  ]);
   t.same(asked, ['example.com/team/private', 'example.com/public']);
-  t.same(checks.map((check) => resolved.resolutions.get(check)?.hadCredentials), [true, false]);
+  t.same(
+    checks.map((check) => resolved.resolutions.get(check)?.hadCredentials),
+    [true, false],
+  );
   t.same(resolved.credentialProblems, credentials.problems);
   t.equal(resolved.credentialsUncertain, false);
 });
@@ -98,7 +117,9 @@ t.test('a resolver that rejects for one image fails only that image', async (t) 
   };
   const { resolved, checks } = await run({ resolver }, ['example.com/bad:1', 'example.com/ok:1']);
   t.same(outcomes(resolved, checks), [undefined, 'found'], 'no resolution for the failed image');
-  t.match(resolved.failures, [{ class: 'unreachable', use: { name: 'c0' }, short: 'internal error checking example.com/bad:1; admitted anyway' }]);
+  t.match(resolved.failures, [
+    { class: 'unreachable', use: { name: 'c0' }, short: 'internal error checking example.com/bad:1; admitted anyway' },
+  ]);
 });
 
 t.test('the review deadline: an answer that does not come in time is a timeout', async (t) => {

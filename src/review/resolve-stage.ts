@@ -78,7 +78,13 @@ export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Prom
   const credentials = await pullCredentials(deps, input, failures);
   const candidates = podPlatforms(deps, input.view, failures);
   const wantIndex = candidates !== undefined;
-  const resolved: Resolved = { resolutions, credentialProblems: credentials.problems, credentialsUncertain: credentials.uncertain, candidates, failures };
+  const resolved: Resolved = {
+    resolutions,
+    credentialProblems: credentials.problems,
+    credentialsUncertain: credentials.uncertain,
+    candidates,
+    failures,
+  };
 
   // The warm path: results already in the cache are settled synchronously; only misses pay for promises, the
   // scheduler and deadline listeners. Uses of the same canonical reference are resolved once (docs/design.md §1.6).
@@ -99,22 +105,48 @@ export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Prom
     }
   }
   if (pending.size === 0) return resolved;
-  await runFair([...pending.values()], (entry) => entry.first.reference.domain, IMAGES_IN_FLIGHT, async (entry) => {
-    try {
-      const work = () => deps.resolver.resolve({ reference: entry.first.reference, credentials: entry.credentials, signal: input.signal, wantIndex });
-      settle(resolutions, entry.checks, await withDeadline(work, input.signal, () => deps.now() - started), entry.credentials);
-    } catch (error) {
-      imageFailed(deps.log, failures, entry.checks, error);
-    }
-  });
+  await runFair(
+    [...pending.values()],
+    (entry) => entry.first.reference.domain,
+    IMAGES_IN_FLIGHT,
+    async (entry) => {
+      try {
+        const work = () =>
+          deps.resolver.resolve({
+            reference: entry.first.reference,
+            credentials: entry.credentials,
+            signal: input.signal,
+            wantIndex,
+          });
+        settle(
+          resolutions,
+          entry.checks,
+          await withDeadline(work, input.signal, () => deps.now() - started),
+          entry.credentials,
+        );
+      } catch (error) {
+        imageFailed(deps.log, failures, entry.checks, error);
+      }
+    },
+  );
   return resolved;
 }
 
-function settle(resolutions: Map<StaticCheck, ImageResolved>, checks: readonly RegistryCheck[], resolution: Resolution, credentials: readonly RegistryCredential[]): void {
+function settle(
+  resolutions: Map<StaticCheck, ImageResolved>,
+  checks: readonly RegistryCheck[],
+  resolution: Resolution,
+  credentials: readonly RegistryCredential[],
+): void {
   for (const check of checks) resolutions.set(check, { check, resolution, hadCredentials: credentials.length > 0 });
 }
 
-function imageFailed(log: ReviewLog | undefined, failures: Finding[], checks: readonly RegistryCheck[], error: unknown): void {
+function imageFailed(
+  log: ReviewLog | undefined,
+  failures: Finding[],
+  checks: readonly RegistryCheck[],
+  error: unknown,
+): void {
   logUnexpected(log, error, 'resolve');
   for (const check of checks) failures.push(imageInternalError(check.use, check.canonical));
 }
@@ -127,7 +159,13 @@ async function pullCredentials(deps: ResolveDeps, input: ResolveInput, failures:
   if (!deps.pullCredentials) return NO_CREDENTIALS;
   const { view } = input;
   try {
-    return await deps.pullCredentials({ namespace: input.namespace, imagePullSecrets: view.imagePullSecrets, serviceAccountName: view.serviceAccountName, isTemplate: view.isTemplate, signal: input.signal });
+    return await deps.pullCredentials({
+      namespace: input.namespace,
+      imagePullSecrets: view.imagePullSecrets,
+      serviceAccountName: view.serviceAccountName,
+      isTemplate: view.isTemplate,
+      signal: input.signal,
+    });
   } catch (error) {
     logUnexpected(deps.log, error, 'credentials');
     failures.push(stepInternalError("pod's pull credentials", 'registry refusals are reported as warnings'));
@@ -149,7 +187,11 @@ function podPlatforms(deps: ResolveDeps, view: PodSpecView, failures: Finding[])
  * Resolves to a timeout outcome when the review's deadline fires first, whatever the resolver does; work queued
  * behind slower images is not started at all once the deadline has passed.
  */
-async function withDeadline(start: () => Promise<Resolution>, signal: AbortSignal, elapsed: () => number): Promise<Resolution> {
+async function withDeadline(
+  start: () => Promise<Resolution>,
+  signal: AbortSignal,
+  elapsed: () => number,
+): Promise<Resolution> {
   if (signal.aborted) return { outcome: 'timeout', afterMs: elapsed() };
   const work = start();
   let onAbort: (() => void) | undefined;

@@ -11,12 +11,19 @@ import type { PullCredentialsPort, NamespaceModePort } from './ports.js';
 import { createReviewer, type ReviewOutcome } from './review-object.js';
 
 const DEPLOYMENT = { group: 'apps', version: 'v1', kind: 'Deployment' };
-const deployment = (images: string[]) => ({ metadata: { name: 'web' }, spec: { template: { spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) } } } });
+const deployment = (images: string[]) => ({
+  metadata: { name: 'web' },
+  spec: { template: { spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) } } },
+});
 const NOT_FOUND: Resolution = { outcome: 'not-found', missing: 'tag' };
 const FOUND: Resolution = { outcome: 'found', digest: 'sha256:x' };
 
 /** A log of what happened in which order, shared by the doubles below. */
-function harness(options: { mode: NamespaceModePort; resolve?: (signal: AbortSignal) => Promise<Resolution>; config?: Config }) {
+function harness(options: {
+  mode: NamespaceModePort;
+  resolve?: (signal: AbortSignal) => Promise<Resolution>;
+  config?: Config;
+}) {
   const events: string[] = [];
   const pullCredentials: PullCredentialsPort = async () => {
     events.push('credentials');
@@ -50,16 +57,23 @@ function slowMode(mode: NamespaceMode | undefined, ms: number): NamespaceModePor
   return (_namespace, signal) =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => resolve(mode), ms);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(new DOMException('read aborted', 'TimeoutError'));
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(new DOMException('read aborted', 'TimeoutError'));
+        },
+        { once: true },
+      );
     });
 }
 
 const hanging: NamespaceModePort = () => new Promise(() => {});
 const verdict = (outcome: ReviewOutcome) => (outcome.status === 'reviewed' ? outcome.decision.verdict : outcome.status);
-const classes = (outcome: ReviewOutcome) => (outcome.status === 'reviewed' ? outcome.decision.findings.map((f) => `${f.subject ?? f.canonical}:${f.class}:${f.verdict}`) : []);
+const classes = (outcome: ReviewOutcome) =>
+  outcome.status === 'reviewed'
+    ? outcome.decision.findings.map((f) => `${f.subject ?? f.canonical}:${f.class}:${f.verdict}`)
+    : [];
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 t.test('a namespace known to be off is skipped before any credential or registry work', async (t) => {
@@ -72,7 +86,11 @@ t.test('a namespace known to be off is skipped before any credential or registry
 });
 
 t.test('off answered while the registry is being asked: skipped, and the registry work is aborted', async (t) => {
-  const h = harness({ mode: slowMode('off', 20), resolve: (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(FOUND), { once: true })) });
+  const h = harness({
+    mode: slowMode('off', 20),
+    resolve: (signal) =>
+      new Promise((resolve) => signal.addEventListener('abort', () => resolve(FOUND), { once: true })),
+  });
   const started = Date.now();
   const outcome = await h.review(['example.com/app:1.0'], AbortSignal.timeout(4000));
   t.same(outcome, { status: 'skipped', reason: 'namespace shop has pullguard.io/mode=off' });
@@ -83,7 +101,10 @@ t.test('off answered while the registry is being asked: skipped, and the registr
 
 t.test('off answered after the registry: still skipped, even when something would deny', async (t) => {
   const h = harness({ mode: slowMode('off', 60) });
-  t.same(await h.review(['Invalid:Image', 'example.com/app:1.0']), { status: 'skipped', reason: 'namespace shop has pullguard.io/mode=off' });
+  t.same(await h.review(['Invalid:Image', 'example.com/app:1.0']), {
+    status: 'skipped',
+    reason: 'namespace shop has pullguard.io/mode=off',
+  });
 });
 
 t.test('the label read starts first, and registry work cannot use up its time', async (t) => {
@@ -100,10 +121,18 @@ t.test('the label read starts first, and registry work cannot use up its time', 
   t.same(classes(outcome), ['example.com/app:1.0:notFound:warn']);
 });
 
-t.test('a slow label read is waited for: the verdict is the label\'s, not a fallback', async (t) => {
-  for (const [label, expected] of [['warn', 'warn'], ['enforce', 'deny'], [undefined, 'deny']] as const) {
+t.test("a slow label read is waited for: the verdict is the label's, not a fallback", async (t) => {
+  for (const [label, expected] of [
+    ['warn', 'warn'],
+    ['enforce', 'deny'],
+    [undefined, 'deny'],
+  ] as const) {
     const h = harness({ mode: slowMode(label, 200) });
-    t.equal(verdict(await h.review(['example.com/app:1.0'], AbortSignal.timeout(2000))), expected, `label ${label ?? '(none)'}`);
+    t.equal(
+      verdict(await h.review(['example.com/app:1.0'], AbortSignal.timeout(2000))),
+      expected,
+      `label ${label ?? '(none)'}`,
+    );
   }
 });
 
@@ -131,13 +160,21 @@ t.test('an unknown label softens denials, whether it failed at once, late, or ti
     const outcome = await h.review(['example.com/app:1.0', 'example.com/latest'], signal);
     t.ok(Date.now() - started < 2000, `${name}: answered by the deadline`);
     t.equal(verdict(outcome), 'warn', `${name}: admitted`);
-    t.same(classes(outcome), [
-      `namespace shop:${cls}:warn`,
-      'example.com/app:1.0:notFound:warn',
-      'example.com/latest:latest:latestTag:warn',
-      'example.com/latest:latest:notFound:warn',
-    ], `${name}: the note first, then the softened denials`);
-    if (outcome.status === 'reviewed') t.match(outcome.decision.findings[0]?.short, /pullguard\.io\/mode label (timed out|failed); would-be denials admitted as warnings/);
+    t.same(
+      classes(outcome),
+      [
+        `namespace shop:${cls}:warn`,
+        'example.com/app:1.0:notFound:warn',
+        'example.com/latest:latest:latestTag:warn',
+        'example.com/latest:latest:notFound:warn',
+      ],
+      `${name}: the note first, then the softened denials`,
+    );
+    if (outcome.status === 'reviewed')
+      t.match(
+        outcome.decision.findings[0]?.short,
+        /pullguard\.io\/mode label (timed out|failed); would-be denials admitted as warnings/,
+      );
   }
 });
 
@@ -146,7 +183,11 @@ t.test('an unknown label changes nothing when nothing would deny, or when mode i
     throw new Error('API down');
   };
   const onlyWarnings = harness({ mode: failing, resolve: async () => FOUND });
-  t.same(classes(await onlyWarnings.review(['example.com/app'])), ['example.com/app:latest:latestTag:warn'], 'no note without a softened denial');
+  t.same(
+    classes(await onlyWarnings.review(['example.com/app'])),
+    ['example.com/app:latest:latestTag:warn'],
+    'no note without a softened denial',
+  );
   const warnMode = buildConfig({ mode: 'warn' });
   if (!warnMode.ok) throw new Error('config');
   const global = harness({ mode: failing, config: warnMode.config });

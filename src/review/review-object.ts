@@ -106,23 +106,58 @@ async function reviewObject(pipeline: Pipeline, input: ReviewInput): Promise<Rev
   const extracted = extractStage(input);
   if (extracted.status !== 'extracted') return extracted;
   const { view, uses, namespace } = extracted;
-  if (uses.length === 0) return reviewed(extracted, [], decideStage({ findings: [], policy: pipeline.policy, globalMode: pipeline.globalMode, namespaceMode: undefined, namespace }));
+  if (uses.length === 0)
+    return reviewed(
+      extracted,
+      [],
+      decideStage({
+        findings: [],
+        policy: pipeline.policy,
+        globalMode: pipeline.globalMode,
+        namespaceMode: undefined,
+        namespace,
+      }),
+    );
 
   // Read first: a namespace known to be `off` costs no credential or registry work at all.
   const modeRead = pipeline.namespaceMode ? startModeRead(pipeline.namespaceMode, namespace, input.signal) : undefined;
   if (isOff(modeRead?.now)) return offSkip(namespace);
 
   const checks = staticStage(uses, pipeline.checkImage, pipeline.log);
-  const resolved = pipeline.resolveDeps ? await resolveUnlessOff(pipeline.resolveDeps, { checks: registryChecks(checks), view, namespace, signal: input.signal }, modeRead) : undefined;
+  const resolved = pipeline.resolveDeps
+    ? await resolveUnlessOff(
+        pipeline.resolveDeps,
+        { checks: registryChecks(checks), view, namespace, signal: input.signal },
+        modeRead,
+      )
+    : undefined;
   if (resolved === 'off') return offSkip(namespace);
 
-  const findings = findingsStage({ uses, checks, resolved, view, namespace, nodeCredentials: pipeline.nodeCredentials, ...(pipeline.log ? { log: pipeline.log } : {}) });
+  const findings = findingsStage({
+    uses,
+    checks,
+    resolved,
+    view,
+    namespace,
+    nodeCredentials: pipeline.nodeCredentials,
+    ...(pipeline.log ? { log: pipeline.log } : {}),
+  });
   // The mode only matters when there is something to warn about or deny; then it is always waited for.
   const mode = findings.length > 0 && modeRead ? (modeRead.now ?? (await modeRead.result)) : undefined;
   if (isOff(mode)) return offSkip(namespace);
-  const decision = decideStage({ findings, policy: pipeline.policy, globalMode: pipeline.globalMode, namespaceMode: mode, namespace });
+  const decision = decideStage({
+    findings,
+    policy: pipeline.policy,
+    globalMode: pipeline.globalMode,
+    namespaceMode: mode,
+    namespace,
+  });
   const offline = pipeline.resolveDeps ? undefined : 'offline';
-  return reviewed(extracted, checks.map((check) => reportOf(check, resolved?.resolutions.get(check)?.resolution, offline)), decision);
+  return reviewed(
+    extracted,
+    checks.map((check) => reportOf(check, resolved?.resolutions.get(check)?.resolution, offline)),
+    decision,
+  );
 }
 
 function reviewed(extracted: Extraction, uses: readonly UseReport[], decision: Decision): ReviewOutcome {
@@ -133,7 +168,11 @@ function reviewed(extracted: Extraction, uses: readonly UseReport[], decision: D
  * The resolve stage, stopped when the namespace's label turns out to be `off` meanwhile (its registry work runs under
  * its own signal for that). Undefined when no image needs the registry.
  */
-async function resolveUnlessOff(deps: ResolveDeps, input: ResolveInput, modeRead: PendingModeRead | undefined): Promise<Resolved | 'off' | undefined> {
+async function resolveUnlessOff(
+  deps: ResolveDeps,
+  input: ResolveInput,
+  modeRead: PendingModeRead | undefined,
+): Promise<Resolved | 'off' | undefined> {
   if (input.checks.length === 0) return undefined;
   const work = linkedAbort(input.signal);
   const resolving = resolveStage(deps, { ...input, signal: work.signal });
@@ -177,5 +216,10 @@ function linkedAbort(parent: AbortSignal): { readonly signal: AbortSignal; abort
 
 function reportOf(check: StaticCheck, resolution: Resolution | undefined, fallback: 'offline' | undefined): UseReport {
   const skipped = check.skipRegistry ?? (resolution ? undefined : fallback);
-  return { use: check.use, ...(check.canonical ? { canonical: check.canonical } : {}), ...(resolution ? { resolution } : {}), ...(skipped ? { skipped } : {}) };
+  return {
+    use: check.use,
+    ...(check.canonical ? { canonical: check.canonical } : {}),
+    ...(resolution ? { resolution } : {}),
+    ...(skipped ? { skipped } : {}),
+  };
 }

@@ -26,7 +26,8 @@ export interface SkipInput {
 
 /** Why the request needs no check, or undefined when it must be checked. */
 export function skipReason(input: SkipInput): string | undefined {
-  if (input.operation !== 'CREATE' && input.operation !== 'UPDATE') return `operation ${input.operation} is not checked`;
+  if (input.operation !== 'CREATE' && input.operation !== 'UPDATE')
+    return `operation ${input.operation} is not checked`;
   if (input.subResource && !(input.kindName === 'Pod' && input.subResource === 'ephemeralcontainers')) {
     return `subresource ${input.subResource} is not checked`;
   }

@@ -10,7 +10,11 @@ import { imageInternalError, logUnexpected, type ReviewLog } from './internal-er
 /** The static check of one image use (src/policy/static-findings.ts in production). */
 export type StaticCheckPort = (use: ImageUse) => StaticCheck;
 
-export function staticStage(uses: readonly ImageUse[], check: StaticCheckPort, log: ReviewLog | undefined): StaticCheck[] {
+export function staticStage(
+  uses: readonly ImageUse[],
+  check: StaticCheckPort,
+  log: ReviewLog | undefined,
+): StaticCheck[] {
   return uses.map((use) => {
     try {
       return check(use);

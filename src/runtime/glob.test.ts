@@ -23,7 +23,8 @@ t.test('globs on canonical references and hosts', async (t) => {
 
 t.test('unusable globs', async (t) => {
   for (const bad of ['', ' a', 'a ', 'a***', 'a b', 'a\tb', 'a\u0001']) t.ok(globProblem(bad), JSON.stringify(bad));
-  for (const good of ['*', '**', 'registry.k8s.io/pause:*', '[::1]:5000/*']) t.equal(globProblem(good), undefined, good);
+  for (const good of ['*', '**', 'registry.k8s.io/pause:*', '[::1]:5000/*'])
+    t.equal(globProblem(good), undefined, good);
 });
 
 t.test('host globs: * and ? stay within one DNS label', async (t) => {

@@ -8,7 +8,10 @@ function parsedDepth(value: unknown): number {
   return 1 + Math.max(0, ...children.map(parsedDepth));
 }
 
-const both = (json: string, maxDepth: number): [boolean, boolean] => [jsonDepthExceeds(json, maxDepth), jsonDepthExceeds(Buffer.from(json), maxDepth)];
+const both = (json: string, maxDepth: number): [boolean, boolean] => [
+  jsonDepthExceeds(json, maxDepth),
+  jsonDepthExceeds(Buffer.from(json), maxDepth),
+];
 
 t.test('counts nested objects and arrays, on text and on UTF-8 bytes alike', async (t) => {
   const cases: [json: string, depth: number][] = [
@@ -119,7 +122,11 @@ t.test('brackets inside strings do not count, escaped quotes do not end a string
   t.equal(exceeds(`["${'['.repeat(5000)}"]`, 1), false);
   t.equal(exceeds(`{"${'{'.repeat(50)}":"${'}'.repeat(50)}"}`, 1), false, 'keys and values alike');
   t.equal(exceeds(`["\\"${'['.repeat(10)}"]`, 1), false, '\\" stays inside the string');
-  t.equal(exceeds(`["\\\\",${'['.repeat(10)}${']'.repeat(10)}]`, 5), true, '\\\\ ends with the backslash; the quote after it closes');
+  t.equal(
+    exceeds(`["\\\\",${'['.repeat(10)}${']'.repeat(10)}]`, 5),
+    true,
+    '\\\\ ends with the backslash; the quote after it closes',
+  );
   t.equal(exceeds(`["\\\\\\"[[[[[["]`, 1), false, 'an odd run of backslashes escapes the quote');
   t.equal(exceeds(`["\\u005b\\u005b", [[]]]`, 2), true, 'escapes are not brackets; real ones after them are');
   t.equal(exceeds('["[ä中🐳[", [[]]]', 3), false, 'multi-byte characters do not confuse the byte scan');

@@ -64,7 +64,10 @@ function exceedsInText(text: string, maxDepth: number): boolean {
  * quote and the next backslash are remembered and searched again only once passed, so the whole input is
  * searched at most once for each: linear however many escapes there are.
  */
-function stringSkipper(indexOf: (what: number, from: number) => number, length: number): { endOf(from: number): number } {
+function stringSkipper(
+  indexOf: (what: number, from: number) => number,
+  length: number,
+): { endOf(from: number): number } {
   let quote = -1;
   let backslash = -1;
   const next = (what: number, from: number) => {

@@ -14,7 +14,11 @@ t.test('stops once past the limit and says how far it read', async (t) => {
   t.equal(result.tokens, 1001);
   t.ok(result.scanned < 2000, `read ${result.scanned} characters of ${flat.length}`);
   t.equal(jsonStructure(Buffer.from(flat), 1000).scanned, result.scanned, 'Buffer and string agree');
-  t.same(jsonStructure(flat, 5_000_000), { tokens: 2_000_002, scanned: flat.length }, 'a limit above the count reads all');
+  t.same(
+    jsonStructure(flat, 5_000_000),
+    { tokens: 2_000_002, scanned: flat.length },
+    'a limit above the count reads all',
+  );
 });
 
 t.test('an unterminated string ends the count', async (t) => {

@@ -15,7 +15,11 @@ export interface LinkedDeadline {
   release(): void;
 }
 
-export function linkedDeadline(parent: AbortSignal | undefined, ms: number, what = 'deadline exceeded'): LinkedDeadline {
+export function linkedDeadline(
+  parent: AbortSignal | undefined,
+  ms: number,
+  what = 'deadline exceeded',
+): LinkedDeadline {
   const controller = new AbortController();
   let fired = false;
   const onParentAbort = (): void => controller.abort(parent?.reason);

@@ -20,7 +20,9 @@ export function mergedSchemaProblems(errors: Iterable<SchemaError>, formatPath: 
   }
   return [...byPath].map(([path, texts]) => {
     const unique = [...new Set(texts)];
-    const merged = unique.every((text) => text.startsWith('must be ')) ? `must be ${unique.map((text) => text.slice(8)).join(' or ')}` : unique.join('; ');
+    const merged = unique.every((text) => text.startsWith('must be '))
+      ? `must be ${unique.map((text) => text.slice(8)).join(' or ')}`
+      : unique.join('; ');
     return `${path} ${merged}`;
   });
 }

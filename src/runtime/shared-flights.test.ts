@@ -68,7 +68,15 @@ t.test('an already aborted caller starts nothing; rejected work answers abandone
   const flights = createSharedFlights<string>();
   let started = 0;
   const aborted = AbortSignal.abort();
-  t.equal(await flights.join('k', aborted, async () => `${++started}`, () => 'abandoned'), 'abandoned');
+  t.equal(
+    await flights.join(
+      'k',
+      aborted,
+      async () => `${++started}`,
+      () => 'abandoned',
+    ),
+    'abandoned',
+  );
   t.equal(started, 0);
   const failing = () => Promise.reject(new Error('boom'));
   t.equal(await flights.join('x', new AbortController().signal, failing, () => 'abandoned'), 'abandoned');

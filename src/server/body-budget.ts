@@ -70,7 +70,11 @@ export function installBodyBudget(app: FastifyInstance, options: BodyBudgetOptio
       reply.raw.off('close', onClose);
       if (!late) {
         reply.header('retry-after', '1');
-        sendError(reply, 'BUSY', `pullguard is reading other large reviews and had no room for this one within ${Math.round(maxWaitMs)} ms; retry`);
+        sendError(
+          reply,
+          'BUSY',
+          `pullguard is reading other large reviews and had no room for this one within ${Math.round(maxWaitMs)} ms; retry`,
+        );
         return;
       }
       hold(request, reply, late, performance.now() - started);

@@ -28,7 +28,10 @@ export function classifyClientError(code: string | undefined): { readonly code: 
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
       return { code: 'BAD_REQUEST', message: 'malformed chunked transfer encoding' };
     default:
-      return { code: 'BAD_REQUEST', message: `malformed HTTP request${code ? ` (${clip(code, LOG_LIMITS.label)})` : ''}` };
+      return {
+        code: 'BAD_REQUEST',
+        message: `malformed HTTP request${code ? ` (${clip(code, LOG_LIMITS.label)})` : ''}`,
+      };
   }
 }
 
@@ -49,13 +52,23 @@ export function clientErrorHandler(log: DebugLog): (error: NodeJS.ErrnoException
 export function answerExpectationsAndConnect(server: Server): void {
   // Node answers an Expect other than 100-continue with a bare 417.
   server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
-    const body = errorJson('EXPECTATION_FAILED', `cannot meet "Expect: ${clip(request.headers.expect ?? '', LOG_LIMITS.label)}"; only 100-continue is supported`);
-    response.writeHead(ERROR_STATUS.EXPECTATION_FAILED, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+    const body = errorJson(
+      'EXPECTATION_FAILED',
+      `cannot meet "Expect: ${clip(request.headers.expect ?? '', LOG_LIMITS.label)}"; only 100-continue is supported`,
+    );
+    response.writeHead(ERROR_STATUS.EXPECTATION_FAILED, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
     response.end(body);
   });
   // Without a listener, Node closes a CONNECT request's socket without an answer.
   server.on('connect', (request: IncomingMessage, socket: Duplex) => {
-    endWith(socket, rawErrorResponse('NOT_FOUND', `no route CONNECT ${clip(request.url ?? '', LOG_LIMITS.name)}; POST /validate`));
+    endWith(
+      socket,
+      rawErrorResponse('NOT_FOUND', `no route CONNECT ${clip(request.url ?? '', LOG_LIMITS.name)}; POST /validate`),
+    );
   });
 }
 

@@ -60,7 +60,7 @@ export function createMemoryBudget(capacity: number): MemoryBudget {
   const fits = (weight: number): boolean => used + weight <= capacity;
 
   function wake(): void {
-    for (let i = 0; i < waiters.length && used < capacity; ) {
+    for (let i = 0; i < waiters.length && used < capacity;) {
       const waiter = waiters[i] as Waiter;
       if (fits(waiter.weight)) {
         waiters.splice(i, 1);

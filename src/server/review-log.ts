@@ -15,10 +15,20 @@ interface InfoLog {
   info(obj: object, msg: string): void;
 }
 
-export function logReview(log: InfoLog, admission: AdmissionRequest, outcome: ReviewOutcome, verdict: string, durationMs: number): void {
+export function logReview(
+  log: InfoLog,
+  admission: AdmissionRequest,
+  outcome: ReviewOutcome,
+  verdict: string,
+  durationMs: number,
+): void {
   const metadata = metadataOf(admission.object);
-  const generateName = typeof metadata?.['generateName'] === 'string' ? clip(metadata['generateName'], LOG_LIMITS.name) : undefined;
-  const name = clip(admission.name || (typeof metadata?.['name'] === 'string' ? metadata['name'] : undefined), LOG_LIMITS.name);
+  const generateName =
+    typeof metadata?.['generateName'] === 'string' ? clip(metadata['generateName'], LOG_LIMITS.name) : undefined;
+  const name = clip(
+    admission.name || (typeof metadata?.['name'] === 'string' ? metadata['name'] : undefined),
+    LOG_LIMITS.name,
+  );
   log.info(
     {
       uid: admission.uid, // at most 256 characters (review-schema.ts)
@@ -40,7 +50,12 @@ export function logReview(log: InfoLog, admission: AdmissionRequest, outcome: Re
 
 export function countReview(metrics: Metrics, admission: AdmissionRequest, verdict: string, durationMs: number): void {
   // Label values are bounded: the operation is one of four (the schema), the kind one pullguard knows or `other`.
-  metrics.admissionRequests.inc({ kind: metricKind(admission.kind), operation: admission.operation, decision: verdict, dry_run: String(admission.dryRun === true) });
+  metrics.admissionRequests.inc({
+    kind: metricKind(admission.kind),
+    operation: admission.operation,
+    decision: verdict,
+    dry_run: String(admission.dryRun === true),
+  });
   metrics.admissionDuration.observe(durationMs / 1000);
 }
 

@@ -28,6 +28,9 @@ const SERVING_TLS = Object.freeze({
 } satisfies TlsOptions);
 
 /** Options for `https.createServer` and for `setSecureContext` on each reload: the pair plus SERVING_TLS. */
-export function servingTlsOptions(pair: { readonly key: string; readonly cert: string }): SecureContextOptions & TlsOptions {
+export function servingTlsOptions(pair: {
+  readonly key: string;
+  readonly cert: string;
+}): SecureContextOptions & TlsOptions {
   return { ...SERVING_TLS, key: pair.key, cert: pair.cert };
 }

@@ -230,7 +230,9 @@ t.test('with setSecureContext, new handshakes get the new certificate and open c
   });
   const dial = (ca: string) =>
     new Promise<tls.TLSSocket>((resolve, reject) => {
-      const socket = tls.connect({ host: '127.0.0.1', port, servername: 'pullguard.pullguard.svc', ca }, () => resolve(socket));
+      const socket = tls.connect({ host: '127.0.0.1', port, servername: 'pullguard.pullguard.svc', ca }, () =>
+        resolve(socket),
+      );
       sockets.push(socket);
       socket.once('error', reject);
     });

@@ -76,7 +76,10 @@ export function createTlsReloader(options: TlsReloaderOptions): TlsReloader {
     try {
       files = await readTlsFiles(options.certFile, options.keyFile);
     } catch (err) {
-      const failure = err instanceof TlsReloadError ? err : new TlsReloadError('PG_CERT_FILE_UNREADABLE', 'Cannot read TLS files', { cause: err });
+      const failure =
+        err instanceof TlsReloadError
+          ? err
+          : new TlsReloadError('PG_CERT_FILE_UNREADABLE', 'Cannot read TLS files', { cause: err });
       const key = `unreadable:${errorCode(failure.cause)}`;
       if (key !== lastSeen) report(failure);
       lastSeen = key;
@@ -88,7 +91,9 @@ export function createTlsReloader(options: TlsReloaderOptions): TlsReloader {
     try {
       next = validateTlsPair(files, now());
     } catch (err) {
-      report(err instanceof TlsReloadError ? err : new TlsReloadError('PG_CERT_INVALID', 'Invalid TLS pair', { cause: err }));
+      report(
+        err instanceof TlsReloadError ? err : new TlsReloadError('PG_CERT_INVALID', 'Invalid TLS pair', { cause: err }),
+      );
       return;
     }
     if (stopped) return;

@@ -93,7 +93,8 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     bodies.settle(request); // an oversized chunked body may take a while to discard: not with the budget held
     const known = knownCode(error);
-    if (!known && (!error.statusCode || error.statusCode >= 500)) log.warn({ error: errorSummary(error) }, 'request failed before review');
+    if (!known && (!error.statusCode || error.statusCode >= 500))
+      log.warn({ error: errorSummary(error) }, 'request failed before review');
     // fastify closes the connection after an oversized body. Closing while the client still sends makes the kernel
     // reset the connection, and the reset throws away the 400 the client had not read yet; so read the rest first.
     if (known === 'BODY_TOO_LARGE') {
@@ -105,17 +106,23 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     const clientError = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500;
     return sendError(reply, 'BAD_REQUEST', clientError ? error.message : 'the request could not be processed');
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 'NOT_FOUND', notFoundMessage(request.method, request.url)));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 'NOT_FOUND', notFoundMessage(request.method, request.url)),
+  );
 
   app.post('/validate', async (request, reply) => {
     const started = performance.now();
     const decoded = decodeReview(request.body);
     if (!decoded.ok) {
-      log.info({ uid: decoded.error.uid, error: clip(decoded.error.message, LOG_LIMITS.message) }, 'rejected malformed review');
+      log.info(
+        { uid: decoded.error.uid, error: clip(decoded.error.message, LOG_LIMITS.message) },
+        'rejected malformed review',
+      );
       return sendError(reply, decoded.error.code, decoded.error.message);
     }
     const admission = decoded.request;
-    const budgetMs = reviewBudgetMs(options.config.network.budgetMs, queryTimeout(request.query)) - bodies.waitedMs(request);
+    const budgetMs =
+      reviewBudgetMs(options.config.network.budgetMs, queryTimeout(request.query)) - bodies.waitedMs(request);
     // A deadline that ends with the review (see linked-deadline.ts for why not AbortSignal.timeout).
     const deadline = linkedDeadline(undefined, Math.max(MIN_REVIEW_MS, budgetMs), 'review budget exhausted');
     let outcome: ReviewOutcome;
@@ -134,14 +141,23 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
       // A bug must not block deploys: admit, say so, and log it (bounded, no credentials: bounded-text.ts). The uid
       // is echoed, so the API server accepts the answer.
       log.error({ error: errorSummary(error), uid: admission.uid }, 'review failed unexpectedly');
-      return reply.send(buildResponse(admission.uid, { allowed: true, warnings: ['pullguard hit an internal error; images were not verified'] }));
+      return reply.send(
+        buildResponse(admission.uid, {
+          allowed: true,
+          warnings: ['pullguard hit an internal error; images were not verified'],
+        }),
+      );
     } finally {
       deadline.release();
     }
     if (outcome.status === 'invalid') {
       const problem = clip(outcome.problem, LOG_LIMITS.message);
       log.info({ uid: admission.uid, error: problem }, 'rejected malformed object');
-      return sendError(reply, 'INVALID_OBJECT', `invalid ${clip(admission.kind.kind, LOG_LIMITS.label)} in AdmissionReview: ${problem}`);
+      return sendError(
+        reply,
+        'INVALID_OBJECT',
+        `invalid ${clip(admission.kind.kind, LOG_LIMITS.label)} in AdmissionReview: ${problem}`,
+      );
     }
     const answer = answerFor(outcome);
     const verdict = outcome.status === 'reviewed' ? outcome.decision.verdict : 'allow';
@@ -156,7 +172,9 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
 /** The codes our own errors (the body parser's) carry, and fastify's oversized body. */
 function knownCode(error: FastifyError): ErrorCode | undefined {
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'BODY_TOO_LARGE';
-  return error.code === 'INVALID_JSON' || error.code === 'TOO_DEEP' || error.code === 'TOO_COMPLEX' ? error.code : undefined;
+  return error.code === 'INVALID_JSON' || error.code === 'TOO_DEEP' || error.code === 'TOO_COMPLEX'
+    ? error.code
+    : undefined;
 }
 
 function queryTimeout(query: unknown): unknown {

@@ -10,7 +10,7 @@ function load(file: string) {
   const object: unknown = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   const apiVersion = typeof object === 'object' && object !== null ? Reflect.get(object, 'apiVersion') : undefined;
   const kind = typeof object === 'object' && object !== null ? Reflect.get(object, 'kind') : undefined;
-  const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0] ?? '' : '';
+  const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
   const workload = typeof kind === 'string' ? findWorkloadKind(group, kind) : undefined;
   if (workload === undefined) throw new Error(`${file}: not a checked kind`);
   const result = extractPodSpec(workload, object);
@@ -25,7 +25,12 @@ t.test('a Deployment with init, sidecar, app containers and an image volume', as
   t.equal(view.workload.kind, 'Deployment');
   t.equal(view.isTemplate, true);
   t.same(view.uses, [
-    { image: 'ghcr.io/acme/shop-migrate:2.3.1', name: 'migrate', section: 'initContainers', path: 'spec.template.spec.initContainers[0].image' },
+    {
+      image: 'ghcr.io/acme/shop-migrate:2.3.1',
+      name: 'migrate',
+      section: 'initContainers',
+      path: 'spec.template.spec.initContainers[0].image',
+    },
     {
       image: 'fluent/fluent-bit:3.0',
       name: 'log-shipper',
@@ -33,8 +38,19 @@ t.test('a Deployment with init, sidecar, app containers and an image volume', as
       path: 'spec.template.spec.initContainers[1].image',
       pullPolicy: 'IfNotPresent',
     },
-    { image: 'ghcr.io/acme/shop:2.3.1', name: 'web', section: 'containers', path: 'spec.template.spec.containers[0].image', pullPolicy: 'Always' },
-    { image: `redis:7.2@${DIGEST}`, name: 'cache', section: 'containers', path: 'spec.template.spec.containers[1].image' },
+    {
+      image: 'ghcr.io/acme/shop:2.3.1',
+      name: 'web',
+      section: 'containers',
+      path: 'spec.template.spec.containers[0].image',
+      pullPolicy: 'Always',
+    },
+    {
+      image: `redis:7.2@${DIGEST}`,
+      name: 'cache',
+      section: 'containers',
+      path: 'spec.template.spec.containers[1].image',
+    },
     {
       image: 'quay.io/acme/models:v5',
       name: 'models',
@@ -43,13 +59,20 @@ t.test('a Deployment with init, sidecar, app containers and an image volume', as
       pullPolicy: 'IfNotPresent',
     },
   ]);
-  t.same(view.imagePullSecrets, ['regcred', '', 'ghcr-pull'], 'the unnamed entry keeps its place: ghcr-pull is imagePullSecrets[2]');
+  t.same(
+    view.imagePullSecrets,
+    ['regcred', '', 'ghcr-pull'],
+    'the unnamed entry keeps its place: ghcr-pull is imagePullSecrets[2]',
+  );
   t.equal(view.serviceAccountName, 'shop-legacy', 'the deprecated field is honoured');
   t.same(view.nodeSelector, { 'kubernetes.io/os': 'linux' });
   t.same(view.requiredNodeAffinity, [
     { matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] }] },
   ]);
-  t.same(view.tolerations, [{ key: 'dedicated', operator: 'Equal', value: 'shop', effect: 'NoSchedule' }, { operator: 'Exists' }]);
+  t.same(view.tolerations, [
+    { key: 'dedicated', operator: 'Equal', value: 'shop', effect: 'NoSchedule' },
+    { operator: 'Exists' },
+  ]);
 });
 
 t.test('a CronJob four levels down', async (t) => {

@@ -114,7 +114,11 @@ t.test('containers without an image are skipped, odd images are kept as written'
         { name: 'spaces', image: ' nginx ' },
         { image: 'Nginx' },
       ],
-      volumes: [{ name: 'no-ref', image: {} }, { name: 'null-ref', image: { reference: null } }, { name: 'img', image: null }],
+      volumes: [
+        { name: 'no-ref', image: {} },
+        { name: 'null-ref', image: { reference: null } },
+        { name: 'img', image: null },
+      ],
     },
   });
   t.ok(result.ok);
@@ -143,7 +147,11 @@ t.test('pull secrets and service account defaults', async (t) => {
   ];
   for (const [label, spec, serviceAccount, secrets] of cases) {
     const result = extractPodSpec(DEPLOYMENT, objectWith('spec.template.spec', spec));
-    t.same(result.ok && [result.view.serviceAccountName, result.view.imagePullSecrets], [serviceAccount, secrets], label);
+    t.same(
+      result.ok && [result.view.serviceAccountName, result.view.imagePullSecrets],
+      [serviceAccount, secrets],
+      label,
+    );
   }
 });
 
@@ -163,7 +171,10 @@ t.test('node selector, required node affinity and tolerations', async (t) => {
         },
       },
     },
-    tolerations: [{ key: 'k', operator: 'Equal', value: 'v', effect: 'NoSchedule', tolerationSeconds: 5 }, { operator: 'Exists' }],
+    tolerations: [
+      { key: 'k', operator: 'Equal', value: 'v', effect: 'NoSchedule', tolerationSeconds: 5 },
+      { operator: 'Exists' },
+    ],
   };
   const result = extractPodSpec(POD, { spec });
   if (!result.ok) return t.fail(result.problem);
@@ -173,21 +184,29 @@ t.test('node selector, required node affinity and tolerations', async (t) => {
     { matchFields: [{ key: 'metadata.name', operator: 'NotIn', values: ['n1'] }] },
     { matchExpressions: [{ key: 'gpu', operator: 'Exists' }] },
   ]);
-  t.same(result.view.tolerations, [{ key: 'k', operator: 'Equal', value: 'v', effect: 'NoSchedule' }, { operator: 'Exists' }]);
+  t.same(result.view.tolerations, [
+    { key: 'k', operator: 'Equal', value: 'v', effect: 'NoSchedule' },
+    { operator: 'Exists' },
+  ]);
 
   const parsed = extractPodSpec(POD, JSON.parse('{"spec":{"nodeSelector":{"__proto__":"x","a":"b"}}}'));
   if (!parsed.ok) return t.fail(parsed.problem);
   t.same(Object.keys(parsed.view.nodeSelector), ['__proto__', 'a'], 'a JSON __proto__ label stays a plain key');
   t.equal(Object.getPrototypeOf(parsed.view.nodeSelector), Object.prototype);
 
-  const empty = extractPodSpec(POD, { spec: { affinity: { nodeAffinity: null }, nodeSelector: null, tolerations: null } });
+  const empty = extractPodSpec(POD, {
+    spec: { affinity: { nodeAffinity: null }, nodeSelector: null, tolerations: null },
+  });
   t.same(empty.ok && [empty.view.nodeSelector, empty.view.requiredNodeAffinity, empty.view.tolerations], [{}, [], []]);
 });
 
 t.test('nodeName and os.name reach the view on every kind; unset or empty stays absent', async (t) => {
   for (const workload of WORKLOAD_KINDS) {
     const base = SPEC_PATH_BY_KIND[workload.kind] ?? 'missing';
-    const result = extractPodSpec(workload, objectWith(base, { ...ALL_LISTS_SPEC, nodeName: 'arm-1', os: { name: 'windows' } }));
+    const result = extractPodSpec(
+      workload,
+      objectWith(base, { ...ALL_LISTS_SPEC, nodeName: 'arm-1', os: { name: 'windows' } }),
+    );
     t.same(result.ok && [result.view.nodeName, result.view.osName], ['arm-1', 'windows'], workload.kind);
   }
   const cases: ReadonlyArray<readonly [string, unknown]> = [
@@ -222,7 +241,11 @@ t.test('a missing pod spec is ok with zero uses', async (t) => {
   ];
   for (const [label, workload, object] of cases) {
     const result = extractPodSpec(workload, object);
-    t.same(result.ok && [result.view.uses, result.view.serviceAccountName, result.view.imagePullSecrets], [[], 'default', []], label);
+    t.same(
+      result.ok && [result.view.uses, result.view.serviceAccountName, result.view.imagePullSecrets],
+      [[], 'default', []],
+      label,
+    );
   }
 });
 
@@ -247,12 +270,24 @@ t.test('bad shapes are problems with a path, never throws', async (t) => {
     ['image a number', { containers: [{ name: 'a', image: 5 }] }, 'containers[0].image must be a string'],
     ['null container', { initContainers: [{ image: 'a' }, null] }, 'initContainers[1] must be an object'],
     ['ephemeral list a string', { ephemeralContainers: 'debug' }, 'ephemeralContainers must be an array'],
-    ['pull policy a boolean', { containers: [{ image: 'a', imagePullPolicy: true }] }, 'containers[0].imagePullPolicy must be a string'],
+    [
+      'pull policy a boolean',
+      { containers: [{ image: 'a', imagePullPolicy: true }] },
+      'containers[0].imagePullPolicy must be a string',
+    ],
     ['volume image a string', { volumes: [{ name: 'v', image: 'nginx' }] }, 'volumes[0].image must be an object'],
-    ['volume reference a list', { volumes: [{ image: { reference: ['x'] } }] }, 'volumes[0].image.reference must be a string'],
+    [
+      'volume reference a list',
+      { volumes: [{ image: { reference: ['x'] } }] },
+      'volumes[0].image.reference must be a string',
+    ],
     ['pull secret a string', { imagePullSecrets: ['regcred'] }, 'imagePullSecrets[0] must be an object'],
     ['service account a number', { serviceAccountName: 7 }, 'serviceAccountName must be a string'],
-    ['selector value a number', { nodeSelector: { 'kubernetes.io/arch': 1 } }, 'nodeSelector["kubernetes.io/arch"] must be a string'],
+    [
+      'selector value a number',
+      { nodeSelector: { 'kubernetes.io/arch': 1 } },
+      'nodeSelector["kubernetes.io/arch"] must be a string',
+    ],
     [
       'requirement without operator',
       required([{ matchExpressions: [{ key: 'k' }] }]),
@@ -276,20 +311,24 @@ t.test('bad shapes are problems with a path, never throws', async (t) => {
 t.test('deep junk in fields pullguard does not read is ignored', async (t) => {
   let junk: unknown = 'leaf';
   for (let i = 0; i < 5000; i++) junk = { nested: [junk] };
-  const result = extractPodSpec(POD, { spec: { containers: [{ image: 'nginx', env: junk }], overhead: junk }, status: junk });
+  const result = extractPodSpec(POD, {
+    spec: { containers: [{ image: 'nginx', env: junk }], overhead: junk },
+    status: junk,
+  });
   t.same(result.ok && result.view.uses.map((u) => u.image), ['nginx']);
 });
 
 t.test('random junk never throws', async (t) => {
   let seed = 42;
-  const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const leaves = [null, 0, 1.5, '', 'x', true, [], {}];
   const keys = ['spec', 'template', 'containers', 'image', 'volumes', 'reference', 'nodeSelector', 'affinity', 'name'];
   const junk = (depth: number): unknown => {
     if (depth === 0 || random() < 0.3) return leaves[Math.floor(random() * leaves.length)];
     if (random() < 0.4) return Array.from({ length: Math.floor(random() * 3) }, () => junk(depth - 1));
     const object: Record<string, unknown> = {};
-    for (let i = Math.floor(random() * 4); i > 0; i--) object[keys[Math.floor(random() * keys.length)] ?? 'k'] = junk(depth - 1);
+    for (let i = Math.floor(random() * 4); i > 0; i--)
+      object[keys[Math.floor(random() * keys.length)] ?? 'k'] = junk(depth - 1);
     return object;
   };
   let failures = 0;

@@ -71,8 +71,7 @@ export interface PodSpecView {
 }
 
 export type ExtractResult =
-  | { readonly ok: true; readonly view: PodSpecView }
-  | { readonly ok: false; readonly problem: string }; // e.g. 'spec.template.spec.containers[0].image must be a string'
+  { readonly ok: true; readonly view: PodSpecView } | { readonly ok: false; readonly problem: string }; // e.g. 'spec.template.spec.containers[0].image must be a string'
 
 const CONTAINER_SECTIONS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 

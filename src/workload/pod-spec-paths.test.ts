@@ -2,24 +2,31 @@ import t from 'tap';
 import { findWorkloadKind, splitApiVersion, WORKLOAD_KINDS } from './pod-spec-paths.js';
 
 // docs/design.md §1.1, written out independently of the table under test.
-const EXPECTED: ReadonlyArray<readonly [group: string, version: string, kind: string, resource: string, path: string]> = [
-  ['', 'v1', 'Pod', 'pods', 'spec'],
-  ['apps', 'v1', 'Deployment', 'deployments', 'spec.template.spec'],
-  ['apps', 'v1', 'StatefulSet', 'statefulsets', 'spec.template.spec'],
-  ['apps', 'v1', 'DaemonSet', 'daemonsets', 'spec.template.spec'],
-  ['apps', 'v1', 'ReplicaSet', 'replicasets', 'spec.template.spec'],
-  ['', 'v1', 'ReplicationController', 'replicationcontrollers', 'spec.template.spec'],
-  ['batch', 'v1', 'Job', 'jobs', 'spec.template.spec'],
-  ['batch', 'v1', 'CronJob', 'cronjobs', 'spec.jobTemplate.spec.template.spec'],
-  ['', 'v1', 'PodTemplate', 'podtemplates', 'template.spec'],
-];
+const EXPECTED: ReadonlyArray<readonly [group: string, version: string, kind: string, resource: string, path: string]> =
+  [
+    ['', 'v1', 'Pod', 'pods', 'spec'],
+    ['apps', 'v1', 'Deployment', 'deployments', 'spec.template.spec'],
+    ['apps', 'v1', 'StatefulSet', 'statefulsets', 'spec.template.spec'],
+    ['apps', 'v1', 'DaemonSet', 'daemonsets', 'spec.template.spec'],
+    ['apps', 'v1', 'ReplicaSet', 'replicasets', 'spec.template.spec'],
+    ['', 'v1', 'ReplicationController', 'replicationcontrollers', 'spec.template.spec'],
+    ['batch', 'v1', 'Job', 'jobs', 'spec.template.spec'],
+    ['batch', 'v1', 'CronJob', 'cronjobs', 'spec.jobTemplate.spec.template.spec'],
+    ['', 'v1', 'PodTemplate', 'podtemplates', 'template.spec'],
+  ];
 
 t.test('the table lists exactly the kinds of docs/design.md §1.1', async (t) => {
   t.equal(WORKLOAD_KINDS.length, EXPECTED.length);
   for (const [group, version, kind, resource, path] of EXPECTED) {
     const found = findWorkloadKind(group, kind);
     t.ok(found, `${group}/${kind} is found`);
-    t.same(found && { ...found, podSpecPath: found.podSpecPath.join('.') }, { group, version, kind, resource, podSpecPath: path });
+    t.same(found && { ...found, podSpecPath: found.podSpecPath.join('.') }, {
+      group,
+      version,
+      kind,
+      resource,
+      podSpecPath: path,
+    });
   }
 });
 

@@ -10,7 +10,17 @@ import t from 'tap';
 const SRC = join(import.meta.dirname, '..', '..', 'src');
 /** The table of allowed imports between these folders is test/architecture/layers.test.ts. */
 const PURE_AREAS = ['image', 'workload', 'platform', 'policy', 'admission', 'review', 'resolution', 'runtime'];
-const FORBIDDEN_IN_PURE = [/^fastify/, /^@kubernetes\/client-node/, /^undici/, /^node:fs/, /^fs$/, /^node:net/, /^node:http/, /^node:https/, /^pino/];
+const FORBIDDEN_IN_PURE = [
+  /^fastify/,
+  /^@kubernetes\/client-node/,
+  /^undici/,
+  /^node:fs/,
+  /^fs$/,
+  /^node:net/,
+  /^node:http/,
+  /^node:https/,
+  /^pino/,
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -22,12 +32,17 @@ function sourceFiles(dir: string): string[] {
 
 /** The code without comments, so prose that mentions `process.env` is not mistaken for code. */
 function codeOf(file: string): string {
-  return readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  return readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
 }
 
 function importsOf(file: string): string[] {
   const text = codeOf(file);
-  return [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] as string);
+  return [
+    ...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => m[1] as string);
 }
 
 const files = sourceFiles(SRC);
@@ -44,9 +59,15 @@ t.test('the pure modules import no framework, network, file system or process', 
 });
 
 t.test('only src/kube imports @kubernetes/client-node', async (t) => {
-  const importers = files.filter((f) => importsOf(f).some((spec) => spec.startsWith('@kubernetes/client-node'))).map((f) => relative(SRC, f));
+  const importers = files
+    .filter((f) => importsOf(f).some((spec) => spec.startsWith('@kubernetes/client-node')))
+    .map((f) => relative(SRC, f));
   t.ok(importers.length > 0, 'the Kubernetes adapter exists');
-  t.same(importers.filter((f) => !f.startsWith('kube/')), [], 'no module outside src/kube imports client-node');
+  t.same(
+    importers.filter((f) => !f.startsWith('kube/')),
+    [],
+    'no module outside src/kube imports client-node',
+  );
 });
 
 t.test('only src/main.ts touches process.env, argv and exit', async (t) => {

@@ -10,11 +10,9 @@ const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'findings
 const documentedClasses = [...doc.matchAll(/^\| `([a-zA-Z]+)` \| (deny|warn|allow) \|/gm)].map((m) => [m[1], m[2]]);
 
 t.test('every finding class is documented with its default, and nothing else is', async (t) => {
-  t.same(
-    documentedClasses.map(([name]) => name).sort(),
-    [...FINDING_CLASSES].sort(),
-  );
-  for (const [name, action] of documentedClasses) t.equal(DEFAULT_POLICY[name as keyof typeof DEFAULT_POLICY], action, `${name} defaults to ${action}`);
+  t.same(documentedClasses.map(([name]) => name).sort(), [...FINDING_CLASSES].sort());
+  for (const [name, action] of documentedClasses)
+    t.equal(DEFAULT_POLICY[name as keyof typeof DEFAULT_POLICY], action, `${name} defaults to ${action}`);
 });
 
 t.test('every registry outcome is documented', async (t) => {
@@ -22,9 +20,21 @@ t.test('every registry outcome is documented', async (t) => {
 });
 
 t.test('every HTTP error code the webhook sends is documented', async (t) => {
-  const files = [['server', 'webhook-app.ts'], ['server', 'error-replies.ts'], ['server', 'body-budget.ts'], ['admission', 'decode-review.ts'], ['admission', 'parse-review-body.ts']];
-  const source = files.map((path) => readFileSync(join(import.meta.dirname, '..', '..', 'src', ...path), 'utf8')).join('\n');
-  const codes = new Set([...source.matchAll(/'([A-Z][A-Z_]+)'/g)].map((m) => m[1] as string).filter((c) => !c.startsWith('FST_') && !c.startsWith('TLS')));
+  const files = [
+    ['server', 'webhook-app.ts'],
+    ['server', 'error-replies.ts'],
+    ['server', 'body-budget.ts'],
+    ['admission', 'decode-review.ts'],
+    ['admission', 'parse-review-body.ts'],
+  ];
+  const source = files
+    .map((path) => readFileSync(join(import.meta.dirname, '..', '..', 'src', ...path), 'utf8'))
+    .join('\n');
+  const codes = new Set(
+    [...source.matchAll(/'([A-Z][A-Z_]+)'/g)]
+      .map((m) => m[1] as string)
+      .filter((c) => !c.startsWith('FST_') && !c.startsWith('TLS')),
+  );
   t.ok(codes.size >= 5, 'found the error codes in the source');
   for (const code of codes) t.match(doc, `| \`${code}\` |`, code);
 });

@@ -18,20 +18,32 @@ interface Layer {
 }
 
 const LAYERS: Readonly<Record<string, Layer>> = {
-  runtime: { may: [], why: 'generic helpers (deadlines, memo, glob, durations, JSON shape): know nothing of pullguard' },
+  runtime: {
+    may: [],
+    why: 'generic helpers (deadlines, memo, glob, durations, JSON shape): know nothing of pullguard',
+  },
   errors: { may: [], why: 'the error catalogue: every layer may throw its errors, so it imports none' },
   observability: { may: [], why: 'metrics registry and loggers: every layer that counts or logs uses them' },
   image: { may: ['runtime'], why: 'the reference grammar: pure text rules' },
   admission: { may: ['runtime'], why: 'AdmissionReview decode and response shapes: the wire format, pure' },
   workload: { may: ['runtime'], why: 'kind → pod-spec table and image uses: reads objects, knows no registry' },
   platform: { may: ['workload', 'runtime'], why: 'node platforms and pod constraints: reads the pod spec view' },
-  credentials: { may: ['runtime'], why: 'docker config and kubelet keyring matching, over a reader port (kube implements it)' },
-  resolution: { may: ['credentials', 'image', 'platform'], why: 'pure outcome types and the resolver interface: what resolving needs and returns' },
+  credentials: {
+    may: ['runtime'],
+    why: 'docker config and kubelet keyring matching, over a reader port (kube implements it)',
+  },
+  resolution: {
+    may: ['credentials', 'image', 'platform'],
+    why: 'pure outcome types and the resolver interface: what resolving needs and returns',
+  },
   policy: {
     may: ['resolution', 'credentials', 'platform', 'workload', 'image', 'runtime'],
     why: 'outcomes, credential problems and platforms → findings → verdict: pure rules over the layers below',
   },
-  config: { may: ['policy', 'platform', 'runtime', 'errors'], why: 'the schema names policy classes and platforms; loadConfig is pure' },
+  config: {
+    may: ['policy', 'platform', 'runtime', 'errors'],
+    why: 'the schema names policy classes and platforms; loadConfig is pure',
+  },
   'registry/transport': {
     may: ['config', 'credentials', 'resolution', 'platform', 'observability', 'runtime', 'errors'],
     why: 'HTTP to a registry host: SSRF guard, connector, bodies, wire JSON, statuses → outcomes',
@@ -45,14 +57,39 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     why: 'manifests, tags and indexes (the distribution API), on top of auth and transport',
   },
   resolver: {
-    may: ['registry/distribution', 'registry/auth', 'registry/transport', 'resolution', 'config', 'credentials', 'image', 'observability', 'runtime'],
+    may: [
+      'registry/distribution',
+      'registry/auth',
+      'registry/transport',
+      'resolution',
+      'config',
+      'credentials',
+      'image',
+      'observability',
+      'runtime',
+    ],
     why: 'composes the registry client into the resolution interface, with the result cache',
   },
   review: {
-    may: ['policy', 'resolution', 'registry/transport', 'config', 'credentials', 'platform', 'workload', 'image', 'admission', 'observability', 'runtime'],
+    may: [
+      'policy',
+      'resolution',
+      'registry/transport',
+      'config',
+      'credentials',
+      'platform',
+      'workload',
+      'image',
+      'admission',
+      'observability',
+      'runtime',
+    ],
     why: 'the use case: talks to the registry only through the resolver interface (registry/transport for the per-host settings)',
   },
-  kube: { may: ['credentials', 'platform', 'policy', 'runtime', 'errors'], why: 'the Kubernetes adapter implements the readers credentials and platform ask for' },
+  kube: {
+    may: ['credentials', 'platform', 'policy', 'runtime', 'errors'],
+    why: 'the Kubernetes adapter implements the readers credentials and platform ask for',
+  },
   certs: { may: ['runtime', 'errors'], why: 'certificate generation: used by the server and the CLI' },
   server: {
     may: ['review', 'admission', 'workload', 'certs', 'config', 'observability', 'runtime', 'errors'],
@@ -63,7 +100,20 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     why: '`pullguard check`: manifests in, reviews, records out',
   },
   cli: {
-    may: ['server', 'check', 'certs', 'kube', 'review', 'resolver', 'config', 'credentials', 'platform', 'observability', 'runtime', 'errors'],
+    may: [
+      'server',
+      'check',
+      'certs',
+      'kube',
+      'review',
+      'resolver',
+      'config',
+      'credentials',
+      'platform',
+      'observability',
+      'runtime',
+      'errors',
+    ],
     why: 'the commands compose the engine: the only place adapters meet the use case',
   },
   main: { may: ['cli', 'errors', 'runtime'], why: 'the composition root: argv, env and exit' },
@@ -79,7 +129,9 @@ function sourceFiles(dir: string): string[] {
 
 /** The code without comments, so prose that mentions an import is not mistaken for one. */
 function codeOf(file: string): string {
-  return readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  return readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
 }
 
 /** The relative specifiers a file imports or re-exports, statically or with `import(…)`. */
@@ -101,18 +153,25 @@ function layerOf(path: string): string {
 
 const files = sourceFiles(SRC);
 const graph = new Map<string, string[]>(
-  files.map((file) => [file, relativeImports(codeOf(file)).map((spec) => resolve(dirname(file), spec.replace(/\.js$/, '.ts')))]),
+  files.map((file) => [
+    file,
+    relativeImports(codeOf(file)).map((spec) => resolve(dirname(file), spec.replace(/\.js$/, '.ts'))),
+  ]),
 );
 const name = (file: string) => `src/${relative(SRC, file).split(/[\\/]/).join('/')}`;
 
 /** Every edge between layers that the table does not allow, as a message. */
-function forbiddenEdges(edges: ReadonlyMap<string, readonly string[]>, layers: Readonly<Record<string, Layer>>): string[] {
+function forbiddenEdges(
+  edges: ReadonlyMap<string, readonly string[]>,
+  layers: Readonly<Record<string, Layer>>,
+): string[] {
   const problems: string[] = [];
   for (const [from, targets] of edges) {
     const a = layerOf(from);
     for (const target of targets) {
       const b = layerOf(target);
-      if (a !== b && !(layers[a]?.may.includes(b) ?? false)) problems.push(`${name(from)} imports ${name(target)}: ${a} → ${b} is not an allowed dependency`);
+      if (a !== b && !(layers[a]?.may.includes(b) ?? false))
+        problems.push(`${name(from)} imports ${name(target)}: ${a} → ${b} is not an allowed dependency`);
     }
   }
   return problems;
@@ -143,7 +202,9 @@ function findCycle(edges: ReadonlyMap<string, readonly string[]>): string[] | un
 }
 
 t.test('every relative import resolves to a source file, so no edge escapes the checks', async (t) => {
-  const dangling = [...graph].flatMap(([from, targets]) => targets.filter((target) => !existsSync(target)).map((target) => `${name(from)} → ${name(target)}`));
+  const dangling = [...graph].flatMap(([from, targets]) =>
+    targets.filter((target) => !existsSync(target)).map((target) => `${name(from)} → ${name(target)}`),
+  );
   t.same(dangling, []);
 });
 
@@ -152,7 +213,11 @@ t.test('every folder of src/ is a row of the table, and every row names known la
   t.same([...layers].filter((layer) => !(layer in LAYERS)).sort(), [], 'no folder without a row');
   for (const [layer, row] of Object.entries(LAYERS)) {
     t.ok(row.why.length > 0, `${layer}: why`);
-    t.same(row.may.filter((target) => !(target in LAYERS)), [], `${layer}: only known layers`);
+    t.same(
+      row.may.filter((target) => !(target in LAYERS)),
+      [],
+      `${layer}: only known layers`,
+    );
   }
 });
 
@@ -172,10 +237,23 @@ t.test('no import cycle between files', async (t) => {
 t.test('the checks catch what they are for', async (t) => {
   const at = (path: string) => join(SRC, path);
   const backEdge = new Map([[at('policy/decide.ts'), [at('review/ports.ts')]]]);
-  t.same(forbiddenEdges(backEdge, LAYERS), ['src/policy/decide.ts imports src/review/ports.ts: policy → review is not an allowed dependency']);
+  t.same(forbiddenEdges(backEdge, LAYERS), [
+    'src/policy/decide.ts imports src/review/ports.ts: policy → review is not an allowed dependency',
+  ]);
   const upward = new Map([[at('registry/transport/x.ts'), [at('registry/distribution/y.ts')]]]);
-  t.match(forbiddenEdges(upward, LAYERS), [/registry\/transport → registry\/distribution is not an allowed dependency/]);
-  const loop = new Map([[at('a.ts'), [at('b.ts')]], [at('b.ts'), [at('c.ts')]], [at('c.ts'), [at('a.ts')]]]);
+  t.match(forbiddenEdges(upward, LAYERS), [
+    /registry\/transport → registry\/distribution is not an allowed dependency/,
+  ]);
+  const loop = new Map([
+    [at('a.ts'), [at('b.ts')]],
+    [at('b.ts'), [at('c.ts')]],
+    [at('c.ts'), [at('a.ts')]],
+  ]);
   t.same(findCycle(loop)?.map(name), ['src/a.ts', 'src/b.ts', 'src/c.ts', 'src/a.ts']);
-  t.same(relativeImports("import type { A } from './a.js';\nexport { B } from '../b.js';\nimport './side.js';\nconst c = await import('./c.js');\nimport x from 'node:fs';"), ['./a.js', '../b.js', './side.js', './c.js']);
+  t.same(
+    relativeImports(
+      "import type { A } from './a.js';\nexport { B } from '../b.js';\nimport './side.js';\nconst c = await import('./c.js');\nimport x from 'node:fs';",
+    ),
+    ['./a.js', '../b.js', './side.js', './c.js'],
+  );
 });

@@ -49,12 +49,19 @@ const markdownNames = new Set(files.filter((path) => path.endsWith('.md')).map((
 function* lines(): Generator<{ readonly where: string; readonly line: string }> {
   for (const [name, text] of texts) {
     const all = text.split('\n');
-    for (let i = 0; i < all.length; i++) yield { where: `${name}:${i + 1}`, line: (all[i] ?? '').replace(/https?:\/\/\S+/g, '<url>') };
+    for (let i = 0; i < all.length; i++)
+      yield { where: `${name}:${i + 1}`, line: (all[i] ?? '').replace(/https?:\/\/\S+/g, '<url>') };
   }
 }
 
 t.test('the scan sees the code, the tests and the docs', async (t) => {
-  for (const expected of ['src/main.ts', 'test/architecture/depcheck.test.ts', 'docs/findings.md', 'DEVELOPERS.md', 'README.md']) {
+  for (const expected of [
+    'src/main.ts',
+    'test/architecture/depcheck.test.ts',
+    'docs/findings.md',
+    'DEVELOPERS.md',
+    'README.md',
+  ]) {
     t.ok(texts.has(expected), expected);
   }
 });
@@ -62,14 +69,16 @@ t.test('the scan sees the code, the tests and the docs', async (t) => {
 t.test('no comment or doc cites a document that is not in the repository', async (t) => {
   const found: string[] = [];
   for (const { where, line } of lines()) {
-    for (const [pattern, what] of FOREIGN) if (pattern.test(line)) found.push(`${where}: cites ${what}: ${line.trim()}`);
+    for (const [pattern, what] of FOREIGN)
+      if (pattern.test(line)) found.push(`${where}: cites ${what}: ${line.trim()}`);
     for (const match of line.matchAll(MD_SECTION)) {
       const cited = match[1] as string;
       const file = where.slice(0, where.lastIndexOf(':'));
       const resolvable = cited.includes('/')
         ? existsSync(join(ROOT, cited)) || existsSync(join(ROOT, dirname(file), cited))
         : markdownNames.has(cited);
-      if (!resolvable) found.push(`${where}: cites a section of ${cited}, which is not in the repository: ${line.trim()}`);
+      if (!resolvable)
+        found.push(`${where}: cites a section of ${cited}, which is not in the repository: ${line.trim()}`);
     }
   }
   t.same(found, [], 'cite docs/design.md §N.M, another file of the repository, or the upstream URL instead');
@@ -90,14 +99,16 @@ t.test('every cited section of docs/design.md exists', async (t) => {
     for (const match of line.matchAll(DESIGN_CITATION)) {
       for (const section of (match[1] as string).matchAll(/§(\d+(?:\.\d+)?)/g)) {
         citations++;
-        if (!sections.has(section[1] as string)) missing.push(`${where}: §${section[1]} is not a heading of docs/design.md`);
+        if (!sections.has(section[1] as string))
+          missing.push(`${where}: §${section[1]} is not a heading of docs/design.md`);
       }
     }
   }
   // Inside docs/design.md a bare `§N.M` points at its own sections.
   design.split('\n').forEach((line, i) => {
     for (const section of line.matchAll(/§(\d+(?:\.\d+)?)/g)) {
-      if (!sections.has(section[1] as string)) missing.push(`docs/design.md:${i + 1}: §${section[1]} is not one of its headings`);
+      if (!sections.has(section[1] as string))
+        missing.push(`docs/design.md:${i + 1}: §${section[1]} is not one of its headings`);
     }
   });
   t.ok(citations > 0, `the code cites docs/design.md (${citations} citations)`);

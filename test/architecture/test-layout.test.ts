@@ -28,17 +28,43 @@ t.test('every unit test in src/ sits beside the file it tests', async (t) => {
     const subject = basename(file, '.test.ts').split('.')[0] ?? '';
     return !files.has(join(dirname(file), `${subject}.ts`));
   });
-  t.same(orphans.map((file) => relative(ROOT, file)), [], 'X.test.ts and X.<aspect>.test.ts have an X.ts beside them');
+  t.same(
+    orphans.map((file) => relative(ROOT, file)),
+    [],
+    'X.test.ts and X.<aspect>.test.ts have an X.ts beside them',
+  );
 });
 
 t.test('every folder of test/ is named after a src/ folder or is infrastructure', async (t) => {
-  const srcFolders = new Set(readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name));
-  const testFolders = readdirSync(TEST, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-  t.same(testFolders.filter((name) => !srcFolders.has(name) && !NOT_MIRRORED.includes(name)), [], 'no test/ folder outside the two lists');
-  t.same(readdirSync(TEST, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name), [], 'no loose files in test/');
+  const srcFolders = new Set(
+    readdirSync(SRC, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name),
+  );
+  const testFolders = readdirSync(TEST, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
+  t.same(
+    testFolders.filter((name) => !srcFolders.has(name) && !NOT_MIRRORED.includes(name)),
+    [],
+    'no test/ folder outside the two lists',
+  );
+  t.same(
+    readdirSync(TEST, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => e.name),
+    [],
+    'no loose files in test/',
+  );
 });
 
 t.test('test file names are unique across test/, so a name says which test it is', async (t) => {
-  const names = filesUnder(TEST).filter((file) => file.endsWith('.test.ts')).map((file) => basename(file));
-  t.same(names.filter((name, i) => names.indexOf(name) !== i), [], 'no two test files share a name');
+  const names = filesUnder(TEST)
+    .filter((file) => file.endsWith('.test.ts'))
+    .map((file) => basename(file));
+  t.same(
+    names.filter((name, i) => names.indexOf(name) !== i),
+    [],
+    'no two test files share a name',
+  );
 });

@@ -24,38 +24,53 @@ t.test('a good file is allowed: exit 0, one line per object, image-less kinds ig
   const io = fakeIo();
   t.equal(await checkCli(['-f', 'good.yaml', '--offline'], io), 0);
   t.equal(io.err(), '', 'the Service needs no note');
-  t.match(io.out(), /^good\.yaml\n {2}OK {4}Deployment shop\/web \(line 2\): ghcr\.io\/acme\/migrate:2\.1, docker\.io\/library\/nginx:1\.25\n/);
+  t.match(
+    io.out(),
+    /^good\.yaml\n {2}OK {4}Deployment shop\/web \(line 2\): ghcr\.io\/acme\/migrate:2\.1, docker\.io\/library\/nginx:1\.25\n/,
+  );
   t.match(io.out(), /\n1 object, 2 images: 0 denied, 0 warnings \(offline: registries not checked\)\n$/);
 });
 
-t.test('a directory is walked recursively in sorted order, with Lists unpacked and non-manifests left alone', async (t) => {
-  const io = fakeIo();
-  t.equal(await checkCli(['-f', 'tree', '--offline', '-o', 'json'], io), 1, 'the Job in a subfolder is denied');
-  const records = parseRecords(t, io.out());
-  t.same(
-    records.map((r) => [r.file, r.line, `${r.object.kind} ${r.object.namespace}/${r.object.name}`, r.verdict]),
-    [
-      ['tree/app.yml', 1, 'Pod default/api', 'allow'],
-      ['tree/jobs/nightly/job.yaml', 1, 'Job batch/nightly', 'deny'],
-      ['tree/lists/deployments.json', 5, 'Deployment shop/one', 'allow'],
-      ['tree/lists/deployments.json', 9, 'Deployment shop/two', 'allow'],
-    ],
-  );
-  const job = records[1];
-  t.equal(job?.outcome, 'invalid');
-  t.equal(job?.class, 'invalidReference');
-  t.equal(job?.reference, null);
-  t.match(job?.message, /repository name \(Acme\/Report\) must be lowercase.*InvalidImageName/);
-  t.equal(records[3]?.reference, 'localhost:5000/two@sha256:0d27d8025031c96ad9a7bcb4d0fc26a6cca6cb6ead2baefaa33ef197c4213735');
-  t.equal(io.err(), '', 'nothing on stderr: README.md is not read, ConfigMaps need no note');
-});
+t.test(
+  'a directory is walked recursively in sorted order, with Lists unpacked and non-manifests left alone',
+  async (t) => {
+    const io = fakeIo();
+    t.equal(await checkCli(['-f', 'tree', '--offline', '-o', 'json'], io), 1, 'the Job in a subfolder is denied');
+    const records = parseRecords(t, io.out());
+    t.same(
+      records.map((r) => [r.file, r.line, `${r.object.kind} ${r.object.namespace}/${r.object.name}`, r.verdict]),
+      [
+        ['tree/app.yml', 1, 'Pod default/api', 'allow'],
+        ['tree/jobs/nightly/job.yaml', 1, 'Job batch/nightly', 'deny'],
+        ['tree/lists/deployments.json', 5, 'Deployment shop/one', 'allow'],
+        ['tree/lists/deployments.json', 9, 'Deployment shop/two', 'allow'],
+      ],
+    );
+    const job = records[1];
+    t.equal(job?.outcome, 'invalid');
+    t.equal(job?.class, 'invalidReference');
+    t.equal(job?.reference, null);
+    t.match(job?.message, /repository name \(Acme\/Report\) must be lowercase.*InvalidImageName/);
+    t.equal(
+      records[3]?.reference,
+      'localhost:5000/two@sha256:0d27d8025031c96ad9a7bcb4d0fc26a6cca6cb6ead2baefaa33ef197c4213735',
+    );
+    t.equal(io.err(), '', 'nothing on stderr: README.md is not read, ConfigMaps need no note');
+  },
+);
 
 t.test('text output groups by file and uses the webhook denial wording', async (t) => {
   const io = fakeIo();
   t.equal(await checkCli(['-f', 'tree', '--offline'], io), 1);
   const out = io.out();
-  t.match(out, /tree\/jobs\/nightly\/job\.yaml\n {2}DENY {2}Job batch\/nightly \(line 1\)\n {8}1 of 1 image in Job batch\/nightly would fail to pull \(InvalidImageName\):\n {8}- container "report" \(spec\.template\.spec\.containers\[0\]\.image\): "Quay\.io\/Acme\/Report:1\.0": not a valid image reference/);
-  t.ok(out.indexOf('tree/app.yml') < out.indexOf('tree/jobs/') && out.indexOf('tree/jobs/') < out.indexOf('tree/lists/'), 'files in sorted order');
+  t.match(
+    out,
+    /tree\/jobs\/nightly\/job\.yaml\n {2}DENY {2}Job batch\/nightly \(line 1\)\n {8}1 of 1 image in Job batch\/nightly would fail to pull \(InvalidImageName\):\n {8}- container "report" \(spec\.template\.spec\.containers\[0\]\.image\): "Quay\.io\/Acme\/Report:1\.0": not a valid image reference/,
+  );
+  t.ok(
+    out.indexOf('tree/app.yml') < out.indexOf('tree/jobs/') && out.indexOf('tree/jobs/') < out.indexOf('tree/lists/'),
+    'files in sorted order',
+  );
   t.match(out, /\n4 objects, 4 images: 1 denied, 0 warnings \(offline: registries not checked\)\n$/);
   t.notMatch(out, /\u001b\[/, 'no colour when stdout is not a terminal');
 });
@@ -64,28 +79,65 @@ t.test('stdin (-f -) and repeated -f, in the order given', async (t) => {
   const io = fakeIo({ stdin: `${pod('from-stdin', 'nginx')}---\n${pod('second', 'redis:7')}` });
   t.equal(await checkCli(['-f', 'good.yaml', '-f', '-', '--offline', '-o', 'json'], io), 0, 'warnings are allowed');
   const records = parseRecords(t, io.out());
-  t.same(records.map((r) => [r.file, r.line, r.object.name, r.reference, r.class, r.verdict]), [
-    ['good.yaml', 2, 'web', 'ghcr.io/acme/migrate:2.1', null, 'allow'],
-    ['good.yaml', 2, 'web', 'docker.io/library/nginx:1.25', null, 'allow'],
-    ['<stdin>', 1, 'from-stdin', 'docker.io/library/nginx:latest', 'latestTag', 'warn'],
-    ['<stdin>', 10, 'second', 'docker.io/library/redis:7', null, 'allow'],
-  ]);
+  t.same(
+    records.map((r) => [r.file, r.line, r.object.name, r.reference, r.class, r.verdict]),
+    [
+      ['good.yaml', 2, 'web', 'ghcr.io/acme/migrate:2.1', null, 'allow'],
+      ['good.yaml', 2, 'web', 'docker.io/library/nginx:1.25', null, 'allow'],
+      ['<stdin>', 1, 'from-stdin', 'docker.io/library/nginx:latest', 'latestTag', 'warn'],
+      ['<stdin>', 10, 'second', 'docker.io/library/redis:7', null, 'allow'],
+    ],
+  );
   t.match(records[2]?.message, /has no tag and pulls :latest/);
 });
 
 t.test('input errors exit 2 and name the file (and the line, when the parser has one)', async (t) => {
   const cases: Array<{ name: string; argv: string[]; stdin?: string; stderr: RegExp }> = [
-    { name: 'missing file', argv: ['-f', 'does-not-exist.yaml'], stderr: /^pullguard: does-not-exist\.yaml: no such file or directory\n$/ },
-    { name: 'broken YAML', argv: ['-f', 'broken.yaml'], stderr: /^pullguard: broken\.yaml:16:1: not valid YAML or JSON: Missing closing "quote\n$/ },
-    { name: 'broken stdin', argv: ['-f', '-'], stdin: 'kind: Pod\nspec: [1,\nx: 2\n', stderr: /^pullguard: <stdin>:3:1: not valid YAML or JSON/ },
-    { name: 'broken JSON', argv: ['-f', '-'], stdin: '{"kind": "Pod",\n "spec": {"containers": [}\n}\n', stderr: /^pullguard: <stdin>:2:26: not valid YAML or JSON/ },
-    { name: 'unknown flag', argv: ['-f', 'good.yaml', '--bogus'], stderr: /^pullguard: check: Unknown option '--bogus'/ },
+    {
+      name: 'missing file',
+      argv: ['-f', 'does-not-exist.yaml'],
+      stderr: /^pullguard: does-not-exist\.yaml: no such file or directory\n$/,
+    },
+    {
+      name: 'broken YAML',
+      argv: ['-f', 'broken.yaml'],
+      stderr: /^pullguard: broken\.yaml:16:1: not valid YAML or JSON: Missing closing "quote\n$/,
+    },
+    {
+      name: 'broken stdin',
+      argv: ['-f', '-'],
+      stdin: 'kind: Pod\nspec: [1,\nx: 2\n',
+      stderr: /^pullguard: <stdin>:3:1: not valid YAML or JSON/,
+    },
+    {
+      name: 'broken JSON',
+      argv: ['-f', '-'],
+      stdin: '{"kind": "Pod",\n "spec": {"containers": [}\n}\n',
+      stderr: /^pullguard: <stdin>:2:26: not valid YAML or JSON/,
+    },
+    {
+      name: 'unknown flag',
+      argv: ['-f', 'good.yaml', '--bogus'],
+      stderr: /^pullguard: check: Unknown option '--bogus'/,
+    },
     { name: 'no -f', argv: ['--offline'], stderr: /name the manifests with -f/ },
-    { name: 'a positional argument', argv: ['good.yaml'], stderr: /Unexpected argument 'good\.yaml'.*name manifests with -f/ },
+    {
+      name: 'a positional argument',
+      argv: ['good.yaml'],
+      stderr: /Unexpected argument 'good\.yaml'.*name manifests with -f/,
+    },
     { name: 'bad -o', argv: ['-f', 'good.yaml', '-o', 'yaml'], stderr: /-o must be text or json, got "yaml"/ },
-    { name: 'bad --platform', argv: ['-f', 'good.yaml', '--platform', 'linux'], stderr: /--platform "linux" is not os\/arch/ },
+    {
+      name: 'bad --platform',
+      argv: ['-f', 'good.yaml', '--platform', 'linux'],
+      stderr: /--platform "linux" is not os\/arch/,
+    },
     { name: 'stdin twice', argv: ['-f', '-', '-f', '-'], stderr: /stdin \(-f -\) can be read only once/ },
-    { name: 'missing config', argv: ['-f', 'good.yaml', '--config', 'nope/config.yaml'], stderr: /nope\/config\.yaml: cannot read the config file/ },
+    {
+      name: 'missing config',
+      argv: ['-f', 'good.yaml', '--config', 'nope/config.yaml'],
+      stderr: /nope\/config\.yaml: cannot read the config file/,
+    },
   ];
   for (const c of cases) {
     const io = fakeIo(c.stdin === undefined ? {} : { stdin: c.stdin });
@@ -112,7 +164,11 @@ t.test('unknown kinds are skipped with a note on stderr; in JSON mode stdout hol
   for (const output of ['text', 'json']) {
     const io = fakeIo({ stdin });
     t.equal(await checkCli(['-f', '-', '--offline', '-o', output], io), 0, output);
-    t.match(io.err(), /^note: <stdin>:1: Rollout \(argoproj\.io\/v1alpha1\) is not a kind pullguard checks; skipped\nnote: <stdin>:5: not a Kubernetes object \(a list\); skipped\n$/, `${output}: notes`);
+    t.match(
+      io.err(),
+      /^note: <stdin>:1: Rollout \(argoproj\.io\/v1alpha1\) is not a kind pullguard checks; skipped\nnote: <stdin>:5: not a Kubernetes object \(a list\); skipped\n$/,
+      `${output}: notes`,
+    );
     if (output === 'json') t.equal(parseRecords(t, io.out()).length, 1);
     else t.match(io.out(), /OK {4}Pod default\/p \(line 8\)/);
   }
@@ -142,23 +198,42 @@ t.test('the config file of serve applies: policy, exemptions, mode (--config and
   const dir = await tempDir(t);
   const manifest = pod('p', 'nginx') + '---\n' + pod('q', 'registry.k8s.io/pause:3.9');
   await writeFile(join(dir, 'pod.yaml'), manifest);
-  await writeFile(join(dir, 'strict.yaml'), 'policy:\n  latestTag: deny\nexempt:\n  images: ["registry.k8s.io/pause:*"]\n');
+  await writeFile(
+    join(dir, 'strict.yaml'),
+    'policy:\n  latestTag: deny\nexempt:\n  images: ["registry.k8s.io/pause:*"]\n',
+  );
   await writeFile(join(dir, 'soft.yaml'), 'mode: warn\npolicy:\n  latestTag: deny\n');
   await writeFile(join(dir, 'bad.yaml'), 'policy:\n  latestTag: maybe\nbogus: 1\n');
 
   let io = fakeIo({ cwd: dir });
-  t.equal(await checkCli(['-f', 'pod.yaml', '--offline', '--config', 'strict.yaml', '-o', 'json'], io), 1, 'latestTag: deny denies');
+  t.equal(
+    await checkCli(['-f', 'pod.yaml', '--offline', '--config', 'strict.yaml', '-o', 'json'], io),
+    1,
+    'latestTag: deny denies',
+  );
   const [latest, pause] = parseRecords(t, io.out());
   t.same([latest?.class, latest?.verdict], ['latestTag', 'deny']);
-  t.same([pause?.reference, pause?.outcome, pause?.class, pause?.verdict], ['registry.k8s.io/pause:3.9', 'not-checked', null, 'allow'], 'exempt');
+  t.same(
+    [pause?.reference, pause?.outcome, pause?.class, pause?.verdict],
+    ['registry.k8s.io/pause:3.9', 'not-checked', null, 'allow'],
+    'exempt',
+  );
 
   io = fakeIo({ cwd: dir, env: { PULLGUARD_CONFIG: 'soft.yaml' } });
   t.equal(await checkCli(['-f', 'pod.yaml', '--offline'], io), 0, 'mode: warn softens the denial');
   t.match(io.out(), /warning: would deny: container "c": "nginx" has no tag/);
 
   io = fakeIo({ cwd: dir });
-  t.equal(await checkCli(['-f', 'pod.yaml', '--offline', '--config', 'bad.yaml'], io), 2, 'an invalid config is an input error');
-  t.match(io.err(), /^pullguard: invalid config: [^\n]*bad\.yaml: \/ has unknown key "bogus"; [^\n]*bad\.yaml: \/policy\/latestTag [^\n]*\n$/, 'every problem, on one line');
+  t.equal(
+    await checkCli(['-f', 'pod.yaml', '--offline', '--config', 'bad.yaml'], io),
+    2,
+    'an invalid config is an input error',
+  );
+  t.match(
+    io.err(),
+    /^pullguard: invalid config: [^\n]*bad\.yaml: \/ has unknown key "bogus"; [^\n]*bad\.yaml: \/policy\/latestTag [^\n]*\n$/,
+    'every problem, on one line',
+  );
 });
 
 t.test('imagePullPolicy Never: not checked, warned', async (t) => {

@@ -46,7 +46,10 @@ t.test('the vectors cover valid and invalid inputs', async (t) => {
 t.test('every vector as a Pod: canonical reference, or invalid and denied', async (t) => {
   // JSON.stringify gives a valid YAML double-quoted scalar, so odd inputs (spaces, colons) arrive as written.
   const manifest = vectors
-    .map((v) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: vector-${v.line}\nspec:\n  containers:\n    - name: c\n      image: ${JSON.stringify(v.input)}\n`)
+    .map(
+      (v) =>
+        `apiVersion: v1\nkind: Pod\nmetadata:\n  name: vector-${v.line}\nspec:\n  containers:\n    - name: c\n      image: ${JSON.stringify(v.input)}\n`,
+    )
     .join('---\n');
   const io = fakeIo({ stdin: manifest });
   const code = await checkCli(['-f', '-', '--offline', '-o', 'json'], io);
@@ -60,7 +63,11 @@ t.test('every vector as a Pod: canonical reference, or invalid and denied', asyn
     t.equal(record?.object.name, `vector-${v.line}`, `${label}: in input order`);
     t.equal(record?.image, v.input, `${label}: image as written`);
     if (v.canonical === undefined) {
-      t.same([record?.reference, record?.outcome, record?.class, record?.verdict], [null, 'invalid', 'invalidReference', 'deny'], `${label}: invalid`);
+      t.same(
+        [record?.reference, record?.outcome, record?.class, record?.verdict],
+        [null, 'invalid', 'invalidReference', 'deny'],
+        `${label}: invalid`,
+      );
     } else {
       t.equal(record?.reference, v.canonical, `${label}: canonical`);
       t.equal(record?.outcome, 'not-checked', `${label}: offline`);
@@ -71,7 +78,12 @@ t.test('every vector as a Pod: canonical reference, or invalid and denied', asyn
 
 t.test('only valid references: exit 0', async (t) => {
   const valid = vectors.filter((v) => v.canonical !== undefined && !v.canonical.endsWith(':latest'));
-  const manifest = valid.map((v, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}}\nspec:\n  containers: [{name: c, image: ${JSON.stringify(v.input)}}]\n`).join('---\n');
+  const manifest = valid
+    .map(
+      (v, i) =>
+        `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}}\nspec:\n  containers: [{name: c, image: ${JSON.stringify(v.input)}}]\n`,
+    )
+    .join('---\n');
   const io = fakeIo({ stdin: manifest });
   t.equal(await checkCli(['-f', '-', '--offline'], io), 0);
   t.match(io.out(), new RegExp(`\\n${valid.length} objects, ${valid.length} images: 0 denied, `));

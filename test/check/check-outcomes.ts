@@ -5,9 +5,24 @@ import type { ImageUse } from '../../src/workload/image-use.js';
 import type { CheckTarget } from '../../src/check/classify-document.js';
 import type { CheckedObject } from '../../src/check/run-checks.js';
 
-export const APP: ImageUse = { image: 'nginx:1.99', name: 'app', section: 'containers', path: 'spec.template.spec.containers[0].image' };
-export const SIDECAR: ImageUse = { image: 'busybox', name: 'sidecar', section: 'containers', path: 'spec.template.spec.containers[1].image' };
-export const VOLUME: ImageUse = { image: 'Bad', name: 'data', section: 'volumes', path: 'spec.template.spec.volumes[0].image.reference' };
+export const APP: ImageUse = {
+  image: 'nginx:1.99',
+  name: 'app',
+  section: 'containers',
+  path: 'spec.template.spec.containers[0].image',
+};
+export const SIDECAR: ImageUse = {
+  image: 'busybox',
+  name: 'sidecar',
+  section: 'containers',
+  path: 'spec.template.spec.containers[1].image',
+};
+export const VOLUME: ImageUse = {
+  image: 'Bad',
+  name: 'data',
+  section: 'volumes',
+  path: 'spec.template.spec.volumes[0].image.reference',
+};
 
 function target(overrides: Partial<CheckTarget> = {}): CheckTarget {
   return {
@@ -18,15 +33,36 @@ function target(overrides: Partial<CheckTarget> = {}): CheckTarget {
     object: {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      spec: { template: { spec: { imagePullSecrets: [{ name: 'other' }, { name: 'regcred' }], containers: [{ name: 'app', image: 'nginx:1.99' }] } } },
+      spec: {
+        template: {
+          spec: {
+            imagePullSecrets: [{ name: 'other' }, { name: 'regcred' }],
+            containers: [{ name: 'app', image: 'nginx:1.99' }],
+          },
+        },
+      },
     },
     ...overrides,
   };
 }
 
-export function reviewed(uses: readonly UseReport[], findings: readonly DecidedFinding[], overrides: Partial<CheckTarget> = {}): CheckedObject {
-  const decision = findings.some((f) => f.verdict === 'deny') ? 'deny' : findings.some((f) => f.verdict === 'warn') ? 'warn' : 'allow';
-  const outcome: ReviewOutcome = { status: 'reviewed', objectLabel: 'Deployment shop/web', checkedUses: uses.length, uses, decision: { verdict: decision, findings } };
+export function reviewed(
+  uses: readonly UseReport[],
+  findings: readonly DecidedFinding[],
+  overrides: Partial<CheckTarget> = {},
+): CheckedObject {
+  const decision = findings.some((f) => f.verdict === 'deny')
+    ? 'deny'
+    : findings.some((f) => f.verdict === 'warn')
+      ? 'warn'
+      : 'allow';
+  const outcome: ReviewOutcome = {
+    status: 'reviewed',
+    objectLabel: 'Deployment shop/web',
+    checkedUses: uses.length,
+    uses,
+    decision: { verdict: decision, findings },
+  };
   return { target: target(overrides), outcome };
 }
 

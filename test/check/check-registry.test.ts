@@ -15,7 +15,9 @@ import { runPullguard } from './run-binary.js';
 import { startFakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 
 function deployment(name: string, images: readonly string[]): string {
-  const containers = images.map((image, i) => `        - name: c${i}\n          image: ${JSON.stringify(image)}\n`).join('');
+  const containers = images
+    .map((image, i) => `        - name: c${i}\n          image: ${JSON.stringify(image)}\n`)
+    .join('');
   return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n${containers}`;
 }
 
@@ -30,10 +32,16 @@ t.before(async () => {
     repository: 'team/app',
     tags: ['v1', 'v1.1'],
     format: 'oci-index',
-    platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }],
+    platforms: [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    ],
   });
   // Loopback is in the default network.blockedCidrs: listing the host under registries: lets pullguard contact it.
-  await writeFile(join(dir, 'plain.yaml'), `registries:\n  - host: "127.0.0.1:*"\n    plainHttp: true\nnetwork:\n  budget: 5s\n  requestTimeout: 2s\n`);
+  await writeFile(
+    join(dir, 'plain.yaml'),
+    `registries:\n  - host: "127.0.0.1:*"\n    plainHttp: true\nnetwork:\n  budget: 5s\n  requestTimeout: 2s\n`,
+  );
 });
 t.teardown(async () => {
   await plain?.stop();
@@ -41,7 +49,10 @@ t.teardown(async () => {
 });
 
 t.test('an image that exists is allowed (exit 0), with its digest', async (t) => {
-  await writeFile(join(dir, 'good.yaml'), deployment('web', [`${plain.host}/team/app:v1`, `${plain.host}/team/app:v1.1`]));
+  await writeFile(
+    join(dir, 'good.yaml'),
+    deployment('web', [`${plain.host}/team/app:v1`, `${plain.host}/team/app:v1.1`]),
+  );
   const io = fakeIo({ cwd: dir });
   t.equal(await checkCli(['-f', 'good.yaml', '--config', 'plain.yaml', '-o', 'json'], io), 0, io.err());
   const records = parseRecords(t, io.out());
@@ -55,18 +66,30 @@ t.test('an image that exists is allowed (exit 0), with its digest', async (t) =>
 });
 
 t.test('a missing tag is denied (exit 1) with the not-found message of the webhook', async (t) => {
-  await writeFile(join(dir, 'missing.yaml'), deployment('web', [`${plain.host}/team/app:v1`, `${plain.host}/team/app:v9`, `${plain.host}/team/nope:1.0`]));
+  await writeFile(
+    join(dir, 'missing.yaml'),
+    deployment('web', [`${plain.host}/team/app:v1`, `${plain.host}/team/app:v9`, `${plain.host}/team/nope:1.0`]),
+  );
   let io = fakeIo({ cwd: dir });
   t.equal(await checkCli(['-f', 'missing.yaml', '--config', 'plain.yaml', '-o', 'json'], io), 1);
   const [found, tag, repo] = parseRecords(t, io.out());
   t.same([found?.outcome, found?.verdict], ['found', 'allow']);
-  t.same([tag?.outcome, tag?.class, tag?.verdict, tag?.container, tag?.path], ['not-found', 'notFound', 'deny', 'c1', 'spec.template.spec.containers[1].image']);
-  t.match(tag?.message, new RegExp(`^tag "v9" does not exist in ${plain.host.replace(/\./g, '\\.')}/team/app\\. Closest tags: .*v1.*Fix: `));
+  t.same(
+    [tag?.outcome, tag?.class, tag?.verdict, tag?.container, tag?.path],
+    ['not-found', 'notFound', 'deny', 'c1', 'spec.template.spec.containers[1].image'],
+  );
+  t.match(
+    tag?.message,
+    new RegExp(`^tag "v9" does not exist in ${plain.host.replace(/\./g, '\\.')}/team/app\\. Closest tags: .*v1.*Fix: `),
+  );
   t.same([repo?.outcome, repo?.class, repo?.verdict], ['not-found', 'notFound', 'deny']);
 
   io = fakeIo({ cwd: dir });
   t.equal(await checkCli(['-f', 'missing.yaml', '--config', 'plain.yaml'], io), 1);
-  t.match(io.out(), /DENY {2}Deployment shop\/web \(line 1\)\n {8}2 of 3 images in Deployment shop\/web would fail to pull \(ErrImagePull\/ImagePullBackOff\):\n {8}- container "c1" \(spec\.template\.spec\.containers\[1\]\.image\): .*tag "v9" does not exist/);
+  t.match(
+    io.out(),
+    /DENY {2}Deployment shop\/web \(line 1\)\n {8}2 of 3 images in Deployment shop\/web would fail to pull \(ErrImagePull\/ImagePullBackOff\):\n {8}- container "c1" \(spec\.template\.spec\.containers\[1\]\.image\): .*tag "v9" does not exist/,
+  );
   t.match(io.out(), /\n1 object, 3 images: 2 denied, 0 warnings\n$/);
 });
 
@@ -74,30 +97,47 @@ t.test('--platform: a multi-arch image with no variant for the platform is denie
   await writeFile(join(dir, 'platform.yaml'), deployment('web', [`${plain.host}/team/app:v1`]));
   const run = async (platform: string) => {
     const io = fakeIo({ cwd: dir });
-    const code = await checkCli(['-f', 'platform.yaml', '--config', 'plain.yaml', '-o', 'json', '--platform', platform], io);
+    const code = await checkCli(
+      ['-f', 'platform.yaml', '--config', 'plain.yaml', '-o', 'json', '--platform', platform],
+      io,
+    );
     return { code, record: parseRecords(t, io.out())[0] };
   };
   const arm = await run('linux/arm64');
   t.same([arm.code, arm.record?.class, arm.record?.verdict], [0, null, 'allow'], 'arm64 has a variant');
   const s390x = await run('linux/s390x');
-  t.same([s390x.code, s390x.record?.outcome, s390x.record?.class, s390x.record?.verdict], [1, 'found', 'platformMismatch', 'deny'], 's390x has none');
+  t.same(
+    [s390x.code, s390x.record?.outcome, s390x.record?.class, s390x.record?.verdict],
+    [1, 'found', 'platformMismatch', 'deny'],
+    's390x has none',
+  );
   const both = await run('linux/amd64,linux/s390x');
-  t.same([both.code, both.record?.class, both.record?.verdict], [0, 'platformPartial', 'warn'], 'some platforms only: a warning');
+  t.same(
+    [both.code, both.record?.class, both.record?.verdict],
+    [0, 'platformPartial', 'warn'],
+    'some platforms only: a warning',
+  );
 });
 
-t.test('without a registries: entry the loopback registry is blocked by the SSRF guard: a warning, not a denial', async (t) => {
-  await writeFile(join(dir, 'blocked.yaml'), deployment('web', [`${plain.host}/team/app:v9`]));
-  const io = fakeIo({ cwd: dir });
-  t.equal(await checkCli(['-f', 'blocked.yaml', '-o', 'json'], io), 0);
-  const [record] = parseRecords(t, io.out());
-  t.same([record?.outcome, record?.class, record?.verdict], ['blocked', 'unreachable', 'warn']);
-});
+t.test(
+  'without a registries: entry the loopback registry is blocked by the SSRF guard: a warning, not a denial',
+  async (t) => {
+    await writeFile(join(dir, 'blocked.yaml'), deployment('web', [`${plain.host}/team/app:v9`]));
+    const io = fakeIo({ cwd: dir });
+    t.equal(await checkCli(['-f', 'blocked.yaml', '-o', 'json'], io), 0);
+    const [record] = parseRecords(t, io.out());
+    t.same([record?.outcome, record?.class, record?.verdict], ['blocked', 'unreachable', 'warn']);
+  },
+);
 
 t.test('the built binary gives the same exit codes against the registry', async (t) => {
   const good = await runPullguard(['check', '-f', 'good.yaml', '--config', 'plain.yaml'], { cwd: dir });
   t.equal(good.code, 0, good.stderr);
   t.match(good.stdout, /OK {4}Deployment shop\/web/);
-  const missing = await runPullguard(['check', '-f', 'missing.yaml', '-o', 'json'], { cwd: dir, env: { PULLGUARD_CONFIG: 'plain.yaml' } });
+  const missing = await runPullguard(['check', '-f', 'missing.yaml', '-o', 'json'], {
+    cwd: dir,
+    env: { PULLGUARD_CONFIG: 'plain.yaml' },
+  });
   t.equal(missing.code, 1, missing.stderr);
   t.equal(JSON.parse(missing.stdout).filter((r: { verdict: string }) => r.verdict === 'deny').length, 2);
 });
@@ -106,7 +146,10 @@ t.test('private registry (basic auth over TLS)', async (t) => {
   const reg = await startRegistry({ mode: 'basic' });
   t.teardown(() => reg.stop());
   await pushImage(reg, { repository: 'private/app', tags: ['1.0'], format: 'docker-manifest' });
-  await writeFile(join(dir, 'basic.yaml'), `registries:\n  - host: ${JSON.stringify(reg.host)}\n    caFile: ${JSON.stringify(reg.caFile)}\nnetwork:\n  budget: 5s\n`);
+  await writeFile(
+    join(dir, 'basic.yaml'),
+    `registries:\n  - host: ${JSON.stringify(reg.host)}\n    caFile: ${JSON.stringify(reg.caFile)}\nnetwork:\n  budget: 5s\n`,
+  );
   await writeFile(join(dir, 'private.yaml'), deployment('web', [`${reg.host}/private/app:1.0`]));
   const auth = Buffer.from(`alice:${reg.users['alice']}`).toString('base64');
   const dockerConfigJson = JSON.stringify({ auths: { [`https://${reg.host}`]: { auth } } });
@@ -118,10 +161,17 @@ t.test('private registry (basic auth over TLS)', async (t) => {
     await writeFile(join(docker, 'config.json'), dockerConfigJson);
     let io = fakeIo({ cwd: dir, env: { DOCKER_CONFIG: docker } });
     t.equal(await checkCli(['-f', 'private.yaml', '--config', 'basic.yaml', '-o', 'json'], io), 0, io.err());
-    t.same(parseRecords(t, io.out()).map((r) => [r.outcome, r.verdict]), [['found', 'allow']]);
+    t.same(
+      parseRecords(t, io.out()).map((r) => [r.outcome, r.verdict]),
+      [['found', 'allow']],
+    );
 
     io = fakeIo({ cwd: dir, homeDir: join(dir, 'no-home') });
-    t.equal(await checkCli(['-f', 'private.yaml', '--config', 'basic.yaml', '-o', 'json'], io), 1, 'no credentials: refused');
+    t.equal(
+      await checkCli(['-f', 'private.yaml', '--config', 'basic.yaml', '-o', 'json'], io),
+      1,
+      'no credentials: refused',
+    );
     const [record] = parseRecords(t, io.out());
     t.same([record?.outcome, record?.class, record?.verdict], ['unauthorized', 'unauthorized', 'deny']);
     t.notMatch(io.out() + io.err(), password, 'the password never shows');
@@ -136,10 +186,20 @@ t.test('private registry (basic auth over TLS)', async (t) => {
       data: { '.dockerconfigjson': Buffer.from(dockerConfigJson).toString('base64') },
     });
     const withSecrets = (names: string[]) =>
-      deployment('web', [`${reg.host}/private/app:1.0`]).replace('      containers:', `      imagePullSecrets:\n${names.map((n) => `        - name: ${n}\n`).join('')}      containers:`);
+      deployment('web', [`${reg.host}/private/app:1.0`]).replace(
+        '      containers:',
+        `      imagePullSecrets:\n${names.map((n) => `        - name: ${n}\n`).join('')}      containers:`,
+      );
     await writeFile(join(dir, 'secrets.yaml'), withSecrets(['gone', 'regcred']));
     const io = fakeIo({ cwd: dir, homeDir: join(dir, 'no-home') });
-    t.equal(await checkCli(['-f', 'secrets.yaml', '--config', 'basic.yaml', '--kubeconfig', api.kubeconfigPath, '-o', 'json'], io), 0, io.err());
+    t.equal(
+      await checkCli(
+        ['-f', 'secrets.yaml', '--config', 'basic.yaml', '--kubeconfig', api.kubeconfigPath, '-o', 'json'],
+        io,
+      ),
+      0,
+      io.err(),
+    );
     const [image, missing] = parseRecords(t, io.out());
     t.same([image?.outcome, image?.verdict], ['found', 'allow'], 'the secret from the cluster opens the registry');
     t.same(
@@ -147,11 +207,20 @@ t.test('private registry (basic auth over TLS)', async (t) => {
       [null, null, 'spec.template.spec.imagePullSecrets[0]', 'pull secret shop/gone', 'missingPullSecret', 'warn'],
     );
     t.notMatch(io.out() + io.err(), password, 'the password never shows');
-    t.notOk(api.requests().some((r) => r.path.endsWith('/secrets')), 'secrets are never listed');
+    t.notOk(
+      api.requests().some((r) => r.path.endsWith('/secrets')),
+      'secrets are never listed',
+    );
   });
 
   t.test('without --kubeconfig, listed pull secrets are unread: a refusal is uncertain, so it warns', async (t) => {
-    await writeFile(join(dir, 'unread.yaml'), deployment('web', [`${reg.host}/private/app:1.0`]).replace('      containers:', '      imagePullSecrets: [{name: regcred}]\n      containers:'));
+    await writeFile(
+      join(dir, 'unread.yaml'),
+      deployment('web', [`${reg.host}/private/app:1.0`]).replace(
+        '      containers:',
+        '      imagePullSecrets: [{name: regcred}]\n      containers:',
+      ),
+    );
     const io = fakeIo({ cwd: dir, homeDir: join(dir, 'no-home') });
     t.equal(await checkCli(['-f', 'unread.yaml', '--config', 'basic.yaml', '-o', 'json'], io), 0, io.err());
     const [record] = parseRecords(t, io.out());

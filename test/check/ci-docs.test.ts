@@ -16,5 +16,6 @@ t.test('every outcome value is documented', async (t) => {
 });
 
 t.test('every exit code is documented', async (t) => {
-  for (const code of [EXIT_ALLOWED, EXIT_DENIED, EXIT_INPUT_ERROR]) t.match(doc, new RegExp(`^\\| ${code} \\| `, 'm'), `exit ${code}`);
+  for (const code of [EXIT_ALLOWED, EXIT_DENIED, EXIT_INPUT_ERROR])
+    t.match(doc, new RegExp(`^\\| ${code} \\| `, 'm'), `exit ${code}`);
 });

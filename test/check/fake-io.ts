@@ -7,7 +7,16 @@ export interface FakeIo extends CheckIo {
   err(): string;
 }
 
-export function fakeIo(options: { stdin?: string; cwd?: string; env?: Record<string, string | undefined>; stdoutTTY?: boolean; stderrTTY?: boolean; homeDir?: string } = {}): FakeIo {
+export function fakeIo(
+  options: {
+    stdin?: string;
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    stdoutTTY?: boolean;
+    stderrTTY?: boolean;
+    homeDir?: string;
+  } = {},
+): FakeIo {
   let out = '';
   let err = '';
   return {

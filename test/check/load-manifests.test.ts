@@ -7,23 +7,31 @@ import t from 'tap';
 import { loadManifests, manifestFiles } from '../../src/check/load-manifests.js';
 import { ManifestError } from '../../src/check/manifest-error.js';
 
-t.test('directories: manifest extensions only, code-point order, file links followed, directory links not', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'pullguard-load-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await mkdir(join(dir, 'm', 'sub'), { recursive: true });
-  for (const name of ['b.yaml', 'B.YML', 'a.json', 'notes.txt', 'values.yaml.tpl', 'sub/z.yml']) await writeFile(join(dir, 'm', name), 'kind: X\n');
-  await writeFile(join(dir, 'outside.yaml'), 'kind: Outside\n');
-  await symlink(join(dir, 'outside.yaml'), join(dir, 'm', 'linked.yaml'));
-  await symlink(join(dir, 'm'), join(dir, 'm', 'sub', 'loop'));
-  t.same(await manifestFiles('m', dir), ['m/B.YML', 'm/a.json', 'm/b.yaml', 'm/linked.yaml', 'm/sub/z.yml']);
-  t.same(await manifestFiles('m/notes.txt', dir), ['m/notes.txt'], 'a file named directly is read whatever its name');
-  const documents = await loadManifests({ sources: ['m/linked.yaml', '-'], cwd: dir, stdin: Readable.from([Buffer.from('kind: A\n---\nkind: B\n')]) });
-  t.same(documents, [
-    { file: 'm/linked.yaml', line: 1, value: { kind: 'Outside' } },
-    { file: '<stdin>', line: 1, value: { kind: 'A' } },
-    { file: '<stdin>', line: 3, value: { kind: 'B' } },
-  ]);
-});
+t.test(
+  'directories: manifest extensions only, code-point order, file links followed, directory links not',
+  async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'pullguard-load-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    await mkdir(join(dir, 'm', 'sub'), { recursive: true });
+    for (const name of ['b.yaml', 'B.YML', 'a.json', 'notes.txt', 'values.yaml.tpl', 'sub/z.yml'])
+      await writeFile(join(dir, 'm', name), 'kind: X\n');
+    await writeFile(join(dir, 'outside.yaml'), 'kind: Outside\n');
+    await symlink(join(dir, 'outside.yaml'), join(dir, 'm', 'linked.yaml'));
+    await symlink(join(dir, 'm'), join(dir, 'm', 'sub', 'loop'));
+    t.same(await manifestFiles('m', dir), ['m/B.YML', 'm/a.json', 'm/b.yaml', 'm/linked.yaml', 'm/sub/z.yml']);
+    t.same(await manifestFiles('m/notes.txt', dir), ['m/notes.txt'], 'a file named directly is read whatever its name');
+    const documents = await loadManifests({
+      sources: ['m/linked.yaml', '-'],
+      cwd: dir,
+      stdin: Readable.from([Buffer.from('kind: A\n---\nkind: B\n')]),
+    });
+    t.same(documents, [
+      { file: 'm/linked.yaml', line: 1, value: { kind: 'Outside' } },
+      { file: '<stdin>', line: 1, value: { kind: 'A' } },
+      { file: '<stdin>', line: 3, value: { kind: 'B' } },
+    ]);
+  },
+);
 
 t.test('read failures are ManifestErrors that name the file', async (t) => {
   const failure = async (sources: string[]) => {
@@ -34,5 +42,8 @@ t.test('read failures are ManifestErrors that name the file', async (t) => {
     }
     return ['no error'];
   };
-  t.same(await failure(['/nonexistent/x.yaml']), ['PG_MANIFEST_NOT_FOUND', '/nonexistent/x.yaml: no such file or directory']);
+  t.same(await failure(['/nonexistent/x.yaml']), [
+    'PG_MANIFEST_NOT_FOUND',
+    '/nonexistent/x.yaml: no such file or directory',
+  ]);
 });

@@ -12,15 +12,44 @@ export const CheckRecordSchema = Type.Object(
   {
     file: Type.String({ minLength: 1 }),
     line: Type.Integer({ minimum: 1 }),
-    object: Type.Object({ kind: Type.String({ minLength: 1 }), namespace: Type.String({ minLength: 1 }), name: Type.String() }, { additionalProperties: false }),
+    object: Type.Object(
+      { kind: Type.String({ minLength: 1 }), namespace: Type.String({ minLength: 1 }), name: Type.String() },
+      { additionalProperties: false },
+    ),
     container: Nullable(Type.String()),
     path: Nullable(Type.String({ minLength: 1 })),
     image: Nullable(Type.String()),
     reference: Nullable(Type.String({ minLength: 1 })),
-    outcome: Type.Union(['found', 'not-found', 'unauthorized', 'rate-limited', 'unreachable', 'timeout', 'blocked', 'invalid', 'not-checked'].map((o) => Type.Literal(o))),
+    outcome: Type.Union(
+      [
+        'found',
+        'not-found',
+        'unauthorized',
+        'rate-limited',
+        'unreachable',
+        'timeout',
+        'blocked',
+        'invalid',
+        'not-checked',
+      ].map((o) => Type.Literal(o)),
+    ),
     class: Nullable(
       Type.Union(
-        ['notFound', 'unauthorized', 'invalidReference', 'platformMismatch', 'unreachable', 'timeout', 'rateLimited', 'missingPullSecret', 'invalidPullSecret', 'latestTag', 'pullPolicyNever', 'nodeCredentials', 'platformPartial'].map((c) => Type.Literal(c)),
+        [
+          'notFound',
+          'unauthorized',
+          'invalidReference',
+          'platformMismatch',
+          'unreachable',
+          'timeout',
+          'rateLimited',
+          'missingPullSecret',
+          'invalidPullSecret',
+          'latestTag',
+          'pullPolicyNever',
+          'nodeCredentials',
+          'platformPartial',
+        ].map((c) => Type.Literal(c)),
       ),
     ),
     verdict: Type.Union([Type.Literal('deny'), Type.Literal('warn'), Type.Literal('allow')]),
@@ -45,12 +74,18 @@ export function parseRecords(t: Test, stdout: string): CheckRecordJson[] {
     if (Value.Check(CheckRecordSchema, record)) {
       records.push(record);
       // The fields move together: a class has a message, a reference has no "invalid" outcome, only found has a digest.
-      if ((record.class === null) !== (record.message === null)) t.fail(`record ${i}: class and message are both set or both null`);
+      if ((record.class === null) !== (record.message === null))
+        t.fail(`record ${i}: class and message are both set or both null`);
       if (record.digest !== undefined && record.outcome !== 'found') t.fail(`record ${i}: digest only when found`);
-      if (record.outcome === 'invalid' && record.reference !== null) t.fail(`record ${i}: an invalid reference has reference null`);
-      if (record.container === null && record.subject === undefined) t.fail(`record ${i}: a pod-level record names its subject`);
+      if (record.outcome === 'invalid' && record.reference !== null)
+        t.fail(`record ${i}: an invalid reference has reference null`);
+      if (record.container === null && record.subject === undefined)
+        t.fail(`record ${i}: a pod-level record names its subject`);
     } else {
-      t.fail(`record ${i} matches the schema`, { errors: [...Value.Errors(CheckRecordSchema, record)].slice(0, 3), record });
+      t.fail(`record ${i} matches the schema`, {
+        errors: [...Value.Errors(CheckRecordSchema, record)].slice(0, 3),
+        record,
+      });
     }
   });
   return records;

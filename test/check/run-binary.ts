@@ -17,7 +17,10 @@ export interface BinaryResult {
   readonly stderr: string;
 }
 
-export async function runPullguard(args: readonly string[], options: { cwd: string; stdin?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<BinaryResult> {
+export async function runPullguard(
+  args: readonly string[],
+  options: { cwd: string; stdin?: string; env?: Record<string, string>; timeoutMs?: number },
+): Promise<BinaryResult> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
   const child = spawn(NODE, [MAIN, ...args], {
     cwd: options.cwd,

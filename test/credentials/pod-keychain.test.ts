@@ -1,5 +1,9 @@
 import t from 'tap';
-import { buildPullCredentials, credentialsUncertain, type BuildPullCredentialsOptions } from '../../src/credentials/pod-keychain.js';
+import {
+  buildPullCredentials,
+  credentialsUncertain,
+  type BuildPullCredentialsOptions,
+} from '../../src/credentials/pod-keychain.js';
 import { createKeyring } from '../../src/credentials/keyring.js';
 import type { ClusterReader } from '../../src/credentials/cluster-port.js';
 import { createClusterReader } from '../../src/kube/cluster-reader.js';
@@ -21,11 +25,27 @@ let kube: KubeAccess;
 t.before(async () => {
   ({ api, kube } = await startKubeAccess());
   api.addSecret(dockerConfigJsonSecret('shop', 'regcred', { 'ghcr.io': basicAuth('shop-user', PLANTED_PASSWORD) }));
-  api.addSecret(dockercfgSecret('shop', 'legacy', { 'https://registry.example.com/team': { username: 'legacy-user', password: PLANTED_PASSWORD } }));
-  api.addSecret(dockerConfigJsonSecret('shop', 'sa-cred', { 'https://index.docker.io/v1/': basicAuth('sa-user', PLANTED_PASSWORD) }));
+  api.addSecret(
+    dockercfgSecret('shop', 'legacy', {
+      'https://registry.example.com/team': { username: 'legacy-user', password: PLANTED_PASSWORD },
+    }),
+  );
+  api.addSecret(
+    dockerConfigJsonSecret('shop', 'sa-cred', {
+      'https://index.docker.io/v1/': basicAuth('sa-user', PLANTED_PASSWORD),
+    }),
+  );
   api.addSecret(dockerConfigJsonSecret('shop', 'broken', { 'ghcr.io': { auth: b64(`no-colon-${PLANTED_PASSWORD}`) } }));
-  api.addSecret({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'opaque', namespace: 'shop' }, type: 'Opaque', stringData: { '.dockerconfigjson': '{}' } });
-  api.addSecret(dockerConfigJsonSecret('other', 'only-there', { 'ghcr.io': basicAuth('other-user', PLANTED_PASSWORD) }));
+  api.addSecret({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'opaque', namespace: 'shop' },
+    type: 'Opaque',
+    stringData: { '.dockerconfigjson': '{}' },
+  });
+  api.addSecret(
+    dockerConfigJsonSecret('other', 'only-there', { 'ghcr.io': basicAuth('other-user', PLANTED_PASSWORD) }),
+  );
   api.addServiceAccount(serviceAccount('shop', 'default', ['sa-cred']));
   api.addServiceAccount(serviceAccount('shop', 'builder', ['regcred', 'missing-from-sa']));
   api.addServiceAccount(serviceAccount('shop', 'odd-names', ['.', 'regcred', '..']));
@@ -50,7 +70,8 @@ function options(overrides: Partial<BuildPullCredentialsOptions>): BuildPullCred
   };
 }
 
-const summary = (creds: readonly { username: string; source: string }[]) => creds.map((c) => `${c.username}@${c.source}`);
+const summary = (creds: readonly { username: string; source: string }[]) =>
+  creds.map((c) => `${c.username}@${c.source}`);
 
 t.test('a pod with a working secret gets its credentials, marked with their source', async (t) => {
   const keychain = await buildPullCredentials(options({ imagePullSecrets: ['regcred'] }));
@@ -81,10 +102,20 @@ t.test("a template's own pull secrets replace the service account's, which is th
   const keychain = await buildPullCredentials(options({ isTemplate: true, imagePullSecrets: ['regcred'] }));
   t.same(keychain.credentialsFor('docker.io/library/nginx'), [], 'sa-cred not merged');
   t.same(summary(keychain.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
-  t.notOk(api.requests().slice(before).some((r) => r.path.includes('/serviceaccounts/')));
+  t.notOk(
+    api
+      .requests()
+      .slice(before)
+      .some((r) => r.path.includes('/serviceaccounts/')),
+  );
   const emptyName = await buildPullCredentials(options({ isTemplate: true, imagePullSecrets: [''] }));
   t.same(emptyName.credentialsFor('docker.io/library/nginx'), [], 'an empty name still counts as listing secrets');
-  t.notOk(api.requests().slice(before).some((r) => r.path.includes('/serviceaccounts/')));
+  t.notOk(
+    api
+      .requests()
+      .slice(before)
+      .some((r) => r.path.includes('/serviceaccounts/')),
+  );
 });
 
 t.test('a Pod never reads its service account (the admission plugin already copied the secrets)', async (t) => {
@@ -122,17 +153,30 @@ t.test('a secret of the same name in another namespace is not used', async (t) =
   t.same(keychain.credentialsFor('ghcr.io/x/y'), []);
 });
 
-t.test('secrets are read only in the pod\'s namespace, also when they come from its service account', async (t) => {
+t.test("secrets are read only in the pod's namespace, also when they come from its service account", async (t) => {
   const before = api.requests().length;
   const pod = await buildPullCredentials(options({ namespace: 'shop', imagePullSecrets: ['only-there', 'regcred'] }));
-  const template = await buildPullCredentials(options({ namespace: 'shop', isTemplate: true, serviceAccountName: 'builder' }));
+  const template = await buildPullCredentials(
+    options({ namespace: 'shop', isTemplate: true, serviceAccountName: 'builder' }),
+  );
   t.same(summary(pod.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
   t.same(summary(template.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
-  const paths = api.requests().slice(before).map((r) => r.path);
+  const paths = api
+    .requests()
+    .slice(before)
+    .map((r) => r.path);
   t.ok(paths.length >= 3);
-  t.same(paths.filter((path) => !path.startsWith('/api/v1/namespaces/shop/')), [], 'no request outside namespace shop');
+  t.same(
+    paths.filter((path) => !path.startsWith('/api/v1/namespaces/shop/')),
+    [],
+    'no request outside namespace shop',
+  );
   const other = await buildPullCredentials(options({ namespace: 'other', imagePullSecrets: ['regcred'] }));
-  t.same(other.problems, [{ kind: 'missingPullSecret', secret: 'other/regcred', why: 'not-found' }], 'shop/regcred does not answer for other/');
+  t.same(
+    other.problems,
+    [{ kind: 'missingPullSecret', secret: 'other/regcred', why: 'not-found' }],
+    'shop/regcred does not answer for other/',
+  );
 });
 
 t.test('a name no Secret can have is missing, never read, never a list URL', async (t) => {
@@ -146,8 +190,19 @@ t.test('a name no Secret can have is missing, never read, never a list URL', asy
     keychain.problems,
     names.slice(0, -1).map((name) => ({ kind: 'missingPullSecret', secret: `shop/${name}`, why: 'invalid-name' })),
   );
-  t.same(summary(keychain.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred'], 'the valid one still counts');
-  t.same(api.requests().slice(before).map((r) => r.path), ['/api/v1/namespaces/shop/secrets/regcred'], 'only the valid name was read');
+  t.same(
+    summary(keychain.credentialsFor('ghcr.io/x/y')),
+    ['shop-user@secret shop/regcred'],
+    'the valid one still counts',
+  );
+  t.same(
+    api
+      .requests()
+      .slice(before)
+      .map((r) => r.path),
+    ['/api/v1/namespaces/shop/secrets/regcred'],
+    'only the valid name was read',
+  );
   const again = await buildPullCredentials(options({ imagePullSecrets: names }));
   t.same(again.problems, keychain.problems);
 
@@ -159,7 +214,11 @@ t.test('a name no Secret can have is missing, never read, never a list URL', asy
   t.same(summary(fromAccount.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
 
   const offline = await buildPullCredentials({ ...options({ imagePullSecrets: ['.', 'regcred'] }), reader: undefined });
-  t.same(offline.problems, [{ kind: 'missingPullSecret', secret: 'shop/.', why: 'invalid-name' }], 'known without reading');
+  t.same(
+    offline.problems,
+    [{ kind: 'missingPullSecret', secret: 'shop/.', why: 'invalid-name' }],
+    'known without reading',
+  );
   t.same(offline.unreadSecrets, ['shop/regcred']);
 });
 
@@ -172,15 +231,22 @@ t.test("a template's service account with a name no ServiceAccount can have is m
   t.same(api.requests().slice(before), [], 'no request at all');
 });
 
-t.test('a template whose raw list has entries, even unnamed ones, gets none of the service account secrets', async (t) => {
-  const before = api.requests().length;
-  const listed = await buildPullCredentials(options({ isTemplate: true, imagePullSecrets: [], listsImagePullSecrets: true }));
-  t.same(listed.credentialsFor('docker.io/library/nginx'), [], 'sa-cred not used');
-  t.same(listed.problems, []);
-  t.same(api.requests().slice(before), [], 'the service account was not read');
-  const unlisted = await buildPullCredentials(options({ isTemplate: true, imagePullSecrets: [], listsImagePullSecrets: false }));
-  t.same(summary(unlisted.credentialsFor('docker.io/library/nginx')), ['sa-user@secret shop/sa-cred']);
-});
+t.test(
+  'a template whose raw list has entries, even unnamed ones, gets none of the service account secrets',
+  async (t) => {
+    const before = api.requests().length;
+    const listed = await buildPullCredentials(
+      options({ isTemplate: true, imagePullSecrets: [], listsImagePullSecrets: true }),
+    );
+    t.same(listed.credentialsFor('docker.io/library/nginx'), [], 'sa-cred not used');
+    t.same(listed.problems, []);
+    t.same(api.requests().slice(before), [], 'the service account was not read');
+    const unlisted = await buildPullCredentials(
+      options({ isTemplate: true, imagePullSecrets: [], listsImagePullSecrets: false }),
+    );
+    t.same(summary(unlisted.credentialsFor('docker.io/library/nginx')), ['sa-user@secret shop/sa-cred']);
+  },
+);
 
 t.test("a template's missing service account is a finding", async (t) => {
   const keychain = await buildPullCredentials(options({ isTemplate: true, serviceAccountName: 'ghost' }));
@@ -188,7 +254,9 @@ t.test("a template's missing service account is a finding", async (t) => {
 });
 
 t.test('the static docker config comes after the pod secrets', async (t) => {
-  const staticKeyring = createKeyring([{ key: 'ghcr.io', username: 'node-user', password: 'x', source: 'docker config' }]);
+  const staticKeyring = createKeyring([
+    { key: 'ghcr.io', username: 'node-user', password: 'x', source: 'docker config' },
+  ]);
   const keychain = await buildPullCredentials(options({ imagePullSecrets: ['regcred'], staticKeyring }));
   t.same(summary(keychain.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred', 'node-user@docker config']);
 });
@@ -202,8 +270,19 @@ t.test('without a reader only the static config counts, and unread secrets are r
 
 t.test('API failures are classified, with a message that says what to do', async (t) => {
   const table: [string, number, object][] = [
-    ['403', 403, { reason: 'forbidden', message: 'pullguard cannot read secret shop/regcred: forbidden; check its ClusterRole' }],
-    ['500', 500, { reason: 'unavailable', message: 'pullguard cannot read secret shop/regcred: the Kubernetes API is unavailable (HTTP 500)' }],
+    [
+      '403',
+      403,
+      { reason: 'forbidden', message: 'pullguard cannot read secret shop/regcred: forbidden; check its ClusterRole' },
+    ],
+    [
+      '500',
+      500,
+      {
+        reason: 'unavailable',
+        message: 'pullguard cannot read secret shop/regcred: the Kubernetes API is unavailable (HTTP 500)',
+      },
+    ],
     ['503', 503, { reason: 'unavailable' }],
     ['401', 401, { reason: 'forbidden' }],
   ];
@@ -230,11 +309,17 @@ t.test('a slow or hanging API is bounded by the review deadline', async (t) => {
   for (const fault of [{ delayMs: 3000 }, { hang: true }]) {
     api.fault(/\/secrets\/regcred$/, { ...fault, times: 1 });
     const started = performance.now();
-    const keychain = await buildPullCredentials(options({ imagePullSecrets: ['regcred'], signal: AbortSignal.timeout(300) }));
+    const keychain = await buildPullCredentials(
+      options({ imagePullSecrets: ['regcred'], signal: AbortSignal.timeout(300) }),
+    );
     const elapsed = performance.now() - started;
     t.ok(elapsed < 1500, `answered after ${Math.round(elapsed)} ms (${JSON.stringify(fault)})`);
     t.match(keychain.problems, [
-      { kind: 'readFailed', reason: 'timeout', message: 'pullguard cannot read secret shop/regcred: the Kubernetes API did not answer in time' },
+      {
+        kind: 'readFailed',
+        reason: 'timeout',
+        message: 'pullguard cannot read secret shop/regcred: the Kubernetes API did not answer in time',
+      },
     ]);
   }
 });
@@ -253,18 +338,21 @@ t.test('errors are not cached; found and not-found results are', async (t) => {
   t.same(again.problems, ok.problems);
 });
 
-t.test('reviews answered by the same cached reads reuse one keyring: the same credential objects, no new parsing', async (t) => {
-  const reader = freshReader();
-  const first = await buildPullCredentials(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
-  const second = await buildPullCredentials(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
-  t.equal(second.credentialsFor('ghcr.io/x/y'), first.credentialsFor('ghcr.io/x/y'), 'the same list object');
-  t.same(second.problems, first.problems);
-  const otherOrder = await buildPullCredentials(options({ imagePullSecrets: ['nope', 'regcred'], reader }));
-  t.same(summary(otherOrder.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
-  const fresh = await buildPullCredentials(options({ imagePullSecrets: ['regcred', 'nope'] }));
-  t.not(fresh.credentialsFor('ghcr.io/x/y'), first.credentialsFor('ghcr.io/x/y'), 'new reads, new keyring');
-  t.same(summary(fresh.credentialsFor('ghcr.io/x/y')), summary(first.credentialsFor('ghcr.io/x/y')));
-});
+t.test(
+  'reviews answered by the same cached reads reuse one keyring: the same credential objects, no new parsing',
+  async (t) => {
+    const reader = freshReader();
+    const first = await buildPullCredentials(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
+    const second = await buildPullCredentials(options({ imagePullSecrets: ['regcred', 'nope'], reader }));
+    t.equal(second.credentialsFor('ghcr.io/x/y'), first.credentialsFor('ghcr.io/x/y'), 'the same list object');
+    t.same(second.problems, first.problems);
+    const otherOrder = await buildPullCredentials(options({ imagePullSecrets: ['nope', 'regcred'], reader }));
+    t.same(summary(otherOrder.credentialsFor('ghcr.io/x/y')), ['shop-user@secret shop/regcred']);
+    const fresh = await buildPullCredentials(options({ imagePullSecrets: ['regcred', 'nope'] }));
+    t.not(fresh.credentialsFor('ghcr.io/x/y'), first.credentialsFor('ghcr.io/x/y'), 'new reads, new keyring');
+    t.same(summary(fresh.credentialsFor('ghcr.io/x/y')), summary(first.credentialsFor('ghcr.io/x/y')));
+  },
+);
 
 t.test('50 concurrent reviews of one secret make one API request', async (t) => {
   const reader = freshReader();
@@ -273,25 +361,39 @@ t.test('50 concurrent reviews of one secret make one API request', async (t) => 
   const keychains = await Promise.all(
     Array.from({ length: 50 }, () => buildPullCredentials(options({ imagePullSecrets: ['regcred'], reader }))),
   );
-  t.equal(api.requests().slice(before).filter((r) => r.path === '/api/v1/namespaces/shop/secrets/regcred').length, 1);
-  t.ok(keychains.every((k) => k.credentialsFor('ghcr.io/x/y').length === 1), 'every review got the credential');
+  t.equal(
+    api
+      .requests()
+      .slice(before)
+      .filter((r) => r.path === '/api/v1/namespaces/shop/secrets/regcred').length,
+    1,
+  );
+  t.ok(
+    keychains.every((k) => k.credentialsFor('ghcr.io/x/y').length === 1),
+    'every review got the credential',
+  );
 });
 
-t.test('credentials are uncertain when a secret went unseen: unread, unreadable, or more than pullguard evaluates', async (t) => {
-  const tooMany = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`r${i}.example.com`, basicAuth('u', PLANTED_PASSWORD)]));
-  api.addSecret(dockerConfigJsonSecret('shop', 'too-many', tooMany));
-  const overLimit = await buildPullCredentials(options({ imagePullSecrets: ['too-many'], reader: freshReader() }));
-  t.match(overLimit.problems, [{ kind: 'invalidPullSecret', secret: 'shop/too-many', overLimit: true }]);
-  t.equal(credentialsUncertain(overLimit), true, 'a secret pullguard does not evaluate');
-  const broken = await buildPullCredentials(options({ imagePullSecrets: ['broken'], reader: freshReader() }));
-  t.equal(credentialsUncertain(broken), false, 'an undecodable secret is certain: the kubelet fails with it too');
-  const fine = await buildPullCredentials(options({ imagePullSecrets: ['regcred'], reader: freshReader() }));
-  t.equal(credentialsUncertain(fine), false);
-  const { reader: _reader, ...withoutReader } = options({ imagePullSecrets: ['regcred'] });
-  const unread = await buildPullCredentials(withoutReader);
-  t.same(unread.unreadSecrets, ['shop/regcred'], 'no reader: the secret is unread');
-  t.equal(credentialsUncertain(unread), true);
-});
+t.test(
+  'credentials are uncertain when a secret went unseen: unread, unreadable, or more than pullguard evaluates',
+  async (t) => {
+    const tooMany = Object.fromEntries(
+      Array.from({ length: 1001 }, (_, i) => [`r${i}.example.com`, basicAuth('u', PLANTED_PASSWORD)]),
+    );
+    api.addSecret(dockerConfigJsonSecret('shop', 'too-many', tooMany));
+    const overLimit = await buildPullCredentials(options({ imagePullSecrets: ['too-many'], reader: freshReader() }));
+    t.match(overLimit.problems, [{ kind: 'invalidPullSecret', secret: 'shop/too-many', overLimit: true }]);
+    t.equal(credentialsUncertain(overLimit), true, 'a secret pullguard does not evaluate');
+    const broken = await buildPullCredentials(options({ imagePullSecrets: ['broken'], reader: freshReader() }));
+    t.equal(credentialsUncertain(broken), false, 'an undecodable secret is certain: the kubelet fails with it too');
+    const fine = await buildPullCredentials(options({ imagePullSecrets: ['regcred'], reader: freshReader() }));
+    t.equal(credentialsUncertain(fine), false);
+    const { reader: _reader, ...withoutReader } = options({ imagePullSecrets: ['regcred'] });
+    const unread = await buildPullCredentials(withoutReader);
+    t.same(unread.unreadSecrets, ['shop/regcred'], 'no reader: the secret is unread');
+    t.equal(credentialsUncertain(unread), true);
+  },
+);
 
 t.test('secrets are only ever read by name: no list, no watch', async (t) => {
   const requests = api.requests();

@@ -22,20 +22,33 @@ async function configIn(t: Test, tls: object) {
 
 t.test('generates tls.crt and tls.key in the configured folder and serves with them', async (t) => {
   const { dir, config, listen } = await configIn(t, { certFile: 'dev-certs/tls.crt', keyFile: './dev-certs/tls.key' });
-  const child = spawn(NODE, [MAIN, 'serve', '--dev', '--config', config], { cwd: dir, stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '', HOME: dir } });
+  const child = spawn(NODE, [MAIN, 'serve', '--dev', '--config', config], {
+    cwd: dir,
+    stdio: 'ignore',
+    env: { PATH: process.env['PATH'] ?? '', HOME: dir },
+  });
   t.teardown(() => child.kill('SIGKILL'));
   let ready = false;
   for (let i = 0; i < 150 && !ready; i++) {
-    ready = await fetch(`http://127.0.0.1:${listen.healthPort}/readyz`).then((r) => r.ok, () => false);
+    ready = await fetch(`http://127.0.0.1:${listen.healthPort}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
   }
   t.ok(ready, 'ready');
-  t.ok(existsSync(join(dir, 'dev-certs/tls.crt')) && existsSync(join(dir, 'dev-certs/tls.key')), 'certificates written');
+  t.ok(
+    existsSync(join(dir, 'dev-certs/tls.crt')) && existsSync(join(dir, 'dev-certs/tls.key')),
+    'certificates written',
+  );
 });
 
 t.test('tls file names it would not write are a usage error (exit 2), not certificates nobody serves', async (t) => {
   const { dir, config } = await configIn(t, { certFile: 'dev-certs/server.pem', keyFile: 'dev-certs/server.key' });
-  const error = await promisify(execFile)(NODE, [MAIN, 'serve', '--dev', '--config', config], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', HOME: dir } }).then(
+  const error = await promisify(execFile)(NODE, [MAIN, 'serve', '--dev', '--config', config], {
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '', HOME: dir },
+  }).then(
     () => undefined,
     (e: { code?: number; stderr?: string }) => e,
   );

@@ -16,11 +16,20 @@ t.test('a cache larger than the heap can hold is reported once, with the numbers
   const lines = await startupLines({ cache: { maxEntries: 10_000_000 } });
   const warnings = lines.filter((line) => line['msg'] === 'result cache may not fit the heap');
   t.equal(warnings.length, 1);
-  t.match(warnings[0], { level: 40, maxEntries: 10_000_000, cacheHeapMb: 9766, heapLimitMb: Number, fix: /--max-old-space-size/ });
+  t.match(warnings[0], {
+    level: 40,
+    maxEntries: 10_000_000,
+    cacheHeapMb: 9766,
+    heapLimitMb: Number,
+    fix: /--max-old-space-size/,
+  });
 });
 
 t.test('the default cache starts without it', async (t) => {
   const lines = await startupLines({});
-  t.ok(lines.some((line) => line['msg'] === 'pullguard serving'), 'the server started');
+  t.ok(
+    lines.some((line) => line['msg'] === 'pullguard serving'),
+    'the server started',
+  );
   t.notOk(lines.some((line) => line['msg'] === 'result cache may not fit the heap'));
 });

@@ -33,7 +33,9 @@ function sourceFiles(dir: string): string[] {
 
 /** The code without comments, so prose that names a code is not mistaken for a use. */
 function codeOf(file: string): string {
-  return readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  return readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
 }
 
 const sources = sourceFiles(SRC).map((file) => ({ name: relative(SRC, file), code: codeOf(file) }));
@@ -61,19 +63,31 @@ t.test('exit codes are the documented ones: 2 for usage, 1 for everything else',
   t.equal(EXIT_FAILURE, 1);
   for (const code of codes) t.ok([EXIT_USAGE, EXIT_FAILURE].includes(ERROR_CODES[code].exitCode), code);
   const exitTable = doc.slice(doc.indexOf('## Exit codes'), doc.indexOf('## The catalogue'));
-  t.same([...exitTable.matchAll(/^\| (\d) \|/gm)].map((m) => Number(m[1])), [0, 1, 2]);
+  t.same(
+    [...exitTable.matchAll(/^\| (\d) \|/gm)].map((m) => Number(m[1])),
+    [0, 1, 2],
+  );
   t.equal(ERROR_CODES.PG_USAGE.exitCode, 2, 'usage errors exit 2 (README, docs/ci.md)');
-  for (const code of ['PG_CONFIG_INVALID', 'PG_DOCKER_CONFIG_INVALID', 'PG_KUBE_CONFIG_MISSING', 'PG_KUBE_CONFIG_INVALID'] as const) {
+  for (const code of [
+    'PG_CONFIG_INVALID',
+    'PG_DOCKER_CONFIG_INVALID',
+    'PG_KUBE_CONFIG_MISSING',
+    'PG_KUBE_CONFIG_INVALID',
+  ] as const) {
     t.equal(ERROR_CODES[code].exitCode, 1, `${code}: serve's start-up errors exit 1`);
   }
 });
 
 t.test('every code the source raises is in the table, and every code in the table is raised', async (t) => {
-  const used = new Set(outsideCatalogue.flatMap((s) => [...s.code.matchAll(/'(PG_[A-Z0-9_]+)'/g)].map((m) => m[1] as string)));
+  const used = new Set(
+    outsideCatalogue.flatMap((s) => [...s.code.matchAll(/'(PG_[A-Z0-9_]+)'/g)].map((m) => m[1] as string)),
+  );
   for (const code of used) t.ok(code in ERROR_CODES, `${code} is in ERROR_CODES`);
   for (const code of codes) t.ok(used.has(code), `${code} is raised somewhere in src/`);
   const stray = outsideCatalogue.flatMap((s) =>
-    [...s.code.matchAll(/(?:readonly code = |new PullguardError\()'([^']*)'/g)].map((m) => `${s.name}: ${m[1]}`).filter((hit) => !/: PG_[A-Z0-9_]+$/.test(hit)),
+    [...s.code.matchAll(/(?:readonly code = |new PullguardError\()'([^']*)'/g)]
+      .map((m) => `${s.name}: ${m[1]}`)
+      .filter((hit) => !/: PG_[A-Z0-9_]+$/.test(hit)),
   );
   t.same(stray, [], 'no code outside the PG_ style');
 });
@@ -81,7 +95,9 @@ t.test('every code the source raises is in the table, and every code in the tabl
 t.test('every error class is a PullguardError', async (t) => {
   const direct = sources.filter((s) => /\bextends Error\b/.test(s.code)).map((s) => s.name);
   t.same(direct, ['errors/pullguard-error.ts'], 'only the base class extends Error');
-  const classes = sources.flatMap((s) => [...s.code.matchAll(/\bclass (\w+) extends (\w+)/g)].map((m) => ({ name: m[1] as string, base: m[2] as string })));
+  const classes = sources.flatMap((s) =>
+    [...s.code.matchAll(/\bclass (\w+) extends (\w+)/g)].map((m) => ({ name: m[1] as string, base: m[2] as string })),
+  );
   const errorClasses = new Set(['PullguardError']);
   for (const { name, base } of classes) if (errorClasses.has(base)) errorClasses.add(name);
   const unrelated = classes.filter(({ name }) => /Error$|Unreadable$/.test(name) && !errorClasses.has(name));

@@ -19,7 +19,11 @@ export interface ReviewRequestOptions {
 }
 
 /** A full AdmissionReview with only `request` set, the body the API server POSTs. */
-export function admissionReview(options: ReviewRequestOptions): { apiVersion: string; kind: string; request: Record<string, unknown> } {
+export function admissionReview(options: ReviewRequestOptions): {
+  apiVersion: string;
+  kind: string;
+  request: Record<string, unknown>;
+} {
   const resource = `${options.kind.kind.toLowerCase()}s`;
   return {
     apiVersion: 'admission.k8s.io/v1',
@@ -48,15 +52,33 @@ function apiVersionOf(kind: { readonly group: string; readonly version: string }
 }
 
 /** An object of `kind` whose pod spec (at the kind's path, docs/design.md §1.1) is `podSpec`. */
-export function workloadWith(kind: WorkloadKind, podSpec: Record<string, unknown>, metadata: Record<string, unknown> = {}): Record<string, unknown> {
+export function workloadWith(
+  kind: WorkloadKind,
+  podSpec: Record<string, unknown>,
+  metadata: Record<string, unknown> = {},
+): Record<string, unknown> {
   let inner: Record<string, unknown> = podSpec;
   for (const segment of [...kind.podSpecPath].reverse()) inner = { [segment]: inner };
-  return { apiVersion: apiVersionOf(kind), kind: kind.kind, metadata: { name: 'web', namespace: 'shop', ...metadata }, ...inner };
+  return {
+    apiVersion: apiVersionOf(kind),
+    kind: kind.kind,
+    metadata: { name: 'web', namespace: 'shop', ...metadata },
+    ...inner,
+  };
 }
 
 /** A review of `object` of workload `kind`. */
-export function workloadReview(kind: WorkloadKind, object: unknown, options: Omit<ReviewRequestOptions, 'kind' | 'object'> = {}) {
-  return admissionReview({ kind: { group: kind.group, version: kind.version, kind: kind.kind }, object, name: 'web', ...options });
+export function workloadReview(
+  kind: WorkloadKind,
+  object: unknown,
+  options: Omit<ReviewRequestOptions, 'kind' | 'object'> = {},
+) {
+  return admissionReview({
+    kind: { group: kind.group, version: kind.version, kind: kind.kind },
+    object,
+    name: 'web',
+    ...options,
+  });
 }
 
 export const POD_KIND = { group: '', version: 'v1', kind: 'Pod' } as const;

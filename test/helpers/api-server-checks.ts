@@ -28,11 +28,14 @@ export function apiServerProblems(answer: HttpAnswer, uid: string): string[] {
     return [...problems, 'body is not JSON'];
   }
   if (!isRecord(review)) return [...problems, 'body is not a JSON object'];
-  if (review['apiVersion'] !== 'admission.k8s.io/v1') problems.push(`apiVersion ${JSON.stringify(review['apiVersion'])}, want admission.k8s.io/v1`);
-  if (review['kind'] !== 'AdmissionReview') problems.push(`kind ${JSON.stringify(review['kind'])}, want AdmissionReview`);
+  if (review['apiVersion'] !== 'admission.k8s.io/v1')
+    problems.push(`apiVersion ${JSON.stringify(review['apiVersion'])}, want admission.k8s.io/v1`);
+  if (review['kind'] !== 'AdmissionReview')
+    problems.push(`kind ${JSON.stringify(review['kind'])}, want AdmissionReview`);
   const response = review['response'];
   if (!isRecord(response)) return [...problems, 'webhook response was absent'];
-  if (response['uid'] !== uid) problems.push(`response.uid ${JSON.stringify(response['uid'])}, want ${JSON.stringify(uid)}`);
+  if (response['uid'] !== uid)
+    problems.push(`response.uid ${JSON.stringify(response['uid'])}, want ${JSON.stringify(uid)}`);
   if (typeof response['allowed'] !== 'boolean') problems.push('response.allowed is not a boolean');
   if ('patch' in response) problems.push('validating webhook may not return response.patch');
   if ('patchType' in response) problems.push('validating webhook may not return response.patchType');
@@ -52,7 +55,8 @@ function warningProblems(warnings: unknown): string[] {
   if (warnings.length > MAX_WARNINGS) problems.push(`${warnings.length} warnings, want at most ${MAX_WARNINGS}`);
   warnings.forEach((warning: unknown, i) => {
     if (typeof warning !== 'string') return problems.push(`warnings[${i}] is not a string`);
-    if ([...warning].length > MAX_WARNING_CHARS) problems.push(`warnings[${i}] has ${[...warning].length} characters, want ≤ ${MAX_WARNING_CHARS}`);
+    if ([...warning].length > MAX_WARNING_CHARS)
+      problems.push(`warnings[${i}] has ${[...warning].length} characters, want ≤ ${MAX_WARNING_CHARS}`);
     if (CONTROL_CHARACTERS.test(warning)) problems.push(`warnings[${i}] contains a control character`);
     if (!warning.isWellFormed()) problems.push(`warnings[${i}] is not valid UTF-8 (lone surrogate)`);
     if (/^warning:/i.test(warning)) problems.push(`warnings[${i}] starts with "Warning:"`);
@@ -66,10 +70,12 @@ function denialProblems(status: unknown): string[] {
   if (!isRecord(status)) return ['denial without response.status'];
   const problems: string[] = [];
   if (status['code'] !== 403) problems.push(`status.code ${JSON.stringify(status['code'])}, want 403`);
-  if (status['reason'] !== 'Forbidden') problems.push(`status.reason ${JSON.stringify(status['reason'])}, want Forbidden`);
+  if (status['reason'] !== 'Forbidden')
+    problems.push(`status.reason ${JSON.stringify(status['reason'])}, want Forbidden`);
   const message = status['message'];
   if (typeof message !== 'string' || message === '') problems.push('denial without status.message');
-  else if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES) problems.push(`status.message has ${Buffer.byteLength(message)} bytes, want < 4 KiB`);
+  else if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES)
+    problems.push(`status.message has ${Buffer.byteLength(message)} bytes, want < 4 KiB`);
   return problems;
 }
 
@@ -86,7 +92,12 @@ export interface AdmissionAnswerView {
   readonly allowed: boolean;
   readonly message: string;
   readonly warnings: readonly string[];
-  readonly findings: readonly { readonly path?: string; readonly class: string; readonly action: string; readonly reference?: string }[];
+  readonly findings: readonly {
+    readonly path?: string;
+    readonly class: string;
+    readonly action: string;
+    readonly reference?: string;
+  }[];
 }
 
 /** Parses an answer that passed {@link apiServerProblems} into what tests assert on. */
@@ -99,7 +110,9 @@ export function answerView(body: string): AdmissionAnswerView {
   return {
     allowed: response['allowed'] === true,
     message: typeof status['message'] === 'string' ? status['message'] : '',
-    warnings: Array.isArray(response['warnings']) ? response['warnings'].filter((w): w is string => typeof w === 'string') : [],
+    warnings: Array.isArray(response['warnings'])
+      ? response['warnings'].filter((w): w is string => typeof w === 'string')
+      : [],
     findings: JSON.parse(findingsText) as AdmissionAnswerView['findings'],
   };
 }

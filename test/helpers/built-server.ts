@@ -28,7 +28,8 @@ function newestSourceMs(dir = join(ROOT, 'src')): number {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSourceMs(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
+      newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
@@ -62,8 +63,11 @@ export async function ensureFreshBuild(): Promise<void> {
   }
   try {
     if (builtMs() >= newestSourceMs()) return;
-    await run(NODE, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT }).catch(() => undefined);
-    if (builtMs() === 0) throw new Error('dist/main.js is missing and `tsc -p tsconfig.json` did not produce it; run npm run build');
+    await run(NODE, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], {
+      cwd: ROOT,
+    }).catch(() => undefined);
+    if (builtMs() === 0)
+      throw new Error('dist/main.js is missing and `tsc -p tsconfig.json` did not produce it; run npm run build');
   } finally {
     rmSync(BUILD_LOCK, { recursive: true, force: true });
   }
@@ -78,8 +82,13 @@ function statSafe(path: string): number {
 }
 
 /** `pullguard certs --out dir` with the built CLI: a new CA and serving certificate (ca.crt, tls.crt, tls.key). */
-export async function generateCerts(dir: string, extraArgs: readonly string[] = []): Promise<{ ca: Buffer; cert: Buffer; key: Buffer }> {
-  await run(NODE, [MAIN, 'certs', '--out', dir, '--service', 'pullguard', '--namespace', 'pullguard', ...extraArgs], { cwd: dir });
+export async function generateCerts(
+  dir: string,
+  extraArgs: readonly string[] = [],
+): Promise<{ ca: Buffer; cert: Buffer; key: Buffer }> {
+  await run(NODE, [MAIN, 'certs', '--out', dir, '--service', 'pullguard', '--namespace', 'pullguard', ...extraArgs], {
+    cwd: dir,
+  });
   const [ca, cert, key] = await Promise.all(['ca.crt', 'tls.crt', 'tls.key'].map((name) => readFile(join(dir, name))));
   return { ca: ca as Buffer, cert: cert as Buffer, key: key as Buffer };
 }
@@ -133,7 +142,11 @@ export interface StartOptions {
 export async function startBuiltServer(options: StartOptions = {}): Promise<BuiltServer> {
   await ensureFreshBuild();
   const dir = await mkdtemp(join(tmpdir(), 'pullguard-rel-'));
-  const tls = options.tls ?? { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key'), ca: (await generateCerts(dir)).ca };
+  const tls = options.tls ?? {
+    certFile: join(dir, 'tls.crt'),
+    keyFile: join(dir, 'tls.key'),
+    ca: (await generateCerts(dir)).ca,
+  };
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -150,7 +163,11 @@ async function launch(dir: string, tls: NonNullable<StartOptions['tls']>, option
   const port = await freePort();
   const healthPort = await freePort();
   const configFile = join(dir, 'pullguard.json');
-  const config = { tls: { certFile: tls.certFile, keyFile: tls.keyFile }, listen: { host: '127.0.0.1', port, healthPort }, ...options.config };
+  const config = {
+    tls: { certFile: tls.certFile, keyFile: tls.keyFile },
+    listen: { host: '127.0.0.1', port, healthPort },
+    ...options.config,
+  };
   await writeFile(configFile, JSON.stringify(config, null, 2));
   const child = spawn(NODE, [MAIN, 'serve', '--config', configFile], {
     cwd: dir,
@@ -161,17 +178,34 @@ async function launch(dir: string, tls: NonNullable<StartOptions['tls']>, option
   const stderr: string[] = [];
   collectLines(child.stdout, stdout);
   collectLines(child.stderr, stderr);
-  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
   const agent = new https.Agent({ keepAlive: true, maxSockets: 64 });
   const server: BuiltServer = {
-    child, dir, port, healthPort, ca: tls.ca, stdout, stderr, exited,
+    child,
+    dir,
+    port,
+    healthPort,
+    ca: tls.ca,
+    stdout,
+    stderr,
+    exited,
     post: (body, postOptions = {}) =>
       request(
         https,
         {
-          host: '127.0.0.1', port, method: 'POST', path: `/validate?timeout=${postOptions.timeout ?? '10s'}`,
-          agent: postOptions.agent ?? agent, ca: (postOptions.ca ?? tls.ca) as Buffer[], servername: SERVER_NAME,
-          headers: { 'content-type': postOptions.contentType ?? 'application/json', 'content-length': Buffer.byteLength(body) },
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: `/validate?timeout=${postOptions.timeout ?? '10s'}`,
+          agent: postOptions.agent ?? agent,
+          ca: (postOptions.ca ?? tls.ca) as Buffer[],
+          servername: SERVER_NAME,
+          headers: {
+            'content-type': postOptions.contentType ?? 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
         },
         body,
         postOptions.clientTimeoutMs,
@@ -202,10 +236,15 @@ async function launch(dir: string, tls: NonNullable<StartOptions['tls']>, option
  * Polls `lines` (a server's stdout or stderr, filled as the child writes) until `done` holds, failing after
  * `timeoutMs`: the child writes its log asynchronously, so a check on it waits for the line rather than for a fixed time.
  */
-export async function waitForLines(lines: readonly string[], done: (lines: readonly string[]) => boolean, timeoutMs = 10_000): Promise<void> {
+export async function waitForLines(
+  lines: readonly string[],
+  done: (lines: readonly string[]) => boolean,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done(lines)) {
-    if (Date.now() > deadline) throw new Error(`log condition not met within ${timeoutMs} ms; last lines:\n${lines.slice(-5).join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(`log condition not met within ${timeoutMs} ms; last lines:\n${lines.slice(-5).join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -221,7 +260,12 @@ function collectLines(stream: NodeJS.ReadableStream | null, into: string[]): voi
 }
 
 /** One HTTP(S) exchange; rejects on any transport error or after `timeoutMs`. */
-export function request(client: typeof http | typeof https, options: https.RequestOptions, body?: string | Buffer, timeoutMs = 15_000): Promise<HttpAnswer> {
+export function request(
+  client: typeof http | typeof https,
+  options: https.RequestOptions,
+  body?: string | Buffer,
+  timeoutMs = 15_000,
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = client.request(options, (res) => {
       const chunks: Buffer[] = [];

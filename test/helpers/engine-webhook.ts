@@ -30,7 +30,13 @@ export interface WebhookUnderTest {
   close(): Promise<void>;
 }
 
-export async function startWebhookUnderTest(options: { config: object; kubeconfigPath?: string; watchNodes?: boolean; watchNamespaces?: boolean; lookup?: LookupFunction }): Promise<WebhookUnderTest> {
+export async function startWebhookUnderTest(options: {
+  config: object;
+  kubeconfigPath?: string;
+  watchNodes?: boolean;
+  watchNamespaces?: boolean;
+  lookup?: LookupFunction;
+}): Promise<WebhookUnderTest> {
   const built = buildConfig(options.config);
   if (!built.ok) throw new Error(`test config invalid: ${built.problems.join('; ')}`);
   const config = built.config;
@@ -67,7 +73,12 @@ export async function startWebhookUnderTest(options: { config: object; kubeconfi
         headers: { 'content-type': 'application/json' },
         payload: JSON.stringify(body),
       });
-      return { statusCode: response.statusCode, body: response.json(), raw: response.body, elapsedMs: performance.now() - started };
+      return {
+        statusCode: response.statusCode,
+        body: response.json(),
+        raw: response.body,
+        elapsedMs: performance.now() - started,
+      };
     },
     logs: () => lines.join(''),
     metrics: () => metrics.registry.metrics(),
@@ -82,8 +93,13 @@ export async function startWebhookUnderTest(options: { config: object; kubeconfi
 let uidCounter = 0;
 
 /** An AdmissionReview v1 for `object`, as the API server would send it. */
-export function admissionReview(object: Record<string, any>, options: { operation?: string; namespace?: string; oldObject?: object; dryRun?: boolean } = {}): object {
-  const [group, version] = String(object['apiVersion']).includes('/') ? String(object['apiVersion']).split('/') : ['', String(object['apiVersion'])];
+export function admissionReview(
+  object: Record<string, any>,
+  options: { operation?: string; namespace?: string; oldObject?: object; dryRun?: boolean } = {},
+): object {
+  const [group, version] = String(object['apiVersion']).includes('/')
+    ? String(object['apiVersion']).split('/')
+    : ['', String(object['apiVersion'])];
   const namespace = options.namespace ?? object['metadata']?.namespace ?? 'default';
   return {
     apiVersion: 'admission.k8s.io/v1',
@@ -104,7 +120,12 @@ export function admissionReview(object: Record<string, any>, options: { operatio
 }
 
 /** A Deployment whose containers use `images`, with optional pod-spec extras (imagePullSecrets, serviceAccountName…). */
-export function deployment(name: string, images: readonly string[], podSpec: object = {}, namespace = 'shop'): Record<string, any> {
+export function deployment(
+  name: string,
+  images: readonly string[],
+  podSpec: object = {},
+  namespace = 'shop',
+): Record<string, any> {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -121,7 +142,12 @@ export function deployment(name: string, images: readonly string[], podSpec: obj
 }
 
 /** A Pod whose containers use `images`. */
-export function pod(name: string, images: readonly string[], podSpec: object = {}, namespace = 'shop'): Record<string, any> {
+export function pod(
+  name: string,
+  images: readonly string[],
+  podSpec: object = {},
+  namespace = 'shop',
+): Record<string, any> {
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -15,7 +15,11 @@ export function ref(text: string): ImageReference {
   return parsed.reference;
 }
 
-export function credential(reg: RegistryHandle, user: 'alice' | 'bob', source = `secret team/${user}`): RegistryCredential {
+export function credential(
+  reg: RegistryHandle,
+  user: 'alice' | 'bob',
+  source = `secret team/${user}`,
+): RegistryCredential {
   const password = reg.users[user];
   if (password === undefined) throw new Error(`harness has no user ${user}`);
   return { username: user, password, source };
@@ -24,7 +28,11 @@ export function credential(reg: RegistryHandle, user: 'alice' | 'bob', source = 
 export interface ResolverUnderTest {
   readonly resolver: ClosableImageResolver;
   readonly metrics: Metrics;
-  resolve(image: string, credentials?: readonly RegistryCredential[], extra?: Partial<ResolveOptions>): ReturnType<ClosableImageResolver['resolve']>;
+  resolve(
+    image: string,
+    credentials?: readonly RegistryCredential[],
+    extra?: Partial<ResolveOptions>,
+  ): ReturnType<ClosableImageResolver['resolve']>;
 }
 
 /** A resolver whose config lists the harness registry (loopback is blocked by default otherwise). */

@@ -52,11 +52,21 @@ t.test('lookup order: explicit path, in-cluster, KUBECONFIG, ~/.kube/config', as
 
   const load = (extra: Partial<Parameters<typeof loadKubeAccess>[0]>) =>
     loadKubeAccess({ mode: 'auto', env: {}, homeDir: home, serviceAccountDir: saDir, ...extra });
-  t.match(load({ kubeconfigPath: explicit, env: inClusterEnv }), { source: explicit, server: 'https://explicit.example:6443' });
-  t.match(load({ env: { ...inClusterEnv, KUBECONFIG: fromEnv } }), { source: 'in-cluster', server: 'https://10.0.0.1:443' });
-  t.match(load({ env: { KUBECONFIG: `${path.join(dir, 'missing.yaml')}${path.delimiter}${fromEnv}` } }), { source: fromEnv });
+  t.match(load({ kubeconfigPath: explicit, env: inClusterEnv }), {
+    source: explicit,
+    server: 'https://explicit.example:6443',
+  });
+  t.match(load({ env: { ...inClusterEnv, KUBECONFIG: fromEnv } }), {
+    source: 'in-cluster',
+    server: 'https://10.0.0.1:443',
+  });
+  t.match(load({ env: { KUBECONFIG: `${path.join(dir, 'missing.yaml')}${path.delimiter}${fromEnv}` } }), {
+    source: fromEnv,
+  });
   t.match(load({}), { source: path.join(home, '.kube', 'config'), server: 'https://home.example:6443' });
-  t.match(load({ env: { KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '6443' } }), { server: 'https://[fd00::1]:6443' });
+  t.match(load({ env: { KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '6443' } }), {
+    server: 'https://[fd00::1]:6443',
+  });
   t.match(
     load({ env: inClusterEnv, serviceAccountDir: path.join(dir, 'no-token') }),
     { source: path.join(home, '.kube', 'config') },

@@ -13,7 +13,9 @@ async function eventually(condition: () => boolean, timeoutMs = 5_000): Promise<
   return condition();
 }
 
-const ns = (name: string, mode?: string) => ({ metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...(mode ? { 'pullguard.io/mode': mode } : {}) } } });
+const ns = (name: string, mode?: string) => ({
+  metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...(mode ? { 'pullguard.io/mode': mode } : {}) } },
+});
 
 async function setUp(t: Test, configure: (api: FakeKubeApi) => void = () => {}) {
   const api = await startFakeKubeApi();
@@ -21,7 +23,11 @@ async function setUp(t: Test, configure: (api: FakeKubeApi) => void = () => {}) 
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(api.kubeconfigPath);
   const warnings: string[] = [];
-  const watcher = startNamespaceWatcher({ kubeConfig, backoff: { initialMs: 20, maxMs: 100 }, log: { warn: (_d, message) => void warnings.push(message), info: () => {} } });
+  const watcher = startNamespaceWatcher({
+    kubeConfig,
+    backoff: { initialMs: 20, maxMs: 100 },
+    log: { warn: (_d, message) => void warnings.push(message), info: () => {} },
+  });
   t.teardown(async () => {
     await watcher.stop();
     await api.close();
@@ -39,13 +45,23 @@ t.test('labels from the list, then changes from the watch', async (t) => {
   });
   t.equal(watcher.known('legacy'), undefined, 'nothing is known before the first list');
   t.ok(await eventually(() => watcher.synced()));
-  t.same(['legacy', 'sandbox', 'strict', 'plain', 'odd'].map((name) => watcher.known(name)), [{ mode: 'warn' }, { mode: 'off' }, { mode: 'enforce' }, { mode: undefined }, { mode: undefined }]);
-  t.equal(watcher.known('brand-new'), undefined, 'a namespace the watch has not seen is not known (the caller reads it)');
+  t.same(
+    ['legacy', 'sandbox', 'strict', 'plain', 'odd'].map((name) => watcher.known(name)),
+    [{ mode: 'warn' }, { mode: 'off' }, { mode: 'enforce' }, { mode: undefined }, { mode: undefined }],
+  );
+  t.equal(
+    watcher.known('brand-new'),
+    undefined,
+    'a namespace the watch has not seen is not known (the caller reads it)',
+  );
   api.addNamespace(ns('plain', 'warn'));
   api.addNamespace(ns('brand-new', 'off'));
   t.ok(await eventually(() => watcher.known('plain')?.mode === 'warn'), 'a relabelled namespace takes effect at once');
   t.ok(await eventually(() => watcher.known('brand-new')?.mode === 'off'), 'a new namespace is seen');
-  t.ok(api.requests().some((r) => r.path === '/api/v1/namespaces' && r.query.includes('watch=true')), 'watched, not polled');
+  t.ok(
+    api.requests().some((r) => r.path === '/api/v1/namespaces' && r.query.includes('watch=true')),
+    'watched, not polled',
+  );
 });
 
 t.test('a refused list (RBAC without list/watch) is retried; the watcher knows nothing meanwhile', async (t) => {

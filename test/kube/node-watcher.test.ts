@@ -9,7 +9,10 @@ const WATCH = /^\/api\/v1\/nodes\?.*watch=true/;
 
 function nodeObject(name: string, arch: string, taints?: { key: string; value?: string; effect: string }[]): object {
   return {
-    metadata: { name, labels: { 'kubernetes.io/arch': arch, 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': name } },
+    metadata: {
+      name,
+      labels: { 'kubernetes.io/arch': arch, 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': name },
+    },
     spec: taints ? { taints } : {},
     status: { nodeInfo: { architecture: arch, operatingSystem: 'linux', kubeletVersion: 'v1.34.0' } },
   };
@@ -30,8 +33,10 @@ const summary = (watcher: NodeWatcher): string[] =>
     .nodes()
     .map((n) => `${n.name}=${formatPlatform(n.platform)}`)
     .sort();
-const listCount = (api: FakeKubeApi): number => api.requests().filter((r) => r.path === '/api/v1/nodes' && !r.query.includes('watch')).length;
-const watchCount = (api: FakeKubeApi): number => api.requests().filter((r) => r.path === '/api/v1/nodes' && r.query.includes('watch=true')).length;
+const listCount = (api: FakeKubeApi): number =>
+  api.requests().filter((r) => r.path === '/api/v1/nodes' && !r.query.includes('watch')).length;
+const watchCount = (api: FakeKubeApi): number =>
+  api.requests().filter((r) => r.path === '/api/v1/nodes' && r.query.includes('watch=true')).length;
 
 async function setUp(t: Test, configure: (api: FakeKubeApi) => void = () => {}) {
   const api = await startFakeKubeApi();
@@ -63,7 +68,9 @@ t.test('initial list, node added, node removed', async (t) => {
 
   t.ok(await eventually(() => watcher.synced()), 'synced after the list');
   t.same(summary(watcher), ['amd-1=linux/amd64', 'arm-1=linux/arm64']);
-  t.same(watcher.nodes().find((n) => n.name === 'arm-1')?.taints, [{ key: 'arch', value: 'arm64', effect: 'NoSchedule' }]);
+  t.same(watcher.nodes().find((n) => n.name === 'arm-1')?.taints, [
+    { key: 'arch', value: 'arm64', effect: 'NoSchedule' },
+  ]);
   t.ok(await eventually(() => watchCount(api) > 0), 'watching');
   t.ok(changes() > 0, 'onChange called');
 
@@ -78,7 +85,13 @@ t.test('initial list, node added, node removed', async (t) => {
 
   const snapshot = watcher.nodes();
   const changesBefore = changes();
-  const heartbeat = { ...nodeObject('pi', 'arm'), status: { ...(nodeObject('pi', 'arm') as { status: object }).status, conditions: [{ type: 'Ready', status: 'True' }] } };
+  const heartbeat = {
+    ...nodeObject('pi', 'arm'),
+    status: {
+      ...(nodeObject('pi', 'arm') as { status: object }).status,
+      conditions: [{ type: 'Ready', status: 'True' }],
+    },
+  };
   api.addNode(heartbeat);
   api.addNode(nodeObject('late', 'amd64'));
   t.ok(await eventually(() => summary(watcher).includes('late=linux/amd64')), 'events after the heartbeat arrived');

@@ -28,7 +28,10 @@ t.test('the base holds exactly the objects of docs/design.md §8', async (t) => 
       'ValidatingWebhookConfiguration/pullguard',
     ].sort(),
   );
-  t.notOk(objects.some((o) => o.kind === 'Secret'), 'no Secret (and so no key) in the base');
+  t.notOk(
+    objects.some((o) => o.kind === 'Secret'),
+    'no Secret (and so no key) in the base',
+  );
   for (const o of objects) {
     if (['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ValidatingWebhookConfiguration'].includes(o.kind)) {
       t.equal(o.metadata.namespace, undefined, `${o.kind} is cluster-scoped`);
@@ -54,8 +57,12 @@ t.test('no object has a field Kubernetes does not know', async (t) => {
 
 t.test('the checks above can fail', async (t) => {
   const deployment = structuredClone(single(objects, 'Deployment'));
-  (at(deployment, ['spec', 'template', 'spec', 'containers', 0, 'securityContext']) as Record<string, unknown>).readOnlyRootFileSystem = true;
-  t.same(unknownFields(deployment, 'V1Deployment'), ['spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem']);
+  (
+    at(deployment, ['spec', 'template', 'spec', 'containers', 0, 'securityContext']) as Record<string, unknown>
+  ).readOnlyRootFileSystem = true;
+  t.same(unknownFields(deployment, 'V1Deployment'), [
+    'spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem',
+  ]);
   (deployment.spec as Record<string, unknown>).replicas = 'two';
   t.throws(() => validateAgainstSchema(deployment));
 });
@@ -73,5 +80,9 @@ t.test('the ConfigMap holds a valid config.yaml that the Deployment reads', asyn
   t.same(result.config.listen, { host: '0.0.0.0', port: 8443, healthPort: 8080 });
   t.ok(result.config.network.budgetMs < 10_000, 'budget below the webhook timeout');
   const pod = at(single(objects, 'Deployment'), ['spec', 'template', 'spec']);
-  t.match(at(pod, ['volumes']), [{ name: 'config', configMap: { name: configMap.metadata.name } }], 'the rendered name');
+  t.match(
+    at(pod, ['volumes']),
+    [{ name: 'config', configMap: { name: configMap.metadata.name } }],
+    'the rendered name',
+  );
 });

@@ -6,8 +6,15 @@
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
 
-interface Instruction { readonly op: string; readonly args: string }
-interface Stage { readonly from: string; readonly name?: string; readonly instructions: Instruction[] }
+interface Instruction {
+  readonly op: string;
+  readonly args: string;
+}
+interface Stage {
+  readonly from: string;
+  readonly name?: string;
+  readonly instructions: Instruction[];
+}
 
 /** Dockerfile instructions, with comments dropped, continuation lines joined and ARG defaults substituted. */
 function parseDockerfile(text: string): Stage[] {
@@ -46,18 +53,40 @@ t.test('multi-stage: compile, production dependencies, runtime', async (t) => {
   const build = stageNamed('build');
   const deps = stageNamed('prod-deps');
   t.ok(build && deps, 'named build and prod-deps stages');
-  t.ok(all(build, 'RUN').some((i) => /\bnpm ci\b/.test(i.args)), 'build installs from the lockfile');
-  t.ok(all(build, 'RUN').some((i) => /\btsc\b/.test(i.args)), 'build compiles TypeScript');
-  t.ok(all(deps, 'RUN').some((i) => /\bnpm ci\b.*--omit=dev/.test(i.args)), 'prod-deps omits devDependencies');
+  t.ok(
+    all(build, 'RUN').some((i) => /\bnpm ci\b/.test(i.args)),
+    'build installs from the lockfile',
+  );
+  t.ok(
+    all(build, 'RUN').some((i) => /\btsc\b/.test(i.args)),
+    'build compiles TypeScript',
+  );
+  t.ok(
+    all(deps, 'RUN').some((i) => /\bnpm ci\b.*--omit=dev/.test(i.args)),
+    'prod-deps omits devDependencies',
+  );
   const copies = all(runtime, 'COPY').map((i) => i.args);
-  t.ok(copies.some((c) => /--from=prod-deps\s+\S*node_modules/.test(c)), 'runtime takes node_modules from prod-deps');
-  t.ok(copies.some((c) => /--from=build\s+\S*dist/.test(c)), 'runtime takes dist from build');
-  t.notOk(copies.some((c) => /--from=build\s+\S*node_modules/.test(c)), 'never the dev node_modules');
+  t.ok(
+    copies.some((c) => /--from=prod-deps\s+\S*node_modules/.test(c)),
+    'runtime takes node_modules from prod-deps',
+  );
+  t.ok(
+    copies.some((c) => /--from=build\s+\S*dist/.test(c)),
+    'runtime takes dist from build',
+  );
+  t.notOk(
+    copies.some((c) => /--from=build\s+\S*node_modules/.test(c)),
+    'never the dev node_modules',
+  );
 });
 
 t.test('Node 24 base images, slim or distroless', async (t) => {
   for (const stage of stages) {
-    t.match(stage.from, /^(node:24[-.\w]*slim|gcr\.io\/distroless\/nodejs24-[\w.-]+)(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/, stage.from);
+    t.match(
+      stage.from,
+      /^(node:24[-.\w]*slim|gcr\.io\/distroless\/nodejs24-[\w.-]+)(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/,
+      stage.from,
+    );
   }
   t.match(runtime?.from, /distroless\/nodejs24|node:24/);
 });
@@ -77,7 +106,12 @@ t.test('the entrypoint is `node dist/main.js serve`, exposing 8443 and 8080', as
   t.match(entrypoint[0], /\/node$/);
   t.ok(entrypoint.includes('dist/main.js'));
   t.same([...entrypoint.slice(entrypoint.indexOf('dist/main.js') + 1), ...cmd], ['serve']);
-  t.same(all(runtime, 'EXPOSE').flatMap((i) => i.args.split(/\s+/)).sort(), ['8080', '8443']);
+  t.same(
+    all(runtime, 'EXPOSE')
+      .flatMap((i) => i.args.split(/\s+/))
+      .sort(),
+    ['8080', '8443'],
+  );
 });
 
 t.test('no certificate, key or whole context is copied into any stage', async (t) => {
@@ -100,10 +134,22 @@ t.test('.dockerignore keeps certificates, keys and local state out of the build 
   for (const required of ['certs/', '**/*.key', '**/*.pem', 'node_modules/', 'dist/', '.git/', 'test/']) {
     t.ok(patterns.includes(required), required);
   }
-  t.notOk(patterns.some((p) => p.startsWith('!') && /cert|key|pem/.test(p)), 'no exception re-includes keys');
+  t.notOk(
+    patterns.some((p) => p.startsWith('!') && /cert|key|pem/.test(p)),
+    'no exception re-includes keys',
+  );
 });
 
 t.test('the parser reads what the assertions rely on', async (t) => {
   const parsed = parseDockerfile('ARG B=node:24-bookworm-slim\nFROM ${B} AS x\nRUN a \\\n  b\n# c\nUSER 1:1\n');
-  t.same(parsed, [{ from: 'node:24-bookworm-slim', name: 'x', instructions: [{ op: 'RUN', args: 'a    b' }, { op: 'USER', args: '1:1' }] }]);
+  t.same(parsed, [
+    {
+      from: 'node:24-bookworm-slim',
+      name: 'x',
+      instructions: [
+        { op: 'RUN', args: 'a    b' },
+        { op: 'USER', args: '1:1' },
+      ],
+    },
+  ]);
 });

@@ -32,68 +32,79 @@ t.test('cert-manager overlay: CA chain, serving Certificate for the Secret, caBu
   t.equal(at(webhook, ['webhooks', 0, 'failurePolicy']), 'Ignore');
 });
 
-t.test('a local overlay with the output of `pullguard certs --manifests` sets the Secret and the caBundle', async (t) => {
-  const dir = t.testdir();
-  const result = await runCertsCommand({ out: join(dir, 'certs'), manifests: true }, { stdout: () => {} });
-  await writeFile(
-    join(dir, 'kustomization.yaml'),
-    [
-      'apiVersion: kustomize.config.k8s.io/v1beta1',
-      'kind: Kustomization',
-      'resources:',
-      // kustomize takes relative paths only; the base is any directory, here the repository's manifests/.
-      `  - ${relative(dir, MANIFESTS)}`,
-      '  - certs/secret.yaml',
-      'patches:',
-      '  - path: certs/webhook-cabundle-patch.yaml',
-      '',
-    ].join('\n'),
-  );
-  const objects = await kustomize(dir);
-  const webhook = single(objects, 'ValidatingWebhookConfiguration', 'pullguard');
-  t.equal((at(webhook, ['webhooks']) as unknown[]).length, 1, 'the patch names the existing webhook');
-  t.equal(at(webhook, ['webhooks', 0, 'clientConfig', 'caBundle']), result.caBundle);
-  t.match(at(webhook, ['webhooks', 0]), {
-    name: 'images.pullguard.io',
-    failurePolicy: 'Ignore',
-    clientConfig: { service: { name: 'pullguard', path: '/validate' } },
-  }, 'merged by name: the rest of the webhook is intact');
-  t.equal((at(webhook, ['webhooks', 0, 'rules']) as unknown[]).length, 3, 'rules kept');
-  const secret = single(objects, 'Secret', 'pullguard-tls');
-  t.doesNotThrow(() => validateAgainstSchema(secret));
-  t.equal(secret.type, 'kubernetes.io/tls');
-  const cert = new X509Certificate(Buffer.from(String(at(secret, ['data', 'tls.crt'])), 'base64'));
-  t.equal(cert.checkHost('pullguard.pullguard.svc'), 'pullguard.pullguard.svc');
-  const ca = new X509Certificate(Buffer.from(result.caBundle, 'base64'));
-  t.ok(cert.verify(ca.publicKey), 'the caBundle verifies the served certificate');
-});
+t.test(
+  'a local overlay with the output of `pullguard certs --manifests` sets the Secret and the caBundle',
+  async (t) => {
+    const dir = t.testdir();
+    const result = await runCertsCommand({ out: join(dir, 'certs'), manifests: true }, { stdout: () => {} });
+    await writeFile(
+      join(dir, 'kustomization.yaml'),
+      [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        'resources:',
+        // kustomize takes relative paths only; the base is any directory, here the repository's manifests/.
+        `  - ${relative(dir, MANIFESTS)}`,
+        '  - certs/secret.yaml',
+        'patches:',
+        '  - path: certs/webhook-cabundle-patch.yaml',
+        '',
+      ].join('\n'),
+    );
+    const objects = await kustomize(dir);
+    const webhook = single(objects, 'ValidatingWebhookConfiguration', 'pullguard');
+    t.equal((at(webhook, ['webhooks']) as unknown[]).length, 1, 'the patch names the existing webhook');
+    t.equal(at(webhook, ['webhooks', 0, 'clientConfig', 'caBundle']), result.caBundle);
+    t.match(
+      at(webhook, ['webhooks', 0]),
+      {
+        name: 'images.pullguard.io',
+        failurePolicy: 'Ignore',
+        clientConfig: { service: { name: 'pullguard', path: '/validate' } },
+      },
+      'merged by name: the rest of the webhook is intact',
+    );
+    t.equal((at(webhook, ['webhooks', 0, 'rules']) as unknown[]).length, 3, 'rules kept');
+    const secret = single(objects, 'Secret', 'pullguard-tls');
+    t.doesNotThrow(() => validateAgainstSchema(secret));
+    t.equal(secret.type, 'kubernetes.io/tls');
+    const cert = new X509Certificate(Buffer.from(String(at(secret, ['data', 'tls.crt'])), 'base64'));
+    t.equal(cert.checkHost('pullguard.pullguard.svc'), 'pullguard.pullguard.svc');
+    const ca = new X509Certificate(Buffer.from(result.caBundle, 'base64'));
+    t.ok(cert.verify(ca.publicKey), 'the caBundle verifies the served certificate');
+  },
+);
 
-t.test('an overlay can replace config.yaml (docs/install.md step 5), and the Deployment follows the new name', async (t) => {
-  const dir = t.testdir({
-    'config.yaml': 'mode: enforce\ntls: {certFile: /etc/pullguard/tls/tls.crt, keyFile: /etc/pullguard/tls/tls.key}\n',
-  });
-  await writeFile(
-    join(dir, 'kustomization.yaml'),
-    [
-      'apiVersion: kustomize.config.k8s.io/v1beta1',
-      'kind: Kustomization',
-      'resources:',
-      `  - ${relative(dir, MANIFESTS)}`,
-      'configMapGenerator:',
-      '  - name: pullguard-config',
-      '    namespace: pullguard',
-      '    behavior: replace',
-      '    files:',
-      '      - config.yaml',
-      '',
-    ].join('\n'),
-  );
-  const objects = await kustomize(dir);
-  const base = single(await kustomize(MANIFESTS), 'ConfigMap');
-  const configMap = single(objects, 'ConfigMap');
-  t.match(at(configMap, ['data', 'config.yaml']), /^mode: enforce/);
-  t.not(configMap.metadata.name, base.metadata.name, 'a new name, so the Deployment rolls');
-  t.match(at(single(objects, 'Deployment'), ['spec', 'template', 'spec', 'volumes']), [
-    { name: 'config', configMap: { name: configMap.metadata.name } },
-  ]);
-});
+t.test(
+  'an overlay can replace config.yaml (docs/install.md step 5), and the Deployment follows the new name',
+  async (t) => {
+    const dir = t.testdir({
+      'config.yaml':
+        'mode: enforce\ntls: {certFile: /etc/pullguard/tls/tls.crt, keyFile: /etc/pullguard/tls/tls.key}\n',
+    });
+    await writeFile(
+      join(dir, 'kustomization.yaml'),
+      [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        'resources:',
+        `  - ${relative(dir, MANIFESTS)}`,
+        'configMapGenerator:',
+        '  - name: pullguard-config',
+        '    namespace: pullguard',
+        '    behavior: replace',
+        '    files:',
+        '      - config.yaml',
+        '',
+      ].join('\n'),
+    );
+    const objects = await kustomize(dir);
+    const base = single(await kustomize(MANIFESTS), 'ConfigMap');
+    const configMap = single(objects, 'ConfigMap');
+    t.match(at(configMap, ['data', 'config.yaml']), /^mode: enforce/);
+    t.not(configMap.metadata.name, base.metadata.name, 'a new name, so the Deployment rolls');
+    t.match(at(single(objects, 'Deployment'), ['spec', 'template', 'spec', 'volumes']), [
+      { name: 'config', configMap: { name: configMap.metadata.name } },
+    ]);
+  },
+);

@@ -7,9 +7,20 @@ import { at, kustomize, single } from './render-manifests.js';
 const objects = await kustomize(fileURLToPath(new URL('../../manifests/', import.meta.url)));
 const podLabels = at(single(objects, 'Deployment'), ['spec', 'template', 'metadata', 'labels']);
 
-interface Port { protocol?: string; port?: number | string }
-interface Peer { ipBlock?: { cidr: string; except?: string[] }; podSelector?: unknown; namespaceSelector?: unknown }
-interface Rule { ports?: Port[]; to?: Peer[]; from?: Peer[] }
+interface Port {
+  protocol?: string;
+  port?: number | string;
+}
+interface Peer {
+  ipBlock?: { cidr: string; except?: string[] };
+  podSelector?: unknown;
+  namespaceSelector?: unknown;
+}
+interface Rule {
+  ports?: Port[];
+  to?: Peer[];
+  from?: Peer[];
+}
 
 const policy = single(objects, 'NetworkPolicy', 'pullguard');
 const egress = at(policy, ['spec', 'egress']) as Rule[];
@@ -46,7 +57,9 @@ t.test('the policy selects the webhook pods and restricts both directions', asyn
 
 t.test('ingress only to 8443 and 8080', async (t) => {
   const ingress = at(policy, ['spec', 'ingress']) as Rule[];
-  const ports = ingress.flatMap((rule) => rule.ports ?? [{ port: 'ANY' }]).map((p) => `${p.protocol ?? 'TCP'}/${p.port}`);
+  const ports = ingress
+    .flatMap((rule) => rule.ports ?? [{ port: 'ANY' }])
+    .map((p) => `${p.protocol ?? 'TCP'}/${p.port}`);
   t.same(ports.sort(), ['TCP/8080', 'TCP/8443']);
 });
 
@@ -61,7 +74,8 @@ t.test('egress: DNS, the API server and registries, never a metadata endpoint', 
     ['192.0.2.10', 5000],
     ['2001:db8::1', 443],
   ];
-  for (const [ip, port, protocol] of allowed) t.ok(egressAllows(ip, port, protocol), `allows ${ip}:${port}/${protocol ?? 'TCP'}`);
+  for (const [ip, port, protocol] of allowed)
+    t.ok(egressAllows(ip, port, protocol), `allows ${ip}:${port}/${protocol ?? 'TCP'}`);
   const denied: Array<[string, number]> = [
     ['169.254.169.254', 80],
     ['169.254.169.254', 443],
@@ -95,10 +109,19 @@ t.test('RBAC: get on secrets and serviceaccounts; get/list/watch on nodes and na
     'core/secrets:get',
     'core/serviceaccounts:get',
   ]);
-  t.notOk(grants.some((g) => g.includes('*')), 'no wildcards');
-  t.notOk(grants.some((g) => /secrets:(list|watch)/.test(g)), 'list/watch on secrets would expose every Secret');
+  t.notOk(
+    grants.some((g) => g.includes('*')),
+    'no wildcards',
+  );
+  t.notOk(
+    grants.some((g) => /secrets:(list|watch)/.test(g)),
+    'list/watch on secrets would expose every Secret',
+  );
   const rules = at(role, ['rules']) as Array<Record<string, unknown>>;
-  t.notOk(rules.some((r) => r.nonResourceURLs), 'no non-resource URLs');
+  t.notOk(
+    rules.some((r) => r.nonResourceURLs),
+    'no non-resource URLs',
+  );
 
   const binding = single(objects, 'ClusterRoleBinding', 'pullguard');
   t.same(at(binding, ['roleRef']), { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'pullguard' });

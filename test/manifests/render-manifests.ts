@@ -24,9 +24,12 @@ export async function kustomize(dir: string): Promise<K8sObject[]> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT') {
-      throw new Error('kubectl not found on PATH: install it (Debian: apt-get install kubernetes-client; .ci/run does)', {
-        cause: err,
-      });
+      throw new Error(
+        'kubectl not found on PATH: install it (Debian: apt-get install kubernetes-client; .ci/run does)',
+        {
+          cause: err,
+        },
+      );
     }
     throw new Error(
       `kubectl kustomize ${dir} failed: ${e.stderr ?? e.message}\n` +

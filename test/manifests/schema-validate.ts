@@ -30,7 +30,8 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': (o) => new ClusterRoleBinding(o as never),
   'policy/v1/PodDisruptionBudget': (o) => new PodDisruptionBudget(o as never),
   'networking.k8s.io/v1/NetworkPolicy': (o) => new NetworkPolicy(o as never),
-  'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': (o) => new ValidatingWebhookConfiguration(o as never),
+  'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': (o) =>
+    new ValidatingWebhookConfiguration(o as never),
 };
 
 /** Throws unless `object` is a known kind that passes its schema. */

@@ -12,28 +12,47 @@ const configuration = single(objects, 'ValidatingWebhookConfiguration', 'pullgua
 const webhooks = at(configuration, ['webhooks']) as Array<Record<string, unknown>>;
 const webhook = webhooks[0] ?? {};
 
-interface Rule { apiGroups: string[]; apiVersions: string[]; resources: string[]; operations: string[]; scope?: string }
+interface Rule {
+  apiGroups: string[];
+  apiVersions: string[];
+  resources: string[];
+  operations: string[];
+  scope?: string;
+}
 const rules = webhook.rules as Rule[];
 
 /** Does some rule send (group, version, resource) for `operation`? Wildcards are not used, so none are honoured. */
 function covered(group: string, version: string, resource: string, operation: string): boolean {
   return rules.some(
-    (r) => r.apiGroups.includes(group) && r.apiVersions.includes(version) && r.resources.includes(resource) && r.operations.includes(operation),
+    (r) =>
+      r.apiGroups.includes(group) &&
+      r.apiVersions.includes(version) &&
+      r.resources.includes(resource) &&
+      r.operations.includes(operation),
   );
 }
 
-interface Requirement { key: string; operator: string; values?: string[] }
+interface Requirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
 /** LabelSelector semantics for matchExpressions (k8s.io/apimachinery labels.Selector). */
 function selects(expressions: Requirement[], labels: Record<string, string>): boolean {
   return expressions.every(({ key, operator, values = [] }) => {
     const has = Object.hasOwn(labels, key);
     const value = labels[key];
     switch (operator) {
-      case 'In': return has && values.includes(value ?? '');
-      case 'NotIn': return !has || !values.includes(value ?? '');
-      case 'Exists': return has;
-      case 'DoesNotExist': return !has;
-      default: throw new Error(`unknown operator ${operator}`);
+      case 'In':
+        return has && values.includes(value ?? '');
+      case 'NotIn':
+        return !has || !values.includes(value ?? '');
+      case 'Exists':
+        return has;
+      case 'DoesNotExist':
+        return !has;
+      default:
+        throw new Error(`unknown operator ${operator}`);
     }
   });
 }
@@ -63,7 +82,10 @@ t.test('rules cover every kind the extractor supports, and pods/ephemeralcontain
   t.ok(WORKLOAD_KINDS.length >= 9, 'the extractor table is loaded');
   for (const kind of WORKLOAD_KINDS) {
     for (const operation of ['CREATE', 'UPDATE']) {
-      t.ok(covered(kind.group, kind.version, kind.resource, operation), `${kind.group || 'core'}/${kind.version} ${kind.resource} ${operation}`);
+      t.ok(
+        covered(kind.group, kind.version, kind.resource, operation),
+        `${kind.group || 'core'}/${kind.version} ${kind.resource} ${operation}`,
+      );
     }
   }
   t.ok(covered('', 'v1', 'pods/ephemeralcontainers', 'UPDATE'), 'kubectl debug');
@@ -82,7 +104,10 @@ t.test('rules register CREATE and UPDATE only, no wildcards, no other resources'
 t.test('the namespaceSelector skips kube-system, pullguard and mode=off namespaces', async (t) => {
   const expressions = at(webhook, ['namespaceSelector', 'matchExpressions']) as Requirement[];
   t.notOk(at(webhook, ['namespaceSelector', 'matchLabels']), 'matchExpressions only');
-  const ns = (name: string, labels: Record<string, string> = {}) => ({ 'kubernetes.io/metadata.name': name, ...labels });
+  const ns = (name: string, labels: Record<string, string> = {}) => ({
+    'kubernetes.io/metadata.name': name,
+    ...labels,
+  });
   const cases: Array<[string, Record<string, string>, boolean]> = [
     ['default', ns('default'), true],
     ['team namespace', ns('shop', { team: 'a' }), true],

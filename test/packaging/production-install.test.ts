@@ -27,11 +27,16 @@ t.test('npm ci --omit=dev plus dist runs pullguard serve on Node 24', async (t) 
   const dir = await mkdtemp(join(tmpdir(), 'pullguard-prod-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   await run('npm', ['run', 'build'], { cwd: ROOT });
-  for (const item of ['package.json', 'package-lock.json', 'dist']) await cp(join(ROOT, item), join(dir, item), { recursive: true });
-  await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, timeout: 300_000 });
+  for (const item of ['package.json', 'package-lock.json', 'dist'])
+    await cp(join(ROOT, item), join(dir, item), { recursive: true });
+  await run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
+    cwd: dir,
+    timeout: 300_000,
+  });
 
   const installed = await readdir(join(dir, 'node_modules'));
-  for (const devOnly of ['typescript', 'tap', 'node']) t.notOk(installed.includes(devOnly), `${devOnly} is not in the production install`);
+  for (const devOnly of ['typescript', 'tap', 'node'])
+    t.notOk(installed.includes(devOnly), `${devOnly} is not in the production install`);
   t.ok(installed.includes('fastify'), 'runtime dependencies are installed');
 
   const { stdout: version } = await run(NODE, ['--version']);
@@ -39,8 +44,15 @@ t.test('npm ci --omit=dev plus dist runs pullguard serve on Node 24', async (t) 
 
   await run(NODE, ['dist/main.js', 'certs', '--out', 'tls', '--san', '127.0.0.1'], { cwd: dir });
   const [port, healthPort] = [await freePort(), await freePort()];
-  await writeFile(join(dir, 'config.yaml'), `tls: {certFile: tls/tls.crt, keyFile: tls/tls.key}\nlisten: {host: 127.0.0.1, port: ${port}, healthPort: ${healthPort}}\ncredentials: {kubernetes: false}\n`);
-  const server = spawn(NODE, ['dist/main.js', 'serve', '--config', 'config.yaml'], { cwd: dir, env: { ...process.env, NODE_ENV: 'production', KUBECONFIG: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  await writeFile(
+    join(dir, 'config.yaml'),
+    `tls: {certFile: tls/tls.crt, keyFile: tls/tls.key}\nlisten: {host: 127.0.0.1, port: ${port}, healthPort: ${healthPort}}\ncredentials: {kubernetes: false}\n`,
+  );
+  const server = spawn(NODE, ['dist/main.js', 'serve', '--config', 'config.yaml'], {
+    cwd: dir,
+    env: { ...process.env, NODE_ENV: 'production', KUBECONFIG: '/nonexistent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   server.stdout.on('data', (chunk) => (output += chunk));
   server.stderr.on('data', (chunk) => (output += chunk));
@@ -49,7 +61,10 @@ t.test('npm ci --omit=dev plus dist runs pullguard serve on Node 24', async (t) 
 
   let ready = false;
   for (let i = 0; i < 100 && !ready && server.exitCode === null; i++) {
-    ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`).then((r) => r.status === 200, () => false);
+    ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
   }
   t.ok(ready, `the production install serves and is ready${ready ? '' : `: ${output}`}`);

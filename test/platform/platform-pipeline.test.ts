@@ -40,7 +40,13 @@ const multiArch = index('linux/amd64', 'linux/arm64/v8', 'unknown/unknown', 'unk
 
 t.test('the cases of the issue', async (t) => {
   if (!DEPLOYMENT) throw new Error('Deployment kind missing');
-  const table: [name: string, nodes: NodeInfo[], podSpec: Record<string, unknown>, image: IndexPlatforms, status: string][] = [
+  const table: [
+    name: string,
+    nodes: NodeInfo[],
+    podSpec: Record<string, unknown>,
+    image: IndexPlatforms,
+    status: string,
+  ][] = [
     ['arm64-only cluster, amd64-only image', armCluster, {}, amd64Only, 'mismatch'],
     ['arm64 entry without variant on arm64 nodes', armCluster, {}, index('linux/arm64'), 'ok'],
     ['mixed cluster, amd64-only image', mixedCluster, {}, amd64Only, 'partial'],
@@ -52,7 +58,9 @@ t.test('the cases of the issue', async (t) => {
         affinity: {
           nodeAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }] }],
+              nodeSelectorTerms: [
+                { matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }] },
+              ],
             },
           },
         },

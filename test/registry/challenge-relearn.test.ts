@@ -35,7 +35,9 @@ t.test('real token registry: a stale cached realm fails once, then the real chal
   const pki = testPki();
   const oldRealm = createHttpsServer({ cert: pki.serverCertPem, key: pki.serverKeyPem }, (req, res) => {
     const refuses = req.url?.startsWith('/refuse');
-    res.writeHead(refuses ? 401 : 503, { 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+    res
+      .writeHead(refuses ? 401 : 503, { 'content-type': 'application/json' })
+      .end('{"errors":[{"code":"UNAUTHORIZED"}]}');
   });
   await new Promise<void>((resolve) => oldRealm.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise<void>((resolve) => oldRealm.close(() => resolve())));
@@ -46,7 +48,10 @@ t.test('real token registry: a stale cached realm fails once, then the real chal
     'a realm that fails': `https://127.0.0.1:${oldPort}/fail`,
   };
   for (const [label, realm] of Object.entries(stale)) {
-    const config = testConfig({ registries: [{ host: '127.0.0.1:*', caFile: reg.caFile }], network: { requestTimeout: '2s' } });
+    const config = testConfig({
+      registries: [{ host: '127.0.0.1:*', caFile: reg.caFile }],
+      network: { requestTimeout: '2s' },
+    });
     const guard = createSsrfGuard({ blockedCidrs: config.network.blockedCidrs, listedHosts: listedHosts(config) });
     const transport = createRegistryTransport({ config, guard });
     t.teardown(() => transport.close());
@@ -75,48 +80,69 @@ t.test('real token registry: a stale cached realm fails once, then the real chal
   }
 });
 
-t.test('a registry that moves its token realm is verified on the next check, whatever the old realm does now', async (t) => {
-  const gone = await closedPort();
-  const oldRealms = {
-    refuses: await startLoopback((_req, res) => void res.writeHead(401).end()),
-    fails: await startLoopback((_req, res) => void res.writeHead(503).end()),
-  };
-  const newRealm = await startLoopback((_req, res) => void res.end(JSON.stringify({ token: 'fresh-token', expires_in: 300 })));
-  t.teardown(() => Promise.all([...Object.values(oldRealms), newRealm].map((s) => s.close())));
-  const cases: Record<string, string> = {
-    'the old realm refuses': `${oldRealms.refuses.url}/token`,
-    'the old realm fails': `${oldRealms.fails.url}/token`,
-    'the old realm is gone': `http://127.0.0.1:${gone}/token`,
-  };
-  for (const [label, oldRealm] of Object.entries(cases)) {
-    let realm = oldRealm;
-    const registry = await startLoopback((req, res) => {
-      const challenge = `Bearer realm="${realm}",service="svc"`;
-      if (req.url !== '/v2/' && req.headers.authorization === 'Bearer fresh-token') {
-        return void res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': `sha256:${'d'.repeat(64)}` }).end();
-      }
-      res.writeHead(401, { 'www-authenticate': challenge }).end();
-    });
-    t.teardown(() => registry.close());
-    const { resolve } = resolverFor(t, { mode: 'plain' });
-    const alice = [{ username: 'alice', password: 'right-password', source: 'secret team/alice' }];
-    t.not((await resolve(`${registry.host}/team/app:v1`, alice)).outcome, 'found', `${label}: unverified while the realm is broken`);
-    realm = `${newRealm.url}/token`; // the registry is fixed
-    t.equal((await resolve(`${registry.host}/team/app:v2`, alice)).outcome, 'found', `${label}: verified on the next check`);
-    t.equal(registry.requests.filter((r) => r.url === '/v2/').length, 2, `${label}: the challenge was learned twice`);
-  }
-});
+t.test(
+  'a registry that moves its token realm is verified on the next check, whatever the old realm does now',
+  async (t) => {
+    const gone = await closedPort();
+    const oldRealms = {
+      refuses: await startLoopback((_req, res) => void res.writeHead(401).end()),
+      fails: await startLoopback((_req, res) => void res.writeHead(503).end()),
+    };
+    const newRealm = await startLoopback(
+      (_req, res) => void res.end(JSON.stringify({ token: 'fresh-token', expires_in: 300 })),
+    );
+    t.teardown(() => Promise.all([...Object.values(oldRealms), newRealm].map((s) => s.close())));
+    const cases: Record<string, string> = {
+      'the old realm refuses': `${oldRealms.refuses.url}/token`,
+      'the old realm fails': `${oldRealms.fails.url}/token`,
+      'the old realm is gone': `http://127.0.0.1:${gone}/token`,
+    };
+    for (const [label, oldRealm] of Object.entries(cases)) {
+      let realm = oldRealm;
+      const registry = await startLoopback((req, res) => {
+        const challenge = `Bearer realm="${realm}",service="svc"`;
+        if (req.url !== '/v2/' && req.headers.authorization === 'Bearer fresh-token') {
+          return void res
+            .writeHead(200, {
+              'content-type': 'application/vnd.oci.image.manifest.v1+json',
+              'docker-content-digest': `sha256:${'d'.repeat(64)}`,
+            })
+            .end();
+        }
+        res.writeHead(401, { 'www-authenticate': challenge }).end();
+      });
+      t.teardown(() => registry.close());
+      const { resolve } = resolverFor(t, { mode: 'plain' });
+      const alice = [{ username: 'alice', password: 'right-password', source: 'secret team/alice' }];
+      t.not(
+        (await resolve(`${registry.host}/team/app:v1`, alice)).outcome,
+        'found',
+        `${label}: unverified while the realm is broken`,
+      );
+      realm = `${newRealm.url}/token`; // the registry is fixed
+      t.equal(
+        (await resolve(`${registry.host}/team/app:v2`, alice)).outcome,
+        'found',
+        `${label}: verified on the next check`,
+      );
+      t.equal(registry.requests.filter((r) => r.url === '/v2/').length, 2, `${label}: the challenge was learned twice`);
+    }
+  },
+);
 
 t.test('a challenge that is answered fine stays cached', async (t) => {
   const registry = await startLoopback((req, res, self) => {
     if (req.url?.startsWith('/token')) return void res.end(JSON.stringify({ token: 'tok', expires_in: 300 }));
     if (req.url !== '/v2/' && req.headers.authorization === 'Bearer tok') {
-      return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
+      return void res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
     }
     res.writeHead(401, { 'www-authenticate': `Bearer realm="${self.url}/token",service="svc"` }).end();
   });
   t.teardown(() => registry.close());
   const { resolve } = resolverFor(t, { mode: 'plain' });
-  for (const tag of ['v1', 'v2', 'v3']) t.equal((await resolve(`${registry.host}/team/app:${tag}`)).outcome, 'not-found', tag);
+  for (const tag of ['v1', 'v2', 'v3'])
+    t.equal((await resolve(`${registry.host}/team/app:${tag}`)).outcome, 'not-found', tag);
   t.equal(registry.requests.filter((r) => r.url === '/v2/').length, 1, 'learned once');
 });

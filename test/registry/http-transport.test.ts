@@ -40,7 +40,13 @@ t.test('a listed loopback host is contacted; the body of a 2xx GET is read', asy
   const server = await startLoopback((_req, res) => res.end('{"ok":true}'));
   t.teardown(() => server.close());
   const { transport, registry } = setup(['127.0.0.1:*']);
-  const response = await transport.request({ url: new URL(`${server.url}/v2/`), method: 'GET', signal: deadline(), registry, readBody: true });
+  const response = await transport.request({
+    url: new URL(`${server.url}/v2/`),
+    method: 'GET',
+    signal: deadline(),
+    registry,
+    readBody: true,
+  });
   t.equal(response.status, 200);
   t.equal(response.body?.toString(), '{"ok":true}');
 });
@@ -49,7 +55,9 @@ t.test('an unlisted loopback host is blocked before any connection', async (t) =
   const server = await startLoopback((_req, res) => res.end());
   t.teardown(() => server.close());
   const { transport } = setup(['registry.example.com']);
-  const error = await failure(transport.request({ url: new URL(`${server.url}/v2/`), method: 'GET', signal: deadline(), registry: undefined }));
+  const error = await failure(
+    transport.request({ url: new URL(`${server.url}/v2/`), method: 'GET', signal: deadline(), registry: undefined }),
+  );
   t.equal(error.kind, 'blocked');
   t.equal(error.address, '127.0.0.1');
   t.equal(server.requests.length, 0);
@@ -66,7 +74,12 @@ t.test('a name that resolves to loopback is blocked, and the connection goes to 
   };
   const blocked = setup([], lookup);
   const error = await failure(
-    blocked.transport.request({ url: new URL(`http://evil.test:${port}/v2/`), method: 'GET', signal: deadline(), registry: undefined }),
+    blocked.transport.request({
+      url: new URL(`http://evil.test:${port}/v2/`),
+      method: 'GET',
+      signal: deadline(),
+      registry: undefined,
+    }),
   );
   t.equal(error.kind, 'blocked');
   t.same(lookups, ['evil.test']);
@@ -98,33 +111,56 @@ t.test('redirects: followed up to 3, Authorization dropped across origins, a loo
   t.teardown(() => server.close());
   const { transport, registry } = setup(['127.0.0.1:*']);
   const headers = { authorization: 'Basic c2VjcmV0' };
-  const ok = await transport.request({ url: new URL(`${server.url}/start`), method: 'GET', headers, signal: deadline(), registry, readBody: true });
+  const ok = await transport.request({
+    url: new URL(`${server.url}/start`),
+    method: 'GET',
+    headers,
+    signal: deadline(),
+    registry,
+    readBody: true,
+  });
   t.equal(ok.body?.toString(), 'landed');
   t.equal(ok.url.host, other.host);
   t.equal(server.requests.filter((r) => r.authorization).length, 2, 'same origin keeps the header');
   t.equal(other.requests[0]?.authorization, undefined, 'other origin never sees it');
 
-  const loop = await failure(transport.request({ url: new URL(`${server.url}/loop`), method: 'HEAD', signal: deadline(), registry }));
+  const loop = await failure(
+    transport.request({ url: new URL(`${server.url}/loop`), method: 'HEAD', signal: deadline(), registry }),
+  );
   t.equal(loop.kind, 'redirects');
   t.equal(server.requests.filter((r) => r.url === '/loop').length, 4, 'the first request plus 3 redirects');
 });
 
-t.test('a redirect hop passes the same guard: 0.0.0.0, [::] and names resolving to them are blocked, never dialled', async (t) => {
-  const target = await startLoopback((_req, res) => res.end('landed')); // 0.0.0.0:<port> reaches it on Linux
-  t.teardown(() => target.close());
-  const port = target.host.split(':')[1];
-  const locations = [`http://0.0.0.0:${port}/x`, `http://[::]:${port}/x`, `http://zero.test:${port}/x`, `http://zero6.test:${port}/x`];
-  const server = await startLoopback((req, res) => res.writeHead(307, { location: locations[Number(req.url?.slice(1))] ?? '/' }).end());
-  t.teardown(() => server.close());
-  const lookup = async (name: string) => [name === 'zero6.test' ? { address: '::', family: 6 } : { address: '0.0.0.0', family: 4 }];
-  const { transport, registry } = setup([server.host], lookup);
-  for (const [i, location] of locations.entries()) {
-    const headers = { authorization: 'Basic c2VjcmV0' };
-    const error = await failure(transport.request({ url: new URL(`${server.url}/${i}`), method: 'GET', headers, signal: deadline(), registry }));
-    t.equal(error.kind, 'blocked', location);
-  }
-  t.equal(target.requests.length, 0, 'the server behind them saw nothing');
-});
+t.test(
+  'a redirect hop passes the same guard: 0.0.0.0, [::] and names resolving to them are blocked, never dialled',
+  async (t) => {
+    const target = await startLoopback((_req, res) => res.end('landed')); // 0.0.0.0:<port> reaches it on Linux
+    t.teardown(() => target.close());
+    const port = target.host.split(':')[1];
+    const locations = [
+      `http://0.0.0.0:${port}/x`,
+      `http://[::]:${port}/x`,
+      `http://zero.test:${port}/x`,
+      `http://zero6.test:${port}/x`,
+    ];
+    const server = await startLoopback((req, res) =>
+      res.writeHead(307, { location: locations[Number(req.url?.slice(1))] ?? '/' }).end(),
+    );
+    t.teardown(() => server.close());
+    const lookup = async (name: string) => [
+      name === 'zero6.test' ? { address: '::', family: 6 } : { address: '0.0.0.0', family: 4 },
+    ];
+    const { transport, registry } = setup([server.host], lookup);
+    for (const [i, location] of locations.entries()) {
+      const headers = { authorization: 'Basic c2VjcmV0' };
+      const error = await failure(
+        transport.request({ url: new URL(`${server.url}/${i}`), method: 'GET', headers, signal: deadline(), registry }),
+      );
+      t.equal(error.kind, 'blocked', location);
+    }
+    t.equal(target.requests.length, 0, 'the server behind them saw nothing');
+  },
+);
 
 t.test('a body over 4 MiB is cut off and is an error', async (t) => {
   let written = 0;
@@ -143,7 +179,15 @@ t.test('a body over 4 MiB is cut off and is an error', async (t) => {
   });
   t.teardown(() => server.close());
   const { transport, registry } = setup(['127.0.0.1:*']);
-  const error = await failure(transport.request({ url: new URL(`${server.url}/big`), method: 'GET', signal: deadline(), registry, readBody: true }));
+  const error = await failure(
+    transport.request({
+      url: new URL(`${server.url}/big`),
+      method: 'GET',
+      signal: deadline(),
+      registry,
+      readBody: true,
+    }),
+  );
   t.equal(error.kind, 'too-large');
   t.ok(written < 10 * 1024 * 1024, `server stopped after ${written} bytes`);
 });
@@ -153,11 +197,15 @@ t.test('a hanging server times out per request; the deadline is reported as such
   t.teardown(() => server.close());
   const { transport, registry } = setup(['127.0.0.1:*'], undefined, '400ms');
   const started = Date.now();
-  const timedOut = await failure(transport.request({ url: new URL(`${server.url}/v2/`), method: 'HEAD', signal: deadline(), registry }));
+  const timedOut = await failure(
+    transport.request({ url: new URL(`${server.url}/v2/`), method: 'HEAD', signal: deadline(), registry }),
+  );
   t.equal(timedOut.kind, 'timeout');
   t.ok(Date.now() - started < 2_000);
   const shortDeadline = AbortSignal.timeout(100);
-  const deadlined = await failure(transport.request({ url: new URL(`${server.url}/v2/`), method: 'HEAD', signal: shortDeadline, registry }));
+  const deadlined = await failure(
+    transport.request({ url: new URL(`${server.url}/v2/`), method: 'HEAD', signal: shortDeadline, registry }),
+  );
   t.equal(deadlined.kind, 'deadline');
 });
 
@@ -165,7 +213,9 @@ t.test('a refused connection is classified', async (t) => {
   const server = await startLoopback(() => undefined);
   await server.close();
   const { transport, registry } = setup(['127.0.0.1:*']);
-  const error = await failure(transport.request({ url: new URL(`${server.url}/v2/`), method: 'HEAD', signal: deadline(), registry }));
+  const error = await failure(
+    transport.request({ url: new URL(`${server.url}/v2/`), method: 'HEAD', signal: deadline(), registry }),
+  );
   t.equal(error.kind, 'refused');
 });
 
@@ -186,7 +236,12 @@ t.test('the per-registry concurrency limit caps parallel requests to a registry'
   const transport = createRegistryTransport({ config, guard });
   t.teardown(() => transport.close());
   const requests = Array.from({ length: 10 }, (_, i) =>
-    transport.request({ url: new URL(`${server.url}/v2/x/manifests/${i}`), method: 'HEAD', signal: deadline(), registry: config.registries[0] }),
+    transport.request({
+      url: new URL(`${server.url}/v2/x/manifests/${i}`),
+      method: 'HEAD',
+      signal: deadline(),
+      registry: config.registries[0],
+    }),
   );
   const responses = await Promise.all(requests);
   t.ok(responses.every((r) => r.status === 200));

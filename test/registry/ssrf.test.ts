@@ -84,19 +84,28 @@ t.test('a name that does not resolve is unreachable (dns), and the error text is
   });
 });
 
-t.test('the built-in node-credential globs are not listed hosts: a name under them that resolves to loopback is blocked', async (t) => {
-  const looked: string[] = [];
-  const lookup = async (name: string) => {
-    looked.push(name);
-    return [{ address: '127.0.0.1', family: 4 }];
-  };
-  // No registries: of the admin's own; the built-in ECR/GCR/Artifact Registry/ACR entries are all there is.
-  const { resolve } = resolverFor(t, { mode: 'plain' }, { hosts: [], lookup });
-  for (const host of ['123456789012.dkr.ecr.us-east-1.amazonaws.com', 'gcr.io', 'eu.gcr.io', 'europe-docker.pkg.dev', 'evil.azurecr.io']) {
-    t.same(await resolve(`${host}/team/app:v1`), { outcome: 'blocked', host, address: '127.0.0.1' }, host);
-  }
-  t.equal(looked.length, 5, 'each name was resolved and its address refused');
-});
+t.test(
+  'the built-in node-credential globs are not listed hosts: a name under them that resolves to loopback is blocked',
+  async (t) => {
+    const looked: string[] = [];
+    const lookup = async (name: string) => {
+      looked.push(name);
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
+    // No registries: of the admin's own; the built-in ECR/GCR/Artifact Registry/ACR entries are all there is.
+    const { resolve } = resolverFor(t, { mode: 'plain' }, { hosts: [], lookup });
+    for (const host of [
+      '123456789012.dkr.ecr.us-east-1.amazonaws.com',
+      'gcr.io',
+      'eu.gcr.io',
+      'europe-docker.pkg.dev',
+      'evil.azurecr.io',
+    ]) {
+      t.same(await resolve(`${host}/team/app:v1`), { outcome: 'blocked', host, address: '127.0.0.1' }, host);
+    }
+    t.equal(looked.length, 5, 'each name was resolved and its address refused');
+  },
+);
 
 t.test('a listed host glob lists one DNS label per *: a deeper name is not listed', async (t) => {
   const server = await okRegistry();

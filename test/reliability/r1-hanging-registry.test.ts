@@ -32,7 +32,10 @@ function reviews(prefix: string): { uid: string; body: object }[] {
 
 const baseConfig = { registries: [{ host: '127.0.0.1:*', plainHttp: true }], credentials: { kubernetes: false } };
 
-for (const [policy, allowed] of [['warn', true], ['deny', false]] as const) {
+for (const [policy, allowed] of [
+  ['warn', true],
+  ['deny', false],
+] as const) {
   t.test(`in-process: 50 concurrent reviews against a hanging registry, timeout policy ${policy}`, async (t) => {
     const webhook = await startWebhookUnderTest({ config: { ...baseConfig, policy: { timeout: policy } } });
     t.teardown(() => webhook.close());
@@ -45,13 +48,25 @@ for (const [policy, allowed] of [['warn', true], ['deny', false]] as const) {
     answers.forEach((answer, i) => {
       const uid = batch[i]!.uid;
       t.ok(answer.elapsedMs < API_SERVER_TIMEOUT_MS, `review ${i} answered in ${Math.round(answer.elapsedMs)} ms`);
-      t.same(apiServerProblems({ statusCode: answer.statusCode, body: answer.raw }, uid), [], `review ${i}: the API server accepts it`);
+      t.same(
+        apiServerProblems({ statusCode: answer.statusCode, body: answer.raw }, uid),
+        [],
+        `review ${i}: the API server accepts it`,
+      );
       const view = answerView(answer.raw);
       t.equal(view.allowed, allowed, `review ${i}: ${allowed ? 'admitted' : 'denied'}`);
-      t.same(view.findings.map((f) => [f.class, f.action]), [['timeout', policy]], `review ${i}: one timeout finding, action ${policy}`);
+      t.same(
+        view.findings.map((f) => [f.class, f.action]),
+        [['timeout', policy]],
+        `review ${i}: one timeout finding, action ${policy}`,
+      );
     });
     if (policy === 'warn') {
-      t.match(answers[0]!.body.response.warnings.join('\n'), /registry timeout after [\d.]+s\); admitted anyway/, 'the warning says why');
+      t.match(
+        answers[0]!.body.response.warnings.join('\n'),
+        /registry timeout after [\d.]+s\); admitted anyway/,
+        'the warning says why',
+      );
     } else {
       t.match(answers[0]!.body.response.status.message, /1 of 1 image/, 'the denial names the image');
     }
@@ -76,7 +91,10 @@ t.test('the built pullguard serve over HTTPS: every review of a hanging registry
     t.same(apiServerProblems(answer, batch[i]!.uid), [], `review ${i}: the API server accepts it`);
     const view = answerView(answer.body);
     t.equal(view.allowed, true);
-    t.same(view.findings.map((f) => f.class), ['timeout']);
+    t.same(
+      view.findings.map((f) => f.class),
+      ['timeout'],
+    );
   });
   t.equal((await server.health('/readyz')).statusCode, 200, 'a hanging registry never affects readiness');
   t.equal(server.child.exitCode, null, 'the server is still running');

@@ -39,14 +39,18 @@ const expectations: readonly { kind: FaultKind; class: string; outcome: string; 
 
 const servers = new Map<(typeof expectations)[number], FaultServer>();
 for (const expectation of expectations) {
-  servers.set(expectation, await startFaultServer(expectation.kind, expectation.realm ? { realm: expectation.realm } : {}));
+  servers.set(
+    expectation,
+    await startFaultServer(expectation.kind, expectation.realm ? { realm: expectation.realm } : {}),
+  );
 }
 t.teardown(() => Promise.all([...servers.values()].map((s) => s.close())));
 
 /** A huge manifest sent chunked (no Content-Length), so only the streaming cap can stop it. */
 function chunkedHugeManifest(req: IncomingMessage, res: ServerResponse): void {
   const path = new URL(req.url ?? '/', 'http://x').pathname;
-  if (path === '/v2/') return void res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' }).end('{}');
+  if (path === '/v2/')
+    return void res.writeHead(200, { 'content-type': 'application/json', 'content-length': '2' }).end('{}');
   // HEAD without a digest makes the client GET the body (as containerd does).
   res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' });
   if (req.method === 'HEAD') return void res.end();
@@ -98,14 +102,22 @@ t.test('every fault kind is classified, admitted with a warning, and answered in
   for (const [expectation, server] of servers) {
     const label = `${expectation.kind}${expectation.realm ? ' (realm on 127.0.0.2)' : ''}`;
     const before = server.hits();
-    const answer = await webhook.review(admissionReview(deployment(`fault-${expectation.kind}`, [`${server.host}/team/${expectation.kind}:1.0`])), { timeout: '6s' });
+    const answer = await webhook.review(
+      admissionReview(deployment(`fault-${expectation.kind}`, [`${server.host}/team/${expectation.kind}:1.0`])),
+      { timeout: '6s' },
+    );
     t.equal(answer.statusCode, 200, `${label}: HTTP 200`);
     t.ok(answer.elapsedMs < 5000, `${label}: answered in ${Math.round(answer.elapsedMs)} ms`);
     t.equal(answer.body.response.allowed, true, `${label}: admitted (infrastructure problems warn)`);
-    t.same(findings(answer).map((f) => [f.class, f.outcome]), [[expectation.class, expectation.outcome]], `${label}: one ${expectation.class}/${expectation.outcome} finding`);
+    t.same(
+      findings(answer).map((f) => [f.class, f.outcome]),
+      [[expectation.class, expectation.outcome]],
+      `${label}: one ${expectation.class}/${expectation.outcome} finding`,
+    );
     t.equal(answer.body.response.warnings?.length, 1, `${label}: one warning`);
     t.ok(server.hits() > before, `${label}: the fault server was really contacted`);
-    if (expectation.kind === 'redirect-loop') t.ok(server.hits() - before <= 4, `redirects stop after 3 (${server.hits() - before} requests)`);
+    if (expectation.kind === 'redirect-loop')
+      t.ok(server.hits() - before <= 4, `redirects stop after 3 (${server.hits() - before} requests)`);
   }
   t.equal(realmSink.connections(), 0, 'the realm on 127.0.0.2 (not listed, blocked) never saw a connection');
   t.notMatch(webhook.logs(), /<html>|X-Pullguard-Filler|padding/, 'no registry body or header ends up in the logs');
@@ -116,23 +128,46 @@ t.test('huge bodies: nothing is read beyond 4 MiB, whether announced by Content-
   const streamed = await startLoopbackServer(chunkedHugeManifest);
   t.teardown(() => Promise.all([announced.close(), streamed.close()]));
   const webhook = await startWebhookUnderTest({
-    config: { registries: [{ host: '127.0.0.1:*', plainHttp: true }], credentials: { kubernetes: false }, network: { requestTimeout: '2s', budget: '5s' } },
+    config: {
+      registries: [{ host: '127.0.0.1:*', plainHttp: true }],
+      credentials: { kubernetes: false },
+      network: { requestTimeout: '2s', budget: '5s' },
+    },
   });
   t.teardown(() => webhook.close());
-  for (const [label, server, readable] of [['Content-Length 10 MiB', announced, MAX_READ_BYTES], ['chunked 10 MiB', streamed, MAX_READ_BYTES]] as const) {
+  for (const [label, server, readable] of [
+    ['Content-Length 10 MiB', announced, MAX_READ_BYTES],
+    ['chunked 10 MiB', streamed, MAX_READ_BYTES],
+  ] as const) {
     const buffered = await bufferedByKernel(server);
     const rounds = 4;
     const before = server.bytesWritten();
     for (let i = 0; i < rounds; i++) {
-      const answer = await webhook.review(admissionReview(deployment(`huge-${i}`, [`${server.host}/team/huge-${i}:1.0`])), { timeout: '6s' });
-      t.same(findings(answer).map((f) => f.class), ['unreachable'], `${label} #${i}: unreachable`);
+      const answer = await webhook.review(
+        admissionReview(deployment(`huge-${i}`, [`${server.host}/team/huge-${i}:1.0`])),
+        { timeout: '6s' },
+      );
+      t.same(
+        findings(answer).map((f) => f.class),
+        ['unreachable'],
+        `${label} #${i}: unreachable`,
+      );
       await new Promise((resolve) => setTimeout(resolve, 100)); // let the socket close before the next one
     }
     const consumed = (server.bytesWritten() - before) / rounds - buffered;
-    t.comment(`${label}: socket buffers hold ${Math.round(buffered / 1024)} KiB; the client consumed ≤ ${Math.round(consumed / 1024)} KiB per review`);
-    t.ok(consumed <= readable + SLACK_BYTES, `${label}: at most ${readable / 1024} KiB read per review (measured ${Math.round(consumed / 1024)} KiB)`);
+    t.comment(
+      `${label}: socket buffers hold ${Math.round(buffered / 1024)} KiB; the client consumed ≤ ${Math.round(consumed / 1024)} KiB per review`,
+    );
+    t.ok(
+      consumed <= readable + SLACK_BYTES,
+      `${label}: at most ${readable / 1024} KiB read per review (measured ${Math.round(consumed / 1024)} KiB)`,
+    );
   }
-  t.match(findings(await webhook.review(admissionReview(deployment('huge-missing', [`${announced.host}/team/missing:1.0`])))), [{ class: 'notFound' }], 'a 404 with a huge error body is still a clean not-found');
+  t.match(
+    findings(await webhook.review(admissionReview(deployment('huge-missing', [`${announced.host}/team/missing:1.0`])))),
+    [{ class: 'notFound' }],
+    'a 404 with a huge error body is still a clean not-found',
+  );
 });
 
 t.test('no crash: no unhandled rejection and no uncaught exception', async (t) => {

@@ -35,13 +35,43 @@ interface Target {
 }
 
 const targets: Target[] = [
-  { label: 'literal 127.0.0.1:<port> of a listening server', image: `${v4.host}/team/app:1.0`, listAs: v4.host, server: v4 },
-  { label: 'literal [::1]:<port> of a listening server', image: `${v6.host}/team/app:1.0`, listAs: v6.host, server: v6 },
-  { label: 'IPv4-mapped IPv6 [::ffff:7f00:1]:<port>', image: `[::ffff:7f00:1]:${v4.port}/team/app:1.0`, listAs: `[::ffff:7f00:1]:${v4.port}`, server: v4 },
-  { label: 'DNS name localhost:<port> (resolves to loopback)', image: `localhost:${v4.port}/team/app:1.0`, listAs: `localhost:${v4.port}`, server: v4 },
+  {
+    label: 'literal 127.0.0.1:<port> of a listening server',
+    image: `${v4.host}/team/app:1.0`,
+    listAs: v4.host,
+    server: v4,
+  },
+  {
+    label: 'literal [::1]:<port> of a listening server',
+    image: `${v6.host}/team/app:1.0`,
+    listAs: v6.host,
+    server: v6,
+  },
+  {
+    label: 'IPv4-mapped IPv6 [::ffff:7f00:1]:<port>',
+    image: `[::ffff:7f00:1]:${v4.port}/team/app:1.0`,
+    listAs: `[::ffff:7f00:1]:${v4.port}`,
+    server: v4,
+  },
+  {
+    label: 'DNS name localhost:<port> (resolves to loopback)',
+    image: `localhost:${v4.port}/team/app:1.0`,
+    listAs: `localhost:${v4.port}`,
+    server: v4,
+  },
   { label: 'cloud metadata 169.254.169.254', image: '169.254.169.254/latest/app:1.0', listAs: '169.254.169.254' },
-  { label: 'unspecified 0.0.0.0:<port> (reaches 127.0.0.1)', image: `0.0.0.0:${v4.port}/team/app:1.0`, listAs: `0.0.0.0:${v4.port}`, server: v4 },
-  { label: 'unspecified [::]:<port> (reaches ::1)', image: `[::]:${v6.port}/team/app:1.0`, listAs: `[::]:${v6.port}`, server: v6 },
+  {
+    label: 'unspecified 0.0.0.0:<port> (reaches 127.0.0.1)',
+    image: `0.0.0.0:${v4.port}/team/app:1.0`,
+    listAs: `0.0.0.0:${v4.port}`,
+    server: v4,
+  },
+  {
+    label: 'unspecified [::]:<port> (reaches ::1)',
+    image: `[::]:${v6.port}/team/app:1.0`,
+    listAs: `[::]:${v6.port}`,
+    server: v6,
+  },
 ];
 
 function findings(answer: { body: any }): { class: string; outcome?: string }[] {
@@ -50,20 +80,40 @@ function findings(answer: { body: any }): { class: string; outcome?: string }[] 
 }
 
 t.test('blocked hosts are not contacted and are classified blocked → unreachable (warn)', async (t) => {
-  const webhook = await startWebhookUnderTest({ config: { credentials: { kubernetes: false }, network: { budget: '3s', requestTimeout: '1s' } } });
+  const webhook = await startWebhookUnderTest({
+    config: { credentials: { kubernetes: false }, network: { budget: '3s', requestTimeout: '1s' } },
+  });
   t.teardown(() => webhook.close());
   const before = [v4, v6].map((s) => s.connections());
   for (const target of targets) {
     const answer = await webhook.review(admissionReview(deployment('ssrf', [target.image])));
     t.equal(answer.statusCode, 200, target.label);
     t.equal(answer.body.response.allowed, true, `${target.label}: admitted (unreachable warns)`);
-    t.match(findings(answer), [{ class: 'unreachable', outcome: 'blocked' }], `${target.label}: class unreachable, outcome blocked`);
+    t.match(
+      findings(answer),
+      [{ class: 'unreachable', outcome: 'blocked' }],
+      `${target.label}: class unreachable, outcome blocked`,
+    );
     t.match(answer.body.response.warnings?.join('\n') ?? '', /\S/, `${target.label}: with a warning`);
   }
-  t.same([v4, v6].map((s) => s.connections()), before, 'the listening servers saw no connection at all');
-  const dotted = await webhook.review(admissionReview(deployment('ssrf-dotted', [`[::ffff:127.0.0.1]:${v4.port}/team/app:1.0`])));
-  t.not(dotted.body.response.allowed === true && findings(dotted).length === 0, true, 'the dotted IPv4-mapped form is never silently admitted');
-  t.same([v4, v6].map((s) => s.connections()), before, 'nor contacted');
+  t.same(
+    [v4, v6].map((s) => s.connections()),
+    before,
+    'the listening servers saw no connection at all',
+  );
+  const dotted = await webhook.review(
+    admissionReview(deployment('ssrf-dotted', [`[::ffff:127.0.0.1]:${v4.port}/team/app:1.0`])),
+  );
+  t.not(
+    dotted.body.response.allowed === true && findings(dotted).length === 0,
+    true,
+    'the dotted IPv4-mapped form is never silently admitted',
+  );
+  t.same(
+    [v4, v6].map((s) => s.connections()),
+    before,
+    'nor contacted',
+  );
 });
 
 t.test('a Bearer realm on a blocked address is not contacted', async (t) => {
@@ -71,7 +121,11 @@ t.test('a Bearer realm on a blocked address is not contacted', async (t) => {
   const metadataRealm = await startFaultServer('blocked-realm');
   t.teardown(() => Promise.all([challenger.close(), metadataRealm.close()]));
   const webhook = await startWebhookUnderTest({
-    config: { registries: [{ host: '127.0.0.1:*', plainHttp: true }], credentials: { kubernetes: false }, network: { budget: '3s' } },
+    config: {
+      registries: [{ host: '127.0.0.1:*', plainHttp: true }],
+      credentials: { kubernetes: false },
+      network: { budget: '3s' },
+    },
   });
   t.teardown(() => webhook.close());
   for (const server of [challenger, metadataRealm]) {
@@ -85,7 +139,10 @@ t.test('a Bearer realm on a blocked address is not contacted', async (t) => {
 
 t.test('the same hosts ARE contacted when listed under registries', async (t) => {
   const webhook = await startWebhookUnderTest({
-    config: { registries: targets.filter((x) => x.server).map((x) => ({ host: x.listAs, plainHttp: true })), credentials: { kubernetes: false } },
+    config: {
+      registries: targets.filter((x) => x.server).map((x) => ({ host: x.listAs, plainHttp: true })),
+      credentials: { kubernetes: false },
+    },
   });
   t.teardown(() => webhook.close());
   for (const target of targets.filter((x) => x.server)) {
@@ -98,36 +155,50 @@ t.test('the same hosts ARE contacted when listed under registries', async (t) =>
   }
 });
 
-t.test('DNS: every record is checked, mapped addresses normalised, and the checked address is the one dialled', async (t) => {
-  const built = buildConfig({ registries: [{ host: `allowed.test:${v4.port}`, plainHttp: true }], credentials: { kubernetes: false } });
-  if (!built.ok) throw new Error(built.problems.join('; '));
-  const config: Config = built.config;
-  const answers: Record<string, readonly { address: string; family: number }[]> = {
-    'metadata.test': [{ address: '169.254.169.254', family: 4 }],
-    'second-record.test': [{ address: '93.184.216.34', family: 4 }, { address: '127.0.0.1', family: 4 }],
-    'mapped.test': [{ address: '::ffff:169.254.169.254', family: 6 }],
-    'mapped-hex.test': [{ address: '::ffff:7f00:1', family: 6 }],
-    'link-local6.test': [{ address: 'fe80::1', family: 6 }],
-    'allowed.test': [{ address: '127.0.0.1', family: 4 }],
-  };
-  const lookup: LookupFunction = async (hostname) => {
-    const found = answers[hostname];
-    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-    return found;
-  };
-  const resolver = createImageResolver({ config, lookup });
-  t.teardown(() => resolver.close());
-  const resolve = (text: string) => resolver.resolve({ reference: parsed(text), credentials: [], signal: AbortSignal.timeout(5000) });
-  const before = v4.connections();
-  for (const host of ['metadata.test', 'second-record.test', 'mapped.test', 'mapped-hex.test', 'link-local6.test']) {
-    t.match(await resolve(`${host}:${v4.port}/team/app:1.0`), { outcome: 'blocked' }, `${host} is blocked`);
-  }
-  t.equal(v4.connections(), before, 'no connection for any blocked name');
-  // allowed.test does not exist in real DNS: reaching the server proves the socket went to the checked address.
-  t.match(await resolve(`allowed.test:${v4.port}/team/app:1.0`), { outcome: 'found' }, 'a listed name resolving to loopback is used');
-  t.ok(v4.connections() > before, 'and the connection went to the address the guard checked');
-  t.equal(failures.unhandledRejections() + failures.uncaughtExceptions(), 0, failures.describe());
-});
+t.test(
+  'DNS: every record is checked, mapped addresses normalised, and the checked address is the one dialled',
+  async (t) => {
+    const built = buildConfig({
+      registries: [{ host: `allowed.test:${v4.port}`, plainHttp: true }],
+      credentials: { kubernetes: false },
+    });
+    if (!built.ok) throw new Error(built.problems.join('; '));
+    const config: Config = built.config;
+    const answers: Record<string, readonly { address: string; family: number }[]> = {
+      'metadata.test': [{ address: '169.254.169.254', family: 4 }],
+      'second-record.test': [
+        { address: '93.184.216.34', family: 4 },
+        { address: '127.0.0.1', family: 4 },
+      ],
+      'mapped.test': [{ address: '::ffff:169.254.169.254', family: 6 }],
+      'mapped-hex.test': [{ address: '::ffff:7f00:1', family: 6 }],
+      'link-local6.test': [{ address: 'fe80::1', family: 6 }],
+      'allowed.test': [{ address: '127.0.0.1', family: 4 }],
+    };
+    const lookup: LookupFunction = async (hostname) => {
+      const found = answers[hostname];
+      if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+      return found;
+    };
+    const resolver = createImageResolver({ config, lookup });
+    t.teardown(() => resolver.close());
+    const resolve = (text: string) =>
+      resolver.resolve({ reference: parsed(text), credentials: [], signal: AbortSignal.timeout(5000) });
+    const before = v4.connections();
+    for (const host of ['metadata.test', 'second-record.test', 'mapped.test', 'mapped-hex.test', 'link-local6.test']) {
+      t.match(await resolve(`${host}:${v4.port}/team/app:1.0`), { outcome: 'blocked' }, `${host} is blocked`);
+    }
+    t.equal(v4.connections(), before, 'no connection for any blocked name');
+    // allowed.test does not exist in real DNS: reaching the server proves the socket went to the checked address.
+    t.match(
+      await resolve(`allowed.test:${v4.port}/team/app:1.0`),
+      { outcome: 'found' },
+      'a listed name resolving to loopback is used',
+    );
+    t.ok(v4.connections() > before, 'and the connection went to the address the guard checked');
+    t.equal(failures.unhandledRejections() + failures.uncaughtExceptions(), 0, failures.describe());
+  },
+);
 
 t.test('0.0.0.0 and [::] through DNS, a redirect and a token realm: refused, and no credential leaves', async (t) => {
   const answers: Record<string, readonly { address: string; family: number }[]> = {
@@ -159,7 +230,16 @@ t.test('0.0.0.0 and [::] through DNS, a redirect and a token realm: refused, and
   }, '127.0.0.3');
   const challengers = await Promise.all(
     Object.values(via).map((host) =>
-      startLoopbackServer((_req, res) => json(res, 401, { errors: [{ code: 'UNAUTHORIZED' }] }, { 'www-authenticate': `Bearer realm="http://${host}/token",service="r5"` }), '127.0.0.3'),
+      startLoopbackServer(
+        (_req, res) =>
+          json(
+            res,
+            401,
+            { errors: [{ code: 'UNAUTHORIZED' }] },
+            { 'www-authenticate': `Bearer realm="http://${host}/token",service="r5"` },
+          ),
+        '127.0.0.3',
+      ),
     ),
   );
   t.teardown(() => Promise.all([redirector, ...challengers].map((s) => s.close())));
@@ -167,25 +247,56 @@ t.test('0.0.0.0 and [::] through DNS, a redirect and a token realm: refused, and
   t.teardown(() => rm(scratch, { recursive: true, force: true }));
   const dockerConfig = join(scratch, 'config.json');
   const password = `r5-planted-${process.pid}-${Date.now()}`;
-  await writeFile(dockerConfig, JSON.stringify({ auths: Object.fromEntries(challengers.map((c) => [c.host, { username: 'alice', password }])) }));
+  await writeFile(
+    dockerConfig,
+    JSON.stringify({ auths: Object.fromEntries(challengers.map((c) => [c.host, { username: 'alice', password }])) }),
+  );
   const webhook = await startWebhookUnderTest({
-    config: { registries: [{ host: '127.0.0.3:*', plainHttp: true }], credentials: { kubernetes: false, dockerConfig }, network: { budget: '3s', requestTimeout: '1s' } },
+    config: {
+      registries: [{ host: '127.0.0.3:*', plainHttp: true }],
+      credentials: { kubernetes: false, dockerConfig },
+      network: { budget: '3s', requestTimeout: '1s' },
+    },
     lookup,
   });
   t.teardown(() => webhook.close());
   const before = [v4, v6].map((s) => s.connections());
   const labels = Object.keys(via);
   for (const [i, label] of labels.entries()) {
-    const literal = await webhook.review(admissionReview(deployment('zero', [`${Object.values(via)[i]}/team/app:1.0`])));
-    t.match(findings(literal), [{ class: 'unreachable', outcome: 'blocked' }], `${label}: as the registry itself, blocked`);
-    const redirected = await webhook.review(admissionReview(deployment('redirect', [`${redirector.host}/${i}/app:1.0`])));
-    t.match(findings(redirected), [{ class: 'unreachable', outcome: 'blocked' }], `${label}: as a redirect target, blocked`);
-    const realm = await webhook.review(admissionReview(deployment('realm', [`${(challengers[i] as LoopbackServer).host}/team/app:1.0`])));
+    const literal = await webhook.review(
+      admissionReview(deployment('zero', [`${Object.values(via)[i]}/team/app:1.0`])),
+    );
+    t.match(
+      findings(literal),
+      [{ class: 'unreachable', outcome: 'blocked' }],
+      `${label}: as the registry itself, blocked`,
+    );
+    const redirected = await webhook.review(
+      admissionReview(deployment('redirect', [`${redirector.host}/${i}/app:1.0`])),
+    );
+    t.match(
+      findings(redirected),
+      [{ class: 'unreachable', outcome: 'blocked' }],
+      `${label}: as a redirect target, blocked`,
+    );
+    const realm = await webhook.review(
+      admissionReview(deployment('realm', [`${(challengers[i] as LoopbackServer).host}/team/app:1.0`])),
+    );
     t.match(findings(realm), [{ class: 'unreachable', outcome: 'blocked' }], `${label}: as a token realm, blocked`);
   }
-  t.ok(redirector.requests().some((r) => r.url.includes('/manifests/')), 'the redirecting registry was asked');
-  t.ok(challengers.every((c) => c.requests().length > 0), 'every challenging registry was asked');
-  t.same([v4, v6].map((s) => s.connections()), before, 'the loopback servers behind 0.0.0.0 and [::] saw no connection');
+  t.ok(
+    redirector.requests().some((r) => r.url.includes('/manifests/')),
+    'the redirecting registry was asked',
+  );
+  t.ok(
+    challengers.every((c) => c.requests().length > 0),
+    'every challenging registry was asked',
+  );
+  t.same(
+    [v4, v6].map((s) => s.connections()),
+    before,
+    'the loopback servers behind 0.0.0.0 and [::] saw no connection',
+  );
   const sent = [v4, v6].flatMap((s) => s.requests()).filter((r) => r.headers.authorization !== undefined);
   t.same(sent, [], 'and so never a Basic credential meant for a realm');
   t.notOk(webhook.logs().includes(password), 'the password is not logged');

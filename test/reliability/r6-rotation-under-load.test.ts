@@ -31,7 +31,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** `pullguard certs` with the built CLI into `dir` (a kubelet-style `..<timestamp>` folder). */
 async function certsInto(dir: string, days: number): Promise<{ ca: Buffer; cert: X509Certificate }> {
   await mkdir(dir, { recursive: true });
-  await run(NODE, [MAIN, 'certs', '--out', dir, '--san', '127.0.0.1', '--san', 'localhost', '--days', String(days)], { cwd: dir });
+  await run(NODE, [MAIN, 'certs', '--out', dir, '--san', '127.0.0.1', '--san', 'localhost', '--days', String(days)], {
+    cwd: dir,
+  });
   const [ca, cert] = await Promise.all([readFile(join(dir, 'ca.crt')), readFile(join(dir, 'tls.crt'))]);
   return { ca, cert: new X509Certificate(cert) };
 }
@@ -93,15 +95,22 @@ t.test('certificate rotation through a ..data symlink swap under load', async (t
     // A keep-alive client keeps its one connection across the swap: setSecureContext must not disturb it.
     const agent = newConnectionEachTime ? undefined : new https.Agent({ keepAlive: true, maxSockets: 1 });
     for (let i = 0; !stopLoad; i++) {
-      const body = admissionReview(deployment(`r6-${id}-${i}`, [`${registry.host}/team/app-${id % 3}:1.0`])) as { request: { uid: string } };
+      const body = admissionReview(deployment(`r6-${id}-${i}`, [`${registry.host}/team/app-${id % 3}:1.0`])) as {
+        request: { uid: string };
+      };
       const sentAt = Date.now();
       requests++;
       try {
         const answer = await request(
           https,
           {
-            host: '127.0.0.1', port: server.port, method: 'POST', path: '/validate?timeout=10s', servername: SERVER_NAME,
-            ca: [...trusted], agent: agent ?? false,
+            host: '127.0.0.1',
+            port: server.port,
+            method: 'POST',
+            path: '/validate?timeout=10s',
+            servername: SERVER_NAME,
+            ca: [...trusted],
+            agent: agent ?? false,
             headers: { 'content-type': 'application/json' },
           },
           JSON.stringify(body),
@@ -111,7 +120,9 @@ t.test('certificate rotation through a ..data symlink swap under load', async (t
         if (problems.length > 0) failures.push(`client ${id} request ${i}: ${problems.join('; ')}`);
         if (newConnectionEachTime && sentAt > swappedAt) handshakesAfterSwap++;
       } catch (error) {
-        failures.push(`client ${id} request ${i} (${newConnectionEachTime ? 'new connection' : 'keep-alive'}): ${(error as Error).message}`);
+        failures.push(
+          `client ${id} request ${i} (${newConnectionEachTime ? 'new connection' : 'keep-alive'}): ${(error as Error).message}`,
+        );
       }
     }
     agent?.destroy();
@@ -134,7 +145,9 @@ t.test('certificate rotation through a ..data symlink swap under load', async (t
   // The new certificate must reach fresh handshakes within 15 s (the reloader polls every 2 s).
   let rotatedAfterMs: number | undefined;
   while (Date.now() - swappedAt < ROTATION_DEADLINE_MS) {
-    const fingerprint = await presentedFingerprint(server.port, trusted).catch((error: Error) => `error: ${error.message}`);
+    const fingerprint = await presentedFingerprint(server.port, trusted).catch(
+      (error: Error) => `error: ${error.message}`,
+    );
     if (fingerprint.startsWith('error:')) failures.push(`fresh tls.connect after the swap: ${fingerprint}`);
     if (fingerprint === fresh.cert.fingerprint256) {
       rotatedAfterMs = Date.now() - swappedAt;
@@ -149,8 +162,13 @@ t.test('certificate rotation through a ..data symlink swap under load', async (t
   await Promise.all(clients);
   await readyzPoller;
 
-  t.comment(`${requests} reviews in ${Date.now() - started} ms; ${handshakesAfterSwap} new-connection reviews after the swap; new cert served ${rotatedAfterMs ?? 'never'} ms after the swap`);
-  t.ok(rotatedAfterMs !== undefined, `a fresh handshake presents the new certificate within ${ROTATION_DEADLINE_MS} ms`);
+  t.comment(
+    `${requests} reviews in ${Date.now() - started} ms; ${handshakesAfterSwap} new-connection reviews after the swap; new cert served ${rotatedAfterMs ?? 'never'} ms after the swap`,
+  );
+  t.ok(
+    rotatedAfterMs !== undefined,
+    `a fresh handshake presents the new certificate within ${ROTATION_DEADLINE_MS} ms`,
+  );
   t.same(failures.slice(0, 10), [], `no failed request or handshake (of ${requests}; ${failures.length} failed)`);
   t.ok(requests > 50, `the load was real: ${requests} reviews`);
   t.ok(handshakesAfterSwap > 5, `new TLS connections were made after the swap: ${handshakesAfterSwap}`);
@@ -160,7 +178,14 @@ t.test('certificate rotation through a ..data symlink swap under load', async (t
   const metrics = await request(http, { host: '127.0.0.1', port: server.healthPort, path: '/metrics', agent: false });
   const line = metrics.body.split('\n').find((l) => l.startsWith('pullguard_cert_expiry_timestamp_seconds'));
   const value = Number(line?.split(/\s+/)[1]);
-  t.equal(value, Math.floor(fresh.cert.validToDate.getTime() / 1000), 'pullguard_cert_expiry_timestamp_seconds is the new notAfter');
+  t.equal(
+    value,
+    Math.floor(fresh.cert.validToDate.getTime() / 1000),
+    'pullguard_cert_expiry_timestamp_seconds is the new notAfter',
+  );
   t.not(value, Math.floor(old.cert.validToDate.getTime() / 1000), 'and no longer the old one');
-  t.ok(server.stdout.some((l) => l.includes('serving certificate reloaded')), 'the reload was logged');
+  t.ok(
+    server.stdout.some((l) => l.includes('serving certificate reloaded')),
+    'the reload was logged',
+  );
 });

@@ -20,12 +20,29 @@ t.teardown(() => registry.close());
 const kube = await startFakeKubeApi();
 t.teardown(() => kube.close());
 const image = `${registry.host}/team/app:1.0`;
-const dockerConfig = JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('alice:kube-test-password').toString('base64') } } });
-kube.addNamespace({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'kubernetes.io/metadata.name': 'shop' } } });
+const dockerConfig = JSON.stringify({
+  auths: { [registry.host]: { auth: Buffer.from('alice:kube-test-password').toString('base64') } },
+});
+kube.addNamespace({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name: 'shop', labels: { 'kubernetes.io/metadata.name': 'shop' } },
+});
 /** A Secret and a ServiceAccount per scenario: successful reads are cached for 30 s, so each fault needs fresh names. */
 function seed(name: string): void {
-  kube.addSecret({ apiVersion: 'v1', kind: 'Secret', metadata: { namespace: 'shop', name }, type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': dockerConfig } });
-  kube.addServiceAccount({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { namespace: 'shop', name }, imagePullSecrets: [{ name }] });
+  kube.addSecret({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { namespace: 'shop', name },
+    type: 'kubernetes.io/dockerconfigjson',
+    stringData: { '.dockerconfigjson': dockerConfig },
+  });
+  kube.addServiceAccount({
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { namespace: 'shop', name },
+    imagePullSecrets: [{ name }],
+  });
 }
 
 const webhook = await startWebhookUnderTest({
@@ -39,7 +56,12 @@ const readsSecret = (name: string) => admissionReview(pod('p', [image], { imageP
 const readsServiceAccount = (name: string) => admissionReview(deployment('d', [image], { serviceAccountName: name }));
 
 async function reviewAll(bodies: object[]) {
-  return Promise.all(bodies.map(async (body) => ({ uid: (body as { request: { uid: string } }).request.uid, answer: await webhook.review(body, { timeout: '3s' }) })));
+  return Promise.all(
+    bodies.map(async (body) => ({
+      uid: (body as { request: { uid: string } }).request.uid,
+      answer: await webhook.review(body, { timeout: '3s' }),
+    })),
+  );
 }
 
 const faults: readonly [string, FakeKubeFault][] = [
@@ -53,27 +75,39 @@ const faults: readonly [string, FakeKubeFault][] = [
 for (const [n, [label, fault]] of faults.entries()) {
   const name = `regcred-${n}`;
   seed(name);
-  t.test(`API ${label}: reviews bounded, admitted with a warning; reads work again after the fault clears`, async (t) => {
-    kube.fault(/\/(secrets|serviceaccounts)\//, fault);
-    const bodies = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? readsSecret(name) : readsServiceAccount(name)));
-    const answers = await reviewAll(bodies);
-    for (const { uid, answer } of answers) {
-      t.ok(answer.elapsedMs < API_SERVER_TIMEOUT_MS, `answered in ${Math.round(answer.elapsedMs)} ms`);
-      t.same(apiServerProblems({ statusCode: answer.statusCode, body: answer.raw }, uid), [], 'the API server accepts it');
-      const view = answerView(answer.raw);
-      t.equal(view.allowed, true, 'never denied because of the API');
-      t.ok(view.findings.length > 0 && view.findings.every((f) => f.action === 'warn'), `classified as warnings: ${view.findings.map((f) => f.class).join(', ')}`);
-      t.ok(view.warnings.length > 0, 'the user is told');
-    }
-    kube.clearFaults();
-    // A failed read is never cached: the very next review reads the Secret / ServiceAccount again and is clean.
-    for (const body of [readsSecret(name), readsServiceAccount(name)]) {
-      const answer = await webhook.review(body, { timeout: '3s' });
-      const view = answerView(answer.raw);
-      t.equal(view.allowed, true);
-      t.same(view.findings, [], 'no finding once the API answers again (no poisoned cache)');
-    }
-  });
+  t.test(
+    `API ${label}: reviews bounded, admitted with a warning; reads work again after the fault clears`,
+    async (t) => {
+      kube.fault(/\/(secrets|serviceaccounts)\//, fault);
+      const bodies = Array.from({ length: 10 }, (_, i) =>
+        i % 2 === 0 ? readsSecret(name) : readsServiceAccount(name),
+      );
+      const answers = await reviewAll(bodies);
+      for (const { uid, answer } of answers) {
+        t.ok(answer.elapsedMs < API_SERVER_TIMEOUT_MS, `answered in ${Math.round(answer.elapsedMs)} ms`);
+        t.same(
+          apiServerProblems({ statusCode: answer.statusCode, body: answer.raw }, uid),
+          [],
+          'the API server accepts it',
+        );
+        const view = answerView(answer.raw);
+        t.equal(view.allowed, true, 'never denied because of the API');
+        t.ok(
+          view.findings.length > 0 && view.findings.every((f) => f.action === 'warn'),
+          `classified as warnings: ${view.findings.map((f) => f.class).join(', ')}`,
+        );
+        t.ok(view.warnings.length > 0, 'the user is told');
+      }
+      kube.clearFaults();
+      // A failed read is never cached: the very next review reads the Secret / ServiceAccount again and is clean.
+      for (const body of [readsSecret(name), readsServiceAccount(name)]) {
+        const answer = await webhook.review(body, { timeout: '3s' });
+        const view = answerView(answer.raw);
+        t.equal(view.allowed, true);
+        t.same(view.findings, [], 'no finding once the API answers again (no poisoned cache)');
+      }
+    },
+  );
 }
 
 t.test('a hanging namespace read (mode label) cannot hold a denial past the budget', async (t) => {
@@ -82,13 +116,22 @@ t.test('a hanging namespace read (mode label) cannot hold a denial past the budg
   const body = admissionReview(pod('bad', ['Invalid:Image'], {}));
   const answer = await webhook.review(body, { timeout: '3s' });
   t.ok(answer.elapsedMs < API_SERVER_TIMEOUT_MS, `answered in ${Math.round(answer.elapsedMs)} ms`);
-  t.same(apiServerProblems({ statusCode: answer.statusCode, body: answer.raw }, (body as { request: { uid: string } }).request.uid), []);
+  t.same(
+    apiServerProblems(
+      { statusCode: answer.statusCode, body: answer.raw },
+      (body as { request: { uid: string } }).request.uid,
+    ),
+    [],
+  );
 });
 
 t.test('secrets are only ever read by name, and the process saw no unhandled failure', async (t) => {
   const secretReads = kube.requests().filter((r) => r.path.includes('/secrets'));
   t.ok(secretReads.length > 0);
-  t.ok(secretReads.every((r) => r.method === 'GET' && /\/secrets\/[^/]+$/.test(r.path) && !/watch/.test(r.query)), 'get by name only');
+  t.ok(
+    secretReads.every((r) => r.method === 'GET' && /\/secrets\/[^/]+$/.test(r.path) && !/watch/.test(r.query)),
+    'get by name only',
+  );
   t.equal(failures.unhandledRejections(), 0, failures.describe());
   t.equal(failures.uncaughtExceptions(), 0, failures.describe());
 });

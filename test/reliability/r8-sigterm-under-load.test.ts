@@ -49,19 +49,31 @@ t.test('SIGTERM under load: no review lost, readiness fails, exit 0', async (t) 
   const client = async (id: number) => {
     for (let i = 0; exitedAt === undefined; i++) {
       // A distinct tag per review: nothing is cached or coalesced, every review waits on the registry.
-      const body = admissionReview(deployment(`r8-${id}-${i}`, [`${registry.host}/team/app:c${id}-r${i}`])) as { request: { uid: string } };
+      const body = admissionReview(deployment(`r8-${id}-${i}`, [`${registry.host}/team/app:c${id}-r${i}`])) as {
+        request: { uid: string };
+      };
       const sentAt = Date.now();
       try {
         const answer = await request(
           https,
           {
-            host: '127.0.0.1', port: server.port, method: 'POST', path: '/validate?timeout=10s', servername: SERVER_NAME,
-            ca: server.ca, agent, headers: { 'content-type': 'application/json' },
+            host: '127.0.0.1',
+            port: server.port,
+            method: 'POST',
+            path: '/validate?timeout=10s',
+            servername: SERVER_NAME,
+            ca: server.ca,
+            agent,
+            headers: { 'content-type': 'application/json' },
           },
           JSON.stringify(body),
           10_000,
         );
-        outcomes.push({ sentAt, problems: apiServerProblems(answer, body.request.uid), elapsedMs: Date.now() - sentAt });
+        outcomes.push({
+          sentAt,
+          problems: apiServerProblems(answer, body.request.uid),
+          elapsedMs: Date.now() - sentAt,
+        });
       } catch (error) {
         outcomes.push({ sentAt, problems: [], error: (error as Error).message, elapsedMs: Date.now() - sentAt });
         if (sentAt > signalAt) return; // the server is going away: this client is done
@@ -103,18 +115,33 @@ t.test('SIGTERM under load: no review lost, readiness fails, exit 0', async (t) 
 
   t.ok(before.length >= CLIENTS, `reviews were sent before the signal (${before.length})`);
   t.ok(inFlight >= CLIENTS / 2, `reviews were in flight when the signal came (${inFlight})`);
-  t.ok(Math.min(...before.map((o) => o.elapsedMs)) >= REGISTRY_DELAY_MS - 50, 'each review waited on the slow registry');
+  t.ok(
+    Math.min(...before.map((o) => o.elapsedMs)) >= REGISTRY_DELAY_MS - 50,
+    'each review waited on the slow registry',
+  );
   t.same(
     lost.slice(0, 5).map((o) => o.error ?? o.problems.join('; ')),
     [],
     `every review sent before SIGTERM got HTTP 200 with a valid AdmissionReview for its uid (${lost.length} lost)`,
   );
-  t.ok(readyzAfterSignal.some((r) => r.code === 503 && r.processUp), '/readyz answered 503 after SIGTERM while the process was up');
+  t.ok(
+    readyzAfterSignal.some((r) => r.code === 503 && r.processUp),
+    '/readyz answered 503 after SIGTERM while the process was up',
+  );
   // The first poll may race the signal's delivery; once it failed, readiness must stay failed.
   const firstFailure = readyzAfterSignal.findIndex((r) => r.code === 503);
-  t.notOk(readyzAfterSignal.slice(Math.max(firstFailure, 0)).some((r) => r.code === 200), '/readyz never recovered after it failed');
+  t.notOk(
+    readyzAfterSignal.slice(Math.max(firstFailure, 0)).some((r) => r.code === 200),
+    '/readyz never recovered after it failed',
+  );
   t.equal(code, 0, 'the process exited with code 0');
-  t.ok(exitMs !== undefined && exitMs < EXIT_DEADLINE_MS, `it exited within ${EXIT_DEADLINE_MS} ms of SIGTERM (${exitMs ?? '?'} ms)`);
+  t.ok(
+    exitMs !== undefined && exitMs < EXIT_DEADLINE_MS,
+    `it exited within ${EXIT_DEADLINE_MS} ms of SIGTERM (${exitMs ?? '?'} ms)`,
+  );
   t.ok(exitMs !== undefined && exitMs >= DRAIN_DELAY_MS, 'it kept serving for the drain delay first');
-  t.ok(server.stdout.some((line) => line.includes('shut down')), 'the shutdown was logged');
+  t.ok(
+    server.stdout.some((line) => line.includes('shut down')),
+    'the shutdown was logged',
+  );
 });

@@ -34,7 +34,9 @@ const BASE64 = Buffer.from(`alice:${PASSWORD}`).toString('base64');
 const TOKEN = `PlantedToken${randomBytes(9).toString('hex')}`;
 const PLANTED = [PASSWORD, BASE64, TOKEN, `alice:${PASSWORD}`].map((s) => s.toLowerCase());
 /** Every 10-character piece of a planted secret: a truncated warning must not leak the start of one either. */
-const PIECES = [...new Set(PLANTED.flatMap((secret) => Array.from({ length: secret.length - 9 }, (_, i) => secret.slice(i, i + 10))))];
+const PIECES = [
+  ...new Set(PLANTED.flatMap((secret) => Array.from({ length: secret.length - 9 }, (_, i) => secret.slice(i, i + 10)))),
+];
 const leaks = (text: string) => {
   const lower = text.toLowerCase();
   return PIECES.filter((piece) => lower.includes(piece));
@@ -46,8 +48,18 @@ t.teardown(() => failures.dispose());
 // Where a reflected realm or redirect host would land: the fake DNS answers 0.0.0.0, which reaches this sink.
 const sink = await startLoopbackServer((_req, res) => json(res, 200, { token: 'sink' }));
 const registries = {
-  basic: await startReflectingRegistry({ mode: 'basic', token: TOKEN, reflectedHostSuffix: 'reflect.test', sinkPort: sink.port }),
-  bearer: await startReflectingRegistry({ mode: 'bearer', token: TOKEN, reflectedHostSuffix: 'reflect.test', sinkPort: sink.port }),
+  basic: await startReflectingRegistry({
+    mode: 'basic',
+    token: TOKEN,
+    reflectedHostSuffix: 'reflect.test',
+    sinkPort: sink.port,
+  }),
+  bearer: await startReflectingRegistry({
+    mode: 'bearer',
+    token: TOKEN,
+    reflectedHostSuffix: 'reflect.test',
+    sinkPort: sink.port,
+  }),
 };
 t.teardown(() => Promise.all([sink, ...Object.values(registries)].map((s) => s.close())));
 const lookup: LookupFunction = async (hostname) => {
@@ -58,7 +70,14 @@ const lookup: LookupFunction = async (hostname) => {
 const scratch = await mkdtemp(join(tmpdir(), 'pullguard-r9-'));
 t.teardown(() => rm(scratch, { recursive: true, force: true }));
 const dockerConfig = join(scratch, 'config.json');
-await writeFile(dockerConfig, JSON.stringify({ auths: Object.fromEntries(Object.values(registries).map((r) => [r.host, { username: 'alice', password: PASSWORD }])) }));
+await writeFile(
+  dockerConfig,
+  JSON.stringify({
+    auths: Object.fromEntries(
+      Object.values(registries).map((r) => [r.host, { username: 'alice', password: PASSWORD }]),
+    ),
+  }),
+);
 const rawConfig = {
   registries: [{ host: '127.0.0.1:*', plainHttp: true }],
   credentials: { kubernetes: false, dockerConfig },
@@ -91,17 +110,30 @@ t.test('through the webhook: responses, logs and metrics carry no planted secret
       answers.push(answer);
       t.equal(answer.statusCode, 200, `${mode} ${scenario}: answered`);
       const findings = answer.body.response?.auditAnnotations?.findings;
-      const classes = (findings ? JSON.parse(findings) : []).map((f: { class: string }) => f.class).filter((c: string) => c !== 'latestTag');
+      const classes = (findings ? JSON.parse(findings) : [])
+        .map((f: { class: string }) => f.class)
+        .filter((c: string) => c !== 'latestTag');
       const expected = mode === 'bearer' && scenario === 'refused' ? ['unauthorized'] : EXPECTED[scenario];
       t.same(classes, expected, `${mode} ${scenario}: ${expected.join(', ') || 'found'}`);
       t.same(leaks(answer.raw), [], `${mode} ${scenario}: nothing planted in the response`);
-      if (expected[0] === 'notFound') t.match(answer.body.response?.status?.message ?? '', /Closest tags: 1\.0\./, `${mode} ${scenario}: real tags are still suggested`);
+      if (expected[0] === 'notFound')
+        t.match(
+          answer.body.response?.status?.message ?? '',
+          /Closest tags: 1\.0\./,
+          `${mode} ${scenario}: real tags are still suggested`,
+        );
     }
   }
   t.same(leaks(webhook.logs()), [], 'nothing planted in the logs');
   t.same(leaks(await webhook.metrics()), [], 'nothing planted in the metrics');
-  t.ok(registries.bearer.requests().some((r) => r.headers.authorization === `Bearer ${TOKEN}`), 'the planted token was issued and used');
-  t.ok(registries.basic.requests().some((r) => r.headers.authorization === `Basic ${BASE64}`), 'the planted password was sent');
+  t.ok(
+    registries.bearer.requests().some((r) => r.headers.authorization === `Bearer ${TOKEN}`),
+    'the planted token was issued and used',
+  );
+  t.ok(
+    registries.basic.requests().some((r) => r.headers.authorization === `Basic ${BASE64}`),
+    'the planted password was sent',
+  );
   t.equal(sink.connections(), 0, 'no reflected realm or redirect host was contacted, so no credential went there');
   t.equal(failures.unhandledRejections() + failures.uncaughtExceptions(), 0, failures.describe());
 });
@@ -116,7 +148,12 @@ t.test('through the resolver: no Resolution carries a planted secret (digest and
     for (const scenario of REFLECT_SCENARIOS) {
       const parsed = parseImageReference(`${registry.host}/${scenario}/app:2.0`);
       if (!parsed.ok) throw new Error(parsed.reason);
-      const resolution = await resolver.resolve({ reference: parsed.reference, credentials, signal: AbortSignal.timeout(5000), wantIndex: true });
+      const resolution = await resolver.resolve({
+        reference: parsed.reference,
+        credentials,
+        signal: AbortSignal.timeout(5000),
+        wantIndex: true,
+      });
       t.same(leaks(JSON.stringify(resolution)), [], `${mode} ${scenario}: ${resolution.outcome}, nothing planted`);
       if (scenario === 'digest' || scenario === 'mediatype' || scenario === 'platform') {
         t.equal(resolution.outcome, 'found', `${mode} ${scenario}: still found, only the hostile text is gone`);

@@ -26,7 +26,13 @@ const missingImage = `${registry.host}/team/missing:1.0`;
 const kube = await startFakeKubeApi();
 t.teardown(() => kube.close());
 const dockerConfigSecret = (namespace: string, name: string, dockerconfigjson: string) =>
-  kube.addSecret({ apiVersion: 'v1', kind: 'Secret', metadata: { namespace, name }, type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': dockerconfigjson } });
+  kube.addSecret({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { namespace, name },
+    type: 'kubernetes.io/dockerconfigjson',
+    stringData: { '.dockerconfigjson': dockerconfigjson },
+  });
 const auths = (entries: Record<string, object>) => JSON.stringify({ auths: entries });
 const login = { username: user, password };
 kube.addNamespace({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
@@ -37,7 +43,12 @@ dockerConfigSecret('shop', 'glob', auths({ '*b.test': { username: 'u', password:
 // About 4 M characters of docker config (5.3 M as base64): more than any Secret can hold, and a regular expression's
 // backtracking stack overflowed on it.
 dockerConfigSecret('shop', 'huge', auths({ [registry.host]: { auth: 'QUJD'.repeat(1_000_000) } }));
-kube.addServiceAccount({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { namespace: 'shop', name: 'default' }, imagePullSecrets: [{ name: 'regcred' }] });
+kube.addServiceAccount({
+  apiVersion: 'v1',
+  kind: 'ServiceAccount',
+  metadata: { namespace: 'shop', name: 'default' },
+  imagePullSecrets: [{ name: 'regcred' }],
+});
 
 const webhook = await startWebhookUnderTest({
   config: { registries: [{ host: registry.host, caFile: registry.caFile }], credentials: { kubernetes: true } },
@@ -45,7 +56,10 @@ const webhook = await startWebhookUnderTest({
 });
 t.teardown(() => webhook.close());
 
-async function review(object: Record<string, any>, options: { dryRun?: boolean } = {}): Promise<AdmissionAnswerView & { raw: string }> {
+async function review(
+  object: Record<string, any>,
+  options: { dryRun?: boolean } = {},
+): Promise<AdmissionAnswerView & { raw: string }> {
   const body = admissionReview(object, options) as { request: { uid: string } };
   const answer = await webhook.review(body);
   const problems = apiServerProblems({ statusCode: answer.statusCode, body: answer.raw }, body.request.uid);
@@ -80,55 +94,94 @@ t.test('a glob key and a 40,000-character host: answered at once, an invalid ref
   t.same(answers[2] && [answers[2].allowed, answers[2].findings], [true, []], "the neighbour's review is unaffected");
 });
 
-t.test('a 4 M-character image and a 4 M-character docker config: findings, no exception; the missing image is still denied', async (t) => {
-  const hugeImages = ['a'.repeat(4_000_000), `${'a.'.repeat(2_000_000)}com/app:1`];
-  for (const hugeImage of hugeImages) {
-    const answer = await review(pod('huge', [hugeImage, missingImage], { imagePullSecrets: [{ name: 'huge' }, { name: 'regcred' }] }));
-    t.equal(answer.allowed, false);
-    t.notMatch(answer.message, /internal error/i);
-    t.same(classesOf(answer).sort(), [
-      'pull secret shop/huge unreachable warn',
-      'spec.containers[0].image invalidReference deny',
-      'spec.containers[1].image notFound deny',
-    ].sort(), `${hugeImage.slice(0, 4)}…: every finding, each in its place`);
-    t.match(answer.warnings.join('\n'), /shop\/huge is more than pullguard evaluates; not checked/, 'the secret problem is named, as a warning');
-    t.ok(answer.raw.length < 64 * 1024, `the answer stays small (${answer.raw.length} bytes)`);
-  }
-});
+t.test(
+  'a 4 M-character image and a 4 M-character docker config: findings, no exception; the missing image is still denied',
+  async (t) => {
+    const hugeImages = ['a'.repeat(4_000_000), `${'a.'.repeat(2_000_000)}com/app:1`];
+    for (const hugeImage of hugeImages) {
+      const answer = await review(
+        pod('huge', [hugeImage, missingImage], { imagePullSecrets: [{ name: 'huge' }, { name: 'regcred' }] }),
+      );
+      t.equal(answer.allowed, false);
+      t.notMatch(answer.message, /internal error/i);
+      t.same(
+        classesOf(answer).sort(),
+        [
+          'pull secret shop/huge unreachable warn',
+          'spec.containers[0].image invalidReference deny',
+          'spec.containers[1].image notFound deny',
+        ].sort(),
+        `${hugeImage.slice(0, 4)}…: every finding, each in its place`,
+      );
+      t.match(
+        answer.warnings.join('\n'),
+        /shop\/huge is more than pullguard evaluates; not checked/,
+        'the secret problem is named, as a warning',
+      );
+      t.ok(answer.raw.length < 64 * 1024, `the answer stays small (${answer.raw.length} bytes)`);
+    }
+  },
+);
 
-t.test('pull secrets named ".", "..", "a/b", "%2e": missing, never a list URL, and a refusal stays a denial', async (t) => {
-  // pullguard's get-only ClusterRole: the list URL is forbidden.
-  kube.fault(/\/secrets\/?$/, { status: 403 });
-  t.teardown(() => kube.clearFaults());
-  const before = kube.requests().length;
-  const names = ['.', '..', 'a/b', '%2e'];
-  const answer = await review(pod('dots', [privateImage], { imagePullSecrets: names.map((name) => ({ name })) }));
-  t.equal(answer.allowed, false, 'denied: the kubelet pulls anonymously and is refused');
-  t.same(classesOf(answer), [
-    ...names.map((name) => `pull secret shop/${JSON.stringify(name)} missingPullSecret warn`),
-    'spec.containers[0].image unauthorized deny',
-  ]);
-  const secretRequests = kube.requests().slice(before).filter((r) => r.path.includes('/secrets'));
-  t.same(secretRequests, [], 'no secret was requested: none of these names can be one');
-  t.same(kube.requests().filter((r) => /\/secrets\/?$/.test(r.path)), [], 'no list URL, ever');
-});
+t.test(
+  'pull secrets named ".", "..", "a/b", "%2e": missing, never a list URL, and a refusal stays a denial',
+  async (t) => {
+    // pullguard's get-only ClusterRole: the list URL is forbidden.
+    kube.fault(/\/secrets\/?$/, { status: 403 });
+    t.teardown(() => kube.clearFaults());
+    const before = kube.requests().length;
+    const names = ['.', '..', 'a/b', '%2e'];
+    const answer = await review(pod('dots', [privateImage], { imagePullSecrets: names.map((name) => ({ name })) }));
+    t.equal(answer.allowed, false, 'denied: the kubelet pulls anonymously and is refused');
+    t.same(classesOf(answer), [
+      ...names.map((name) => `pull secret shop/${JSON.stringify(name)} missingPullSecret warn`),
+      'spec.containers[0].image unauthorized deny',
+    ]);
+    const secretRequests = kube
+      .requests()
+      .slice(before)
+      .filter((r) => r.path.includes('/secrets'));
+    t.same(secretRequests, [], 'no secret was requested: none of these names can be one');
+    t.same(
+      kube.requests().filter((r) => /\/secrets\/?$/.test(r.path)),
+      [],
+      'no list URL, ever',
+    );
+  },
+);
 
-t.test('imagePullSecrets: [{}] in a Deployment template keeps the service account secrets out, as the admission plugin does', async (t) => {
-  const before = kube.requests().length;
-  const unnamed = await review(deployment('unnamed', [privateImage], { imagePullSecrets: [{}] }));
-  t.equal(unnamed.allowed, false, 'its pods pull anonymously and are refused');
-  t.same(classesOf(unnamed), ['spec.template.spec.containers[0].image unauthorized deny']);
-  t.notOk(kube.requests().slice(before).some((r) => r.path.includes('/serviceaccounts/')), 'the service account was not read');
-  const none = await review(deployment('none', [privateImage]));
-  t.same([none.allowed, none.findings], [true, []], "with no list at all, the service account's secret is used");
-});
+t.test(
+  'imagePullSecrets: [{}] in a Deployment template keeps the service account secrets out, as the admission plugin does',
+  async (t) => {
+    const before = kube.requests().length;
+    const unnamed = await review(deployment('unnamed', [privateImage], { imagePullSecrets: [{}] }));
+    t.equal(unnamed.allowed, false, 'its pods pull anonymously and are refused');
+    t.same(classesOf(unnamed), ['spec.template.spec.containers[0].image unauthorized deny']);
+    t.notOk(
+      kube
+        .requests()
+        .slice(before)
+        .some((r) => r.path.includes('/serviceaccounts/')),
+      'the service account was not read',
+    );
+    const none = await review(deployment('none', [privateImage]));
+    t.same([none.allowed, none.findings], [true, []], "with no list at all, the service account's secret is used");
+  },
+);
 
 t.test("secrets are read only in the pod's namespace", async (t) => {
   const before = kube.requests().length;
   const answer = await review(pod('elsewhere', [privateImage], { imagePullSecrets: [{ name: 'elsewhere' }] }));
   t.equal(answer.allowed, false);
-  t.same(classesOf(answer), ['pull secret shop/elsewhere missingPullSecret warn', 'spec.containers[0].image unauthorized deny']);
-  const secretPaths = kube.requests().slice(before).map((r) => r.path).filter((path) => path.includes('/secrets'));
+  t.same(classesOf(answer), [
+    'pull secret shop/elsewhere missingPullSecret warn',
+    'spec.containers[0].image unauthorized deny',
+  ]);
+  const secretPaths = kube
+    .requests()
+    .slice(before)
+    .map((r) => r.path)
+    .filter((path) => path.includes('/secrets'));
   t.same(secretPaths, ['/api/v1/namespaces/shop/secrets/elsewhere']);
 });
 

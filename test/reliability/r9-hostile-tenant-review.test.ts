@@ -45,7 +45,14 @@ type Verdict = 'deny' | 'warn' | 'allow';
 /** Checks the answer the way the API server would, and returns it with its verdict class. */
 function accepted(t: Test, answer: ReviewAnswer, body: object): AdmissionAnswerView & { verdict: Verdict } {
   t.equal(answer.statusCode, 200);
-  t.same(apiServerProblems({ statusCode: answer.statusCode, body: answer.raw }, (body as { request: { uid: string } }).request.uid), [], 'the API server accepts the answer');
+  t.same(
+    apiServerProblems(
+      { statusCode: answer.statusCode, body: answer.raw },
+      (body as { request: { uid: string } }).request.uid,
+    ),
+    [],
+    'the API server accepts the answer',
+  );
   const view = answerView(answer.raw);
   return { ...view, verdict: !view.allowed ? 'deny' : view.warnings.length > 0 ? 'warn' : 'allow' };
 }
@@ -54,38 +61,62 @@ t.test('images on a hanging registry listed first never starve a missing image o
   const webhook = await startWebhookUnderTest({ config: { registries, credentials: { kubernetes: false } } });
   t.teardown(() => webhook.close());
   for (const hanging of [20, 40]) {
-    const images = [...Array.from({ length: hanging }, (_, i) => `${hang.host}/team/slow-${hanging}-${i}:1.0`), MISSING];
+    const images = [
+      ...Array.from({ length: hanging }, (_, i) => `${hang.host}/team/slow-${hanging}-${i}:1.0`),
+      MISSING,
+    ];
     const body = admissionReview(pod(`starve-${hanging}`, images));
     const hitsBefore = hang.hits();
     const answer = await webhook.review(body, { timeout: '3s' });
     const view = accepted(t, answer, body);
     t.ok(hang.hits() > hitsBefore, 'the hanging registry was really asked');
-    t.ok(answer.elapsedMs < API_SERVER_TIMEOUT_MS, `${hanging} hanging images: answered in ${Math.round(answer.elapsedMs)} ms`);
+    t.ok(
+      answer.elapsedMs < API_SERVER_TIMEOUT_MS,
+      `${hanging} hanging images: answered in ${Math.round(answer.elapsedMs)} ms`,
+    );
     t.equal(view.allowed, false, `${hanging} hanging images: the missing image is denied`);
     t.match(view.message, /^1 of \d+ images in Pod shop\/starve-\d+ would fail to pull/);
     t.match(view.message, `"${MISSING}"`, 'the denial names the missing image');
-    t.same(view.findings.filter((f) => f.action === 'deny').map((f) => [f.reference, f.class]), [[MISSING, 'notFound']]);
-    t.equal(view.findings.filter((f) => f.class === 'timeout').length, hanging, 'every hanging image is a timeout warning');
+    t.same(
+      view.findings.filter((f) => f.action === 'deny').map((f) => [f.reference, f.class]),
+      [[MISSING, 'notFound']],
+    );
+    t.equal(
+      view.findings.filter((f) => f.class === 'timeout').length,
+      hanging,
+      'every hanging image is a timeout warning',
+    );
   }
 });
 
 t.test('the namespace mode label: same verdict class cached or not; off skips; unreadable softens', async (t) => {
   const kube = await startFakeKubeApi();
   t.teardown(() => kube.close());
-  const webhook = await startWebhookUnderTest({ config: { registries, credentials: { kubernetes: true } }, kubeconfigPath: kube.kubeconfigPath });
+  const webhook = await startWebhookUnderTest({
+    config: { registries, credentials: { kubernetes: true } },
+    kubeconfigPath: kube.kubeconfigPath,
+  });
   t.teardown(() => webhook.close());
   const labels: Record<string, string | undefined> = { warn: 'warn', enforce: 'enforce', none: undefined, off: 'off' };
   /** A namespace per label and read condition: a read result is cached for 30 s. */
   const namespace = (label: string, condition: string) => {
     const name = `${label}-${condition}`;
     const value = labels[label];
-    kube.addNamespace({ metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...(value ? { 'pullguard.io/mode': value } : {}) } } });
+    kube.addNamespace({
+      metadata: {
+        name,
+        labels: { 'kubernetes.io/metadata.name': name, ...(value ? { 'pullguard.io/mode': value } : {}) },
+      },
+    });
     return name;
   };
   const review = async (name: string, timeout = '10s') => {
     const body = admissionReview(pod('web', [MISSING]), { namespace: name });
     const answer = await webhook.review(body, { timeout });
-    t.ok(answer.elapsedMs < (timeout === '3s' ? API_SERVER_TIMEOUT_MS : 9000), `${name}: answered in ${Math.round(answer.elapsedMs)} ms`);
+    t.ok(
+      answer.elapsedMs < (timeout === '3s' ? API_SERVER_TIMEOUT_MS : 9000),
+      `${name}: answered in ${Math.round(answer.elapsedMs)} ms`,
+    );
     return accepted(t, answer, body);
   };
   const known: Record<string, Verdict> = { warn: 'warn', enforce: 'deny', none: 'deny', off: 'allow' };
@@ -116,10 +147,16 @@ t.test('the namespace mode label: same verdict class cached or not; off skips; u
   const both = namespace('warn', 'slow-registry');
   kube.fault(new RegExp(`/namespaces/${both}$`), { delayMs: 1000 });
   for (const attempt of ['first', 'second']) {
-    const body = admissionReview(pod('web', ['Invalid:Image', `${slowRegistry.host}/team/slow:1.0`]), { namespace: both });
+    const body = admissionReview(pod('web', ['Invalid:Image', `${slowRegistry.host}/team/slow:1.0`]), {
+      namespace: both,
+    });
     const view = accepted(t, await webhook.review(body, { timeout: '3s' }), body);
     t.equal(view.verdict, 'warn', `slow registry and slow label (${attempt}): pullguard.io/mode=warn honoured`);
-    t.same(view.findings.map((f) => [f.class, f.action]), [['invalidReference', 'warn']], `${attempt}: the label's verdict, no fallback`);
+    t.same(
+      view.findings.map((f) => [f.class, f.action]),
+      [['invalidReference', 'warn']],
+      `${attempt}: the label's verdict, no fallback`,
+    );
   }
 
   for (const [condition, fault, timeout, cls] of [
@@ -132,9 +169,25 @@ t.test('the namespace mode label: same verdict class cached or not; off skips; u
       kube.fault(new RegExp(`/namespaces/${name}$`), fault);
       for (const attempt of ['first', 'second']) {
         const view = await review(name, timeout);
-        t.equal(view.verdict, 'warn', `${label}, label read ${condition} (${attempt}): admitted with warnings, never enforced`);
-        t.same(view.findings.map((f) => [f.class, f.action]), [[cls, 'warn'], ['notFound', 'warn']], `${label}, ${condition}: the note, then the softened denial`);
-        t.match(view.warnings[0], new RegExp(`^namespace ${name}: reading its pullguard.io/mode label (timed out|failed); would-be denials admitted as warnings$`));
+        t.equal(
+          view.verdict,
+          'warn',
+          `${label}, label read ${condition} (${attempt}): admitted with warnings, never enforced`,
+        );
+        t.same(
+          view.findings.map((f) => [f.class, f.action]),
+          [
+            [cls, 'warn'],
+            ['notFound', 'warn'],
+          ],
+          `${label}, ${condition}: the note, then the softened denial`,
+        );
+        t.match(
+          view.warnings[0],
+          new RegExp(
+            `^namespace ${name}: reading its pullguard.io/mode label (timed out|failed); would-be denials admitted as warnings$`,
+          ),
+        );
         t.match(view.warnings[1], /^would deny: container "c0": /);
       }
     }
@@ -145,10 +198,16 @@ t.test('the namespace mode label: same verdict class cached or not; off skips; u
 t.test('off: once the label is known, the review costs no registry request and no secret read', async (t) => {
   const kube = await startFakeKubeApi();
   t.teardown(() => kube.close());
-  const webhook = await startWebhookUnderTest({ config: { registries, credentials: { kubernetes: true } }, kubeconfigPath: kube.kubeconfigPath });
+  const webhook = await startWebhookUnderTest({
+    config: { registries, credentials: { kubernetes: true } },
+    kubeconfigPath: kube.kubeconfigPath,
+  });
   t.teardown(() => webhook.close());
   kube.addNamespace({ metadata: { name: 'sandbox', labels: { 'pullguard.io/mode': 'off' } } });
-  const body = () => admissionReview(pod('web', [`${reg.host}/team/off-only:1.0`], { imagePullSecrets: [{ name: 'regcred' }] }), { namespace: 'sandbox' });
+  const body = () =>
+    admissionReview(pod('web', [`${reg.host}/team/off-only:1.0`], { imagePullSecrets: [{ name: 'regcred' }] }), {
+      namespace: 'sandbox',
+    });
   const first = body();
   t.equal(accepted(t, await webhook.review(first), first).verdict, 'allow', 'skipped');
   const manifestsBefore = await reg.manifestRequests();
@@ -159,7 +218,11 @@ t.test('off: once the label is known, the review costs no registry request and n
     t.same([view.verdict, view.findings], ['allow', []], 'skipped, nothing reported');
   }
   t.equal(await reg.manifestRequests(), manifestsBefore, 'no registry request');
-  t.same(kube.requests().slice(kubeBefore), [], 'no Kubernetes read (the label came from the cache, no secret was read)');
+  t.same(
+    kube.requests().slice(kubeBefore),
+    [],
+    'no Kubernetes read (the label came from the cache, no secret was read)',
+  );
 });
 
 t.test('serve watches namespaces: the label is known without a read, and a relabel takes effect at once', async (t) => {
@@ -169,10 +232,18 @@ t.test('serve watches namespaces: the label is known without a read, and a relab
   kube.addNamespace({ metadata: { name: 'watched', labels: { 'pullguard.io/mode': 'enforce' } } });
   // Reads by name would hang: only the watch can answer.
   kube.fault(/\/namespaces\/watched(-off)?$/, { hang: true });
-  const webhook = await startWebhookUnderTest({ config: { registries, credentials: { kubernetes: true } }, kubeconfigPath: kube.kubeconfigPath, watchNamespaces: true });
+  const webhook = await startWebhookUnderTest({
+    config: { registries, credentials: { kubernetes: true } },
+    kubeconfigPath: kube.kubeconfigPath,
+    watchNamespaces: true,
+  });
   t.teardown(() => webhook.close());
   const deadline = Date.now() + 5000;
-  while (!kube.requests().some((r) => r.path === '/api/v1/namespaces' && r.query.includes('watch=true')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (
+    !kube.requests().some((r) => r.path === '/api/v1/namespaces' && r.query.includes('watch=true')) &&
+    Date.now() < deadline
+  )
+    await new Promise((resolve) => setTimeout(resolve, 10));
   const review = async (namespace: string) => {
     const body = admissionReview(pod('web', [MISSING]), { namespace });
     return accepted(t, await webhook.review(body, { timeout: '3s' }), body);
@@ -188,7 +259,10 @@ t.test('serve watches namespaces: the label is known without a read, and a relab
     if (verdict === 'deny') await new Promise((resolve) => setTimeout(resolve, 20));
   }
   t.equal(verdict, 'warn', 'relabelled to warn: the next reviews warn, with no 30 s cache to wait out');
-  t.notOk(kube.requests().some((r) => /^\/api\/v1\/namespaces\/watched/.test(r.path)), 'no namespace was read by name');
+  t.notOk(
+    kube.requests().some((r) => /^\/api\/v1\/namespaces\/watched/.test(r.path)),
+    'no namespace was read by name',
+  );
 });
 
 t.test('an unexpected error in one image fails that image, not the review (HTTP path, real registry)', async (t) => {
@@ -196,7 +270,10 @@ t.test('an unexpected error in one image fails that image, not the review (HTTP 
   if (!built.ok) throw new Error(built.problems.join('; '));
   const config = built.config;
   const lines: string[] = [];
-  const logger = pino(loggerOptions('debug'), new Writable({ write: (chunk, _encoding, done) => done(void lines.push(String(chunk))) }));
+  const logger = pino(
+    loggerOptions('debug'),
+    new Writable({ write: (chunk, _encoding, done) => done(void lines.push(String(chunk))) }),
+  );
   const resolver = createImageResolver({ config, log: logger });
   t.teardown(() => resolver.close());
   const secretish = 'tenant-input-that-must-not-be-logged';
@@ -218,15 +295,26 @@ t.test('an unexpected error in one image fails that image, not the review (HTTP 
   t.teardown(() => app.close());
   const overflow = `${reg.host}/overflow/${'a'.repeat(200)}:1.0`;
   const body = admissionReview(pod('mixed', [overflow, MISSING, `${reg.host}/team/app:1.0`]));
-  const res = await app.inject({ method: 'POST', url: '/validate?timeout=10s', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/validate?timeout=10s',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
   const view = accepted(t, { statusCode: res.statusCode, body: res.json(), raw: res.body, elapsedMs: 0 }, body);
   t.equal(view.allowed, false, 'the missing image in the same pod is denied');
-  t.same(view.findings.map((f) => [f.path ?? 'pod', f.class, f.action]), [
-    ['pod', 'unreachable', 'warn'],
-    ['spec.containers[0].image', 'unreachable', 'warn'],
-    ['spec.containers[1].image', 'notFound', 'deny'],
-  ]);
-  t.ok(view.warnings.some((w) => /^container "c0": internal error checking ".*…"; admitted anyway$/.test(w)), 'a warning names the image that failed');
+  t.same(
+    view.findings.map((f) => [f.path ?? 'pod', f.class, f.action]),
+    [
+      ['pod', 'unreachable', 'warn'],
+      ['spec.containers[0].image', 'unreachable', 'warn'],
+      ['spec.containers[1].image', 'notFound', 'deny'],
+    ],
+  );
+  t.ok(
+    view.warnings.some((w) => /^container "c0": internal error checking ".*…"; admitted anyway$/.test(w)),
+    'a warning names the image that failed',
+  );
   t.notMatch(res.body, /internal error; images were not verified/, 'not the whole-review fallback');
   const log = lines.join('');
   t.notMatch(log, secretish, 'error messages (which may quote inputs) are not logged');

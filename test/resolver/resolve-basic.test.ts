@@ -53,7 +53,7 @@ t.test('cache keys are separate per credential list', async (t) => {
   const before = await reg.manifestRequests();
   t.equal((await resolve(`${reg.host}/team/app:v1`, [credential(reg, 'alice')])).outcome, 'found');
   t.equal((await resolve(`${reg.host}/team/app:v1`, [credential(reg, 'alice')])).outcome, 'found', 'same list: hit');
-  t.equal((await resolve(`${reg.host}/team/app:v1`)).outcome, 'unauthorized', 'anonymous never gets alice\'s answer');
+  t.equal((await resolve(`${reg.host}/team/app:v1`)).outcome, 'unauthorized', "anonymous never gets alice's answer");
   const renamed = credential(reg, 'alice', 'secret other/alice');
   t.equal((await resolve(`${reg.host}/team/app:v1`, [renamed])).outcome, 'found');
   t.equal((await reg.manifestRequests()) - before, 3);

@@ -23,18 +23,22 @@ t.teardown(() => {
 const PLANTED = 'planted-S3cret-pw-4242';
 const planted = [{ username: 'mallory', password: PLANTED, source: 'secret team/planted' }];
 
-const expectations: { kind: FaultKind; want: Partial<Record<string, unknown>>; image?: string; wantIndex?: boolean }[] = [
-  { kind: 'reset', want: { outcome: 'unreachable', cause: 'reset' } },
-  { kind: 'status-500', want: { outcome: 'unreachable', cause: 'server-error', status: 500 } },
-  { kind: 'garbage-body', want: { outcome: 'unreachable', cause: 'protocol' } },
-  { kind: 'huge-body', want: { outcome: 'unreachable', cause: 'too-large' }, wantIndex: true },
-  { kind: 'huge-body', want: { outcome: 'not-found', missing: 'tag' }, image: 'team/missing:v1' },
-  { kind: 'endless-headers', want: { outcome: 'unreachable', cause: 'protocol' } },
-  { kind: 'redirect-loop', want: { outcome: 'unreachable', cause: 'redirects' } },
-  { kind: 'blocked-realm', want: { outcome: 'blocked', host: '169.254.169.254', address: '169.254.169.254' } },
-  { kind: 'rate-limited', want: { outcome: 'rate-limited', remaining: 0, windowSeconds: 21600, retryAfterSeconds: 60 } },
-  { kind: 'tls-garbage', want: { outcome: 'unreachable', cause: 'tls' } },
-];
+const expectations: { kind: FaultKind; want: Partial<Record<string, unknown>>; image?: string; wantIndex?: boolean }[] =
+  [
+    { kind: 'reset', want: { outcome: 'unreachable', cause: 'reset' } },
+    { kind: 'status-500', want: { outcome: 'unreachable', cause: 'server-error', status: 500 } },
+    { kind: 'garbage-body', want: { outcome: 'unreachable', cause: 'protocol' } },
+    { kind: 'huge-body', want: { outcome: 'unreachable', cause: 'too-large' }, wantIndex: true },
+    { kind: 'huge-body', want: { outcome: 'not-found', missing: 'tag' }, image: 'team/missing:v1' },
+    { kind: 'endless-headers', want: { outcome: 'unreachable', cause: 'protocol' } },
+    { kind: 'redirect-loop', want: { outcome: 'unreachable', cause: 'redirects' } },
+    { kind: 'blocked-realm', want: { outcome: 'blocked', host: '169.254.169.254', address: '169.254.169.254' } },
+    {
+      kind: 'rate-limited',
+      want: { outcome: 'rate-limited', remaining: 0, windowSeconds: 21600, retryAfterSeconds: 60 },
+    },
+    { kind: 'tls-garbage', want: { outcome: 'unreachable', cause: 'tls' } },
+  ];
 
 for (const { kind, want, image = 'team/app:v1', wantIndex } of expectations) {
   t.test(`${kind} (${image}) is classified as ${String(want.outcome)}`, async (t) => {
@@ -51,7 +55,11 @@ for (const { kind, want, image = 'team/app:v1', wantIndex } of expectations) {
 t.test('hang: answered as timeout within the deadline', async (t) => {
   const fault = await startFaultServer('hang');
   t.teardown(() => fault.close());
-  const { resolve } = resolverFor(t, { mode: 'plain' }, { hosts: [fault.host], raw: { network: { requestTimeout: '3s' } } });
+  const { resolve } = resolverFor(
+    t,
+    { mode: 'plain' },
+    { hosts: [fault.host], raw: { network: { requestTimeout: '3s' } } },
+  );
   const started = Date.now();
   const result = await resolve(`${fault.host}/team/app:v1`, planted, { signal: AbortSignal.timeout(500) });
   const elapsed = Date.now() - started;
@@ -63,7 +71,11 @@ t.test('hang: answered as timeout within the deadline', async (t) => {
 t.test('hang: a per-request timeout shorter than the deadline is a timeout too', async (t) => {
   const fault = await startFaultServer('hang');
   t.teardown(() => fault.close());
-  const { resolve } = resolverFor(t, { mode: 'plain' }, { hosts: [fault.host], raw: { network: { requestTimeout: '300ms' } } });
+  const { resolve } = resolverFor(
+    t,
+    { mode: 'plain' },
+    { hosts: [fault.host], raw: { network: { requestTimeout: '300ms' } } },
+  );
   const result: Resolution = await resolve(`${fault.host}/team/app:v1`);
   t.equal(result.outcome, 'timeout');
 });
@@ -91,7 +103,13 @@ t.test('an http realm for an https registry is refused before any credential is 
     res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${realmServer.host}/token",service="s"` }).end();
   });
   await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => { registry.closeAllConnections(); registry.close(() => resolve()); }));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        registry.closeAllConnections();
+        registry.close(() => resolve());
+      }),
+  );
   const host = `127.0.0.1:${(registry.address() as AddressInfo).port}`;
   const { resolve } = resolverFor(t, { mode: 'basic', caFile } as RegistryHandle, { hosts: [host, realmServer.host] });
   const result = await resolve(`${host}/team/app:v1`, planted);

@@ -16,7 +16,11 @@ t.before(async () => {
 t.teardown(() => reg.stop());
 
 t.test('a tag that exists is found with digest and media type, by one HEAD and no GET', async (t) => {
-  const image = await pushImage(reg, { repository: 'team/app', tags: ['v1', 'v2', '1.0.0', '1.2.0'], format: 'oci-manifest' });
+  const image = await pushImage(reg, {
+    repository: 'team/app',
+    tags: ['v1', 'v2', '1.0.0', '1.2.0'],
+    format: 'oci-manifest',
+  });
   const { resolve } = resolverFor(t, reg);
   const heads = await reg.manifestRequests('HEAD');
   const gets = await reg.manifestRequests('GET');
@@ -34,7 +38,11 @@ t.test('a digest that exists is found; a tag beside the digest is ignored', asyn
 });
 
 t.test('a missing tag is not-found with suggestions', async (t) => {
-  await pushImage(reg, { repository: 'team/suggest', tags: ['1.29.3', '1.29', '1.28.0', 'latest', 'alpine'], format: 'oci-manifest' });
+  await pushImage(reg, {
+    repository: 'team/suggest',
+    tags: ['1.29.3', '1.29', '1.28.0', 'latest', 'alpine'],
+    format: 'oci-manifest',
+  });
   const { resolve } = resolverFor(t, reg);
   const result = await resolve(`${reg.host}/team/suggest:1.99.9`);
   t.equal(result.outcome, 'not-found');
@@ -60,7 +68,12 @@ t.test('a missing repository is not-found (repository), as the tag list tells', 
 
 for (const format of ['oci-index', 'docker-list'] as const) {
   t.test(`${format}: wantIndex gives the platforms of the entries, one GET per digest ever`, async (t) => {
-    const image = await pushImage(reg, { repository: `team/multi-${format}`, tags: ['v1', 'v2'], format, platforms: PLATFORMS });
+    const image = await pushImage(reg, {
+      repository: `team/multi-${format}`,
+      tags: ['v1', 'v2'],
+      format,
+      platforms: PLATFORMS,
+    });
     const { resolve } = resolverFor(t, reg);
     const gets = await reg.manifestRequests('GET');
     const result = await resolve(`${reg.host}/team/multi-${format}:v1`, [], { wantIndex: true });
@@ -69,8 +82,14 @@ for (const format of ['oci-index', 'docker-list'] as const) {
     t.equal(result.digest, image.digest);
     t.equal(result.mediaType, image.mediaType);
     // Only the compact platforms are kept, never the entries (their digests are of no later use).
-    t.same(result.index && indexPlatformList(result.index), image.children?.map((c) => c.platform));
-    t.same(result.index && { unplatformed: result.index.unplatformed, incomplete: result.index.incomplete }, { unplatformed: false, incomplete: false });
+    t.same(
+      result.index && indexPlatformList(result.index),
+      image.children?.map((c) => c.platform),
+    );
+    t.same(result.index && { unplatformed: result.index.unplatformed, incomplete: result.index.incomplete }, {
+      unplatformed: false,
+      incomplete: false,
+    });
     // Same index under another tag: the body is cached by digest, so no second GET.
     const again = await resolve(`${reg.host}/team/multi-${format}:v2`, [], { wantIndex: true });
     t.equal(again.outcome === 'found' && again.index, result.index, 'the cached platforms, the same object');
@@ -81,23 +100,32 @@ for (const format of ['oci-index', 'docker-list'] as const) {
   });
 }
 
-t.test('100 concurrent resolves of one cold image make exactly 1 manifest request; a repeat is a cache hit', async (t) => {
-  await pushImage(reg, { repository: 'team/herd', tags: ['v1'], format: 'oci-manifest' });
-  const { resolve, metrics } = resolverFor(t, reg);
-  const before = await reg.manifestRequests();
-  const results = await Promise.all(Array.from({ length: 100 }, () => resolve(`${reg.host}/team/herd:v1`)));
-  t.ok(results.every((r) => r.outcome === 'found'));
-  t.equal((await reg.manifestRequests()) - before, 1);
-  t.equal(await counterValue(metrics, 'pullguard_cache_requests_total', { result: 'miss' }), 1);
-  t.equal(await counterValue(metrics, 'pullguard_cache_requests_total', { result: 'coalesced' }), 99);
-  const repeat = await resolve(`${reg.host}/team/herd:v1`);
-  t.equal(repeat.outcome, 'found');
-  t.equal((await reg.manifestRequests()) - before, 1);
-  t.equal(await counterValue(metrics, 'pullguard_cache_requests_total', { result: 'hit' }), 1);
-  t.equal(await counterValue(metrics, 'pullguard_image_checks_total', { outcome: 'found', registry: '127.0.0.1:*' }), 101);
-  const observed = await metrics.registry.getSingleMetric('pullguard_registry_request_duration_seconds')?.get();
-  t.ok(observed?.values.some((v) => v.labels.registry === '127.0.0.1:*' && (v.value ?? 0) > 0), 'durations observed');
-});
+t.test(
+  '100 concurrent resolves of one cold image make exactly 1 manifest request; a repeat is a cache hit',
+  async (t) => {
+    await pushImage(reg, { repository: 'team/herd', tags: ['v1'], format: 'oci-manifest' });
+    const { resolve, metrics } = resolverFor(t, reg);
+    const before = await reg.manifestRequests();
+    const results = await Promise.all(Array.from({ length: 100 }, () => resolve(`${reg.host}/team/herd:v1`)));
+    t.ok(results.every((r) => r.outcome === 'found'));
+    t.equal((await reg.manifestRequests()) - before, 1);
+    t.equal(await counterValue(metrics, 'pullguard_cache_requests_total', { result: 'miss' }), 1);
+    t.equal(await counterValue(metrics, 'pullguard_cache_requests_total', { result: 'coalesced' }), 99);
+    const repeat = await resolve(`${reg.host}/team/herd:v1`);
+    t.equal(repeat.outcome, 'found');
+    t.equal((await reg.manifestRequests()) - before, 1);
+    t.equal(await counterValue(metrics, 'pullguard_cache_requests_total', { result: 'hit' }), 1);
+    t.equal(
+      await counterValue(metrics, 'pullguard_image_checks_total', { outcome: 'found', registry: '127.0.0.1:*' }),
+      101,
+    );
+    const observed = await metrics.registry.getSingleMetric('pullguard_registry_request_duration_seconds')?.get();
+    t.ok(
+      observed?.values.some((v) => v.labels.registry === '127.0.0.1:*' && (v.value ?? 0) > 0),
+      'durations observed',
+    );
+  },
+);
 
 t.test('not-found is cached for negativeTtl, then asked again', async (t) => {
   let clock = 1_000_000;
@@ -148,9 +176,16 @@ t.test('an untagged image is resolved as tag latest, like the kubelet pulls it',
   await pushImage(reg, { repository: 'library/nginx', tags: ['1.25'], format: 'oci-manifest', salt: 'older' });
   await pushImage(reg, { repository: 'team/nolatest', tags: ['v1'], format: 'oci-manifest' });
   const { resolve } = resolverFor(t, reg);
-  t.same(await resolve(`${reg.host}/library/nginx`), { outcome: 'found', digest: latest.digest, mediaType: latest.mediaType }, 'the digest :latest points at');
+  t.same(
+    await resolve(`${reg.host}/library/nginx`),
+    { outcome: 'found', digest: latest.digest, mediaType: latest.mediaType },
+    'the digest :latest points at',
+  );
   const log = await reg.accessLog();
-  t.ok(log.some((line) => line.method === 'HEAD' && line.uri === '/v2/library/nginx/manifests/latest'), 'asked for manifests/latest');
+  t.ok(
+    log.some((line) => line.method === 'HEAD' && line.uri === '/v2/library/nginx/manifests/latest'),
+    'asked for manifests/latest',
+  );
   const missing = await resolve(`${reg.host}/team/nolatest`);
   t.equal(missing.outcome, 'not-found', 'no latest tag: not found');
   t.equal(missing.outcome === 'not-found' && missing.missing, 'tag', 'the missing part is the tag');

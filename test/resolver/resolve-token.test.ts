@@ -32,7 +32,9 @@ t.test('good credentials: found; one manifest request per image, one token for t
 t.test('a wrong password: the token endpoint refuses → credentials-rejected', async (t) => {
   const { resolve } = resolverFor(t, reg);
   const planted = 'planted-token-pass-9876';
-  const result = await resolve(`${reg.host}/team/app:v1`, [{ username: 'alice', password: planted, source: 'secret team/wrong' }]);
+  const result = await resolve(`${reg.host}/team/app:v1`, [
+    { username: 'alice', password: planted, source: 'secret team/wrong' },
+  ]);
   t.same(result, { outcome: 'unauthorized', reason: 'credentials-rejected', credentialSource: 'secret team/wrong' });
   t.notMatch(JSON.stringify(result), new RegExp(planted));
 });
@@ -67,7 +69,10 @@ t.test('a missing tag with a token: not-found with suggestions from the tag list
 
 t.test('a missing repository with a token: not-found (repository)', async (t) => {
   const { resolve } = resolverFor(t, reg);
-  t.same(await resolve(`${reg.host}/team/nothing:v1`, [credential(reg, 'alice')]), { outcome: 'not-found', missing: 'repository' });
+  t.same(await resolve(`${reg.host}/team/nothing:v1`, [credential(reg, 'alice')]), {
+    outcome: 'not-found',
+    missing: 'repository',
+  });
 });
 
 t.test('200 concurrent resolves of one cold image: 1 manifest request, 1 token request (P4)', async (t) => {
@@ -81,15 +86,30 @@ t.test('200 concurrent resolves of one cold image: 1 manifest request, 1 token r
   t.equal(tokenRequests() - tokens, 1);
 });
 
-t.test('credentials that all fail on a repository anonymous users may pull: unauthorized, no anonymous retry', async (t) => {
-  // The kubelet tries each credential in turn and only pulls anonymously when it has none (a wrong password on a
-  // public repository fails the pull), so pullguard must not fall back to anonymous either.
-  const { resolve } = resolverFor(t, reg);
-  const wrong = { username: 'alice', password: 'planted-public-pass-4321', source: 'secret team/stale' };
-  const before = reg.tokenServer?.requestLog().length ?? 0;
-  t.same(await resolve(`${reg.host}/public/tool:v1`, [wrong]), { outcome: 'unauthorized', reason: 'credentials-rejected', credentialSource: 'secret team/stale' });
-  const requests = reg.tokenServer?.requestLog().slice(before) ?? [];
-  t.ok(requests.length > 0, 'the token server was asked');
-  t.same(requests.filter((r) => r.user === undefined), [], 'never anonymously');
-  t.equal((await resolve(`${reg.host}/public/tool:v1`)).outcome, 'found', 'the same repository is found anonymously without credentials');
-});
+t.test(
+  'credentials that all fail on a repository anonymous users may pull: unauthorized, no anonymous retry',
+  async (t) => {
+    // The kubelet tries each credential in turn and only pulls anonymously when it has none (a wrong password on a
+    // public repository fails the pull), so pullguard must not fall back to anonymous either.
+    const { resolve } = resolverFor(t, reg);
+    const wrong = { username: 'alice', password: 'planted-public-pass-4321', source: 'secret team/stale' };
+    const before = reg.tokenServer?.requestLog().length ?? 0;
+    t.same(await resolve(`${reg.host}/public/tool:v1`, [wrong]), {
+      outcome: 'unauthorized',
+      reason: 'credentials-rejected',
+      credentialSource: 'secret team/stale',
+    });
+    const requests = reg.tokenServer?.requestLog().slice(before) ?? [];
+    t.ok(requests.length > 0, 'the token server was asked');
+    t.same(
+      requests.filter((r) => r.user === undefined),
+      [],
+      'never anonymously',
+    );
+    t.equal(
+      (await resolve(`${reg.host}/public/tool:v1`)).outcome,
+      'found',
+      'the same repository is found anonymously without credentials',
+    );
+  },
+);

@@ -7,7 +7,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { dockerConfigJson, pushImage, startFaultServer, startRegistry, type RegistryHandle } from '../harness/registry/index.js';
+import {
+  dockerConfigJson,
+  pushImage,
+  startFaultServer,
+  startRegistry,
+  type RegistryHandle,
+} from '../harness/registry/index.js';
 import { admissionReview, deployment, startWebhookUnderTest } from '../helpers/engine-webhook.js';
 
 const unhandled: unknown[] = [];
@@ -22,7 +28,10 @@ t.teardown(() => rm(scratch, { recursive: true, force: true }));
 async function dockerConfigFile(reg: RegistryHandle, user: string, password?: string): Promise<string> {
   const dir = await mkdtemp(join(scratch, 'cfg-'));
   const file = join(dir, 'config.json');
-  const text = password === undefined ? dockerConfigJson(reg, user) : JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from(`${user}:${password}`).toString('base64') } } });
+  const text =
+    password === undefined
+      ? dockerConfigJson(reg, user)
+      : JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from(`${user}:${password}`).toString('base64') } } });
   await writeFile(file, text);
   return file;
 }
@@ -39,13 +48,41 @@ function auditClasses(answer: { body: any }): string[] {
 t.test('plain registry: existence, missing tags, digests and repositories, index formats', async (t) => {
   const reg = await startRegistry({ mode: 'plain' });
   t.teardown(() => reg.stop());
-  const app = await pushImage(reg, { repository: 'team/app', tags: ['1.0.0', '1.1.0', '1.2.0', 'v2'], format: 'oci-manifest' });
-  const multi = await pushImage(reg, { repository: 'team/multi', tags: ['1.0'], format: 'oci-index', platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }] });
-  await pushImage(reg, { repository: 'team/legacy', tags: ['1.0'], format: 'docker-list', platforms: [{ os: 'linux', architecture: 'amd64' }] });
-  const webhook = await startWebhookUnderTest({ config: { registries: [{ host: reg.host, plainHttp: true }], credentials: { kubernetes: false } } });
+  const app = await pushImage(reg, {
+    repository: 'team/app',
+    tags: ['1.0.0', '1.1.0', '1.2.0', 'v2'],
+    format: 'oci-manifest',
+  });
+  const multi = await pushImage(reg, {
+    repository: 'team/multi',
+    tags: ['1.0'],
+    format: 'oci-index',
+    platforms: [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    ],
+  });
+  await pushImage(reg, {
+    repository: 'team/legacy',
+    tags: ['1.0'],
+    format: 'docker-list',
+    platforms: [{ os: 'linux', architecture: 'amd64' }],
+  });
+  const webhook = await startWebhookUnderTest({
+    config: { registries: [{ host: reg.host, plainHttp: true }], credentials: { kubernetes: false } },
+  });
   t.teardown(() => webhook.close());
 
-  const ok = await webhook.review(admissionReview(deployment('ok', [`${reg.host}/team/app:1.0.0`, `${reg.host}/team/multi:1.0`, `${reg.host}/team/legacy:1.0`, `${reg.host}/team/app@${app.digest}`])));
+  const ok = await webhook.review(
+    admissionReview(
+      deployment('ok', [
+        `${reg.host}/team/app:1.0.0`,
+        `${reg.host}/team/multi:1.0`,
+        `${reg.host}/team/legacy:1.0`,
+        `${reg.host}/team/app@${app.digest}`,
+      ]),
+    ),
+  );
   t.equal(ok.statusCode, 200);
   t.equal(ok.body.response.allowed, true, 'existing tags, an OCI index, a Docker list and a digest are allowed');
   t.same(ok.body.response.warnings ?? [], [], 'with no warning');
@@ -59,13 +96,19 @@ t.test('plain registry: existence, missing tags, digests and repositories, index
   t.match(messageOf(missingTag), /tag "1\.3\.0" does not exist/);
   t.match(messageOf(missingTag), /Closest tags: 1\.2\.0/, 'suggests the closest existing tag');
 
-  const missingDigest = await webhook.review(admissionReview(deployment('digest', [`${reg.host}/team/app@sha256:${'0'.repeat(64)}`])));
+  const missingDigest = await webhook.review(
+    admissionReview(deployment('digest', [`${reg.host}/team/app@sha256:${'0'.repeat(64)}`])),
+  );
   t.equal(missingDigest.body.response.allowed, false);
   t.match(messageOf(missingDigest), /digest sha256:0{64} does not exist/);
 
   const missingRepo = await webhook.review(admissionReview(deployment('repo', [`${reg.host}/team/nosuchrepo:1.0`])));
   t.equal(missingRepo.body.response.allowed, false);
-  t.match(messageOf(missingRepo), /repository .*team\/nosuchrepo does not exist\. Fix: check the image name/, 'says the whole repository is missing');
+  t.match(
+    messageOf(missingRepo),
+    /repository .*team\/nosuchrepo does not exist\. Fix: check the image name/,
+    'says the whole repository is missing',
+  );
   t.same(auditClasses(missingRepo), ['notFound']);
   t.ok(multi.digest.startsWith('sha256:'));
 });
@@ -74,11 +117,20 @@ t.test('caching and coalescing: 100 concurrent reviews of one cold image make on
   const reg = await startRegistry({ mode: 'plain' });
   t.teardown(() => reg.stop());
   await pushImage(reg, { repository: 'team/hot', tags: ['1.0'], format: 'oci-manifest' });
-  const webhook = await startWebhookUnderTest({ config: { registries: [{ host: reg.host, plainHttp: true }], credentials: { kubernetes: false } } });
+  const webhook = await startWebhookUnderTest({
+    config: { registries: [{ host: reg.host, plainHttp: true }], credentials: { kubernetes: false } },
+  });
   t.teardown(() => webhook.close());
   const before = await reg.manifestRequests();
-  const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => webhook.review(admissionReview(deployment(`hot-${i}`, [`${reg.host}/team/hot:1.0`])))));
-  t.ok(answers.every((a) => a.body.response.allowed === true), 'all allowed');
+  const answers = await Promise.all(
+    Array.from({ length: 100 }, (_, i) =>
+      webhook.review(admissionReview(deployment(`hot-${i}`, [`${reg.host}/team/hot:1.0`]))),
+    ),
+  );
+  t.ok(
+    answers.every((a) => a.body.response.allowed === true),
+    'all allowed',
+  );
   t.equal((await reg.manifestRequests()) - before, 1, 'exactly one manifest request');
   await webhook.review(admissionReview(deployment('again', [`${reg.host}/team/hot:1.0`])));
   t.equal((await reg.manifestRequests()) - before, 1, 'a repeat is served from the cache');
@@ -94,14 +146,18 @@ t.test('basic auth over TLS: good, wrong and missing credentials', async (t) => 
   const image = `${reg.host}/team/private:1.0`;
   const registries = [{ host: reg.host, caFile: reg.caFile }];
 
-  const good = await startWebhookUnderTest({ config: { registries, credentials: { kubernetes: false, dockerConfig: await dockerConfigFile(reg, 'alice') } } });
+  const good = await startWebhookUnderTest({
+    config: { registries, credentials: { kubernetes: false, dockerConfig: await dockerConfigFile(reg, 'alice') } },
+  });
   t.teardown(() => good.close());
   const allowed = await good.review(admissionReview(deployment('good', [image])));
   t.equal(allowed.body.response.allowed, true, 'the right password pulls');
 
   const planted = 'planted-Wr0ng-pa55word';
   const wrongFile = await dockerConfigFile(reg, 'alice', planted);
-  const wrong = await startWebhookUnderTest({ config: { registries, credentials: { kubernetes: false, dockerConfig: wrongFile } } });
+  const wrong = await startWebhookUnderTest({
+    config: { registries, credentials: { kubernetes: false, dockerConfig: wrongFile } },
+  });
   t.teardown(() => wrong.close());
   const refused = await wrong.review(admissionReview(deployment('wrong', [image])));
   t.equal(refused.body.response.allowed, false);
@@ -117,7 +173,10 @@ t.test('basic auth over TLS: good, wrong and missing credentials', async (t) => 
   const anonymous = await none.review(admissionReview(deployment('anon', [image])));
   t.equal(anonymous.body.response.allowed, false);
   t.match(messageOf(anonymous), /requires authentication and no imagePullSecret of this pod has credentials for it/);
-  t.match(messageOf(anonymous), new RegExp(`kubectl create secret docker-registry regcred --docker-server=${reg.host.replace(/\./g, '\\.')}`));
+  t.match(
+    messageOf(anonymous),
+    new RegExp(`kubectl create secret docker-registry regcred --docker-server=${reg.host.replace(/\./g, '\\.')}`),
+  );
   t.match(messageOf(anonymous), /spec\.template\.spec\.imagePullSecrets/);
 });
 
@@ -128,10 +187,14 @@ t.test('token auth: credentials, wrong password, anonymous, token reuse within a
   await pushImage(reg, { repository: 'public/tool', tags: ['1'], format: 'oci-manifest' });
   const registries = [{ host: '127.0.0.1:*', caFile: reg.caFile }];
 
-  const alice = await startWebhookUnderTest({ config: { registries, credentials: { kubernetes: false, dockerConfig: await dockerConfigFile(reg, 'alice') } } });
+  const alice = await startWebhookUnderTest({
+    config: { registries, credentials: { kubernetes: false, dockerConfig: await dockerConfigFile(reg, 'alice') } },
+  });
   t.teardown(() => alice.close());
   const tokensBefore = reg.tokenServer!.requests();
-  const ok = await alice.review(admissionReview(deployment('tok', [`${reg.host}/team/app:1`, `${reg.host}/team/app:2`, `${reg.host}/team/app:3`])));
+  const ok = await alice.review(
+    admissionReview(deployment('tok', [`${reg.host}/team/app:1`, `${reg.host}/team/app:2`, `${reg.host}/team/app:3`])),
+  );
   t.equal(ok.body.response.allowed, true, 'alice pulls with a token');
   t.equal(reg.tokenServer!.requests() - tokensBefore, 1, 'one token serves every image of the repository scope');
   const missing = await alice.review(admissionReview(deployment('tok-missing', [`${reg.host}/team/app:9`])));
@@ -139,7 +202,12 @@ t.test('token auth: credentials, wrong password, anonymous, token reuse within a
   t.match(messageOf(missing), /tag "9" does not exist/);
 
   const planted = 'planted-T0ken-pa55';
-  const wrong = await startWebhookUnderTest({ config: { registries, credentials: { kubernetes: false, dockerConfig: await dockerConfigFile(reg, 'alice', planted) } } });
+  const wrong = await startWebhookUnderTest({
+    config: {
+      registries,
+      credentials: { kubernetes: false, dockerConfig: await dockerConfigFile(reg, 'alice', planted) },
+    },
+  });
   t.teardown(() => wrong.close());
   const refused = await wrong.review(admissionReview(deployment('tok-wrong', [`${reg.host}/team/app:1`])));
   t.equal(refused.body.response.allowed, false);
@@ -168,11 +236,16 @@ t.test('infrastructure failures warn and never deny', async (t) => {
   });
   t.teardown(() => webhook.close());
 
-  const slow = await webhook.review(admissionReview(deployment('hang', [`${hang.host}/team/app:1`])), { timeout: '3s' });
+  const slow = await webhook.review(admissionReview(deployment('hang', [`${hang.host}/team/app:1`])), {
+    timeout: '3s',
+  });
   t.ok(slow.elapsedMs < 3000, `answered inside the 3s timeout (${Math.round(slow.elapsedMs)} ms)`);
   t.equal(slow.body.response.allowed, true);
   t.same(auditClasses(slow), ['timeout']);
-  t.match(slow.body.response.warnings.join('\n'), /cannot verify .* \(registry timeout after [\d.]+s\); admitted anyway/);
+  t.match(
+    slow.body.response.warnings.join('\n'),
+    /cannot verify .* \(registry timeout after [\d.]+s\); admitted anyway/,
+  );
 
   const refused = await webhook.review(admissionReview(deployment('refused', [`127.0.0.1:${refusedPort}/team/app:1`])));
   t.equal(refused.body.response.allowed, true);
@@ -184,7 +257,10 @@ t.test('infrastructure failures warn and never deny', async (t) => {
 
   const metadata = await webhook.review(admissionReview(deployment('metadata', ['169.254.169.254/latest/app:1'])));
   t.equal(metadata.body.response.allowed, true);
-  t.match(JSON.parse(metadata.body.response.auditAnnotations.findings)[0], { class: 'unreachable', outcome: 'blocked' });
+  t.match(JSON.parse(metadata.body.response.auditAnnotations.findings)[0], {
+    class: 'unreachable',
+    outcome: 'blocked',
+  });
   t.equal(unhandled.length, 0, 'no unhandled rejection');
 });
 
@@ -201,14 +277,19 @@ t.test('an untagged image is checked as :latest through a review', async (t) => 
   t.teardown(() => reg.stop());
   await pushImage(reg, { repository: 'library/nginx', tags: ['latest'], format: 'oci-manifest' });
   await pushImage(reg, { repository: 'team/nolatest', tags: ['1.0.0'], format: 'oci-manifest' });
-  const webhook = await startWebhookUnderTest({ config: { registries: [{ host: reg.host, plainHttp: true }], credentials: { kubernetes: false } } });
+  const webhook = await startWebhookUnderTest({
+    config: { registries: [{ host: reg.host, plainHttp: true }], credentials: { kubernetes: false } },
+  });
   t.teardown(() => webhook.close());
 
   const untagged = await webhook.review(admissionReview(deployment('web', [`${reg.host}/library/nginx`])));
   t.equal(untagged.statusCode, 200);
   t.equal(untagged.body.response.allowed, true, 'allowed: :latest exists');
   t.notOk(auditClasses(untagged).includes('notFound'), 'not reported missing');
-  t.ok((await reg.accessLog()).some((line) => line.uri === '/v2/library/nginx/manifests/latest' && line.status === 200), 'the registry was asked for manifests/latest');
+  t.ok(
+    (await reg.accessLog()).some((line) => line.uri === '/v2/library/nginx/manifests/latest' && line.status === 200),
+    'the registry was asked for manifests/latest',
+  );
 
   const noLatest = await webhook.review(admissionReview(deployment('tool', [`${reg.host}/team/nolatest`])));
   t.equal(noLatest.body.response.allowed, false, 'denied: the repository has no latest tag');

@@ -14,16 +14,33 @@ import { buildWebhookApp } from '../../src/server/webhook-app.js';
 import { admissionReview, POD_KIND } from '../helpers/admission-review.js';
 import { apiServerProblems } from '../helpers/api-server-checks.js';
 
-function appWith(t: Test, review: Reviewer['review']): { inject: (uid: string) => Promise<{ statusCode: number; body: string }>; lines: string[] } {
+function appWith(
+  t: Test,
+  review: Reviewer['review'],
+): { inject: (uid: string) => Promise<{ statusCode: number; body: string }>; lines: string[] } {
   const lines: string[] = [];
   const { logger } = createLoggers('info', { write: (line: string) => void lines.push(line) });
-  const app = buildWebhookApp({ config: DEFAULT_CONFIG, reviewer: { review }, metrics: createMetrics({ processMetrics: false }), logger });
+  const app = buildWebhookApp({
+    config: DEFAULT_CONFIG,
+    reviewer: { review },
+    metrics: createMetrics({ processMetrics: false }),
+    logger,
+  });
   t.teardown(() => app.close());
   return {
     lines,
     inject: async (uid) => {
-      const payload = admissionReview({ kind: POD_KIND, uid, object: { spec: { containers: [{ name: 'app', image: 'example.com/app:1.0' }] } } });
-      const res = await app.inject({ method: 'POST', url: '/validate?timeout=10s', headers: { 'content-type': 'application/json' }, payload });
+      const payload = admissionReview({
+        kind: POD_KIND,
+        uid,
+        object: { spec: { containers: [{ name: 'app', image: 'example.com/app:1.0' }] } },
+      });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/validate?timeout=10s',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
       return { statusCode: res.statusCode, body: res.body };
     },
   };
@@ -31,9 +48,12 @@ function appWith(t: Test, review: Reviewer['review']): { inject: (uid: string) =
 
 const FAILURES: ReadonlyArray<readonly [string, Reviewer['review']]> = [
   ['a rejected promise', () => Promise.reject(new Error('planted reviewer failure'))],
-  ['a synchronous throw', () => {
-    throw new TypeError('planted synchronous failure');
-  }],
+  [
+    'a synchronous throw',
+    () => {
+      throw new TypeError('planted synchronous failure');
+    },
+  ],
   ['a thrown non-Error', () => Promise.reject('planted string failure')],
 ];
 

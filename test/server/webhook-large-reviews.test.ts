@@ -23,7 +23,12 @@ const MiB = 1024 * 1024;
 
 /** A Pod of about `bytes` whose bulk is one container argument of `<>&`: it fits in etcd, its review does not in 7 MiB. */
 function htmlHeavyPod(bytes: number, image: string): Record<string, unknown> {
-  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop' }, spec: { containers: [{ name: 'app', image, args: [''] }] } };
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: { containers: [{ name: 'app', image, args: [''] }] },
+  };
   const overhead = JSON.stringify(pod).length;
   pod.spec.containers[0]!.args = ['<>&'.repeat(Math.floor((bytes - overhead) / 3))];
   return pod;
@@ -36,8 +41,17 @@ t.test('a 1.24 MiB Pod full of <>& arrives as 7.44 MiB and is checked and answer
   t.ok(JSON.stringify(object).length <= 1.24 * MiB + 100, 'the object is 1.24 MiB as stored');
   const body = goJson(admissionReview({ kind: POD_KIND, uid: 'big-1', name: 'web', object }));
   t.ok(body.length > 7.4 * MiB, `the review is ${(body.length / MiB).toFixed(2)} MiB, past the old 7 MiB limit`);
-  const res = await hook.app.inject({ method: 'POST', url: '/validate?timeout=10s', headers: { 'content-type': 'application/json' }, payload: body });
-  t.same(apiServerProblems({ statusCode: res.statusCode, body: res.body }, 'big-1'), [], 'an AdmissionReview the API server accepts');
+  const res = await hook.app.inject({
+    method: 'POST',
+    url: '/validate?timeout=10s',
+    headers: { 'content-type': 'application/json' },
+    payload: body,
+  });
+  t.same(
+    apiServerProblems({ statusCode: res.statusCode, body: res.body }, 'big-1'),
+    [],
+    'an AdmissionReview the API server accepts',
+  );
   const answer = answerView(res.body);
   t.equal(answer.allowed, false, 'checked: the invalid image is denied');
   t.match(answer.message, /InvalidImageName/);
@@ -48,10 +62,24 @@ t.test('an UPDATE with object (3 MiB) and oldObject (1.5 MiB) at the limit is ch
   t.teardown(() => hook.app.close());
   const object = htmlHeavyPod(3 * MiB, 'Shop/Web:2.0');
   const oldObject = htmlHeavyPod(1.5 * MiB, 'example.com/web:1.0');
-  const body = goJson(admissionReview({ kind: POD_KIND, uid: 'big-2', name: 'web', operation: 'UPDATE', object, oldObject }));
-  t.ok(body.length > MAX_REVIEW_BYTES - 1.5 * MiB && body.length <= MAX_REVIEW_BYTES, `the review is ${(body.length / MiB).toFixed(2)} MiB`);
-  const res = await hook.app.inject({ method: 'POST', url: '/validate?timeout=10s', headers: { 'content-type': 'application/json' }, payload: body });
-  t.same(apiServerProblems({ statusCode: res.statusCode, body: res.body }, 'big-2'), [], 'an AdmissionReview the API server accepts');
+  const body = goJson(
+    admissionReview({ kind: POD_KIND, uid: 'big-2', name: 'web', operation: 'UPDATE', object, oldObject }),
+  );
+  t.ok(
+    body.length > MAX_REVIEW_BYTES - 1.5 * MiB && body.length <= MAX_REVIEW_BYTES,
+    `the review is ${(body.length / MiB).toFixed(2)} MiB`,
+  );
+  const res = await hook.app.inject({
+    method: 'POST',
+    url: '/validate?timeout=10s',
+    headers: { 'content-type': 'application/json' },
+    payload: body,
+  });
+  t.same(
+    apiServerProblems({ statusCode: res.statusCode, body: res.body }, 'big-2'),
+    [],
+    'an AdmissionReview the API server accepts',
+  );
   t.equal(answerView(res.body).allowed, false, 'checked: the changed image is denied');
 });
 
@@ -59,9 +87,16 @@ t.test('past the limit: the documented 400 JSON error', async (t) => {
   const hook = webhookUnderTest();
   t.teardown(() => hook.app.close());
   const object = htmlHeavyPod(4 * MiB, 'Shop/Web:2.0');
-  const body = goJson(admissionReview({ kind: POD_KIND, uid: 'big-3', object, oldObject: htmlHeavyPod(1.5 * MiB, 'a:1') }));
+  const body = goJson(
+    admissionReview({ kind: POD_KIND, uid: 'big-3', object, oldObject: htmlHeavyPod(1.5 * MiB, 'a:1') }),
+  );
   t.ok(body.length > MAX_REVIEW_BYTES);
-  const res = await hook.app.inject({ method: 'POST', url: '/validate', headers: { 'content-type': 'application/json' }, payload: body });
+  const res = await hook.app.inject({
+    method: 'POST',
+    url: '/validate',
+    headers: { 'content-type': 'application/json' },
+    payload: body,
+  });
   t.equal(res.statusCode, 400);
   t.same(res.json(), { error: { code: 'BODY_TOO_LARGE', message: `body exceeds ${MAX_REVIEW_BYTES} bytes` } });
 });
@@ -71,7 +106,9 @@ t.test('past the limit: the documented 400 JSON error', async (t) => {
  * The real budget, reporting each step (a request starts waiting for room, its wait ends, a lease shrinks or is
  * released), so a test waits for the step it expects instead of sleeping and hoping it happened.
  */
-function observedBudget(capacity: number): MemoryBudget & { waits: { granted?: boolean }[]; until(condition: () => boolean, what: string): Promise<void> } {
+function observedBudget(
+  capacity: number,
+): MemoryBudget & { waits: { granted?: boolean }[]; until(condition: () => boolean, what: string): Promise<void> } {
   const inner = createMemoryBudget(capacity);
   const waits: { granted?: boolean }[] = [];
   const listeners = new Set<() => void>();
@@ -133,7 +170,9 @@ function heldReviewer(): Reviewer & { finish(): void; started(): number } {
   return {
     review: () => {
       started++;
-      return new Promise<ReviewOutcome>((resolve) => waiting.push(() => resolve({ status: 'skipped', reason: 'held' })));
+      return new Promise<ReviewOutcome>((resolve) =>
+        waiting.push(() => resolve({ status: 'skipped', reason: 'held' })),
+      );
     },
     finish: () => waiting.splice(0).forEach((resolve) => resolve()),
     started: () => started,
@@ -144,9 +183,21 @@ t.test('bodies share a memory budget: a large one waits for room, then gets it; 
   const reviewer = heldReviewer();
   const body = goJson(admissionReview({ kind: POD_KIND, uid: 'held', object: htmlHeavyPod(0.5 * MiB, 'a:1') }));
   const budget = observedBudget(declaredCost(Buffer.byteLength(body)) + 1024 * 1024);
-  const app = buildWebhookApp({ config: DEFAULT_CONFIG, reviewer, metrics: createMetrics({ processMetrics: false }), logger: pino({ level: 'silent' }), memoryBudget: budget });
+  const app = buildWebhookApp({
+    config: DEFAULT_CONFIG,
+    reviewer,
+    metrics: createMetrics({ processMetrics: false }),
+    logger: pino({ level: 'silent' }),
+    memoryBudget: budget,
+  });
   t.teardown(() => app.close());
-  const post = () => app.inject({ method: 'POST', url: '/validate?timeout=10s', headers: { 'content-type': 'application/json' }, payload: body });
+  const post = () =>
+    app.inject({
+      method: 'POST',
+      url: '/validate?timeout=10s',
+      headers: { 'content-type': 'application/json' },
+      payload: body,
+    });
   const first = post();
   while (reviewer.started() < 1) await setTimeout(5);
   const second = post();
@@ -167,7 +218,13 @@ t.test('no room within half the review budget: 429 BUSY with Retry-After, in the
   const reviewer = heldReviewer();
   const body = goJson(admissionReview({ kind: POD_KIND, uid: 'busy', object: htmlHeavyPod(0.5 * MiB, 'a:1') }));
   const budget = createMemoryBudget(declaredCost(Buffer.byteLength(body)) + 1024 * 1024);
-  const app = buildWebhookApp({ config: DEFAULT_CONFIG, reviewer, metrics: createMetrics({ processMetrics: false }), logger: pino({ level: 'silent' }), memoryBudget: budget });
+  const app = buildWebhookApp({
+    config: DEFAULT_CONFIG,
+    reviewer,
+    metrics: createMetrics({ processMetrics: false }),
+    logger: pino({ level: 'silent' }),
+    memoryBudget: budget,
+  });
   t.teardown(() => app.close());
   const first = app.inject({ method: 'POST', url: '/validate?timeout=2s', payload: body });
   while (reviewer.started() < 1) await setTimeout(5);
@@ -182,29 +239,52 @@ t.test('no room within half the review budget: 429 BUSY with Retry-After, in the
   t.equal(budget.inUse(), 0);
 });
 
-t.test('an ordinary review (up to 64 KiB) takes no lease: it is answered at once even with no room in the budget', async (t) => {
-  const reviewer = heldReviewer();
-  const budget = createMemoryBudget(1); // room for no body that leases
-  const app = buildWebhookApp({ config: DEFAULT_CONFIG, reviewer, metrics: createMetrics({ processMetrics: false }), logger: pino({ level: 'silent' }), memoryBudget: budget });
-  t.teardown(() => app.close());
-  const ordinary = goJson(admissionReview({ kind: POD_KIND, uid: 'ordinary', object: htmlHeavyPod(SMALL_REVIEW_BYTES / 8, 'b:1') }));
-  t.ok(Buffer.byteLength(ordinary) <= SMALL_REVIEW_BYTES, `${Buffer.byteLength(ordinary)} bytes`);
-  const answer = app.inject({ method: 'POST', url: '/validate?timeout=2s', payload: ordinary });
-  for (let waited = 0; reviewer.started() < 1 && waited < 500; waited += 5) await setTimeout(5);
-  t.equal(reviewer.started(), 1, 'reviewed at once, without waiting for room');
-  t.equal(budget.inUse(), 0, 'it leased nothing');
-  reviewer.finish();
-  t.equal((await answer).statusCode, 200);
-  const larger = goJson(admissionReview({ kind: POD_KIND, uid: 'larger', object: htmlHeavyPod(SMALL_REVIEW_BYTES, 'b:1') }));
-  t.ok(Buffer.byteLength(larger) > SMALL_REVIEW_BYTES);
-  t.equal((await app.inject({ method: 'POST', url: '/validate?timeout=1s', payload: larger })).statusCode, 429, 'a larger one needs room');
-});
+t.test(
+  'an ordinary review (up to 64 KiB) takes no lease: it is answered at once even with no room in the budget',
+  async (t) => {
+    const reviewer = heldReviewer();
+    const budget = createMemoryBudget(1); // room for no body that leases
+    const app = buildWebhookApp({
+      config: DEFAULT_CONFIG,
+      reviewer,
+      metrics: createMetrics({ processMetrics: false }),
+      logger: pino({ level: 'silent' }),
+      memoryBudget: budget,
+    });
+    t.teardown(() => app.close());
+    const ordinary = goJson(
+      admissionReview({ kind: POD_KIND, uid: 'ordinary', object: htmlHeavyPod(SMALL_REVIEW_BYTES / 8, 'b:1') }),
+    );
+    t.ok(Buffer.byteLength(ordinary) <= SMALL_REVIEW_BYTES, `${Buffer.byteLength(ordinary)} bytes`);
+    const answer = app.inject({ method: 'POST', url: '/validate?timeout=2s', payload: ordinary });
+    for (let waited = 0; reviewer.started() < 1 && waited < 500; waited += 5) await setTimeout(5);
+    t.equal(reviewer.started(), 1, 'reviewed at once, without waiting for room');
+    t.equal(budget.inUse(), 0, 'it leased nothing');
+    reviewer.finish();
+    t.equal((await answer).statusCode, 200);
+    const larger = goJson(
+      admissionReview({ kind: POD_KIND, uid: 'larger', object: htmlHeavyPod(SMALL_REVIEW_BYTES, 'b:1') }),
+    );
+    t.ok(Buffer.byteLength(larger) > SMALL_REVIEW_BYTES);
+    t.equal(
+      (await app.inject({ method: 'POST', url: '/validate?timeout=1s', payload: larger })).statusCode,
+      429,
+      'a larger one needs room',
+    );
+  },
+);
 
 t.test('a client that goes away, waiting for room or halfway through its body, leaves no memory leased', async (t) => {
   const reviewer = heldReviewer();
   const body = goJson(admissionReview({ kind: POD_KIND, uid: 'gone', object: htmlHeavyPod(0.5 * MiB, 'a:1') }));
   const budget = observedBudget(declaredCost(Buffer.byteLength(body)) + 1024 * 1024);
-  const app = buildWebhookApp({ config: DEFAULT_CONFIG, reviewer, metrics: createMetrics({ processMetrics: false }), logger: pino({ level: 'silent' }), memoryBudget: budget });
+  const app = buildWebhookApp({
+    config: DEFAULT_CONFIG,
+    reviewer,
+    metrics: createMetrics({ processMetrics: false }),
+    logger: pino({ level: 'silent' }),
+    memoryBudget: budget,
+  });
   t.teardown(() => app.close());
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;

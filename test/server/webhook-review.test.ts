@@ -12,16 +12,35 @@ const SECTIONS = ['initContainers', 'containers', 'ephemeralContainers', 'volume
 const INVALID = 'Shop/Web:1.0'; // uppercase repository: InvalidImageName
 
 /** POSTs a review like the API server does and checks the answer the way it would. */
-async function admit(t: Test, hook: WebhookUnderTest, review: ReturnType<typeof admissionReview>): Promise<AdmissionAnswerView> {
-  const res = await hook.app.inject({ method: 'POST', url: '/validate?timeout=10s', headers: { 'content-type': 'application/json' }, payload: review });
-  t.same(apiServerProblems({ statusCode: res.statusCode, body: res.body }, String(review.request['uid'])), [], 'the API server accepts the answer');
+async function admit(
+  t: Test,
+  hook: WebhookUnderTest,
+  review: ReturnType<typeof admissionReview>,
+): Promise<AdmissionAnswerView> {
+  const res = await hook.app.inject({
+    method: 'POST',
+    url: '/validate?timeout=10s',
+    headers: { 'content-type': 'application/json' },
+    payload: review,
+  });
+  t.same(
+    apiServerProblems({ statusCode: res.statusCode, body: res.body }, String(review.request['uid'])),
+    [],
+    'the API server accepts the answer',
+  );
   return answerView(res.body);
 }
 
 function podSpecWith(section: (typeof SECTIONS)[number], images: readonly string[]): Record<string, unknown> {
-  if (section === 'volumes') return { containers: [{ name: 'app', image: 'example.com/app:1.0' }], volumes: images.map((image, i) => ({ name: `v${i}`, image: { reference: image } })) };
+  if (section === 'volumes')
+    return {
+      containers: [{ name: 'app', image: 'example.com/app:1.0' }],
+      volumes: images.map((image, i) => ({ name: `v${i}`, image: { reference: image } })),
+    };
   const list = images.map((image, i) => ({ name: `c${i}`, image }));
-  return section === 'containers' ? { containers: list } : { containers: [{ name: 'app', image: 'example.com/app:1.0' }], [section]: list };
+  return section === 'containers'
+    ? { containers: list }
+    : { containers: [{ name: 'app', image: 'example.com/app:1.0' }], [section]: list };
 }
 
 const fieldOf = (section: (typeof SECTIONS)[number]) => (section === 'volumes' ? 'image.reference' : 'image');
@@ -32,11 +51,22 @@ t.test('every kind and every image list: an invalid reference is denied with its
   for (const kind of WORKLOAD_KINDS) {
     for (const section of SECTIONS) {
       const path = `${kind.podSpecPath.join('.')}.${section}[1].${fieldOf(section)}`;
-      const answer = await admit(t, hook, workloadReview(kind, workloadWith(kind, podSpecWith(section, ['example.com/ok:1.0', INVALID]))));
+      const answer = await admit(
+        t,
+        hook,
+        workloadReview(kind, workloadWith(kind, podSpecWith(section, ['example.com/ok:1.0', INVALID]))),
+      );
       t.equal(answer.allowed, false, `${kind.kind} ${section}: denied`);
       t.match(answer.message, `(${path}): "${INVALID}"`, `${kind.kind} ${section}: names ${path}`);
-      t.match(answer.message, /^1 of \d+ images? in .* would fail to pull \(InvalidImageName\):\n/, 'summary line first');
-      t.same(answer.findings.map((f) => [f.path, f.class, f.action]), [[path, 'invalidReference', 'deny']]);
+      t.match(
+        answer.message,
+        /^1 of \d+ images? in .* would fail to pull \(InvalidImageName\):\n/,
+        'summary line first',
+      );
+      t.same(
+        answer.findings.map((f) => [f.path, f.class, f.action]),
+        [[path, 'invalidReference', 'deny']],
+      );
     }
   }
 });
@@ -45,8 +75,21 @@ t.test('CronJob init containers keep their full path', async (t) => {
   const hook = webhookUnderTest();
   t.teardown(() => hook.app.close());
   const cronJob = WORKLOAD_KINDS.find((k) => k.kind === 'CronJob') as WorkloadKind;
-  const answer = await admit(t, hook, workloadReview(cronJob, workloadWith(cronJob, { initContainers: [{ name: 'migrate', image: 'UPPER' }], containers: [{ name: 'app', image: 'example.com/a:1' }] })));
-  t.match(answer.message, 'init container "migrate" (spec.jobTemplate.spec.template.spec.initContainers[0].image): "UPPER"');
+  const answer = await admit(
+    t,
+    hook,
+    workloadReview(
+      cronJob,
+      workloadWith(cronJob, {
+        initContainers: [{ name: 'migrate', image: 'UPPER' }],
+        containers: [{ name: 'app', image: 'example.com/a:1' }],
+      }),
+    ),
+  );
+  t.match(
+    answer.message,
+    'init container "migrate" (spec.jobTemplate.spec.template.spec.initContainers[0].image): "UPPER"',
+  );
 });
 
 t.test(':latest, no tag and imagePullPolicy Never warn, and the object is admitted', async (t) => {
@@ -68,15 +111,25 @@ t.test(':latest, no tag and imagePullPolicy Never warn, and the object is admitt
       'container "latest": "ghcr.io/acme/api:latest" uses :latest; pin a version tag or a digest',
       'container "cached": imagePullPolicy Never: runs only if the image is already on the node; registry not checked',
     ]);
-    t.same(answer.findings.map((f) => f.reference), ['docker.io/library/nginx:latest', 'ghcr.io/acme/api:latest', 'example.com/tools/cached:1.0']);
+    t.same(
+      answer.findings.map((f) => f.reference),
+      ['docker.io/library/nginx:latest', 'ghcr.io/acme/api:latest', 'example.com/tools/cached:1.0'],
+    );
   }
 });
 
 t.test('warnings are capped at 10 plus one summary line, each legal', async (t) => {
   const hook = webhookUnderTest();
   t.teardown(() => hook.app.close());
-  const containers = Array.from({ length: 15 }, (_, i) => ({ name: `c${i}`, image: `example.com/team/image-${i}:latest` }));
-  const answer = await admit(t, hook, workloadReview(WORKLOAD_KINDS[1] as WorkloadKind, workloadWith(WORKLOAD_KINDS[1] as WorkloadKind, { containers })));
+  const containers = Array.from({ length: 15 }, (_, i) => ({
+    name: `c${i}`,
+    image: `example.com/team/image-${i}:latest`,
+  }));
+  const answer = await admit(
+    t,
+    hook,
+    workloadReview(WORKLOAD_KINDS[1] as WorkloadKind, workloadWith(WORKLOAD_KINDS[1] as WorkloadKind, { containers })),
+  );
   t.equal(answer.warnings.length, 11);
   t.match(answer.warnings[10], /^… and 5 more warnings/);
   t.equal(answer.findings.length, 15, 'the audit annotation keeps every finding');
@@ -85,8 +138,15 @@ t.test('warnings are capped at 10 plus one summary line, each legal', async (t) 
 t.test('more than 10 failing images: the message stays under 4 KiB and ends with "… and N more"', async (t) => {
   const hook = webhookUnderTest();
   t.teardown(() => hook.app.close());
-  const containers = Array.from({ length: 14 }, (_, i) => ({ name: `c${i}`, image: `Example/Bad-${i}:${'x'.repeat(100)}` }));
-  const answer = await admit(t, hook, workloadReview(WORKLOAD_KINDS[1] as WorkloadKind, workloadWith(WORKLOAD_KINDS[1] as WorkloadKind, { containers })));
+  const containers = Array.from({ length: 14 }, (_, i) => ({
+    name: `c${i}`,
+    image: `Example/Bad-${i}:${'x'.repeat(100)}`,
+  }));
+  const answer = await admit(
+    t,
+    hook,
+    workloadReview(WORKLOAD_KINDS[1] as WorkloadKind, workloadWith(WORKLOAD_KINDS[1] as WorkloadKind, { containers })),
+  );
   t.equal(answer.allowed, false);
   const lines = answer.message.split('\n');
   t.match(lines[0], /^14 of 14 images in Deployment shop\/web would fail to pull/);
@@ -100,9 +160,17 @@ const found = () => ({ outcome: 'found' as const });
 t.test('UPDATE with unchanged images is allowed without any registry check', async (t) => {
   const hook = webhookUnderTest({ resolve: found });
   t.teardown(() => hook.app.close());
-  const spec = { containers: [{ name: 'app', image: 'nginx' }, { name: 'bad', image: INVALID }] };
+  const spec = {
+    containers: [
+      { name: 'app', image: 'nginx' },
+      { name: 'bad', image: INVALID },
+    ],
+  };
   const before = workloadWith(deployment, spec, { labels: { a: '1' } });
-  const after = { ...workloadWith(deployment, { ...spec, imagePullSecrets: [{ name: 'new-secret' }] }, { labels: { a: '2' } }), replicas: 5 };
+  const after = {
+    ...workloadWith(deployment, { ...spec, imagePullSecrets: [{ name: 'new-secret' }] }, { labels: { a: '2' } }),
+    replicas: 5,
+  };
   const answer = await admit(t, hook, workloadReview(deployment, after, { operation: 'UPDATE', oldObject: before }));
   t.equal(answer.allowed, true);
   t.same(answer.warnings, []);
@@ -113,8 +181,18 @@ t.test('UPDATE with unchanged images is allowed without any registry check', asy
 t.test('UPDATE that changes one image checks only that one', async (t) => {
   const hook = webhookUnderTest({ resolve: found });
   t.teardown(() => hook.app.close());
-  const before = workloadWith(deployment, { containers: [{ name: 'app', image: 'example.com/app:1.0' }, { name: 'side', image: 'example.com/side:1.0' }] });
-  const after = workloadWith(deployment, { containers: [{ name: 'app', image: 'example.com/app:1.1' }, { name: 'side', image: 'example.com/side:1.0' }] });
+  const before = workloadWith(deployment, {
+    containers: [
+      { name: 'app', image: 'example.com/app:1.0' },
+      { name: 'side', image: 'example.com/side:1.0' },
+    ],
+  });
+  const after = workloadWith(deployment, {
+    containers: [
+      { name: 'app', image: 'example.com/app:1.1' },
+      { name: 'side', image: 'example.com/side:1.0' },
+    ],
+  });
   const answer = await admit(t, hook, workloadReview(deployment, after, { operation: 'UPDATE', oldObject: before }));
   t.equal(answer.allowed, true);
   t.same(hook.resolved, ['example.com/app:1.1']);
@@ -123,14 +201,23 @@ t.test('UPDATE that changes one image checks only that one', async (t) => {
 t.test('CREATE asks the registry once per distinct reference', async (t) => {
   const hook = webhookUnderTest({ resolve: found });
   t.teardown(() => hook.app.close());
-  const spec = { initContainers: [{ name: 'i', image: 'example.com/app:1.0' }], containers: [{ name: 'a', image: 'example.com/app:1.0' }, { name: 'b', image: 'example.com/b:2' }] };
+  const spec = {
+    initContainers: [{ name: 'i', image: 'example.com/app:1.0' }],
+    containers: [
+      { name: 'a', image: 'example.com/app:1.0' },
+      { name: 'b', image: 'example.com/b:2' },
+    ],
+  };
   await admit(t, hook, workloadReview(deployment, workloadWith(deployment, spec)));
   t.same([...hook.resolved].sort(), ['example.com/app:1.0', 'example.com/b:2']);
 });
 
 const pod = WORKLOAD_KINDS.find((k) => k.kind === 'Pod') as WorkloadKind;
-const badPod = (metadata: Record<string, unknown>) => workloadWith(pod, { containers: [{ name: 'app', image: INVALID }] }, metadata);
-const owner = (apiVersion: string, kind: string, controller: boolean) => ({ ownerReferences: [{ apiVersion, kind, name: 'web-7d9c', uid: 'o-1', controller }] });
+const badPod = (metadata: Record<string, unknown>) =>
+  workloadWith(pod, { containers: [{ name: 'app', image: INVALID }] }, metadata);
+const owner = (apiVersion: string, kind: string, controller: boolean) => ({
+  ownerReferences: [{ apiVersion, kind, name: 'web-7d9c', uid: 'o-1', controller }],
+});
 
 t.test('pods: which are skipped and which are checked', async (t) => {
   const hook = webhookUnderTest();
@@ -156,11 +243,30 @@ t.test('ephemeral containers arrive through the ephemeralcontainers subresource 
   t.teardown(() => hook.app.close());
   for (const metadata of [{}, owner('apps/v1', 'ReplicaSet', true)]) {
     const before = workloadWith(pod, { containers: [{ name: 'app', image: 'nginx' }] }, metadata);
-    const after = workloadWith(pod, { containers: [{ name: 'app', image: 'nginx' }], ephemeralContainers: [{ name: 'debugger', image: 'Busybox' }] }, metadata);
-    const answer = await admit(t, hook, admissionReview({ kind: POD_KIND, operation: 'UPDATE', subResource: 'ephemeralcontainers', object: after, oldObject: before, name: 'web' }));
+    const after = workloadWith(
+      pod,
+      { containers: [{ name: 'app', image: 'nginx' }], ephemeralContainers: [{ name: 'debugger', image: 'Busybox' }] },
+      metadata,
+    );
+    const answer = await admit(
+      t,
+      hook,
+      admissionReview({
+        kind: POD_KIND,
+        operation: 'UPDATE',
+        subResource: 'ephemeralcontainers',
+        object: after,
+        oldObject: before,
+        name: 'web',
+      }),
+    );
     t.equal(answer.allowed, false, 'kubectl debug with a bad image is denied, even on a controller-owned pod');
     t.match(answer.message, 'ephemeral container "debugger" (spec.ephemeralContainers[0].image): "Busybox"');
-    t.same(answer.findings.map((f) => f.path), ['spec.ephemeralContainers[0].image'], 'the unchanged container is not reported');
+    t.same(
+      answer.findings.map((f) => f.path),
+      ['spec.ephemeralContainers[0].image'],
+      'the unchanged container is not reported',
+    );
   }
 });
 
@@ -171,14 +277,30 @@ t.test('operations and subresources that cannot cause a failed pull are allowed 
   const cases = [
     admissionReview({ kind: POD_KIND, operation: 'DELETE', object: null, oldObject: object }),
     admissionReview({ kind: POD_KIND, operation: 'CONNECT', object: null }),
-    admissionReview({ kind: POD_KIND, operation: 'UPDATE', subResource: 'status', object, oldObject: workloadWith(pod, {}) }),
-    workloadReview(deployment, workloadWith(deployment, { containers: [{ name: 'a', image: INVALID }] }), { operation: 'UPDATE', subResource: 'scale' }),
+    admissionReview({
+      kind: POD_KIND,
+      operation: 'UPDATE',
+      subResource: 'status',
+      object,
+      oldObject: workloadWith(pod, {}),
+    }),
+    workloadReview(deployment, workloadWith(deployment, { containers: [{ name: 'a', image: INVALID }] }), {
+      operation: 'UPDATE',
+      subResource: 'scale',
+    }),
     admissionReview({ kind: { group: '', version: 'v1', kind: 'ConfigMap' }, object: { data: { image: INVALID } } }),
-    admissionReview({ kind: { group: 'example.com', version: 'v1', kind: 'Deployment' }, object: workloadWith(deployment, { containers: [{ name: 'a', image: INVALID }] }) }),
+    admissionReview({
+      kind: { group: 'example.com', version: 'v1', kind: 'Deployment' },
+      object: workloadWith(deployment, { containers: [{ name: 'a', image: INVALID }] }),
+    }),
   ];
   for (const review of cases) {
     const answer = await admit(t, hook, review);
-    t.equal(answer.allowed, true, `${String(review.request['operation'])} ${JSON.stringify(review.request['kind'])} ${String(review.request['subResource'] ?? '')}`);
+    t.equal(
+      answer.allowed,
+      true,
+      `${String(review.request['operation'])} ${JSON.stringify(review.request['kind'])} ${String(review.request['subResource'] ?? '')}`,
+    );
     t.same(answer.findings, []);
   }
   t.same(hook.resolved, []);
@@ -187,7 +309,12 @@ t.test('operations and subresources that cannot cause a failed pull are allowed 
 t.test('dryRun gets the same checks', async (t) => {
   const hook = webhookUnderTest();
   t.teardown(() => hook.app.close());
-  const object = workloadWith(deployment, { containers: [{ name: 'a', image: INVALID }, { name: 'b', image: 'nginx' }] });
+  const object = workloadWith(deployment, {
+    containers: [
+      { name: 'a', image: INVALID },
+      { name: 'b', image: 'nginx' },
+    ],
+  });
   const wet = await admit(t, hook, workloadReview(deployment, object));
   const dry = await admit(t, hook, workloadReview(deployment, object, { dryRun: true }));
   t.same(dry, wet);
@@ -195,19 +322,36 @@ t.test('dryRun gets the same checks', async (t) => {
 });
 
 t.test('mode: warn and exempt images change the verdict, not the extraction', async (t) => {
-  const object = workloadWith(deployment, { containers: [{ name: 'a', image: INVALID }, { name: 'b', image: 'registry.k8s.io/pause:latest' }] });
+  const object = workloadWith(deployment, {
+    containers: [
+      { name: 'a', image: INVALID },
+      { name: 'b', image: 'registry.k8s.io/pause:latest' },
+    ],
+  });
   const softened = webhookUnderTest({ config: { mode: 'warn', exempt: { images: ['registry.k8s.io/pause:*'] } } });
   t.teardown(() => softened.app.close());
   const answer = await admit(t, softened, workloadReview(deployment, object));
   t.equal(answer.allowed, true);
   t.same(answer.warnings.length, 1);
   t.match(answer.warnings[0], /^would deny: container "a": "Shop\/Web:1.0" is not a valid image reference/);
-  t.same(answer.findings.map((f) => [f.class, f.action]), [['invalidReference', 'warn']], 'the exempt pause image is not checked at all');
+  t.same(
+    answer.findings.map((f) => [f.class, f.action]),
+    [['invalidReference', 'warn']],
+    'the exempt pause image is not checked at all',
+  );
 
   const labelled = webhookUnderTest({ namespaceMode: async (ns) => (ns === 'shop' ? 'warn' : undefined) });
   t.teardown(() => labelled.app.close());
-  t.equal((await admit(t, labelled, workloadReview(deployment, object))).allowed, true, 'namespace label pullguard.io/mode=warn');
-  t.equal((await admit(t, labelled, workloadReview(deployment, object, { namespace: 'other' }))).allowed, false, 'other namespaces enforce');
+  t.equal(
+    (await admit(t, labelled, workloadReview(deployment, object))).allowed,
+    true,
+    'namespace label pullguard.io/mode=warn',
+  );
+  t.equal(
+    (await admit(t, labelled, workloadReview(deployment, object, { namespace: 'other' }))).allowed,
+    false,
+    'other namespaces enforce',
+  );
 });
 
 t.test('an object the API server could not have sent is a 400, not a 500', async (t) => {

@@ -56,7 +56,9 @@ export interface Authenticator {
   invalidate(key: TokenKey): void;
 }
 
-type TokenResult = { readonly ok: true; readonly token: string; readonly lifetime: number } | { readonly ok: false; readonly resolution: Resolution };
+type TokenResult =
+  | { readonly ok: true; readonly token: string; readonly lifetime: number }
+  | { readonly ok: false; readonly resolution: Resolution };
 
 /** Header values must be visible ASCII; anything else from a token server is not a token. */
 const HEADER_SAFE = /^[\x21-\x7e]{1,8192}$/;
@@ -76,7 +78,9 @@ export function createAuthenticator(deps: { transport: RegistryTransport }): Aut
       registry: target.registry,
     });
     const challenge =
-      response.status === 401 ? (pickChallenge(parseWwwAuthenticate(response.headers['www-authenticate'])) ?? null) : null;
+      response.status === 401
+        ? (pickChallenge(parseWwwAuthenticate(response.headers['www-authenticate'])) ?? null)
+        : null;
     // Only a clear answer is worth remembering; a failing /v2/ may need auth once it recovers.
     if (response.status === 401 || (response.status >= 200 && response.status < 300)) {
       challenges.set(target.origin, { challenge });
@@ -130,7 +134,8 @@ export function createAuthenticator(deps: { transport: RegistryTransport }): Aut
       if (cached && sameChallenge(cached.challenge, challenge)) challenges.delete(origin);
     },
     async authorize(target, challenge) {
-      if (challenge === null || (challenge.scheme === 'basic' && !target.credential)) return { ok: true, scheme: challenge ? 'basic' : 'none' };
+      if (challenge === null || (challenge.scheme === 'basic' && !target.credential))
+        return { ok: true, scheme: challenge ? 'basic' : 'none' };
       if (challenge.scheme === 'basic') {
         return { ok: true, scheme: 'basic', header: basicHeader(target.credential as RegistryCredential) };
       }

@@ -51,7 +51,8 @@ export async function sendAuthorized(
     const offered = pickChallenge(parseWwwAuthenticate(response.headers['www-authenticate']));
     // A challenge is cached for the whole origin, and its realm host may reach a message later, under other
     // secrets: one that echoes the credential just sent (a reflecting registry) is never learned or answered.
-    if (offered && echoesSent(offered, authorization.header)) return { ok: true, response, scheme: authorization.scheme };
+    if (offered && echoesSent(offered, authorization.header))
+      return { ok: true, response, scheme: authorization.scheme };
     if (offered && isNews(known, offered)) {
       deps.auth.remember(target.origin, offered);
     } else if (offered?.params.error === 'invalid_token' && authorization.tokenKey) {
@@ -84,7 +85,11 @@ async function answer(auth: Authenticator, target: AuthTarget, challenge: Challe
 
 /** Whether the realm or service of a challenge contains the credential part of the Authorization header sent. */
 function echoesSent(challenge: Challenge, sentHeader: string | undefined): boolean {
-  const sent = sentHeader?.replace(/^\S+\s+/, '').replace(/=+$/, '').toLowerCase() ?? '';
+  const sent =
+    sentHeader
+      ?.replace(/^\S+\s+/, '')
+      .replace(/=+$/, '')
+      .toLowerCase() ?? '';
   if (sent.length < 8) return false; // nothing sent, or too short to tell an echo from chance
   return [challenge.params.realm, challenge.params.service].some((value) => value?.toLowerCase().includes(sent));
 }

@@ -21,7 +21,11 @@ t.test('tokens are cached per key, shared while in flight, failures not kept', a
   t.equal(a.token, 't1');
   t.equal(b.token, 't1');
   t.equal((await cache.getOrFetch(key, fetch, life)).token, 't1');
-  t.equal((await cache.getOrFetch({ ...key, credential: undefined }, fetch, life)).token, 't2', 'anonymous is another key');
+  t.equal(
+    (await cache.getOrFetch({ ...key, credential: undefined }, fetch, life)).token,
+    't2',
+    'anonymous is another key',
+  );
   t.equal((await cache.getOrFetch({ ...key, scope: 'repository:b:pull' }, fetch, life)).token, 't3');
   clock += 55_000;
   t.equal((await cache.getOrFetch(key, fetch, life)).token, 't4', 'expired');

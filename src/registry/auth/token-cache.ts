@@ -57,7 +57,8 @@ export function createTokenCache<T extends object>(options: { max?: number; now?
 
 /** How long to keep a token: its lifetime minus 10% (at most 15 s), at least one second. */
 export function cacheTtlMs(lifetimeSeconds: number): number {
-  const lifetime = Number.isFinite(lifetimeSeconds) && lifetimeSeconds > 0 ? lifetimeSeconds : DEFAULT_TOKEN_LIFETIME_SECONDS;
+  const lifetime =
+    Number.isFinite(lifetimeSeconds) && lifetimeSeconds > 0 ? lifetimeSeconds : DEFAULT_TOKEN_LIFETIME_SECONDS;
   const margin = Math.min(15, lifetime * 0.1);
   return Math.max(1, lifetime - margin) * 1000;
 }

@@ -24,7 +24,10 @@ const cases: { name: string; header: string | string[]; want: ReturnType<typeof 
     name: 'ECR basic challenge',
     header: 'Basic realm="https://1.dkr.ecr.eu-west-2.amazonaws.com/",service="ecr.amazonaws.com"',
     want: [
-      { scheme: 'basic', params: { realm: 'https://1.dkr.ecr.eu-west-2.amazonaws.com/', service: 'ecr.amazonaws.com' } },
+      {
+        scheme: 'basic',
+        params: { realm: 'https://1.dkr.ecr.eu-west-2.amazonaws.com/', service: 'ecr.amazonaws.com' },
+      },
     ],
   },
   {
@@ -32,14 +35,22 @@ const cases: { name: string; header: string | string[]; want: ReturnType<typeof 
     header:
       'Bearer realm="https://codeberg.org/v2/token",service="container_registry",scope="*",Basic realm="https://codeberg.org/v2",service="container_registry",scope="*"',
     want: [
-      { scheme: 'bearer', params: { realm: 'https://codeberg.org/v2/token', service: 'container_registry', scope: '*' } },
+      {
+        scheme: 'bearer',
+        params: { realm: 'https://codeberg.org/v2/token', service: 'container_registry', scope: '*' },
+      },
       { scheme: 'basic', params: { realm: 'https://codeberg.org/v2', service: 'container_registry', scope: '*' } },
     ],
   },
   {
     name: 'comma inside a quoted value, and spaces after commas',
     header: 'Bearer realm="https://r/token", scope="repository:samalba/my-app:pull,push", service="s"',
-    want: [{ scheme: 'bearer', params: { realm: 'https://r/token', scope: 'repository:samalba/my-app:pull,push', service: 's' } }],
+    want: [
+      {
+        scheme: 'bearer',
+        params: { realm: 'https://r/token', scope: 'repository:samalba/my-app:pull,push', service: 's' },
+      },
+    ],
   },
   {
     name: 'case-insensitive scheme and parameter names, values verbatim',
@@ -101,7 +112,10 @@ for (const c of cases) {
   t.test(c.name, async (t) => {
     const got = plain(parseWwwAuthenticate(c.header));
     // __proto__ must survive as an own key, so compare via JSON of entries.
-    t.same(got.map((g) => ({ ...g, params: Object.entries(g.params) })), c.want.map((w) => ({ ...w, params: Object.entries(w.params) })));
+    t.same(
+      got.map((g) => ({ ...g, params: Object.entries(g.params) })),
+      c.want.map((w) => ({ ...w, params: Object.entries(w.params) })),
+    );
   });
 }
 

@@ -37,7 +37,9 @@ export function describedManifest(headers: ResponseHeaders): { mediaType?: strin
   const mediaType = single(headers['content-type'])?.split(';')[0]?.trim().toLowerCase();
   const digest = single(headers['docker-content-digest'])?.trim();
   return {
-    ...(mediaType !== undefined && MEDIA_TYPE.test(mediaType) ? { mediaType: KNOWN_TYPES.get(mediaType) ?? ownCopy(mediaType) } : {}),
+    ...(mediaType !== undefined && MEDIA_TYPE.test(mediaType)
+      ? { mediaType: KNOWN_TYPES.get(mediaType) ?? ownCopy(mediaType) }
+      : {}),
     ...(digest !== undefined && DIGEST.test(digest) ? { digest: ownCopy(digest) } : {}),
   };
 }
@@ -66,7 +68,11 @@ export type VerifiedBody =
  * checked here and are taken as claimed. The body is parsed here, once, when small enough; callers read the
  * returned `manifest`.
  */
-export function verifyManifestBody(body: Buffer, claimed: string | undefined, requested: string | undefined): VerifiedBody {
+export function verifyManifestBody(
+  body: Buffer,
+  claimed: string | undefined,
+  requested: string | undefined,
+): VerifiedBody {
   const shape = body.length <= MAX_PARSED_MANIFEST_BYTES ? parsedObject(body) : scannedObject(body);
   if (!shape.ok) return shape;
   const actual = `sha256:${createHash('sha256').update(body).digest('hex')}`;
@@ -79,7 +85,8 @@ export function verifyManifestBody(body: Buffer, claimed: string | undefined, re
   return shape.manifest === undefined ? { ok: true, digest } : { ok: true, digest, manifest: shape.manifest };
 }
 
-type BodyShape = { readonly ok: true; readonly manifest?: Record<string, unknown> } | { readonly ok: false; readonly detail: string };
+type BodyShape =
+  { readonly ok: true; readonly manifest?: Record<string, unknown> } | { readonly ok: false; readonly detail: string };
 
 const TOO_DEEP: BodyShape = { ok: false, detail: 'registry sent a manifest nested too deeply' };
 const NOT_JSON: BodyShape = { ok: false, detail: 'registry sent a manifest that is not JSON' };

@@ -10,7 +10,14 @@ import type { TransportResponse } from '../transport/http-transport.js';
 import { indexPlatformsOf, type IndexCache } from './index-cache.js';
 import { UNREAD_INDEX_PLATFORMS } from '../../platform/index-platforms.js';
 import { declaredLength } from '../transport/body-reader.js';
-import { INDEX_TYPES, MANIFEST_ACCEPT, MANIFEST_TYPES, MAX_PARSED_MANIFEST_BYTES, describedManifest, verifyManifestBody } from './manifest-body.js';
+import {
+  INDEX_TYPES,
+  MANIFEST_ACCEPT,
+  MANIFEST_TYPES,
+  MAX_PARSED_MANIFEST_BYTES,
+  describedManifest,
+  verifyManifestBody,
+} from './manifest-body.js';
 import { RegistryError } from '../transport/registry-error.js';
 import { errorCodes } from '../transport/registry-json.js';
 import { screenIndex } from '../transport/registry-text.js';
@@ -67,10 +74,16 @@ function needsGet(response: TransportResponse): boolean {
   if (status === 405 || status === 501 || status === 400) return true;
   if (status < 200 || status > 299) return false;
   const described = describedManifest(response.headers);
-  return described.digest === undefined || described.mediaType === undefined || !MANIFEST_TYPES.has(described.mediaType);
+  return (
+    described.digest === undefined || described.mediaType === undefined || !MANIFEST_TYPES.has(described.mediaType)
+  );
 }
 
-async function found(deps: ManifestCheckDeps, options: ManifestCheckOptions, response: TransportResponse): Promise<Resolution> {
+async function found(
+  deps: ManifestCheckDeps,
+  options: ManifestCheckOptions,
+  response: TransportResponse,
+): Promise<Resolution> {
   const described = describedManifest(response.headers);
   const { mediaType } = described;
   let { digest } = described;
@@ -102,7 +115,8 @@ async function found(deps: ManifestCheckDeps, options: ManifestCheckOptions, res
     return { ...base, index: UNREAD_INDEX_PLATFORMS };
   }
   const parsed = indexPlatformsOf(manifest);
-  if (parsed === undefined) return { outcome: 'unreachable', cause: 'protocol', detail: 'registry sent an unreadable image index' };
+  if (parsed === undefined)
+    return { outcome: 'unreachable', cause: 'protocol', detail: 'registry sent an unreadable image index' };
   // Screened before it is cached: a later check, with other secrets in play, reuses the platforms as they are.
   const index = screenIndex(parsed, options.target.secrets ?? secretsInPlay([options.target.credential]));
   if (index === undefined) return base;
@@ -110,19 +124,32 @@ async function found(deps: ManifestCheckDeps, options: ManifestCheckOptions, res
   return { ...base, index };
 }
 
-type IndexBody = { readonly kind: 'manifest'; readonly manifest?: Record<string, unknown> } | { readonly kind: 'resolution'; readonly resolution: Resolution };
+type IndexBody =
+  | { readonly kind: 'manifest'; readonly manifest?: Record<string, unknown> }
+  | { readonly kind: 'resolution'; readonly resolution: Resolution };
 
 /**
  * The index body HEAD described, by digest (so it is the one HEAD described even if the tag moves meanwhile), read
  * only up to the parse cap: a larger one is neither downloaded nor parsed (`manifest` absent).
  */
-async function indexBody(deps: ManifestCheckDeps, options: ManifestCheckOptions, head: TransportResponse, digest: string | undefined): Promise<IndexBody> {
+async function indexBody(
+  deps: ManifestCheckDeps,
+  options: ManifestCheckOptions,
+  head: TransportResponse,
+  digest: string | undefined,
+): Promise<IndexBody> {
   const declared = declaredLength(single(head.headers['content-length']));
   if (declared !== undefined && declared > MAX_PARSED_MANIFEST_BYTES) return { kind: 'manifest' };
   const path = `/v2/${options.target.repositoryPath}/manifests/${digest ?? options.tag}`;
   let got: AuthorizedResult;
   try {
-    got = await sendAuthorized(deps, options.target, { path, method: 'GET', headers: { accept: MANIFEST_ACCEPT }, readBody: true, maxBodyBytes: MAX_PARSED_MANIFEST_BYTES });
+    got = await sendAuthorized(deps, options.target, {
+      path,
+      method: 'GET',
+      headers: { accept: MANIFEST_ACCEPT },
+      readBody: true,
+      maxBodyBytes: MAX_PARSED_MANIFEST_BYTES,
+    });
   } catch (error) {
     if (error instanceof RegistryError && error.kind === 'too-large') return { kind: 'manifest' };
     throw error;
@@ -132,7 +159,8 @@ async function indexBody(deps: ManifestCheckDeps, options: ManifestCheckOptions,
     return { kind: 'resolution', resolution: unexpectedStatus(got.response.status, 'registry') };
   }
   const verified = verifyManifestBody(got.response.body, digest, options.digest);
-  if (!verified.ok) return { kind: 'resolution', resolution: { outcome: 'unreachable', cause: 'protocol', detail: verified.detail } };
+  if (!verified.ok)
+    return { kind: 'resolution', resolution: { outcome: 'unreachable', cause: 'protocol', detail: verified.detail } };
   return verified.manifest === undefined ? { kind: 'manifest' } : { kind: 'manifest', manifest: verified.manifest };
 }
 

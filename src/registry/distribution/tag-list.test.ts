@@ -24,8 +24,14 @@ function lister(pages: readonly (readonly string[])[]) {
     async request(request) {
       requests++;
       const page = Number(request.url.searchParams.get('page') ?? 0);
-      const next = page + 1 < pages.length ? { link: `</v2/team/app/tags/list?n=1000&page=${page + 1}>; rel="next"` } : {};
-      return { status: 200, headers: { 'content-type': 'application/json', ...next }, url: request.url, body: Buffer.from(JSON.stringify({ name: 'team/app', tags: pages[page] })) };
+      const next =
+        page + 1 < pages.length ? { link: `</v2/team/app/tags/list?n=1000&page=${page + 1}>; rel="next"` } : {};
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json', ...next },
+        url: request.url,
+        body: Buffer.from(JSON.stringify({ name: 'team/app', tags: pages[page] })),
+      };
     },
     close: async () => undefined,
   };
@@ -39,7 +45,13 @@ function lister(pages: readonly (readonly string[])[]) {
   return { deps: { transport, auth }, requests: () => requests };
 }
 
-const target = (repositoryPath = 'team/app'): AuthTarget => ({ origin: 'https://r.example', registry: undefined, repositoryPath, credential: undefined, signal: AbortSignal.timeout(5000) });
+const target = (repositoryPath = 'team/app'): AuthTarget => ({
+  origin: 'https://r.example',
+  registry: undefined,
+  repositoryPath,
+  credential: undefined,
+  signal: AbortSignal.timeout(5000),
+});
 
 t.test('only tags the reference grammar allows are kept, at most maxTags of them', async (t) => {
   const valid = ['1.0', 'latest', '_x', 'v1.2.3-rc.1', 'a'.repeat(128)];
@@ -47,7 +59,11 @@ t.test('only tags the reference grammar allows are kept, at most maxTags of them
   const { deps } = lister([[...valid.slice(0, 2), ...invalid, ...valid.slice(2)]]);
   const listing = await createTagLister(deps, { ttlMs: 60_000, timeoutMs: 5000 }).list(target());
   t.same(listing, { kind: 'tags', tags: valid });
-  const capped = await createTagLister(lister([valid, valid]).deps, { ttlMs: 60_000, timeoutMs: 5000, maxTags: 7 }).list(target());
+  const capped = await createTagLister(lister([valid, valid]).deps, {
+    ttlMs: 60_000,
+    timeoutMs: 5000,
+    maxTags: 7,
+  }).list(target());
   t.same(capped, { kind: 'tags', tags: [...valid, ...valid.slice(0, 2)] }, 'pages are followed up to maxTags');
 });
 
@@ -58,7 +74,10 @@ t.test('cached listings stay within the byte budget, whatever the registry lists
   const tagLister = createTagLister(deps, { ttlMs: 60_000, timeoutMs: 5000, maxPages: 10 });
   const first = await tagLister.list(target('team/r0'));
   t.equal(first?.kind === 'tags' && first.tags.length, 10_000);
-  t.ok(first && listingBytes(first) > 1_500_000 && listingBytes(first) < TAG_CACHE_BYTES / 8, `one listing: ${first && listingBytes(first)} bytes`);
+  t.ok(
+    first && listingBytes(first) > 1_500_000 && listingBytes(first) < TAG_CACHE_BYTES / 8,
+    `one listing: ${first && listingBytes(first)} bytes`,
+  );
   const repositories = Math.ceil(TAG_CACHE_BYTES / (first ? listingBytes(first) : 1)) + 2;
   for (let r = 1; r < repositories; r++) await tagLister.list(target(`team/r${r}`));
   const before = requests();

@@ -19,7 +19,8 @@ import { credentialFingerprint } from '../../credentials/credential-fingerprint.
 /** Heap the cached listings may take, by {@link listingBytes}: a few node-sized (10,000 tags) listings. */
 export const TAG_CACHE_BYTES = 16 * 1024 * 1024;
 
-export type TagListing = { readonly kind: 'tags'; readonly tags: readonly string[] } | { readonly kind: 'repository-missing' };
+export type TagListing =
+  { readonly kind: 'tags'; readonly tags: readonly string[] } | { readonly kind: 'repository-missing' };
 
 export interface TagLister {
   list(target: AuthTarget): Promise<TagListing | undefined>;
@@ -36,7 +37,12 @@ export interface TagListerOptions {
 export function createTagLister(deps: RegistryClientDeps, options: TagListerOptions): TagLister {
   const maxPages = options.maxPages ?? 5;
   const maxTags = options.maxTags ?? 10_000;
-  const cache = new LRUCache<string, TagListing>({ max: 500, ttl: options.ttlMs, maxSize: TAG_CACHE_BYTES, sizeCalculation: listingBytes });
+  const cache = new LRUCache<string, TagListing>({
+    max: 500,
+    ttl: options.ttlMs,
+    maxSize: TAG_CACHE_BYTES,
+    sizeCalculation: listingBytes,
+  });
 
   const fetchAll = async (target: AuthTarget): Promise<TagListing | undefined> => {
     const tags: string[] = [];

@@ -37,7 +37,9 @@ export async function readCapped(body: Readable, cap: number, declaredLength?: n
 }
 
 /** Throws away a body we do not need without reading much of it (a small one keeps the connection reusable). */
-export async function discardBody(body: Readable & { dump?: (options?: { limit: number }) => Promise<void> }): Promise<void> {
+export async function discardBody(
+  body: Readable & { dump?: (options?: { limit: number }) => Promise<void> },
+): Promise<void> {
   try {
     if (typeof body.dump === 'function') await body.dump({ limit: MAX_ERROR_BODY_BYTES });
     else body.destroy();

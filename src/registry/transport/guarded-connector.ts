@@ -31,11 +31,14 @@ export function createGuardedConnector(options: GuardedConnectorOptions): buildC
     // unreachable (no IPv6 route, say) must still work. For TLS, undici derives the server name from `host` when
     // `servername` is unset; keep it the registry's name.
     const connectInTurn = (addresses: readonly { address: string }[], index: number): void => {
-      base({ ...connectOptions, hostname: (addresses[index] as { address: string }).address, servername }, (error, socket) => {
-        if (error && index + 1 < addresses.length && isUnreachable(error)) connectInTurn(addresses, index + 1);
-        else if (error) callback(error, null);
-        else callback(null, socket as NonNullable<typeof socket>);
-      });
+      base(
+        { ...connectOptions, hostname: (addresses[index] as { address: string }).address, servername },
+        (error, socket) => {
+          if (error && index + 1 < addresses.length && isUnreachable(error)) connectInTurn(addresses, index + 1);
+          else if (error) callback(error, null);
+          else callback(null, socket as NonNullable<typeof socket>);
+        },
+      );
     };
   };
 }
@@ -43,7 +46,14 @@ export function createGuardedConnector(options: GuardedConnectorOptions): buildC
 /** Connection failures that another address of the same name may not have. */
 function isUnreachable(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code ?? '';
-  return ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT'].includes(code);
+  return [
+    'ECONNREFUSED',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EADDRNOTAVAIL',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'ETIMEDOUT',
+  ].includes(code);
 }
 
 /** SNI must be a DNS name, never an IP literal (RFC 6066 §3). */

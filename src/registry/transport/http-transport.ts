@@ -106,7 +106,8 @@ export function createRegistryTransport(deps: TransportDeps): RegistryTransport 
       if (status >= 200 && status < 300 && request.readBody && request.method === 'GET') {
         const cap = Math.min(request.maxBodyBytes ?? MAX_BODY_BYTES, MAX_BODY_BYTES);
         const read = await readCapped(response.body, cap, declaredLength(response.headers['content-length']));
-        if (read.truncated) throw new RegistryError('too-large', { host: url.host, detail: `response body over ${formatBytes(cap)}` });
+        if (read.truncated)
+          throw new RegistryError('too-large', { host: url.host, detail: `response body over ${formatBytes(cap)}` });
         body = read.bytes;
       } else if (status >= 400 && request.method === 'GET') {
         body = (await readCapped(response.body, MAX_ERROR_BODY_BYTES)).bytes;
@@ -169,7 +170,11 @@ function readCa(registry: RegistryConfig): string {
   try {
     return readFileSync(registry.caFile as string, 'utf8');
   } catch (error) {
-    throw new RegistryError('tls', { host: registry.host, detail: `cannot read caFile ${registry.caFile}`, cause: error });
+    throw new RegistryError('tls', {
+      host: registry.host,
+      detail: `cannot read caFile ${registry.caFile}`,
+      cause: error,
+    });
   }
 }
 

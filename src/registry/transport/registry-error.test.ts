@@ -40,25 +40,37 @@ t.test('foreign errors get stable kinds and catalogue codes, with the original k
   }
 });
 
-t.test('the caller\'s deadline wins over whatever undici made of the abort', async (t) => {
+t.test("the caller's deadline wins over whatever undici made of the abort", async (t) => {
   const translated = translateError(withCode('UND_ERR_ABORTED'), { host: 'h', deadline: AbortSignal.abort() });
   t.equal(translated.kind, 'deadline');
   t.equal(translated.code, 'PG_REGISTRY_DEADLINE');
-  const perRequest = translateError(withCode('UND_ERR_ABORTED'), { host: 'h', deadline: live(), requestTimedOut: true });
+  const perRequest = translateError(withCode('UND_ERR_ABORTED'), {
+    host: 'h',
+    deadline: live(),
+    requestTimedOut: true,
+  });
   t.equal(perRequest.kind, 'timeout');
 });
 
 t.test('messages never carry the foreign message (it may quote a body or URL)', async (t) => {
-  const translated = translateError(withCode('ECONNRESET', 'secret-ish text from the peer'), { host: 'h', deadline: live() });
+  const translated = translateError(withCode('ECONNRESET', 'secret-ish text from the peer'), {
+    host: 'h',
+    deadline: live(),
+  });
   t.notMatch(translated.message, /secret-ish/);
   t.notMatch(translated.detail, /secret-ish/);
 });
 
 t.test('RegistryErrors map to resolutions', async (t) => {
-  const make = (kind: ConstructorParameters<typeof RegistryError>[0], extra = {}) => new RegistryError(kind, { host: 'h', detail: 'd', ...extra });
+  const make = (kind: ConstructorParameters<typeof RegistryError>[0], extra = {}) =>
+    new RegistryError(kind, { host: 'h', detail: 'd', ...extra });
   t.same(resolutionOfError(make('timeout'), 12), { outcome: 'timeout', afterMs: 12 });
   t.same(resolutionOfError(make('deadline'), 5), { outcome: 'timeout', afterMs: 5 });
-  t.same(resolutionOfError(make('blocked', { address: '127.0.0.1' }), 0), { outcome: 'blocked', host: 'h', address: '127.0.0.1' });
+  t.same(resolutionOfError(make('blocked', { address: '127.0.0.1' }), 0), {
+    outcome: 'blocked',
+    host: 'h',
+    address: '127.0.0.1',
+  });
   t.same(resolutionOfError(make('insecure'), 0), { outcome: 'unreachable', cause: 'protocol', detail: 'd' });
   for (const code of ['dns', 'refused', 'reset', 'tls', 'protocol', 'too-large', 'redirects'] as const) {
     t.same(resolutionOfError(make(code), 0), { outcome: 'unreachable', cause: code, detail: 'd' });

@@ -69,7 +69,11 @@ export class RegistryError extends PullguardError {
   readonly address?: string;
 
   constructor(kind: RegistryErrorKind, options: RegistryErrorOptions) {
-    super(CODE_OF_KIND[kind], `${options.host}: ${options.detail}`, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      CODE_OF_KIND[kind],
+      `${options.host}: ${options.detail}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.kind = kind;
     this.host = options.host;
     this.detail = options.detail;
@@ -82,7 +86,12 @@ export class RegistryError extends PullguardError {
   }
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME', 'EAI_ADDRFAMILY']);
 const REFUSED_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL']);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);

@@ -60,7 +60,8 @@ const tagList = Compile(TagListSchema);
  */
 export const MAX_REGISTRY_JSON_DEPTH = 64;
 
-export type ParsedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: 'not-json' | 'too-deep' };
+export type ParsedJson =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: 'not-json' | 'too-deep' };
 
 /** JSON bytes from a registry, parsed once, after the depth check. */
 export function parseRegistryJson(bytes: Buffer | undefined): ParsedJson {

@@ -29,7 +29,9 @@ export function usableTags(tags: readonly string[], secrets: SecretsInPlay): str
  */
 export function screenIndex(index: IndexPlatforms, secrets: SecretsInPlay): IndexPlatforms | undefined {
   if (index.platforms === '') return index;
-  const carriesSecret = secrets.found(index.platforms) || index.platforms.split(/[ /]/).some((field) => field !== '' && secrets.found(field));
+  const carriesSecret =
+    secrets.found(index.platforms) ||
+    index.platforms.split(/[ /]/).some((field) => field !== '' && secrets.found(field));
   return carriesSecret ? undefined : index;
 }
 
@@ -45,13 +47,19 @@ export function screenResolution(resolution: Resolution, secrets: SecretsInPlay,
     case 'found':
       return screenFound(resolution, secrets);
     case 'not-found':
-      return resolution.suggestions === undefined ? resolution : { ...resolution, suggestions: usableTags(resolution.suggestions, secrets) };
+      return resolution.suggestions === undefined
+        ? resolution
+        : { ...resolution, suggestions: usableTags(resolution.suggestions, secrets) };
     case 'blocked':
       return screenBlocked(resolution, fit, registryHost);
     case 'unreachable':
-      return fit(resolution.detail, DETAIL_TEXT) ? resolution : { ...resolution, detail: 'the registry sent something unusable' };
+      return fit(resolution.detail, DETAIL_TEXT)
+        ? resolution
+        : { ...resolution, detail: 'the registry sent something unusable' };
     case 'invalid':
-      return fit(resolution.reason, DETAIL_TEXT) ? resolution : { ...resolution, reason: 'the registry rejects the reference' };
+      return fit(resolution.reason, DETAIL_TEXT)
+        ? resolution
+        : { ...resolution, reason: 'the registry rejects the reference' };
     case 'rate-limited':
     case 'unauthorized':
     case 'timeout':
@@ -61,7 +69,8 @@ export function screenResolution(resolution: Resolution, secrets: SecretsInPlay,
 
 function screenFound(found: Found, secrets: SecretsInPlay): Found {
   const { digest, mediaType, index, ...rest } = found;
-  const keep = (text: string | undefined, grammar: RegExp) => text !== undefined && grammar.test(text) && !secrets.found(text);
+  const keep = (text: string | undefined, grammar: RegExp) =>
+    text !== undefined && grammar.test(text) && !secrets.found(text);
   const screenedIndex = index === undefined ? undefined : screenIndex(index, secrets);
   return {
     ...rest,
@@ -71,8 +80,15 @@ function screenFound(found: Found, secrets: SecretsInPlay): Found {
   };
 }
 
-function screenBlocked(blocked: Blocked, fit: (text: string, grammar: RegExp) => boolean, registryHost: string): Blocked {
-  const host = blocked.host === registryHost || fit(blocked.host, TOKEN_TEXT) ? blocked.host : `a host that ${registryHost} pointed to`;
+function screenBlocked(
+  blocked: Blocked,
+  fit: (text: string, grammar: RegExp) => boolean,
+  registryHost: string,
+): Blocked {
+  const host =
+    blocked.host === registryHost || fit(blocked.host, TOKEN_TEXT)
+      ? blocked.host
+      : `a host that ${registryHost} pointed to`;
   const address = isIP(blocked.address) !== 0 ? blocked.address : '';
   return host === blocked.host && address === blocked.address ? blocked : { ...blocked, host, address };
 }

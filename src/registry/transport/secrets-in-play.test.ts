@@ -4,7 +4,15 @@ import { secretsInPlay } from './secrets-in-play.js';
 t.test('a credential puts its password, user:password and the base64 of that in play', async (t) => {
   const secrets = secretsInPlay([{ username: 'alice', password: 'Sesame-0pen', source: 'secret ns/s' }]);
   const base64 = Buffer.from('alice:Sesame-0pen').toString('base64');
-  for (const text of ['Sesame-0pen', 'v1-sesame-0pen', 'alice:Sesame-0pen', base64, `Basic ${base64}`, base64.replace(/=+$/, ''), base64.toLowerCase()]) {
+  for (const text of [
+    'Sesame-0pen',
+    'v1-sesame-0pen',
+    'alice:Sesame-0pen',
+    base64,
+    `Basic ${base64}`,
+    base64.replace(/=+$/, ''),
+    base64.toLowerCase(),
+  ]) {
     t.ok(secrets.found(text), text);
   }
   for (const text of ['alice', 'v1.2.3', 'sesame', base64.slice(0, 8)]) t.notOk(secrets.found(text), text);

@@ -27,7 +27,8 @@ export function secretsInPlay(credentials: readonly (RegistryCredential | undefi
     if (credential === undefined) continue;
     const pair = `${credential.username}:${credential.password}`;
     const base64 = Buffer.from(pair, 'utf8').toString('base64').replace(/=+$/, '');
-    for (const secret of [credential.password, pair, base64, base64.replace(/\+/g, '-').replace(/\//g, '_')]) add(secret);
+    for (const secret of [credential.password, pair, base64, base64.replace(/\+/g, '-').replace(/\//g, '_')])
+      add(secret);
   }
   return {
     add,

@@ -77,8 +77,9 @@ t.test('default blocked ranges', async (t) => {
 });
 
 t.test('the unspecified addresses are refused whatever network.blockedCidrs says', async (t) => {
-  for (const address of ['0.0.0.0', '::', '::ffff:0.0.0.0', '64:ff9b::0.0.0.0']) t.equal(isAddressBlocked([], address), true, address);
-  t.equal(isAddressBlocked([], '127.0.0.1'), false, 'the rest is the config\'s choice');
+  for (const address of ['0.0.0.0', '::', '::ffff:0.0.0.0', '64:ff9b::0.0.0.0'])
+    t.equal(isAddressBlocked([], address), true, address);
+  t.equal(isAddressBlocked([], '127.0.0.1'), false, "the rest is the config's choice");
   t.equal(isAddressBlocked(['10.0.0.0/8'], '2002:a00:1::1'), true, 'embedded forms use the configured list');
 });
 
@@ -87,7 +88,9 @@ t.test('listed hosts are host globs: * never crosses a dot', async (t) => {
   const guard = createSsrfGuard({ blockedCidrs: DEFAULT_BLOCKED_CIDRS, listedHosts: ['*.internal.test'], lookup });
   t.equal(guard.isListed('registry.internal.test'), true);
   t.equal(guard.isListed('evil.registry.internal.test'), false);
-  t.same(await guard.checkAll('registry.internal.test', 'registry.internal.test'), [{ address: '127.0.0.1', family: 4 }]);
+  t.same(await guard.checkAll('registry.internal.test', 'registry.internal.test'), [
+    { address: '127.0.0.1', family: 4 },
+  ]);
   t.equal((await refusal(guard.checkAll('a.b.internal.test', 'a.b.internal.test')))?.kind, 'blocked');
 });
 
@@ -116,7 +119,11 @@ t.test('every resolved address is checked and handed out in resolver order', asy
   const mixed = await refusal(guard.checkAll('mixed.test', 'mixed.test'));
   t.equal(mixed?.kind, 'blocked');
   t.equal(mixed?.address, '169.254.169.254');
-  t.equal((await refusal(guard.checkAll('loop.test', 'loop.test')))?.kind, 'blocked', 'the port is part of the listing');
+  t.equal(
+    (await refusal(guard.checkAll('loop.test', 'loop.test')))?.kind,
+    'blocked',
+    'the port is part of the listing',
+  );
   t.same(await guard.checkAll('loop.test:5000', 'loop.test'), [{ address: '127.0.0.1', family: 4 }], 'listed: allowed');
   t.equal((await refusal(guard.checkAll('empty.test', 'empty.test')))?.kind, 'dns');
   t.equal((await refusal(guard.checkAll('[::1]:5000', '[::1]')))?.kind, 'blocked', 'IPv6 literal');

@@ -105,7 +105,9 @@ export function normalizeAddress(address: string): CheckedAddress | undefined {
 
 function isBlocked(blockList: BlockList, address: CheckedAddress): boolean {
   if (address.family === 4) return blockList.check(address.address, 'ipv4');
-  return blockList.check(address.address, 'ipv6') || embeddedIpv4(address.address).some((v4) => blockList.check(v4, 'ipv4'));
+  return (
+    blockList.check(address.address, 'ipv6') || embeddedIpv4(address.address).some((v4) => blockList.check(v4, 'ipv4'))
+  );
 }
 
 /** Never a registry, whatever `network.blockedCidrs` says: on Linux a connection to these reaches the local host. */

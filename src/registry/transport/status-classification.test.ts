@@ -11,7 +11,7 @@ t.test('Retry-After as seconds or an HTTP date', async (t) => {
   t.equal(retryAfterSeconds(undefined, now), undefined);
 });
 
-t.test('rate limits keep Docker Hub\'s remaining header as numbers, and nothing of any other shape', async (t) => {
+t.test("rate limits keep Docker Hub's remaining header as numbers, and nothing of any other shape", async (t) => {
   t.same(rateLimited({ 'ratelimit-remaining': '0;w=21600', 'retry-after': '60' }), {
     outcome: 'rate-limited',
     remaining: 0,
@@ -23,7 +23,15 @@ t.test('rate limits keep Docker Hub\'s remaining header as numbers, and nothing 
   t.same(rateLimited({}), { outcome: 'rate-limited' });
   // A registry that reflects the Authorization header: the base64 of user:password once passed the old filter.
   const reflected = Buffer.from('alice:s3cret-password').toString('base64');
-  for (const value of [reflected, `Basic ${reflected}`, `0;w=${reflected}`, `${reflected};w=21600`, '0;w=1;x=2', '1e9', '-1']) {
+  for (const value of [
+    reflected,
+    `Basic ${reflected}`,
+    `0;w=${reflected}`,
+    `${reflected};w=21600`,
+    '0;w=1;x=2',
+    '1e9',
+    '-1',
+  ]) {
     t.same(rateLimited({ 'ratelimit-remaining': value, 'retry-after': value }), { outcome: 'rate-limited' }, value);
   }
 });
@@ -37,6 +45,16 @@ t.test('Retry-After is bounded and only an HTTP date or seconds', async (t) => {
 });
 
 t.test('unexpected statuses', async (t) => {
-  t.same(unexpectedStatus(503, 'registry'), { outcome: 'unreachable', cause: 'server-error', detail: 'registry answered HTTP 503', status: 503 });
-  t.same(unexpectedStatus(418, 'registry'), { outcome: 'unreachable', cause: 'protocol', detail: 'registry answered unexpected HTTP 418', status: 418 });
+  t.same(unexpectedStatus(503, 'registry'), {
+    outcome: 'unreachable',
+    cause: 'server-error',
+    detail: 'registry answered HTTP 503',
+    status: 503,
+  });
+  t.same(unexpectedStatus(418, 'registry'), {
+    outcome: 'unreachable',
+    cause: 'protocol',
+    detail: 'registry answered unexpected HTTP 418',
+    status: 418,
+  });
 });

@@ -22,11 +22,10 @@ t.test('client-node reads objects and gets Status errors', async (t) => {
   await t.rejects(core.readNamespacedSecret({ namespace: 'shop', name: 'nope' }), { code: 404 });
   api.fault(/secrets/, { status: 403, times: 1 });
   await t.rejects(core.readNamespacedSecret({ namespace: 'shop', name: 'nope' }), { code: 403 });
-  t.same(api.requests().map((r) => r.path), [
-    '/api/v1/namespaces/shop',
-    '/api/v1/namespaces/shop/secrets/nope',
-    '/api/v1/namespaces/shop/secrets/nope',
-  ]);
+  t.same(
+    api.requests().map((r) => r.path),
+    ['/api/v1/namespaces/shop', '/api/v1/namespaces/shop/secrets/nope', '/api/v1/namespaces/shop/secrets/nope'],
+  );
 });
 
 t.test('a wrong token is refused with 401', async (t) => {
@@ -68,7 +67,13 @@ t.test('a node informer lists, then follows additions, changes and removals', as
   api.removeNode('amd-1');
   await seen(4);
   t.same(events, ['add amd-1', 'add arm-1', 'update arm-1', 'delete amd-1']);
-  t.same(informer.list().map((n) => n.metadata?.name), ['arm-1']);
+  t.same(
+    informer.list().map((n) => n.metadata?.name),
+    ['arm-1'],
+  );
   const paths = api.requests().map((r) => `${r.path}?${r.query}`);
-  t.ok(paths.some((p) => /^\/api\/v1\/nodes\?.*watch=true/.test(p)), 'the informer watched');
+  t.ok(
+    paths.some((p) => /^\/api\/v1\/nodes\?.*watch=true/.test(p)),
+    'the informer watched',
+  );
 });

@@ -96,7 +96,10 @@ export async function startFakeKubeApi(options: { token?: string } = {}): Promis
   function route(req: IncomingMessage, res: ServerResponse, url: URL): void {
     if (req.headers.authorization !== `Bearer ${token}`) return sendJson(res, 401, statusBody(401, url.pathname));
     if (req.method !== 'GET') return sendJson(res, 405, statusBody(405, url.pathname));
-    const segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    const segments = url.pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
     const [api, version, ...rest] = segments;
     if (api !== 'api' || version !== 'v1') return sendJson(res, 404, statusBody(404, url.pathname));
     const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
@@ -155,11 +158,16 @@ interface Resource {
 function resourceOf(rest: readonly string[]): Resource | undefined {
   const [first, second, third, fourth, ...extra] = rest;
   if (extra.length > 0) return undefined;
-  if (first === 'nodes' && third === undefined) return { plural: 'nodes', ...(second !== undefined ? { name: second } : {}) };
+  if (first === 'nodes' && third === undefined)
+    return { plural: 'nodes', ...(second !== undefined ? { name: second } : {}) };
   if (first !== 'namespaces') return first === 'secrets' || first === 'serviceaccounts' ? { plural: first } : undefined;
   if (third === undefined) return { plural: 'namespaces', ...(second !== undefined ? { name: second } : {}) };
   if (third !== 'secrets' && third !== 'serviceaccounts') return undefined;
-  return { plural: third, ...(second !== undefined ? { namespace: second } : {}), ...(fourth !== undefined ? { name: fourth } : {}) };
+  return {
+    plural: third,
+    ...(second !== undefined ? { namespace: second } : {}),
+    ...(fourth !== undefined ? { name: fourth } : {}),
+  };
 }
 
 function takeFault(faults: ActiveFault[], target: string): FakeKubeFault | undefined {
@@ -170,7 +178,10 @@ function takeFault(faults: ActiveFault[], target: string): FakeKubeFault | undef
 }
 
 function foldStringData(secret: KubeObject): KubeObject {
-  const { stringData, ...rest } = secret as KubeObject & { stringData?: Record<string, string>; data?: Record<string, string> };
+  const { stringData, ...rest } = secret as KubeObject & {
+    stringData?: Record<string, string>;
+    data?: Record<string, string>;
+  };
   if (stringData === undefined) return rest;
   const data = { ...(rest.data ?? {}) } as Record<string, string>;
   for (const [key, value] of Object.entries(stringData)) data[key] = Buffer.from(value).toString('base64');
@@ -191,7 +202,9 @@ function kubeconfigText(server: string, caPem: string, token: string): string {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'fake', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    clusters: [
+      { name: 'fake', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } },
+    ],
     users: [{ name: 'fake', user: { token } }],
     contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake', namespace: 'default' } }],
     'current-context': 'fake',

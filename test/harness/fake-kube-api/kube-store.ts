@@ -38,7 +38,8 @@ export class KubeStore {
 
   put(plural: string, input: KubeObject): void {
     const name = input.metadata?.name;
-    if (typeof name !== 'string' || name === '') throw new Error(`fake kube API: a ${plural} object needs metadata.name`);
+    if (typeof name !== 'string' || name === '')
+      throw new Error(`fake kube API: a ${plural} object needs metadata.name`);
     const namespace = input.metadata?.namespace;
     const bucket = this.bucket(plural);
     const key = keyOf(namespace, name);
@@ -96,7 +97,8 @@ export class KubeStore {
         if (event.plural === plural && event.resourceVersion > since) write(res, event);
       }
     } else {
-      for (const object of this.bucket(plural).values()) write(res, { plural, type: 'ADDED', object, resourceVersion: 0 });
+      for (const object of this.bucket(plural).values())
+        write(res, { plural, type: 'ADDED', object, resourceVersion: 0 });
     }
     const seconds = Number(params.get('timeoutSeconds') ?? '0');
     const timer = seconds > 0 ? setTimeout(() => res.end(), seconds * 1000).unref() : undefined;
@@ -136,5 +138,6 @@ function keyOf(namespace: string | undefined, name: string): string {
 }
 
 function write(res: ServerResponse, event: WatchEvent): void {
-  if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
+  if (!res.writableEnded && !res.destroyed)
+    res.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
 }

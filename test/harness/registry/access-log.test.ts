@@ -1,5 +1,11 @@
 import t from 'tap';
-import { countManifestRequests, FLUSH_MARKER, isManifestUri, parseAccessLog, parseAccessLogLine } from './access-log.js';
+import {
+  countManifestRequests,
+  FLUSH_MARKER,
+  isManifestUri,
+  parseAccessLog,
+  parseAccessLogLine,
+} from './access-log.js';
 
 const line = (method: string, uri: string, status: number): string =>
   `127.0.0.1 - - [25/Nov/2026:15:21:36 +0000] "${method} ${uri} HTTP/1.1" ${status} 92 "" "undici"`;
@@ -7,8 +13,16 @@ const line = (method: string, uri: string, status: number): string =>
 t.test('parseAccessLogLine reads method, uri and status of combined-format lines', async (t) => {
   const cases: [string, string, ReturnType<typeof parseAccessLogLine>][] = [
     ['HEAD 200', line('HEAD', '/v2/a/manifests/v1', 200), { method: 'HEAD', uri: '/v2/a/manifests/v1', status: 200 }],
-    ['401 with user field', '127.0.0.1 - alice [25/Nov/2026:15:26:33 +0000] "GET /v2/ HTTP/2.0" 401 87 "" "x"', { method: 'GET', uri: '/v2/', status: 401 }],
-    ['query kept', line('PUT', '/v2/a/blobs/uploads/u?_state=x&digest=sha256%3Aab', 201), { method: 'PUT', uri: '/v2/a/blobs/uploads/u?_state=x&digest=sha256%3Aab', status: 201 }],
+    [
+      '401 with user field',
+      '127.0.0.1 - alice [25/Nov/2026:15:26:33 +0000] "GET /v2/ HTTP/2.0" 401 87 "" "x"',
+      { method: 'GET', uri: '/v2/', status: 401 },
+    ],
+    [
+      'query kept',
+      line('PUT', '/v2/a/blobs/uploads/u?_state=x&digest=sha256%3Aab', 201),
+      { method: 'PUT', uri: '/v2/a/blobs/uploads/u?_state=x&digest=sha256%3Aab', status: 201 },
+    ],
     ['json app log', '{"msg":"response completed","http.request.method":"GET"}', undefined],
     ['truncated', '127.0.0.1 - - [25/Nov/2026:15:21:36 +0000] "HEAD /v2/', undefined],
     ['empty', '', undefined],

@@ -45,6 +45,7 @@ export function isManifestUri(uri: string): boolean {
 /** Counts manifest requests (HEAD and GET unless `method` narrows it). Pure. */
 export function countManifestRequests(entries: readonly AccessLogEntry[], method?: 'HEAD' | 'GET'): number {
   return entries.filter(
-    (e) => isManifestUri(e.uri) && (method === undefined ? e.method === 'HEAD' || e.method === 'GET' : e.method === method),
+    (e) =>
+      isManifestUri(e.uri) && (method === undefined ? e.method === 'HEAD' || e.method === 'GET' : e.method === method),
   ).length;
 }

@@ -25,7 +25,12 @@ async function failure(promise: Promise<unknown>): Promise<{ code?: unknown; mes
     await promise;
   } catch (error) {
     if (!(error instanceof Error)) throw error;
-    const code = 'code' in error ? error.code : error.cause instanceof Error && 'code' in error.cause ? error.cause.code : undefined;
+    const code =
+      'code' in error
+        ? error.code
+        : error.cause instanceof Error && 'code' in error.cause
+          ? error.cause.code
+          : undefined;
     return { code, message: error.message };
   }
   throw new Error('expected the request to fail');
@@ -113,9 +118,15 @@ t.test('blocked-realm challenges with the metadata endpoint or a chosen realm', 
   const { server, agent } = await started(t, 'blocked-realm');
   const res = await send(agent, `${server.url}/v2/team/app/manifests/v1`, 'HEAD');
   t.equal(res.status, 401);
-  t.equal(res.headers['www-authenticate'], `Bearer realm="${BLOCKED_REALM}",service="x",scope="repository:team/app:pull"`);
+  t.equal(
+    res.headers['www-authenticate'],
+    `Bearer realm="${BLOCKED_REALM}",service="x",scope="repository:team/app:pull"`,
+  );
   const other = await started(t, 'blocked-realm', { realm: 'http://127.0.0.2:9/token' });
-  t.equal((await send(other.agent, `${other.server.url}/v2/`)).headers['www-authenticate'], 'Bearer realm="http://127.0.0.2:9/token",service="x"');
+  t.equal(
+    (await send(other.agent, `${other.server.url}/v2/`)).headers['www-authenticate'],
+    'Bearer realm="http://127.0.0.2:9/token",service="x"',
+  );
   t.equal(server.hits(), 1);
   t.equal(other.server.hits(), 1);
 });

@@ -11,7 +11,12 @@ export interface HttpAnswer {
 export interface HarnessHttp {
   send(
     url: string,
-    options?: { method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; headers?: Record<string, string>; body?: Buffer | string; timeoutMs?: number },
+    options?: {
+      method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+      headers?: Record<string, string>;
+      body?: Buffer | string;
+      timeoutMs?: number;
+    },
   ): Promise<HttpAnswer>;
   close(): Promise<void>;
 }

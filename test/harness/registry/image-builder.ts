@@ -100,8 +100,18 @@ export function buildManifest(spec: ManifestSpec): BuiltManifest {
   const manifest = jsonBlob({
     schemaVersion: 2,
     mediaType,
-    config: { mediaType: oci ? MEDIA_TYPES.ociConfig : MEDIA_TYPES.dockerConfig, size: config.bytes.length, digest: config.digest },
-    layers: [{ mediaType: oci ? MEDIA_TYPES.ociLayer : MEDIA_TYPES.dockerLayer, size: layer.bytes.length, digest: layer.digest }],
+    config: {
+      mediaType: oci ? MEDIA_TYPES.ociConfig : MEDIA_TYPES.dockerConfig,
+      size: config.bytes.length,
+      digest: config.digest,
+    },
+    layers: [
+      {
+        mediaType: oci ? MEDIA_TYPES.ociLayer : MEDIA_TYPES.dockerLayer,
+        size: layer.bytes.length,
+        digest: layer.digest,
+      },
+    ],
   });
   return { blobs: [layer, config], manifest, mediaType };
 }
@@ -147,7 +157,10 @@ export interface IndexEntry {
 }
 
 /** Builds an OCI index or Docker manifest list over `entries`. Pure. */
-export function buildIndex(flavour: 'oci' | 'docker', entries: readonly IndexEntry[]): { index: Blob; mediaType: string } {
+export function buildIndex(
+  flavour: 'oci' | 'docker',
+  entries: readonly IndexEntry[],
+): { index: Blob; mediaType: string } {
   const mediaType = flavour === 'oci' ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.dockerList;
   const index = jsonBlob({
     schemaVersion: 2,

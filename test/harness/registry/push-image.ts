@@ -85,7 +85,11 @@ interface PushSession {
   readonly authorization: string | undefined;
 }
 
-async function pushManifestWithBlobs(session: PushSession, built: BuiltManifest, references: readonly string[]): Promise<void> {
+async function pushManifestWithBlobs(
+  session: PushSession,
+  built: BuiltManifest,
+  references: readonly string[],
+): Promise<void> {
   await Promise.all(built.blobs.map((blob) => uploadBlob(session, blob)));
   for (const reference of references) await putManifest(session, reference, built.manifest, built.mediaType);
 }
@@ -97,12 +101,17 @@ async function uploadBlob(session: PushSession, blob: Blob): Promise<void> {
   if (exists.status === 200) return;
   const started = await session.http.send(`${base}/uploads/`, { method: 'POST', headers: authHeaders(session) });
   const location = headerValue(started, 'location');
-  if (started.status !== 202 || location === undefined) throw pushError('blob upload start', started.status, started.body);
+  if (started.status !== 202 || location === undefined)
+    throw pushError('blob upload start', started.status, started.body);
   const target = new URL(location, session.reg.url);
   target.searchParams.set('digest', blob.digest);
   const put = await session.http.send(target.toString(), {
     method: 'PUT',
-    headers: { ...authHeaders(session), 'Content-Type': 'application/octet-stream', 'Content-Length': String(blob.bytes.length) },
+    headers: {
+      ...authHeaders(session),
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(blob.bytes.length),
+    },
     body: blob.bytes,
   });
   if (put.status !== 201) throw pushError(`blob upload ${blob.digest}`, put.status, put.body);
@@ -114,7 +123,8 @@ async function putManifest(session: PushSession, reference: string, manifest: Bl
     headers: { ...authHeaders(session), 'Content-Type': mediaType },
     body: manifest.bytes,
   });
-  if (answer.status !== 201) throw pushError(`manifest PUT ${session.repository}:${reference}`, answer.status, answer.body);
+  if (answer.status !== 201)
+    throw pushError(`manifest PUT ${session.repository}:${reference}`, answer.status, answer.body);
   const stored = headerValue(answer, 'docker-content-digest');
   if (stored !== undefined && stored !== manifest.digest) {
     throw new Error(`pushImage: registry stored ${stored} but the harness computed ${manifest.digest}`);
@@ -122,7 +132,11 @@ async function putManifest(session: PushSession, reference: string, manifest: Bl
 }
 
 /** alice's Authorization header value: Basic for htpasswd, a push-scoped token in token mode. */
-async function pushAuthorization(reg: RegistryHandle, repository: string, http: HarnessHttp): Promise<string | undefined> {
+async function pushAuthorization(
+  reg: RegistryHandle,
+  repository: string,
+  http: HarnessHttp,
+): Promise<string | undefined> {
   const password = reg.users['alice'];
   if (reg.mode === 'plain') return undefined;
   if (password === undefined) throw new Error('pushImage: the registry has no user alice');

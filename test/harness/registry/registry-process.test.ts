@@ -25,7 +25,10 @@ t.test('a registry that exits during start-up fails with its stderr tail', async
   t.teardown(() => http.close());
   const registry = spawnRegistry(config);
   t.teardown(() => registry.stop());
-  await t.rejects(registry.waitUntilReady('http://127.0.0.1:1', http), /registry exited during start-up .*stderr tail:\n.*storage/s);
+  await t.rejects(
+    registry.waitUntilReady('http://127.0.0.1:1', http),
+    /registry exited during start-up .*stderr tail:\n.*storage/s,
+  );
 });
 
 t.test('a taken port is reported as address-in-use so startRegistry can retry', async (t) => {

@@ -90,7 +90,9 @@ export function spawnRegistry(configPath: string): RegistryProcess {
         if (outcome === 'ready') return;
         if (outcome === 'retry') await delay(50);
       }
-      throw new Error(`registry test harness: registry did not answer GET ${url}/v2/ within ${START_TIMEOUT_MS} ms; stderr tail:\n${tail()}`);
+      throw new Error(
+        `registry test harness: registry did not answer GET ${url}/v2/ within ${START_TIMEOUT_MS} ms; stderr tail:\n${tail()}`,
+      );
     },
     async stop() {
       if (exited !== undefined || child.exitCode !== null || child.pid === undefined) return;

@@ -10,7 +10,14 @@ import { delay, isAddressInUse, spawnRegistry, type RegistryProcess } from './re
 import { markOwner, sweepStaleDirs, TEMP_DIR_PREFIX } from './stale-dirs.js';
 import { ensureRegistryTools, htpasswdFile } from './system-tools.js';
 import { testPki } from './test-pki.js';
-import { defaultTokenAcl, harnessTokenServerOptions, startTokenServer, TOKEN_ISSUER, TOKEN_SERVICE, type RunningTokenServer } from './token-server.js';
+import {
+  defaultTokenAcl,
+  harnessTokenServerOptions,
+  startTokenServer,
+  TOKEN_ISSUER,
+  TOKEN_SERVICE,
+  type RunningTokenServer,
+} from './token-server.js';
 import type { AccessLogEntry, RegistryHandle, StartRegistryOptions } from './types.js';
 
 const PORT_ATTEMPTS = 5;
@@ -49,7 +56,13 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
       const bundle = path.join(dir, 'token.crt');
       await writeFile(bundle, pki.tokenCertPem);
       tokenServer = await startTokenServer(harnessTokenServerOptions(pki, users, options.tokenAcl ?? defaultTokenAcl));
-      auth = { kind: 'token', realm: tokenServer.url, service: TOKEN_SERVICE, issuer: TOKEN_ISSUER, rootCertBundle: bundle };
+      auth = {
+        kind: 'token',
+        realm: tokenServer.url,
+        service: TOKEN_SERVICE,
+        issuer: TOKEN_ISSUER,
+        rootCertBundle: bundle,
+      };
     }
     http = harnessHttp(pki?.caPem);
     const configPath = path.join(dir, 'config.yml');
@@ -68,7 +81,18 @@ export async function startRegistry(options: StartRegistryOptions): Promise<Regi
       const url = `${scheme}://127.0.0.1:${port}`;
       try {
         await registry.waitUntilReady(url, http);
-        return makeHandle({ mode, url, port, users, dir, registry, http, tokenServer, caFile: pki && files.ca, caPem: pki?.caPem });
+        return makeHandle({
+          mode,
+          url,
+          port,
+          users,
+          dir,
+          registry,
+          http,
+          tokenServer,
+          caFile: pki && files.ca,
+          caPem: pki?.caPem,
+        });
       } catch (error) {
         await registry.stop();
         if (!isAddressInUse(error) || attempt >= PORT_ATTEMPTS) throw error;

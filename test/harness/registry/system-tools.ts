@@ -43,24 +43,29 @@ function installOnce(tools: readonly Tool[]): () => Promise<void> {
 }
 
 async function ensureInstalled(tools: readonly Tool[]): Promise<void> {
-  const missing = async () => (await Promise.all(tools.map(async (t) => ((await isExecutable(t.binary)) ? [] : [t])))).flat();
+  const missing = async () =>
+    (await Promise.all(tools.map(async (t) => ((await isExecutable(t.binary)) ? [] : [t])))).flat();
   const needed = await missing();
   if (needed.length === 0) return;
   const packages = needed.map((t) => t.debianPackage);
   const hint = `apt-get install -y ${packages.join(' ')}`;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !(await isExecutable('/usr/bin/apt-get'))) {
-    throw new Error(`registry test harness: ${needed.map((t) => t.binary).join(' and ')} missing; install with \`${hint}\``);
+    throw new Error(
+      `registry test harness: ${needed.map((t) => t.binary).join(' and ')} missing; install with \`${hint}\``,
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = (): Promise<unknown> => execFileAsync('apt-get', ['install', '-y', ...packages], { env, timeout: 600_000 });
+  const install = (): Promise<unknown> =>
+    execFileAsync('apt-get', ['install', '-y', ...packages], { env, timeout: 600_000 });
   try {
     await install();
   } catch {
     await execFileAsync('apt-get', ['update'], { env, timeout: 600_000 });
     await install();
   }
-  if ((await missing()).length > 0) throw new Error(`registry test harness: \`${hint}\` ran but the binaries are still missing`);
+  if ((await missing()).length > 0)
+    throw new Error(`registry test harness: \`${hint}\` ran but the binaries are still missing`);
 }
 
 async function isExecutable(path: string): Promise<boolean> {

@@ -34,7 +34,11 @@ export interface TokenServerOptions {
 }
 
 /** Options for a token server with the harness identities: TLS and token signing from `pki`, our service and issuer. */
-export function harnessTokenServerOptions(pki: TestPki, users: Readonly<Record<string, string>>, acl: TokenAcl): TokenServerOptions {
+export function harnessTokenServerOptions(
+  pki: TestPki,
+  users: Readonly<Record<string, string>>,
+  acl: TokenAcl,
+): TokenServerOptions {
   return {
     users,
     acl,
@@ -88,7 +92,10 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
         credentials = { user: username, password: params.get('password') ?? '' };
       }
     }
-    const scopes = params.getAll('scope').flatMap((s) => s.split(' ')).filter((s) => s !== '');
+    const scopes = params
+      .getAll('scope')
+      .flatMap((s) => s.split(' '))
+      .filter((s) => s !== '');
     if (credentials === 'malformed' || (credentials !== undefined && !passwordMatches(options.users, credentials))) {
       log.push({ user: credentials === 'malformed' ? undefined : credentials.user, scopes, status: 401 });
       res.setHeader('WWW-Authenticate', 'Basic realm="pullguard-test-token"');

@@ -40,7 +40,8 @@ function errorBodyProblems(text: string): string[] {
   }
   const error = (parsed as { error?: { code?: unknown; message?: unknown } } | null)?.error;
   const problems: string[] = [];
-  if (typeof error?.code !== 'string' || !/^[A-Z_]+$/.test(error.code)) problems.push('400 without a stable error.code');
+  if (typeof error?.code !== 'string' || !/^[A-Z_]+$/.test(error.code))
+    problems.push('400 without a stable error.code');
   if (typeof error?.message !== 'string' || error.message.trim() === '') problems.push('400 without error.message');
   else if (error.message.length > 2048) problems.push(`400 error.message is ${error.message.length} characters long`);
   return problems;

@@ -38,9 +38,17 @@ process.on('uncaughtException', () => uncaughtExceptions++);
 const built = buildConfig({ credentials: { kubernetes: false } });
 if (!built.ok) throw new Error(built.problems.join('; '));
 let logBytes = 0;
-const logger = pino(loggerOptions('info'), new Writable({ write: (chunk: Buffer, _e, done) => ((logBytes += chunk.length), done()) }));
+const logger = pino(
+  loggerOptions('info'),
+  new Writable({ write: (chunk: Buffer, _e, done) => ((logBytes += chunk.length), done()) }),
+);
 const engine = await composeEngine({ config: built.config, offline: true });
-const app = buildWebhookApp({ config: built.config, reviewer: engine.reviewer, metrics: createMetrics({ processMetrics: false }), logger });
+const app = buildWebhookApp({
+  config: built.config,
+  reviewer: engine.reviewer,
+  metrics: createMetrics({ processMetrics: false }),
+  logger,
+});
 await app.ready();
 
 const random = createPrng(data.seed);
@@ -50,10 +58,27 @@ const cases: (() => FuzzCase)[] = [
 ];
 for (const [index, next] of cases.entries()) {
   const fuzzCase = next();
-  port.postMessage({ type: 'case', index, family: fuzzCase.family, size: fuzzCase.body.length, head: fuzzCase.body.subarray(0, 160).toString('utf8') } satisfies FuzzWorkerMessage);
-  const response = await app.inject({ method: 'POST', url: '/validate?timeout=10s', headers: { 'content-type': 'application/json' }, payload: fuzzCase.body });
+  port.postMessage({
+    type: 'case',
+    index,
+    family: fuzzCase.family,
+    size: fuzzCase.body.length,
+    head: fuzzCase.body.subarray(0, 160).toString('utf8'),
+  } satisfies FuzzWorkerMessage);
+  const response = await app.inject({
+    method: 'POST',
+    url: '/validate?timeout=10s',
+    headers: { 'content-type': 'application/json' },
+    payload: fuzzCase.body,
+  });
   const problems = answerProblems(fuzzCase.body, { statusCode: response.statusCode, raw: response.rawPayload });
-  port.postMessage({ type: 'result', index, family: fuzzCase.family, status: response.statusCode, problems } satisfies FuzzWorkerMessage);
+  port.postMessage({
+    type: 'result',
+    index,
+    family: fuzzCase.family,
+    status: response.statusCode,
+    problems,
+  } satisfies FuzzWorkerMessage);
 }
 await app.close();
 port.postMessage({ type: 'done', unhandledRejections, uncaughtExceptions, logBytes } satisfies FuzzWorkerMessage);

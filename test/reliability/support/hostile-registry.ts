@@ -52,7 +52,10 @@ function hostileIndex(tag: string): Body {
 
 function entry(i: number, architecture: string, variant: string): string {
   const digest = `sha256:${createHash('sha256').update(String(i)).digest('hex')}`;
-  const platform = variant === '' ? `{"architecture":"${architecture}","os":"linux"}` : `{"architecture":"${architecture}","os":"linux","variant":"${variant}"}`;
+  const platform =
+    variant === ''
+      ? `{"architecture":"${architecture}","os":"linux"}`
+      : `{"architecture":"${architecture}","os":"linux","variant":"${variant}"}`;
   return `{"mediaType":"${OCI_MANIFEST}","digest":"${digest}","size":${500 + i},"platform":${platform}}`;
 }
 
@@ -85,9 +88,13 @@ export interface HostileRegistryOptions {
 }
 
 /** The registry in a worker thread (support/hostile-registry-worker.ts); counters read from shared memory. */
-export async function startHostileRegistryWorker(options: Omit<HostileRegistryOptions, 'counters'> = {}): Promise<HostileRegistry> {
+export async function startHostileRegistryWorker(
+  options: Omit<HostileRegistryOptions, 'counters'> = {},
+): Promise<HostileRegistry> {
   const counters = new Int32Array(new SharedArrayBuffer(8));
-  const worker = new Worker(new URL('./hostile-registry-worker.ts', import.meta.url), { workerData: { ...options, counters } });
+  const worker = new Worker(new URL('./hostile-registry-worker.ts', import.meta.url), {
+    workerData: { ...options, counters },
+  });
   const host = await new Promise<string>((resolve, reject) => {
     worker.once('message', (message: { host: string }) => resolve(message.host));
     worker.once('error', reject);
@@ -119,7 +126,8 @@ export async function startHostileRegistry(options: HostileRegistryOptions = {})
   };
   const pageFor = (page: number): string => {
     let text = pageBodies.get(page);
-    if (text === undefined) pageBodies.set(page, (text = JSON.stringify({ name: 'hostile/tags', tags: tagPage(page) })));
+    if (text === undefined)
+      pageBodies.set(page, (text = JSON.stringify({ name: 'hostile/tags', tags: tagPage(page) })));
     return text;
   };
   let deep: Body | undefined;
@@ -131,7 +139,11 @@ export async function startHostileRegistry(options: HostileRegistryOptions = {})
   const send = (req: IncomingMessage, res: ServerResponse, manifest: Body, headDigest = true): void => {
     if (req.method === 'GET' && manifest.mediaType === OCI_INDEX) Atomics.add(counters, 0, 1);
     const digest = req.method === 'GET' || headDigest ? { 'docker-content-digest': manifest.digest } : {};
-    res.writeHead(200, { 'content-type': manifest.mediaType, ...digest, 'content-length': String(manifest.bytes.length) });
+    res.writeHead(200, {
+      'content-type': manifest.mediaType,
+      ...digest,
+      'content-length': String(manifest.bytes.length),
+    });
     res.end(req.method === 'HEAD' ? undefined : manifest.bytes);
   };
   const server = await startLoopbackServer((req, res) => {
@@ -141,20 +153,32 @@ export async function startHostileRegistry(options: HostileRegistryOptions = {})
     if (manifest?.[1] === 'index') {
       const reference = manifest[2] as string;
       const known = indexes.get(reference);
-      if (!known && reference.startsWith('sha256:')) return json(res, 404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] });
+      if (!known && reference.startsWith('sha256:'))
+        return json(res, 404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] });
       return send(req, res, known ?? indexFor(reference), !reference.startsWith('nodigest-'));
     }
     if (manifest?.[1] === 'deep') return send(req, res, (deep ??= deepManifest()), false);
-    if (manifest?.[1] === 'tags') return json(res, 404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] });
+    if (manifest?.[1] === 'tags')
+      return json(res, 404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] });
     if (url.pathname === '/v2/hostile/tags/tags/list') {
       const page = Number(url.searchParams.get('page') ?? 0);
       Atomics.add(counters, 1, 1);
-      const next = page + 1 < TAG_PAGES ? { link: `</v2/hostile/tags/tags/list?n=1000&page=${page + 1}>; rel="next"` } : {};
+      const next =
+        page + 1 < TAG_PAGES ? { link: `</v2/hostile/tags/tags/list?n=1000&page=${page + 1}>; rel="next"` } : {};
       const text = pageFor(page);
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...next });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(text)),
+        ...next,
+      });
       return void res.end(text);
     }
     json(res, 404, { errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] });
   });
-  return { host: server.host, indexBodies: () => Atomics.load(counters, 0), tagPages: () => Atomics.load(counters, 1), close: () => server.close() };
+  return {
+    host: server.host,
+    indexBodies: () => Atomics.load(counters, 0),
+    tagPages: () => Atomics.load(counters, 1),
+    close: () => server.close(),
+  };
 }

@@ -96,6 +96,10 @@ export function slowRegistryHandler(delayMs: number): LoopbackHandler {
 /** Answers JSON with a content length (no body for HEAD). */
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   res.end(res.req.method === 'HEAD' ? undefined : text);
 }

@@ -21,7 +21,11 @@ export interface RawTarget {
 }
 
 /** Connects, writes `parts` (pausing `gapMs` between them), and collects the answer for up to `waitMs`. */
-export function rawExchange(target: RawTarget, parts: readonly (string | Buffer)[], options: { gapMs?: number; waitMs?: number } = {}): Promise<RawAnswer> {
+export function rawExchange(
+  target: RawTarget,
+  parts: readonly (string | Buffer)[],
+  options: { gapMs?: number; waitMs?: number } = {},
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let closed = false;
@@ -32,9 +36,12 @@ export function rawExchange(target: RawTarget, parts: readonly (string | Buffer)
         socket.write(part);
       }
     };
-    const socket = tls.connect({ host: '127.0.0.1', port: target.port, ca: target.ca, servername: target.servername }, () => {
-      writeParts().catch(reject);
-    });
+    const socket = tls.connect(
+      { host: '127.0.0.1', port: target.port, ca: target.ca, servername: target.servername },
+      () => {
+        writeParts().catch(reject);
+      },
+    );
     const timer = setTimeout(() => socket.destroy(), options.waitMs ?? 5_000);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', (error: NodeJS.ErrnoException) => {

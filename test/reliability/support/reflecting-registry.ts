@@ -13,7 +13,19 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startLoopbackServer, type LoopbackServer } from './loopback-servers.js';
 
-export const REFLECT_SCENARIOS = ['missing', 'ratelimit', 'error', 'digest', 'mediatype', 'platform', 'challenge', 'decoded', 'redirect', 'refused', 'tokenecho'] as const;
+export const REFLECT_SCENARIOS = [
+  'missing',
+  'ratelimit',
+  'error',
+  'digest',
+  'mediatype',
+  'platform',
+  'challenge',
+  'decoded',
+  'redirect',
+  'refused',
+  'tokenecho',
+] as const;
 export type ReflectScenario = (typeof REFLECT_SCENARIOS)[number];
 
 export interface ReflectingRegistryOptions {
@@ -36,9 +48,18 @@ export function startReflectingRegistry(options: ReflectingRegistryOptions): Pro
   return startLoopbackServer((req, res, self) => answer(req, res, self, options, seen));
 }
 
-function answer(req: IncomingMessage, res: ServerResponse, self: LoopbackServer, options: ReflectingRegistryOptions, seen: { password: string }): void {
+function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  self: LoopbackServer,
+  options: ReflectingRegistryOptions,
+  seen: { password: string },
+): void {
   const header = req.headers.authorization ?? '';
-  if (header.startsWith('Basic ')) seen.password = Buffer.from(header.slice(6), 'base64').toString('utf8').replace(/^[^:]*:/, '');
+  if (header.startsWith('Basic '))
+    seen.password = Buffer.from(header.slice(6), 'base64')
+      .toString('utf8')
+      .replace(/^[^:]*:/, '');
   const credential = header.replace(/^\S+\s+/, '');
   const url = new URL(req.url ?? '/', self.url);
   const echo = { echo: header, detail: credential };
@@ -54,18 +75,29 @@ function answer(req: IncomingMessage, res: ServerResponse, self: LoopbackServer,
     res.end(req.method === 'HEAD' ? undefined : text);
   };
   const realm = `${self.url}/token`;
-  const challenge = options.mode === 'basic' ? `Basic realm="${header || 'reflect'}"` : `Bearer realm="${realm}",service="reflect",error="${alnum(header)}"`;
+  const challenge =
+    options.mode === 'basic'
+      ? `Basic realm="${header || 'reflect'}"`
+      : `Bearer realm="${realm}",service="reflect",error="${alnum(header)}"`;
 
   if (url.pathname === '/token') {
     const scope = url.searchParams.get('scope') ?? '';
     if (scope.includes(':refused/')) {
-      return send(401, { errors: [{ code: 'UNAUTHORIZED', message: header, detail: credential }] }, { 'www-authenticate': `Basic realm="${header}"` });
+      return send(
+        401,
+        { errors: [{ code: 'UNAUTHORIZED', message: header, detail: credential }] },
+        { 'www-authenticate': `Basic realm="${header}"` },
+      );
     }
     const token = scope.includes(':tokenecho/') ? alnum(credential) : options.token;
     return send(200, { token, access_token: token, expires_in: 300, issued_at: header, ...echo });
   }
   if (header === '' || (options.mode === 'bearer' && !header.startsWith('Bearer '))) {
-    return send(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, { 'www-authenticate': challenge });
+    return send(
+      401,
+      { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] },
+      { 'www-authenticate': challenge },
+    );
   }
   if (url.pathname === '/v2/') return send(200, echo);
   const [, scenario = '', rest = ''] = /^\/v2\/([^/]+)\/[^/]+\/(.*)$/.exec(url.pathname) ?? [];
@@ -84,10 +116,16 @@ function answer(req: IncomingMessage, res: ServerResponse, self: LoopbackServer,
     case 'error':
       return send(500, { errors: [{ code: alnum(credential), message: header }] });
     case 'digest':
-      return send(200, '{}', { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': `sha512:${alnum(credential).padEnd(40, 'A')}` });
+      return send(200, '{}', {
+        'content-type': 'application/vnd.oci.image.manifest.v1+json',
+        'docker-content-digest': `sha512:${alnum(credential).padEnd(40, 'A')}`,
+      });
     case 'mediatype': {
       const body = '{}';
-      return send(200, body, { 'content-type': `application/${alnum(credential)}`, 'docker-content-digest': sha256(body) });
+      return send(200, body, {
+        'content-type': `application/${alnum(credential)}`,
+        'docker-content-digest': sha256(body),
+      });
     }
     case 'platform': {
       const child = sha256('child');
@@ -95,20 +133,37 @@ function answer(req: IncomingMessage, res: ServerResponse, self: LoopbackServer,
         schemaVersion: 2,
         mediaType: 'application/vnd.oci.image.index.v1+json',
         manifests: [
-          { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: child, size: 2, platform: { os: alnum(credential), architecture: 'arm64' } },
-          { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: child, size: 2, platform: { os: 'linux', architecture: alnum(credential) } },
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: child,
+            size: 2,
+            platform: { os: alnum(credential), architecture: 'arm64' },
+          },
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: child,
+            size: 2,
+            platform: { os: 'linux', architecture: alnum(credential) },
+          },
         ],
       });
-      return send(200, body, { 'content-type': 'application/vnd.oci.image.index.v1+json', 'docker-content-digest': sha256(body) });
+      return send(200, body, {
+        'content-type': 'application/vnd.oci.image.index.v1+json',
+        'docker-content-digest': sha256(body),
+      });
     }
     case 'challenge':
       return send(401, echo, {
         'www-authenticate': `Bearer realm="http://${reflectedHost}/token?echo=${alnum(credential)}",service="${header}",scope="${header}",error="${header}"`,
       });
     case 'decoded':
-      return send(401, echo, { 'www-authenticate': `Bearer realm="http://${alnum(seen.password).toLowerCase()}.${options.reflectedHostSuffix}:${options.sinkPort}/token",service="reflect"` });
+      return send(401, echo, {
+        'www-authenticate': `Bearer realm="http://${alnum(seen.password).toLowerCase()}.${options.reflectedHostSuffix}:${options.sinkPort}/token",service="reflect"`,
+      });
     case 'redirect':
-      return send(307, echo, { location: `http://${reflectedHost}/v2/${alnum(credential)}?echo=${encodeURIComponent(header)}` });
+      return send(307, echo, {
+        location: `http://${reflectedHost}/v2/${alnum(credential)}?echo=${encodeURIComponent(header)}`,
+      });
   }
   send(404, { errors: [{ code: 'NAME_UNKNOWN', message: header }] });
 }

@@ -32,12 +32,39 @@ const int = (random: Random, below: number): number => Math.floor(random() * bel
 const pick = <T>(random: Random, items: readonly T[]): T => items[int(random, items.length)] as T;
 
 const ODD_TEXT = [
-  '', ' ', 'nginx\u0000', '\u001b[31mred\u001b[0m', 'a\nb', 'tab\there', '\u202egnp.exe', 'ℕ𝕘𝕚𝕟𝕩', '🐳/whale:🐳', 'e\u0301\u0301\u0301',
-  '\u200b\u200d', '\ud800', 'x'.repeat(300), '../../etc/passwd', 'registry.example.com:99999/a:b', '[::1]:5000/a:b', 'UPPER/Case:1',
-  'a@sha256:' + 'z'.repeat(64), 'localhost:5000/foo:bar', 'docker.io/library/nginx:' + 't'.repeat(129), '\u007f\u0085\u009f', '%00%2e',
+  '',
+  ' ',
+  'nginx\u0000',
+  '\u001b[31mred\u001b[0m',
+  'a\nb',
+  'tab\there',
+  '\u202egnp.exe',
+  'ℕ𝕘𝕚𝕟𝕩',
+  '🐳/whale:🐳',
+  'e\u0301\u0301\u0301',
+  '\u200b\u200d',
+  '\ud800',
+  'x'.repeat(300),
+  '../../etc/passwd',
+  'registry.example.com:99999/a:b',
+  '[::1]:5000/a:b',
+  'UPPER/Case:1',
+  'a@sha256:' + 'z'.repeat(64),
+  'localhost:5000/foo:bar',
+  'docker.io/library/nginx:' + 't'.repeat(129),
+  '\u007f\u0085\u009f',
+  '%00%2e',
 ];
 const ODD_VALUES: readonly Json[] = [null, 0, -1, 1.5, 1e308, true, false, '', 'x', [], {}, [1, 'a', null], { a: {} }];
-const INVALID_UTF8 = [[0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0x80], [0xe2, 0x82], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xfe, 0xfe]];
+const INVALID_UTF8 = [
+  [0xff],
+  [0xc0, 0x80],
+  [0xed, 0xa0, 0x80],
+  [0x80],
+  [0xe2, 0x82],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+  [0xfe, 0xfe],
+];
 
 function podSpec(images: readonly string[]): { [key: string]: Json } {
   return {
@@ -50,7 +77,11 @@ function podSpec(images: readonly string[]): { [key: string]: Json } {
   };
 }
 
-function review(kind: { group: string; version: string; kind: string }, object: Json, extra: { [key: string]: Json } = {}): { [key: string]: Json } {
+function review(
+  kind: { group: string; version: string; kind: string },
+  object: Json,
+  extra: { [key: string]: Json } = {},
+): { [key: string]: Json } {
   return {
     apiVersion: 'admission.k8s.io/v1',
     kind: 'AdmissionReview',
@@ -75,18 +106,53 @@ function baseReview(random: Random): { [key: string]: Json } {
   const meta = { name: 'web', namespace: 'shop', labels: { app: 'web' } };
   switch (int(random, 5)) {
     case 0:
-      return review({ group: 'apps', version: 'v1', kind: 'Deployment' }, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta, spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: podSpec(images) } } });
+      return review(
+        { group: 'apps', version: 'v1', kind: 'Deployment' },
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: meta,
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: { app: 'web' } },
+            template: { metadata: { labels: { app: 'web' } }, spec: podSpec(images) },
+          },
+        },
+      );
     case 1:
-      return review({ group: '', version: 'v1', kind: 'Pod' }, { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: podSpec(images) });
+      return review(
+        { group: '', version: 'v1', kind: 'Pod' },
+        { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: podSpec(images) },
+      );
     case 2:
-      return review({ group: 'batch', version: 'v1', kind: 'CronJob' }, { apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: podSpec(images) } } } } });
+      return review(
+        { group: 'batch', version: 'v1', kind: 'CronJob' },
+        {
+          apiVersion: 'batch/v1',
+          kind: 'CronJob',
+          metadata: meta,
+          spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: podSpec(images) } } } },
+        },
+      );
     case 3: {
       const old = { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: podSpec(['nginx:1.0']) };
-      return review({ group: '', version: 'v1', kind: 'Pod' }, { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: podSpec(images) }, { operation: 'UPDATE', oldObject: old });
+      return review(
+        { group: '', version: 'v1', kind: 'Pod' },
+        { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: podSpec(images) },
+        { operation: 'UPDATE', oldObject: old },
+      );
     }
     default: {
       const spec = { ...podSpec(['nginx:1.0']), ephemeralContainers: [{ name: 'debugger', image: 'busybox' }] };
-      return review({ group: '', version: 'v1', kind: 'Pod' }, { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec }, { subResource: 'ephemeralcontainers', operation: 'UPDATE', oldObject: { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: podSpec(['nginx:1.0']) } });
+      return review(
+        { group: '', version: 'v1', kind: 'Pod' },
+        { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec },
+        {
+          subResource: 'ephemeralcontainers',
+          operation: 'UPDATE',
+          oldObject: { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: podSpec(['nginx:1.0']) },
+        },
+      );
     }
   }
 }
@@ -114,7 +180,11 @@ function set(root: Json, path: Path, value: Json): void {
 }
 
 function randomText(random: Random, length: number): string {
-  const alphabets = ['abcdefghijklmnopqrstuvwxyz0123456789-._/:@', '\u0000\u0001\u001f\u007f\u0085\u2028\u2029"\\', 'äöü中文🐳\u0301\u200b\ufeff'];
+  const alphabets = [
+    'abcdefghijklmnopqrstuvwxyz0123456789-._/:@',
+    '\u0000\u0001\u001f\u007f\u0085\u2028\u2029"\\',
+    'äöü中文🐳\u0301\u200b\ufeff',
+  ];
   const alphabet = [...pick(random, alphabets)];
   if (length > 4096) return pick(random, alphabet).repeat(length); // 1 MB of random picks is slow; one repeated char is enough
   return Array.from({ length }, () => pick(random, alphabet)).join('');
@@ -133,7 +203,9 @@ function deepText(random: Random): string {
 }
 
 function imagePaths(doc: Json): Path[] {
-  return pathsOf(doc).filter((p) => p[p.length - 1] === 'image' || p[p.length - 1] === 'reference' || p[p.length - 1] === 'name');
+  return pathsOf(doc).filter(
+    (p) => p[p.length - 1] === 'image' || p[p.length - 1] === 'reference' || p[p.length - 1] === 'name',
+  );
 }
 
 /** One generated case. */
@@ -141,8 +213,21 @@ export function generateCase(random: Random): FuzzCase {
   const doc: Json = baseReview(random);
   set(doc, ['request', 'uid'], `fuzz-${int(random, 1e12)}`);
   const families = [
-    'wrong-type', 'missing-field', 'odd-uid', 'array-for-object', 'huge-string', 'deep-nesting', 'deep-unknown-field',
-    'invalid-utf8', 'truncated', 'duplicate-keys', 'odd-image-or-name', 'many-containers', 'byte-flip', 'not-an-object', 'combined',
+    'wrong-type',
+    'missing-field',
+    'odd-uid',
+    'array-for-object',
+    'huge-string',
+    'deep-nesting',
+    'deep-unknown-field',
+    'invalid-utf8',
+    'truncated',
+    'duplicate-keys',
+    'odd-image-or-name',
+    'many-containers',
+    'byte-flip',
+    'not-an-object',
+    'combined',
   ] as const;
   const family = pick(random, families);
   const paths = () => pathsOf(doc);
@@ -169,10 +254,15 @@ export function generateCase(random: Random): FuzzCase {
       applyValueMutation(family);
       break;
     case 'combined':
-      for (let i = 0, n = 2 + int(random, 4); i < n; i++) applyValueMutation(pick(random, ['wrong-type', 'missing-field', 'array-for-object']));
+      for (let i = 0, n = 2 + int(random, 4); i < n; i++)
+        applyValueMutation(pick(random, ['wrong-type', 'missing-field', 'array-for-object']));
       break;
     case 'odd-uid':
-      set(doc, ['request', 'uid'], pick(random, [42, -0, 1e21, ['a'], { uid: 'x' }, null, true, '', 'x'.repeat(100_000), '\u0000uid', '🐳']));
+      set(
+        doc,
+        ['request', 'uid'],
+        pick(random, [42, -0, 1e21, ['a'], { uid: 'x' }, null, true, '', 'x'.repeat(100_000), '\u0000uid', '🐳']),
+      );
       break;
     case 'huge-string': {
       const strings = pathsOf(doc).filter((p) => typeof parentOf(doc, p).parent[parentOf(doc, p).key] === 'string');
@@ -180,7 +270,14 @@ export function generateCase(random: Random): FuzzCase {
       break;
     }
     case 'deep-nesting':
-      set(doc, pick(random, pathsOf(doc).filter((p) => p[1] === 'object' && p.length > 3)), PLACEHOLDER.slice(1, -1));
+      set(
+        doc,
+        pick(
+          random,
+          pathsOf(doc).filter((p) => p[1] === 'object' && p.length > 3),
+        ),
+        PLACEHOLDER.slice(1, -1),
+      );
       text = JSON.stringify(doc).replace(PLACEHOLDER, deepText(random));
       break;
     case 'deep-unknown-field': {
@@ -193,16 +290,39 @@ export function generateCase(random: Random): FuzzCase {
     case 'odd-image-or-name':
       for (const path of imagePaths(doc)) {
         const { parent, key } = parentOf(doc, path);
-        if (typeof parent[key] === 'string' && random() < 0.5) parent[key] = random() < 0.5 ? pick(random, ODD_TEXT) : randomText(random, 1 + int(random, 200));
+        if (typeof parent[key] === 'string' && random() < 0.5)
+          parent[key] = random() < 0.5 ? pick(random, ODD_TEXT) : randomText(random, 1 + int(random, 200));
       }
       break;
     case 'many-containers': {
       const spec = pathsOf(doc).find((p) => p[p.length - 1] === 'containers');
-      if (spec) set(doc, spec, Array.from({ length: 200 }, (_, i) => ({ name: `c${i}`, image: random() < 0.2 ? pick(random, ODD_TEXT) : `registry.example.com/img-${int(random, 50)}${random() < 0.5 ? '' : ':1'}` })));
+      if (spec)
+        set(
+          doc,
+          spec,
+          Array.from({ length: 200 }, (_, i) => ({
+            name: `c${i}`,
+            image:
+              random() < 0.2
+                ? pick(random, ODD_TEXT)
+                : `registry.example.com/img-${int(random, 50)}${random() < 0.5 ? '' : ':1'}`,
+          })),
+        );
       break;
     }
     case 'not-an-object':
-      text = pick(random, ['[]', '"review"', '123', 'null', 'true', '', ' ', '{}', '{"request":null}', '{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview"}']);
+      text = pick(random, [
+        '[]',
+        '"review"',
+        '123',
+        'null',
+        'true',
+        '',
+        ' ',
+        '{}',
+        '{"request":null}',
+        '{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview"}',
+      ]);
       break;
     default:
       break;
@@ -215,10 +335,21 @@ export function generateCase(random: Random): FuzzCase {
   } else if (family === 'truncated') {
     bytes = bytes.subarray(0, int(random, bytes.length));
   } else if (family === 'duplicate-keys') {
-    const dup = pick(random, ['"uid":"dup-uid",', '"uid":7,', '"kind":{"group":"","version":"v1","kind":"Pod"},', '"operation":"DELETE",', '"object":null,', '"__proto__":{"polluted":true},', '"constructor":{"prototype":{}},']);
+    const dup = pick(random, [
+      '"uid":"dup-uid",',
+      '"uid":7,',
+      '"kind":{"group":"","version":"v1","kind":"Pod"},',
+      '"operation":"DELETE",',
+      '"object":null,',
+      '"__proto__":{"polluted":true},',
+      '"constructor":{"prototype":{}},',
+    ]);
     const at = bytes.indexOf('"request":{') + 11;
     const key = random() < 0.5 ? at : bytes.length > 2 ? bytes.lastIndexOf('"request":{') + 11 : at;
-    bytes = random() < 0.5 ? Buffer.concat([bytes.subarray(0, key), Buffer.from(dup), bytes.subarray(key)]) : Buffer.from(bytes.toString('utf8').replace(/"image":"/, `"image":"dup:1","image":"`));
+    bytes =
+      random() < 0.5
+        ? Buffer.concat([bytes.subarray(0, key), Buffer.from(dup), bytes.subarray(key)])
+        : Buffer.from(bytes.toString('utf8').replace(/"image":"/, `"image":"dup:1","image":"`));
   } else if (family === 'byte-flip') {
     for (let i = 0, n = 1 + int(random, 8); i < n; i++) bytes[int(random, bytes.length)] = int(random, 256);
   }
