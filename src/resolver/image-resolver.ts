@@ -12,7 +12,7 @@ import { createRegistryTransport } from '../registry/transport/http-transport.js
 import { createIndexCache } from '../registry/distribution/index-cache.js';
 import { checkManifest, type ManifestCheckDeps } from '../registry/distribution/manifest-check.js';
 import { RegistryError, resolutionOfError } from '../registry/transport/registry-error.js';
-import { createRegistryLookup, listedHosts, registryOrigin } from '../registry/transport/registry-settings.js';
+import { createRegistryLookup, listedHosts, registryOrigin } from '../config/registry-settings.js';
 import { screenResolution } from '../registry/transport/registry-text.js';
 import type { ClosableImageResolver, ResolveOptions } from '../resolution/image-resolver.js';
 import type { Resolution } from '../resolution/resolution.js';

@@ -18,7 +18,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { boundedMemo } from '../runtime/bounded-memo.js';
 import { linkedDeadline } from '../runtime/linked-deadline.js';
 import { createSharedFlights } from '../runtime/shared-flights.js';
-import { createRegistryLookup, registryLabel } from '../registry/transport/registry-settings.js';
+import { createRegistryLookup, registryLabel } from '../config/registry-settings.js';
 import type { ClosableImageResolver, PeekOptions, ResolveOptions } from '../resolution/image-resolver.js';
 import type { Resolution } from '../resolution/resolution.js';
 

@@ -13,7 +13,7 @@ import type { Config } from '../config/load-config.js';
 import type { Decision, Mode } from '../policy/decide.js';
 import type { Policy } from '../policy/finding-class.js';
 import { exemptMatcher, staticCheck, type StaticCheck } from '../policy/static-findings.js';
-import { createRegistryLookup } from '../registry/transport/registry-settings.js';
+import { createRegistryLookup } from '../config/registry-settings.js';
 import type { ImageResolver } from '../resolution/image-resolver.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { ImageUse } from '../workload/image-use.js';

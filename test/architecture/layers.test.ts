@@ -51,7 +51,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
   },
   config: {
     may: ['policy', 'platform', 'runtime', 'errors'],
-    why: 'the schema names policy classes and platforms; loadConfig is pure',
+    why: 'the schema names policy classes and platforms; loadConfig and the per-host registries lookup are pure',
   },
   'registry/transport': {
     may: ['config', 'credentials', 'resolution', 'platform', 'observability', 'runtime', 'errors'],
@@ -84,7 +84,6 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     may: [
       'policy',
       'resolution',
-      'registry/transport',
       'config',
       'credentials',
       'platform',
@@ -95,7 +94,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
       'runtime',
       'errors',
     ],
-    why: 'the use case: talks to the registry only through the resolver interface (registry/transport for the per-host settings)',
+    why: 'the use case: talks to the registry only through the resolver interface (a port)',
   },
   kube: {
     may: ['credentials', 'platform', 'policy', 'runtime', 'errors'],

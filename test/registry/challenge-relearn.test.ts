@@ -11,7 +11,7 @@ import { createRegistryTransport } from '../../src/registry/transport/http-trans
 import { createIndexCache } from '../../src/registry/distribution/index-cache.js';
 import { checkManifest } from '../../src/registry/distribution/manifest-check.js';
 import { RegistryError } from '../../src/registry/transport/registry-error.js';
-import { createRegistryLookup, listedHosts } from '../../src/registry/transport/registry-settings.js';
+import { createRegistryLookup, listedHosts } from '../../src/config/registry-settings.js';
 import { createSsrfGuard } from '../../src/registry/transport/ssrf-guard.js';
 import { pushImage, startRegistry, TOKEN_SERVICE } from '../harness/registry/index.js';
 import { testPki } from '../harness/registry/test-pki.js';

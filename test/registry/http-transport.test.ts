@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createRegistryTransport } from '../../src/registry/transport/http-transport.js';
 import { RegistryError } from '../../src/registry/transport/registry-error.js';
-import { listedHosts } from '../../src/registry/transport/registry-settings.js';
+import { listedHosts } from '../../src/config/registry-settings.js';
 import { createSsrfGuard } from '../../src/registry/transport/ssrf-guard.js';
 import { startLoopback, testConfig } from '../helpers/loopback.js';
 

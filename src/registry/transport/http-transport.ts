@@ -13,7 +13,7 @@ import { linkedDeadline } from '../../runtime/linked-deadline.js';
 import { MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, declaredLength, discardBody, readCapped } from './body-reader.js';
 import { createGuardedConnector } from './guarded-connector.js';
 import { RegistryError, translateError } from './registry-error.js';
-import { createRegistryLookup, registryLabel } from './registry-settings.js';
+import { createRegistryLookup, registryLabel } from '../../config/registry-settings.js';
 import type { SsrfGuard } from './ssrf-guard.js';
 
 const MAX_REDIRECTS = 3;

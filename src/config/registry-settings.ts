@@ -1,9 +1,9 @@
 /**
- * Which `registries:` entry of the config applies to a host (first match wins, host globs as in src/runtime/glob.ts,
+ * Which `registries:` entry of the config applies to a host (first match wins, host globs as in runtime/glob.ts,
  * matched against host[:port] exactly as the image reference or URL writes it).
  */
-import type { Config, RegistryConfig } from '../../config/load-config.js';
-import { compileHostGlob } from '../../runtime/glob.js';
+import type { Config, RegistryConfig } from './load-config.js';
+import { compileHostGlob } from '../runtime/glob.js';
 
 /** Finds the config entry of a host, or undefined when none is listed. */
 export type RegistryLookup = (host: string) => RegistryConfig | undefined;
