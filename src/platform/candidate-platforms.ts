@@ -53,6 +53,8 @@ export interface CandidatePlatforms {
    * (e.g. `Gt on label x ignored: …`), or why no node is left. Distinct. A platform finding quotes them.
    */
   readonly notes: string[];
+  /** The OS the pod requires (a valid `spec.os.name`): no node selector can move such a pod to another OS. */
+  readonly osName?: string;
 }
 
 /** The values the API server accepts for `spec.os.name`. */
@@ -80,7 +82,7 @@ export function candidatePlatforms(input: {
   const placement = withValidOsName(input.placement, note);
   if (input.nodes.length === 0) {
     const platforms = input.configuredPlatforms.filter((p) => platformFits(p, placement, note));
-    return { platforms: distinctPlatforms(platforms), source: 'config', notes: [...notes] };
+    return { platforms: distinctPlatforms(platforms), source: 'config', notes: [...notes], ...osNameOf(placement) };
   }
   const nodes = input.nodes.filter((node) => nodeFits(node, placement, note));
   if (nodes.length === 0) {
@@ -93,7 +95,12 @@ export function candidatePlatforms(input: {
     platforms: distinctPlatforms(nodes.map((n) => n.platform)),
     source: 'nodes',
     notes: [...notes],
+    ...osNameOf(placement),
   };
+}
+
+function osNameOf(placement: PodPlacement): Pick<CandidatePlatforms, 'osName'> {
+  return placement.osName ? { osName: placement.osName } : {};
 }
 
 /** The placement without an `osName` the API server would reject (it would never reach a node). */

@@ -93,3 +93,20 @@ t.test('the pin names the OS when another OS has the same architecture', async (
     'nodeSelector kubernetes.io/arch: amd64, kubernetes.io/os: linux',
   );
 });
+
+t.test('a pod whose spec.os.name the image lacks is never told to move to nodes of another OS', async (t) => {
+  const result = checkIndexPlatforms({ index: indexOf([entry('linux/amd64')]), candidates: [p('windows/amd64')] });
+  t.match(describePlatformProblem(result, image)?.fix ?? '', 'nodeSelector', 'without os.name, pinning is a fix');
+  const fix = describePlatformProblem(result, image, 'windows')?.fix ?? '';
+  t.notMatch(fix, /nodeSelector|affinity/, 'no pin to linux nodes a windows pod cannot use');
+  t.match(fix, '--platform linux/amd64,windows/amd64', 'build the missing windows variant');
+  const mixed = checkIndexPlatforms({
+    index: indexOf([entry('linux/amd64'), entry('windows/arm64')]),
+    candidates: [p('windows/amd64')],
+  });
+  t.match(
+    describePlatformProblem(mixed, image, 'windows')?.fix ?? '',
+    'kubernetes.io/arch: arm64',
+    'a same-OS pin still',
+  );
+});

@@ -17,10 +17,15 @@ export interface PlatformProblemText {
 /** Longest `short` text: admission warnings are shown one per line by kubectl. */
 export const SHORT_LIMIT = 80;
 
-/** Text for a `partial` or `mismatch` check; undefined when the check is `ok` (or `unknown`: nothing to claim). */
+/**
+ * Text for a `partial` or `mismatch` check; undefined when the check is `ok` (or `unknown`: nothing to claim).
+ * `podOsName` is the pod's `spec.os.name`: pinning such a pod to nodes of another OS cannot work, so the fix never
+ * suggests it.
+ */
 export function describePlatformProblem(
   result: IndexPlatformCheck,
   imageCanonical: string,
+  podOsName?: string,
 ): PlatformProblemText | undefined {
   if (result.status !== 'partial' && result.status !== 'mismatch') return undefined;
   const has = result.available.length === 0 ? 'declares no platform' : `has ${imageHas(result.available)}`;
@@ -31,7 +36,8 @@ export function describePlatformProblem(
       : `image ${imageCanonical} ${has}; the pod can also land on ${missing} nodes, where the pull would fail`;
   const build = `build a multi-arch image (docker buildx build --platform ${buildxPlatforms(result).join(',')} --push)`;
   // Pin to what the pod can already run (partial) or to what the image has (mismatch; such nodes may be absent).
-  const pinTo = result.status === 'partial' ? result.supported : result.available;
+  const pinnable = result.status === 'partial' ? result.supported : result.available;
+  const pinTo = podOsName ? pinnable.filter((p) => p.os === podOsName) : pinnable;
   const pin = pinSuggestion(pinTo, result.unsupported);
   const fix =
     pin === undefined

@@ -22,7 +22,7 @@ export function platformFindingFor(
 ): Finding | undefined {
   if (candidates.platforms.length === 0) return undefined;
   const result = memoizedCheck(index, candidates.platforms);
-  const text = describePlatformProblem(result, check.canonical);
+  const text = describePlatformProblem(result, check.canonical, candidates.osName);
   if (!text) return undefined;
   return {
     class: result.status === 'mismatch' ? 'platformMismatch' : 'platformPartial',

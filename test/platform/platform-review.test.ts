@@ -199,6 +199,11 @@ t.test('spec.os.name and spec.nodeName narrow the nodes the way the kubelet admi
   t.equal(windows.body.response.allowed, false, 'a windows pod with a linux-only image is denied');
   t.same(classes(windows), ['platformMismatch']);
   t.match(windows.body.response.status.message, /has linux\/amd64 only; the pod can only run on windows\/amd64 nodes/);
+  t.notMatch(
+    windows.body.response.status.message,
+    /kubernetes\.io\/os: linux/,
+    'never told to pin a windows pod to linux',
+  );
   const windowsTemplate = await webhook.review(
     admissionReview(deployment('win', [image], { os: { name: 'windows' } })),
   );
