@@ -4,6 +4,7 @@
  * something would be denied, 2 a usage or input error.
  */
 import { join, resolve } from 'node:path';
+import { inspect } from 'node:util';
 import { classifyDocument, type CheckTarget } from '../check/classify-document.js';
 import { checkRecords } from '../check/check-records.js';
 import { CHECK_USAGE, parseCheckOptions, type CheckOptions } from '../check/check-options.js';
@@ -14,6 +15,7 @@ import { identityLabel, renderText } from '../check/render-text.js';
 import { runChecks, type CheckedObject } from '../check/run-checks.js';
 import type { Config } from '../config/load-config.js';
 import { composeEngine } from './compose-engine.js';
+import { failureLine } from './failure-line.js';
 import { loadConfigFile } from './load-config-file.js';
 import { PullguardError } from '../errors/pullguard-error.js';
 
@@ -37,19 +39,17 @@ export const EXIT_DENIED = 1;
 export const EXIT_INPUT_ERROR = 2;
 
 /**
- * Runs the command. A catalogue error (flags, manifests, config, Docker config, kubeconfig: docs/errors.md) is printed
- * as one line and becomes exit code 2 whatever its own exit code, since 1 here means "would be denied"; anything else
- * is a bug and throws.
+ * Runs the command. Any failure is printed as one line (docs/errors.md) and becomes exit code 2, whatever the error's
+ * own exit code: 1 here means "would be denied", and a pipeline must never mistake a check that could not finish, a
+ * bug included, for a verdict. `PULLGUARD_DEBUG=1` adds an unexpected error's stack.
  */
 export async function checkCli(argv: readonly string[], io: CheckIo): Promise<number> {
   try {
     return await runCheck(argv, io);
   } catch (error) {
-    if (error instanceof PullguardError) {
-      io.stderr.write(`pullguard: ${error.message}\n`);
-      return EXIT_INPUT_ERROR;
-    }
-    throw error;
+    io.stderr.write(`pullguard: ${failureLine(error)}\n`);
+    if (!(error instanceof PullguardError) && io.env['PULLGUARD_DEBUG'] === '1') io.stderr.write(`${inspect(error)}\n`);
+    return EXIT_INPUT_ERROR;
   }
 }
 

@@ -273,3 +273,29 @@ t.test('--help prints the usage and exits 0', async (t) => {
   t.equal(await checkCli(['--help'], io), 0);
   t.match(io.out(), /^Usage: pullguard check -f FILE\|DIR\|-/);
 });
+
+t.test(
+  'a check that cannot finish, even from a bug, exits 2 with one line, never 1 (which means denied)',
+  async (t) => {
+    for (const env of [{}, { PULLGUARD_DEBUG: '1' }]) {
+      const io = fakeIo({ env });
+      const failing = {
+        ...io,
+        stdout: {
+          write: (): never => {
+            throw new TypeError('stdout broke');
+          },
+          isTTY: false,
+        },
+      };
+      t.equal(await checkCli(['-f', 'good.yaml', '--offline'], failing), 2);
+      const lines = io.err().trimEnd().split('\n');
+      t.equal(
+        lines[0],
+        'pullguard: unexpected error: TypeError: stdout broke (set PULLGUARD_DEBUG=1 for the stack trace)',
+      );
+      if (env.PULLGUARD_DEBUG) t.match(io.err(), /\n {4}at /, 'PULLGUARD_DEBUG=1 adds the stack');
+      else t.equal(lines.length, 1, 'one line, no stack');
+    }
+  },
+);
