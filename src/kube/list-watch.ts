@@ -49,7 +49,19 @@ export interface ListWatchOptions<T extends KubernetesObject> {
   /** A list that takes longer fails and is retried (a hung list would otherwise stall the watcher). Default 30 s. */
   readonly listTimeoutMs?: number;
   readonly log?: WatcherLog;
+  /** The timers of the retry backoff; Node's by default (a test injects its own to see what is still scheduled). */
+  readonly timers?: BackoffTimers;
 }
+
+export interface BackoffTimers {
+  setTimeout(callback: () => void, ms: number): NodeJS.Timeout;
+  clearTimeout(timer: NodeJS.Timeout): void;
+}
+
+const NODE_TIMERS: BackoffTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (timer) => clearTimeout(timer),
+};
 
 export interface RunningListWatch {
   /** True once a first list has been applied; stays true across reconnects. */
@@ -62,6 +74,7 @@ export interface RunningListWatch {
 export function startListWatch<T extends KubernetesObject>(options: ListWatchOptions<T>): RunningListWatch {
   const backoff = options.backoff ?? { initialMs: 1_000, maxMs: 30_000 };
   const { log, what } = options;
+  const clock = options.timers ?? NODE_TIMERS;
   const timers = new Set<NodeJS.Timeout>();
   /** The undici dispatcher of the current watch request (client-node makes one per request). */
   let watchDispatcher: Dispatcher | undefined;
@@ -73,7 +86,7 @@ export function startListWatch<T extends KubernetesObject>(options: ListWatchOpt
   /** Resolves after `ms`, unless stopped first: then never (a pending promise holds no handle). */
   const sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = clock.setTimeout(() => {
         timers.delete(timer);
         if (!stopped) resolve();
       }, ms);
@@ -145,7 +158,7 @@ export function startListWatch<T extends KubernetesObject>(options: ListWatchOpt
     async stop() {
       if (stopped) return;
       stopped = true;
-      for (const timer of timers) clearTimeout(timer);
+      for (const timer of timers) clock.clearTimeout(timer);
       timers.clear();
       await informer.stop();
       // Aborts a watch request still connecting, which ListWatch cannot reach yet.

@@ -6,7 +6,7 @@
 import type { KubeConfig, V1Node } from '@kubernetes/client-node';
 import type { NodeInfo } from '../platform/candidate-platforms.js';
 import { nodeInfoFromObject, objectName } from '../platform/node-info.js';
-import { startListWatch, type WatcherLog } from './list-watch.js';
+import { startListWatch, type BackoffTimers, type WatcherLog } from './list-watch.js';
 
 /** A live view of the cluster's nodes. */
 export interface NodeWatcher {
@@ -25,6 +25,8 @@ export interface NodeWatcherOptions {
   readonly kubeConfig: KubeConfig;
   /** Delay before restarting after an error: doubles from `initialMs` up to `maxMs`. Default 1 s → 30 s. */
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** The backoff's timers (Node's by default). */
+  readonly timers?: BackoffTimers;
   /** A list that takes longer fails and is retried (a hung list would otherwise stall the watcher). Default 30 s. */
   readonly listTimeoutMs?: number;
   readonly log?: NodeWatcherLog;
@@ -80,6 +82,7 @@ export function startNodeWatcher(options: NodeWatcherOptions): NodeWatcher {
     onUpsert: apply,
     onDelete: remove,
     ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
     ...(options.listTimeoutMs !== undefined ? { listTimeoutMs: options.listTimeoutMs } : {}),
     ...(log ? { log } : {}),
   });

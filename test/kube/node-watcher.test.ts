@@ -144,15 +144,62 @@ t.test('stop() ends the watch; the last nodes stay readable', async (t) => {
   api.addNode(nodeObject('amd-1', 'amd64'));
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(api.kubeconfigPath);
-  const watcher = startNodeWatcher({ kubeConfig, backoff: { initialMs: 20, maxMs: 100 } });
-  t.ok(await eventually(() => watchCount(api) > 0));
+  // The backoff's timers are injected, so the test sees what is still scheduled instead of sleeping and hoping.
+  const scheduled = new Set<NodeJS.Timeout>();
+  const timers = {
+    setTimeout: (callback: () => void, ms: number): NodeJS.Timeout => {
+      const timer = setTimeout(() => {
+        scheduled.delete(timer);
+        callback();
+      }, ms);
+      scheduled.add(timer);
+      return timer;
+    },
+    clearTimeout: (timer: NodeJS.Timeout): void => {
+      scheduled.delete(timer);
+      clearTimeout(timer);
+    },
+  };
+  const watcher = startNodeWatcher({ kubeConfig, backoff: { initialMs: 20, maxMs: 100 }, timers });
+  t.ok(await eventually(() => api.openWatches() > 0), 'watching');
   await watcher.stop();
   await watcher.stop(); // idempotent
+  t.ok(await eventually(() => api.openWatches() === 0), 'the watch connection is closed');
+  t.equal(scheduled.size, 0, 'no retry is scheduled: nothing can send a request any more');
   const before = api.requests().length;
   api.addNode(nodeObject('arm-1', 'arm64'));
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.equal(api.openWatches(), 0, 'no watch to deliver the event on');
   t.equal(api.requests().length, before, 'no request after stop');
   t.same(summary(watcher), ['amd-1=linux/amd64'], 'no event after stop');
+});
+
+t.test('stop() cancels a scheduled retry', async (t) => {
+  const api = await startFakeKubeApi();
+  t.teardown(() => api.close());
+  api.addNode(nodeObject('amd-1', 'amd64'));
+  api.fault(WATCH, { status: 500 });
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(api.kubeconfigPath);
+  const scheduled = new Map<NodeJS.Timeout, number>();
+  const timers = {
+    setTimeout: (callback: () => void, ms: number): NodeJS.Timeout => {
+      const timer = setTimeout(() => {
+        scheduled.delete(timer);
+        callback();
+      }, ms);
+      scheduled.set(timer, ms);
+      return timer;
+    },
+    clearTimeout: (timer: NodeJS.Timeout): void => {
+      scheduled.delete(timer);
+      clearTimeout(timer);
+    },
+  };
+  // A retry an hour away: it is pending for the whole test, and only stop() can cancel it.
+  const watcher = startNodeWatcher({ kubeConfig, backoff: { initialMs: 3_600_000, maxMs: 3_600_000 }, timers });
+  t.ok(await eventually(() => [...scheduled.values()].includes(3_600_000)), 'the failed watch scheduled a retry');
+  await watcher.stop();
+  t.equal(scheduled.size, 0, 'stop() cleared it');
 });
 
 t.test('an unreachable API server is retried without throwing', async (t) => {

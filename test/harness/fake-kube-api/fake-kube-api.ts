@@ -52,6 +52,8 @@ export interface FakeKubeApi {
   clearFaults(): void;
   /** Every request seen, in order (for "no list/watch of secrets" asserts). */
   requests(): SeenRequest[];
+  /** Watch responses still open. */
+  openWatches(): number;
   close(): Promise<void>;
 }
 
@@ -137,6 +139,7 @@ export async function startFakeKubeApi(options: { token?: string } = {}): Promis
     fault: (pattern, fault) => faults.unshift({ pattern, fault, remaining: fault.times ?? Number.POSITIVE_INFINITY }),
     clearFaults: () => faults.splice(0),
     requests: () => [...seen],
+    openWatches: () => store.openWatches(),
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       store.closeWatches();

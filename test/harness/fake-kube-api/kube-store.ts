@@ -110,6 +110,10 @@ export class KubeStore {
     });
   }
 
+  openWatches(): number {
+    return this.watchers.size;
+  }
+
   closeWatches(): void {
     for (const watcher of this.watchers) {
       if (watcher.timer !== undefined) clearTimeout(watcher.timer);
