@@ -3,11 +3,10 @@
  * system or `process`, and only src/kube/ talks to @kubernetes/client-node. In the spirit of go-containerregistry's
  * depcheck.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import t from 'tap';
+import { codeOf, sourceFiles, SRC } from '../helpers/source-code.js';
 
-const SRC = join(import.meta.dirname, '..', '..', 'src');
 /** The table of allowed imports between these folders is test/architecture/layers.test.ts. */
 const PURE_AREAS = ['image', 'workload', 'platform', 'policy', 'admission', 'review', 'resolution', 'runtime'];
 const FORBIDDEN_IN_PURE = [
@@ -21,21 +20,6 @@ const FORBIDDEN_IN_PURE = [
   /^node:https/,
   /^pino/,
 ];
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
-/** The code without comments, so prose that mentions `process.env` is not mistaken for code. */
-function codeOf(file: string): string {
-  return readFileSync(file, 'utf8')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/^\s*\/\/.*$/gm, '');
-}
 
 function importsOf(file: string): string[] {
   const text = codeOf(file);

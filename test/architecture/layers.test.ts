@@ -5,11 +5,10 @@
  * written. The registry client's subfolders are layers of their own: distribution → auth → transport, never back.
  * The table must stay a DAG (checked below), and no two files may import each other, even indirectly.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import t from 'tap';
-
-const SRC = join(import.meta.dirname, '..', '..', 'src');
+import { codeOf, sourceFiles, SRC } from '../helpers/source-code.js';
 
 interface Layer {
   /** The internal folders (or `main`) this one may import, besides itself. */
@@ -128,21 +127,6 @@ const LAYERS: Readonly<Record<string, Layer>> = {
   },
   main: { may: ['cli', 'errors', 'runtime'], why: 'the composition root: argv, env and exit' },
 };
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
-/** The code without comments, so prose that mentions an import is not mistaken for one. */
-function codeOf(file: string): string {
-  return readFileSync(file, 'utf8')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/^\s*\/\/.*$/gm, '');
-}
 
 /** The relative specifiers a file imports or re-exports, statically or with `import(…)`. */
 function relativeImports(code: string): string[] {

@@ -3,9 +3,10 @@
  * docs/errors.md with its exit code and nothing else is, codes have one style, every code the source raises is in
  * the table and every code in the table is raised somewhere, and every error class is a PullguardError.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import t from 'tap';
+import { codeOf, sourceFiles } from '../helpers/source-code.js';
 import { ERROR_CODES, EXIT_FAILURE, EXIT_USAGE, type ErrorCode } from '../../src/errors/error-codes.js';
 import { PullguardError } from '../../src/errors/pullguard-error.js';
 import { UsageError } from '../../src/errors/usage-error.js';
@@ -22,21 +23,6 @@ const documented = [...catalogue.matchAll(/^\| `([^`]+)` \| (\d) \| ([^|]+) \| (
   fix: (m[4] as string).trim(),
 }));
 const codes = Object.keys(ERROR_CODES) as ErrorCode[];
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
-/** The code without comments, so prose that names a code is not mistaken for a use. */
-function codeOf(file: string): string {
-  return readFileSync(file, 'utf8')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/^\s*\/\/.*$/gm, '');
-}
 
 const sources = sourceFiles(SRC).map((file) => ({ name: relative(SRC, file), code: codeOf(file) }));
 /** Every source but the table itself. */
