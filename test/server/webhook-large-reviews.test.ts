@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout } from 'node:timers/promises';
 import { pino } from 'pino';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { declaredCost, MAX_REVIEW_BYTES, SMALL_REVIEW_BYTES } from '../../src/admission/review-limits.js';
 import { DEFAULT_CONFIG } from '../../src/config/load-config.js';
 import { createMetrics } from '../../src/observability/metrics.js';
@@ -179,10 +179,8 @@ function heldReviewer(): Reviewer & { finish(): void; started(): number } {
   };
 }
 
-t.test('bodies share a memory budget: a large one waits for room, then gets it; the budget is returned', async (t) => {
-  const reviewer = heldReviewer();
-  const body = goJson(admissionReview({ kind: POD_KIND, uid: 'held', object: htmlHeavyPod(0.5 * MiB, 'a:1') }));
-  const budget = observedBudget(declaredCost(Buffer.byteLength(body)) + 1024 * 1024);
+/** The webhook app with this reviewer and memory budget, closed at teardown. */
+function webhookWith(t: Test, reviewer: Reviewer, budget: MemoryBudget) {
   const app = buildWebhookApp({
     config: DEFAULT_CONFIG,
     reviewer,
@@ -191,6 +189,14 @@ t.test('bodies share a memory budget: a large one waits for room, then gets it; 
     memoryBudget: budget,
   });
   t.teardown(() => app.close());
+  return app;
+}
+
+t.test('bodies share a memory budget: a large one waits for room, then gets it; the budget is returned', async (t) => {
+  const reviewer = heldReviewer();
+  const body = goJson(admissionReview({ kind: POD_KIND, uid: 'held', object: htmlHeavyPod(0.5 * MiB, 'a:1') }));
+  const budget = observedBudget(declaredCost(Buffer.byteLength(body)) + 1024 * 1024);
+  const app = webhookWith(t, reviewer, budget);
   const post = () =>
     app.inject({
       method: 'POST',
@@ -218,14 +224,7 @@ t.test('no room within half the review budget: 429 BUSY with Retry-After, in the
   const reviewer = heldReviewer();
   const body = goJson(admissionReview({ kind: POD_KIND, uid: 'busy', object: htmlHeavyPod(0.5 * MiB, 'a:1') }));
   const budget = createMemoryBudget(declaredCost(Buffer.byteLength(body)) + 1024 * 1024);
-  const app = buildWebhookApp({
-    config: DEFAULT_CONFIG,
-    reviewer,
-    metrics: createMetrics({ processMetrics: false }),
-    logger: pino({ level: 'silent' }),
-    memoryBudget: budget,
-  });
-  t.teardown(() => app.close());
+  const app = webhookWith(t, reviewer, budget);
   const first = app.inject({ method: 'POST', url: '/validate?timeout=2s', payload: body });
   while (reviewer.started() < 1) await setTimeout(5);
   const started = performance.now();
@@ -278,14 +277,7 @@ t.test('a client that goes away, waiting for room or halfway through its body, l
   const reviewer = heldReviewer();
   const body = goJson(admissionReview({ kind: POD_KIND, uid: 'gone', object: htmlHeavyPod(0.5 * MiB, 'a:1') }));
   const budget = observedBudget(declaredCost(Buffer.byteLength(body)) + 1024 * 1024);
-  const app = buildWebhookApp({
-    config: DEFAULT_CONFIG,
-    reviewer,
-    metrics: createMetrics({ processMetrics: false }),
-    logger: pino({ level: 'silent' }),
-    memoryBudget: budget,
-  });
-  t.teardown(() => app.close());
+  const app = webhookWith(t, reviewer, budget);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const head = `POST /validate?timeout=10s HTTP/1.1\r\nHost: pullguard\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
