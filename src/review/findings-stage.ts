@@ -77,7 +77,8 @@ function pushImageFinding(findings: Finding[], image: ImageResolved, pod: PodFac
 }
 
 /** Findings in the order of the object's image uses (pod-level first), whatever order the registry answered in. */
-function inUseOrder(findings: readonly Finding[], uses: readonly ImageUse[]): Finding[] {
+function inUseOrder(findings: Finding[], uses: readonly ImageUse[]): Finding[] {
+  if (findings.length < 2) return findings; // the warm path (nothing found) builds no position map
   const position = new Map(uses.map((use, i) => [use, i]));
   return findings
     .map((finding, i) => ({ finding, i, at: finding.use ? (position.get(finding.use) ?? uses.length) : -1 }))
