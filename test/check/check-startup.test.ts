@@ -1,0 +1,55 @@
+/**
+ * `check --offline` starts lean (docs/benchmarks.md, P9): it loads neither the Kubernetes client nor the registry
+ * client. A `--import` hook (https://nodejs.org/api/module.html#moduleregisterhookshooks) records every module the
+ * built binary loads. Needs `npm run build` (npm test runs it first).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { FIXTURES } from './fake-io.js';
+import { runPullguard } from './run-binary.js';
+
+/** Writes the URL of every loaded module, one a line, to $PULLGUARD_TEST_MODULE_LOG when the process exits. */
+const HOOK = `
+import { registerHooks } from 'node:module';
+import { writeFileSync } from 'node:fs';
+const urls = new Set();
+registerHooks({ load(url, context, next) { urls.add(url); return next(url, context); } });
+process.on('exit', () => writeFileSync(process.env.PULLGUARD_TEST_MODULE_LOG, [...urls].join('\\n')));
+`;
+
+async function loadedModules(t: Test, args: string[]): Promise<string[]> {
+  const log = join(t.testdir(), 'modules.txt');
+  const result = await runPullguard(['check', ...args], {
+    cwd: FIXTURES,
+    env: { PULLGUARD_TEST_MODULE_LOG: log },
+    nodeArgs: ['--import', `data:text/javascript,${encodeURIComponent(HOOK)}`],
+  });
+  t.equal(result.code, 0, result.stderr);
+  return (await readFile(log, 'utf8')).split('\n');
+}
+
+const packageOf = (url: string): string | undefined => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
+
+t.test('check --offline loads no Kubernetes, HTTP or registry code', async (t) => {
+  for (const args of [
+    ['-f', 'good.yaml', '--offline'],
+    ['-f', 'good.yaml', '--offline', '-o', 'json'],
+  ]) {
+    const modules = await loadedModules(t, args);
+    const packages = new Set(modules.map(packageOf).filter((name) => name !== undefined));
+    // The hook sees the modules check does load: the YAML parser and the check's own code.
+    t.ok(packages.has('yaml'), `${args.join(' ')}: the hook recorded the YAML parser`);
+    t.ok(
+      modules.some((url) => url.endsWith('/dist/check/load-manifests.js')),
+      `${args.join(' ')}: the hook recorded pullguard's modules`,
+    );
+    for (const heavy of ['@kubernetes/client-node', 'undici', 'fastify', 'pino', 'prom-client', 'node-forge'])
+      t.notOk(packages.has(heavy), `${args.join(' ')}: ${heavy} is not loaded`);
+    // kube-presence.js only looks at paths and variables (is a cluster configured?); it imports no client.
+    const adapters = modules.filter(
+      (url) => /\/dist\/(kube|registry|resolver|server|credentials)\//.test(url) && !url.endsWith('/kube-presence.js'),
+    );
+    t.same(adapters, [], `${args.join(' ')}: no cluster, registry or credential module is loaded`);
+  }
+});
