@@ -2,7 +2,7 @@
  * Manifest text → Kubernetes documents, each with its file and line. Multi-document YAML and JSON (JSON is parsed as
  * YAML, which is how kubectl reads it too); `List` and `*List` kinds are unpacked into their items. Pure.
  */
-import { isMap, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { Composer, isMap, isSeq, LineCounter, Parser, type Node } from 'yaml';
 import { ManifestError } from './manifest-error.js';
 import { isRecord } from '../runtime/json-shape.js';
 
@@ -21,7 +21,9 @@ const MAX_LIST_DEPTH = 8;
 /** Parses every document of `text`; throws {@link ManifestError} `PG_MANIFEST_PARSE` with the file and line. */
 export function parseManifestText(text: string, file: string): ManifestDocument[] {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  // One document at a time (https://eemeli.org/yaml/#parser): each syntax tree is dropped once its value is read,
+  // where parseAllDocuments would hold the trees of the whole stream (docs/benchmarks.md, P8).
+  const documents = new Composer({ prettyErrors: false }).compose(new Parser(lineCounter.addNewLine).parse(text));
   const result: ManifestDocument[] = [];
   for (const document of documents) {
     const error = document.errors[0];
