@@ -37,7 +37,7 @@ export function extractCustomWorkload(workload: CustomWorkloadKind, object: unkn
     if (!fields.ok) return fields;
     const viewed = viewPodSpec(workload, fields.value.path, fields.value.value, {
       isTemplate: true,
-      extraUses: uses.value,
+      uses: uses.value,
     });
     if (!viewed.ok) return viewed;
     views.push(viewed.view);

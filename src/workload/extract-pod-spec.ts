@@ -97,8 +97,11 @@ export function extractPodSpec(workload: WorkloadKind, object: unknown): Extract
 /** How {@link viewPodSpec} reads a pod spec found by a caller. */
 export interface ViewOptions {
   readonly isTemplate: boolean;
-  /** Uses found outside the pod spec (a custom resource's bare containers), appended after the spec's own. */
-  readonly extraUses?: readonly ImageUse[];
+  /**
+   * The view's uses instead of the spec's own containers: a custom resource's bare containers, viewed with the
+   * pod-level fields of the object at `podSpecPath` (custom-workload-kind.ts `podFields`).
+   */
+  readonly uses?: readonly ImageUse[];
 }
 
 /**
@@ -132,7 +135,7 @@ function buildView(
     workload,
     podSpecPath,
     isTemplate: options.isTemplate,
-    uses: Object.freeze([...imageUses(podSpecPath, spec), ...(options.extraUses ?? [])]),
+    uses: Object.freeze(options.uses === undefined ? imageUses(podSpecPath, spec) : [...options.uses]),
     imagePullSecrets: Object.freeze((spec.imagePullSecrets ?? []).map((s) => s.name ?? '')),
     serviceAccountName: nonEmpty(spec.serviceAccountName) ?? nonEmpty(spec.serviceAccount) ?? 'default',
     // Object.fromEntries defines keys as own data properties, so a `__proto__` label stays a plain key.
