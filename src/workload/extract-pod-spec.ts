@@ -11,7 +11,7 @@
  *   on the way to it, that is not an object is a problem.
  */
 import type { ImageUse, ImageUseSection } from './image-use.js';
-import type { WorkloadKind } from './pod-spec-paths.js';
+import type { WorkloadIdentity, WorkloadKind } from './pod-spec-paths.js';
 import {
   podSpecValidator,
   type ContainerInput,
@@ -41,7 +41,8 @@ export interface NodeSelectorTerm {
 
 /** What pullguard needs from one pod spec. */
 export interface PodSpecView {
-  readonly workload: WorkloadKind;
+  /** The object's kind: a built-in row, or a custom resource's (custom-workloads.ts). */
+  readonly workload: WorkloadIdentity;
   /** 'spec', 'spec.template.spec', ... */
   readonly podSpecPath: string;
   /** Every kind but Pod: the spec is a template for pods created later. */
@@ -90,23 +91,51 @@ export function extractPodSpec(workload: WorkloadKind, object: unknown): Extract
     walked.push(segment);
     current = current[segment];
   }
-  if (current === undefined || current === null) return { ok: true, view: buildView(workload, podSpecPath, {}) };
-  if (!podSpecValidator.Check(current)) {
-    const errors = podSpecValidator.Errors(current);
-    return { ok: false, problem: describeSchemaProblem({ errors, value: current, basePath: podSpecPath }) };
-  }
-  return { ok: true, view: buildView(workload, podSpecPath, current) };
+  return viewPodSpec(workload, podSpecPath, current, { isTemplate: workload.podSpecPath.length > 1 });
 }
 
-function buildView(workload: WorkloadKind, podSpecPath: string, spec: PodSpecInput): PodSpecView {
+/** How {@link viewPodSpec} reads a pod spec found by a caller. */
+export interface ViewOptions {
+  readonly isTemplate: boolean;
+  /**
+   * The view's uses instead of the spec's own containers: a custom resource's bare containers, viewed with the
+   * pod-level fields of the object at `podSpecPath` (custom-workload-kind.ts `podFields`).
+   */
+  readonly uses?: readonly ImageUse[];
+}
+
+/**
+ * Views `value`, found at `podSpecPath` (kubectl style, may hold list indices: `spec.templates[0]`), as a pod spec.
+ * Absent or null is an empty pod spec. Used for built-in kinds and for the pod specs of custom resources.
+ */
+export function viewPodSpec(
+  workload: WorkloadIdentity,
+  podSpecPath: string,
+  value: unknown,
+  options: ViewOptions,
+): ExtractResult {
+  if (value === undefined || value === null) return { ok: true, view: buildView(workload, podSpecPath, {}, options) };
+  if (!podSpecValidator.Check(value)) {
+    const errors = podSpecValidator.Errors(value);
+    return { ok: false, problem: describeSchemaProblem({ errors, value, basePath: podSpecPath }) };
+  }
+  return { ok: true, view: buildView(workload, podSpecPath, value, options) };
+}
+
+function buildView(
+  workload: WorkloadIdentity,
+  podSpecPath: string,
+  spec: PodSpecInput,
+  options: ViewOptions,
+): PodSpecView {
   const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   const nodeName = nonEmpty(spec.nodeName);
   const osName = nonEmpty(spec.os?.name);
   return Object.freeze({
     workload,
     podSpecPath,
-    isTemplate: workload.podSpecPath.length > 1,
-    uses: Object.freeze(imageUses(podSpecPath, spec)),
+    isTemplate: options.isTemplate,
+    uses: Object.freeze(options.uses === undefined ? imageUses(podSpecPath, spec) : [...options.uses]),
     imagePullSecrets: Object.freeze((spec.imagePullSecrets ?? []).map((s) => s.name ?? '')),
     serviceAccountName: nonEmpty(spec.serviceAccountName) ?? nonEmpty(spec.serviceAccount) ?? 'default',
     // Object.fromEntries defines keys as own data properties, so a `__proto__` label stays a plain key.

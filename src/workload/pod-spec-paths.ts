@@ -3,13 +3,17 @@
  * `pkg/utils/api/image.go`: adding a kind is one row, never new extraction code.
  */
 
-/** One checked kind and the field path of its pod spec. `group` is '' for the core API group. */
-export interface WorkloadKind {
+/** A checked kind, built-in or custom. `group` is '' for the core API group. */
+export interface WorkloadIdentity {
   readonly group: string;
   readonly version: string;
   readonly kind: string;
   /** Plural resource name, as used in webhook rules and `AdmissionRequest.resource`. */
   readonly resource: string;
+}
+
+/** One built-in kind and the field path of its pod spec (custom resources: custom-workloads.ts). */
+export interface WorkloadKind extends WorkloadIdentity {
   readonly podSpecPath: readonly string[];
 }
 

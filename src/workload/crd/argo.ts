@@ -1,0 +1,60 @@
+/**
+ * Argo Rollouts and Argo Workflows.
+ * Rollout: spec.template is a PodTemplateSpec (a Rollout using `workloadRef` has none: its Deployment is checked):
+ * https://github.com/argoproj/argo-rollouts/blob/master/manifests/crds/rollout-crd.yaml
+ * Workflow templates: `container` and `script` are containers, `initContainers` and `sidecars` lists of
+ * UserContainer, `containerSet.containers` a list of ContainerNode; WorkflowSpec carries the pod-level fields
+ * (imagePullSecrets, serviceAccountName, nodeSelector, affinity, tolerations); a CronWorkflow holds a WorkflowSpec at
+ * spec.workflowSpec: https://github.com/argoproj/argo-workflows/blob/main/pkg/apis/workflow/v1alpha1/workflow_types.go
+ */
+import { customWorkload, type CustomWorkloadKind } from '../custom-workload-kind.js';
+
+const GROUP = 'argoproj.io';
+const VERSION = 'v1alpha1';
+
+/** The image-bearing fields of a WorkflowSpec's templates, under `base` ('spec' or 'spec.workflowSpec'). */
+function workflowSpec(base: string) {
+  const templates = `${base}.templates[*]`;
+  return {
+    initContainers: [`${templates}.initContainers[*]`],
+    containers: [
+      `${templates}.container`,
+      `${templates}.script`,
+      `${templates}.sidecars[*]`,
+      `${templates}.containerSet.containers[*]`,
+    ],
+    podFields: base,
+  };
+}
+
+export const ARGO_KINDS: readonly CustomWorkloadKind[] = Object.freeze([
+  customWorkload({
+    group: GROUP,
+    version: VERSION,
+    kind: 'Rollout',
+    resource: 'rollouts',
+    podSpecs: ['spec.template.spec'],
+  }),
+  customWorkload({ group: GROUP, version: VERSION, kind: 'Workflow', resource: 'workflows', ...workflowSpec('spec') }),
+  customWorkload({
+    group: GROUP,
+    version: VERSION,
+    kind: 'WorkflowTemplate',
+    resource: 'workflowtemplates',
+    ...workflowSpec('spec'),
+  }),
+  customWorkload({
+    group: GROUP,
+    version: VERSION,
+    kind: 'ClusterWorkflowTemplate',
+    resource: 'clusterworkflowtemplates',
+    ...workflowSpec('spec'),
+  }),
+  customWorkload({
+    group: GROUP,
+    version: VERSION,
+    kind: 'CronWorkflow',
+    resource: 'cronworkflows',
+    ...workflowSpec('spec.workflowSpec'),
+  }),
+]);

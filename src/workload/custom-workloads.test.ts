@@ -1,0 +1,84 @@
+import t from 'tap';
+import { formatPathPattern, type CustomWorkloadKind } from './custom-workload-kind.js';
+import { CUSTOM_WORKLOAD_KINDS, findCustomWorkloadKind } from './custom-workloads.js';
+import { findWorkloadKind } from './pod-spec-paths.js';
+
+const ARGO_WF = (base: string) => ({
+  containers: [
+    `I ${base}.templates[*].initContainers[*]`,
+    `C ${base}.templates[*].container`,
+    `C ${base}.templates[*].script`,
+    `C ${base}.templates[*].sidecars[*]`,
+    `C ${base}.templates[*].containerSet.containers[*]`,
+  ],
+  podFields: base,
+});
+const TASK = (base: string) => [`C ${base}.steps[*]`, `C ${base}.sidecars[*]`, `C ${base}.stepTemplate`];
+const PIPELINE = (base: string) => [...TASK(`${base}.tasks[*].taskSpec`), ...TASK(`${base}.finally[*].taskSpec`)];
+const MODELS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'pmml'];
+
+// Written out from the projects' published schemas (URLs in ./crd/*.ts), independently of the rows under test.
+const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; podFields?: string }> = {
+  'argoproj.io/v1alpha1 Rollout rollouts': { podSpecs: ['spec.template.spec'] },
+  'argoproj.io/v1alpha1 Workflow workflows': ARGO_WF('spec'),
+  'argoproj.io/v1alpha1 WorkflowTemplate workflowtemplates': ARGO_WF('spec'),
+  'argoproj.io/v1alpha1 ClusterWorkflowTemplate clusterworkflowtemplates': ARGO_WF('spec'),
+  'argoproj.io/v1alpha1 CronWorkflow cronworkflows': ARGO_WF('spec.workflowSpec'),
+  'tekton.dev/v1 Task tasks': { containers: TASK('spec') },
+  'tekton.dev/v1beta1 ClusterTask clustertasks': { containers: TASK('spec') },
+  'tekton.dev/v1 Pipeline pipelines': { containers: PIPELINE('spec') },
+  'tekton.dev/v1 TaskRun taskruns': { containers: TASK('spec.taskSpec'), podFields: 'spec.podTemplate' },
+  'tekton.dev/v1 PipelineRun pipelineruns': {
+    containers: PIPELINE('spec.pipelineSpec'),
+    podFields: 'spec.taskRunTemplate.podTemplate',
+  },
+  'serving.knative.dev/v1 Service services': { podSpecs: ['spec.template.spec'] },
+  'serving.knative.dev/v1 Configuration configurations': { podSpecs: ['spec.template.spec'] },
+  'serving.knative.dev/v1 Revision revisions': { podSpecs: ['spec'] },
+  'serving.kserve.io/v1beta1 InferenceService inferenceservices': {
+    podSpecs: ['spec.predictor', 'spec.predictor.workerSpec', 'spec.transformer', 'spec.explainer'],
+    containers: [...[...MODELS, 'lightgbm', 'paddle'].map((m) => `C spec.predictor.${m}`), 'C spec.explainer.art'],
+    podFields: 'spec.predictor',
+  },
+};
+
+function describe(row: CustomWorkloadKind) {
+  return {
+    ...(row.podSpecs.length ? { podSpecs: row.podSpecs.map(formatPathPattern) } : {}),
+    ...(row.containers.length
+      ? {
+          containers: row.containers.map(
+            (s) => `${s.section === 'initContainers' ? 'I' : 'C'} ${formatPathPattern(s.pattern)}`,
+          ),
+        }
+      : {}),
+    ...(row.podFields ? { podFields: formatPathPattern(row.podFields) } : {}),
+  };
+}
+
+t.test('the table lists exactly the expected kinds and paths', async (t) => {
+  t.equal(CUSTOM_WORKLOAD_KINDS.length, Object.keys(EXPECTED).length);
+  for (const [key, expected] of Object.entries(EXPECTED)) {
+    const [apiVersion = '', kind = '', resource = ''] = key.split(' ');
+    const [group = '', version = ''] = apiVersion.split('/');
+    const row = findCustomWorkloadKind(group, kind);
+    t.ok(row, `${group}/${kind} is found`);
+    if (!row) continue;
+    t.same({ version: row.version, resource: row.resource }, { version, resource }, key);
+    t.same(describe(row), expected, key);
+  }
+});
+
+t.test('lookup is by group and kind; no custom row shadows a built-in kind', async (t) => {
+  t.equal(findCustomWorkloadKind('serving.knative.dev', 'Service')?.resource, 'services');
+  t.equal(findCustomWorkloadKind('', 'Service'), undefined, 'the core Service is not a workload');
+  t.equal(findCustomWorkloadKind('argoproj.io', 'rollout'), undefined, 'kinds are case-sensitive');
+  t.equal(findCustomWorkloadKind('argoproj.io', 'Application'), undefined);
+  t.equal(findCustomWorkloadKind('argoproj.io', 'constructor'), undefined);
+  for (const row of CUSTOM_WORKLOAD_KINDS) t.equal(findWorkloadKind(row.group, row.kind), undefined, row.kind);
+});
+
+t.test('the table is frozen', async (t) => {
+  t.ok(Object.isFrozen(CUSTOM_WORKLOAD_KINDS));
+  for (const row of CUSTOM_WORKLOAD_KINDS) t.ok(Object.isFrozen(row) && Object.isFrozen(row.podSpecs), row.kind);
+});
