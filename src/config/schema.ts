@@ -26,8 +26,8 @@ const RegistrySchema = Type.Object(
 );
 
 /**
- * A kind pullguard does not know (docs/design.md §3.1): where its pod specs, or its bare container lists, are.
- * Paths are checked by parseFieldPath in config-problems.ts. `group` is '' (or 'core') for the core group.
+ * A kind pullguard does not know (docs/design.md §3.1): where its pod specs, or its containers outside a pod spec,
+ * are. Paths are checked by parseFieldPath (workload-config.ts). `group` is '' (or 'core') for the core group.
  */
 const WorkloadSchema = Type.Object(
   {
@@ -35,6 +35,8 @@ const WorkloadSchema = Type.Object(
     kind: Type.String({ minLength: 1 }),
     podSpecs: Type.Optional(Type.Array(Type.String())),
     containers: Type.Optional(Type.Array(Type.String())),
+    initContainers: Type.Optional(Type.Array(Type.String())),
+    podFields: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );

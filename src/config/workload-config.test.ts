@@ -14,7 +14,7 @@ t.test('entries are parsed, in file order, with the core group normalised', asyn
   const result = buildConfig({
     workloads: [
       { group: 'example.com', kind: 'Widget', podSpecs: ['spec.parts[*].template.spec', 'spec.roles.*.spec'] },
-      { group: 'core', kind: 'Thing', containers: ['spec.steps'] },
+      { group: 'core', kind: 'Thing', containers: ['spec.steps[*]'], initContainers: ['spec.init'], podFields: 'spec' },
     ],
   });
   if (!result.ok) throw new Error(result.problems.join('\n'));
@@ -39,17 +39,20 @@ t.test('entries are parsed, in file order, with the core group normalised', asyn
       ],
     ],
     containers: [],
+    initContainers: [],
   });
   t.same(thing, {
     group: '',
     kind: 'Thing',
     podSpecs: [],
-    containers: [
+    containers: [[{ kind: 'field', name: 'spec' }, { kind: 'field', name: 'steps' }, { kind: 'eachElement' }]],
+    initContainers: [
       [
         { kind: 'field', name: 'spec' },
-        { kind: 'field', name: 'steps' },
+        { kind: 'field', name: 'init' },
       ],
     ],
+    podFields: [{ kind: 'field', name: 'spec' }],
   });
   t.ok(Object.isFrozen(result.config.workloads) && Object.isFrozen(widget) && Object.isFrozen(widget?.podSpecs));
 });
@@ -58,18 +61,19 @@ t.test('every problem of the workloads key is reported at once', async (t) => {
   t.same(
     problems({
       workloads: [
-        { group: 'a.io', kind: 'A', podSpecs: ['spec..template'], containers: ['spec.steps[0]'] },
+        { group: 'a.io', kind: 'A', podSpecs: ['spec..template'], containers: ['spec.steps[0]'], podFields: 'x.' },
         { group: 'b.io', kind: 'B' },
         { group: 'b.io', kind: 'B', podSpecs: [], containers: [] },
-        { group: '', kind: 'C', podSpecs: ['spec'] },
+        { group: '', kind: 'C', initContainers: ['spec.init[*]'] },
         { group: 'core', kind: 'C', podSpecs: ['*.spec'] },
       ],
     }),
     [
       'config: /workloads/0/podSpecs/0 path "spec..template" has an empty field name',
       'config: /workloads/0/containers/0 path "spec.steps[0]" has "steps[0]": a field name, name[*] or * is expected',
-      'config: /workloads/1 lists no path: give podSpecs, containers or both',
-      'config: /workloads/2 lists no path: give podSpecs, containers or both',
+      'config: /workloads/0/podFields path "x." has an empty field name',
+      'config: /workloads/1 lists no path: give podSpecs, containers or initContainers',
+      'config: /workloads/2 lists no path: give podSpecs, containers or initContainers',
       'config: /workloads/2 repeats group "b.io" kind B of /workloads/1',
       'config: /workloads/4/podSpecs/0 path "*.spec" must start with a field name',
       'config: /workloads/4 repeats group "core" kind C of /workloads/3',
@@ -82,7 +86,7 @@ t.test(
   async (t) => {
     t.same(problems({ workloads: [{ group: 'a.io', kind: 'A', podSpec: ['spec'] }] }), [
       'config: /workloads/0 has unknown key "podSpec"',
-      'config: /workloads/0 lists no path: give podSpecs, containers or both',
+      'config: /workloads/0 lists no path: give podSpecs, containers or initContainers',
     ]);
     const wrong = problems({
       workloads: [{ kind: '', podSpecs: 'spec' }, 'Widget', { group: 'x', kind: 'X', podSpecs: ['a b'] }],

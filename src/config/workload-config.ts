@@ -10,8 +10,15 @@ export interface WorkloadConfig {
   readonly kind: string;
   /** Each path leads to pod specs (`containers`, `initContainers`, `volumes`, ...). */
   readonly podSpecs: readonly (readonly FieldPathSegment[])[];
-  /** Each path leads to lists of containers (objects with `image`), as in a Tekton Task's `spec.steps`. */
+  /**
+   * Each path leads to container objects (with `image`) outside a pod spec; `[*]` at the end for each container of a
+   * list, as in a Tekton Task's `spec.steps[*]`.
+   */
   readonly containers: readonly (readonly FieldPathSegment[])[];
+  /** The same, for containers that run before the others (named `initContainers` in messages). */
+  readonly initContainers: readonly (readonly FieldPathSegment[])[];
+  /** Where the pod-level fields for those containers live (`imagePullSecrets`, `serviceAccountName`, ...). */
+  readonly podFields?: readonly FieldPathSegment[];
 }
 
 interface RawWorkload {
@@ -19,9 +26,11 @@ interface RawWorkload {
   readonly kind: string;
   readonly podSpecs?: readonly string[];
   readonly containers?: readonly string[];
+  readonly initContainers?: readonly string[];
+  readonly podFields?: string;
 }
 
-const PATH_KEYS = ['podSpecs', 'containers'] as const;
+const PATH_KEYS = ['podSpecs', 'containers', 'initContainers'] as const;
 
 /** Problems as `/workloads/<i>/... <what is wrong>`; reads `raw` defensively (the schema reports wrong types). */
 export function workloadProblems(raw: unknown): string[] {
@@ -42,7 +51,12 @@ export function workloadProblems(raw: unknown): string[] {
         if (!parsed.ok) problems.push(`/workloads/${i}/${key}/${j} path ${JSON.stringify(text)} ${parsed.problem}`);
       });
     }
-    if (paths === 0) problems.push(`/workloads/${i} lists no path: give podSpecs, containers or both`);
+    const podFields = (entry as Record<string, unknown>)['podFields'];
+    if (typeof podFields === 'string') {
+      const parsed = parseFieldPath(podFields);
+      if (!parsed.ok) problems.push(`/workloads/${i}/podFields path ${JSON.stringify(podFields)} ${parsed.problem}`);
+    }
+    if (paths === 0) problems.push(`/workloads/${i} lists no path: give podSpecs, containers or initContainers`);
     if (typeof group !== 'string' || typeof kind !== 'string') return;
     const key = `${normalGroup(group)}/${kind}`;
     const first = seen.get(key);
@@ -61,6 +75,8 @@ export function buildWorkloads(raw: readonly RawWorkload[] | undefined): readonl
         kind: entry.kind,
         podSpecs: parsedPaths(entry.podSpecs),
         containers: parsedPaths(entry.containers),
+        initContainers: parsedPaths(entry.initContainers),
+        ...(entry.podFields === undefined ? {} : { podFields: parsedPaths([entry.podFields])[0] }),
       }),
     ),
   );
