@@ -14,7 +14,7 @@ const kubeflow = (field: string, roles: readonly string[]) =>
 
 /** fixture → its group/kind and every image field path, in document order. */
 const EXPECTED: Readonly<Record<string, { apiVersion: string; kind: string; paths: readonly string[] }>> = {
-  'jobset.yaml': {
+  'jobset-jobset.yaml': {
     apiVersion: 'jobset.x-k8s.io/v1alpha2',
     kind: 'JobSet',
     paths: [
@@ -23,7 +23,7 @@ const EXPECTED: Readonly<Record<string, { apiVersion: string; kind: string; path
       'spec.replicatedJobs[1].template.spec.template.spec.containers[0].image',
     ],
   },
-  'leaderworkerset.yaml': {
+  'lws-leaderworkerset.yaml': {
     apiVersion: 'leaderworkerset.x-k8s.io/v1',
     kind: 'LeaderWorkerSet',
     paths: [
@@ -31,7 +31,7 @@ const EXPECTED: Readonly<Record<string, { apiVersion: string; kind: string; path
       'spec.leaderWorkerTemplate.workerTemplate.spec.containers[0].image',
     ],
   },
-  'raycluster.yaml': {
+  'ray-raycluster.yaml': {
     apiVersion: 'ray.io/v1',
     kind: 'RayCluster',
     paths: [
@@ -41,7 +41,7 @@ const EXPECTED: Readonly<Record<string, { apiVersion: string; kind: string; path
       'spec.workerGroupSpecs[1].template.spec.containers[0].image',
     ],
   },
-  'rayjob.yaml': {
+  'ray-rayjob.yaml': {
     apiVersion: 'ray.io/v1',
     kind: 'RayJob',
     paths: [
@@ -50,7 +50,7 @@ const EXPECTED: Readonly<Record<string, { apiVersion: string; kind: string; path
       'spec.submitterPodTemplate.spec.containers[0].image',
     ],
   },
-  'rayservice.yaml': {
+  'ray-rayservice.yaml': {
     apiVersion: 'ray.io/v1',
     kind: 'RayService',
     paths: [
@@ -58,7 +58,7 @@ const EXPECTED: Readonly<Record<string, { apiVersion: string; kind: string; path
       'spec.rayClusterConfig.workerGroupSpecs[0].template.spec.containers[0].image',
     ],
   },
-  'pytorchjob.yaml': {
+  'kubeflow-pytorchjob.yaml': {
     apiVersion: 'kubeflow.org/v1',
     kind: 'PyTorchJob',
     paths: [
@@ -67,38 +67,42 @@ const EXPECTED: Readonly<Record<string, { apiVersion: string; kind: string; path
       'spec.pytorchReplicaSpecs.Worker.template.spec.containers[0].image',
     ],
   },
-  'tfjob.yaml': {
+  'kubeflow-tfjob.yaml': {
     apiVersion: 'kubeflow.org/v1',
     kind: 'TFJob',
     paths: kubeflow('tfReplicaSpecs', ['Chief', 'PS', 'Worker']),
   },
-  'mpijob.yaml': {
+  'kubeflow-mpijob.yaml': {
     apiVersion: 'kubeflow.org/v2beta1',
     kind: 'MPIJob',
     paths: kubeflow('mpiReplicaSpecs', ['Launcher', 'Worker']),
   },
-  'xgboostjob.yaml': {
+  'kubeflow-xgboostjob.yaml': {
     apiVersion: 'kubeflow.org/v1',
     kind: 'XGBoostJob',
     paths: kubeflow('xgbReplicaSpecs', ['Master', 'Worker']),
   },
-  'paddlejob.yaml': {
+  'kubeflow-paddlejob.yaml': {
     apiVersion: 'kubeflow.org/v1',
     kind: 'PaddleJob',
     paths: kubeflow('paddleReplicaSpecs', ['Worker']),
   },
-  'jaxjob.yaml': { apiVersion: 'kubeflow.org/v1', kind: 'JAXJob', paths: kubeflow('jaxReplicaSpecs', ['Worker']) },
-  'cloneset.yaml': {
+  'kubeflow-jaxjob.yaml': {
+    apiVersion: 'kubeflow.org/v1',
+    kind: 'JAXJob',
+    paths: kubeflow('jaxReplicaSpecs', ['Worker']),
+  },
+  'kruise-cloneset.yaml': {
     apiVersion: 'apps.kruise.io/v1alpha1',
     kind: 'CloneSet',
     paths: ['spec.template.spec.initContainers[0].image', 'spec.template.spec.containers[0].image'],
   },
-  'advanced-statefulset.yaml': {
+  'kruise-advanced-statefulset.yaml': {
     apiVersion: 'apps.kruise.io/v1beta1',
     kind: 'StatefulSet',
     paths: ['spec.template.spec.initContainers[0].image', 'spec.template.spec.containers[0].image'],
   },
-  'advanced-daemonset.yaml': {
+  'kruise-advanced-daemonset.yaml': {
     apiVersion: 'apps.kruise.io/v1alpha1',
     kind: 'DaemonSet',
     paths: ['spec.template.spec.initContainers[0].image', 'spec.template.spec.containers[0].image'],
