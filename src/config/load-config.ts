@@ -9,6 +9,7 @@ import { parsePlatform, type Platform } from '../platform/platform.js';
 import { parseDuration } from '../runtime/duration.js';
 import { configProblems } from './config-problems.js';
 import { ConfigFileSchema, type ConfigFile } from './schema.js';
+import { buildWorkloads, type WorkloadConfig } from './workload-config.js';
 
 export interface RegistryConfig {
   readonly host: string;
@@ -42,6 +43,8 @@ export interface Config {
   };
   readonly tls: { readonly certFile: string; readonly keyFile: string };
   readonly listen: { readonly host: string; readonly port: number; readonly healthPort: number };
+  /** Kinds beyond the built-in table (`workloads:`), in file order. */
+  readonly workloads: readonly WorkloadConfig[];
 }
 
 /** Registries whose pulls use credentials only nodes have (cloud credential providers). docs/design.md §3.1. */
@@ -138,6 +141,7 @@ export function buildConfig(raw: unknown, source = 'config'): ConfigResult {
       port: file.listen?.port ?? 8443,
       healthPort: file.listen?.healthPort ?? 8080,
     },
+    workloads: buildWorkloads(file.workloads),
   };
   return { ok: true, config: deepFreeze(config) };
 }
