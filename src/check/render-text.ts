@@ -1,6 +1,7 @@
 /**
  * `-o text`: the outcome of each object, grouped by file, in the webhook's own words (the denial message of
- * docs/design.md §2.2 and the warning lines of §2.3), then one summary line. Colour is the caller's choice. Pure.
+ * docs/design.md §2.2 and the warning lines of §2.3, in full: a CI log has none of the API server's limits), then one
+ * summary line. Colour is the caller's choice. Pure.
  */
 import { renderDenial } from '../policy/render-denial.js';
 import { renderWarnings } from '../policy/render-warnings.js';
@@ -52,9 +53,11 @@ function objectLines(item: CheckedObject, paint: (tone: Tone, text: string) => s
   if (outcome.status === 'invalid')
     return [`  ${paint('deny', 'ERROR')} ${identityLabel(item)} ${at}: ${outcome.problem}`];
   const { decision, objectLabel, checkedUses, uses } = outcome;
-  const warnings = renderWarnings(decision.findings).map((w) => `${INDENT}${paint('warn', 'warning:')} ${w}`);
+  const warnings = renderWarnings(decision.findings, { full: true }).map(
+    (w) => `${INDENT}${paint('warn', 'warning:')} ${w}`,
+  );
   if (decision.verdict === 'deny') {
-    const denial = renderDenial(decision.findings, { objectLabel, checkedUses }).split('\n');
+    const denial = renderDenial(decision.findings, { objectLabel, checkedUses, full: true }).split('\n');
     return [`  ${paint('deny', 'DENY ')} ${objectLabel} ${at}`, ...denial.map((l) => `${INDENT}${l}`), ...warnings];
   }
   const references = uses.map((u) => u.canonical ?? JSON.stringify(u.use.image));
