@@ -13,6 +13,8 @@ export interface TextOptions {
   readonly color: boolean;
   /** `--offline`: say in the summary that no registry was asked. */
   readonly offline: boolean;
+  /** Inputs (files, documents) that could not be read; each was reported on stderr with its file and line. */
+  readonly inputErrors?: number;
 }
 
 type Tone = 'deny' | 'warn' | 'allow' | 'muted' | 'bold';
@@ -41,7 +43,7 @@ export function renderText(
     }
     lines.push(...objectLines(item, paint));
   }
-  lines.push(summaryLine(checked, records, options.offline));
+  lines.push(summaryLine(checked, records, options.offline, options.inputErrors));
   return `${lines.join('\n')}\n`;
 }
 
@@ -77,6 +79,7 @@ export function summaryLine(
   checked: readonly CheckedObject[],
   records: readonly CheckRecord[],
   offline = false,
+  inputErrors = 0,
 ): string {
   const reviewed = checked.filter((c) => c.outcome.status === 'reviewed');
   const images = reviewed.reduce((sum, c) => sum + (c.outcome.status === 'reviewed' ? c.outcome.uses.length : 0), 0);
@@ -84,7 +87,11 @@ export function summaryLine(
   const warnings = records.filter((r) => r.verdict === 'warn').length;
   const skipped = checked.filter((c) => c.outcome.status === 'skipped').length;
   const invalid = checked.filter((c) => c.outcome.status === 'invalid').length;
-  const extras = [skipped ? `${skipped} skipped` : '', invalid ? `${invalid} invalid` : ''].filter(Boolean);
+  const extras = [
+    skipped ? `${skipped} skipped` : '',
+    invalid ? `${invalid} invalid` : '',
+    inputErrors ? plural(inputErrors, 'input error') : '',
+  ].filter(Boolean);
   return (
     `${plural(reviewed.length, 'object')}, ${plural(images, 'image')}: ${denied} denied, ${plural(warnings, 'warning')}` +
     (extras.length ? `; ${extras.join(', ')}` : '') +
