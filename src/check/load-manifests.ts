@@ -6,7 +6,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ManifestError } from './manifest-error.js';
-import { parseManifestText, type ManifestDocument } from './parse-manifests.js';
+import { parseManifestText, type ManifestEntry } from './parse-manifests.js';
 
 /** What is shown for `-f -`. */
 const STDIN_NAME = '<stdin>';
@@ -22,19 +22,35 @@ export interface ManifestInputs {
   readonly stdin: AsyncIterable<unknown>;
 }
 
-/** Reads and parses every input, in order; the first unreadable or broken one throws a {@link ManifestError}. */
-export async function loadManifests(inputs: ManifestInputs): Promise<ManifestDocument[]> {
-  const documents: ManifestDocument[] = [];
+/**
+ * Reads and parses every input, in order. An input, file or document that cannot be read becomes a
+ * {@link ManifestError} in its place, and everything else is still read.
+ */
+export async function loadManifests(inputs: ManifestInputs): Promise<ManifestEntry[]> {
+  const entries: ManifestEntry[] = [];
   for (const source of inputs.sources) {
     if (source === '-') {
-      documents.push(...parseManifestText(await readStdin(inputs.stdin), STDIN_NAME));
+      entries.push(...(await orError(async () => parseManifestText(await readStdin(inputs.stdin), STDIN_NAME))));
       continue;
     }
-    for (const file of await manifestFiles(source, inputs.cwd)) {
-      documents.push(...parseManifestText(await readManifestFile(file, inputs.cwd), file));
+    const files = await orError(() => manifestFiles(source, inputs.cwd));
+    for (const file of files) {
+      if (file instanceof ManifestError) entries.push(file);
+      else
+        entries.push(...(await orError(async () => parseManifestText(await readManifestFile(file, inputs.cwd), file))));
     }
   }
-  return documents;
+  return entries;
+}
+
+/** The result of `read`, or the {@link ManifestError} it threw as the one entry; any other error is a bug and propagates. */
+async function orError<T>(read: () => Promise<T[]>): Promise<Array<T | ManifestError>> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof ManifestError) return [error];
+    throw error;
+  }
 }
 
 /** A file as is; a directory as its manifest files, recursively, sorted by code point (not locale) for stable output. */

@@ -2,7 +2,8 @@ import t from 'tap';
 import { ManifestError } from './manifest-error.js';
 import { parseManifestText } from './parse-manifests.js';
 
-const summary = (text: string) => parseManifestText(text, 'f.yaml').map((d) => [d.line, d.value]);
+const summary = (text: string) =>
+  parseManifestText(text, 'f.yaml').map((d) => (d instanceof ManifestError ? [d.line, d.message] : [d.line, d.value]));
 
 t.test('documents, with the line each starts on', async (t) => {
   const cases: Array<[string, string, unknown[]]> = [
@@ -50,7 +51,7 @@ t.test('List and *List kinds are unpacked into their items, each with its own li
   t.same(summary('kind: List\n'), [[1, { kind: 'List' }]], 'a List with no items is left to the classifier');
 });
 
-t.test('broken input throws PG_MANIFEST_PARSE with file, line and column', async (t) => {
+t.test('a broken document is a PG_MANIFEST_PARSE entry with file, line and column', async (t) => {
   const cases: Array<[string, string, RegExp]> = [
     ['unclosed flow sequence', 'a: 1\n---\nb: [1,\nc: 2\n', /^f\.yaml:4:1: not valid YAML or JSON: /],
     ['bad indentation', 'a:\n  b: 1\n c: 2\n', /^f\.yaml:3:\d+: /],
@@ -59,18 +60,21 @@ t.test('broken input throws PG_MANIFEST_PARSE with file, line and column', async
     [
       'too many aliases',
       `a: &a [x]\nb: [${Array.from({ length: 200 }, () => '*a').join(', ')}]\n`,
-      /^f\.yaml:1: cannot read the document: /,
+      /^f\.yaml:1:1: cannot read the document: /,
     ],
   ];
   for (const [name, text, message] of cases) {
-    let thrown: unknown;
-    try {
-      parseManifestText(text, 'f.yaml');
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = parseManifestText(text, 'f.yaml').find((entry) => entry instanceof ManifestError);
     t.ok(thrown instanceof ManifestError, `${name}: a ManifestError`);
     t.equal((thrown as ManifestError | undefined)?.code, 'PG_MANIFEST_PARSE', `${name}: code`);
     t.match((thrown as Error | undefined)?.message, message, `${name}: message`);
   }
+});
+
+t.test('a broken document takes its own place; the documents around it are still read', async (t) => {
+  t.same(summary('kind: A\n---\na: 1\na: 2\n---\nkind: B\n'), [
+    [1, { kind: 'A' }],
+    [4, 'f.yaml:4:1: not valid YAML or JSON: Map keys must be unique'],
+    [6, { kind: 'B' }],
+  ]);
 });

@@ -18,23 +18,32 @@ export interface ManifestDocument {
 /** Lists nest rarely (a List of Lists); deeper than this is not a manifest anyone wrote on purpose. */
 const MAX_LIST_DEPTH = 8;
 
-/** Parses every document of `text`; throws {@link ManifestError} `PG_MANIFEST_PARSE` with the file and line. */
-export function parseManifestText(text: string, file: string): ManifestDocument[] {
+/** A document, or why one could not be read. */
+export type ManifestEntry = ManifestDocument | ManifestError;
+
+/**
+ * Parses every document of `text`, in order. A document that does not parse becomes a {@link ManifestError}
+ * `PG_MANIFEST_PARSE` with the file, line and column, in its place; the documents around it are still read.
+ */
+export function parseManifestText(text: string, file: string): ManifestEntry[] {
   const lineCounter = new LineCounter();
   // One document at a time (https://eemeli.org/yaml/#parser): each syntax tree is dropped once its value is read,
   // where parseAllDocuments would hold the trees of the whole stream (docs/benchmarks.md, P8).
   const documents = new Composer({ prettyErrors: false }).compose(new Parser(lineCounter.addNewLine).parse(text));
-  const result: ManifestDocument[] = [];
+  const result: ManifestEntry[] = [];
   for (const document of documents) {
     const error = document.errors[0];
     if (error) {
       const position = lineCounter.linePos(error.pos[0]);
-      throw new ManifestError('PG_MANIFEST_PARSE', {
-        file,
-        line: position.line,
-        column: position.col,
-        detail: `not valid YAML or JSON: ${firstLine(error.message)}`,
-      });
+      result.push(
+        new ManifestError('PG_MANIFEST_PARSE', {
+          file,
+          line: position.line,
+          column: position.col,
+          detail: `not valid YAML or JSON: ${firstLine(error.message)}`,
+        }),
+      );
+      continue;
     }
     const contents = document.contents;
     if (contents === null) continue; // an empty document (`---` with only comments), as helm often writes
@@ -43,12 +52,17 @@ export function parseManifestText(text: string, file: string): ManifestDocument[
       value = document.toJS({ maxAliasCount: 100 });
     } catch (cause) {
       // e.g. too many alias expansions ("billion laughs")
-      throw new ManifestError('PG_MANIFEST_PARSE', {
-        file,
-        line: lineOf(contents, lineCounter),
-        detail: `cannot read the document: ${firstLine((cause as Error).message)}`,
-        cause,
-      });
+      const contentsPosition = lineCounter.linePos(contents.range?.[0] ?? 0);
+      result.push(
+        new ManifestError('PG_MANIFEST_PARSE', {
+          file,
+          line: contentsPosition.line,
+          column: contentsPosition.col,
+          detail: `cannot read the document: ${firstLine((cause as Error).message)}`,
+          cause,
+        }),
+      );
+      continue;
     }
     if (value === null || value === undefined) continue;
     result.push(...expandLists({ file, line: lineOf(contents, lineCounter), value }, contents, lineCounter, 0));

@@ -37,9 +37,9 @@ t.test('grouped by file, in the words of the webhook', async (t) => {
       '  DENY  Deployment shop/web (line 1)',
       '        1 of 2 images in Deployment shop/web would fail to pull (ErrImagePull/ImagePullBackOff):',
       '        - container "app" (spec.template.spec.containers[0].image): "nginx:1.99" (docker.io/library/nginx:1.99): tag "1.99" does not exist in docker.io/library/nginx. Fix: use an existing tag.',
-      '        warning: container "sidecar": "busybox" has no tag and pulls :latest; pin a version tag or a digest',
+      '        warning: container "sidecar": "busybox" has no tag and pulls :latest. Fix: pin a version tag or a digest.',
       '  WARN  Deployment shop/web (line 20): docker.io/library/busybox:latest',
-      '        warning: container "sidecar": "busybox" has no tag and pulls :latest; pin a version tag or a digest',
+      '        warning: container "sidecar": "busybox" has no tag and pulls :latest. Fix: pin a version tag or a digest.',
       'b.yaml',
       '  OK    Deployment shop/web (line 4): docker.io/library/nginx:1.99',
       '  OK    Deployment shop/web (line 9): no images',
@@ -66,4 +66,22 @@ t.test('the summary line', async (t) => {
   t.equal(summaryLine([warned], checkRecords([warned])), '1 object, 1 image: 0 denied, 1 warning');
   const invalid: CheckedObject = { ...allowed, outcome: { status: 'invalid', problem: 'x' } };
   t.equal(summaryLine([invalid, skipped], []), '0 objects, 0 images: 0 denied, 0 warnings; 1 skipped, 1 invalid');
+});
+
+t.test('CI output in full: every warning and every denied use, uncut', async (t) => {
+  const uses = Array.from({ length: 12 }, (_, i) => ({
+    ...SIDECAR,
+    name: `c${i}`,
+    path: `spec.template.spec.containers[${i}].image`,
+  }));
+  const long = 'x'.repeat(200);
+  const many = reviewed(
+    uses.map((use) => ({ use, canonical: 'docker.io/library/busybox:latest', resolution: { outcome: 'found' } })),
+    uses.map((use, i) => ({ ...LATEST, use, verdict: i < 11 ? 'warn' : 'deny', cause: `${long} ${i}.` })),
+  );
+  const text = renderText([many], checkRecords([many]), { color: false, offline: false });
+  t.equal(text.match(/warning: /g)?.length, 11, 'all 11 warnings, not 10 and a rest line');
+  t.match(text, `container "c10": ${long} 10. Fix: pin a version tag or a digest.`, 'whole message');
+  t.notMatch(text, /audit annotation|…/, 'nothing cut');
+  t.match(text, /denied by policy \(latestTag\):\n {8}- container "c11"/);
 });

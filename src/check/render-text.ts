@@ -1,6 +1,7 @@
 /**
  * `-o text`: the outcome of each object, grouped by file, in the webhook's own words (the denial message of
- * docs/design.md §2.2 and the warning lines of §2.3), then one summary line. Colour is the caller's choice. Pure.
+ * docs/design.md §2.2 and the warning lines of §2.3, in full: a CI log has none of the API server's limits), then one
+ * summary line. Colour is the caller's choice. Pure.
  */
 import { renderDenial } from '../policy/render-denial.js';
 import { renderWarnings } from '../policy/render-warnings.js';
@@ -12,6 +13,8 @@ export interface TextOptions {
   readonly color: boolean;
   /** `--offline`: say in the summary that no registry was asked. */
   readonly offline: boolean;
+  /** Inputs (files, documents) that could not be read; each was reported on stderr with its file and line. */
+  readonly inputErrors?: number;
 }
 
 type Tone = 'deny' | 'warn' | 'allow' | 'muted' | 'bold';
@@ -40,7 +43,7 @@ export function renderText(
     }
     lines.push(...objectLines(item, paint));
   }
-  lines.push(summaryLine(checked, records, options.offline));
+  lines.push(summaryLine(checked, records, options.offline, options.inputErrors));
   return `${lines.join('\n')}\n`;
 }
 
@@ -52,9 +55,11 @@ function objectLines(item: CheckedObject, paint: (tone: Tone, text: string) => s
   if (outcome.status === 'invalid')
     return [`  ${paint('deny', 'ERROR')} ${identityLabel(item)} ${at}: ${outcome.problem}`];
   const { decision, objectLabel, checkedUses, uses } = outcome;
-  const warnings = renderWarnings(decision.findings).map((w) => `${INDENT}${paint('warn', 'warning:')} ${w}`);
+  const warnings = renderWarnings(decision.findings, { full: true }).map(
+    (w) => `${INDENT}${paint('warn', 'warning:')} ${w}`,
+  );
   if (decision.verdict === 'deny') {
-    const denial = renderDenial(decision.findings, { objectLabel, checkedUses }).split('\n');
+    const denial = renderDenial(decision.findings, { objectLabel, checkedUses, full: true }).split('\n');
     return [`  ${paint('deny', 'DENY ')} ${objectLabel} ${at}`, ...denial.map((l) => `${INDENT}${l}`), ...warnings];
   }
   const references = uses.map((u) => u.canonical ?? JSON.stringify(u.use.image));
@@ -74,6 +79,7 @@ export function summaryLine(
   checked: readonly CheckedObject[],
   records: readonly CheckRecord[],
   offline = false,
+  inputErrors = 0,
 ): string {
   const reviewed = checked.filter((c) => c.outcome.status === 'reviewed');
   const images = reviewed.reduce((sum, c) => sum + (c.outcome.status === 'reviewed' ? c.outcome.uses.length : 0), 0);
@@ -81,7 +87,11 @@ export function summaryLine(
   const warnings = records.filter((r) => r.verdict === 'warn').length;
   const skipped = checked.filter((c) => c.outcome.status === 'skipped').length;
   const invalid = checked.filter((c) => c.outcome.status === 'invalid').length;
-  const extras = [skipped ? `${skipped} skipped` : '', invalid ? `${invalid} invalid` : ''].filter(Boolean);
+  const extras = [
+    skipped ? `${skipped} skipped` : '',
+    invalid ? `${invalid} invalid` : '',
+    inputErrors ? plural(inputErrors, 'input error') : '',
+  ].filter(Boolean);
   return (
     `${plural(reviewed.length, 'object')}, ${plural(images, 'image')}: ${denied} denied, ${plural(warnings, 'warning')}` +
     (extras.length ? `; ${extras.join(', ')}` : '') +

@@ -1,7 +1,8 @@
 /**
  * `pullguard check` (docs/design.md §4.2): the webhook's engine and config on local manifests, for CI and pre-commit
  * hooks. Flags in; manifests loaded, reviewed and rendered; an exit code out: 0 all allowed (warnings included), 1
- * something would be denied, 2 a usage or input error.
+ * something would be denied, 2 a usage or input error. An input that cannot be read is reported, with its file, line
+ * and column, and every other input is still checked; the exit code is the worst of all.
  */
 import { join, resolve } from 'node:path';
 import { inspect } from 'node:util';
@@ -9,6 +10,8 @@ import { classifyDocument, type CheckTarget } from '../check/classify-document.j
 import { checkRecords } from '../check/check-records.js';
 import { CHECK_USAGE, parseCheckOptions, type CheckOptions } from '../check/check-options.js';
 import { loadManifests } from '../check/load-manifests.js';
+import { ManifestError } from '../check/manifest-error.js';
+import { outputRecords, type InputItem } from '../check/output-records.js';
 import { createProgress } from '../check/progress.js';
 import { renderJson } from '../check/render-json.js';
 import { identityLabel, renderText } from '../check/render-text.js';
@@ -62,24 +65,36 @@ async function runCheck(argv: readonly string[], io: CheckIo): Promise<number> {
   const config = await loadConfigFile(
     options.configPath === undefined ? undefined : resolve(io.cwd, options.configPath),
   );
-  const documents = await loadManifests({ sources: options.sources, cwd: io.cwd, stdin: io.stdin });
+  const entries = await loadManifests({ sources: options.sources, cwd: io.cwd, stdin: io.stdin });
+  const items: InputItem[] = [];
   const targets: CheckTarget[] = [];
-  for (const document of documents) {
-    const classified = classifyDocument(document);
-    if (classified.type === 'check') targets.push(classified.target);
-    else if (classified.type === 'skip') io.stderr.write(`note: ${classified.note}\n`);
+  for (const entry of entries) {
+    if (entry instanceof ManifestError) {
+      io.stderr.write(`pullguard: ${failureLine(entry)}\n`);
+      items.push({ type: 'error', error: entry });
+      continue;
+    }
+    const classified = classifyDocument(entry);
+    if (classified.type === 'check') {
+      targets.push(classified.target);
+      items.push(classified);
+    } else if (classified.type === 'skip') {
+      io.stderr.write(`note: ${classified.note}\n`);
+      items.push({ type: 'skip', file: entry.file, line: entry.line, note: classified.note });
+    }
   }
+  const inputErrors = items.filter((item) => item.type === 'error').length;
 
   const checked = await reviewAll(targets, options, io, config);
   const records = checkRecords(checked);
   if (options.output === 'json') {
     for (const line of objectNotes(checked)) io.stderr.write(`${line}\n`);
-    io.stdout.write(renderJson(records));
+    io.stdout.write(renderJson(outputRecords(items, checked)));
   } else {
     const color = io.stdout.isTTY === true && !io.env['NO_COLOR'];
-    io.stdout.write(renderText(checked, records, { color, offline: options.offline }));
+    io.stdout.write(renderText(checked, records, { color, offline: options.offline, inputErrors }));
   }
-  if (checked.some((c) => c.outcome.status === 'invalid')) return EXIT_INPUT_ERROR;
+  if (inputErrors > 0 || checked.some((c) => c.outcome.status === 'invalid')) return EXIT_INPUT_ERROR;
   return checked.some((c) => c.outcome.status === 'reviewed' && c.outcome.decision.verdict === 'deny')
     ? EXIT_DENIED
     : EXIT_ALLOWED;

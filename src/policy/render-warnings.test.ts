@@ -87,3 +87,19 @@ t.test('long image names are cut, not dropped', async (t) => {
   legal(t, line as string);
   t.match(line, /^container "app": "aaa/);
 });
+
+t.test('full lines (pullguard check): every warning, its whole cause and fix, no cut and no summary', async (t) => {
+  const long = `"${'a'.repeat(300)}" has no tag and pulls :latest.`;
+  const findings = Array.from({ length: 12 }, (_, i) =>
+    warn(`w${i}`, { cause: i === 0 ? long : `cause ${i}\nnext`, fix: `Fix: pin ${i}.` }),
+  );
+  const lines = renderWarnings(findings, { full: true });
+  t.equal(lines.length, 12, 'no "… and N more"');
+  t.equal(lines[0], `container "app": ${long} Fix: pin 0.`, 'whole message, past 120 characters');
+  t.equal(lines[1], 'container "app": cause 1 next Fix: pin 1.', 'still one line per warning');
+  t.notMatch(lines.join('\n'), /audit annotation/);
+  t.same(renderWarnings([warn('s', { cause: 'c.', softened: true })], { full: true }), [
+    'would deny: container "app": c.',
+  ]);
+  t.same(renderWarnings([warn('s', { verdict: 'deny' })], { full: true }), [], 'only warnings');
+});

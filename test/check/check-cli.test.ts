@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { checkCli } from '../../src/cli/check-cli.js';
 import { fakeIo } from './fake-io.js';
-import { parseRecords } from './record-schema.js';
+import { parseAllRecords, parseRecords } from './record-schema.js';
 
 async function tempDir(t: Test): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'pullguard-check-'));
@@ -139,12 +139,68 @@ t.test('input errors exit 2 and name the file (and the line, when the parser has
       stderr: /nope\/config\.yaml: cannot read the config file/,
     },
   ];
-  for (const c of cases) {
+  // The first four are inputs: reported, counted in the summary, and the run goes on. The rest stop before any input.
+  for (const [i, c] of cases.entries()) {
     const io = fakeIo(c.stdin === undefined ? {} : { stdin: c.stdin });
     t.equal(await checkCli(c.argv, io), 2, `${c.name}: exit 2`);
     t.match(io.err(), c.stderr, `${c.name}: message`);
-    t.equal(io.out(), '', `${c.name}: nothing on stdout`);
+    if (i < 4) t.match(io.out(), /; 1 input error\n$/, `${c.name}: counted in the summary`);
+    else t.equal(io.out(), '', `${c.name}: nothing on stdout`);
   }
+});
+
+t.test('every input error is reported, every other input still checked, exit the worst of all', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(
+    join(dir, 'a-bad.yaml'),
+    `${pod('before', 'nginx:1.25')}---\nkey: "open\n---\n${pod('after', 'Bad:1')}`,
+  );
+  await writeFile(join(dir, 'b-bad.json'), '{"kind": [}\n');
+  await writeFile(join(dir, 'c-good.yaml'), pod('good', 'nginx:1.25'));
+  const argv = ['-f', 'missing.yaml', '-f', '.', '--offline'];
+  let io = fakeIo({ cwd: dir });
+  t.equal(await checkCli(argv, io), 2, 'an input error outranks a denial');
+  t.match(io.err(), /^pullguard: missing\.yaml: no such file or directory\n/);
+  t.match(io.err(), /\npullguard: a-bad\.yaml:\d+:\d+: not valid YAML or JSON/);
+  t.match(io.err(), /\npullguard: b-bad\.json:1:\d+: not valid YAML or JSON/);
+  t.match(io.out(), /Pod default\/before/);
+  t.match(io.out(), /DENY {2}Pod default\/after/, 'the document after the broken one is checked');
+  t.match(io.out(), /Pod default\/good/, 'the file after the broken ones is checked');
+  t.match(io.out(), /3 objects, 3 images: 1 denied, 0 warnings; 3 input errors \(offline/);
+
+  io = fakeIo({ cwd: dir });
+  t.equal(await checkCli([...argv, '-o', 'json'], io), 2);
+  const records = parseAllRecords(t, io.out());
+  t.same(
+    records.map((r) => [r.record, r.file, r.record === 'error' ? r.code : r.record === 'skip' ? null : r.verdict]),
+    [
+      ['error', 'missing.yaml', 'PG_MANIFEST_NOT_FOUND'],
+      ['use', 'a-bad.yaml', 'allow'],
+      ['error', 'a-bad.yaml', 'PG_MANIFEST_PARSE'],
+      ['use', 'a-bad.yaml', 'deny'],
+      ['error', 'b-bad.json', 'PG_MANIFEST_PARSE'],
+      ['use', 'c-good.yaml', 'allow'],
+    ],
+    'records in input order',
+  );
+  const parse = records[2];
+  t.ok(parse?.record === 'error' && parse.line !== null && parse.column !== null, 'line and column');
+
+  io = fakeIo({ cwd: dir });
+  t.equal(await checkCli(['-f', 'missing.yaml', '-f', 'b-bad.json', '-o', 'json'], io), 2);
+  t.same(
+    parseAllRecords(t, io.out()).map((r) => r.record),
+    ['error', 'error'],
+    'everything failed: still one JSON document',
+  );
+});
+
+t.test('skipped objects are JSON records too', async (t) => {
+  const io = fakeIo({ stdin: `apiVersion: example.com/v1\nkind: Widget\n---\n${pod('p', 'nginx:1.25')}` });
+  t.equal(await checkCli(['-f', '-', '--offline', '-o', 'json'], io), 0);
+  const [skip, use] = parseAllRecords(t, io.out());
+  t.same([skip?.record, skip?.line, use?.record], ['skip', 1, 'use']);
+  t.match(skip?.message, /Widget \(example\.com\/v1\) is not a kind pullguard checks/);
 });
 
 t.test('an empty directory is an input error; an input with no objects is fine', async (t) => {

@@ -33,17 +33,31 @@ t.test(
   },
 );
 
-t.test('read failures are ManifestErrors that name the file', async (t) => {
-  const failure = async (sources: string[]) => {
-    try {
-      await loadManifests({ sources, cwd: tmpdir(), stdin: Readable.from([]) });
-    } catch (error) {
-      return error instanceof ManifestError ? [error.code, error.message] : ['not a ManifestError', String(error)];
-    }
-    return ['no error'];
-  };
-  t.same(await failure(['/nonexistent/x.yaml']), [
-    'PG_MANIFEST_NOT_FOUND',
-    '/nonexistent/x.yaml: no such file or directory',
-  ]);
-});
+t.test(
+  'read failures are ManifestErrors that name the file, in their place; the other inputs are still read',
+  async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'pullguard-load-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    await mkdir(join(dir, 'empty'));
+    await writeFile(join(dir, 'good.yaml'), 'kind: Good\n');
+    await writeFile(join(dir, 'broken.yaml'), 'kind: [\n---\nkind: After\n');
+    const entries = await loadManifests({
+      sources: ['/nonexistent/x.yaml', 'broken.yaml', 'empty', 'good.yaml'],
+      cwd: dir,
+      stdin: Readable.from([]),
+    });
+    t.same(
+      entries.map((e) => (e instanceof ManifestError ? [e.code, e.message] : [e.file, e.value])),
+      [
+        ['PG_MANIFEST_NOT_FOUND', '/nonexistent/x.yaml: no such file or directory'],
+        ['PG_MANIFEST_PARSE', (entries[1] as ManifestError | undefined)?.message],
+        ['broken.yaml', { kind: 'After' }],
+        ['PG_MANIFEST_NO_FILES', 'empty: no .yaml, .yml or .json files in this directory'],
+        ['good.yaml', { kind: 'Good' }],
+      ],
+    );
+    const parse = entries[1];
+    t.ok(parse instanceof ManifestError && parse.line !== undefined && parse.column !== undefined, 'line and column');
+    t.match((parse as ManifestError | undefined)?.message, /^broken\.yaml:\d+:\d+: not valid YAML or JSON/);
+  },
+);
