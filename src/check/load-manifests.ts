@@ -5,6 +5,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { decodeManifest } from './decode-manifest.js';
 import { ManifestError } from './manifest-error.js';
 import { parseManifestText, type ManifestDocument } from './parse-manifests.js';
 
@@ -27,11 +28,11 @@ export async function loadManifests(inputs: ManifestInputs): Promise<ManifestDoc
   const documents: ManifestDocument[] = [];
   for (const source of inputs.sources) {
     if (source === '-') {
-      documents.push(...parseManifestText(await readStdin(inputs.stdin), STDIN_NAME));
+      documents.push(...parseManifestText(decodeManifest(await readStdin(inputs.stdin), STDIN_NAME), STDIN_NAME));
       continue;
     }
     for (const file of await manifestFiles(source, inputs.cwd)) {
-      documents.push(...parseManifestText(await readManifestFile(file, inputs.cwd), file));
+      documents.push(...parseManifestText(decodeManifest(await readManifestFile(file, inputs.cwd), file), file));
     }
   }
   return documents;
@@ -83,18 +84,18 @@ async function isFile(path: string): Promise<boolean> {
   );
 }
 
-async function readManifestFile(file: string, cwd: string): Promise<string> {
+async function readManifestFile(file: string, cwd: string): Promise<Buffer> {
   const path = resolve(cwd, file);
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw fileError(file, error);
   });
   if (info.size > MAX_MANIFEST_BYTES) throw tooLarge(file);
-  return readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  return readFile(path).catch((error: NodeJS.ErrnoException) => {
     throw fileError(file, error);
   });
 }
 
-async function readStdin(stdin: AsyncIterable<unknown>): Promise<string> {
+async function readStdin(stdin: AsyncIterable<unknown>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin) {
@@ -108,7 +109,7 @@ async function readStdin(stdin: AsyncIterable<unknown>): Promise<string> {
     if (size > MAX_MANIFEST_BYTES) throw tooLarge(STDIN_NAME);
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function fileError(file: string, error: NodeJS.ErrnoException): ManifestError {
