@@ -7,7 +7,7 @@
 import { isCollection, isMap, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import { aliasExpansionProblem } from './alias-budget.js';
 import { ManifestError } from './manifest-error.js';
-import { indentQuotedContinuations, isMissingQuote } from './quoted-continuations.js';
+import { indentQuotedContinuations } from './quoted-continuations.js';
 import { isRecord } from '../runtime/json-shape.js';
 
 /** One document of a manifest file, or one item of a List in it. */
@@ -98,9 +98,8 @@ function parseLikeKubectl(text: string): {
     const lineCounter = new LineCounter();
     const documents = parseAllDocuments(source, { lineCounter, prettyErrors: false, merge: true, logLevel: 'error' });
     const list = Array.isArray(documents) ? documents : [];
-    const offsets = list.flatMap((d) => d.errors.filter(isMissingQuote).map((e) => e.pos[0]));
-    const fixed =
-      offsets.length > 0 && round < MAX_QUOTE_ROUNDS ? indentQuotedContinuations(source, list, offsets) : undefined;
+    const broken = list.some((document) => document.errors.length > 0);
+    const fixed = broken && round < MAX_QUOTE_ROUNDS ? indentQuotedContinuations(source, list) : undefined;
     if (fixed === undefined) return { documents: list, lineCounter, source };
     source = fixed;
   }

@@ -5,30 +5,21 @@
  * is never part of its value (same section, "flow folding"), so indenting those lines changes nothing but makes the
  * text acceptable to the library. Pure.
  */
-import { isScalar, Scalar, visit, type Document } from 'yaml';
-
-/** The library's error for such a scalar. */
-export function isMissingQuote(error: { code: string; message: string }): boolean {
-  return error.code === 'MISSING_CHAR' && error.message.startsWith('Missing closing');
-}
+import { Scalar, visit, type Document } from 'yaml';
 
 /**
- * `text` with the continuation lines of the quoted scalars that end at `errorOffsets` indented past their opening
- * quote; undefined when there is nothing such to fix (a quote that is never closed, a document marker inside).
+ * `text` with the continuation lines of the quoted scalars that the library cut short (in documents it could not
+ * parse) indented past their opening quote; undefined when there is nothing such to fix (a quote that is never
+ * closed, a document marker inside).
  */
-export function indentQuotedContinuations(
-  text: string,
-  documents: readonly Document.Parsed[],
-  errorOffsets: readonly number[],
-): string | undefined {
-  const openings = new Set<number>();
-  for (const offset of errorOffsets) {
-    const opening = openingQuoteBefore(documents, offset);
-    if (opening !== undefined) openings.add(opening);
-  }
+export function indentQuotedContinuations(text: string, documents: readonly Document.Parsed[]): string | undefined {
+  const openings = cutShort(
+    text,
+    documents.filter((document) => document.errors.length > 0),
+  );
   let result = text;
   let changed = false;
-  for (const opening of [...openings].sort((a, b) => b - a)) {
+  for (const opening of [...new Set(openings)].sort((a, b) => b - a)) {
     const fixed = indentScalar(result, opening);
     if (fixed === undefined) continue;
     result = fixed;
@@ -37,19 +28,20 @@ export function indentQuotedContinuations(
   return changed ? result : undefined;
 }
 
-/** The start of the last quoted scalar that opens before `offset`. */
-function openingQuoteBefore(documents: readonly Document.Parsed[], offset: number): number | undefined {
-  let best: number | undefined;
+/** The starts of the quoted scalars that end before the quote that really closes them. */
+function cutShort(text: string, documents: readonly Document.Parsed[]): number[] {
+  const openings: number[] = [];
   for (const document of documents)
     visit(document, {
       Scalar(_, node) {
-        const start = node.range?.[0];
-        if (!isScalar(node) || start === undefined || start >= offset) return;
         if (node.type !== Scalar.QUOTE_DOUBLE && node.type !== Scalar.QUOTE_SINGLE) return;
-        if (best === undefined || start > best) best = start;
+        const [start, end] = node.range ?? [];
+        if (start === undefined || end === undefined) return;
+        const closing = closingQuote(text, start);
+        if (closing !== undefined && closing + 1 !== end) openings.push(start);
       },
     });
-  return best;
+  return openings;
 }
 
 function indentScalar(text: string, opening: number): string | undefined {
