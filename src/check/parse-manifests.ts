@@ -110,20 +110,20 @@ function parseLikeKubectl(text: string): {
  * does not parse, or a map key that is itself a map (`image: {{ .Values.image }}` reads as one).
  */
 function templateStart(document: Document.Parsed, source: string, broken: boolean): number | undefined {
+  const [start, , end] = document.range;
+  const text = source.slice(start, end);
+  if (!text.includes('{{')) return undefined; // the common case, without a walk of the document
   if (broken) {
-    const [start, , end] = document.range;
-    const pattern = /^[^#"'\n]*?(\{\{)/gm;
-    const text = source.slice(start, end);
-    const match = pattern.exec(text);
+    const match = /^[^#"'\n]*?(\{\{)/m.exec(text);
     if (match) return start + match.index + match[0].length - 2;
   }
   let found: number | undefined;
   visit(document, {
     Pair(_, pair) {
       const key = pair.key;
-      const start = isCollection(key) ? key.range?.[0] : undefined;
-      if (start === undefined || source.slice(start - 1, start + 1) !== '{{') return undefined;
-      found = start - 1;
+      const keyStart = isCollection(key) ? key.range?.[0] : undefined;
+      if (keyStart === undefined || source.slice(keyStart - 1, keyStart + 1) !== '{{') return undefined;
+      found = keyStart - 1;
       return visit.BREAK;
     },
   });
