@@ -5,6 +5,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { decodeManifest } from './decode-manifest.js';
 import { ManifestError } from './manifest-error.js';
 import { parseManifestText, type ManifestEntry } from './parse-manifests.js';
 
@@ -30,14 +31,22 @@ export async function loadManifests(inputs: ManifestInputs): Promise<ManifestEnt
   const entries: ManifestEntry[] = [];
   for (const source of inputs.sources) {
     if (source === '-') {
-      entries.push(...(await orError(async () => parseManifestText(await readStdin(inputs.stdin), STDIN_NAME))));
+      entries.push(
+        ...(await orError(async () =>
+          parseManifestText(decodeManifest(await readStdin(inputs.stdin), STDIN_NAME), STDIN_NAME),
+        )),
+      );
       continue;
     }
     const files = await orError(() => manifestFiles(source, inputs.cwd));
     for (const file of files) {
       if (file instanceof ManifestError) entries.push(file);
       else
-        entries.push(...(await orError(async () => parseManifestText(await readManifestFile(file, inputs.cwd), file))));
+        entries.push(
+          ...(await orError(async () =>
+            parseManifestText(decodeManifest(await readManifestFile(file, inputs.cwd), file), file),
+          )),
+        );
     }
   }
   return entries;
@@ -99,18 +108,18 @@ async function isFile(path: string): Promise<boolean> {
   );
 }
 
-async function readManifestFile(file: string, cwd: string): Promise<string> {
+async function readManifestFile(file: string, cwd: string): Promise<Buffer> {
   const path = resolve(cwd, file);
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw fileError(file, error);
   });
   if (info.size > MAX_MANIFEST_BYTES) throw tooLarge(file);
-  return readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  return readFile(path).catch((error: NodeJS.ErrnoException) => {
     throw fileError(file, error);
   });
 }
 
-async function readStdin(stdin: AsyncIterable<unknown>): Promise<string> {
+async function readStdin(stdin: AsyncIterable<unknown>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin) {
@@ -124,7 +133,7 @@ async function readStdin(stdin: AsyncIterable<unknown>): Promise<string> {
     if (size > MAX_MANIFEST_BYTES) throw tooLarge(STDIN_NAME);
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function fileError(file: string, error: NodeJS.ErrnoException): ManifestError {

@@ -11,6 +11,8 @@ export const MANIFEST_ERROR_CODES = [
   'PG_MANIFEST_UNREADABLE',
   'PG_MANIFEST_TOO_LARGE',
   'PG_MANIFEST_PARSE',
+  'PG_MANIFEST_NOT_TEXT',
+  'PG_MANIFEST_TEMPLATE',
   'PG_MANIFEST_NO_FILES',
 ] as const satisfies readonly ErrorCode[];
 export type ManifestErrorCode = (typeof MANIFEST_ERROR_CODES)[number];

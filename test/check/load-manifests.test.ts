@@ -61,3 +61,26 @@ t.test(
     t.match((parse as ManifestError | undefined)?.message, /^broken\.yaml:\d+:\d+: not valid YAML or JSON/);
   },
 );
+
+t.test('files and stdin are read as bytes and decoded: a UTF-16 file, UTF-16 on stdin in chunks, binary', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'pullguard-load-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('kind: A\n---\nkind: B é\n', 'utf16le')]);
+  await writeFile(join(dir, 'windows.yaml'), utf16);
+  await writeFile(join(dir, 'junk.yaml'), Buffer.from([0x6b, 0x00, 0xff]));
+  const documents = await loadManifests({
+    sources: ['windows.yaml', '-'],
+    cwd: dir,
+    // split inside a code unit: the chunks are joined before decoding
+    stdin: Readable.from([utf16.subarray(0, 5), utf16.subarray(5)]),
+  });
+  t.same(documents, [
+    { file: 'windows.yaml', line: 1, value: { kind: 'A' } },
+    { file: 'windows.yaml', line: 3, value: { kind: 'B é' } },
+    { file: '<stdin>', line: 1, value: { kind: 'A' } },
+    { file: '<stdin>', line: 3, value: { kind: 'B é' } },
+  ]);
+  const [junk] = await loadManifests({ sources: ['junk.yaml'], cwd: dir, stdin: Readable.from([]) });
+  t.ok(junk instanceof ManifestError, 'binary is an error entry');
+  t.match(junk, { code: 'PG_MANIFEST_NOT_TEXT', message: /^junk\.yaml:1: not text: binary data/ });
+});
