@@ -1,5 +1,6 @@
 import t from 'tap';
-import { formatPathPattern, type CustomWorkloadKind } from './custom-workload-kind.js';
+import { formatFieldPath } from '../runtime/field-path.js';
+import type { CustomWorkloadKind } from './custom-workload-kind.js';
 import { CUSTOM_WORKLOAD_KINDS, findCustomWorkloadKind } from './custom-workloads.js';
 import { findWorkloadKind } from './pod-spec-paths.js';
 
@@ -44,15 +45,16 @@ const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; pod
 
 function describe(row: CustomWorkloadKind) {
   return {
-    ...(row.podSpecs.length ? { podSpecs: row.podSpecs.map(formatPathPattern) } : {}),
-    ...(row.containers.length
+    ...(row.podSpecs.length ? { podSpecs: row.podSpecs.map(formatFieldPath) } : {}),
+    ...(row.initContainers.length + row.containers.length
       ? {
-          containers: row.containers.map(
-            (s) => `${s.section === 'initContainers' ? 'I' : 'C'} ${formatPathPattern(s.pattern)}`,
-          ),
+          containers: [
+            ...row.initContainers.map((path) => `I ${formatFieldPath(path)}`),
+            ...row.containers.map((path) => `C ${formatFieldPath(path)}`),
+          ],
         }
       : {}),
-    ...(row.podFields ? { podFields: formatPathPattern(row.podFields) } : {}),
+    ...(row.podFields ? { podFields: formatFieldPath(row.podFields) } : {}),
   };
 }
 

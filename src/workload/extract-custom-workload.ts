@@ -1,15 +1,16 @@
 /**
- * Reads a custom resource that embeds pod specs or containers (custom-workload-kind.ts): one pod spec view per pod
+ * Reads a custom resource that embeds pod specs or containers (custom-workload-kind.ts), built-in or configured,: one pod spec view per pod
  * spec found, plus one for the bare containers (with the row's `podFields` as its pod-level fields), so the rest of
  * the review treats them as it treats a Deployment's. Pure; never throws on bad input.
  *
  * Decisions (as for built-in kinds, extract-pod-spec.ts): a container whose image is absent, null or '' is skipped;
  * a pod spec, container or object on the way that has the wrong shape is a problem named by its field path.
  */
-import type { CustomWorkloadKind } from './custom-workload-kind.js';
+import type { CustomWorkloadPaths } from './custom-workload-kind.js';
 import { viewPodSpec, type PodSpecView } from './extract-pod-spec.js';
 import type { ImageUse } from './image-use.js';
 import { matchPathPattern } from './path-pattern-match.js';
+import { formatFieldPath } from '../runtime/field-path.js';
 import { isRecord } from '../runtime/json-shape.js';
 
 export type CustomExtractResult =
@@ -18,7 +19,7 @@ export type CustomExtractResult =
 type Step<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
 
 /** Views in table order: every pod spec (in document order), then the bare containers' view when it has uses. */
-export function extractCustomWorkload(workload: CustomWorkloadKind, object: unknown): CustomExtractResult {
+export function extractCustomWorkload(workload: CustomWorkloadPaths, object: unknown): CustomExtractResult {
   if (!isRecord(object)) return { ok: false, problem: `${workload.kind} must be an object` };
   const views: PodSpecView[] = [];
   for (const pattern of workload.podSpecs) {
@@ -45,9 +46,13 @@ export function extractCustomWorkload(workload: CustomWorkloadKind, object: unkn
   return { ok: true, views: Object.freeze(views) };
 }
 
-function bareContainerUses(workload: CustomWorkloadKind, object: Record<string, unknown>): Step<ImageUse[]> {
+function bareContainerUses(workload: CustomWorkloadPaths, object: Record<string, unknown>): Step<ImageUse[]> {
   const uses: ImageUse[] = [];
-  for (const { pattern, section } of workload.containers) {
+  const sites = [
+    ...workload.initContainers.map((pattern) => ({ pattern, section: 'initContainers' as const })),
+    ...workload.containers.map((pattern) => ({ pattern, section: 'containers' as const })),
+  ];
+  for (const { pattern, section } of sites) {
     const matched = matchPathPattern(object, pattern);
     if (!matched.ok) return matched;
     for (const { path, value } of matched.matches) {
@@ -74,13 +79,13 @@ function bareContainerUses(workload: CustomWorkloadKind, object: Record<string, 
  * spec.imagePullSecrets"). A row without `podFields` gets an empty one at `spec`.
  */
 function podFields(
-  workload: CustomWorkloadKind,
+  workload: CustomWorkloadPaths,
   object: Record<string, unknown>,
 ): Step<{ path: string; value: unknown }> {
   if (workload.podFields === undefined) return { ok: true, value: { path: 'spec', value: undefined } };
   const matched = matchPathPattern(object, workload.podFields);
   if (!matched.ok) return matched;
   const [first] = matched.matches;
-  const path = first?.path ?? workload.podFields.join('.');
+  const path = first?.path ?? formatFieldPath(workload.podFields);
   return { ok: true, value: { path, value: first?.value } };
 }

@@ -11,7 +11,7 @@
  *   on the way to it, that is not an object is a problem.
  */
 import type { ImageUse, ImageUseSection } from './image-use.js';
-import type { WorkloadIdentity, WorkloadKind } from './pod-spec-paths.js';
+import type { WorkloadKind, WorkloadName } from './pod-spec-paths.js';
 import {
   podSpecValidator,
   type ContainerInput,
@@ -42,7 +42,7 @@ export interface NodeSelectorTerm {
 /** What pullguard needs from one pod spec. */
 export interface PodSpecView {
   /** The object's kind: a built-in row, or a custom resource's (custom-workloads.ts). */
-  readonly workload: WorkloadIdentity;
+  readonly workload: WorkloadName;
   /** 'spec', 'spec.template.spec', ... */
   readonly podSpecPath: string;
   /** Every kind but Pod: the spec is a template for pods created later. */
@@ -109,7 +109,7 @@ export interface ViewOptions {
  * Absent or null is an empty pod spec. Used for built-in kinds and for the pod specs of custom resources.
  */
 export function viewPodSpec(
-  workload: WorkloadIdentity,
+  workload: WorkloadName,
   podSpecPath: string,
   value: unknown,
   options: ViewOptions,
@@ -122,12 +122,7 @@ export function viewPodSpec(
   return { ok: true, view: buildView(workload, podSpecPath, value, options) };
 }
 
-function buildView(
-  workload: WorkloadIdentity,
-  podSpecPath: string,
-  spec: PodSpecInput,
-  options: ViewOptions,
-): PodSpecView {
+function buildView(workload: WorkloadName, podSpecPath: string, spec: PodSpecInput, options: ViewOptions): PodSpecView {
   const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   const nodeName = nonEmpty(spec.nodeName);
   const osName = nonEmpty(spec.os?.name);

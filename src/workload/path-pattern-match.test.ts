@@ -1,8 +1,12 @@
 import t from 'tap';
-import { parsePathPattern } from './custom-workload-kind.js';
+import { parseFieldPath } from '../runtime/field-path.js';
 import { matchPathPattern } from './path-pattern-match.js';
 
-const match = (root: unknown, text: string) => matchPathPattern(root, parsePathPattern(text));
+function match(root: unknown, text: string) {
+  const parsed = parseFieldPath(text);
+  if (!parsed.ok) throw new Error(`test path ${text} ${parsed.problem}`);
+  return matchPathPattern(root, parsed.segments);
+}
 
 t.test('fields and list items, with kubectl-style paths, in document order', async (t) => {
   const root = { spec: { templates: [{ container: { image: 'a' } }, { script: {} }, { container: { image: 'b' } }] } };
@@ -52,4 +56,24 @@ t.test('a value of the wrong shape on the way is a problem named by its path', a
 t.test('inherited properties are not fields', async (t) => {
   t.same(match({ spec: {} }, 'spec.constructor'), { ok: true, matches: [] });
   t.same(match({ spec: {} }, 'spec.__proto__'), { ok: true, matches: [] });
+});
+
+t.test('map values, with their keys in the path, in document order', async (t) => {
+  const root = {
+    spec: {
+      pytorchReplicaSpecs: { Master: { template: { spec: 1 } }, Worker: { template: { spec: 2 } }, Empty: null },
+    },
+  };
+  t.same(match(root, 'spec.pytorchReplicaSpecs.*.template.spec'), {
+    ok: true,
+    matches: [
+      { path: 'spec.pytorchReplicaSpecs.Master.template.spec', value: 1 },
+      { path: 'spec.pytorchReplicaSpecs.Worker.template.spec', value: 2 },
+    ],
+  });
+  t.same(match({ spec: { pytorchReplicaSpecs: [] } }, 'spec.pytorchReplicaSpecs.*'), {
+    ok: false,
+    problem: 'spec.pytorchReplicaSpecs must be a map',
+  });
+  t.same(match({ spec: {} }, 'spec.pytorchReplicaSpecs.*.template'), { ok: true, matches: [] });
 });

@@ -3,11 +3,15 @@
  * `pkg/utils/api/image.go`: adding a kind is one row, never new extraction code.
  */
 
-/** A checked kind, built-in or custom. `group` is '' for the core API group. */
-export interface WorkloadIdentity {
+/** A checked kind as messages name it. `group` is '' for the core API group. */
+export interface WorkloadName {
   readonly group: string;
-  readonly version: string;
   readonly kind: string;
+}
+
+/** A checked kind in the table, built-in or custom: also the version and resource its webhook rule names. */
+export interface WorkloadIdentity extends WorkloadName {
+  readonly version: string;
   /** Plural resource name, as used in webhook rules and `AdmissionRequest.resource`. */
   readonly resource: string;
 }
