@@ -6,7 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import { inspect } from 'node:util';
-import { classifyDocument, type CheckTarget } from '../check/classify-document.js';
+import { checkedKinds, classifyDocument, type CheckTarget } from '../check/classify-document.js';
 import { checkRecords } from '../check/check-records.js';
 import { CHECK_USAGE, parseCheckOptions, type CheckOptions } from '../check/check-options.js';
 import { loadManifests } from '../check/load-manifests.js';
@@ -65,6 +65,7 @@ async function runCheck(argv: readonly string[], io: CheckIo): Promise<number> {
   const config = await loadConfigFile(
     options.configPath === undefined ? undefined : resolve(io.cwd, options.configPath),
   );
+  const catalog = checkedKinds(config);
   const entries = await loadManifests({ sources: options.sources, cwd: io.cwd, stdin: io.stdin });
   const items: InputItem[] = [];
   const targets: CheckTarget[] = [];
@@ -74,7 +75,7 @@ async function runCheck(argv: readonly string[], io: CheckIo): Promise<number> {
       items.push({ type: 'error', error: entry });
       continue;
     }
-    const classified = classifyDocument(entry);
+    const classified = classifyDocument(entry, catalog);
     if (classified.type === 'check') {
       targets.push(classified.target);
       items.push(classified);

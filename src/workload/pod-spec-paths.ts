@@ -47,11 +47,24 @@ const BY_GROUP_AND_KIND: ReadonlyMap<string, WorkloadKind> = new Map(
 );
 
 /**
+ * Kinds served from an older API group before they moved, with the same pod spec path: `extensions/v1beta1`
+ * DaemonSet, Deployment and ReplicaSet (removed in Kubernetes 1.16,
+ * https://kubernetes.io/blog/2019/07/18/api-deprecations-in-1-16/). An API server today never sends them to the
+ * webhook, but manifests in a repository still hold them, and `check` reads them as their `apps` equivalents.
+ */
+const MOVED_KINDS: ReadonlyMap<string, string> = new Map(
+  ['DaemonSet', 'Deployment', 'ReplicaSet'].map((kind) => [`extensions/${kind}`, `apps/${kind}`]),
+);
+
+/**
  * Version-agnostic lookup by API group ('' or 'core' for the core group) and kind (case-sensitive, as in the API).
- * Version-agnostic because the pod spec path has not moved between served versions (e.g. batch/v1beta1 CronJob).
+ * Version-agnostic because the pod spec path has not moved between served versions (apps/v1beta1 and apps/v1beta2
+ * Deployment, batch/v1beta1 and batch/v2alpha1 CronJob); a kind that moved groups ({@link MOVED_KINDS}) gets the row
+ * of its new group.
  */
 export function findWorkloadKind(group: string, kind: string): WorkloadKind | undefined {
-  return BY_GROUP_AND_KIND.get(`${group === 'core' ? '' : group}/${kind}`);
+  const key = `${group === 'core' ? '' : group}/${kind}`;
+  return BY_GROUP_AND_KIND.get(MOVED_KINDS.get(key) ?? key);
 }
 
 /** `apps/v1` → group `apps`; `v1` → the core group ``. */
