@@ -48,6 +48,8 @@ t.test('List and *List kinds are unpacked into their items, each with its own li
     'nested lists',
   );
   t.same(summary('kind: List\nitems: []\n'), [], 'an empty list');
+  t.same(summary('apiVersion: v1\nkind: PodList\nitems: []\n'), [], 'an empty typed list');
+  t.same(summary('apiVersion: v1\nkind: List\nitems:\n'), [], 'items: null, as a template that renders none leaves it');
   t.same(summary('kind: List\n'), [[1, { kind: 'List' }]], 'a List with no items is left to the classifier');
 });
 

@@ -150,7 +150,10 @@ function templateStart(document: Document.Parsed, source: string, broken: boolea
   return found;
 }
 
-/** `kind: List` (kubectl) and typed lists such as `DeploymentList` (the API) carry their objects under `items`. */
+/**
+ * `kind: List` (kubectl) and typed lists such as `DeploymentList` (the API) carry their objects under `items`; a nil
+ * Go slice is written `items: null`, an empty list like `[]`.
+ */
 function expandLists(
   document: ManifestDocument,
   node: Node | null,
@@ -187,7 +190,7 @@ interface ListShape {
 function listOf(value: unknown): ListShape | undefined {
   if (!isRecord(value)) return undefined;
   const kind = value['kind'];
-  const items = value['items'];
+  const items = value['items'] === null ? [] : value['items'];
   if (typeof kind !== 'string' || !kind.endsWith('List') || !Array.isArray(items)) return undefined;
   const apiVersion = typeof value['apiVersion'] === 'string' ? value['apiVersion'] : undefined;
   return { apiVersion, itemKind: kind === 'List' ? undefined : kind.slice(0, -'List'.length), items };
