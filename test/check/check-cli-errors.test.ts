@@ -86,6 +86,16 @@ t.test('every input error is reported, every other input still checked, exit the
   t.match(io.out(), /DENY {2}Pod default\/after/, 'the document after the broken one is checked');
   t.match(io.out(), /Pod default\/good/, 'the file after the broken ones is checked');
   t.match(io.out(), /3 objects, 3 images: 1 denied, 0 warnings; 3 input errors \(offline/);
+  t.match(
+    io.err().split('\n').map((line) => line.replace(/: (no such|not valid).*/, '')),
+    ['pullguard: missing.yaml', /^pullguard: a-bad\.yaml:10:\d+$/, /^pullguard: b-bad\.json:1:\d+$/, ''],
+    'stderr: every input error once, in input order, with its file, line and column',
+  );
+  t.same(
+    [...io.out().matchAll(/^ {2}\S+ +Pod default\/(\S+)/gm)].map((m) => m[1]),
+    ['before', 'after', 'good'],
+    'stdout: the objects in input order',
+  );
 
   io = fakeIo({ cwd: dir });
   t.equal(await checkCli([...argv, '-o', 'json'], io), 2);
