@@ -87,7 +87,10 @@ t.test('every input error is reported, every other input still checked, exit the
   t.match(io.out(), /Pod default\/good/, 'the file after the broken ones is checked');
   t.match(io.out(), /3 objects, 3 images: 1 denied, 0 warnings; 3 input errors \(offline/);
   t.match(
-    io.err().split('\n').map((line) => line.replace(/: (no such|not valid).*/, '')),
+    io
+      .err()
+      .split('\n')
+      .map((line) => line.replace(/: (no such|not valid).*/, '')),
     ['pullguard: missing.yaml', /^pullguard: a-bad\.yaml:10:\d+$/, /^pullguard: b-bad\.json:1:\d+$/, ''],
     'stderr: every input error once, in input order, with its file, line and column',
   );
