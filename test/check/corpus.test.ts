@@ -18,6 +18,7 @@ const CORPUS = join(ROOT, 'test', 'fixtures', 'corpus');
 const TEMPLATES = new Set([
   'argo-rollouts/examples_helm-blue-green_templates_rollout.yaml',
   'helm-examples/charts_hello-world_templates_deployment.yaml',
+  'cert-manager/deploy_charts_cert-manager_templates_startupapicheck-job.yaml',
 ]);
 
 /**
@@ -37,6 +38,12 @@ const NOT_CLAIMED: readonly { file: string; kind: string; apiVersion: string; wh
     kind: 'Experiment',
     apiVersion: 'argoproj.io/v1alpha1',
     why: 'an Argo Rollouts Experiment holds pod templates; Experiment is not in issue 15',
+  },
+  {
+    file: 'openkruise/config_samples_apps_v1alpha1_sidecarset.yaml',
+    kind: 'SidecarSet',
+    apiVersion: 'apps.kruise.io/v1alpha1',
+    why: 'an OpenKruise SidecarSet injects its containers into matching pods; SidecarSet is not in issue 15',
   },
   {
     file: 'knative-docs/docs_serving_samples_traffic-splitting_split_sample.yaml',
