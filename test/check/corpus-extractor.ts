@@ -5,7 +5,9 @@
  *
  * The rule: a string `image` is a container image when the object holding it looks like a container: it has a string
  * `name`, or it is an item of a list called containers, initContainers, ephemeralContainers, steps or sidecars, or it
- * is the value of a key called container or script (Argo Workflows' single-container templates). An image volume
+ * is the value of a key called container or script (Argo Workflows' single-container templates) or stepTemplate (a
+ * Tekton step that names no image runs its stepTemplate's,
+ * https://tekton.dev/docs/pipelines/tasks/#specifying-a-step-template). An image volume
  * (`volumes[i].image.reference`, https://kubernetes.io/docs/concepts/storage/volumes/#image) counts too. Strings are
  * never parsed as manifests (an Argo `resource` template's `manifest: |` stays text). A `kind: List` or `*List`
  * document is read item by item, each item's paths starting at the item, as kubectl reads it.
@@ -28,7 +30,7 @@ export interface FileImages {
 }
 
 const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers', 'steps', 'sidecars']);
-const CONTAINER_KEYS = new Set(['container', 'script']);
+const CONTAINER_KEYS = new Set(['container', 'script', 'stepTemplate']);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Place = { readonly key?: string; readonly listKey?: string };
