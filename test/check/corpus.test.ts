@@ -126,6 +126,9 @@ function compareFile(t: Test, file: string, records: readonly OutputRecordJson[]
   } else {
     t.same(errors, [], `${file}: no error for a file whose every document is readable`);
   }
+  for (const error of errors) {
+    t.ok(error.line !== null && error.column !== null, `${file}: the error names a line and column`, { error });
+  }
   for (const n of expected.notClaimed) {
     const announced = records.some(
       (r) =>
