@@ -1,26 +1,18 @@
-import { readFileSync } from 'node:fs';
+/**
+ * The Argo, Tekton, Knative and KServe fixtures of test/fixtures/objects/crd, read through BUILT_IN_WORKLOADS (the
+ * one entry point for kinds): every pod spec view, and every image field of each fixture seen exactly once. The
+ * JobSet, LeaderWorkerSet, Ray and Kubeflow fixtures: workload-catalog.ml-fixtures.test.ts; OpenKruise's:
+ * workload-catalog.kruise-fixtures.test.ts.
+ */
 import t from 'tap';
-import { parse as parseYaml } from 'yaml';
-import { extractCustomWorkload } from './extract-custom-workload.js';
-import { findCustomWorkloadKind } from './custom-workloads.js';
-
-/** Reads a realistic object from test/fixtures/objects/crd and views it through its built-in row. */
-function load(file: string) {
-  const object: unknown = parseYaml(
-    readFileSync(new URL(`../../test/fixtures/objects/crd/${file}`, import.meta.url), 'utf8'),
-  );
-  const apiVersion = String(Reflect.get(Object(object), 'apiVersion'));
-  const workload = findCustomWorkloadKind(apiVersion.split('/')[0] ?? '', String(Reflect.get(Object(object), 'kind')));
-  if (workload === undefined) throw new Error(`${file}: not a known custom kind`);
-  const result = extractCustomWorkload(workload, object);
-  if (!result.ok) throw new Error(`${file}: ${result.problem}`);
-  return result.views.map((view) => ({
-    at: view.podSpecPath,
-    secrets: view.imagePullSecrets,
-    sa: view.serviceAccountName,
-    uses: view.uses.map((u) => [u.path, u.image, u.name, u.section, u.pullPolicy ?? null]),
-  }));
-}
+import {
+  crdFixtureFiles,
+  crdFixturesOf,
+  FIXTURE_GROUPS,
+  imageFieldPaths,
+  readCrdFixture,
+  viewCrdFixture,
+} from '../../test/helpers/crd-fixtures.js';
 
 const C = 'containers';
 const I = 'initContainers';
@@ -188,12 +180,29 @@ const EXPECTED: Record<string, unknown> = {
 
 for (const [file, expected] of Object.entries(EXPECTED)) {
   t.test(file, async (t) => {
-    t.same(load(file), expected);
+    const views = viewCrdFixture(file);
+    t.same(views, expected);
+    const seen = views.flatMap((view) => view.uses.map(([path]) => String(path)));
+    t.same(seen.sort(), imageFieldPaths(readCrdFixture(file)).sort(), 'every image field, each once');
   });
 }
 
-t.test('every fixture under test/fixtures/objects/crd is checked above', async (t) => {
-  const { readdirSync } = await import('node:fs');
-  const files = readdirSync(new URL('../../test/fixtures/objects/crd/', import.meta.url)).sort();
-  t.same(files, Object.keys(EXPECTED).sort());
+t.test('every Argo, Tekton, Knative and KServe fixture is checked above', async (t) => {
+  t.same(crdFixturesOf('delivery'), Object.keys(EXPECTED).sort());
+});
+
+t.test('every fixture under test/fixtures/objects/crd belongs to one group of fixture tests', async (t) => {
+  const prefixes: readonly string[] = Object.values(FIXTURE_GROUPS).flat();
+  for (const file of crdFixtureFiles())
+    t.ok(
+      prefixes.some((prefix) => file.startsWith(prefix)),
+      file,
+    );
+});
+
+t.test('the image-field walker finds fields in lists and maps, and only string-valued ones', async (t) => {
+  t.same(imageFieldPaths({ a: [{ image: 'x' }, { b: { image: 'y' } }], image: 3, c: { image: null } }), [
+    'a[0].image',
+    'a[1].b.image',
+  ]);
 });
