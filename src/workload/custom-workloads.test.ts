@@ -16,6 +16,14 @@ const ARGO_WF = (base: string) => ({
 });
 const TASK = (base: string) => [`C ${base}.steps[*]`, `C ${base}.sidecars[*]`, `C ${base}.stepTemplate`];
 const PIPELINE = (base: string) => [...TASK(`${base}.tasks[*].taskSpec`), ...TASK(`${base}.finally[*].taskSpec`)];
+const RAY = (base: string) => ({
+  podSpecs: [`${base}.headGroupSpec.template.spec`, `${base}.workerGroupSpecs[*].template.spec`],
+  containers: [`C ${base}.autoscalerOptions`],
+  podFields: `${base}.headGroupSpec.template.spec`,
+});
+const REPLICAS = (field: string) => ({ podSpecs: [`spec.${field}.*.template.spec`] });
+const RUNTIME = { podSpecs: ['spec.template.spec.replicatedJobs[*].template.spec.template.spec'] };
+const POD_TEMPLATE = { podSpecs: ['spec.template.spec'] };
 const MODELS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'pmml'];
 
 // Written out from the projects' published schemas (URLs in ./crd/*.ts), independently of the rows under test.
@@ -40,6 +48,44 @@ const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; pod
     podSpecs: ['spec.predictor', 'spec.predictor.workerSpec', 'spec.transformer', 'spec.explainer'],
     containers: [...[...MODELS, 'lightgbm', 'paddle'].map((m) => `C spec.predictor.${m}`), 'C spec.explainer.art'],
     podFields: 'spec.predictor',
+  },
+  'jobset.x-k8s.io/v1alpha2 JobSet jobsets': { podSpecs: ['spec.replicatedJobs[*].template.spec.template.spec'] },
+  'leaderworkerset.x-k8s.io/v1 LeaderWorkerSet leaderworkersets': {
+    podSpecs: ['spec.leaderWorkerTemplate.leaderTemplate.spec', 'spec.leaderWorkerTemplate.workerTemplate.spec'],
+  },
+  'ray.io/v1 RayCluster rayclusters': RAY('spec'),
+  'ray.io/v1 RayJob rayjobs': {
+    ...RAY('spec.rayClusterSpec'),
+    podSpecs: [...RAY('spec.rayClusterSpec').podSpecs, 'spec.submitterPodTemplate.spec'],
+  },
+  'ray.io/v1 RayService rayservices': RAY('spec.rayClusterConfig'),
+  'kubeflow.org/v1 PyTorchJob pytorchjobs': REPLICAS('pytorchReplicaSpecs'),
+  'kubeflow.org/v1 TFJob tfjobs': REPLICAS('tfReplicaSpecs'),
+  'kubeflow.org/v2beta1 MPIJob mpijobs': REPLICAS('mpiReplicaSpecs'),
+  'kubeflow.org/v1 XGBoostJob xgboostjobs': REPLICAS('xgbReplicaSpecs'),
+  'kubeflow.org/v1 PaddleJob paddlejobs': REPLICAS('paddleReplicaSpecs'),
+  'kubeflow.org/v1 JAXJob jaxjobs': REPLICAS('jaxReplicaSpecs'),
+  'trainer.kubeflow.org/v1alpha1 TrainJob trainjobs': { containers: ['C spec.trainer'] },
+  'trainer.kubeflow.org/v1alpha1 TrainingRuntime trainingruntimes': RUNTIME,
+  'trainer.kubeflow.org/v1alpha1 ClusterTrainingRuntime clustertrainingruntimes': RUNTIME,
+  'apps.kruise.io/v1alpha1 CloneSet clonesets': POD_TEMPLATE,
+  'apps.kruise.io/v1beta1 StatefulSet statefulsets': POD_TEMPLATE,
+  'apps.kruise.io/v1alpha1 DaemonSet daemonsets': POD_TEMPLATE,
+  'apps.kruise.io/v1alpha1 BroadcastJob broadcastjobs': POD_TEMPLATE,
+  'apps.kruise.io/v1alpha1 AdvancedCronJob advancedcronjobs': {
+    podSpecs: ['spec.template.jobTemplate.spec.template.spec', 'spec.template.broadcastJobTemplate.spec.template.spec'],
+  },
+  'apps.kruise.io/v1alpha1 UnitedDeployment uniteddeployments': {
+    podSpecs: [
+      'spec.template.statefulSetTemplate.spec.template.spec',
+      'spec.template.advancedStatefulSetTemplate.spec.template.spec',
+      'spec.template.cloneSetTemplate.spec.template.spec',
+      'spec.template.deploymentTemplate.spec.template.spec',
+    ],
+  },
+  'apps.kruise.io/v1alpha1 SidecarSet sidecarsets': {
+    containers: ['I spec.initContainers[*]', 'C spec.containers[*]'],
+    podFields: 'spec',
   },
 };
 
@@ -77,6 +123,8 @@ t.test('lookup is by group and kind; no custom row shadows a built-in kind', asy
   t.equal(findCustomWorkloadKind('argoproj.io', 'rollout'), undefined, 'kinds are case-sensitive');
   t.equal(findCustomWorkloadKind('argoproj.io', 'Application'), undefined);
   t.equal(findCustomWorkloadKind('argoproj.io', 'constructor'), undefined);
+  t.equal(findCustomWorkloadKind('apps', 'StatefulSet'), undefined, 'the built-in StatefulSet is not a custom row');
+  t.equal(findCustomWorkloadKind('apps.kruise.io', 'StatefulSet')?.resource, 'statefulsets');
   for (const row of CUSTOM_WORKLOAD_KINDS) t.equal(findWorkloadKind(row.group, row.kind), undefined, row.kind);
 });
 
