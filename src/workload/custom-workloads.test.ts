@@ -23,12 +23,17 @@ const RAY = (base: string) => ({
 });
 const REPLICAS = (field: string) => ({ podSpecs: [`spec.${field}.*.template.spec`] });
 const RUNTIME = { podSpecs: ['spec.template.spec.replicatedJobs[*].template.spec.template.spec'] };
+const ANALYSIS = { podSpecs: ['spec.metrics[*].provider.job.spec.template.spec'] };
 const POD_TEMPLATE = { podSpecs: ['spec.template.spec'] };
 const MODELS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'pmml'];
 
 // Written out from the projects' published schemas (URLs in ./crd/*.ts), independently of the rows under test.
 const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; podFields?: string }> = {
   'argoproj.io/v1alpha1 Rollout rollouts': { podSpecs: ['spec.template.spec'] },
+  'argoproj.io/v1alpha1 Experiment experiments': { podSpecs: ['spec.templates[*].template.spec'] },
+  'argoproj.io/v1alpha1 AnalysisTemplate analysistemplates': ANALYSIS,
+  'argoproj.io/v1alpha1 ClusterAnalysisTemplate clusteranalysistemplates': ANALYSIS,
+  'argoproj.io/v1alpha1 AnalysisRun analysisruns': ANALYSIS,
   'argoproj.io/v1alpha1 Workflow workflows': ARGO_WF('spec'),
   'argoproj.io/v1alpha1 WorkflowTemplate workflowtemplates': ARGO_WF('spec'),
   'argoproj.io/v1alpha1 ClusterWorkflowTemplate clusterworkflowtemplates': ARGO_WF('spec'),
@@ -49,6 +54,9 @@ const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; pod
     containers: [...[...MODELS, 'lightgbm', 'paddle'].map((m) => `C spec.predictor.${m}`), 'C spec.explainer.art'],
     podFields: 'spec.predictor',
   },
+  'serving.kserve.io/v1alpha1 ServingRuntime servingruntimes': { podSpecs: ['spec', 'spec.workerSpec'] },
+  'serving.kserve.io/v1alpha1 ClusterServingRuntime clusterservingruntimes': { podSpecs: ['spec', 'spec.workerSpec'] },
+  'serving.kserve.io/v1alpha1 ClusterStorageContainer clusterstoragecontainers': { containers: ['C spec.container'] },
   'jobset.x-k8s.io/v1alpha2 JobSet jobsets': { podSpecs: ['spec.replicatedJobs[*].template.spec.template.spec'] },
   'leaderworkerset.x-k8s.io/v1 LeaderWorkerSet leaderworkersets': {
     podSpecs: ['spec.leaderWorkerTemplate.leaderTemplate.spec', 'spec.leaderWorkerTemplate.workerTemplate.spec'],

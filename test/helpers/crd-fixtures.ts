@@ -4,6 +4,7 @@
  * by hand in one of the src/workload/workload-catalog.*fixtures.test.ts files, one file per group of projects below.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import t from 'tap';
 import { parse } from 'yaml';
 import { splitApiVersion } from '../../src/workload/pod-spec-paths.js';
 import { BUILT_IN_WORKLOADS } from '../../src/workload/workload-catalog.js';
@@ -12,10 +13,13 @@ const DIR = new URL('../fixtures/objects/crd/', import.meta.url);
 
 /** Fixture file-name prefixes, by the test file that lists their views. */
 export const FIXTURE_GROUPS = {
-  delivery: ['argo-', 'tekton-', 'knative-', 'kserve-'],
+  argo: ['argo-'],
+  pipelinesAndServing: ['tekton-', 'knative-', 'kserve-'],
   ml: ['jobset-', 'lws-', 'ray-', 'kubeflow-'],
   kruise: ['kruise-'],
 } as const;
+
+type FixtureGroup = keyof typeof FIXTURE_GROUPS;
 
 /** Every fixture file, sorted. */
 export function crdFixtureFiles(): string[] {
@@ -23,17 +27,17 @@ export function crdFixtureFiles(): string[] {
 }
 
 /** The fixtures of one group, sorted. */
-export function crdFixturesOf(group: keyof typeof FIXTURE_GROUPS): string[] {
+function crdFixturesOf(group: FixtureGroup): string[] {
   const prefixes: readonly string[] = FIXTURE_GROUPS[group];
   return crdFixtureFiles().filter((file) => prefixes.some((prefix) => file.startsWith(prefix)));
 }
 
-export function readCrdFixture(file: string): unknown {
+function readCrdFixture(file: string): unknown {
   return parse(readFileSync(new URL(file, DIR), 'utf8'));
 }
 
 /** The fixture's pod spec views as BUILT_IN_WORKLOADS.extract gives them; throws if its kind is unknown or bad. */
-export function viewCrdFixture(file: string) {
+function viewCrdFixture(file: string) {
   const object = readCrdFixture(file);
   const { group } = splitApiVersion(String(Reflect.get(Object(object), 'apiVersion')));
   const result = BUILT_IN_WORKLOADS.extract(group, String(Reflect.get(Object(object), 'kind')), object);
@@ -45,6 +49,24 @@ export function viewCrdFixture(file: string) {
     sa: view.serviceAccountName,
     uses: view.uses.map((u) => [u.path, u.image, u.name, u.section, u.pullPolicy ?? null]),
   }));
+}
+
+/**
+ * One tap test per fixture of `group`: its views are `expected[file]`, and they hold every image field of the
+ * fixture exactly once; plus a test that `expected` lists every fixture of the group.
+ */
+export function testCrdFixtures(group: FixtureGroup, expected: Readonly<Record<string, unknown>>): void {
+  for (const [file, views] of Object.entries(expected)) {
+    t.test(file, async (t) => {
+      const seen = viewCrdFixture(file);
+      t.same(seen, views);
+      const paths = seen.flatMap((view) => view.uses.map(([path]) => String(path)));
+      t.same(paths.sort(), imageFieldPaths(readCrdFixture(file)).sort(), 'every image field, each once');
+    });
+  }
+  t.test(`every fixture of ${FIXTURE_GROUPS[group].join(', ')} is listed`, async (t) => {
+    t.same(crdFixturesOf(group), Object.keys(expected).sort());
+  });
 }
 
 /** Every string-valued `image` field under `value`, with its kubectl field path, in document order. */

@@ -22,7 +22,10 @@ interface Rule {
 // The cluster-scoped kinds among the table's (each project's CRD says `scope: Cluster`), by group/resource.
 const CLUSTER_SCOPED = new Set([
   'argoproj.io/clusterworkflowtemplates',
+  'argoproj.io/clusteranalysistemplates',
   'tekton.dev/clustertasks',
+  'serving.kserve.io/clusterservingruntimes',
+  'serving.kserve.io/clusterstoragecontainers',
   'trainer.kubeflow.org/clustertrainingruntimes',
   'apps.kruise.io/sidecarsets',
 ]);

@@ -2,6 +2,11 @@
  * Argo Rollouts and Argo Workflows.
  * Rollout: spec.template is a PodTemplateSpec (a Rollout using `workloadRef` has none: its Deployment is checked):
  * https://github.com/argoproj/argo-rollouts/blob/master/manifests/crds/rollout-crd.yaml
+ * An Experiment's spec.templates[*].template is a PodTemplateSpec:
+ * https://github.com/argoproj/argo-rollouts/blob/master/pkg/apis/rollouts/v1alpha1/experiment_types.go.
+ * An AnalysisTemplate, ClusterAnalysisTemplate or AnalysisRun lists metrics whose `job` provider holds a batch/v1
+ * JobSpec at spec.metrics[*].provider.job.spec:
+ * https://github.com/argoproj/argo-rollouts/blob/master/pkg/apis/rollouts/v1alpha1/analysis_types.go
  * Workflow templates: `container` and `script` are containers, `initContainers` and `sidecars` lists of
  * UserContainer, `containerSet.containers` a list of ContainerNode; WorkflowSpec carries the pod-level fields
  * (imagePullSecrets, serviceAccountName, nodeSelector, affinity, tolerations); a CronWorkflow holds a WorkflowSpec at
@@ -35,6 +40,28 @@ export const ARGO_KINDS: readonly CustomWorkloadKind[] = Object.freeze([
     resource: 'rollouts',
     podSpecs: ['spec.template.spec'],
   }),
+  customWorkload({
+    group: GROUP,
+    version: VERSION,
+    kind: 'Experiment',
+    resource: 'experiments',
+    podSpecs: ['spec.templates[*].template.spec'],
+  }),
+  ...(
+    [
+      ['AnalysisTemplate', 'analysistemplates'],
+      ['ClusterAnalysisTemplate', 'clusteranalysistemplates'],
+      ['AnalysisRun', 'analysisruns'],
+    ] as const
+  ).map(([kind, resource]) =>
+    customWorkload({
+      group: GROUP,
+      version: VERSION,
+      kind,
+      resource,
+      podSpecs: ['spec.metrics[*].provider.job.spec.template.spec'],
+    }),
+  ),
   customWorkload({ group: GROUP, version: VERSION, kind: 'Workflow', resource: 'workflows', ...workflowSpec('spec') }),
   customWorkload({
     group: GROUP,
