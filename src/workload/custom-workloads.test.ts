@@ -24,6 +24,7 @@ const RAY = (base: string) => ({
 const REPLICAS = (field: string) => ({ podSpecs: [`spec.${field}.*.template.spec`] });
 const RUNTIME = { podSpecs: ['spec.template.spec.replicatedJobs[*].template.spec.template.spec'] };
 const ANALYSIS = { podSpecs: ['spec.metrics[*].provider.job.spec.template.spec'] };
+const MONITORING = { containers: ['I spec.initContainers[*]', 'C spec', 'C spec.containers[*]'], podFields: 'spec' };
 const POD_TEMPLATE = { podSpecs: ['spec.template.spec'] };
 const MODELS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'pmml'];
 
@@ -95,6 +96,13 @@ const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; pod
     containers: ['I spec.initContainers[*]', 'C spec.containers[*]'],
     podFields: 'spec',
   },
+  'monitoring.coreos.com/v1 Prometheus prometheuses': {
+    containers: ['I spec.initContainers[*]', 'C spec', 'C spec.containers[*]', 'C spec.thanos'],
+    podFields: 'spec',
+  },
+  'monitoring.coreos.com/v1alpha1 PrometheusAgent prometheusagents': MONITORING,
+  'monitoring.coreos.com/v1 Alertmanager alertmanagers': MONITORING,
+  'monitoring.coreos.com/v1 ThanosRuler thanosrulers': MONITORING,
 };
 
 function describe(row: CustomWorkloadKind) {
