@@ -41,6 +41,7 @@ const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; pod
   'argoproj.io/v1alpha1 CronWorkflow cronworkflows': ARGO_WF('spec.workflowSpec'),
   'tekton.dev/v1 Task tasks': { containers: TASK('spec') },
   'tekton.dev/v1beta1 ClusterTask clustertasks': { containers: TASK('spec') },
+  'tekton.dev/v1beta1 StepAction stepactions': { containers: ['C spec'] },
   'tekton.dev/v1 Pipeline pipelines': { containers: PIPELINE('spec') },
   'tekton.dev/v1 TaskRun taskruns': { containers: TASK('spec.taskSpec'), podFields: 'spec.podTemplate' },
   'tekton.dev/v1 PipelineRun pipelineruns': {
@@ -50,6 +51,7 @@ const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; pod
   'serving.knative.dev/v1 Service services': { podSpecs: ['spec.template.spec'] },
   'serving.knative.dev/v1 Configuration configurations': { podSpecs: ['spec.template.spec'] },
   'serving.knative.dev/v1 Revision revisions': { podSpecs: ['spec'] },
+  'sources.knative.dev/v1 ContainerSource containersources': { podSpecs: ['spec.template.spec'] },
   'serving.kserve.io/v1beta1 InferenceService inferenceservices': {
     podSpecs: ['spec.predictor', 'spec.predictor.workerSpec', 'spec.transformer', 'spec.explainer'],
     containers: [...[...MODELS, 'lightgbm', 'paddle'].map((m) => `C spec.predictor.${m}`), 'C spec.explainer.art'],
@@ -74,6 +76,7 @@ const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; pod
   'kubeflow.org/v1 XGBoostJob xgboostjobs': REPLICAS('xgbReplicaSpecs'),
   'kubeflow.org/v1 PaddleJob paddlejobs': REPLICAS('paddleReplicaSpecs'),
   'kubeflow.org/v1 JAXJob jaxjobs': REPLICAS('jaxReplicaSpecs'),
+  'kubeflow.org/v1 Notebook notebooks': POD_TEMPLATE,
   'trainer.kubeflow.org/v1alpha1 TrainJob trainjobs': { containers: ['C spec.trainer'] },
   'trainer.kubeflow.org/v1alpha1 TrainingRuntime trainingruntimes': RUNTIME,
   'trainer.kubeflow.org/v1alpha1 ClusterTrainingRuntime clustertrainingruntimes': RUNTIME,

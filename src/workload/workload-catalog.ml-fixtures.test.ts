@@ -225,6 +225,22 @@ const EXPECTED: Record<string, unknown> = {
       ],
     },
   ],
+  'kubeflow-notebook.yaml': [
+    {
+      at: 'spec.template.spec',
+      secrets: [],
+      sa: 'default-editor',
+      uses: [
+        [
+          'spec.template.spec.containers[0].image',
+          'kubeflownotebookswg/jupyter-scipy:v1.9.2',
+          'jupyter',
+          C,
+          'IfNotPresent',
+        ],
+      ],
+    },
+  ],
 };
 
 testCrdFixtures('ml', EXPECTED);

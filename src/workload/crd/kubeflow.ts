@@ -8,7 +8,9 @@
  * https://github.com/kubeflow/training-operator/blob/release-1.9/pkg/apis/kubeflow.org/v1/paddlepaddle_types.go,
  * https://github.com/kubeflow/training-operator/blob/release-1.9/pkg/apis/kubeflow.org/v1/jax_types.go.
  * The MPI Operator's MPIJob (kubeflow.org/v2beta1) keeps the same `mpiReplicaSpecs` map:
- * https://github.com/kubeflow/mpi-operator/blob/master/pkg/apis/kubeflow/v2beta1/types.go
+ * https://github.com/kubeflow/mpi-operator/blob/master/pkg/apis/kubeflow/v2beta1/types.go.
+ * A Kubeflow Notebook (notebook controller) holds a core PodSpec at spec.template.spec:
+ * https://github.com/kubeflow/kubeflow/blob/master/components/notebook-controller/api/v1/notebook_types.go
  */
 import { customWorkload, type CustomWorkloadKind } from '../custom-workload-kind.js';
 
@@ -24,8 +26,15 @@ const JOBS = [
   ['JAXJob', 'jaxjobs', 'v1', 'jaxReplicaSpecs'],
 ] as const;
 
-export const KUBEFLOW_KINDS: readonly CustomWorkloadKind[] = Object.freeze(
-  JOBS.map(([kind, resource, version, replicaSpecs]) =>
+export const KUBEFLOW_KINDS: readonly CustomWorkloadKind[] = Object.freeze([
+  ...JOBS.map(([kind, resource, version, replicaSpecs]) =>
     customWorkload({ group: GROUP, version, kind, resource, podSpecs: [`spec.${replicaSpecs}.*.template.spec`] }),
   ),
-);
+  customWorkload({
+    group: GROUP,
+    version: 'v1',
+    kind: 'Notebook',
+    resource: 'notebooks',
+    podSpecs: ['spec.template.spec'],
+  }),
+]);
