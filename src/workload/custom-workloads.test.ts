@@ -4,27 +4,29 @@ import type { CustomWorkloadKind } from './custom-workload-kind.js';
 import { CUSTOM_WORKLOAD_KINDS, findCustomWorkloadKind } from './custom-workloads.js';
 import { findWorkloadKind } from './pod-spec-paths.js';
 
+const ARGO_TEMPLATES = (base: string) => [
+  `${base}.templates[*]`,
+  `${base}.templates[*].dag.tasks[*].inline`,
+  `${base}.templates[*].steps[*][*].inline`,
+];
 const ARGO_WF = (base: string) => ({
   containers: [
-    `I ${base}.templates[*].initContainers[*]`,
-    `C ${base}.templates[*].container`,
-    `C ${base}.templates[*].script`,
-    `C ${base}.templates[*].sidecars[*]`,
-    `C ${base}.templates[*].containerSet.containers[*]`,
+    ...ARGO_TEMPLATES(base).map((t) => `I ${t}.initContainers[*]`),
+    ...ARGO_TEMPLATES(base).flatMap((t) => [
+      `C ${t}.container`,
+      `C ${t}.script`,
+      `C ${t}.sidecars[*]`,
+      `C ${t}.containerSet.containers[*]`,
+    ]),
   ],
   podFields: base,
 });
 const TASK = (base: string) => [`C ${base}.steps[*]`, `C ${base}.sidecars[*]`, `C ${base}.stepTemplate`];
 const PIPELINE = (base: string) => [...TASK(`${base}.tasks[*].taskSpec`), ...TASK(`${base}.finally[*].taskSpec`)];
-const RAY = (base: string) => ({
-  podSpecs: [`${base}.headGroupSpec.template.spec`, `${base}.workerGroupSpecs[*].template.spec`],
-  containers: [`C ${base}.autoscalerOptions`],
-  podFields: `${base}.headGroupSpec.template.spec`,
-});
+const RAY = (base: string) => [`${base}.headGroupSpec.template.spec`, `${base}.workerGroupSpecs[*].template.spec`];
 const REPLICAS = (field: string) => ({ podSpecs: [`spec.${field}.*.template.spec`] });
 const RUNTIME = { podSpecs: ['spec.template.spec.replicatedJobs[*].template.spec.template.spec'] };
 const ANALYSIS = { podSpecs: ['spec.metrics[*].provider.job.spec.template.spec'] };
-const MONITORING = { containers: ['I spec.initContainers[*]', 'C spec', 'C spec.containers[*]'], podFields: 'spec' };
 const POD_TEMPLATE = { podSpecs: ['spec.template.spec'] };
 const MODELS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'pmml'];
 
@@ -41,7 +43,6 @@ const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; pod
   'argoproj.io/v1alpha1 CronWorkflow cronworkflows': ARGO_WF('spec.workflowSpec'),
   'tekton.dev/v1 Task tasks': { containers: TASK('spec') },
   'tekton.dev/v1beta1 ClusterTask clustertasks': { containers: TASK('spec') },
-  'tekton.dev/v1beta1 StepAction stepactions': { containers: ['C spec'] },
   'tekton.dev/v1 Pipeline pipelines': { containers: PIPELINE('spec') },
   'tekton.dev/v1 TaskRun taskruns': { containers: TASK('spec.taskSpec'), podFields: 'spec.podTemplate' },
   'tekton.dev/v1 PipelineRun pipelineruns': {
@@ -64,12 +65,9 @@ const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; pod
   'leaderworkerset.x-k8s.io/v1 LeaderWorkerSet leaderworkersets': {
     podSpecs: ['spec.leaderWorkerTemplate.leaderTemplate.spec', 'spec.leaderWorkerTemplate.workerTemplate.spec'],
   },
-  'ray.io/v1 RayCluster rayclusters': RAY('spec'),
-  'ray.io/v1 RayJob rayjobs': {
-    ...RAY('spec.rayClusterSpec'),
-    podSpecs: [...RAY('spec.rayClusterSpec').podSpecs, 'spec.submitterPodTemplate.spec'],
-  },
-  'ray.io/v1 RayService rayservices': RAY('spec.rayClusterConfig'),
+  'ray.io/v1 RayCluster rayclusters': { podSpecs: RAY('spec') },
+  'ray.io/v1 RayJob rayjobs': { podSpecs: [...RAY('spec.rayClusterSpec'), 'spec.submitterPodTemplate.spec'] },
+  'ray.io/v1 RayService rayservices': { podSpecs: RAY('spec.rayClusterConfig') },
   'kubeflow.org/v1 PyTorchJob pytorchjobs': REPLICAS('pytorchReplicaSpecs'),
   'kubeflow.org/v1 TFJob tfjobs': REPLICAS('tfReplicaSpecs'),
   'kubeflow.org/v2beta1 MPIJob mpijobs': REPLICAS('mpiReplicaSpecs'),
@@ -77,7 +75,6 @@ const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; pod
   'kubeflow.org/v1 PaddleJob paddlejobs': REPLICAS('paddleReplicaSpecs'),
   'kubeflow.org/v1 JAXJob jaxjobs': REPLICAS('jaxReplicaSpecs'),
   'kubeflow.org/v1 Notebook notebooks': POD_TEMPLATE,
-  'trainer.kubeflow.org/v1alpha1 TrainJob trainjobs': { containers: ['C spec.trainer'] },
   'trainer.kubeflow.org/v1alpha1 TrainingRuntime trainingruntimes': RUNTIME,
   'trainer.kubeflow.org/v1alpha1 ClusterTrainingRuntime clustertrainingruntimes': RUNTIME,
   'apps.kruise.io/v1alpha1 CloneSet clonesets': POD_TEMPLATE,
@@ -99,13 +96,6 @@ const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; pod
     containers: ['I spec.initContainers[*]', 'C spec.containers[*]'],
     podFields: 'spec',
   },
-  'monitoring.coreos.com/v1 Prometheus prometheuses': {
-    containers: ['I spec.initContainers[*]', 'C spec', 'C spec.containers[*]', 'C spec.thanos'],
-    podFields: 'spec',
-  },
-  'monitoring.coreos.com/v1alpha1 PrometheusAgent prometheusagents': MONITORING,
-  'monitoring.coreos.com/v1 Alertmanager alertmanagers': MONITORING,
-  'monitoring.coreos.com/v1 ThanosRuler thanosrulers': MONITORING,
 };
 
 function describe(row: CustomWorkloadKind) {

@@ -14,7 +14,6 @@ import { RAY_KINDS } from './crd/ray.js';
 import { KUBEFLOW_KINDS } from './crd/kubeflow.js';
 import { KUBEFLOW_TRAINER_KINDS } from './crd/kubeflow-trainer.js';
 import { KRUISE_KINDS } from './crd/kruise.js';
-import { PROMETHEUS_OPERATOR_KINDS } from './crd/prometheus-operator.js';
 
 export const CUSTOM_WORKLOAD_KINDS: readonly CustomWorkloadKind[] = Object.freeze([
   ...ARGO_KINDS,
@@ -27,7 +26,6 @@ export const CUSTOM_WORKLOAD_KINDS: readonly CustomWorkloadKind[] = Object.freez
   ...KUBEFLOW_KINDS,
   ...KUBEFLOW_TRAINER_KINDS,
   ...KRUISE_KINDS,
-  ...PROMETHEUS_OPERATOR_KINDS,
 ]);
 
 const BY_GROUP_AND_KIND: ReadonlyMap<string, CustomWorkloadKind> = new Map(

@@ -57,6 +57,20 @@ testCrdFixtures('argo', {
       uses: [['spec.workflowSpec.templates[0].container.image', 'docker/whalesay:latest', '', C, null]],
     },
   ],
+  'argo-workflow-inline.yaml': [
+    {
+      at: 'spec',
+      secrets: [],
+      sa: 'default',
+      uses: [
+        ['spec.templates[1].steps[1][0].inline.initContainers[0].image', 'busybox:1.36', 'init', I, null],
+        ['spec.templates[2].container.image', 'alpine:3.20', '', C, null],
+        ['spec.templates[0].dag.tasks[0].inline.container.image', 'argoproj/argosay:v2', '', C, null],
+        ['spec.templates[1].steps[1][0].inline.container.image', 'alpine:3.20', '', C, null],
+        ['spec.templates[1].steps[0][0].inline.script.image', 'python:3.12-alpine', '', C, null],
+      ],
+    },
+  ],
   'argo-experiment.yaml': [
     {
       at: 'spec.templates[0].template.spec',

@@ -90,12 +90,6 @@ const EXPECTED: Record<string, unknown> = {
         null,
       ],
     ]),
-    {
-      at: 'spec.headGroupSpec.template.spec',
-      secrets: ['ray-pull'],
-      sa: 'ray-head',
-      uses: [['spec.autoscalerOptions.image', `${REG}/ray/autoscaler:2.41.0`, '', C, 'IfNotPresent']],
-    },
   ],
   'ray-rayjob.yaml': [
     plain('spec.rayClusterSpec.headGroupSpec.template.spec', [
@@ -174,7 +168,6 @@ const EXPECTED: Record<string, unknown> = {
   ],
   'kubeflow-paddlejob.yaml': [replica('paddleReplicaSpecs', 'Worker', 'paddle:2.4.0-cpu', 'paddle')],
   'kubeflow-jaxjob.yaml': [replica('jaxReplicaSpecs', 'Worker', 'jaxjob-simple:1.0', 'jax')],
-  'kubeflow-trainjob.yaml': [plain('spec', [['spec.trainer.image', `${REG}/kubeflow/trainer-mnist:2.0`, '', C, null]])],
   'kubeflow-trainingruntime.yaml': [
     plain('spec.template.spec.replicatedJobs[0].template.spec.template.spec', [
       [

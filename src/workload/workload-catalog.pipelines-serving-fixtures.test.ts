@@ -153,9 +153,6 @@ testCrdFixtures('pipelinesAndServing', {
       uses: [['spec.container.image', 'kserve/storage-initializer:v0.14.0', 'storage-initializer', C, null]],
     },
   ],
-  'tekton-stepaction.yaml': [
-    { at: 'spec', secrets: [], sa: 'default', uses: [['spec.image', 'cgr.dev/chainguard/git:latest', '', C, null]] },
-  ],
   'knative-containersource.yaml': [
     {
       at: 'spec.template.spec',

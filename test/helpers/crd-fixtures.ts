@@ -17,7 +17,6 @@ export const FIXTURE_GROUPS = {
   pipelinesAndServing: ['tekton-', 'knative-', 'kserve-'],
   ml: ['jobset-', 'lws-', 'ray-', 'kubeflow-'],
   kruise: ['kruise-'],
-  monitoring: ['prometheus-operator-'],
 } as const;
 
 type FixtureGroup = keyof typeof FIXTURE_GROUPS;

@@ -8,7 +8,8 @@
  * JobSpec at spec.metrics[*].provider.job.spec:
  * https://github.com/argoproj/argo-rollouts/blob/master/pkg/apis/rollouts/v1alpha1/analysis_types.go
  * Workflow templates: `container` and `script` are containers, `initContainers` and `sidecars` lists of
- * UserContainer, `containerSet.containers` a list of ContainerNode; WorkflowSpec carries the pod-level fields
+ * UserContainer, `containerSet.containers` a list of ContainerNode; a DAG task or a step may hold a whole template
+ * at `inline`; WorkflowSpec carries the pod-level fields
  * (imagePullSecrets, serviceAccountName, nodeSelector, affinity, tolerations); a CronWorkflow holds a WorkflowSpec at
  * spec.workflowSpec: https://github.com/argoproj/argo-workflows/blob/main/pkg/apis/workflow/v1alpha1/workflow_types.go
  */
@@ -17,17 +18,24 @@ import { customWorkload, type CustomWorkloadKind } from '../custom-workload-kind
 const GROUP = 'argoproj.io';
 const VERSION = 'v1alpha1';
 
-/** The image-bearing fields of a WorkflowSpec's templates, under `base` ('spec' or 'spec.workflowSpec'). */
+/**
+ * The image-bearing fields of a WorkflowSpec's templates, under `base` ('spec' or 'spec.workflowSpec'): each template,
+ * and each template written inline in a DAG task (`dag.tasks[*].inline`) or a step (`steps[*][*].inline`).
+ */
 function workflowSpec(base: string) {
-  const templates = `${base}.templates[*]`;
+  const templates = [
+    `${base}.templates[*]`,
+    `${base}.templates[*].dag.tasks[*].inline`,
+    `${base}.templates[*].steps[*][*].inline`,
+  ];
   return {
-    initContainers: [`${templates}.initContainers[*]`],
-    containers: [
-      `${templates}.container`,
-      `${templates}.script`,
-      `${templates}.sidecars[*]`,
-      `${templates}.containerSet.containers[*]`,
-    ],
+    initContainers: templates.map((template) => `${template}.initContainers[*]`),
+    containers: templates.flatMap((template) => [
+      `${template}.container`,
+      `${template}.script`,
+      `${template}.sidecars[*]`,
+      `${template}.containerSet.containers[*]`,
+    ]),
     podFields: base,
   };
 }

@@ -1,7 +1,7 @@
 /**
- * KubeRay: a RayClusterSpec keeps PodTemplateSpecs at headGroupSpec.template and workerGroupSpecs[*].template, and
- * may override the autoscaler sidecar's image at autoscalerOptions.image (with its imagePullPolicy; the sidecar runs
- * in the head pod, so the head pod's fields apply):
+ * KubeRay: a RayClusterSpec keeps PodTemplateSpecs at headGroupSpec.template and workerGroupSpecs[*].template
+ * (autoscalerOptions.image, an override of the operator-injected autoscaler sidecar's image, is not a container and is
+ * not read; the head Pod that carries the sidecar is checked when it is created):
  * https://github.com/ray-project/kuberay/blob/master/ray-operator/apis/ray/v1/raycluster_types.go.
  * A RayJob embeds a RayClusterSpec at spec.rayClusterSpec and the submitter's PodTemplateSpec at
  * spec.submitterPodTemplate: https://github.com/ray-project/kuberay/blob/master/ray-operator/apis/ray/v1/rayjob_types.go.
@@ -13,13 +13,9 @@ import { customWorkload, type CustomWorkloadKind } from '../custom-workload-kind
 const GROUP = 'ray.io';
 const VERSION = 'v1';
 
-/** The image-bearing fields of a RayClusterSpec at `base`. */
-function rayClusterSpec(base: string) {
-  return {
-    podSpecs: [`${base}.headGroupSpec.template.spec`, `${base}.workerGroupSpecs[*].template.spec`],
-    containers: [`${base}.autoscalerOptions`],
-    podFields: `${base}.headGroupSpec.template.spec`,
-  };
+/** The pod specs of a RayClusterSpec at `base`. */
+function rayClusterPodSpecs(base: string): string[] {
+  return [`${base}.headGroupSpec.template.spec`, `${base}.workerGroupSpecs[*].template.spec`];
 }
 
 export const RAY_KINDS: readonly CustomWorkloadKind[] = Object.freeze([
@@ -28,21 +24,20 @@ export const RAY_KINDS: readonly CustomWorkloadKind[] = Object.freeze([
     version: VERSION,
     kind: 'RayCluster',
     resource: 'rayclusters',
-    ...rayClusterSpec('spec'),
+    podSpecs: rayClusterPodSpecs('spec'),
   }),
   customWorkload({
     group: GROUP,
     version: VERSION,
     kind: 'RayJob',
     resource: 'rayjobs',
-    ...rayClusterSpec('spec.rayClusterSpec'),
-    podSpecs: [...rayClusterSpec('spec.rayClusterSpec').podSpecs, 'spec.submitterPodTemplate.spec'],
+    podSpecs: [...rayClusterPodSpecs('spec.rayClusterSpec'), 'spec.submitterPodTemplate.spec'],
   }),
   customWorkload({
     group: GROUP,
     version: VERSION,
     kind: 'RayService',
     resource: 'rayservices',
-    ...rayClusterSpec('spec.rayClusterConfig'),
+    podSpecs: rayClusterPodSpecs('spec.rayClusterConfig'),
   }),
 ]);

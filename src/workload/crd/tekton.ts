@@ -5,9 +5,7 @@
  * `podTemplate` (spec.podTemplate; PipelineRun: spec.taskRunTemplate.podTemplate):
  * https://github.com/tektoncd/pipeline/blob/main/pkg/apis/pipeline/v1/task_types.go,
  * https://github.com/tektoncd/pipeline/blob/main/pkg/apis/pipeline/v1/pipeline_types.go,
- * https://github.com/tektoncd/pipeline/blob/main/pkg/apis/pipeline/pod/template.go.
- * A StepAction's spec is a step's shape, `image` included (its runs supply the pod-level fields):
- * https://github.com/tektoncd/pipeline/blob/main/pkg/apis/pipeline/v1beta1/stepaction_types.go
+ * https://github.com/tektoncd/pipeline/blob/main/pkg/apis/pipeline/pod/template.go
  */
 import { customWorkload, type CustomWorkloadKind } from '../custom-workload-kind.js';
 
@@ -31,13 +29,6 @@ export const TEKTON_KINDS: readonly CustomWorkloadKind[] = Object.freeze([
     kind: 'ClusterTask',
     resource: 'clustertasks',
     containers: taskSpec('spec'),
-  }),
-  customWorkload({
-    group: GROUP,
-    version: 'v1beta1',
-    kind: 'StepAction',
-    resource: 'stepactions',
-    containers: ['spec'],
   }),
   customWorkload({
     group: GROUP,
