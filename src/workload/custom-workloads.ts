@@ -8,12 +8,24 @@ import { ARGO_KINDS } from './crd/argo.js';
 import { KNATIVE_KINDS } from './crd/knative.js';
 import { KSERVE_KINDS } from './crd/kserve.js';
 import { TEKTON_KINDS } from './crd/tekton.js';
+import { JOBSET_KINDS } from './crd/jobset.js';
+import { LWS_KINDS } from './crd/lws.js';
+import { RAY_KINDS } from './crd/ray.js';
+import { KUBEFLOW_KINDS } from './crd/kubeflow.js';
+import { KUBEFLOW_TRAINER_KINDS } from './crd/kubeflow-trainer.js';
+import { KRUISE_KINDS } from './crd/kruise.js';
 
 export const CUSTOM_WORKLOAD_KINDS: readonly CustomWorkloadKind[] = Object.freeze([
   ...ARGO_KINDS,
   ...TEKTON_KINDS,
   ...KNATIVE_KINDS,
   ...KSERVE_KINDS,
+  ...JOBSET_KINDS,
+  ...LWS_KINDS,
+  ...RAY_KINDS,
+  ...KUBEFLOW_KINDS,
+  ...KUBEFLOW_TRAINER_KINDS,
+  ...KRUISE_KINDS,
 ]);
 
 const BY_GROUP_AND_KIND: ReadonlyMap<string, CustomWorkloadKind> = new Map(

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { at, kustomize, single } from './render-manifests.js';
 import { validateAgainstSchema } from './schema-validate.js';
+import { CUSTOM_WORKLOAD_KINDS } from '../../src/workload/custom-workloads.js';
 
 const MANIFESTS = fileURLToPath(new URL('../../manifests/', import.meta.url));
 
@@ -18,19 +19,23 @@ interface Rule {
   scope?: string;
 }
 
-// Written out from each project's CRDs (group → plural resources), independently of the overlay under test.
-const EXPECTED: Readonly<Record<string, readonly string[]>> = {
-  'argoproj.io': ['rollouts', 'workflows', 'workflowtemplates', 'clusterworkflowtemplates', 'cronworkflows'],
-  'tekton.dev': ['tasks', 'clustertasks', 'pipelines', 'taskruns', 'pipelineruns'],
-  'serving.knative.dev': ['services', 'configurations', 'revisions'],
-  'serving.kserve.io': ['inferenceservices'],
-  'jobset.x-k8s.io': ['jobsets'],
-  'leaderworkerset.x-k8s.io': ['leaderworkersets'],
-  'ray.io': ['rayclusters', 'rayjobs', 'rayservices'],
-  'kubeflow.org': ['pytorchjobs', 'tfjobs', 'mpijobs', 'xgboostjobs', 'paddlejobs', 'jaxjobs'],
-  'apps.kruise.io': ['clonesets', 'statefulsets', 'daemonsets'],
-};
-const CLUSTER_SCOPED_GROUPS = new Set(['argoproj.io', 'tekton.dev']);
+// The cluster-scoped kinds among the table's (each project's CRD says `scope: Cluster`), by group/resource.
+const CLUSTER_SCOPED = new Set([
+  'argoproj.io/clusterworkflowtemplates',
+  'argoproj.io/clusteranalysistemplates',
+  'tekton.dev/clustertasks',
+  'serving.kserve.io/clusterservingruntimes',
+  'serving.kserve.io/clusterstoragecontainers',
+  'trainer.kubeflow.org/clustertrainingruntimes',
+  'apps.kruise.io/sidecarsets',
+]);
+
+/** The table's groups in first-seen order, each with its resources in table order: what the overlay must list. */
+function tableGroups(): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const { group, resource } of CUSTOM_WORKLOAD_KINDS) groups.set(group, [...(groups.get(group) ?? []), resource]);
+  return groups;
+}
 
 const rulesOf = (objects: Awaited<ReturnType<typeof kustomize>>): Rule[] =>
   at(single(objects, 'ValidatingWebhookConfiguration', 'pullguard'), ['webhooks', 0, 'rules']) as Rule[];
@@ -42,18 +47,25 @@ t.test('the overlay appends one rule per custom-resource group to the base webho
   const rules = rulesOf(objects);
   t.same(rules.slice(0, baseRules.length), baseRules, 'the built-in rules are kept, first');
   const added = rules.slice(baseRules.length);
+  const expected = tableGroups();
   t.same(
     added.map((r) => r.apiGroups),
-    Object.keys(EXPECTED).map((group) => [group]),
-    'one rule per group, in order',
+    [...expected.keys()].map((group) => [group]),
+    'one rule per group of the custom-resource table, in table order',
   );
   for (const rule of added) {
     const group = rule.apiGroups[0] ?? '';
-    t.same(rule.resources, EXPECTED[group], `${group} resources`);
+    t.same(rule.resources, expected.get(group), `${group}: exactly the table's resources`);
     t.same(rule.operations, ['CREATE', 'UPDATE'], `${group}: never DELETE or CONNECT`);
     t.same(rule.apiVersions, ['*'], `${group}: every served version`);
-    t.equal(rule.scope, CLUSTER_SCOPED_GROUPS.has(group) ? '*' : 'Namespaced', `${group} scope`);
+    const clusterScoped = rule.resources.some((resource) => CLUSTER_SCOPED.has(`${group}/${resource}`));
+    t.equal(rule.scope, clusterScoped ? '*' : 'Namespaced', `${group} scope`);
   }
+  for (const key of CLUSTER_SCOPED)
+    t.ok(
+      CUSTOM_WORKLOAD_KINDS.some((k) => `${k.group}/${k.resource}` === key),
+      key,
+    );
   const webhook = single(objects, 'ValidatingWebhookConfiguration', 'pullguard');
   t.doesNotThrow(() => validateAgainstSchema(webhook), 'a valid ValidatingWebhookConfiguration');
   t.equal(at(webhook, ['webhooks', 0, 'failurePolicy']), 'Ignore', 'still fails open');

@@ -1,7 +1,9 @@
 /**
  * Knative Serving: a Service and a Configuration hold a RevisionTemplateSpec at spec.template, whose spec is a
  * RevisionSpec that inlines a core PodSpec; a Revision's spec is that RevisionSpec:
- * https://github.com/knative/serving/blob/main/pkg/apis/serving/v1/revision_types.go
+ * https://github.com/knative/serving/blob/main/pkg/apis/serving/v1/revision_types.go.
+ * Knative Eventing's ContainerSource keeps a PodTemplateSpec at spec.template:
+ * https://github.com/knative/eventing/blob/main/pkg/apis/sources/v1/container_types.go
  */
 import { customWorkload, type CustomWorkloadKind } from '../custom-workload-kind.js';
 
@@ -23,4 +25,11 @@ export const KNATIVE_KINDS: readonly CustomWorkloadKind[] = Object.freeze([
     podSpecs: ['spec.template.spec'],
   }),
   customWorkload({ group: GROUP, version: 'v1', kind: 'Revision', resource: 'revisions', podSpecs: ['spec'] }),
+  customWorkload({
+    group: 'sources.knative.dev',
+    version: 'v1',
+    kind: 'ContainerSource',
+    resource: 'containersources',
+    podSpecs: ['spec.template.spec'],
+  }),
 ]);

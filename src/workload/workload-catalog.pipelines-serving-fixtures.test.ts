@@ -1,79 +1,14 @@
-import { readFileSync } from 'node:fs';
-import t from 'tap';
-import { parse as parseYaml } from 'yaml';
-import { extractCustomWorkload } from './extract-custom-workload.js';
-import { findCustomWorkloadKind } from './custom-workloads.js';
-
-/** Reads a realistic object from test/fixtures/objects/crd and views it through its built-in row. */
-function load(file: string) {
-  const object: unknown = parseYaml(
-    readFileSync(new URL(`../../test/fixtures/objects/crd/${file}`, import.meta.url), 'utf8'),
-  );
-  const apiVersion = String(Reflect.get(Object(object), 'apiVersion'));
-  const workload = findCustomWorkloadKind(apiVersion.split('/')[0] ?? '', String(Reflect.get(Object(object), 'kind')));
-  if (workload === undefined) throw new Error(`${file}: not a known custom kind`);
-  const result = extractCustomWorkload(workload, object);
-  if (!result.ok) throw new Error(`${file}: ${result.problem}`);
-  return result.views.map((view) => ({
-    at: view.podSpecPath,
-    secrets: view.imagePullSecrets,
-    sa: view.serviceAccountName,
-    uses: view.uses.map((u) => [u.path, u.image, u.name, u.section, u.pullPolicy ?? null]),
-  }));
-}
+/**
+ * The Tekton, Knative and KServe fixtures of test/fixtures/objects/crd, read through BUILT_IN_WORKLOADS: every pod
+ * spec view, and every image field of each fixture seen exactly once.
+ */
+import { testCrdFixtures } from '../../test/helpers/crd-fixtures.js';
 
 const C = 'containers';
-const I = 'initContainers';
 const DIGEST = 'sha256:0d27d8025031c96ad9a7bcb4d0fc26a6cca6cb6ead2baefaa33ef197c4213735';
 
 // Written out by hand from the fixtures: every image field, with its kubectl-style path.
-const EXPECTED: Record<string, unknown> = {
-  'argo-rollout.yaml': [
-    {
-      at: 'spec.template.spec',
-      secrets: ['regcred'],
-      sa: 'default',
-      uses: [
-        ['spec.template.spec.initContainers[0].image', 'busybox:1.36', 'wait-for-db', I, null],
-        ['spec.template.spec.containers[0].image', 'argoproj/rollouts-demo:blue', 'rollouts-demo', C, 'Always'],
-      ],
-    },
-  ],
-  'argo-workflow.yaml': [
-    {
-      at: 'spec',
-      secrets: ['docker-registry-secret'],
-      sa: 'workflow-runner',
-      uses: [
-        ['spec.templates[1].initContainers[0].image', 'alpine:latest', 'hello', I, null],
-        ['spec.templates[1].container.image', 'docker/whalesay', '', C, 'IfNotPresent'],
-        ['spec.templates[3].container.image', 'appropriate/curl', '', C, null],
-        ['spec.templates[2].script.image', 'python:alpine3.6', '', C, null],
-        ['spec.templates[3].sidecars[0].image', 'nginx:1.13', 'nginx', C, null],
-        ['spec.templates[4].containerSet.containers[0].image', 'argoproj/argosay:v2', 'a', C, null],
-        ['spec.templates[4].containerSet.containers[1].image', 'argoproj/argosay:v2', 'b', C, null],
-      ],
-    },
-  ],
-  'argo-workflowtemplate.yaml': [
-    { at: 'spec', secrets: [], sa: 'default', uses: [['spec.templates[0].container.image', 'busybox', '', C, null]] },
-  ],
-  'argo-clusterworkflowtemplate.yaml': [
-    {
-      at: 'spec',
-      secrets: [],
-      sa: 'default',
-      uses: [['spec.templates[0].container.image', 'docker/whalesay:latest', '', C, null]],
-    },
-  ],
-  'argo-cronworkflow.yaml': [
-    {
-      at: 'spec.workflowSpec',
-      secrets: ['cron-pull'],
-      sa: 'default',
-      uses: [['spec.workflowSpec.templates[0].container.image', 'docker/whalesay:latest', '', C, null]],
-    },
-  ],
+testCrdFixtures('pipelinesAndServing', {
   'tekton-task.yaml': [
     {
       at: 'spec',
@@ -184,16 +119,54 @@ const EXPECTED: Record<string, unknown> = {
       ],
     },
   ],
-};
-
-for (const [file, expected] of Object.entries(EXPECTED)) {
-  t.test(file, async (t) => {
-    t.same(load(file), expected);
-  });
-}
-
-t.test('every fixture under test/fixtures/objects/crd is checked above', async (t) => {
-  const { readdirSync } = await import('node:fs');
-  const files = readdirSync(new URL('../../test/fixtures/objects/crd/', import.meta.url)).sort();
-  t.same(files, Object.keys(EXPECTED).sort());
+  'kserve-servingruntime.yaml': [
+    {
+      at: 'spec',
+      secrets: ['hf-runtime-pull'],
+      sa: 'default',
+      uses: [
+        ['spec.containers[0].image', 'kserve/huggingfaceserver:v0.14.0-gpu', 'kserve-container', C, 'IfNotPresent'],
+      ],
+    },
+    {
+      at: 'spec.workerSpec',
+      secrets: [],
+      sa: 'default',
+      uses: [
+        ['spec.workerSpec.containers[0].image', 'kserve/huggingfaceserver:v0.14.0-gpu', 'worker-container', C, null],
+      ],
+    },
+  ],
+  'kserve-clusterservingruntime.yaml': [
+    {
+      at: 'spec',
+      secrets: [],
+      sa: 'default',
+      uses: [['spec.containers[0].image', 'kserve/sklearnserver:latest', 'kserve-container', C, null]],
+    },
+  ],
+  'kserve-clusterstoragecontainer.yaml': [
+    {
+      at: 'spec',
+      secrets: [],
+      sa: 'default',
+      uses: [['spec.container.image', 'kserve/storage-initializer:v0.14.0', 'storage-initializer', C, null]],
+    },
+  ],
+  'knative-containersource.yaml': [
+    {
+      at: 'spec.template.spec',
+      secrets: [],
+      sa: 'default',
+      uses: [
+        [
+          'spec.template.spec.containers[0].image',
+          'gcr.io/knative-nightly/knative.dev/eventing/cmd/heartbeats',
+          'heartbeats',
+          C,
+          null,
+        ],
+      ],
+    },
+  ],
 });
