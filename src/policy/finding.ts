@@ -32,8 +32,16 @@ export interface DecidedFinding extends Finding {
   readonly softened?: boolean;
 }
 
-/** How a use is named in messages: `container "app"`, `init container "migrate"`, `image volume "data"`. */
+/**
+ * How a use is named in messages: `container "app"`, `init container "migrate"`, `image volume "data"`. A container
+ * without a name (a custom resource's bare container, such as an Argo template's `container`) is named by where it
+ * is: `container at spec.templates[1].container`.
+ */
 export function describeUse(use: ImageUse): string {
+  if (use.name === '' && use.section !== 'volumes') {
+    const at = use.path.endsWith('.image') ? use.path.slice(0, -'.image'.length) : use.path;
+    return `${use.section === 'initContainers' ? 'init container' : 'container'} at ${at}`;
+  }
   switch (use.section) {
     case 'initContainers':
       return `init container "${use.name}"`;
