@@ -114,3 +114,38 @@ t.test('a custom object the API server could not have sent is a 400, as for buil
   t.equal(stepAnswer.statusCode, 400);
   t.match(stepAnswer.body, { error: { code: 'INVALID_OBJECT', message: /spec\.steps\[0\]\.image must be a string/ } });
 });
+
+t.test("a private image: the fix names the custom resource's own imagePullSecrets field", async (t) => {
+  const tokens = await startRegistry({ mode: 'token' });
+  t.teardown(() => tokens.stop());
+  await pushImage(tokens, { repository: 'team/private', tags: ['1'], format: 'oci-manifest' });
+  const anonymous = await startWebhookUnderTest({
+    config: { registries: [{ host: '127.0.0.1:*', caFile: tokens.caFile }], credentials: { kubernetes: false } },
+  });
+  t.teardown(() => anonymous.close());
+  const privateImage = `${tokens.host}/team/private:1`;
+  const argo = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { name: 'private', namespace: 'ci' },
+    spec: { templates: [{ name: 'main', container: { image: privateImage } }] },
+  };
+  const run = {
+    apiVersion: 'tekton.dev/v1',
+    kind: 'PipelineRun',
+    metadata: { name: 'private', namespace: 'ci' },
+    spec: { pipelineSpec: { tasks: [{ name: 'build', taskSpec: { steps: [{ name: 'b', image: privateImage }] } }] } },
+  };
+  for (const [object, where] of [
+    [argo, 'spec.imagePullSecrets'],
+    [run, 'spec.taskRunTemplate.podTemplate.imagePullSecrets'],
+  ] as const) {
+    const answer = await anonymous.review(admissionReview(object));
+    t.equal(answer.body.response.allowed, false, `${object.kind}: denied`);
+    t.ok(
+      messageOf(answer).includes(`then list it under ${where} or on service account "default"`),
+      `${object.kind}: ${where}`,
+    );
+    t.notMatch(messageOf(answer), /spec\.template\.spec/);
+  }
+});
