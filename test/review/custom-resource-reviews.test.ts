@@ -136,16 +136,20 @@ t.test("a private image: the fix names the custom resource's own imagePullSecret
     metadata: { name: 'private', namespace: 'ci' },
     spec: { pipelineSpec: { tasks: [{ name: 'build', taskSpec: { steps: [{ name: 'b', image: privateImage }] } }] } },
   };
-  for (const [object, where] of [
-    [argo, 'spec.imagePullSecrets'],
-    [run, 'spec.taskRunTemplate.podTemplate.imagePullSecrets'],
+  const bareTask = {
+    apiVersion: 'tekton.dev/v1',
+    kind: 'Task',
+    metadata: { name: 'private', namespace: 'ci' },
+    spec: { steps: [{ name: 'b', image: privateImage }] },
+  };
+  for (const [object, fix] of [
+    [argo, 'then list it under spec.imagePullSecrets or on service account "default"'],
+    [run, 'then list it under spec.taskRunTemplate.podTemplate.imagePullSecrets or on service account "default"'],
+    [bareTask, 'then list it in the imagePullSecrets of what runs this object'],
   ] as const) {
     const answer = await anonymous.review(admissionReview(object));
     t.equal(answer.body.response.allowed, false, `${object.kind}: denied`);
-    t.ok(
-      messageOf(answer).includes(`then list it under ${where} or on service account "default"`),
-      `${object.kind}: ${where}`,
-    );
+    t.ok(messageOf(answer).includes(fix), `${object.kind}: ${fix}`);
     t.notMatch(messageOf(answer), /spec\.template\.spec/);
   }
 });
