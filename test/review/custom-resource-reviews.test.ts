@@ -48,7 +48,7 @@ const cases = [
     kind: 'Workflow',
     build: workflow,
     path: 'spec.templates[1].container.image',
-    who: 'container at spec.templates[1].container',
+    who: 'container',
   },
   { kind: 'Task', build: task, path: 'spec.steps[1].image', who: 'container "s1"' },
   { kind: 'Widget', build: widget, path: 'spec.runners[1].image', who: 'container "r1"' },
