@@ -148,3 +148,25 @@ t.test('offline: nothing for the registry is resolved, every use is reported off
   );
   t.same(resolved, [undefined], 'a view without images for the registry is not resolved');
 });
+
+t.test('an object with many pod specs has a bounded number of views in flight, and every view resolved', async (t) => {
+  const images = Array.from({ length: 40 }, (_, i) => `example.com/img${i}:1`);
+  const views = checked(PAIR, { group: 'example.com', kind: 'Pair' }, pair(images));
+  let inFlight = 0;
+  let mostInFlight = 0;
+  const pullCredentials: PullCredentialsPort = async () => {
+    inFlight += 1;
+    mostInFlight = Math.max(mostInFlight, inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    inFlight -= 1;
+    return { credentialsFor: () => [], problems: [], uncertain: false };
+  };
+  const deps = { resolver: resolverOf({}), pullCredentials, now: Date.now };
+  const resolved = await resolveViews(deps, views, 'shop', AbortSignal.timeout(5000));
+  t.equal(resolved.length, 40);
+  t.ok(
+    resolved.every((entry) => entry?.resolutions.size === 1),
+    'every view got its answer',
+  );
+  t.ok(mostInFlight > 1 && mostInFlight <= 8, `at most 8 views at once (${mostInFlight})`);
+});

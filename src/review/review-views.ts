@@ -7,6 +7,7 @@
 import type { Finding } from '../policy/finding.js';
 import type { StaticCheck } from '../policy/static-findings.js';
 import type { Resolution } from '../resolution/resolution.js';
+import { mapLimit } from '../runtime/map-limit.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
 import type { ImageUse } from '../workload/image-use.js';
 import type { ViewToCheck } from './extract-stage.js';
@@ -36,8 +37,15 @@ export function needsRegistry(views: readonly ViewChecked[]): boolean {
 }
 
 /**
- * The resolve stage of every view with images for the registry, at once; undefined for a view without any. Never
- * rejects (resolveStage never does).
+ * Pod spec views resolved at once. Objects have a handful; an object with thousands of pod specs (a hostile JobSet)
+ * has its views queued, so at most this many credential lookups and 32 × this many image checks are in flight for
+ * one review, whatever its size (the registry client also bounds connections per registry).
+ */
+const VIEWS_IN_FLIGHT = 8;
+
+/**
+ * The resolve stage of every view with images for the registry, concurrently; undefined for a view without any.
+ * Never rejects (resolveStage never does).
  */
 export function resolveViews(
   deps: ResolveDeps,
@@ -45,14 +53,10 @@ export function resolveViews(
   namespace: string,
   signal: AbortSignal,
 ): Promise<(Resolved | undefined)[]> {
-  return Promise.all(
-    views.map(async ({ view, checks }) => {
-      const forRegistry = registryChecks(checks);
-      return forRegistry.length === 0
-        ? undefined
-        : resolveStage(deps, { checks: forRegistry, view, namespace, signal });
-    }),
-  );
+  return mapLimit(views, VIEWS_IN_FLIGHT, async ({ view, checks }) => {
+    const forRegistry = registryChecks(checks);
+    return forRegistry.length === 0 ? undefined : resolveStage(deps, { checks: forRegistry, view, namespace, signal });
+  });
 }
 
 export interface FindingsContext {
