@@ -1,7 +1,7 @@
 /**
- * Custom resources that embed pod specs or containers (docs/design.md §1.1, §1.6), end to end through POST /validate against
- * the real Distribution registry: an Argo Workflow and a Tekton Task (built-in rows) and a kind known only from the
- * `workloads:` config key. Messages name the full field path; an UPDATE re-checks only what changed.
+ * Custom resources that embed pod specs or containers (docs/design.md §1.1, §1.6), end to end through POST /validate
+ * against the real Distribution registry: an Argo Workflow and a Tekton Task (built-in rows) and a kind known only
+ * from the `workloads:` config key. Messages name the full field path; an UPDATE re-checks only what changed.
  */
 import t from 'tap';
 import { pushImage, startRegistry } from '../harness/registry/index.js';
