@@ -54,6 +54,22 @@ t.test('the example of docs/design.md §2.2, line for line', async (t) => {
   );
 });
 
+t.test("a custom resource's unnamed container: its field path once", async (t) => {
+  const message = renderDenial(
+    [
+      deny(use('', 'spec.templates[0].container.image', 'r.io/x:1')),
+      deny(use('', 'spec.templates[1].initContainers[0].image', 'r.io/i:1', 'initContainers')),
+      deny(use('s1', 'spec.steps[1].image', 'r.io/s:1')),
+    ],
+    { objectLabel: 'Workflow ci/wf', checkedUses: 3 },
+  );
+  t.same(message.split('\n').slice(1), [
+    '- container (spec.templates[0].container.image): "r.io/x:1": tag "1.99.9" does not exist.',
+    '- init container (spec.templates[1].initContainers[0].image): "r.io/i:1": tag "1.99.9" does not exist.',
+    '- container "s1" (spec.steps[1].image): "r.io/s:1": tag "1.99.9" does not exist.',
+  ]);
+});
+
 t.test('summary wording', async (t) => {
   const one = renderDenial([deny(use('a', 'spec.containers[0].image', 'A'), { class: 'invalidReference' })], {
     objectLabel: 'Pod shop/web',

@@ -8,7 +8,7 @@
  * (https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy).
  */
 import type { FindingClass } from './finding-class.js';
-import { describeUse, type DecidedFinding } from './finding.js';
+import { describeUseWithPath, type DecidedFinding } from './finding.js';
 
 export const MAX_MESSAGE_BYTES = 4096;
 const MAX_DENIED_LINES = 10;
@@ -70,7 +70,7 @@ function renderLine(finding: DecidedFinding): string {
   const fix = finding.fix ? ` ${finding.fix}` : '';
   if (!finding.use) return `- ${finding.subject ?? 'pod'}: ${finding.cause}${fix}`;
   const canonical = finding.canonical && finding.canonical !== finding.use.image ? ` (${finding.canonical})` : '';
-  return `- ${describeUse(finding.use)} (${finding.use.path}): ${JSON.stringify(finding.use.image)}${canonical}: ${finding.cause}${fix}`;
+  return `- ${describeUseWithPath(finding.use)}: ${JSON.stringify(finding.use.image)}${canonical}: ${finding.cause}${fix}`;
 }
 
 /** Keeps at most 10 lines and 4 KiB; the rest become `… and N more`. Lines are cut on a character boundary. */

@@ -46,6 +46,27 @@ t.test('one line per warning, named by its use; deny and allow findings are not 
   ]);
 });
 
+t.test("a custom resource's unnamed container is named by where it is", async (t) => {
+  const bare = (path: string, section: ImageUse['section'] = 'containers'): ImageUse => ({
+    image: 'x',
+    name: '',
+    section,
+    path,
+  });
+  t.same(
+    renderWarnings([
+      warn('no tag', { use: bare('spec.templates[1].container.image') }),
+      warn('no tag', { use: bare('spec.templates[0].initContainers[2].image', 'initContainers') }),
+      warn('vol', { use: bare('spec.volumes[0].image.reference', 'volumes') }),
+    ]),
+    [
+      'container at spec.templates[1].container: no tag',
+      'init container at spec.templates[0].initContainers[2]: no tag',
+      'image volume "": vol',
+    ],
+  );
+});
+
 t.test('at most 10 plus one summary; duplicates once', async (t) => {
   const lines = renderWarnings(Array.from({ length: 15 }, (_, i) => warn(`w${i}`)).concat([warn('w0')]));
   t.equal(lines.length, 11);

@@ -53,7 +53,12 @@ t.test('absent pod fields: an empty pod at their pattern; a row without them: at
   ]);
   const bare = customWorkload({ group: 'g', version: 'v1', kind: 'T', resource: 'ts', containers: ['spec.steps[*]'] });
   const other = extractCustomWorkload(bare, { spec: { steps: [{ image: 's:1' }] } });
-  t.same(other.ok && other.views.map((v) => v.podSpecPath), ['spec']);
+  t.same(other.ok && other.views.map((v) => [v.podSpecPath, v.noPodFields]), [['spec', true]]);
+  t.same(
+    result.ok && result.views.map((v) => v.noPodFields),
+    [undefined],
+    'a row with pod fields has a place for them',
+  );
 });
 
 t.test('problems are named by field path', async (t) => {

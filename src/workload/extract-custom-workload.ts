@@ -39,6 +39,7 @@ export function extractCustomWorkload(workload: CustomWorkloadPaths, object: unk
     const viewed = viewPodSpec(workload, fields.value.path, fields.value.value, {
       isTemplate: true,
       uses: uses.value,
+      ...(workload.podFields === undefined ? { noPodFields: true as const } : {}),
     });
     if (!viewed.ok) return viewed;
     views.push(viewed.view);

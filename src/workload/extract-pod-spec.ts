@@ -47,6 +47,11 @@ export interface PodSpecView {
   readonly podSpecPath: string;
   /** Every kind but Pod: the spec is a template for pods created later. */
   readonly isTemplate: boolean;
+  /**
+   * Set when the object has no pod-level fields for these uses (a Tekton Task's steps: the TaskRun or PipelineRun
+   * that runs it supplies them), so `podSpecPath` names no place for pull secrets.
+   */
+  readonly noPodFields?: true;
   /** In order: initContainers, containers, ephemeralContainers, volumes. */
   readonly uses: readonly ImageUse[];
   /**
@@ -102,6 +107,8 @@ export interface ViewOptions {
    * pod-level fields of the object at `podSpecPath` (custom-workload-kind.ts `podFields`).
    */
   readonly uses?: readonly ImageUse[];
+  /** The object has no pod-level fields for these uses (see {@link PodSpecView.noPodFields}). */
+  readonly noPodFields?: true;
 }
 
 /**
@@ -130,6 +137,7 @@ function buildView(workload: WorkloadName, podSpecPath: string, spec: PodSpecInp
     workload,
     podSpecPath,
     isTemplate: options.isTemplate,
+    ...(options.noPodFields ? { noPodFields: true as const } : {}),
     uses: Object.freeze(options.uses === undefined ? imageUses(podSpecPath, spec) : [...options.uses]),
     imagePullSecrets: Object.freeze((spec.imagePullSecrets ?? []).map((s) => s.name ?? '')),
     serviceAccountName: nonEmpty(spec.serviceAccountName) ?? nonEmpty(spec.serviceAccount) ?? 'default',
