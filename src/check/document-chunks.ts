@@ -13,45 +13,53 @@ export interface DocumentChunk {
   readonly startLine: number;
   /** 1-based line of its first content (not blank, not a comment). */
   readonly contentLine: number;
-  /** A `...` line followed by something other than a comment ends it: a case for the precise reader. */
+  /** A `...` line followed by something other than a comment ends it: a case for the precise reader (no text). */
   readonly oddEnd: boolean;
 }
 
-/** `---` or `...`, then the end of the line, white space or (`---` only) content. */
-const MARKER = /^(?:---|\.\.\.)(?:[ \t\r]|$)/;
-const BLANK_OR_COMMENT = /^[ \t]*(?:#|\r?$)/;
+/** What may follow `---` or `...` on a marker line: nothing, or white space first. */
+const MARKER_END = /^(?:[ \t\r\n]|$)/;
+const BLANK_OR_COMMENT = /^[ \t]*(?:#|\r?\n?$)/;
+const DASH = 0x2d;
+const DOT = 0x2e;
 
 /** The chunks of `text` that hold content, in order: a document of comments only is empty, and left out. */
 export function* documentChunks(text: string): Generator<DocumentChunk> {
   let chunkStart = 0;
   let startLine = 1;
   let contentLine: number | undefined;
-  let lineStart = 0;
-  for (let line = 1; ; line++) {
+  for (let line = 1, lineStart = 0; lineStart < text.length; line++) {
     const newline = text.indexOf('\n', lineStart);
-    const lineEnd = newline === -1 ? text.length : newline;
-    const content = text.slice(lineStart, lineEnd);
     const next = newline === -1 ? text.length : newline + 1;
-    if (MARKER.test(content)) {
+    const marker = markerAt(text, lineStart);
+    if (marker !== undefined) {
+      const rest = text.slice(lineStart + 3, next);
+      if (marker === DOT && !BLANK_OR_COMMENT.test(rest)) {
+        // The precise reader refuses the document this line ends.
+        yield { text: '', startLine, contentLine: contentLine ?? line, oddEnd: true };
+        return;
+      }
       if (contentLine !== undefined)
         yield { text: text.slice(chunkStart, lineStart), startLine, contentLine, oddEnd: false };
-      const rest = content.slice(3);
-      if (content.startsWith('---')) {
+      if (marker === DASH) {
         chunkStart = lineStart;
         startLine = line;
         contentLine = BLANK_OR_COMMENT.test(rest) ? undefined : line;
       } else {
-        if (!BLANK_OR_COMMENT.test(rest)) {
-          yield { text: '', startLine: line, contentLine: line, oddEnd: true };
-          return;
-        }
         chunkStart = next;
         startLine = line + 1;
         contentLine = undefined;
       }
-    } else if (contentLine === undefined && !BLANK_OR_COMMENT.test(content)) contentLine = line;
-    if (newline === -1) break;
+    } else if (contentLine === undefined && !BLANK_OR_COMMENT.test(text.slice(lineStart, next))) contentLine = line;
     lineStart = next;
   }
   if (contentLine !== undefined) yield { text: text.slice(chunkStart), startLine, contentLine, oddEnd: false };
+}
+
+/** `-` for a `---` line, `.` for a `...` line at `lineStart`, else undefined. */
+function markerAt(text: string, lineStart: number): number | undefined {
+  const first = text.charCodeAt(lineStart);
+  if (first !== DASH && first !== DOT) return undefined;
+  if (text.charCodeAt(lineStart + 1) !== first || text.charCodeAt(lineStart + 2) !== first) return undefined;
+  return MARKER_END.test(text.slice(lineStart + 3, lineStart + 4)) ? first : undefined;
 }

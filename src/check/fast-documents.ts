@@ -55,7 +55,7 @@ export function* fastDocuments(text: string): Generator<FastResult> {
 function readChunk(chunk: string, contentOffset: number): { document: unknown } | undefined {
   // Each alias adds at most one node beyond the shared collections found below, and takes at least two characters.
   if (chunk.length > 2 * MAX_ALIAS_EXPANSION) return undefined;
-  if (PROPERTIES_FIRST.test(chunk.split('\n', contentOffset + 1)[contentOffset] ?? '')) return undefined;
+  if (PROPERTIES_FIRST.test(lineAt(chunk, contentOffset))) return undefined;
   let document: unknown;
   try {
     document = load(chunk, { schema: SCHEMA, json: false });
@@ -65,6 +65,14 @@ function readChunk(chunk: string, contentOffset: number): { document: unknown } 
   if (document === undefined || document === null) return { document: null };
   if (listOf(document) !== undefined || sharesCollections(document)) return undefined;
   return { document };
+}
+
+/** The 0-based `index`th line of `text`, which has at least that many lines. */
+function lineAt(text: string, index: number): string {
+  let start = 0;
+  for (let line = 0; line < index; line++) start = text.indexOf('\n', start) + 1;
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end === -1 ? text.length : end);
 }
 
 /** Whether an object or array is reached twice: an alias of a collection, whose expansion the precise reader bounds. */

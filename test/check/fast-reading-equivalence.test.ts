@@ -44,3 +44,29 @@ t.test('every fixture reads the same through the fast reader as through the prec
   // Most fixtures are plain manifests: the fast reader must take them, or the comparison above proves little.
   t.ok(fastWhole >= files.length / 2, `${fastWhole} of ${files.length} read whole by the fast reader`);
 });
+
+t.test('the same on texts that take both readers in turn', async (t) => {
+  const texts: Array<[string, string]> = [
+    ['markers, comments, CRLF', '# c\r\nkind: A\r\n--- # two\r\n\r\nkind: B\r\n...\r\nkind: C\r\n'],
+    ['content on the marker line', '--- {kind: A}\n--- |\n  text\n---\nkind: B\n'],
+    ['empty and null documents', '---\n---\n# c\n---\n~\n---\nnull\n---\nkind: A\n'],
+    ['block scalars holding marker-like lines', 'a: |\n  ---\n  ...\nb: >\n  --- x\n---\nkind: B\n'],
+    ['an error in the middle', 'kind: A\n---\na: [\n---\nkind: C\n'],
+    ['a duplicate key in the middle', 'kind: A\n---\na: 1\na: 2\n---\nkind: C\n'],
+    ['a List in the middle', 'kind: A\n---\nkind: List\nitems:\n  - kind: Pod\n  - kind: Job\n---\nkind: C\n'],
+    ['a null key in the middle', 'kind: A\n---\n~: 1\n---\nkind: C\n'],
+    ['a shared collection in the middle', 'kind: A\n---\na: &x {b: 1}\nc: *x\n---\nkind: C\n'],
+    ['a quoted scalar continued at any indentation', 'kind: A\n---\na:\n  b: "x\ny"\n---\nkind: C\n'],
+    ['a quote left open across a marker', 'kind: A\n---\na: "x\n---\ny"\n---\nkind: C\n'],
+    ['a template at the end', 'kind: A\n---\nimage: {{ .Values.image }}\n'],
+    ['an odd document end', 'kind: A\n... x\nkind: B\n'],
+    [
+      'scalars of the core schema',
+      'a: [~, null, true, True, yes, on, 0o17, 0x1F, 1_000, +12, .5, -.inf, .NaN, 2024-01-01, 1:20]\n',
+    ],
+    ['merge keys', 'base: &b {image: a, name: x}\nc:\n  <<: [*b, {name: y, z: 1}]\n  name: n\n'],
+    ['keys that are not strings', '1: a\n1.0: b\ntrue: c\n.inf: d\n0x10: e\n'],
+  ];
+  for (const [name, text] of texts)
+    t.same(shown(manifestEntries(text, 'f.yaml')), shown(preciseEntries(text, 'f.yaml')), name);
+});
