@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import t from 'tap';
 import { decodeManifest } from '../../src/check/decode-manifest.js';
 import { fastDocuments } from '../../src/check/fast-documents.js';
@@ -69,4 +70,56 @@ t.test('the same on texts that take both readers in turn', async (t) => {
   ];
   for (const [name, text] of texts)
     t.same(shown(manifestEntries(text, 'f.yaml')), shown(preciseEntries(text, 'f.yaml')), name);
+});
+
+t.test('the same on fixtures broken at random (seeded): markers, quotes, indentation, anchors', async (t) => {
+  const texts = manifestFiles('test/fixtures/objects')
+    .filter((file) => !file.endsWith('.json'))
+    .map((file) => readFileSync(new URL(file, ROOT), 'utf8'));
+  const bits = [
+    '---\n',
+    '...\n',
+    ' ',
+    '\n',
+    '- ',
+    ': ',
+    '"',
+    "'",
+    '|\n',
+    '>\n',
+    '&a ',
+    '*a',
+    '#',
+    '{',
+    '[',
+    '\t',
+    '<<: *a\n',
+    '~',
+    '!x ',
+  ];
+  let seed = 15;
+  const random = (below: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % below;
+  };
+  let differing = 0;
+  let fastWhole = 0;
+  const runs = 600;
+  for (let run = 0; run < runs; run++) {
+    let text = texts[random(texts.length)] ?? '';
+    for (let edit = 1 + random(3); edit > 0; edit--) {
+      const at = random(text.length + 1);
+      text = random(2)
+        ? text.slice(0, at) + (bits[random(bits.length)] ?? '') + text.slice(at)
+        : text.slice(0, at) + text.slice(at + 1 + random(5));
+    }
+    if ([...fastDocuments(text)].every((result) => result.kind === 'document')) fastWhole++;
+    const fast = shown(manifestEntries(text, 'f.yaml'));
+    if (!isDeepStrictEqual(fast, shown(preciseEntries(text, 'f.yaml')))) {
+      differing++;
+      t.fail(`differs on ${JSON.stringify(text)}`);
+    }
+  }
+  t.equal(differing, 0);
+  t.ok(fastWhole > runs / 10, `${fastWhole} of ${runs} read whole by the fast reader`);
 });
