@@ -3,8 +3,8 @@
  *
  * - P8: a 10,000-document stream (three Deployments with three images each, then a Service, repeated; ~7.8 MB) read
  *   by `check --offline -o json` and by PyYAML's C loader (`yaml.load_all` with `CSafeLoader`, Debian `python3-yaml`),
- *   which only parses. The ratio is PyYAML's time ÷ pullguard's time, i.e. pullguard's throughput as a share of
- *   PyYAML's: at least 0.5 (pullguard takes at most twice as long). P8M: pullguard's peak RSS on that stream.
+ *   which only parses. The ratio is pullguard's time ÷ PyYAML's time: at most 0.5 (pullguard, reading and checking,
+ *   takes at most half as long as PyYAML only reading). P8M: pullguard's peak RSS on that stream.
  * - P9: `check --offline` of one small file ÷ `node -e ''`, both started from scratch: at most 5.
  *
  * Each command runs a few times, alternating with its baseline; the medians are compared.
@@ -63,17 +63,17 @@ export async function measureCheckStream(env: BenchEnv): Promise<FigureRow[]> {
   }
   const ours = median(pullguardMs);
   const theirs = median(pyyamlMs);
-  const ratio = theirs / ours;
+  const ratio = ours / theirs;
   const peakMb = Math.max(...rssBytes) / 1e6;
   return [
     {
       id: 'P8',
-      figure: `check --offline -o json, ${STREAM_DOCUMENTS} documents (PyYAML time / pullguard time)`,
+      figure: `check --offline -o json, ${STREAM_DOCUMENTS} documents (pullguard time / PyYAML time)`,
       value: `${(ours / 1000).toFixed(2)} s`,
       baseline: `${(theirs / 1000).toFixed(2)} s PyYAML CSafeLoader`,
       ratio,
-      target: `>= ${P8_TARGET}`,
-      pass: ratio >= P8_TARGET,
+      target: `<= ${P8_TARGET}`,
+      pass: ratio <= P8_TARGET,
       notes: [
         `pullguard runs (ms): ${pullguardMs.map(Math.round).join(', ')}; PyYAML: ${pyyamlMs.map(Math.round).join(', ')}`,
       ],

@@ -4,32 +4,43 @@
  * go-yaml reads them (docs/ci.md "What is read, and how"): YAML 1.1 merge keys, quoted scalars continued at any
  * indentation, aliases bounded by what they expand to; a Helm template is named as such. Pure.
  */
-import { isCollection, isMap, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
+import { isCollection, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
 import { aliasExpansionProblem } from './alias-budget.js';
+import { fastDocuments } from './fast-documents.js';
 import { ManifestError } from './manifest-error.js';
+import { expandLists, lineOf, type ManifestDocument } from './manifest-lists.js';
 import { indentQuotedContinuations } from './quoted-continuations.js';
-import { isRecord } from '../runtime/json-shape.js';
 
-/** One document of a manifest file, or one item of a List in it. */
-export interface ManifestDocument {
-  /** The file as the user named it (`<stdin>` for `-f -`). */
-  readonly file: string;
-  /** 1-based line where the document (or the List item) starts. */
-  readonly line: number;
-  readonly value: unknown;
-}
-
-/** Lists nest rarely (a List of Lists); deeper than this is not a manifest anyone wrote on purpose. */
-const MAX_LIST_DEPTH = 8;
+export type { ManifestDocument } from './manifest-lists.js';
 
 /** A document, or why one could not be read. */
 export type ManifestEntry = ManifestDocument | ManifestError;
 
 /**
- * Parses every document of `text`, in order. A document that cannot be read becomes a {@link ManifestError} with the
- * file, line and column, in its place; the documents around it are still read.
+ * Every document of `text`, in order, one at a time. A document that cannot be read becomes a {@link ManifestError}
+ * with the file, line and column, in its place; the documents around it are still read. Plain documents are read by
+ * the fast reader; from the first one it cannot vouch for, the precise reader reads the rest of the file.
  */
+export function* manifestEntries(text: string, file: string): Generator<ManifestEntry> {
+  for (const result of fastDocuments(text)) {
+    if (result.kind === 'document') {
+      yield { file, line: result.line, value: result.value };
+      continue;
+    }
+    // The precise reader's documents from that line on: the ones before it were read above, with the same result.
+    for (const entry of preciseEntries(text, file))
+      if (entry.line === undefined || entry.line >= result.fromLine) yield entry;
+    return;
+  }
+}
+
+/** {@link manifestEntries}, all at once. */
 export function parseManifestText(text: string, file: string): ManifestEntry[] {
+  return [...manifestEntries(text, file)];
+}
+
+/** The precise reader: every document of `text`, with go-yaml's reading and exact error positions. */
+export function preciseEntries(text: string, file: string): ManifestEntry[] {
   const { documents, lineCounter, source } = parseLikeKubectl(text);
   const result: ManifestEntry[] = [];
   for (const document of documents) {
@@ -148,67 +159,6 @@ function templateStart(document: Document.Parsed, source: string, broken: boolea
     },
   });
   return found;
-}
-
-/**
- * `kind: List` (kubectl) and typed lists such as `DeploymentList` (the API) carry their objects under `items`; a nil
- * Go slice is written `items: null`, an empty list like `[]`.
- */
-function expandLists(
-  document: ManifestDocument,
-  node: Node | null,
-  lineCounter: LineCounter,
-  depth: number,
-): ManifestDocument[] {
-  const list = listOf(document.value);
-  if (!list || depth >= MAX_LIST_DEPTH) return [document];
-  const itemNodes = isMap(node) ? node.get('items', true) : undefined;
-  const seq = isSeq(itemNodes) ? itemNodes : undefined;
-  return list.items.flatMap((item, index) => {
-    const itemNode = seq?.items[index];
-    const line =
-      itemNode && typeof itemNode === 'object' && 'range' in itemNode
-        ? lineOf(itemNode as Node, lineCounter)
-        : document.line;
-    const value = withListDefaults(item, list);
-    return expandLists(
-      { file: document.file, line, value },
-      (itemNode as Node | undefined) ?? null,
-      lineCounter,
-      depth + 1,
-    );
-  });
-}
-
-interface ListShape {
-  readonly apiVersion: string | undefined;
-  /** `Deployment` for a `DeploymentList`; undefined for a generic `List`. */
-  readonly itemKind: string | undefined;
-  readonly items: readonly unknown[];
-}
-
-function listOf(value: unknown): ListShape | undefined {
-  if (!isRecord(value)) return undefined;
-  const kind = value['kind'];
-  const items = value['items'] === null ? [] : value['items'];
-  if (typeof kind !== 'string' || !kind.endsWith('List') || !Array.isArray(items)) return undefined;
-  const apiVersion = typeof value['apiVersion'] === 'string' ? value['apiVersion'] : undefined;
-  return { apiVersion, itemKind: kind === 'List' ? undefined : kind.slice(0, -'List'.length), items };
-}
-
-/** Items of typed lists from the API have no TypeMeta: they take the list's apiVersion and the kind it names. */
-function withListDefaults(item: unknown, list: ListShape): unknown {
-  if (!isRecord(item) || list.itemKind === undefined) return item;
-  return {
-    ...(item['apiVersion'] === undefined && list.apiVersion !== undefined ? { apiVersion: list.apiVersion } : {}),
-    ...(item['kind'] === undefined ? { kind: list.itemKind } : {}),
-    ...item,
-  };
-}
-
-function lineOf(node: Node, lineCounter: LineCounter): number {
-  const offset = node.range?.[0] ?? 0;
-  return lineCounter.linePos(offset).line;
 }
 
 /** The parser's first message line, without its own ` at line N, column M:` (the file:line prefix says it). */
