@@ -82,6 +82,18 @@ t.test('kinds of docs/design.md §1.1 are checked, with kubectl defaults for the
   );
 });
 
+t.test('a row that reads some versions only: another version is skipped with a note naming them', async (t) => {
+  const result = classify({ apiVersion: 'serving.knative.dev/v1alpha1', kind: 'Service', metadata: { name: 'x' } });
+  t.same(result, {
+    type: 'skip',
+    note:
+      'f.yaml:3: Service (serving.knative.dev/v1alpha1) is an older schema pullguard does not read ' +
+      '(it reads serving.knative.dev/v1, serving.knative.dev/v1beta1); skipped',
+  });
+  const v1beta1 = classify({ apiVersion: 'serving.knative.dev/v1beta1', kind: 'Service', metadata: { name: 'x' } });
+  t.equal(v1beta1.type, 'check');
+});
+
 t.test('the custom resources of the built-in table are checked, whatever their version', async (t) => {
   const kinds: Array<[apiVersion: string, kind: string]> = [
     ['argoproj.io/v1alpha1', 'Workflow'],

@@ -104,8 +104,16 @@ export function classifyDocument(document: ManifestDocument, catalog: WorkloadCa
     return { type: 'skip', note: `${where}: no apiVersion and kind, so not a Kubernetes object; skipped` };
   }
   const { group, version } = splitApiVersion(apiVersion);
-  if (catalog.find(group, kind) === undefined) {
+  if (catalog.find(group, kind, version) === undefined) {
     if (IMAGELESS_KINDS.has(`${group}/${kind}`)) return { type: 'ignore' };
+    const versions = catalog.find(group, kind)?.versions;
+    if (versions) {
+      const read = versions.map((v) => `${group}/${v}`).join(', ');
+      return {
+        type: 'skip',
+        note: `${where}: ${kind} (${apiVersion}) is an older schema pullguard does not read (it reads ${read}); skipped`,
+      };
+    }
     return { type: 'skip', note: `${where}: ${kind} (${apiVersion}) is not a kind pullguard checks; skipped` };
   }
   const metadata = isRecord(value['metadata']) ? value['metadata'] : {};

@@ -39,6 +39,10 @@ t.test('a kind without a pod spec, or a request that needs no check, is skipped 
     status: 'skipped',
     reason: 'kind ConfigMap carries no pod spec pullguard checks',
   });
+  t.same(extract({ kind: { group: 'serving.knative.dev', version: 'v1alpha1', kind: 'Service' } }), {
+    status: 'skipped',
+    reason: 'Service serving.knative.dev/v1alpha1 is an older schema pullguard does not read',
+  });
   t.same(extract({ operation: 'DELETE' }), { status: 'skipped', reason: 'operation DELETE is not checked' });
   t.same(extract({ subResource: 'scale' }), { status: 'skipped', reason: 'subresource scale is not checked' });
   t.same(extract({ kind: WORKFLOW, subResource: 'status', object: workflow(['a:1']) }), {

@@ -11,7 +11,7 @@ import { changedUses } from './changed-uses.js';
 import { skipReason } from './skip-rules.js';
 
 export interface ExtractInput {
-  readonly kind: { readonly group: string; readonly kind: string };
+  readonly kind: { readonly group: string; readonly version?: string; readonly kind: string };
   readonly operation: string;
   readonly subResource?: string;
   readonly namespace?: string;
@@ -44,8 +44,13 @@ export interface Extraction {
 
 export function extractStage(catalog: WorkloadCatalog, input: ExtractInput): Extracted {
   const { group, kind } = input.kind;
-  const workload = catalog.find(group, kind);
-  if (!workload) return { status: 'skipped', reason: `kind ${kind} carries no pod spec pullguard checks` };
+  const workload = catalog.find(group, kind, input.kind.version);
+  if (!workload) {
+    const reason = catalog.find(group, kind)
+      ? `${kind} ${group}/${input.kind.version ?? ''} is an older schema pullguard does not read`
+      : `kind ${kind} carries no pod spec pullguard checks`;
+    return { status: 'skipped', reason };
+  }
   const skip = skipReason({
     isCorePod: (group === '' || group === 'core') && kind === 'Pod',
     operation: input.operation,

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { formatFieldPath } from '../runtime/field-path.js';
-import { customWorkload, type PathPattern } from './custom-workload-kind.js';
+import { customWorkload, readsVersion, type PathPattern } from './custom-workload-kind.js';
 
 const texts = (paths: readonly PathPattern[]) => paths.map((path) => formatFieldPath(path));
 
@@ -23,6 +23,16 @@ t.test('a row: its paths parsed in the field-path syntax, frozen', async (t) => 
   t.same(row.podSpecs[1]?.[2], { kind: 'eachValue' });
   t.ok(Object.isFrozen(row) && Object.isFrozen(row.podSpecs) && Object.isFrozen(row.containers));
   t.ok(row.podSpecs.every((path) => Object.isFrozen(path)));
+});
+
+t.test('versions: kept frozen when given; readsVersion says which versions a row reads', async (t) => {
+  const row = customWorkload({ group: 'g', version: 'v1', kind: 'K', resource: 'ks', versions: ['v1', 'v1beta1'] });
+  t.same(row.versions, ['v1', 'v1beta1']);
+  t.ok(Object.isFrozen(row.versions));
+  t.ok(readsVersion(row, 'v1beta1'));
+  t.notOk(readsVersion(row, 'v1alpha1'));
+  t.ok(readsVersion(row, undefined), 'a lookup by kind alone');
+  t.ok(readsVersion(customWorkload({ group: 'g', version: 'v1', kind: 'K', resource: 'ks' }), 'v9'), 'no list');
 });
 
 t.test('a row without lists or pod fields', async (t) => {

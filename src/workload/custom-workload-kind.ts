@@ -24,6 +24,11 @@ export type PathPattern = readonly FieldPathSegment[];
 
 /** What extraction needs of a row: its name and paths. A `workloads:` config entry has exactly this shape. */
 export interface CustomWorkloadPaths extends WorkloadName {
+  /**
+   * The API versions whose schema these paths describe, when an older one keeps its images elsewhere (Knative's
+   * v1alpha1 Service); absent: every version (a CRD's image fields rarely move between served versions).
+   */
+  readonly versions?: readonly string[];
   readonly podSpecs: readonly PathPattern[];
   readonly containers: readonly PathPattern[];
   readonly initContainers: readonly PathPattern[];
@@ -39,6 +44,7 @@ export interface CustomWorkloadSpec extends WorkloadIdentity {
   readonly containers?: readonly string[];
   readonly initContainers?: readonly string[];
   readonly podFields?: string;
+  readonly versions?: readonly string[];
 }
 
 /** Builds a frozen row. A malformed path is a bug in the table, so it throws (the table's test loads every row). */
@@ -53,7 +59,13 @@ export function customWorkload(spec: CustomWorkloadSpec): CustomWorkloadKind {
     containers: parsedPaths(spec.containers),
     initContainers: parsedPaths(spec.initContainers),
     ...(spec.podFields === undefined ? {} : { podFields: parsedPath(spec.podFields) }),
+    ...(spec.versions === undefined ? {} : { versions: Object.freeze([...spec.versions]) }),
   });
+}
+
+/** Whether `row` is read in `version` (undefined: the version is not known, as in a lookup by kind alone). */
+export function readsVersion(row: WorkloadName & { readonly versions?: readonly string[] }, version?: string): boolean {
+  return version === undefined || row.versions === undefined || row.versions.includes(version);
 }
 
 function parsedPaths(texts: readonly string[] | undefined): readonly PathPattern[] {

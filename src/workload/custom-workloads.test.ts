@@ -31,7 +31,10 @@ const POD_TEMPLATE = { podSpecs: ['spec.template.spec'] };
 const MODELS = ['model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'pmml'];
 
 // Written out from the projects' published schemas (URLs in ./crd/*.ts), independently of the rows under test.
-const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; podFields?: string }> = {
+const EXPECTED: Record<
+  string,
+  { podSpecs?: string[]; containers?: string[]; podFields?: string; versions?: string[] }
+> = {
   'argoproj.io/v1alpha1 Rollout rollouts': { podSpecs: ['spec.template.spec'] },
   'argoproj.io/v1alpha1 Experiment experiments': { podSpecs: ['spec.templates[*].template.spec'] },
   'argoproj.io/v1alpha1 AnalysisTemplate analysistemplates': ANALYSIS,
@@ -49,9 +52,13 @@ const EXPECTED: Record<string, { podSpecs?: string[]; containers?: string[]; pod
     containers: PIPELINE('spec.pipelineSpec'),
     podFields: 'spec.taskRunTemplate.podTemplate',
   },
-  'serving.knative.dev/v1 Service services': { podSpecs: ['spec.template.spec'] },
-  'serving.knative.dev/v1 Configuration configurations': { podSpecs: ['spec.template.spec'] },
-  'serving.knative.dev/v1 Revision revisions': { podSpecs: ['spec'] },
+  // Serving's v1alpha1 kept the template elsewhere (spec.runLatest.configuration.revisionTemplate, ...)
+  'serving.knative.dev/v1 Service services': { podSpecs: ['spec.template.spec'], versions: ['v1', 'v1beta1'] },
+  'serving.knative.dev/v1 Configuration configurations': {
+    podSpecs: ['spec.template.spec'],
+    versions: ['v1', 'v1beta1'],
+  },
+  'serving.knative.dev/v1 Revision revisions': { podSpecs: ['spec'], versions: ['v1', 'v1beta1'] },
   'sources.knative.dev/v1 ContainerSource containersources': { podSpecs: ['spec.template.spec'] },
   'serving.kserve.io/v1beta1 InferenceService inferenceservices': {
     podSpecs: ['spec.predictor', 'spec.predictor.workerSpec', 'spec.transformer', 'spec.explainer'],
@@ -110,6 +117,7 @@ function describe(row: CustomWorkloadKind) {
         }
       : {}),
     ...(row.podFields ? { podFields: formatFieldPath(row.podFields) } : {}),
+    ...(row.versions ? { versions: row.versions } : {}),
   };
 }
 

@@ -33,6 +33,14 @@ t.test('built-in kinds first, then custom ones, else undefined', async (t) => {
   t.equal(BUILT_IN_WORKLOADS.extract('', 'ConfigMap', {}), undefined);
 });
 
+t.test('a row that lists its versions is found only in those, or by kind alone', async (t) => {
+  t.same(BUILT_IN_WORKLOADS.find('serving.knative.dev', 'Service', 'v1')?.versions, ['v1', 'v1beta1']);
+  t.equal(BUILT_IN_WORKLOADS.find('serving.knative.dev', 'Service', 'v1alpha1'), undefined);
+  t.equal(BUILT_IN_WORKLOADS.find('serving.knative.dev', 'Service')?.kind, 'Service');
+  t.equal(BUILT_IN_WORKLOADS.find('argoproj.io', 'Workflow', 'v1')?.kind, 'Workflow', 'no list: any version');
+  t.equal(BUILT_IN_WORKLOADS.find('apps', 'Deployment', 'v1beta2')?.kind, 'Deployment');
+});
+
 t.test('a built-in kind: its one view', async (t) => {
   const result = BUILT_IN_WORKLOADS.extract('', 'Pod', { spec: { containers: [{ name: 'a', image: 'a:1' }] } });
   t.same(paths(result), [['spec', false, ['spec.containers[0].image']]]);

@@ -5,15 +5,22 @@
  * know), then the built-in custom resource rows (custom-workloads.ts, one view per pod spec plus one for bare
  * containers). Pure; never throws on bad input.
  */
-import type { CustomWorkloadPaths } from './custom-workload-kind.js';
+import { readsVersion, type CustomWorkloadPaths } from './custom-workload-kind.js';
 import { findCustomWorkloadKind } from './custom-workloads.js';
 import { extractCustomWorkload, type CustomExtractResult } from './extract-custom-workload.js';
 import { extractPodSpec } from './extract-pod-spec.js';
 import { findWorkloadKind, type WorkloadName } from './pod-spec-paths.js';
 
 export interface WorkloadCatalog {
-  /** The row for a group ('' or 'core' for the core group) and kind (case-sensitive), if pullguard checks it. */
-  find(group: string, kind: string): WorkloadName | undefined;
+  /**
+   * The row for a group ('' or 'core' for the core group) and kind (case-sensitive), if pullguard checks it; with a
+   * `version`, only if the row reads that version (custom-workload-kind.ts `versions`).
+   */
+  find(
+    group: string,
+    kind: string,
+    version?: string,
+  ): (WorkloadName & Pick<CustomWorkloadPaths, 'versions'>) | undefined;
   /** undefined when pullguard does not check the kind; otherwise the views, or the first problem. */
   extract(group: string, kind: string, object: unknown): CustomExtractResult | undefined;
 }
@@ -28,7 +35,10 @@ export function workloadCatalog(configured: readonly CustomWorkloadPaths[] = [])
   const findCustom = (group: string, kind: string): CustomWorkloadPaths | undefined =>
     byKey.get(keyOf(group, kind)) ?? findCustomWorkloadKind(normalGroup(group), kind);
   return {
-    find: (group, kind) => findWorkloadKind(group, kind) ?? findCustom(group, kind),
+    find(group, kind, version) {
+      const row = findWorkloadKind(group, kind) ?? findCustom(group, kind);
+      return row !== undefined && readsVersion(row, version) ? row : undefined;
+    },
     extract(group, kind, object) {
       const builtIn = findWorkloadKind(group, kind);
       if (builtIn !== undefined) {
