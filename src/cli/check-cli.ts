@@ -86,7 +86,11 @@ async function runCheck(argv: readonly string[], io: CheckIo): Promise<number> {
       },
     });
   } catch (error) {
-    output.abort();
+    try {
+      output.abort();
+    } catch {
+      // stdout itself may be what failed: the error to report is the first one.
+    }
     throw error;
   } finally {
     await engine.close();

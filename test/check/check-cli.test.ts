@@ -348,6 +348,17 @@ t.test('text and JSON are written object by object as the input streams in, not 
   );
 });
 
+t.test('a run that fails midway leaves one parseable JSON document with what came before', async (t) => {
+  const io = fakeIo({ stdin: `kind: [\n---\n${pod('a', 'nginx:1.25')}` });
+  // The engine is composed for the first object, after the unreadable document was written out.
+  t.equal(await checkCli(['-f', '-', '-o', 'json', '--kubeconfig', '/nonexistent/kubeconfig'], io), 2);
+  t.same(
+    JSON.parse(io.out()).map((r: { record: string; code: string | null }) => [r.record, r.code]),
+    [['error', 'PG_MANIFEST_PARSE']],
+  );
+  t.match(io.err(), /kubeconfig \/nonexistent\/kubeconfig does not exist/);
+});
+
 t.test('--help prints the usage and exits 0', async (t) => {
   const io = fakeIo();
   t.equal(await checkCli(['--help'], io), 0);
