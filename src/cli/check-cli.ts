@@ -173,7 +173,9 @@ function lazyEngine(
         homeDir: io.homeDir,
       })),
     async close() {
-      if (engine !== undefined) await (await engine).close();
+      // An engine that failed to compose has nothing to close; its error is already the run's.
+      const composed = await engine?.catch(() => undefined);
+      await composed?.close();
     },
   };
 }
