@@ -24,41 +24,39 @@ export interface ManifestInputs {
 }
 
 /**
- * Reads and parses every input, in order. An input, file or document that cannot be read becomes a
+ * Reads and parses every input, in order, one file at a time: a file is read when the entries of the one before have
+ * been taken, so only one file's text is held at once. An input, file or document that cannot be read becomes a
  * {@link ManifestError} in its place, and everything else is still read.
  */
-export async function loadManifests(inputs: ManifestInputs): Promise<ManifestEntry[]> {
-  const entries: ManifestEntry[] = [];
+export async function* loadManifests(inputs: ManifestInputs): AsyncGenerator<ManifestEntry> {
   for (const source of inputs.sources) {
     if (source === '-') {
-      entries.push(
-        ...(await orError(async () =>
-          parseManifestText(decodeManifest(await readStdin(inputs.stdin), STDIN_NAME), STDIN_NAME),
-        )),
-      );
+      yield* entriesOf(STDIN_NAME, async () => decodeManifest(await readStdin(inputs.stdin), STDIN_NAME));
       continue;
     }
-    const files = await orError(() => manifestFiles(source, inputs.cwd));
-    for (const file of files) {
-      if (file instanceof ManifestError) entries.push(file);
-      else
-        entries.push(
-          ...(await orError(async () =>
-            parseManifestText(decodeManifest(await readManifestFile(file, inputs.cwd), file), file),
-          )),
-        );
+    let files: string[];
+    try {
+      files = await manifestFiles(source, inputs.cwd);
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+      yield error;
+      continue;
     }
+    for (const file of files)
+      yield* entriesOf(file, async () => decodeManifest(await readManifestFile(file, inputs.cwd), file));
   }
-  return entries;
 }
 
-/** The result of `read`, or the {@link ManifestError} it threw as the one entry; any other error is a bug and propagates. */
-async function orError<T>(read: () => Promise<T[]>): Promise<Array<T | ManifestError>> {
+/**
+ * The entries of one input, taken one by one from the parser; a {@link ManifestError} thrown while reading or parsing
+ * ends the input as its last entry. Any other error is a bug and propagates.
+ */
+async function* entriesOf(file: string, read: () => Promise<string>): AsyncGenerator<ManifestEntry> {
   try {
-    return await read();
+    for (const entry of parseManifestText(await read(), file)) yield entry;
   } catch (error) {
-    if (error instanceof ManifestError) return [error];
-    throw error;
+    if (!(error instanceof ManifestError)) throw error;
+    yield error;
   }
 }
 

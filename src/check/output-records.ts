@@ -4,6 +4,7 @@
  * that could not be read or checked, and a `skip` record for each object not checked. Pure.
  */
 import { checkRecords, type CheckRecord } from './check-records.js';
+import type { PipelineItem } from './check-pipeline.js';
 import type { CheckTarget, ObjectIdentity } from './classify-document.js';
 import type { ManifestError } from './manifest-error.js';
 import type { CheckedObject } from './run-checks.js';
@@ -40,17 +41,22 @@ export type InputItem =
 export function outputRecords(items: readonly InputItem[], checked: readonly CheckedObject[]): OutputRecord[] {
   const outcomes = new Map(checked.map((c) => [c.target, c]));
   return items.flatMap((item): OutputRecord[] => {
-    if (item.type === 'error') return [errorRecord(item.error)];
-    if (item.type === 'skip')
-      return [{ record: 'skip', file: item.file, line: item.line, object: null, message: item.note }];
+    if (item.type !== 'check') return itemRecords(item);
     const result = outcomes.get(item.target);
-    if (!result) return [];
-    const { target, outcome } = result;
-    if (outcome.status === 'reviewed') return checkRecords([result]);
-    const where = { file: target.file, line: target.line, object: target.identity };
-    if (outcome.status === 'skipped') return [{ record: 'skip', ...where, message: outcome.reason }];
-    return [{ record: 'error', ...where, column: null, code: null, message: outcome.problem }];
+    return result ? itemRecords({ type: 'checked', checked: result }) : [];
   });
+}
+
+/** The records of one item of the stream (check-pipeline.ts). */
+export function itemRecords(item: PipelineItem): OutputRecord[] {
+  if (item.type === 'error') return [errorRecord(item.error)];
+  if (item.type === 'skip')
+    return [{ record: 'skip', file: item.file, line: item.line, object: null, message: item.note }];
+  const { target, outcome } = item.checked;
+  if (outcome.status === 'reviewed') return checkRecords([item.checked]);
+  const where = { file: target.file, line: target.line, object: target.identity };
+  if (outcome.status === 'skipped') return [{ record: 'skip', ...where, message: outcome.reason }];
+  return [{ record: 'error', ...where, column: null, code: null, message: outcome.problem }];
 }
 
 function errorRecord(error: ManifestError): ErrorRecord {

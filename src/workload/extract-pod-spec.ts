@@ -10,15 +10,18 @@
  * - A missing or null pod spec (e.g. a Deployment with no template) is ok with zero uses; a pod spec, or an object
  *   on the way to it, that is not an object is a problem.
  */
+import { createRequire } from 'node:module';
+import type { TSchema } from 'typebox';
+import type { Compile as CompileSchema, Validator } from 'typebox/compile';
 import type { ImageUse, ImageUseSection } from './image-use.js';
 import type { WorkloadKind, WorkloadName } from './pod-spec-paths.js';
-import {
-  podSpecValidator,
-  type ContainerInput,
-  type NodeSelectorRequirementInput,
-  type NodeSelectorTermInput,
-  type PodSpecInput,
-  type TolerationInput,
+import { Check as isPodSpec, POD_SPEC_SCHEMA } from './pod-spec-check.generated.js';
+import type {
+  ContainerInput,
+  NodeSelectorRequirementInput,
+  NodeSelectorTermInput,
+  PodSpecInput,
+  TolerationInput,
 } from './pod-spec-schema.js';
 import { describeSchemaProblem } from './schema-problem.js';
 import { isRecord } from '../runtime/json-shape.js';
@@ -122,11 +125,27 @@ export function viewPodSpec(
   options: ViewOptions,
 ): ExtractResult {
   if (value === undefined || value === null) return { ok: true, view: buildView(workload, podSpecPath, {}, options) };
-  if (!podSpecValidator.Check(value)) {
-    const errors = podSpecValidator.Errors(value);
+  if (!isPodSpec(value)) {
+    const errors = schemaValidator().Errors(value);
     return { ok: false, problem: describeSchemaProblem({ errors, value, basePath: podSpecPath }) };
   }
-  return { ok: true, view: buildView(workload, podSpecPath, value, options) };
+  return { ok: true, view: buildView(workload, podSpecPath, value as PodSpecInput, options) };
+}
+
+let explainer: Validator | undefined;
+
+/**
+ * TypeBox's compiled validator of the same schema, loaded and compiled on the first invalid spec only: it explains what
+ * the precompiled check rejected, and loading TypeBox costs more than the rest of `pullguard check`'s start-up
+ * (docs/benchmarks.md, P9). A synchronous `require` of the ES module keeps extraction synchronous
+ * (https://nodejs.org/api/modules.html#loading-ecmascript-modules-using-require).
+ */
+function schemaValidator(): Validator {
+  if (explainer === undefined) {
+    const { Compile } = createRequire(import.meta.url)('typebox/compile') as { Compile: typeof CompileSchema };
+    explainer = Compile(POD_SPEC_SCHEMA as TSchema);
+  }
+  return explainer;
 }
 
 function buildView(workload: WorkloadName, podSpecPath: string, spec: PodSpecInput, options: ViewOptions): PodSpecView {

@@ -71,17 +71,52 @@ t.test('colour only on a terminal, and never with NO_COLOR', async (t) => {
   t.equal(await colours({ stdoutTTY: false }), false, 'pipe');
 });
 
-t.test('progress on a terminal stderr for more than 20 objects, never with -o json', async (t) => {
-  const many = (n: number) => Array.from({ length: n }, (_, i) => pod(`p${i}`, 'nginx:1.25')).join('---\n');
-  const run = async (n: number, output: string, stderrTTY: boolean) => {
-    const io = fakeIo({ stdin: many(n), stderrTTY });
-    t.equal(await checkCli(['-f', '-', '--offline', '-o', output], io), 0);
-    return io.err();
+t.test(
+  'progress on a terminal stderr past 20 objects, when the output goes elsewhere; never with -o json',
+  async (t) => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => pod(`p${i}`, 'nginx:1.25')).join('---\n');
+    const run = async (n: number, output: string, stderrTTY: boolean, stdoutTTY = false) => {
+      const io = fakeIo({ stdin: many(n), stderrTTY, stdoutTTY });
+      t.equal(await checkCli(['-f', '-', '--offline', '-o', output], io), 0);
+      return io.err();
+    };
+    t.match(await run(22, 'text', true), /^\rchecked 21 objects…\rchecked 22 objects…\r\u001b\[K$/);
+    t.equal(await run(20, 'text', true), '', 'small inputs stay quiet');
+    t.equal(await run(21, 'json', true), '', 'never in JSON mode');
+    t.equal(await run(21, 'text', false), '', 'never when stderr is not a terminal');
+    t.equal(await run(21, 'text', true, true), '', 'not when the lines themselves appear on the terminal');
+  },
+);
+
+t.test('text and JSON are written object by object as the input streams in, not at the end', async (t) => {
+  const writes = async (output: string): Promise<string[]> => {
+    const chunks: string[] = [];
+    const io = fakeIo({ stdin: [pod('a', 'nginx:1.25'), pod('b', 'nginx:1.26')].join('---\n') });
+    const streaming = { ...io, stdout: { write: (text: string) => chunks.push(text), isTTY: false } };
+    t.equal(await checkCli(['-f', '-', '--offline', '-o', output], streaming), 0);
+    return chunks;
   };
-  t.match(await run(21, 'text', true), /checking 21\/21 objects…\r\u001b\[K$/);
-  t.equal(await run(20, 'text', true), '', 'small inputs stay quiet');
-  t.equal(await run(21, 'json', true), '', 'never in JSON mode');
-  t.equal(await run(21, 'text', false), '', 'never when stderr is not a terminal');
+  const text = await writes('text');
+  t.equal(text.length, 3, 'one write per object, then the summary');
+  t.match(text[0], /<stdin>\n {2}OK {4}Pod default\/a/);
+  t.match(text[1], /^ {2}OK {4}Pod default\/b/);
+  const json = await writes('json');
+  t.equal(json.length, 3, 'each record, then the closing bracket');
+  t.same(
+    JSON.parse(json.join('')).map((r: { object: { name: string } }) => r.object.name),
+    ['a', 'b'],
+  );
+});
+
+t.test('a run that fails midway leaves one parseable JSON document with what came before', async (t) => {
+  const io = fakeIo({ stdin: `kind: [\n---\n${pod('a', 'nginx:1.25')}` });
+  // The engine is composed for the first object, after the unreadable document was written out.
+  t.equal(await checkCli(['-f', '-', '-o', 'json', '--kubeconfig', '/nonexistent/kubeconfig'], io), 2);
+  t.same(
+    JSON.parse(io.out()).map((r: { record: string; code: string | null }) => [r.record, r.code]),
+    [['error', 'PG_MANIFEST_PARSE']],
+  );
+  t.match(io.err(), /kubeconfig \/nonexistent\/kubeconfig does not exist/);
 });
 
 t.test('--help prints the usage and exits 0', async (t) => {
