@@ -1,6 +1,7 @@
 import t from 'tap';
 import { parseDocument } from 'yaml';
-import { aliasExpansionProblem, MAX_ALIAS_EXPANSION } from './alias-budget.js';
+import { aliasExpansionProblem } from './alias-budget.js';
+import { MAX_ALIAS_EXPANSION } from './read-limits.js';
 
 const problem = (text: string) => aliasExpansionProblem(parseDocument(text, { merge: true }));
 

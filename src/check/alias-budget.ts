@@ -5,9 +5,7 @@
  * refused before it is expanded, while a manifest that reuses a block hundreds of times reads as written. Pure.
  */
 import { isAlias, isMap, isPair, isSeq, type Document, type Node } from 'yaml';
-
-/** Nodes that aliases may add to one document. */
-export const MAX_ALIAS_EXPANSION = 1_000_000;
+import { MAX_ALIAS_EXPANSION } from './read-limits.js';
 
 /** Why the document cannot be expanded, with the offset of the alias that shows it; undefined when it can. */
 export function aliasExpansionProblem(document: Document.Parsed): { offset: number; reason: string } | undefined {

@@ -6,9 +6,9 @@
  * takes over. Pure.
  */
 import { CORE_SCHEMA, defineMappingTag, load, mapTag, mergeTag } from 'js-yaml';
-import { MAX_ALIAS_EXPANSION } from './alias-budget.js';
+import { MAX_ALIAS_EXPANSION } from './read-limits.js';
 import { documentChunks } from './document-chunks.js';
-import { listOf } from './manifest-lists.js';
+import { listOf } from './list-shape.js';
 
 /** A document read, or the line from which the precise reader must read the rest of the file. */
 export type FastResult =

@@ -7,7 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { decodeManifest } from './decode-manifest.js';
 import { ManifestError } from './manifest-error.js';
-import { parseManifestText, type ManifestEntry } from './parse-manifests.js';
+import { manifestEntries, type ManifestEntry } from './parse-manifests.js';
 
 /** What is shown for `-f -`. */
 const STDIN_NAME = '<stdin>';
@@ -53,7 +53,7 @@ export async function* loadManifests(inputs: ManifestInputs): AsyncGenerator<Man
  */
 async function* entriesOf(file: string, read: () => Promise<string>): AsyncGenerator<ManifestEntry> {
   try {
-    for (const entry of parseManifestText(await read(), file)) yield entry;
+    yield* manifestEntries(await read(), file);
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
     yield error;

@@ -41,7 +41,7 @@ t.test('check --offline loads no Kubernetes, HTTP or registry code', async (t) =
     const modules = await loadedModules(t, args);
     const packages = new Set(modules.map(packageOf).filter((name) => name !== undefined));
     // The hook sees the modules check does load: the YAML parser and the check's own code.
-    t.ok(packages.has('yaml'), `${args.join(' ')}: the hook recorded the YAML parser`);
+    t.ok(packages.has('js-yaml'), `${args.join(' ')}: the hook recorded the YAML parser`);
     t.ok(
       modules.some((url) => url.endsWith('/dist/check/load-manifests.js')),
       `${args.join(' ')}: the hook recorded pullguard's modules`,
@@ -94,5 +94,29 @@ t.test('TypeBox is loaded when there is something to validate or explain', async
   t.ok(
     invalid.some((url) => /\/node_modules\/typebox\/build\/compile\//.test(url)),
     'an invalid pod spec loads the schema compiler to explain it',
+  );
+});
+
+t.test('plain manifests are read without the precise reader; a file that needs it loads it', async (t) => {
+  const dir = t.testdir({
+    'shared.yaml':
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: x, labels: &l {app: a}, annotations: *l}\n' +
+      'spec: {containers: [{name: a, image: nginx:1.25}]}\n',
+  });
+  const plain = await loadedModules(t, ['-f', 'good.yaml', '--offline']);
+  t.ok(
+    plain.some((url) => packageOf(url) === 'js-yaml'),
+    'the fast reader reads it',
+  );
+  t.same(
+    plain.filter((url) => packageOf(url) === 'yaml' || url.endsWith('/dist/check/precise-reader.js')),
+    [],
+    'neither the precise reader nor its YAML library is loaded',
+  );
+  const anchored = await loadedModules(t, ['-f', join(dir, 'shared.yaml'), '--offline']);
+  t.ok(
+    anchored.some((url) => url.endsWith('/dist/check/precise-reader.js')) &&
+      anchored.some((url) => packageOf(url) === 'yaml'),
+    'a collection aliased twice takes the precise reader, which bounds its expansion',
   );
 });
