@@ -53,10 +53,14 @@ export function resolveViews(
   namespace: string,
   signal: AbortSignal,
 ): Promise<(Resolved | undefined)[]> {
-  return mapLimit(views, VIEWS_IN_FLIGHT, async ({ view, checks }) => {
+  const resolveView = async ({ view, checks }: ViewChecked): Promise<Resolved | undefined> => {
     const forRegistry = registryChecks(checks);
     return forRegistry.length === 0 ? undefined : resolveStage(deps, { checks: forRegistry, view, namespace, signal });
-  });
+  };
+  // The common case (every built-in kind) has one view: no queue to set up on the warm path.
+  const [only] = views;
+  if (views.length === 1 && only) return resolveView(only).then((resolved) => [resolved]);
+  return mapLimit(views, VIEWS_IN_FLIGHT, resolveView);
 }
 
 export interface FindingsContext {
