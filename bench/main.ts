@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { measureCheckStartup, measureCheckStream } from './figures/check-cli.js';
 import { measureFanOut } from './figures/fan-out.js';
 import { measureIndexMemory } from './figures/index-memory.js';
 import { measureLoopDelay } from './figures/loop-delay.js';
@@ -58,6 +59,20 @@ const FIGURES: readonly Figure[] = [
     title: 'worst-case inputs of the pure code',
     target: '< 1000 ms',
     run: () => measureWorstCaseInputs(),
+    ownServer: true,
+  },
+  {
+    ids: ['P8', 'P8M'],
+    title: 'check --offline on a 10,000-document stream',
+    target: '>= 0.5, <= 300 MB',
+    run: (env) => measureCheckStream(env),
+    ownServer: true,
+  },
+  {
+    ids: ['P9'],
+    title: 'check --offline start-up',
+    target: '<= 5',
+    run: (env) => measureCheckStartup(env),
     ownServer: true,
   },
 ];

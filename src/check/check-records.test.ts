@@ -2,12 +2,12 @@ import t from 'tap';
 import { credentialFinding } from '../policy/credential-findings.js';
 import type { DecidedFinding } from '../policy/finding.js';
 import type { CredentialProblem } from '../credentials/credential-problem.js';
-import { checkRecords, mostSevere } from './check-records.js';
+import { bySeverity, checkRecords } from './check-records.js';
 import { APP, LATEST, NOT_FOUND, reviewed, SIDECAR, VOLUME } from '../../test/check/check-outcomes.js';
 
 const OBJECT = { kind: 'Deployment', namespace: 'shop', name: 'web' };
 
-t.test('one record per image use, with the outcome and the most severe finding', async (t) => {
+t.test('one record per image use, with the outcome, the most severe finding and every finding', async (t) => {
   const checked = reviewed(
     [
       { use: APP, canonical: 'docker.io/library/nginx:1.99', resolution: { outcome: 'not-found', missing: 'tag' } },
@@ -22,6 +22,7 @@ t.test('one record per image use, with the outcome and the most severe finding',
   );
   t.same(checkRecords([checked]), [
     {
+      record: 'use',
       file: 'app.yaml',
       line: 1,
       object: OBJECT,
@@ -33,8 +34,16 @@ t.test('one record per image use, with the outcome and the most severe finding',
       class: 'notFound',
       verdict: 'deny',
       message: 'tag "1.99" does not exist in docker.io/library/nginx. Fix: use an existing tag.',
+      findings: [
+        {
+          class: 'notFound',
+          verdict: 'deny',
+          message: 'tag "1.99" does not exist in docker.io/library/nginx. Fix: use an existing tag.',
+        },
+      ],
     },
     {
+      record: 'use',
       file: 'app.yaml',
       line: 1,
       object: OBJECT,
@@ -46,9 +55,22 @@ t.test('one record per image use, with the outcome and the most severe finding',
       class: 'latestTag',
       verdict: 'warn',
       message: '"busybox" has no tag and pulls :latest. Fix: pin a version tag or a digest.',
+      findings: [
+        {
+          class: 'latestTag',
+          verdict: 'warn',
+          message: '"busybox" has no tag and pulls :latest. Fix: pin a version tag or a digest.',
+        },
+        {
+          class: 'unreachable',
+          verdict: 'allow',
+          message: '"busybox" has no tag and pulls :latest. Fix: pin a version tag or a digest.',
+        },
+      ],
       digest: 'sha256:abc',
     },
     {
+      record: 'use',
       file: 'app.yaml',
       line: 1,
       object: OBJECT,
@@ -60,6 +82,7 @@ t.test('one record per image use, with the outcome and the most severe finding',
       class: null,
       verdict: 'allow',
       message: null,
+      findings: [],
     },
   ]);
 });
@@ -117,6 +140,8 @@ t.test(
         r.class,
         r.verdict,
         r.message,
+        r.record,
+        r.findings.length,
       ]),
       [
         [
@@ -129,6 +154,8 @@ t.test(
           'missingPullSecret',
           'warn',
           'pull secret shop/regcred is missing.',
+          'pod',
+          1,
         ],
         [
           null,
@@ -140,6 +167,8 @@ t.test(
           'missingPullSecret',
           'deny',
           'pull secret shop/from-sa is missing.',
+          'pod',
+          1,
         ],
         [
           null,
@@ -151,6 +180,8 @@ t.test(
           'missingPullSecret',
           'warn',
           'service account shop/builder is missing.',
+          'pod',
+          1,
         ],
       ],
     );
@@ -168,10 +199,28 @@ t.test('objects that were not reviewed give no records', async (t) => {
   );
 });
 
-t.test('mostSevere: deny over warn over allow, the first one on a tie', async (t) => {
+t.test('a use with two findings keeps both, most severe first (deny over warn)', async (t) => {
+  const missing = { ...NOT_FOUND, use: SIDECAR, cause: 'tag "latest" does not exist.', fix: undefined };
+  const [record] = checkRecords([
+    reviewed([{ use: SIDECAR, canonical: 'docker.io/library/busybox:latest' }], [LATEST, missing]),
+  ]);
+  t.same(
+    record?.findings.map((f) => [f.class, f.verdict, f.message]),
+    [
+      ['notFound', 'deny', 'tag "latest" does not exist.'],
+      ['latestTag', 'warn', '"busybox" has no tag and pulls :latest. Fix: pin a version tag or a digest.'],
+    ],
+  );
+  t.same([record?.class, record?.verdict, record?.message], ['notFound', 'deny', 'tag "latest" does not exist.']);
+});
+
+t.test('bySeverity: deny, then warn, then allow; ties keep their order', async (t) => {
   const allow = { ...LATEST, verdict: 'allow' as const };
-  t.equal(mostSevere([]), undefined);
-  t.equal(mostSevere([allow, LATEST, NOT_FOUND]), NOT_FOUND);
-  t.equal(mostSevere([allow, LATEST, { ...LATEST }]), LATEST);
-  t.equal(mostSevere([allow]), allow);
+  const second = { ...LATEST };
+  t.same(bySeverity([]), []);
+  const sorted = bySeverity([allow, LATEST, NOT_FOUND, second]);
+  t.equal(sorted[0], NOT_FOUND);
+  t.equal(sorted[1], LATEST, 'the first of a tie stays first');
+  t.equal(sorted[2], second);
+  t.equal(sorted[3], allow);
 });

@@ -6,6 +6,10 @@
  *   registry was not asked (offline, exempt, `imagePullPolicy: Never`).
  * - `class`, `verdict` and `message` come from the most severe finding of the use (deny, then warn, then allow);
  *   with no finding, `class` and `message` are null and `verdict` is `allow`.
+ * - `findings` holds every finding of the use (or the one of a pod-level record), most severe first, each with its
+ *   class, verdict and message: the first is the one `class`, `verdict` and `message` repeat.
+ * - `record` says what a record is: `use`, `pod`, and, built by the CLI, `error` (an input or object that could
+ *   not be read or checked) and `skip` (an object not checked).
  * - A pod-level record has `container`, `image` and `reference` null, `subject` naming what it is about, and `path`
  *   pointing at the `imagePullSecrets` entry (or `serviceAccountName` when the secret comes from the service account).
  */
@@ -18,7 +22,16 @@ import type { CheckedObject } from './run-checks.js';
 
 export type RecordOutcome = Outcome | 'not-checked';
 
+/** One finding of a use, as the JSON carries it. */
+export interface RecordFinding {
+  readonly class: FindingClass;
+  readonly verdict: Verdict;
+  /** Cause and fix, as in the webhook's denial message. */
+  readonly message: string;
+}
+
 export interface CheckRecord {
+  readonly record: 'use' | 'pod';
   readonly file: string;
   /** Line where the object starts in `file`. */
   readonly line: number;
@@ -35,6 +48,8 @@ export interface CheckRecord {
   readonly verdict: Verdict;
   /** Cause and fix of the most severe finding, as in the webhook's denial message. */
   readonly message: string | null;
+  /** Every finding of the use, most severe first. */
+  readonly findings: readonly RecordFinding[];
   /** Manifest digest, when the registry found the image. */
   readonly digest?: string;
   /** What a pod-level record is about, e.g. `pull secret shop/regcred`. */
@@ -53,24 +68,27 @@ function recordsOf({ target, outcome }: CheckedObject): CheckRecord[] {
   const base = { file: target.file, line: target.line, object: target.identity };
   const findings = outcome.decision.findings;
   const useRecords = outcome.uses.map((report): CheckRecord => {
-    const worst = mostSevere(
+    const own = bySeverity(
       findings.filter((f) => f.use !== undefined && (f.use === report.use || f.use.path === report.use.path)),
     );
     const digest = report.resolution?.outcome === 'found' ? report.resolution.digest : undefined;
     return {
+      record: 'use',
       ...base,
       container: report.use.name,
       path: report.use.path,
       image: report.use.image,
       reference: report.canonical ?? null,
       outcome: outcomeOf(report),
-      ...verdictOf(worst),
+      ...verdictOf(own[0]),
+      findings: own.map(recordFinding),
       ...(digest ? { digest } : {}),
     };
   });
   const podRecords = findings
     .filter((f) => f.use === undefined)
     .map((finding): CheckRecord => ({
+      record: 'pod',
       ...base,
       container: null,
       path: finding.path ?? null,
@@ -78,6 +96,7 @@ function recordsOf({ target, outcome }: CheckedObject): CheckRecord[] {
       reference: null,
       outcome: 'not-checked',
       ...verdictOf(finding),
+      findings: [recordFinding(finding)],
       ...(finding.subject ? { subject: finding.subject } : {}),
     }));
   return [...useRecords, ...podRecords];
@@ -93,14 +112,16 @@ function verdictOf(finding: DecidedFinding | undefined): Pick<CheckRecord, 'clas
   return { class: finding.class, verdict: finding.verdict, message: findingMessage(finding) };
 }
 
+function recordFinding(finding: DecidedFinding): RecordFinding {
+  return { class: finding.class, verdict: finding.verdict, message: findingMessage(finding) };
+}
+
+/** Most severe first (deny, warn, allow); equal ones keep their order. */
+export function bySeverity(findings: readonly DecidedFinding[]): DecidedFinding[] {
+  return [...findings].sort((a, b) => SEVERITY[b.verdict] - SEVERITY[a.verdict]);
+}
+
 /** Cause and fix, exactly as a line of the webhook's denial message carries them. */
 function findingMessage(finding: DecidedFinding): string {
   return finding.fix ? `${finding.cause} ${finding.fix}` : finding.cause;
-}
-
-/** The first of the most severe findings: deny over warn over allow. */
-export function mostSevere(findings: readonly DecidedFinding[]): DecidedFinding | undefined {
-  let worst: DecidedFinding | undefined;
-  for (const finding of findings) if (!worst || SEVERITY[finding.verdict] > SEVERITY[worst.verdict]) worst = finding;
-  return worst;
 }

@@ -1,9 +1,12 @@
 /**
- * Which manifest documents `pullguard check` reviews: the kinds of docs/design.md §1.1. Built-in kinds that carry no
- * images (ConfigMap, Service, RBAC, …) are ignored quietly; any other kind (a CRD, a typo) is skipped with a note,
- * because it may hold images pullguard cannot see. Pure.
+ * Which manifest documents `pullguard check` reviews: the kinds of the {@link WorkloadCatalog} it is given (docs/design.md
+ * §1.1: the built-in kinds, the custom resources with pod specs, and the `workloads:` entries of the config file).
+ * Built-in kinds that carry no images (ConfigMap, Service, RBAC, …) are ignored quietly; any other kind (an unknown
+ * CRD, a typo) is skipped with a note, because it may hold images pullguard cannot see. Pure.
  */
-import { findWorkloadKind, splitApiVersion } from '../workload/pod-spec-paths.js';
+import { splitApiVersion } from '../workload/pod-spec-paths.js';
+import { BUILT_IN_WORKLOADS, workloadCatalog, type WorkloadCatalog } from '../workload/workload-catalog.js';
+import type { Config } from '../config/load-config.js';
 import type { ManifestDocument } from './parse-manifests.js';
 import { isRecord } from '../runtime/json-shape.js';
 
@@ -52,6 +55,9 @@ const IMAGELESS_KINDS: ReadonlySet<string> = new Set([
   ...['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map((k) => `rbac.authorization.k8s.io/${k}`),
   ...['Ingress', 'IngressClass', 'NetworkPolicy', 'IPAddress', 'ServiceCIDR'].map((k) => `networking.k8s.io/${k}`),
   'policy/PodDisruptionBudget',
+  'policy/PodSecurityPolicy',
+  // served from extensions/v1beta1 before they moved (removed in Kubernetes 1.16 and 1.22)
+  ...['Ingress', 'NetworkPolicy', 'PodSecurityPolicy'].map((k) => `extensions/${k}`),
   'autoscaling/HorizontalPodAutoscaler',
   'apps/ControllerRevision',
   'discovery.k8s.io/EndpointSlice',
@@ -81,7 +87,13 @@ const IMAGELESS_KINDS: ReadonlySet<string> = new Set([
   'kustomize.config.k8s.io/Component',
 ]);
 
-export function classifyDocument(document: ManifestDocument): Classified {
+/** The kinds `check` reads: the built-in ones, plus the `workloads:` entries of its config file (docs/design.md §3.1). */
+export function checkedKinds(config: Pick<Config, 'workloads'>): WorkloadCatalog {
+  return config.workloads.length === 0 ? BUILT_IN_WORKLOADS : workloadCatalog(config.workloads);
+}
+
+/** `catalog`: the kinds to check (`workloadCatalog(config.workloads)`, or `BUILT_IN_WORKLOADS` with no config file). */
+export function classifyDocument(document: ManifestDocument, catalog: WorkloadCatalog): Classified {
   const { value } = document;
   const where = `${document.file}:${document.line}`;
   if (!isRecord(value))
@@ -92,9 +104,16 @@ export function classifyDocument(document: ManifestDocument): Classified {
     return { type: 'skip', note: `${where}: no apiVersion and kind, so not a Kubernetes object; skipped` };
   }
   const { group, version } = splitApiVersion(apiVersion);
-  const workload = findWorkloadKind(group, kind);
-  if (!workload) {
+  if (catalog.find(group, kind, version) === undefined) {
     if (IMAGELESS_KINDS.has(`${group}/${kind}`)) return { type: 'ignore' };
+    const versions = catalog.find(group, kind)?.versions;
+    if (versions) {
+      const read = versions.map((v) => `${group}/${v}`).join(', ');
+      return {
+        type: 'skip',
+        note: `${where}: ${kind} (${apiVersion}) is an older schema pullguard does not read (it reads ${read}); skipped`,
+      };
+    }
     return { type: 'skip', note: `${where}: ${kind} (${apiVersion}) is not a kind pullguard checks; skipped` };
   }
   const metadata = isRecord(value['metadata']) ? value['metadata'] : {};

@@ -5,8 +5,9 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { decodeManifest } from './decode-manifest.js';
 import { ManifestError } from './manifest-error.js';
-import { parseManifestText, type ManifestDocument } from './parse-manifests.js';
+import { manifestEntries, type ManifestEntry } from './parse-manifests.js';
 
 /** What is shown for `-f -`. */
 const STDIN_NAME = '<stdin>';
@@ -22,19 +23,41 @@ export interface ManifestInputs {
   readonly stdin: AsyncIterable<unknown>;
 }
 
-/** Reads and parses every input, in order; the first unreadable or broken one throws a {@link ManifestError}. */
-export async function loadManifests(inputs: ManifestInputs): Promise<ManifestDocument[]> {
-  const documents: ManifestDocument[] = [];
+/**
+ * Reads and parses every input, in order, one file at a time: a file is read when the entries of the one before have
+ * been taken, so only one file's text is held at once. An input, file or document that cannot be read becomes a
+ * {@link ManifestError} in its place, and everything else is still read.
+ */
+export async function* loadManifests(inputs: ManifestInputs): AsyncGenerator<ManifestEntry> {
   for (const source of inputs.sources) {
     if (source === '-') {
-      documents.push(...parseManifestText(await readStdin(inputs.stdin), STDIN_NAME));
+      yield* entriesOf(STDIN_NAME, async () => decodeManifest(await readStdin(inputs.stdin), STDIN_NAME));
       continue;
     }
-    for (const file of await manifestFiles(source, inputs.cwd)) {
-      documents.push(...parseManifestText(await readManifestFile(file, inputs.cwd), file));
+    let files: string[];
+    try {
+      files = await manifestFiles(source, inputs.cwd);
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+      yield error;
+      continue;
     }
+    for (const file of files)
+      yield* entriesOf(file, async () => decodeManifest(await readManifestFile(file, inputs.cwd), file));
   }
-  return documents;
+}
+
+/**
+ * The entries of one input, taken one by one from the parser; a {@link ManifestError} thrown while reading or parsing
+ * ends the input as its last entry. Any other error is a bug and propagates.
+ */
+async function* entriesOf(file: string, read: () => Promise<string>): AsyncGenerator<ManifestEntry> {
+  try {
+    yield* manifestEntries(await read(), file);
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    yield error;
+  }
 }
 
 /** A file as is; a directory as its manifest files, recursively, sorted by code point (not locale) for stable output. */
@@ -83,18 +106,18 @@ async function isFile(path: string): Promise<boolean> {
   );
 }
 
-async function readManifestFile(file: string, cwd: string): Promise<string> {
+async function readManifestFile(file: string, cwd: string): Promise<Buffer> {
   const path = resolve(cwd, file);
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw fileError(file, error);
   });
   if (info.size > MAX_MANIFEST_BYTES) throw tooLarge(file);
-  return readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  return readFile(path).catch((error: NodeJS.ErrnoException) => {
     throw fileError(file, error);
   });
 }
 
-async function readStdin(stdin: AsyncIterable<unknown>): Promise<string> {
+async function readStdin(stdin: AsyncIterable<unknown>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stdin) {
@@ -108,7 +131,7 @@ async function readStdin(stdin: AsyncIterable<unknown>): Promise<string> {
     if (size > MAX_MANIFEST_BYTES) throw tooLarge(STDIN_NAME);
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function fileError(file: string, error: NodeJS.ErrnoException): ManifestError {

@@ -1,6 +1,7 @@
 /**
  * The one error type of manifest input for `pullguard check`: a file that cannot be read or parsed. It always names
- * the file, and the line when the parser gives one; the CLI prints it and exits 2.
+ * the file, and the line and column when the parser gives them; `pullguard check` reports each one, checks every other
+ * input, and exits 2.
  */
 import type { ErrorCode } from '../errors/error-codes.js';
 import { PullguardError } from '../errors/pullguard-error.js';
@@ -10,6 +11,8 @@ export const MANIFEST_ERROR_CODES = [
   'PG_MANIFEST_UNREADABLE',
   'PG_MANIFEST_TOO_LARGE',
   'PG_MANIFEST_PARSE',
+  'PG_MANIFEST_NOT_TEXT',
+  'PG_MANIFEST_TEMPLATE',
   'PG_MANIFEST_NO_FILES',
 ] as const satisfies readonly ErrorCode[];
 export type ManifestErrorCode = (typeof MANIFEST_ERROR_CODES)[number];
@@ -20,6 +23,8 @@ export class ManifestError extends PullguardError {
   readonly file: string;
   /** 1-based, when the parser knows it. */
   readonly line: number | undefined;
+  /** 1-based, when the parser knows it. */
+  readonly column: number | undefined;
 
   constructor(
     code: ManifestErrorCode,
@@ -33,5 +38,6 @@ export class ManifestError extends PullguardError {
     this.name = 'ManifestError';
     this.file = options.file;
     this.line = options.line;
+    this.column = options.column;
   }
 }

@@ -7,20 +7,22 @@ export interface ProgressStream {
 }
 
 export interface Progress {
-  update(done: number, total: number): void;
+  /** `done` objects checked so far; the total is not known while the input streams in. */
+  update(done: number): void;
   finish(): void;
 }
 
-/** Inputs with more objects than this show progress. */
+/** The counter appears once more objects than this are done, so small inputs never show it. */
 const PROGRESS_THRESHOLD = 20;
 const NO_PROGRESS: Progress = { update: () => {}, finish: () => {} };
 
-export function createProgress(stream: ProgressStream, options: { total: number; enabled: boolean }): Progress {
-  if (!options.enabled || !stream.isTTY || options.total <= PROGRESS_THRESHOLD) return NO_PROGRESS;
+export function createProgress(stream: ProgressStream, options: { enabled: boolean }): Progress {
+  if (!options.enabled || !stream.isTTY) return NO_PROGRESS;
   let shown = false;
   return {
-    update(done, total) {
-      stream.write(`\rchecking ${done}/${total} objects…`);
+    update(done) {
+      if (done <= PROGRESS_THRESHOLD) return;
+      stream.write(`\rchecked ${done} objects…`);
       shown = true;
     },
     finish() {

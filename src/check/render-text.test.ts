@@ -1,7 +1,7 @@
 import t from 'tap';
 import { checkRecords } from './check-records.js';
 import { APP, LATEST, NOT_FOUND, reviewed, SIDECAR } from '../../test/check/check-outcomes.js';
-import { renderText, summaryLine } from './render-text.js';
+import { createTextWriter, type TextOptions } from './render-text.js';
 import type { CheckedObject } from './run-checks.js';
 
 const denied = reviewed(
@@ -27,9 +27,21 @@ const skipped: CheckedObject = {
   outcome: { status: 'skipped', reason: 'mirror pod' },
 };
 
+/** What the writer writes for `checked`, each object with its own records, then the summary. */
+function renderText(checked: readonly CheckedObject[], options: TextOptions, inputErrors?: number): string {
+  let text = '';
+  const writer = createTextWriter((chunk) => (text += chunk), options);
+  for (const item of checked) writer.write(item, checkRecords([item]));
+  writer.finish(inputErrors);
+  return text;
+}
+
+const summaryLine = (checked: readonly CheckedObject[], offline = false, inputErrors?: number): string =>
+  renderText(checked, { color: false, offline }, inputErrors).trimEnd().split('\n').at(-1) ?? '';
+
 t.test('grouped by file, in the words of the webhook', async (t) => {
   const checked = [denied, warned, allowed, empty, skipped];
-  const text = renderText(checked, checkRecords(checked), { color: false, offline: false });
+  const text = renderText(checked, { color: false, offline: false });
   t.equal(
     text,
     [
@@ -37,9 +49,9 @@ t.test('grouped by file, in the words of the webhook', async (t) => {
       '  DENY  Deployment shop/web (line 1)',
       '        1 of 2 images in Deployment shop/web would fail to pull (ErrImagePull/ImagePullBackOff):',
       '        - container "app" (spec.template.spec.containers[0].image): "nginx:1.99" (docker.io/library/nginx:1.99): tag "1.99" does not exist in docker.io/library/nginx. Fix: use an existing tag.',
-      '        warning: container "sidecar": "busybox" has no tag and pulls :latest; pin a version tag or a digest',
+      '        warning: container "sidecar": "busybox" has no tag and pulls :latest. Fix: pin a version tag or a digest.',
       '  WARN  Deployment shop/web (line 20): docker.io/library/busybox:latest',
-      '        warning: container "sidecar": "busybox" has no tag and pulls :latest; pin a version tag or a digest',
+      '        warning: container "sidecar": "busybox" has no tag and pulls :latest. Fix: pin a version tag or a digest.',
       'b.yaml',
       '  OK    Deployment shop/web (line 4): docker.io/library/nginx:1.99',
       '  OK    Deployment shop/web (line 9): no images',
@@ -51,19 +63,36 @@ t.test('grouped by file, in the words of the webhook', async (t) => {
 });
 
 t.test('colour marks the verdicts when asked', async (t) => {
-  const text = renderText([denied, allowed], checkRecords([denied, allowed]), { color: true, offline: false });
+  const text = renderText([denied, allowed], { color: true, offline: false });
   t.match(text, '\u001b[31mDENY \u001b[0m');
   t.match(text, '\u001b[32mOK   \u001b[0m');
   t.match(text, '\u001b[33mwarning:\u001b[0m');
 });
 
 t.test('the summary line', async (t) => {
-  t.equal(summaryLine([], []), '0 objects, 0 images: 0 denied, 0 warnings');
-  t.equal(
-    summaryLine([allowed], checkRecords([allowed]), true),
-    '1 object, 1 image: 0 denied, 0 warnings (offline: registries not checked)',
-  );
-  t.equal(summaryLine([warned], checkRecords([warned])), '1 object, 1 image: 0 denied, 1 warning');
+  t.equal(summaryLine([]), '0 objects, 0 images: 0 denied, 0 warnings');
+  t.equal(summaryLine([allowed], true), '1 object, 1 image: 0 denied, 0 warnings (offline: registries not checked)');
+  t.equal(summaryLine([warned]), '1 object, 1 image: 0 denied, 1 warning');
+  t.equal(summaryLine([denied, warned]), '2 objects, 3 images: 1 denied, 2 warnings', 'counted over objects');
   const invalid: CheckedObject = { ...allowed, outcome: { status: 'invalid', problem: 'x' } };
-  t.equal(summaryLine([invalid, skipped], []), '0 objects, 0 images: 0 denied, 0 warnings; 1 skipped, 1 invalid');
+  t.equal(summaryLine([invalid, skipped]), '0 objects, 0 images: 0 denied, 0 warnings; 1 skipped, 1 invalid');
+  t.equal(summaryLine([], false, 2), '0 objects, 0 images: 0 denied, 0 warnings; 2 input errors');
+});
+
+t.test('CI output in full: every warning and every denied use, uncut', async (t) => {
+  const uses = Array.from({ length: 12 }, (_, i) => ({
+    ...SIDECAR,
+    name: `c${i}`,
+    path: `spec.template.spec.containers[${i}].image`,
+  }));
+  const long = 'x'.repeat(200);
+  const many = reviewed(
+    uses.map((use) => ({ use, canonical: 'docker.io/library/busybox:latest', resolution: { outcome: 'found' } })),
+    uses.map((use, i) => ({ ...LATEST, use, verdict: i < 11 ? 'warn' : 'deny', cause: `${long} ${i}.` })),
+  );
+  const text = renderText([many], { color: false, offline: false });
+  t.equal(text.match(/warning: /g)?.length, 11, 'all 11 warnings, not 10 and a rest line');
+  t.match(text, `container "c10": ${long} 10. Fix: pin a version tag or a digest.`, 'whole message');
+  t.notMatch(text, /audit annotation|…/, 'nothing cut');
+  t.match(text, /denied by policy \(latestTag\):\n {8}- container "c11"/);
 });

@@ -1,6 +1,7 @@
 /**
- * `-o text`: the outcome of each object, grouped by file, in the webhook's own words (the denial message of
- * docs/design.md §2.2 and the warning lines of §2.3), then one summary line. Colour is the caller's choice. Pure.
+ * `-o text`: the outcome of each object, written as it comes and grouped by file, in the webhook's own words (the denial message of
+ * docs/design.md §2.2 and the warning lines of §2.3, in full: a CI log has none of the API server's limits), then one
+ * summary line. Colour is the caller's choice. Pure.
  */
 import { renderDenial } from '../policy/render-denial.js';
 import { renderWarnings } from '../policy/render-warnings.js';
@@ -25,23 +26,33 @@ const ANSI: Readonly<Record<Tone, string>> = {
 const RESET = '\u001b[0m';
 const INDENT = '        ';
 
-export function renderText(
-  checked: readonly CheckedObject[],
-  records: readonly CheckRecord[],
-  options: TextOptions,
-): string {
+export interface TextWriter {
+  /** One object and its records: its lines are written now (under a file heading when the file changes). */
+  write(item: CheckedObject, records: readonly CheckRecord[]): void;
+  /** The summary line; `inputErrors` counts the inputs (files, documents) that could not be read. */
+  finish(inputErrors?: number): void;
+}
+
+/** Writes each object's lines as it comes and keeps only the counts the summary needs. */
+export function createTextWriter(out: (text: string) => void, options: TextOptions): TextWriter {
   const paint = (tone: Tone, text: string): string => (options.color ? `${ANSI[tone]}${text}${RESET}` : text);
-  const lines: string[] = [];
+  const tally = emptyTally();
   let currentFile: string | undefined;
-  for (const item of checked) {
-    if (item.target.file !== currentFile) {
-      currentFile = item.target.file;
-      lines.push(paint('bold', currentFile));
-    }
-    lines.push(...objectLines(item, paint));
-  }
-  lines.push(summaryLine(checked, records, options.offline));
-  return `${lines.join('\n')}\n`;
+  return {
+    write(item, records) {
+      const lines: string[] = [];
+      if (item.target.file !== currentFile) {
+        currentFile = item.target.file;
+        lines.push(paint('bold', currentFile));
+      }
+      lines.push(...objectLines(item, paint));
+      out(`${lines.join('\n')}\n`);
+      addToTally(tally, item, records);
+    },
+    finish(inputErrors = 0) {
+      out(`${tallyLine(tally, options.offline, inputErrors)}\n`);
+    },
+  };
 }
 
 function objectLines(item: CheckedObject, paint: (tone: Tone, text: string) => string): string[] {
@@ -52,9 +63,11 @@ function objectLines(item: CheckedObject, paint: (tone: Tone, text: string) => s
   if (outcome.status === 'invalid')
     return [`  ${paint('deny', 'ERROR')} ${identityLabel(item)} ${at}: ${outcome.problem}`];
   const { decision, objectLabel, checkedUses, uses } = outcome;
-  const warnings = renderWarnings(decision.findings).map((w) => `${INDENT}${paint('warn', 'warning:')} ${w}`);
+  const warnings = renderWarnings(decision.findings, { full: true }).map(
+    (w) => `${INDENT}${paint('warn', 'warning:')} ${w}`,
+  );
   if (decision.verdict === 'deny') {
-    const denial = renderDenial(decision.findings, { objectLabel, checkedUses }).split('\n');
+    const denial = renderDenial(decision.findings, { objectLabel, checkedUses, full: true }).split('\n');
     return [`  ${paint('deny', 'DENY ')} ${objectLabel} ${at}`, ...denial.map((l) => `${INDENT}${l}`), ...warnings];
   }
   const references = uses.map((u) => u.canonical ?? JSON.stringify(u.use.image));
@@ -69,21 +82,39 @@ export function identityLabel({ target }: Pick<CheckedObject, 'target'>): string
   return `${kind} ${namespace}/${name || '<unnamed>'}`;
 }
 
+interface Tally {
+  objects: number;
+  images: number;
+  denied: number;
+  warnings: number;
+  skipped: number;
+  invalid: number;
+}
+
+function emptyTally(): Tally {
+  return { objects: 0, images: 0, denied: 0, warnings: 0, skipped: 0, invalid: 0 };
+}
+
+function addToTally(tally: Tally, { outcome }: CheckedObject, records: readonly CheckRecord[]): void {
+  if (outcome.status === 'reviewed') {
+    tally.objects += 1;
+    tally.images += outcome.uses.length;
+  } else if (outcome.status === 'skipped') tally.skipped += 1;
+  else tally.invalid += 1;
+  tally.denied += records.filter((r) => r.verdict === 'deny').length;
+  tally.warnings += records.filter((r) => r.verdict === 'warn').length;
+}
+
 /** `3 objects, 7 images: 1 denied, 2 warnings`, counting records (image uses and pod-level problems) by verdict. */
-export function summaryLine(
-  checked: readonly CheckedObject[],
-  records: readonly CheckRecord[],
-  offline = false,
-): string {
-  const reviewed = checked.filter((c) => c.outcome.status === 'reviewed');
-  const images = reviewed.reduce((sum, c) => sum + (c.outcome.status === 'reviewed' ? c.outcome.uses.length : 0), 0);
-  const denied = records.filter((r) => r.verdict === 'deny').length;
-  const warnings = records.filter((r) => r.verdict === 'warn').length;
-  const skipped = checked.filter((c) => c.outcome.status === 'skipped').length;
-  const invalid = checked.filter((c) => c.outcome.status === 'invalid').length;
-  const extras = [skipped ? `${skipped} skipped` : '', invalid ? `${invalid} invalid` : ''].filter(Boolean);
+function tallyLine(tally: Tally, offline: boolean, inputErrors: number): string {
+  const extras = [
+    tally.skipped ? `${tally.skipped} skipped` : '',
+    tally.invalid ? `${tally.invalid} invalid` : '',
+    inputErrors ? plural(inputErrors, 'input error') : '',
+  ].filter(Boolean);
   return (
-    `${plural(reviewed.length, 'object')}, ${plural(images, 'image')}: ${denied} denied, ${plural(warnings, 'warning')}` +
+    `${plural(tally.objects, 'object')}, ${plural(tally.images, 'image')}: ${tally.denied} denied, ` +
+    `${plural(tally.warnings, 'warning')}` +
     (extras.length ? `; ${extras.join(', ')}` : '') +
     (offline ? ' (offline: registries not checked)' : '')
   );

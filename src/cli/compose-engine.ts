@@ -5,9 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config/load-config.js';
-import { dockerConfigEntriesOrThrow } from '../credentials/docker-config.js';
-import { createKeyring, type Keyring, type KeyringEntry } from '../credentials/keyring.js';
-import { buildPullCredentials } from '../credentials/pod-keychain.js';
+import type { Keyring, KeyringEntry } from '../credentials/keyring.js';
 import type { ClusterReader } from '../credentials/cluster-port.js';
 import type { KubeAccess } from '../kube/kube-config.js';
 import { kubeAccessMayExist, type LoadKubeAccessOptions } from '../kube/kube-presence.js';
@@ -17,7 +15,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { memoizedCandidatePlatforms } from '../platform/candidate-cache.js';
 import type { NodeInfo } from '../platform/candidate-platforms.js';
 import type { Platform } from '../platform/platform.js';
-import { createImageResolver, type LookupFunction } from '../resolver/image-resolver.js';
+import type { LookupFunction } from '../resolver/image-resolver.js';
 import type { PlatformPort, PullCredentialsPort } from '../review/ports.js';
 import { createReviewer, type ReviewDeps, type Reviewer } from '../review/review-object.js';
 import { PullguardError } from '../errors/pullguard-error.js';
@@ -57,6 +55,12 @@ export interface Engine {
 export async function composeEngine(options: EngineOptions): Promise<Engine> {
   const { config } = options;
   if (options.offline) return { reviewer: createReviewer({ config }), close: async () => {} };
+  // The registry client (undici), the credentials and the resolver load only when registries will be read:
+  // `check --offline` starts without them (docs/benchmarks.md, P9).
+  const [{ buildPullCredentials }, { createImageResolver }] = await Promise.all([
+    import('../credentials/pod-keychain.js'),
+    import('../resolver/image-resolver.js'),
+  ]);
 
   const staticKeyring = await loadStaticKeyring(
     config.credentials.dockerConfig ? [config.credentials.dockerConfig] : [],
@@ -158,6 +162,10 @@ async function connectKubernetes(
  * file must exist; the user's own (`~/.docker/config.json`, for `check`) may be absent.
  */
 async function loadStaticKeyring(required: readonly string[], optional: readonly string[]): Promise<Keyring> {
+  const [{ dockerConfigEntriesOrThrow }, { createKeyring }] = await Promise.all([
+    import('../credentials/docker-config.js'),
+    import('../credentials/keyring.js'),
+  ]);
   const entries: KeyringEntry[] = [];
   for (const path of [...required, ...optional]) {
     let text: string;

@@ -1,6 +1,6 @@
-/** Reads the config named by `--config` or `PULLGUARD_CONFIG`; no file means every default. */
+/** Reads the config named by `--config` or `PULLGUARD_CONFIG`; no file means every default, unvalidated and instant. */
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_CONFIG, parseConfigText, type Config } from '../config/load-config.js';
+import { DEFAULT_CONFIG, type Config } from '../config/config-from-file.js';
 import { PullguardError } from '../errors/pullguard-error.js';
 
 /** The config file cannot be read (`PG_CONFIG_UNREADABLE`) or is invalid (`PG_CONFIG_INVALID`, every problem listed). */
@@ -28,6 +28,8 @@ export async function loadConfigFile(path: string | undefined): Promise<Config> 
     const problem = `${path}: cannot read the config file (${code}); check --config or PULLGUARD_CONFIG`;
     throw new ConfigError('PG_CONFIG_UNREADABLE', [problem], { cause: error });
   }
+  // The schema code (TypeBox) is loaded only when there is a file to check (docs/benchmarks.md, P9).
+  const { parseConfigText } = await import('../config/load-config.js');
   const result = parseConfigText(text, path);
   if (!result.ok) throw new ConfigError('PG_CONFIG_INVALID', result.problems);
   return result.config;

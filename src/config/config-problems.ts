@@ -1,6 +1,6 @@
 /**
  * Every problem of a config file at once (docs/design.md §3.2): the schema's (unknown keys, wrong types) and the
- * semantic ones (durations, globs, CIDRs, platforms). The semantic checks read the raw value defensively, so a typo in
+ * semantic ones (durations, globs, CIDRs, platforms, workload paths). The semantic checks read the raw value defensively, so a typo in
  * one key never hides a bad CIDR in another.
  */
 import { BlockList, isIP } from 'node:net';
@@ -10,6 +10,7 @@ import { parsePlatform } from '../platform/platform.js';
 import { mergedSchemaProblems } from '../runtime/schema-errors.js';
 import { parseDuration } from '../runtime/duration.js';
 import { ConfigFileSchema } from './schema.js';
+import { workloadProblems } from './workload-config.js';
 
 /** Config keys holding a duration, as JSON pointers. */
 const DURATION_KEYS = [
@@ -56,6 +57,7 @@ function semanticProblems(raw: unknown): string[] {
         `/${section}/${key} ${JSON.stringify(value)} is not a positive duration (e.g. 500ms, 3s, 5m, 1h30m)`,
       );
   }
+  problems.push(...workloadProblems(field(raw, 'workloads')));
   return problems;
 }
 

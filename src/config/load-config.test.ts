@@ -13,6 +13,15 @@ const problemsOf = (raw: unknown): string[] => {
   return result.ok ? [] : result.problems;
 };
 
+t.test('the defaults, built without the schema, are what an empty file gives after the schema check', async (t) => {
+  for (const text of ['', '{}', 'registries: []']) {
+    const result = parseConfigText(text, 'pullguard.yaml');
+    t.ok(result.ok, `${JSON.stringify(text)} is a valid config`);
+    if (result.ok) t.same(result.config, DEFAULT_CONFIG, `${JSON.stringify(text)} gives DEFAULT_CONFIG`);
+  }
+  t.ok(Object.isFrozen(DEFAULT_CONFIG) && Object.isFrozen(DEFAULT_CONFIG.network.blockedCidrs), 'deeply frozen');
+});
+
 t.test('defaults: the policy of docs/design.md §2.1 and the values of §3.1', async (t) => {
   t.same(DEFAULT_CONFIG.policy, DEFAULT_POLICY);
   t.equal(DEFAULT_CONFIG.mode, 'enforce');

@@ -4,74 +4,17 @@
  */
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_POLICY, type Policy } from '../policy/finding-class.js';
-import { parsePlatform, type Platform } from '../platform/platform.js';
-import { parseDuration } from '../runtime/duration.js';
+import { configFromFile, type Config } from './config-from-file.js';
 import { configProblems } from './config-problems.js';
-import { ConfigFileSchema, type ConfigFile } from './schema.js';
+import { ConfigFileSchema } from './schema.js';
 
-export interface RegistryConfig {
-  readonly host: string;
-  /**
-   * Listed by the admin under `registries:` (true), or one of the built-in node-credential entries (false). Only
-   * listed hosts are exempt from `network.blockedCidrs`: a built-in suffix glob must never let a name under it that
-   * resolves to a blocked address through.
-   */
-  readonly listed: boolean;
-  readonly nodeCredentials: boolean;
-  readonly caFile?: string;
-  readonly plainHttp: boolean;
-  readonly insecureSkipVerify: boolean;
-  readonly concurrency?: number;
-}
-
-export interface Config {
-  readonly mode: 'enforce' | 'warn';
-  readonly policy: Policy;
-  /** User entries first (first match wins), then the built-in node-credential registries. */
-  readonly registries: readonly RegistryConfig[];
-  readonly credentials: { readonly dockerConfig?: string; readonly kubernetes: 'auto' | boolean };
-  readonly exemptImages: readonly string[];
-  readonly platforms: readonly Platform[];
-  readonly cache: { readonly ttlMs: number; readonly negativeTtlMs: number; readonly maxEntries: number };
-  readonly network: {
-    readonly requestTimeoutMs: number;
-    readonly budgetMs: number;
-    readonly concurrencyPerRegistry: number;
-    readonly blockedCidrs: readonly string[];
-  };
-  readonly tls: { readonly certFile: string; readonly keyFile: string };
-  readonly listen: { readonly host: string; readonly port: number; readonly healthPort: number };
-}
-
-/** Registries whose pulls use credentials only nodes have (cloud credential providers). docs/design.md §3.1. */
-export const NODE_CREDENTIAL_REGISTRIES = [
-  '*.dkr.ecr.*.amazonaws.com',
-  'gcr.io',
-  '*.gcr.io',
-  '*-docker.pkg.dev',
-  '*.azurecr.io',
-] as const;
-
-/**
- * IANA special-purpose ranges that are never a registry (RFC 6890 and the IANA IPv4/IPv6 special-purpose address
- * registries), plus the cloud metadata addresses outside them. IPv6 forms that embed an IPv4 address (mapped,
- * compatible, NAT64, 6to4, Teredo) are checked on the embedded address too: see src/registry/transport/embedded-ipv4.ts.
- */
-export const DEFAULT_BLOCKED_CIDRS = [
-  '0.0.0.0/8', // "this network": connecting to 0.0.0.0 reaches the local host
-  '127.0.0.0/8', // loopback
-  '169.254.0.0/16', // link-local, with the AWS/GCP/Azure/OCI metadata address 169.254.169.254
-  '100.100.100.200/32', // Alibaba Cloud metadata
-  '224.0.0.0/4', // multicast
-  '240.0.0.0/4', // reserved
-  '255.255.255.255/32', // limited broadcast (inside 240.0.0.0/4; named for readers)
-  '::/128', // unspecified: connecting to :: reaches the local host
-  '::1/128', // loopback
-  'fe80::/10', // link-local
-  'fd00:ec2::254/128', // AWS metadata over IPv6
-  'ff00::/8', // multicast
-] as const;
+export {
+  DEFAULT_BLOCKED_CIDRS,
+  DEFAULT_CONFIG,
+  NODE_CREDENTIAL_REGISTRIES,
+  type Config,
+  type RegistryConfig,
+} from './config-from-file.js';
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
@@ -89,69 +32,5 @@ export function parseConfigText(text: string, source: string): ConfigResult {
 export function buildConfig(raw: unknown, source = 'config'): ConfigResult {
   const problems = configProblems(raw).map((p) => `${source}: ${p}`);
   if (problems.length > 0 || !Value.Check(ConfigFileSchema, raw)) return { ok: false, problems };
-  const file: ConfigFile = raw;
-  const duration = (value: string | undefined, fallback: number): number =>
-    value === undefined ? fallback : (parseDuration(value) ?? fallback);
-  const blockedCidrs = file.network?.blockedCidrs ?? [...DEFAULT_BLOCKED_CIDRS];
-  const platforms = (file.platforms ?? []).map(parsePlatform).filter((p): p is Platform => p !== undefined);
-  const ttlMs = duration(file.cache?.ttl, 300_000);
-  const negativeTtlMs = duration(file.cache?.negativeTtl, 30_000);
-  const requestTimeoutMs = duration(file.network?.requestTimeout, 3_000);
-  const budgetMs = duration(file.network?.budget, 8_000);
-
-  const userRegistries: RegistryConfig[] = (file.registries ?? []).map((r) => ({
-    host: r.host,
-    listed: true,
-    nodeCredentials: r.nodeCredentials ?? false,
-    plainHttp: r.plainHttp ?? false,
-    insecureSkipVerify: r.insecureSkipVerify ?? false,
-    ...(r.caFile !== undefined ? { caFile: r.caFile } : {}),
-    ...(r.concurrency !== undefined ? { concurrency: r.concurrency } : {}),
-  }));
-  const builtIn: RegistryConfig[] = NODE_CREDENTIAL_REGISTRIES.map((host) => ({
-    host,
-    listed: false,
-    nodeCredentials: true,
-    plainHttp: false,
-    insecureSkipVerify: false,
-  }));
-  const config: Config = {
-    mode: file.mode ?? 'enforce',
-    policy: { ...DEFAULT_POLICY, ...(file.policy as Partial<Policy> | undefined) },
-    registries: [...userRegistries, ...builtIn],
-    credentials: {
-      ...(file.credentials?.dockerConfig !== undefined ? { dockerConfig: file.credentials.dockerConfig } : {}),
-      kubernetes: file.credentials?.kubernetes ?? 'auto',
-    },
-    exemptImages: file.exempt?.images ?? [],
-    platforms,
-    cache: { ttlMs, negativeTtlMs, maxEntries: file.cache?.maxEntries ?? 50_000 },
-    network: {
-      requestTimeoutMs,
-      budgetMs,
-      concurrencyPerRegistry: file.network?.concurrencyPerRegistry ?? 16,
-      blockedCidrs,
-    },
-    tls: { certFile: file.tls?.certFile ?? 'certs/tls.crt', keyFile: file.tls?.keyFile ?? 'certs/tls.key' },
-    listen: {
-      host: file.listen?.host ?? '0.0.0.0',
-      port: file.listen?.port ?? 8443,
-      healthPort: file.listen?.healthPort ?? 8080,
-    },
-  };
-  return { ok: true, config: deepFreeze(config) };
-}
-
-export const DEFAULT_CONFIG: Config = (() => {
-  const result = buildConfig({});
-  if (!result.ok) throw new Error(`built-in defaults are invalid: ${result.problems.join('; ')}`);
-  return result.config;
-})();
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
+  return { ok: true, config: configFromFile(raw) };
 }

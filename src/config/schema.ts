@@ -25,6 +25,22 @@ const RegistrySchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * A kind pullguard does not know (docs/design.md §3.1): where its pod specs, or its containers outside a pod spec,
+ * are. Paths are checked by parseFieldPath (workload-config.ts). `group` is '' (or 'core') for the core group.
+ */
+const WorkloadSchema = Type.Object(
+  {
+    group: Type.String(),
+    kind: Type.String({ minLength: 1 }),
+    podSpecs: Type.Optional(Type.Array(Type.String())),
+    containers: Type.Optional(Type.Array(Type.String())),
+    initContainers: Type.Optional(Type.Array(Type.String())),
+    podFields: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
 export const ConfigFileSchema = Type.Object(
   {
     mode: Type.Optional(Type.Union([Type.Literal('enforce'), Type.Literal('warn')])),
@@ -76,6 +92,7 @@ export const ConfigFileSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    workloads: Type.Optional(Type.Array(WorkloadSchema)),
     listen: Type.Optional(
       Type.Object(
         {

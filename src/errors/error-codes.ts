@@ -49,6 +49,11 @@ export const ERROR_CODES = {
   PG_MANIFEST_UNREADABLE: { exitCode: 2, summary: 'pullguard check: a -f file cannot be read' },
   PG_MANIFEST_TOO_LARGE: { exitCode: 2, summary: 'pullguard check: a manifest file is larger than 64 MiB' },
   PG_MANIFEST_PARSE: { exitCode: 2, summary: 'pullguard check: a manifest is not valid YAML or JSON' },
+  PG_MANIFEST_NOT_TEXT: {
+    exitCode: 2,
+    summary: 'pullguard check: a manifest is binary or not in UTF-8, or UTF-16/UTF-32 with a byte-order mark',
+  },
+  PG_MANIFEST_TEMPLATE: { exitCode: 2, summary: 'pullguard check: a manifest is an unrendered (Helm) template' },
   PG_MANIFEST_NO_FILES: { exitCode: 2, summary: 'pullguard check: a -f directory holds no .yaml, .yml or .json file' },
 
   PG_NAMESPACE_MODE_UNREADABLE: {

@@ -31,6 +31,16 @@ t.test("a pod-level finding points at the field to fix: the secret's entry, else
   );
 });
 
+t.test('an object without pod-level fields (a Tekton Task): the finding names no field', async (t) => {
+  const finding = credentialFinding({ kind: 'missingServiceAccount', serviceAccount: 'ci/default' }, 'Task', {
+    podSpecPath: undefined,
+    imagePullSecrets: [],
+  });
+  t.equal(finding.path, undefined);
+  t.notOk('path' in finding);
+  t.match(finding.cause, /the pods of this Task/);
+});
+
 t.test('a pull secret name no Secret can have is quoted, and shown only in part when long', async (t) => {
   const fields = { podSpecPath: 'spec', imagePullSecrets: ['', '.', 'x'.repeat(5000)] };
   const dot = credentialFinding({ kind: 'missingPullSecret', secret: 'shop/.', why: 'invalid-name' }, 'Pod', fields);

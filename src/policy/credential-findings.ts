@@ -7,19 +7,22 @@ import type { Finding } from './finding.js';
 
 /** The pod spec fields a credential problem can be about. */
 export interface PodCredentialFields {
-  readonly podSpecPath: string;
+  /** undefined when the object has no pod-level fields (a Tekton Task): the finding then names no field. */
+  readonly podSpecPath: string | undefined;
   readonly imagePullSecrets: readonly string[];
 }
 
 export function credentialFinding(problem: CredentialProblem, kindName: string, pod: PodCredentialFields): Finding {
-  return { ...credentialText(problem, kindName), path: problemPath(problem, pod) };
+  const path = problemPath(problem, pod);
+  return { ...credentialText(problem, kindName), ...(path === undefined ? {} : { path }) };
 }
 
 /**
  * The field to fix: a secret's own `imagePullSecrets` entry; a secret that came from the service account, or the
  * service account itself, points at `serviceAccountName`.
  */
-function problemPath(problem: CredentialProblem, pod: PodCredentialFields): string {
+function problemPath(problem: CredentialProblem, pod: PodCredentialFields): string | undefined {
+  if (pod.podSpecPath === undefined) return undefined;
   const secret =
     problem.kind === 'missingServiceAccount' || (problem.kind === 'readFailed' && problem.what === 'serviceaccount')
       ? undefined

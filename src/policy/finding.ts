@@ -32,16 +32,29 @@ export interface DecidedFinding extends Finding {
   readonly softened?: boolean;
 }
 
-/** How a use is named in messages: `container "app"`, `init container "migrate"`, `image volume "data"`. */
+/**
+ * How a use is named in messages: `container "app"`, `init container "migrate"`, `image volume "data"`. A container
+ * without a name (a custom resource's bare container, such as an Argo template's `container`) is named by where it
+ * is: `container at spec.templates[1].container`.
+ */
 export function describeUse(use: ImageUse): string {
-  switch (use.section) {
-    case 'initContainers':
-      return `init container "${use.name}"`;
-    case 'ephemeralContainers':
-      return `ephemeral container "${use.name}"`;
-    case 'volumes':
-      return `image volume "${use.name}"`;
-    default:
-      return `container "${use.name}"`;
-  }
+  if (!isUnnamedContainer(use)) return `${USE_NOUNS[use.section]} "${use.name}"`;
+  const at = use.path.endsWith('.image') ? use.path.slice(0, -'.image'.length) : use.path;
+  return `${USE_NOUNS[use.section]} at ${at}`;
+}
+
+/** A use and its field path, for lines that show both: `container "app" (spec.containers[0].image)`. */
+export function describeUseWithPath(use: ImageUse): string {
+  return isUnnamedContainer(use) ? `${USE_NOUNS[use.section]} (${use.path})` : `${describeUse(use)} (${use.path})`;
+}
+
+const USE_NOUNS: Readonly<Record<ImageUse['section'], string>> = {
+  initContainers: 'init container',
+  containers: 'container',
+  ephemeralContainers: 'ephemeral container',
+  volumes: 'image volume',
+};
+
+function isUnnamedContainer(use: ImageUse): boolean {
+  return use.name === '' && use.section !== 'volumes';
 }

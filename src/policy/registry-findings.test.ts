@@ -49,6 +49,20 @@ t.test('each outcome reads as its own cause, with a fix where there is one', asy
     cause: /does not exist, or it is private \(Docker Hub does not say which\)/,
     fix: /check the image name, or if it is private: kubectl create secret docker-registry regcred --docker-server=docker\.io .* -n shop, then list it under spec\.template\.spec\.imagePullSecrets or on service account "default"/,
   });
+  const custom = registryFinding(
+    { outcome: 'unauthorized', reason: 'anonymous-refused' },
+    { ...ctx, podSpecPath: 'spec' },
+  );
+  t.match(custom?.fix, /then list it under spec\.imagePullSecrets or on service account "default"/);
+  const noPodFields = registryFinding(
+    { outcome: 'unauthorized', reason: 'anonymous-refused' },
+    { ...ctx, podSpecPath: undefined },
+  );
+  t.match(
+    noPodFields?.fix,
+    /then list it in the imagePullSecrets of what runs this object .* or on its service account/,
+  );
+  t.notMatch(noPodFields?.fix, /undefined/);
   t.match(
     registryFinding(
       { outcome: 'unauthorized', reason: 'credentials-rejected', credentialSource: 'secret shop/regcred' },

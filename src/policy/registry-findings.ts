@@ -18,8 +18,11 @@ export interface RegistryFindingContext {
   readonly tag?: string;
   readonly digest?: string;
   readonly namespace: string;
-  /** Where pull secrets are listed for this object: `spec.template.spec` … */
-  readonly podSpecPath: string;
+  /**
+   * Where pull secrets are listed for this object: `spec.template.spec`, `spec` (an Argo Workflow) …; undefined when
+   * the object has none (a Tekton Task: whatever runs it lists them).
+   */
+  readonly podSpecPath: string | undefined;
   readonly serviceAccountName: string;
   /** True when at least one credential (pod secret or static docker config) matched this image. */
   readonly hadCredentials: boolean;
@@ -117,7 +120,10 @@ function notFoundText(missing: string, suggestions: readonly string[], ctx: Regi
 function unauthorizedText(resolution: Unauthorized, ctx: RegistryFindingContext) {
   const source = resolution.credentialSource ?? 'the matching pull secret';
   const createSecret = `kubectl create secret docker-registry regcred --docker-server=${ctx.domain} --docker-username=<user> --docker-password=<password> -n ${ctx.namespace}`;
-  const listIt = `then list it under ${ctx.podSpecPath}.imagePullSecrets or on service account "${ctx.serviceAccountName}"`;
+  const listIt =
+    ctx.podSpecPath === undefined
+      ? 'then list it in the imagePullSecrets of what runs this object (e.g. a TaskRun or PipelineRun podTemplate) or on its service account'
+      : `then list it under ${ctx.podSpecPath}.imagePullSecrets or on service account "${ctx.serviceAccountName}"`;
   const alsoRefused = otherSourcesText(resolution);
   switch (resolution.reason) {
     case 'credentials-rejected':

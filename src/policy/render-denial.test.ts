@@ -54,6 +54,22 @@ t.test('the example of docs/design.md §2.2, line for line', async (t) => {
   );
 });
 
+t.test("a custom resource's unnamed container: its field path once", async (t) => {
+  const message = renderDenial(
+    [
+      deny(use('', 'spec.templates[0].container.image', 'r.io/x:1')),
+      deny(use('', 'spec.templates[1].initContainers[0].image', 'r.io/i:1', 'initContainers')),
+      deny(use('s1', 'spec.steps[1].image', 'r.io/s:1')),
+    ],
+    { objectLabel: 'Workflow ci/wf', checkedUses: 3 },
+  );
+  t.same(message.split('\n').slice(1), [
+    '- container (spec.templates[0].container.image): "r.io/x:1": tag "1.99.9" does not exist.',
+    '- init container (spec.templates[1].initContainers[0].image): "r.io/i:1": tag "1.99.9" does not exist.',
+    '- container "s1" (spec.steps[1].image): "r.io/s:1": tag "1.99.9" does not exist.',
+  ]);
+});
+
 t.test('summary wording', async (t) => {
   const one = renderDenial([deny(use('a', 'spec.containers[0].image', 'A'), { class: 'invalidReference' })], {
     objectLabel: 'Pod shop/web',
@@ -101,4 +117,39 @@ t.test('past 10 failing images: "… and N more", and always under 4 KiB', async
     { objectLabel: 'P', checkedUses: 10 },
   );
   t.notMatch(exactlyTen, /more/, 'ten fit without a rest line');
+});
+
+t.test('policy denials are named as policy, and Never as ErrImageNeverPull', async (t) => {
+  const latest = deny(use('a', 'spec.containers[0].image', 'nginx'), { class: 'latestTag', cause: 'pulls :latest.' });
+  const never = deny(use('b', 'spec.containers[1].image', 'app:1'), { class: 'pullPolicyNever', cause: 'never.' });
+  const missing = deny(use('c', 'spec.containers[2].image', 'app:9'));
+  const context = { objectLabel: 'Pod shop/web', checkedUses: 3 };
+  t.match(renderDenial([latest], context), /^1 of 3 images in Pod shop\/web denied by policy \(latestTag\):\n- /);
+  const neverOnly = renderDenial([never], context).split('\n')[0];
+  t.equal(
+    neverOnly,
+    '1 of 3 images in Pod shop/web denied by policy (pullPolicyNever: ErrImageNeverPull where the node lacks the image):',
+  );
+  t.notMatch(neverOnly, /ErrImagePull\//, 'Never is no ErrImagePull');
+  t.equal(
+    renderDenial([latest, never, missing], context).split('\n')[0],
+    '3 of 3 images in Pod shop/web denied: 1 would fail to pull (ErrImagePull/ImagePullBackOff), 2 by policy (latestTag; pullPolicyNever: ErrImageNeverPull where the node lacks the image):',
+  );
+  const secret = deny(undefined, { class: 'invalidPullSecret', subject: 'pull secret shop/r', cause: 'bad.' });
+  t.equal(
+    renderDenial([secret, latest], context).split('\n')[0],
+    '1 of 3 images in Pod shop/web denied: its images would fail to pull (ErrImagePull/ImagePullBackOff), 1 by policy (latestTag):',
+  );
+});
+
+t.test('full (pullguard check): every line whole, however many', async (t) => {
+  const findings = Array.from({ length: 30 }, (_, i) =>
+    deny(use(`c${i}`, `spec.containers[${i}].image`, `example.com/${'x'.repeat(2000)}:${i}`)),
+  );
+  const message = renderDenial(findings, { objectLabel: 'P', checkedUses: 30, full: true });
+  const lines = message.split('\n');
+  t.equal(lines.length, 31, 'summary and all 30 lines');
+  t.ok(Buffer.byteLength(message) > MAX_MESSAGE_BYTES, 'past the API server bound');
+  t.notMatch(message, /…|more failing/, 'nothing cut');
+  t.ok(lines[30]?.endsWith(`x:29": tag "1.99.9" does not exist.`));
 });

@@ -1,8 +1,14 @@
 /**
  * The denial message of docs/design.md §2.2: one summary line, then one line per failing image use with the container,
- * its field path, the image as written and canonical, the cause and the fix. Bounded to 4 KiB and 10 images.
+ * its field path, the image as written and canonical, the cause and the fix. For the API server it is bounded to 4 KiB
+ * and 10 images; `pullguard check` asks for the `full` message, every line whole.
+ *
+ * The summary tells pull failures (ErrImagePull/ImagePullBackOff, InvalidImageName) from policy denials (`latestTag`,
+ * `pullPolicyNever`), which pull fine or, for `Never`, fail as ErrImageNeverPull only when the node lacks the image
+ * (https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy).
  */
-import { describeUse, type DecidedFinding } from './finding.js';
+import type { FindingClass } from './finding-class.js';
+import { describeUseWithPath, type DecidedFinding } from './finding.js';
 
 export const MAX_MESSAGE_BYTES = 4096;
 const MAX_DENIED_LINES = 10;
@@ -12,28 +18,59 @@ export interface DenialContext {
   readonly objectLabel: string;
   /** How many image uses were checked in this request. */
   readonly checkedUses: number;
+  /** Every line, uncut (`pullguard check`); otherwise the API server's bounds apply. */
+  readonly full?: boolean;
 }
+
+/** Classes denied by policy choice, not because the pull would fail; with what the kubelet would do. */
+const POLICY_REASONS: Partial<Readonly<Record<FindingClass, string>>> = {
+  latestTag: 'latestTag',
+  pullPolicyNever: 'pullPolicyNever: ErrImageNeverPull where the node lacks the image',
+};
 
 export function renderDenial(findings: readonly DecidedFinding[], context: DenialContext): string {
   const denied = findings.filter((f) => f.verdict === 'deny');
-  const failingUses = new Set(denied.filter((f) => f.use).map((f) => f.use?.path)).size;
-  const podLevel = denied.filter((f) => !f.use).length;
-  const reasons = new Set(
-    denied.map((f) => (f.class === 'invalidReference' ? 'InvalidImageName' : 'ErrImagePull/ImagePullBackOff')),
-  );
-  const summary =
-    failingUses > 0
-      ? `${failingUses} of ${context.checkedUses} image${context.checkedUses === 1 ? '' : 's'} in ${context.objectLabel} would fail to pull (${[...reasons].join(', ')}):`
-      : `${context.objectLabel} would fail to pull its images (${[...reasons].join(', ')}):`;
+  const pull = denied.filter((f) => POLICY_REASONS[f.class] === undefined);
+  const policy = denied.filter((f) => POLICY_REASONS[f.class] !== undefined);
   const lines = denied.map(renderLine);
-  return fitMessage(clip(summary, 512), lines, podLevel > 0 && failingUses === 0 ? 'problems' : 'images');
+  const failingUses = usesOf(denied);
+  const noun = failingUses === 0 ? 'problems' : 'images';
+  const summary = summaryOf(pull, policy, context);
+  if (context.full) return [summary, ...lines].join('\n');
+  return fitMessage(clip(summary, 512), lines, noun);
+}
+
+function summaryOf(
+  pull: readonly DecidedFinding[],
+  policy: readonly DecidedFinding[],
+  { objectLabel, checkedUses }: DenialContext,
+): string {
+  const pullReasons = `(${[...new Set(pull.map((f) => (f.class === 'invalidReference' ? 'InvalidImageName' : 'ErrImagePull/ImagePullBackOff')))].join(', ')})`;
+  const policyReasons = `(${[...new Set(policy.map((f) => POLICY_REASONS[f.class]))].join('; ')})`;
+  const pullUses = usesOf(pull);
+  const policyUses = usesOf(policy);
+  const total = usesOf([...pull, ...policy]);
+  const of = `${total} of ${checkedUses} image${checkedUses === 1 ? '' : 's'} in ${objectLabel}`;
+  if (policy.length === 0)
+    return pullUses > 0
+      ? `${of} would fail to pull ${pullReasons}:`
+      : `${objectLabel} would fail to pull its images ${pullReasons}:`;
+  if (pull.length === 0)
+    return total > 0 ? `${of} denied by policy ${policyReasons}:` : `${objectLabel} denied by policy ${policyReasons}:`;
+  const pullPart = pullUses > 0 ? `${pullUses} would fail to pull` : 'its images would fail to pull';
+  return `${total > 0 ? of : objectLabel} denied: ${pullPart} ${pullReasons}, ${policyUses} by policy ${policyReasons}:`;
+}
+
+/** Distinct image uses among the findings (pod-level findings count none). */
+function usesOf(findings: readonly DecidedFinding[]): number {
+  return new Set(findings.filter((f) => f.use).map((f) => f.use?.path)).size;
 }
 
 function renderLine(finding: DecidedFinding): string {
   const fix = finding.fix ? ` ${finding.fix}` : '';
   if (!finding.use) return `- ${finding.subject ?? 'pod'}: ${finding.cause}${fix}`;
   const canonical = finding.canonical && finding.canonical !== finding.use.image ? ` (${finding.canonical})` : '';
-  return `- ${describeUse(finding.use)} (${finding.use.path}): ${JSON.stringify(finding.use.image)}${canonical}: ${finding.cause}${fix}`;
+  return `- ${describeUseWithPath(finding.use)}: ${JSON.stringify(finding.use.image)}${canonical}: ${finding.cause}${fix}`;
 }
 
 /** Keeps at most 10 lines and 4 KiB; the rest become `… and N more`. Lines are cut on a character boundary. */

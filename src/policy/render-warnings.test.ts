@@ -46,6 +46,27 @@ t.test('one line per warning, named by its use; deny and allow findings are not 
   ]);
 });
 
+t.test("a custom resource's unnamed container is named by where it is", async (t) => {
+  const bare = (path: string, section: ImageUse['section'] = 'containers'): ImageUse => ({
+    image: 'x',
+    name: '',
+    section,
+    path,
+  });
+  t.same(
+    renderWarnings([
+      warn('no tag', { use: bare('spec.templates[1].container.image') }),
+      warn('no tag', { use: bare('spec.templates[0].initContainers[2].image', 'initContainers') }),
+      warn('vol', { use: bare('spec.volumes[0].image.reference', 'volumes') }),
+    ]),
+    [
+      'container at spec.templates[1].container: no tag',
+      'init container at spec.templates[0].initContainers[2]: no tag',
+      'image volume "": vol',
+    ],
+  );
+});
+
 t.test('at most 10 plus one summary; duplicates once', async (t) => {
   const lines = renderWarnings(Array.from({ length: 15 }, (_, i) => warn(`w${i}`)).concat([warn('w0')]));
   t.equal(lines.length, 11);
@@ -86,4 +107,20 @@ t.test('long image names are cut, not dropped', async (t) => {
   const [line] = renderWarnings([warn(`"${'a'.repeat(300)}" has no tag and pulls :latest`)]);
   legal(t, line as string);
   t.match(line, /^container "app": "aaa/);
+});
+
+t.test('full lines (pullguard check): every warning, its whole cause and fix, no cut and no summary', async (t) => {
+  const long = `"${'a'.repeat(300)}" has no tag and pulls :latest.`;
+  const findings = Array.from({ length: 12 }, (_, i) =>
+    warn(`w${i}`, { cause: i === 0 ? long : `cause ${i}\nnext`, fix: `Fix: pin ${i}.` }),
+  );
+  const lines = renderWarnings(findings, { full: true });
+  t.equal(lines.length, 12, 'no "… and N more"');
+  t.equal(lines[0], `container "app": ${long} Fix: pin 0.`, 'whole message, past 120 characters');
+  t.equal(lines[1], 'container "app": cause 1 next Fix: pin 1.', 'still one line per warning');
+  t.notMatch(lines.join('\n'), /audit annotation/);
+  t.same(renderWarnings([warn('s', { cause: 'c.', softened: true })], { full: true }), [
+    'would deny: container "app": c.',
+  ]);
+  t.same(renderWarnings([warn('s', { verdict: 'deny' })], { full: true }), [], 'only warnings');
 });

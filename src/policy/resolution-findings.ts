@@ -14,8 +14,8 @@ import { uncertainCredentials } from './uncertain-credentials.js';
 /** What the findings of one pod's images share. */
 export interface PodFacts {
   readonly namespace: string;
-  /** Where pull secrets are listed for this object: `spec.template.spec` … */
-  readonly podSpecPath: string;
+  /** Where pull secrets are listed for this object: `spec.template.spec` …; undefined when it has none. */
+  readonly podSpecPath: string | undefined;
   readonly serviceAccountName: string;
   /** The platforms the pod can run on, when known. */
   readonly candidates: CandidatePlatforms | undefined;

@@ -38,3 +38,22 @@ t.test('only new or changed uses are checked on UPDATE', async (t) => {
     'moved to another list',
   );
 });
+
+t.test('uses of different pod specs never match, and a bare container is identified by its path', async (t) => {
+  const at = (path: string, name: string, image: string): ImageUse => ({ name, image, section: 'containers', path });
+  const first = at('spec.jobs[0].template.spec.containers[0].image', 'main', 'a:1');
+  const second = at('spec.jobs[1].template.spec.containers[0].image', 'main', 'b:1');
+  t.same(changedUses([first, second], [first, second]), [], 'nothing changed');
+  t.same(
+    changedUses([first, { ...second, image: 'b:2' }], [first, second]).map((u) => u.image),
+    ['b:2'],
+    'same container name in another pod spec: only the changed one',
+  );
+  const step = (index: number, image: string) => at(`spec.steps[${index}].image`, '', image);
+  t.same(changedUses([step(0, 's:1'), step(1, 't:1')], [step(0, 's:1'), step(1, 't:1')]), [], 'steps unchanged');
+  t.same(
+    changedUses([step(0, 's:1'), step(1, 't:2')], [step(0, 's:1'), step(1, 't:1')]).map((u) => u.path),
+    ['spec.steps[1].image'],
+    'unnamed steps: by path',
+  );
+});

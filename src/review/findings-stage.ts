@@ -33,7 +33,7 @@ export function findingsStage(input: FindingsInput): Finding[] {
     findings.push(...resolved.failures);
     const pod: PodFacts = {
       namespace: input.namespace,
-      podSpecPath: input.view.podSpecPath,
+      podSpecPath: podFieldsPath(input.view),
       serviceAccountName: input.view.serviceAccountName,
       candidates: resolved.candidates,
       credentialsUncertain: resolved.credentialsUncertain || !credentialsKnown,
@@ -50,7 +50,12 @@ export function findingsStage(input: FindingsInput): Finding[] {
 function pushCredentialFindings(findings: Finding[], resolved: Resolved, input: FindingsInput): boolean {
   try {
     findings.push(
-      ...resolved.credentialProblems.map((problem) => credentialFinding(problem, input.view.workload.kind, input.view)),
+      ...resolved.credentialProblems.map((problem) =>
+        credentialFinding(problem, input.view.workload.kind, {
+          podSpecPath: podFieldsPath(input.view),
+          imagePullSecrets: input.view.imagePullSecrets,
+        }),
+      ),
     );
     return true;
   } catch (error) {
@@ -58,6 +63,11 @@ function pushCredentialFindings(findings: Finding[], resolved: Resolved, input: 
     findings.push(stepInternalError("pod's pull credentials", 'registry refusals are reported as warnings'));
     return false;
   }
+}
+
+/** Where the view's pull secrets are listed, or undefined when the object has no place for them. */
+function podFieldsPath(view: PodSpecView): string | undefined {
+  return view.noPodFields ? undefined : view.podSpecPath;
 }
 
 function pushImageFinding(findings: Finding[], image: ImageResolved, pod: PodFacts, input: FindingsInput): void {

@@ -12,19 +12,28 @@
 import type { Config } from '../config/load-config.js';
 import type { Decision, Mode } from '../policy/decide.js';
 import type { Policy } from '../policy/finding-class.js';
-import { exemptMatcher, staticCheck, type StaticCheck } from '../policy/static-findings.js';
+import { exemptMatcher, staticCheck } from '../policy/static-findings.js';
 import { createRegistryLookup } from '../config/registry-settings.js';
 import type { ImageResolver } from '../resolution/image-resolver.js';
-import type { Resolution } from '../resolution/resolution.js';
-import type { ImageUse } from '../workload/image-use.js';
+import { workloadCatalog, type WorkloadCatalog } from '../workload/workload-catalog.js';
 import { decideStage } from './decide-stage.js';
-import { extractStage, type Extracted, type Extraction, type ExtractInput } from './extract-stage.js';
-import { findingsStage } from './findings-stage.js';
+import { extractStage, usesToCheck, type Extracted, type Extraction, type ExtractInput } from './extract-stage.js';
 import type { ReviewLog } from './internal-error.js';
 import { startModeRead, type ModeRead, type PendingModeRead } from './namespace-mode-read.js';
 import type { NamespaceModePort, PlatformPort, PullCredentialsPort } from './ports.js';
-import { resolveStage, type ResolveDeps, type ResolveInput, type Resolved } from './resolve-stage.js';
-import { registryChecks, staticStage, type StaticCheckPort } from './static-stage.js';
+import type { ResolveDeps, Resolved } from './resolve-stage.js';
+import type { StaticCheckPort } from './static-stage.js';
+import {
+  allFindings,
+  needsRegistry,
+  resolveViews,
+  staticChecks,
+  useReports,
+  type UseReport,
+  type ViewChecked,
+} from './review-views.js';
+
+export type { UseReport } from './review-views.js';
 
 export interface ReviewDeps {
   readonly config: Config;
@@ -43,14 +52,6 @@ export interface ReviewDeps {
 export interface ReviewInput extends ExtractInput {
   readonly kind: { readonly group: string; readonly version: string; readonly kind: string };
   readonly signal: AbortSignal;
-}
-
-/** What happened to one image use. */
-export interface UseReport {
-  readonly use: ImageUse;
-  readonly canonical?: string;
-  readonly resolution?: Resolution;
-  readonly skipped?: 'invalid' | 'exempt' | 'pullPolicyNever' | 'offline';
 }
 
 export type ReviewOutcome =
@@ -72,6 +73,7 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
   const isExempt = exemptMatcher(deps.config.exemptImages);
   const registryFor = createRegistryLookup(deps.config);
   const pipeline: Pipeline = {
+    workloads: workloadCatalog(deps.config.workloads),
     checkImage: deps.staticCheck ?? ((use) => staticCheck(use, isExempt)),
     nodeCredentials: (host) => registryFor(host)?.nodeCredentials ?? false,
     policy: deps.config.policy,
@@ -91,6 +93,8 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
 
 /** What the stages need, composed once per reviewer. */
 interface Pipeline {
+  /** The kinds checked and where their images are: built once per reviewer, with the `workloads:` entries. */
+  readonly workloads: WorkloadCatalog;
   readonly checkImage: StaticCheckPort;
   readonly nodeCredentials: (host: string) => boolean;
   readonly policy: Policy;
@@ -101,12 +105,15 @@ interface Pipeline {
   readonly log?: ReviewLog;
 }
 
-/** extract → static checks → resolve → findings → decide, with the namespace's mode label read alongside. */
+/**
+ * extract → static checks → resolve → findings (per pod spec view, review-views.ts) → decide (once), with the
+ * namespace's mode label read alongside.
+ */
 async function reviewObject(pipeline: Pipeline, input: ReviewInput): Promise<ReviewOutcome> {
-  const extracted = extractStage(input);
+  const extracted = extractStage(pipeline.workloads, input);
   if (extracted.status !== 'extracted') return extracted;
-  const { view, uses, namespace } = extracted;
-  if (uses.length === 0)
+  const { namespace } = extracted;
+  if (usesToCheck(extracted).length === 0)
     return reviewed(
       extracted,
       [],
@@ -123,21 +130,13 @@ async function reviewObject(pipeline: Pipeline, input: ReviewInput): Promise<Rev
   const modeRead = pipeline.namespaceMode ? startModeRead(pipeline.namespaceMode, namespace, input.signal) : undefined;
   if (isOff(modeRead?.now)) return offSkip(namespace);
 
-  const checks = staticStage(uses, pipeline.checkImage, pipeline.log);
+  const views = staticChecks(extracted.views, pipeline.checkImage, pipeline.log);
   const resolved = pipeline.resolveDeps
-    ? await resolveUnlessOff(
-        pipeline.resolveDeps,
-        { checks: registryChecks(checks), view, namespace, signal: input.signal },
-        modeRead,
-      )
+    ? await resolveUnlessOff(pipeline.resolveDeps, views, namespace, input.signal, modeRead)
     : undefined;
   if (resolved === 'off') return offSkip(namespace);
 
-  const findings = findingsStage({
-    uses,
-    checks,
-    resolved,
-    view,
+  const findings = allFindings(views, resolved, {
     namespace,
     nodeCredentials: pipeline.nodeCredentials,
     ...(pipeline.log ? { log: pipeline.log } : {}),
@@ -152,30 +151,28 @@ async function reviewObject(pipeline: Pipeline, input: ReviewInput): Promise<Rev
     namespaceMode: mode,
     namespace,
   });
-  const offline = pipeline.resolveDeps ? undefined : 'offline';
-  return reviewed(
-    extracted,
-    checks.map((check) => reportOf(check, resolved?.resolutions.get(check)?.resolution, offline)),
-    decision,
-  );
+  return reviewed(extracted, useReports(views, resolved, !pipeline.resolveDeps), decision);
 }
 
 function reviewed(extracted: Extraction, uses: readonly UseReport[], decision: Decision): ReviewOutcome {
-  return { status: 'reviewed', objectLabel: extracted.objectLabel, checkedUses: extracted.uses.length, uses, decision };
+  const checkedUses = usesToCheck(extracted).length;
+  return { status: 'reviewed', objectLabel: extracted.objectLabel, checkedUses, uses, decision };
 }
 
 /**
- * The resolve stage, stopped when the namespace's label turns out to be `off` meanwhile (its registry work runs under
- * its own signal for that). Undefined when no image needs the registry.
+ * The resolve stage of every view, stopped when the namespace's label turns out to be `off` meanwhile (its registry
+ * work runs under its own signal for that). Undefined when no image needs the registry.
  */
 async function resolveUnlessOff(
   deps: ResolveDeps,
-  input: ResolveInput,
+  views: readonly ViewChecked[],
+  namespace: string,
+  signal: AbortSignal,
   modeRead: PendingModeRead | undefined,
-): Promise<Resolved | 'off' | undefined> {
-  if (input.checks.length === 0) return undefined;
-  const work = linkedAbort(input.signal);
-  const resolving = resolveStage(deps, { ...input, signal: work.signal });
+): Promise<(Resolved | undefined)[] | 'off' | undefined> {
+  if (!needsRegistry(views)) return undefined;
+  const work = linkedAbort(signal);
+  const resolving = resolveViews(deps, views, namespace, work.signal);
   const first = modeRead && !modeRead.now ? await Promise.race([resolving, offAnswer(modeRead)]) : await resolving;
   if (first === 'off') work.abort();
   else work.release();
@@ -211,15 +208,5 @@ function linkedAbort(parent: AbortSignal): { readonly signal: AbortSignal; abort
       controller.abort(new DOMException('namespace is pullguard.io/mode=off', 'AbortError'));
     },
     release,
-  };
-}
-
-function reportOf(check: StaticCheck, resolution: Resolution | undefined, fallback: 'offline' | undefined): UseReport {
-  const skipped = check.skipRegistry ?? (resolution ? undefined : fallback);
-  return {
-    use: check.use,
-    ...(check.canonical ? { canonical: check.canonical } : {}),
-    ...(resolution ? { resolution } : {}),
-    ...(skipped ? { skipped } : {}),
   };
 }

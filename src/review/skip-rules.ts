@@ -18,7 +18,11 @@ const POD_CREATING_OWNERS: ReadonlySet<string> = new Set([
 ]);
 
 export interface SkipInput {
-  readonly kindName: string;
+  /**
+   * A core/v1 Pod: the only kind with pod rules (mirror pods, pods of checked controllers, `kubectl debug`). A custom
+   * resource that happens to be named Pod is checked like any other kind.
+   */
+  readonly isCorePod: boolean;
   readonly operation: string;
   readonly subResource?: string;
   readonly object: unknown;
@@ -28,10 +32,10 @@ export interface SkipInput {
 export function skipReason(input: SkipInput): string | undefined {
   if (input.operation !== 'CREATE' && input.operation !== 'UPDATE')
     return `operation ${input.operation} is not checked`;
-  if (input.subResource && !(input.kindName === 'Pod' && input.subResource === 'ephemeralcontainers')) {
+  if (input.subResource && !(input.isCorePod && input.subResource === 'ephemeralcontainers')) {
     return `subresource ${input.subResource} is not checked`;
   }
-  if (input.kindName !== 'Pod') return undefined;
+  if (!input.isCorePod) return undefined;
   // `kubectl debug` adds ephemeral containers to a running pod, owned or not: no workload ever checked their images.
   if (input.subResource === 'ephemeralcontainers') return undefined;
   const metadata = metadataOf(input.object);

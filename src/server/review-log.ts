@@ -9,7 +9,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { logFindings } from '../review/render-outcome.js';
 import type { ReviewOutcome } from '../review/review-object.js';
 import { metadataOf } from '../workload/object-metadata.js';
-import { findWorkloadKind } from '../workload/pod-spec-paths.js';
+import type { WorkloadCatalog } from '../workload/workload-catalog.js';
 
 interface InfoLog {
   info(obj: object, msg: string): void;
@@ -48,17 +48,23 @@ export function logReview(
   );
 }
 
-export function countReview(metrics: Metrics, admission: AdmissionRequest, verdict: string, durationMs: number): void {
-  // Label values are bounded: the operation is one of four (the schema), the kind one pullguard knows or `other`.
+/**
+ * `workloads` is the webhook's catalog (built-in kinds, custom resource rows and `workloads:` entries): a kind it
+ * checks is counted by its name, any other as `other`, so the label's values are that table plus the config.
+ */
+export function countReview(
+  metrics: Metrics,
+  workloads: WorkloadCatalog,
+  admission: AdmissionRequest,
+  verdict: string,
+  durationMs: number,
+): void {
+  // Label values are bounded: the operation is one of four (the schema), the kind one pullguard checks or `other`.
   metrics.admissionRequests.inc({
-    kind: metricKind(admission.kind),
+    kind: workloads.find(admission.kind.group, admission.kind.kind)?.kind ?? 'other',
     operation: admission.operation,
     decision: verdict,
     dry_run: String(admission.dryRun === true),
   });
   metrics.admissionDuration.observe(durationMs / 1000);
-}
-
-function metricKind(kind: { group: string; kind: string }): string {
-  return findWorkloadKind(kind.group, kind.kind)?.kind ?? 'other';
 }

@@ -19,6 +19,7 @@ import { reviewBudgetMs } from '../review/budget.js';
 import { answerFor } from '../review/render-outcome.js';
 import type { Reviewer, ReviewOutcome } from '../review/review-object.js';
 import { linkedDeadline } from '../runtime/linked-deadline.js';
+import { workloadCatalog } from '../workload/workload-catalog.js';
 import { bodyBudgetBytes, installBodyBudget } from './body-budget.js';
 import { answerExpectationsAndConnect, clientErrorHandler } from './client-errors.js';
 import { sendError, type ErrorCode } from './error-replies.js';
@@ -47,6 +48,8 @@ const MIN_REVIEW_MS = 200;
 export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
   const log = options.logger;
   const reviewLog = options.reviewLogger ?? options.logger;
+  // For the metrics' kind label: the kinds the reviewer checks (its own catalog is built from the same config).
+  const workloads = workloadCatalog(options.config.workloads);
   const requestMs = options.timeouts?.requestMs ?? 30_000;
   const headersMs = Math.min(options.timeouts?.headersMs ?? 10_000, requestMs);
   const serverOptions = {
@@ -163,7 +166,7 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     const verdict = outcome.status === 'reviewed' ? outcome.decision.verdict : 'allow';
     const durationMs = performance.now() - started;
     logReview(reviewLog, admission, outcome, verdict, durationMs);
-    countReview(options.metrics, admission, verdict, durationMs);
+    countReview(options.metrics, workloads, admission, verdict, durationMs);
     return reply.send(buildResponse(admission.uid, answer));
   });
   return app;

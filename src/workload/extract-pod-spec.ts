@@ -10,15 +10,18 @@
  * - A missing or null pod spec (e.g. a Deployment with no template) is ok with zero uses; a pod spec, or an object
  *   on the way to it, that is not an object is a problem.
  */
+import { createRequire } from 'node:module';
+import type { TSchema } from 'typebox';
+import type { Compile as CompileSchema, Validator } from 'typebox/compile';
 import type { ImageUse, ImageUseSection } from './image-use.js';
-import type { WorkloadKind } from './pod-spec-paths.js';
-import {
-  podSpecValidator,
-  type ContainerInput,
-  type NodeSelectorRequirementInput,
-  type NodeSelectorTermInput,
-  type PodSpecInput,
-  type TolerationInput,
+import type { WorkloadKind, WorkloadName } from './pod-spec-paths.js';
+import { Check as isPodSpec, POD_SPEC_SCHEMA } from './pod-spec-check.generated.js';
+import type {
+  ContainerInput,
+  NodeSelectorRequirementInput,
+  NodeSelectorTermInput,
+  PodSpecInput,
+  TolerationInput,
 } from './pod-spec-schema.js';
 import { describeSchemaProblem } from './schema-problem.js';
 import { isRecord } from '../runtime/json-shape.js';
@@ -41,11 +44,17 @@ export interface NodeSelectorTerm {
 
 /** What pullguard needs from one pod spec. */
 export interface PodSpecView {
-  readonly workload: WorkloadKind;
+  /** The object's kind: a built-in row, or a custom resource's (custom-workloads.ts). */
+  readonly workload: WorkloadName;
   /** 'spec', 'spec.template.spec', ... */
   readonly podSpecPath: string;
   /** Every kind but Pod: the spec is a template for pods created later. */
   readonly isTemplate: boolean;
+  /**
+   * Set when the object has no pod-level fields for these uses (a Tekton Task's steps: the TaskRun or PipelineRun
+   * that runs it supplies them), so `podSpecPath` names no place for pull secrets.
+   */
+  readonly noPodFields?: true;
   /** In order: initContainers, containers, ephemeralContainers, volumes. */
   readonly uses: readonly ImageUse[];
   /**
@@ -90,23 +99,65 @@ export function extractPodSpec(workload: WorkloadKind, object: unknown): Extract
     walked.push(segment);
     current = current[segment];
   }
-  if (current === undefined || current === null) return { ok: true, view: buildView(workload, podSpecPath, {}) };
-  if (!podSpecValidator.Check(current)) {
-    const errors = podSpecValidator.Errors(current);
-    return { ok: false, problem: describeSchemaProblem({ errors, value: current, basePath: podSpecPath }) };
-  }
-  return { ok: true, view: buildView(workload, podSpecPath, current) };
+  return viewPodSpec(workload, podSpecPath, current, { isTemplate: workload.podSpecPath.length > 1 });
 }
 
-function buildView(workload: WorkloadKind, podSpecPath: string, spec: PodSpecInput): PodSpecView {
+/** How {@link viewPodSpec} reads a pod spec found by a caller. */
+export interface ViewOptions {
+  readonly isTemplate: boolean;
+  /**
+   * The view's uses instead of the spec's own containers: a custom resource's bare containers, viewed with the
+   * pod-level fields of the object at `podSpecPath` (custom-workload-kind.ts `podFields`).
+   */
+  readonly uses?: readonly ImageUse[];
+  /** The object has no pod-level fields for these uses (see {@link PodSpecView.noPodFields}). */
+  readonly noPodFields?: true;
+}
+
+/**
+ * Views `value`, found at `podSpecPath` (kubectl style, may hold list indices: `spec.templates[0]`), as a pod spec.
+ * Absent or null is an empty pod spec. Used for built-in kinds and for the pod specs of custom resources.
+ */
+export function viewPodSpec(
+  workload: WorkloadName,
+  podSpecPath: string,
+  value: unknown,
+  options: ViewOptions,
+): ExtractResult {
+  if (value === undefined || value === null) return { ok: true, view: buildView(workload, podSpecPath, {}, options) };
+  if (!isPodSpec(value)) {
+    const errors = schemaValidator().Errors(value);
+    return { ok: false, problem: describeSchemaProblem({ errors, value, basePath: podSpecPath }) };
+  }
+  return { ok: true, view: buildView(workload, podSpecPath, value as PodSpecInput, options) };
+}
+
+let explainer: Validator | undefined;
+
+/**
+ * TypeBox's compiled validator of the same schema, loaded and compiled on the first invalid spec only: it explains what
+ * the precompiled check rejected, and loading TypeBox costs more than the rest of `pullguard check`'s start-up
+ * (docs/benchmarks.md, P9). A synchronous `require` of the ES module keeps extraction synchronous
+ * (https://nodejs.org/api/modules.html#loading-ecmascript-modules-using-require).
+ */
+function schemaValidator(): Validator {
+  if (explainer === undefined) {
+    const { Compile } = createRequire(import.meta.url)('typebox/compile') as { Compile: typeof CompileSchema };
+    explainer = Compile(POD_SPEC_SCHEMA as TSchema);
+  }
+  return explainer;
+}
+
+function buildView(workload: WorkloadName, podSpecPath: string, spec: PodSpecInput, options: ViewOptions): PodSpecView {
   const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   const nodeName = nonEmpty(spec.nodeName);
   const osName = nonEmpty(spec.os?.name);
   return Object.freeze({
     workload,
     podSpecPath,
-    isTemplate: workload.podSpecPath.length > 1,
-    uses: Object.freeze(imageUses(podSpecPath, spec)),
+    isTemplate: options.isTemplate,
+    ...(options.noPodFields ? { noPodFields: true as const } : {}),
+    uses: Object.freeze(options.uses === undefined ? imageUses(podSpecPath, spec) : [...options.uses]),
     imagePullSecrets: Object.freeze((spec.imagePullSecrets ?? []).map((s) => s.name ?? '')),
     serviceAccountName: nonEmpty(spec.serviceAccountName) ?? nonEmpty(spec.serviceAccount) ?? 'default',
     // Object.fromEntries defines keys as own data properties, so a `__proto__` label stays a plain key.

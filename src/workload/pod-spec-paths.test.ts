@@ -33,11 +33,21 @@ t.test('the table lists exactly the kinds of docs/design.md §1.1', async (t) =>
 t.test('lookup is by group and kind, not version', async (t) => {
   t.equal(findWorkloadKind('core', 'Pod')?.kind, 'Pod', "'core' is an alias of the core group");
   t.equal(findWorkloadKind('', 'Deployment'), undefined, 'Deployment lives in apps');
-  t.equal(findWorkloadKind('extensions', 'Deployment'), undefined);
   t.equal(findWorkloadKind('apps', 'deployment'), undefined, 'kinds are case-sensitive');
   t.equal(findWorkloadKind('batch', 'CronJob')?.version, 'v1');
   t.equal(findWorkloadKind('argoproj.io', 'Rollout'), undefined);
   t.equal(findWorkloadKind('', 'constructor'), undefined);
+});
+
+t.test('kinds that moved from extensions get their apps row; the others do not', async (t) => {
+  for (const kind of ['DaemonSet', 'Deployment', 'ReplicaSet']) {
+    const found = findWorkloadKind('extensions', kind);
+    t.same(found && [found.group, found.kind, found.podSpecPath.join('.')], ['apps', kind, 'spec.template.spec'], kind);
+  }
+  for (const kind of ['StatefulSet', 'Ingress', 'NetworkPolicy', 'Job', 'deployment'])
+    t.equal(findWorkloadKind('extensions', kind), undefined, `extensions/${kind}`);
+  t.equal(findWorkloadKind('apps', 'Ingress'), undefined, 'only the listed kinds are aliased');
+  t.equal(findWorkloadKind('extension', 'Deployment'), undefined);
 });
 
 t.test('the table is frozen', async (t) => {

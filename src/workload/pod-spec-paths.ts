@@ -3,13 +3,21 @@
  * `pkg/utils/api/image.go`: adding a kind is one row, never new extraction code.
  */
 
-/** One checked kind and the field path of its pod spec. `group` is '' for the core API group. */
-export interface WorkloadKind {
+/** A checked kind as messages name it. `group` is '' for the core API group. */
+export interface WorkloadName {
   readonly group: string;
-  readonly version: string;
   readonly kind: string;
+}
+
+/** A checked kind in the table, built-in or custom: also the version and resource its webhook rule names. */
+export interface WorkloadIdentity extends WorkloadName {
+  readonly version: string;
   /** Plural resource name, as used in webhook rules and `AdmissionRequest.resource`. */
   readonly resource: string;
+}
+
+/** One built-in kind and the field path of its pod spec (custom resources: custom-workloads.ts). */
+export interface WorkloadKind extends WorkloadIdentity {
   readonly podSpecPath: readonly string[];
 }
 
@@ -39,11 +47,24 @@ const BY_GROUP_AND_KIND: ReadonlyMap<string, WorkloadKind> = new Map(
 );
 
 /**
+ * Kinds served from an older API group before they moved, with the same pod spec path: `extensions/v1beta1`
+ * DaemonSet, Deployment and ReplicaSet (removed in Kubernetes 1.16,
+ * https://kubernetes.io/blog/2019/07/18/api-deprecations-in-1-16/). An API server today never sends them to the
+ * webhook, but manifests in a repository still hold them, and `check` reads them as their `apps` equivalents.
+ */
+const MOVED_KINDS: ReadonlyMap<string, string> = new Map(
+  ['DaemonSet', 'Deployment', 'ReplicaSet'].map((kind) => [`extensions/${kind}`, `apps/${kind}`]),
+);
+
+/**
  * Version-agnostic lookup by API group ('' or 'core' for the core group) and kind (case-sensitive, as in the API).
- * Version-agnostic because the pod spec path has not moved between served versions (e.g. batch/v1beta1 CronJob).
+ * Version-agnostic because the pod spec path has not moved between served versions (apps/v1beta1 and apps/v1beta2
+ * Deployment, batch/v1beta1 and batch/v2alpha1 CronJob); a kind that moved groups ({@link MOVED_KINDS}) gets the row
+ * of its new group.
  */
 export function findWorkloadKind(group: string, kind: string): WorkloadKind | undefined {
-  return BY_GROUP_AND_KIND.get(`${group === 'core' ? '' : group}/${kind}`);
+  const key = `${group === 'core' ? '' : group}/${kind}`;
+  return BY_GROUP_AND_KIND.get(MOVED_KINDS.get(key) ?? key);
 }
 
 /** `apps/v1` → group `apps`; `v1` → the core group ``. */

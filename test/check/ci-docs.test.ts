@@ -1,7 +1,7 @@
 /** docs/ci.md and the `check` contract stay in step: every record field, outcome and exit code is documented. */
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { CheckRecordSchema } from './record-schema.js';
+import { CheckRecordSchema, ErrorRecordSchema, SkipRecordSchema } from './record-schema.js';
 import { EXIT_ALLOWED, EXIT_DENIED, EXIT_INPUT_ERROR } from '../../src/cli/check-cli.js';
 import { OUTCOMES } from '../../src/resolution/resolution.js';
 
@@ -18,4 +18,10 @@ t.test('every outcome value is documented', async (t) => {
 t.test('every exit code is documented', async (t) => {
   for (const code of [EXIT_ALLOWED, EXIT_DENIED, EXIT_INPUT_ERROR])
     t.match(doc, new RegExp(`^\\| ${code} \\| `, 'm'), `exit ${code}`);
+});
+
+t.test('every field of error and skip records is named', async (t) => {
+  const section = doc.slice(doc.indexOf('**Error records**'));
+  for (const field of [...Object.keys(ErrorRecordSchema.properties), ...Object.keys(SkipRecordSchema.properties)])
+    t.match(section, `\`${field}\``, field);
 });

@@ -19,10 +19,17 @@ export interface BinaryResult {
 
 export async function runPullguard(
   args: readonly string[],
-  options: { cwd: string; stdin?: string; env?: Record<string, string>; timeoutMs?: number },
+  options: {
+    cwd: string;
+    stdin?: string;
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    /** Node flags before the script (e.g. `--import` of an instrumentation hook). */
+    nodeArgs?: readonly string[];
+  },
 ): Promise<BinaryResult> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
-  const child = spawn(NODE, [MAIN, ...args], {
+  const child = spawn(NODE, [...(options.nodeArgs ?? []), MAIN, ...args], {
     cwd: options.cwd,
     // A clean environment: no user Docker config, no PULLGUARD_CONFIG, no colour decisions from the caller.
     env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent-home', ...options.env },
