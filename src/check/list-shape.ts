@@ -3,6 +3,7 @@
  * API), which carry their objects under `items`. Pure, and free of any YAML library: both readers use it.
  */
 import { isRecord } from '../runtime/json-shape.js';
+import type { ManifestError } from './manifest-error.js';
 
 /** One document of a manifest file, or one item of a List in it. */
 export interface ManifestDocument {
@@ -12,6 +13,9 @@ export interface ManifestDocument {
   readonly line: number;
   readonly value: unknown;
 }
+
+/** A document, or why one could not be read. */
+export type ManifestEntry = ManifestDocument | ManifestError;
 
 export interface ListShape {
   readonly apiVersion: string | undefined;

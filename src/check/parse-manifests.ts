@@ -5,13 +5,9 @@
  * indentation, aliases bounded by what they expand to; a Helm template is named as such. Pure.
  */
 import { fastDocuments } from './fast-documents.js';
-import type { ManifestDocument } from './list-shape.js';
-import type { ManifestError } from './manifest-error.js';
+import type { ManifestEntry } from './list-shape.js';
 
-export type { ManifestDocument } from './list-shape.js';
-
-/** A document, or why one could not be read. */
-export type ManifestEntry = ManifestDocument | ManifestError;
+export type { ManifestDocument, ManifestEntry } from './list-shape.js';
 
 /**
  * Every document of `text`, in order, one at a time. A document that cannot be read becomes a {@link ManifestError}

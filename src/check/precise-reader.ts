@@ -7,8 +7,8 @@
 import { isCollection, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
 import { aliasExpansionProblem } from './alias-budget.js';
 import { ManifestError } from './manifest-error.js';
+import type { ManifestEntry } from './list-shape.js';
 import { expandLists, lineOf } from './manifest-lists.js';
-import type { ManifestEntry } from './parse-manifests.js';
 import { indentQuotedContinuations } from './quoted-continuations.js';
 
 /** The precise reader: every document of `text`, with go-yaml's reading and exact error positions. */
