@@ -13,6 +13,7 @@ import { measureMemory } from './figures/memory.js';
 import { measureCoalescing, measureRequestsPerImage } from './figures/registry-requests.js';
 import { measureThroughput } from './figures/throughput.js';
 import { measureWorstCaseInputs } from './figures/worst-case-inputs.js';
+import { cpuLayout, pinBenchProcess } from './lib/cpu-pinning.js';
 import { setUpEnvironment, type BenchEnv, type BenchSettings } from './lib/environment.js';
 import { productionNodeFlags } from './lib/production-node-flags.js';
 import { startPullguard, type PullguardProcess } from './lib/pullguard-process.js';
@@ -81,6 +82,9 @@ const FIGURES: readonly Figure[] = [
 export async function runBench(options: BenchOptions): Promise<number> {
   const wanted = FIGURES.filter((f) => !options.only || f.ids.some((id) => options.only?.includes(id)));
   const started = performance.now();
+  // Before anything starts: the registries and proxy the environment spawns inherit the load CPU.
+  pinBenchProcess();
+  options.log(cpuLayout().description);
   const env = await setUpEnvironment(options);
   options.log(
     `pullguard runs with the node flags of the Dockerfile ENTRYPOINT: ${productionNodeFlags(options.repoRoot).join(' ')}`,

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
 import { freePort } from '../../test/harness/registry/free-port.js';
 import { stopChild, waitForHttp } from './child-process.js';
+import { cpuLayout, pinnedCommand } from './cpu-pinning.js';
 
 export interface BaselineProcess {
   /** `https://127.0.0.1:<port>`. */
@@ -28,14 +29,15 @@ export async function startBaseline(options: StartBaselineOptions): Promise<Base
   const profileFlags = options.cpuProfDir
     ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, '--cpu-prof-name=baseline.cpuprofile']
     : [];
-  const child = spawn(
-    path.join(options.repoRoot, 'node_modules/.bin/node'),
-    [...(options.nodeFlags ?? []), ...profileFlags, script, options.certDir, String(port)],
-    {
-      cwd: options.repoRoot,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  // On the server CPU with all its threads, like pullguard (cpu-pinning.ts).
+  const command = pinnedCommand(cpuLayout().server, path.join(options.repoRoot, 'node_modules/.bin/node'), [
+    ...(options.nodeFlags ?? []),
+    ...profileFlags,
+    script,
+    options.certDir,
+    String(port),
+  ]);
+  const child = spawn(command.command, command.args, { cwd: options.repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   const origin = `https://127.0.0.1:${port}`;
   const agent = new Agent({ connect: { ca: options.caPem } });
   try {

@@ -9,6 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freePort } from '../../test/harness/registry/free-port.js';
 import { stopChild, waitForHttp } from './child-process.js';
+import { cpuLayout, pinnedCommand } from './cpu-pinning.js';
 import { productionNodeFlags } from './production-node-flags.js';
 
 export interface PullguardProcess {
@@ -60,15 +61,19 @@ export async function startPullguard(options: StartPullguardOptions): Promise<Pu
   const nodeFlags = [...productionNodeFlags(options.repoRoot), ...(options.nodeFlags ?? [])];
   if (options.cpuProfDir)
     nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.name}.cpuprofile`);
-  const child: ChildProcess = spawn(
-    path.join(options.repoRoot, 'node_modules/.bin/node'),
-    [...nodeFlags, path.join(options.repoRoot, 'dist/main.js'), 'serve', '--config', configPath],
-    {
-      cwd: options.workDir,
-      stdio: ['ignore', logFd, logFd],
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.workDir },
-    },
-  );
+  // On the server CPU with all its threads, like the baseline (cpu-pinning.ts).
+  const command = pinnedCommand(cpuLayout().server, path.join(options.repoRoot, 'node_modules/.bin/node'), [
+    ...nodeFlags,
+    path.join(options.repoRoot, 'dist/main.js'),
+    'serve',
+    '--config',
+    configPath,
+  ]);
+  const child: ChildProcess = spawn(command.command, command.args, {
+    cwd: options.workDir,
+    stdio: ['ignore', logFd, logFd],
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.workDir },
+  });
   closeSync(logFd);
   let exitStatus: string | undefined;
   child.once('exit', (code, signal) => (exitStatus = signal ? `signal ${signal}` : `exit code ${code}`));
