@@ -22,7 +22,7 @@ interface ReviewLineLog {
   debug(obj: object, msg: string): void;
 }
 
-export type ReviewLogPolicy = Config['logging']['reviews'];
+type ReviewLogPolicy = Config['logging']['reviews'];
 
 type Reviewed = Extract<ReviewOutcome, { status: 'reviewed' }>;
 type FindingClass = Reviewed['decision']['findings'][number]['class'];
