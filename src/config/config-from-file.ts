@@ -41,6 +41,11 @@ export interface Config {
   };
   readonly tls: { readonly certFile: string; readonly keyFile: string };
   readonly listen: { readonly host: string; readonly port: number; readonly healthPort: number };
+  /**
+   * `reviews`: which reviews get their `review` line at `info` (docs/design.md §5.4): `findings` (those with a
+   * finding, failed open or malformed; the rest at `debug`) or `all`.
+   */
+  readonly logging: { readonly reviews: 'findings' | 'all' };
   /** Kinds beyond the built-in table (`workloads:`), in file order. */
   readonly workloads: readonly WorkloadConfig[];
 }
@@ -124,6 +129,7 @@ export function configFromFile(file: ConfigFile): Config {
       port: file.listen?.port ?? 8443,
       healthPort: file.listen?.healthPort ?? 8080,
     },
+    logging: { reviews: file.logging?.reviews ?? 'findings' },
     workloads: buildWorkloads(file.workloads),
   };
   return deepFreeze(config);

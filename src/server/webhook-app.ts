@@ -144,6 +144,9 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
       // A bug must not block deploys: admit, say so, and log it (bounded, no credentials: bounded-text.ts). The uid
       // is echoed, so the API server accepts the answer.
       log.error({ error: errorSummary(error), uid: admission.uid }, 'review failed unexpectedly');
+      const failedMs = performance.now() - started;
+      logReview(reviewLog, options.config.logging.reviews, admission, undefined, 'warn', failedMs);
+      countReview(options.metrics, workloads, admission, 'warn', failedMs);
       return reply.send(
         buildResponse(admission.uid, {
           allowed: true,
@@ -165,7 +168,7 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     const answer = answerFor(outcome);
     const verdict = outcome.status === 'reviewed' ? outcome.decision.verdict : 'allow';
     const durationMs = performance.now() - started;
-    logReview(reviewLog, admission, outcome, verdict, durationMs);
+    logReview(reviewLog, options.config.logging.reviews, admission, outcome, verdict, durationMs);
     countReview(options.metrics, workloads, admission, verdict, durationMs);
     return reply.send(buildResponse(admission.uid, answer));
   });
