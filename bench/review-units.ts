@@ -6,6 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
+import type { AdmissionRequest } from '../src/admission/review-schema.js';
+import type { ReviewOutcome } from '../src/review/review-object.js';
 import { deploymentReview } from './lib/admission-review.js';
 import { setUpEnvironment } from './lib/environment.js';
 import { median } from './lib/load.js';
@@ -42,8 +44,8 @@ try {
 
   const steps: Record<string, () => unknown> = {};
   let parsedBody: unknown;
-  let request: any;
-  let outcome: any;
+  let request = {} as AdmissionRequest;
+  let outcome = {} as ReviewOutcome;
   steps['JSON.parse'] = () => JSON.parse(body);
   steps['parse body (depth scan + JSON.parse)'] = () =>
     (parsedBody = (parseReviewBody(bytes) as { value: unknown }).value);
@@ -59,7 +61,9 @@ try {
   });
   const answer = () => buildResponse(request.uid, answerFor(outcome));
   steps['answer'] = answer;
-  steps['log line'] = () => logReview(loggers.reviews, request, outcome, 'allow', 1.23);
+  steps['log line (logging.reviews: all)'] = () => logReview(loggers.reviews, 'all', request, outcome, 'allow', 1.23);
+  steps['log line of a clean allow (findings)'] = () =>
+    logReview(loggers.reviews, 'findings', request, outcome, 'allow', 1.23);
   steps['metrics'] = () => countReview(metrics, workloads, request, 'allow', 1.23);
   steps['JSON.stringify answer'] = () => JSON.stringify(answer());
 

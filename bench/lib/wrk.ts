@@ -71,7 +71,7 @@ export async function runWrk(
 }
 
 /** Reads wrk's text report (it has no machine-readable one). */
-export function parseWrkOutput(text: string): WrkResult {
+function parseWrkOutput(text: string): WrkResult {
   const number = (pattern: RegExp): number => {
     const match = pattern.exec(text);
     if (!match?.[1]) throw new Error(`unexpected wrk output (no ${pattern.source}):\n${text}`);
