@@ -4,13 +4,14 @@
  * keep-alive connections allow, against the real registry behind the 50 ms-per-request proxy. Asserted: the p99 of
  * the review latency ÷ the injected RTT, and registry manifest requests during the burst ÷ distinct cold images
  * (counted in the registry's own access log). Reported beside it: the same burst against a pullguard that has all
- * 100 images cached. Each burst gets a fresh pullguard, so its cache holds exactly what the warm-up put there.
+ * 100 images cached. Each burst gets a fresh pullguard, so its cache holds exactly what the warm-up put there; the
+ * figure is the median p99 of three such bursts, so one slow moment of the machine does not decide it.
  */
 import { pushImage } from '../../test/harness/registry/index.js';
 import { deploymentReview, describeAnswer, isCleanAllow, VALIDATE_PATH } from '../lib/admission-review.js';
 import { PROXY_DELAY_MS, type BenchEnv } from '../lib/environment.js';
 import { median, openPool, percentile } from '../lib/load.js';
-import { cacheCounts } from '../lib/prometheus.js';
+import { cacheCounts, counterValue } from '../lib/prometheus.js';
 import { startPullguard } from '../lib/pullguard-process.js';
 import type { FigureRow } from '../lib/report.js';
 import type { Pool } from 'undici';
@@ -20,6 +21,7 @@ const IMAGES_PER_REVIEW = 3;
 const DISTINCT_IMAGES = 100;
 const CONNECTIONS = 16;
 const P7_TARGET = 3;
+const ROUNDS = 3;
 
 interface Burst {
   readonly latenciesMs: readonly number[];
@@ -28,6 +30,20 @@ interface Burst {
   /** Every registry request of the burst, as `METHOD kind` → count. */
   readonly requests: ReadonlyMap<string, number>;
   readonly cache: { hit: number; miss: number; coalesced: number };
+  /** Mean registry request time as pullguard measured it (with the proxy's 50 ms), ms; NaN when none. */
+  readonly registryMeanMs: number;
+  /** Mean review time as pullguard measured it (server side), ms. */
+  readonly serverMeanMs: number;
+}
+
+/** The counters of /metrics that split a burst's time between the registry and pullguard. */
+function timings(text: string): number[] {
+  return [
+    'pullguard_registry_request_duration_seconds_sum',
+    'pullguard_registry_request_duration_seconds_count',
+    'pullguard_admission_duration_seconds_sum',
+    'pullguard_admission_duration_seconds_count',
+  ].map((metric) => counterValue(text, metric));
 }
 
 export async function measureGitopsBurst(env: BenchEnv): Promise<FigureRow[]> {
@@ -42,16 +58,24 @@ export async function measureGitopsBurst(env: BenchEnv): Promise<FigureRow[]> {
   const reviewImages = Array.from({ length: REVIEWS }, (_, d) =>
     Array.from({ length: IMAGES_PER_REVIEW }, (_, j) => image((d * IMAGES_PER_REVIEW + j) % DISTINCT_IMAGES)),
   );
-  const mixed = await runBurst(env, 'pullguard-burst', warmHalf.map(image), reviewImages);
-  const warm = await runBurst(env, 'pullguard-burst-warm', all.map(image), reviewImages);
+  const mixed: Burst[] = [];
+  const warm: Burst[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    mixed.push(await runBurst(env, `pullguard-burst-${round}`, warmHalf.map(image), reviewImages));
+    warm.push(await runBurst(env, `pullguard-burst-warm-${round}`, all.map(image), reviewImages));
+  }
   const cold = DISTINCT_IMAGES - warmHalf.length;
-  const p99 = percentile(mixed.latenciesMs, 99);
+  const p99s = mixed.map((burst) => percentile(burst.latenciesMs, 99));
+  const p99 = median(p99s);
   const ratio = p99 / PROXY_DELAY_MS;
   const describe = (burst: Burst) =>
-    `p50 ${median(burst.latenciesMs).toFixed(0)} ms, p99 ${percentile(burst.latenciesMs, 99).toFixed(0)} ms, max ${Math.max(...burst.latenciesMs).toFixed(0)} ms, whole sync ${burst.wallMs.toFixed(0)} ms; cache ${burst.cache.miss} miss, ${burst.cache.coalesced} coalesced, ${burst.cache.hit} hits`;
-  log(`P7: half cold: ${describe(mixed)}`);
-  log(`P7: all warm: ${describe(warm)}`);
-  const requests = [...mixed.requests].map(([what, n]) => `${what} x${n}`).join(', ');
+    `p50 ${median(burst.latenciesMs).toFixed(0)}, p99 ${percentile(burst.latenciesMs, 99).toFixed(0)}, max ${Math.max(...burst.latenciesMs).toFixed(0)} ms, whole sync ${burst.wallMs.toFixed(0)} ms (cache ${burst.cache.miss} miss, ${burst.cache.coalesced} coalesced, ${burst.cache.hit} hits; pullguard's own mean review ${burst.serverMeanMs.toFixed(1)} ms${Number.isNaN(burst.registryMeanMs) ? '' : `, registry request ${burst.registryMeanMs.toFixed(0)} ms`})`;
+  const rounds = (bursts: readonly Burst[]) => bursts.map((burst, r) => `r${r}: ${describe(burst)}`).join('; ');
+  log(`P7: half cold: ${rounds(mixed)}`);
+  log(`P7: all warm: ${rounds(warm)}`);
+  const manifests = mixed.map((burst) => burst.manifests);
+  const requests = [...(mixed[0]?.requests ?? [])].map(([what, n]) => `${what} x${n}`).join(', ');
+  const wall = (bursts: readonly Burst[]) => median(bursts.map((burst) => burst.wallMs)).toFixed(0);
   return [
     {
       id: 'P7',
@@ -62,20 +86,21 @@ export async function measureGitopsBurst(env: BenchEnv): Promise<FigureRow[]> {
       target: `<= ${P7_TARGET}`,
       pass: ratio <= P7_TARGET,
       notes: [
-        `half cold: ${describe(mixed)}`,
-        `all warm (fresh pullguard with all ${DISTINCT_IMAGES} images cached, same ${REVIEWS} reviews): ${describe(warm)}`,
+        `median p99 of ${ROUNDS} bursts, each against a fresh pullguard; whole sync (median) ${wall(mixed)} ms half cold, ${wall(warm)} ms all warm`,
+        `half cold: ${rounds(mixed)}`,
+        `all warm (fresh pullguard with all ${DISTINCT_IMAGES} images cached, same ${REVIEWS} reviews): ${rounds(warm)}`,
       ],
     },
     {
       id: 'P7M',
       figure: `GitOps burst: registry manifest requests ÷ distinct cold images`,
-      value: `${mixed.manifests} requests`,
+      value: `${manifests.join(', ')} requests`,
       baseline: `${cold} images`,
-      ratio: mixed.manifests / cold,
+      ratio: Math.max(...manifests) / cold,
       target: '1.0',
-      pass: mixed.manifests === cold,
+      pass: manifests.every((n) => n === cold),
       notes: [
-        `registry requests during the half-cold burst: ${requests || 'none'}; all warm: ${warm.manifests} manifest requests`,
+        `registry requests during the first half-cold burst: ${requests || 'none'}; all warm: ${warm.map((burst) => burst.manifests).join(', ')} manifest requests`,
       ],
     },
   ];
@@ -111,7 +136,8 @@ async function runBurst(
     await Promise.all(Array.from({ length: CONNECTIONS }, warmOne));
     const bodies = reviewImages.map((images, d) => deploymentReview({ images, name: `sync-${d}` }));
     const logBefore = (await env.plain.accessLog()).length;
-    const cacheBefore = cacheCounts(await server.metrics());
+    const metricsBefore = await server.metrics();
+    const cacheBefore = cacheCounts(metricsBefore);
     const latenciesMs: number[] = [];
     next = 0;
     const started = performance.now();
@@ -120,7 +146,11 @@ async function runBurst(
     };
     await Promise.all(Array.from({ length: CONNECTIONS }, worker));
     const wallMs = performance.now() - started;
-    const cacheAfter = cacheCounts(await server.metrics());
+    const metricsAfter = await server.metrics();
+    const cacheAfter = cacheCounts(metricsAfter);
+    const [registrySeconds = 0, registryCount = 0, serverSeconds = 0, serverCount = 0] = timings(metricsAfter).map(
+      (value, i) => value - (timings(metricsBefore)[i] ?? 0),
+    );
     const entries = (await env.plain.accessLog()).slice(logBefore);
     const requests = new Map<string, number>();
     for (const entry of entries) {
@@ -138,6 +168,8 @@ async function runBurst(
         miss: cacheAfter.miss - cacheBefore.miss,
         coalesced: cacheAfter.coalesced - cacheBefore.coalesced,
       },
+      registryMeanMs: (registrySeconds * 1000) / registryCount,
+      serverMeanMs: (serverSeconds * 1000) / serverCount,
     };
   } finally {
     await pool.close();
