@@ -32,7 +32,7 @@ interface Burst {
   readonly cache: { hit: number; miss: number; coalesced: number };
   /** Mean registry request time as pullguard measured it (with the proxy's 50 ms), ms; NaN when none. */
   readonly registryMeanMs: number;
-  /** Mean review time as pullguard measured it (server side), ms. */
+  /** Mean review time as pullguard measured it (server side, registry waits included), ms. */
   readonly serverMeanMs: number;
 }
 
@@ -69,7 +69,7 @@ export async function measureGitopsBurst(env: BenchEnv): Promise<FigureRow[]> {
   const p99 = median(p99s);
   const ratio = p99 / PROXY_DELAY_MS;
   const describe = (burst: Burst) =>
-    `p50 ${median(burst.latenciesMs).toFixed(0)}, p99 ${percentile(burst.latenciesMs, 99).toFixed(0)}, max ${Math.max(...burst.latenciesMs).toFixed(0)} ms, whole sync ${burst.wallMs.toFixed(0)} ms (cache ${burst.cache.miss} miss, ${burst.cache.coalesced} coalesced, ${burst.cache.hit} hits; pullguard's own mean review ${burst.serverMeanMs.toFixed(1)} ms${Number.isNaN(burst.registryMeanMs) ? '' : `, registry request ${burst.registryMeanMs.toFixed(0)} ms`})`;
+    `p50 ${median(burst.latenciesMs).toFixed(0)}, p99 ${percentile(burst.latenciesMs, 99).toFixed(0)}, max ${Math.max(...burst.latenciesMs).toFixed(0)} ms, whole sync ${burst.wallMs.toFixed(0)} ms (cache ${burst.cache.miss} miss, ${burst.cache.coalesced} coalesced, ${burst.cache.hit} hits; server-side mean review ${burst.serverMeanMs.toFixed(1)} ms${Number.isNaN(burst.registryMeanMs) ? '' : `, registry request ${burst.registryMeanMs.toFixed(0)} ms`})`;
   const rounds = (bursts: readonly Burst[]) => bursts.map((burst, r) => `r${r}: ${describe(burst)}`).join('; ');
   log(`P7: half cold: ${rounds(mixed)}`);
   log(`P7: all warm: ${rounds(warm)}`);
