@@ -32,6 +32,8 @@ interface Burst {
   readonly cache: { hit: number; miss: number; coalesced: number };
   /** Mean registry request time as pullguard measured it (with the proxy's 50 ms), ms; NaN when none. */
   readonly registryMeanMs: number;
+  /** Most registry requests in flight at once during the burst (counted at the latency proxy). */
+  readonly peakInFlight: number;
   /** Mean review time as pullguard measured it (server side, registry waits included), ms. */
   readonly serverMeanMs: number;
 }
@@ -69,7 +71,7 @@ export async function measureGitopsBurst(env: BenchEnv): Promise<FigureRow[]> {
   const p99 = median(p99s);
   const ratio = p99 / PROXY_DELAY_MS;
   const describe = (burst: Burst) =>
-    `p50 ${median(burst.latenciesMs).toFixed(0)}, p99 ${percentile(burst.latenciesMs, 99).toFixed(0)}, max ${Math.max(...burst.latenciesMs).toFixed(0)} ms, whole sync ${burst.wallMs.toFixed(0)} ms (cache ${burst.cache.miss} miss, ${burst.cache.coalesced} coalesced, ${burst.cache.hit} hits; server-side mean review ${burst.serverMeanMs.toFixed(1)} ms${Number.isNaN(burst.registryMeanMs) ? '' : `, registry request ${burst.registryMeanMs.toFixed(0)} ms`})`;
+    `p50 ${median(burst.latenciesMs).toFixed(0)}, p99 ${percentile(burst.latenciesMs, 99).toFixed(0)}, max ${Math.max(...burst.latenciesMs).toFixed(0)} ms, whole sync ${burst.wallMs.toFixed(0)} ms (cache ${burst.cache.miss} miss, ${burst.cache.coalesced} coalesced, ${burst.cache.hit} hits; server-side mean review ${burst.serverMeanMs.toFixed(1)} ms${Number.isNaN(burst.registryMeanMs) ? '' : `, registry request ${burst.registryMeanMs.toFixed(0)} ms, at most ${burst.peakInFlight} in flight`})`;
   const rounds = (bursts: readonly Burst[]) => bursts.map((burst, r) => `r${r}: ${describe(burst)}`).join('; ');
   log(`P7: half cold: ${rounds(mixed)}`);
   log(`P7: all warm: ${rounds(warm)}`);
@@ -138,6 +140,7 @@ async function runBurst(
     const logBefore = (await env.plain.accessLog()).length;
     const metricsBefore = await server.metrics();
     const cacheBefore = cacheCounts(metricsBefore);
+    env.proxy.takePeakInFlight();
     const latenciesMs: number[] = [];
     next = 0;
     const started = performance.now();
@@ -146,6 +149,7 @@ async function runBurst(
     };
     await Promise.all(Array.from({ length: CONNECTIONS }, worker));
     const wallMs = performance.now() - started;
+    const peakInFlight = env.proxy.takePeakInFlight();
     const metricsAfter = await server.metrics();
     const cacheAfter = cacheCounts(metricsAfter);
     const [registrySeconds = 0, registryCount = 0, serverSeconds = 0, serverCount = 0] = timings(metricsAfter).map(
@@ -168,6 +172,7 @@ async function runBurst(
         miss: cacheAfter.miss - cacheBefore.miss,
         coalesced: cacheAfter.coalesced - cacheBefore.coalesced,
       },
+      peakInFlight,
       registryMeanMs: (registrySeconds * 1000) / registryCount,
       serverMeanMs: (serverSeconds * 1000) / serverCount,
     };
