@@ -16,7 +16,7 @@ export interface BodySlots {
 }
 
 /** GETs in flight per registry, whatever its connection limit. */
-export const GETS_PER_REGISTRY = 16;
+const GETS_PER_REGISTRY = 16;
 
 export function createBodySlots(size: number = GETS_PER_REGISTRY): BodySlots {
   let taken = 0;
