@@ -7,11 +7,13 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { measureCheckStartup, measureCheckStream } from './figures/check-cli.js';
 import { measureFanOut } from './figures/fan-out.js';
+import { measureGitopsBurst } from './figures/gitops-burst.js';
 import { measureIndexMemory } from './figures/index-memory.js';
 import { measureLoopDelay } from './figures/loop-delay.js';
 import { measureMemory } from './figures/memory.js';
 import { measureCoalescing, measureRequestsPerImage } from './figures/registry-requests.js';
 import { measureThroughput } from './figures/throughput.js';
+import { measureTimeToReady } from './figures/time-to-ready.js';
 import { measureWorstCaseInputs } from './figures/worst-case-inputs.js';
 import { cpuLayout, pinBenchProcess } from './lib/cpu-pinning.js';
 import { setUpEnvironment, type BenchEnv, type BenchSettings } from './lib/environment.js';
@@ -49,6 +51,13 @@ const FIGURES: readonly Figure[] = [
     ownServer: true,
   },
   {
+    ids: ['P7', 'P7M'],
+    title: 'GitOps burst',
+    target: '<= 3, 1.0',
+    run: (env) => measureGitopsBurst(env),
+    ownServer: true,
+  },
+  {
     ids: ['R9'],
     title: 'event-loop delay under hostile input',
     target: '<= 50 ms',
@@ -74,6 +83,13 @@ const FIGURES: readonly Figure[] = [
     title: 'check --offline start-up',
     target: '<= 5',
     run: (env) => measureCheckStartup(env),
+    ownServer: true,
+  },
+  {
+    ids: ['P10'],
+    title: 'serve time to ready',
+    target: 'reported',
+    run: (env) => measureTimeToReady(env),
     ownServer: true,
   },
 ];

@@ -11,6 +11,8 @@ export interface BaselineProcess {
   /** `https://127.0.0.1:<port>`. */
   readonly origin: string;
   readonly pid: number;
+  /** From spawn to the first `/readyz` 200, ms (as precise as `readyPollMs`). */
+  readonly readyMs: number;
   stop(): Promise<void>;
 }
 
@@ -21,6 +23,8 @@ export interface StartBaselineOptions {
   readonly cpuProfDir?: string;
   /** Extra node flags (e.g. `--perf-basic-prof` for `perf record`). */
   readonly nodeFlags?: readonly string[];
+  /** How often `/readyz` is polled at start-up (default 100 ms). */
+  readonly readyPollMs?: number;
 }
 
 export async function startBaseline(options: StartBaselineOptions): Promise<BaselineProcess> {
@@ -29,6 +33,7 @@ export async function startBaseline(options: StartBaselineOptions): Promise<Base
   const profileFlags = options.cpuProfDir
     ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, '--cpu-prof-name=baseline.cpuprofile']
     : [];
+  const spawnedAt = performance.now();
   // On the server CPU with all its threads, like pullguard (cpu-pinning.ts).
   const command = pinnedCommand(cpuLayout().server, path.join(options.repoRoot, 'node_modules/.bin/node'), [
     ...(options.nodeFlags ?? []),
@@ -40,10 +45,12 @@ export async function startBaseline(options: StartBaselineOptions): Promise<Base
   const child = spawn(command.command, command.args, { cwd: options.repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   const origin = `https://127.0.0.1:${port}`;
   const agent = new Agent({ connect: { ca: options.caPem } });
+  let readyMs: number;
   try {
-    await waitForHttp(`${origin}/readyz`, child, 20_000, agent);
+    await waitForHttp(`${origin}/readyz`, child, 20_000, agent, options.readyPollMs);
+    readyMs = performance.now() - spawnedAt;
   } finally {
     await agent.close();
   }
-  return { origin, pid: child.pid ?? 0, stop: () => stopChild(child) };
+  return { origin, pid: child.pid ?? 0, readyMs, stop: () => stopChild(child) };
 }

@@ -19,6 +19,8 @@ export interface PullguardProcess {
   /** `http://127.0.0.1:<port>` of health and metrics. */
   readonly healthOrigin: string;
   readonly pid: number;
+  /** From spawn to the first `/readyz` 200, ms (as precise as `readyPollMs`). */
+  readonly readyMs: number;
   /** Resident set size from /proc/<pid>/status (VmRSS), in bytes. */
   rssBytes(): Promise<number>;
   /** Peak resident set size so far (VmHWM), in bytes. */
@@ -45,6 +47,8 @@ export interface StartPullguardOptions {
   readonly cpuProfDir?: string;
   /** Extra node flags for the server, after the production ones (experiments only, e.g. `--max-semi-space-size=4`). */
   readonly nodeFlags?: readonly string[];
+  /** How often `/readyz` is polled at start-up (default 100 ms). */
+  readonly readyPollMs?: number;
 }
 
 export async function startPullguard(options: StartPullguardOptions): Promise<PullguardProcess> {
@@ -61,6 +65,7 @@ export async function startPullguard(options: StartPullguardOptions): Promise<Pu
   const nodeFlags = [...productionNodeFlags(options.repoRoot), ...(options.nodeFlags ?? [])];
   if (options.cpuProfDir)
     nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.name}.cpuprofile`);
+  const spawnedAt = performance.now();
   // On the server CPU with all its threads, like the baseline (cpu-pinning.ts).
   const command = pinnedCommand(cpuLayout().server, path.join(options.repoRoot, 'node_modules/.bin/node'), [
     ...nodeFlags,
@@ -79,7 +84,7 @@ export async function startPullguard(options: StartPullguardOptions): Promise<Pu
   child.once('exit', (code, signal) => (exitStatus = signal ? `signal ${signal}` : `exit code ${code}`));
   const healthOrigin = `http://127.0.0.1:${healthPort}`;
   try {
-    await waitForHttp(`${healthOrigin}/readyz`, child, 30_000);
+    await waitForHttp(`${healthOrigin}/readyz`, child, 30_000, undefined, options.readyPollMs);
   } catch (error) {
     await stopChild(child);
     const log = await readFile(logPath, 'utf8').catch(() => '');
@@ -88,12 +93,14 @@ export async function startPullguard(options: StartPullguardOptions): Promise<Pu
       { cause: error },
     );
   }
+  const readyMs = performance.now() - spawnedAt;
   const pid = child.pid ?? 0;
   return {
     name: options.name,
     origin: `https://127.0.0.1:${port}`,
     healthOrigin,
     pid,
+    readyMs,
     rssBytes: () => statusKb(pid, 'VmRSS'),
     peakRssBytes: () => statusKb(pid, 'VmHWM'),
     async metrics(timeoutMs = 30_000) {

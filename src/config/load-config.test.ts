@@ -29,7 +29,7 @@ t.test('defaults: the policy of docs/design.md §2.1 and the values of §3.1', a
   t.same(DEFAULT_CONFIG.network, {
     requestTimeoutMs: 3_000,
     budgetMs: 8_000,
-    concurrencyPerRegistry: 16,
+    concurrencyPerRegistry: 64,
     blockedCidrs: [...DEFAULT_BLOCKED_CIDRS],
   });
   t.same(DEFAULT_CONFIG.listen, { host: '0.0.0.0', port: 8443, healthPort: 8080 });
