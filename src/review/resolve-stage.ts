@@ -151,9 +151,11 @@ function imageFailed(
   for (const check of checks) failures.push(imageInternalError(check.use, check.canonical));
 }
 
-const NO_CREDENTIALS: PullCredentials = { credentialsFor: () => [], problems: [], uncertain: false };
+/** One list for every anonymous lookup: the result cache remembers its keys per list (result-cache.ts). */
+const ANONYMOUS: readonly RegistryCredential[] = Object.freeze([]);
+const NO_CREDENTIALS: PullCredentials = { credentialsFor: () => ANONYMOUS, problems: [], uncertain: false };
 /** The credential step failed: lookups are anonymous and refusals are not certain (warn, never deny). */
-const UNKNOWN_CREDENTIALS: PullCredentials = { credentialsFor: () => [], problems: [], uncertain: true };
+const UNKNOWN_CREDENTIALS: PullCredentials = { credentialsFor: () => ANONYMOUS, problems: [], uncertain: true };
 
 async function pullCredentials(deps: ResolveDeps, input: ResolveInput, failures: Finding[]): Promise<PullCredentials> {
   if (!deps.pullCredentials) return NO_CREDENTIALS;
