@@ -17,9 +17,12 @@ import type { PullguardProcess } from '../lib/pullguard-process.js';
 import type { FigureRow } from '../lib/report.js';
 import { writeWrkScript, wrkAvailable } from '../lib/wrk.js';
 
-/** At least 5 rounds (the issue's minimum), each a slice per server after a warm-up per server. */
+/**
+ * Rounds of one slice per server (each `BENCH_DURATION_MS` long) after a warm-up per server. Each slice starts new
+ * connections after the server sat idle through the other's slice, and V8 re-optimizes some of the request path then
+ * (about 10% of a 2 s slice's CPU went to its compiler threads): longer slices describe the steady state better.
+ */
 const ROUNDS = Number(process.env['BENCH_P1_ROUNDS'] ?? 5);
-const SLICE_MS = 2000;
 /** Per server before measuring: the first seconds under load run code V8 has not optimized yet. */
 const WARM_UP_MS = 4000;
 const P1_TARGET = 0.7;
@@ -34,6 +37,7 @@ export async function measureThroughput(env: BenchEnv, server: PullguardProcess)
   const missing = wrkAvailable();
   if (missing) throw new Error(`P1 needs wrk as its load generator: ${missing}`);
   const { durationMs, connections, log } = env.settings;
+  const sliceMs = durationMs;
   const images = await pushWarmImages(env);
   const body = deploymentReview({ images, name: 'warm' });
   const pullguard: LoadTarget = {
@@ -57,7 +61,7 @@ export async function measureThroughput(env: BenchEnv, server: PullguardProcess)
     const metricsBefore = await server.metrics();
     log(`P1: ${cpuLayout().description}`);
     log(
-      `P1: wrk, ${connections} connections; ${WARM_UP_MS / 1000} s warm-up per server, then ${ROUNDS} rounds of ${SLICE_MS / 1000} s per server`,
+      `P1: wrk, ${connections} connections; ${WARM_UP_MS / 1000} s warm-up per server, then ${ROUNDS} rounds of ${sliceMs / 1000} s per server`,
     );
     const [measuredBaseline, measuredPullguard] = await measureRounds(
       [
@@ -68,7 +72,7 @@ export async function measureThroughput(env: BenchEnv, server: PullguardProcess)
         },
         { name: 'pullguard', pid: server.pid, target: { url: `${pullguard.origin}${VALIDATE_PATH}`, script } },
       ],
-      { connections, warmUpMs: WARM_UP_MS, sliceMs: SLICE_MS, rounds: ROUNDS, log: (line) => log(`P1: ${line}`) },
+      { connections, warmUpMs: WARM_UP_MS, sliceMs: sliceMs, rounds: ROUNDS, log: (line) => log(`P1: ${line}`) },
     );
     if (!measuredBaseline || !measuredPullguard) throw new Error('P1 measured no rounds');
     const metricsAfter = await server.metrics();
@@ -121,7 +125,7 @@ export async function measureThroughput(env: BenchEnv, server: PullguardProcess)
         target: `>= ${P1_TARGET}`,
         pass: p1Ratio >= P1_TARGET && errors.pullguard === 0 && allows === reviews,
         notes: [
-          `${cpuLayout().description}; wrk -t1 -c${connections}, ${ROUNDS} alternating rounds of ${SLICE_MS} ms per server after ${WARM_UP_MS} ms warm-up each; body ${body.length} bytes`,
+          `${cpuLayout().description}; wrk -t1 -c${connections}, ${ROUNDS} alternating rounds of ${sliceMs} ms per server after ${WARM_UP_MS} ms warm-up each; body ${body.length} bytes`,
           `ratio per round: ${ratios.map((r) => r.toFixed(3)).join(' ')} (median ${p1Ratio.toFixed(3)})`,
           `server CPU per request (medians): pullguard ${cpuUs.pullguard.toFixed(1)} µs, bare fastify ${cpuUs.baseline.toFixed(1)} µs (ratio ${(cpuUs.baseline / cpuUs.pullguard).toFixed(2)})`,
           `latency p50/p99 (medians of the rounds): pullguard ${medianOf(measuredPullguard, 'p50Ms').toFixed(2)}/${medianOf(measuredPullguard, 'p99Ms').toFixed(2)} ms, bare fastify ${medianOf(measuredBaseline, 'p50Ms').toFixed(2)}/${medianOf(measuredBaseline, 'p99Ms').toFixed(2)} ms`,
