@@ -22,7 +22,7 @@ import { writeWrkScript, wrkAvailable } from '../lib/wrk.js';
  * connections after the server sat idle through the other's slice, and V8 re-optimizes some of the request path then
  * (about 10% of a 2 s slice's CPU went to its compiler threads): longer slices describe the steady state better.
  */
-const ROUNDS = Number(process.env['BENCH_P1_ROUNDS'] ?? 5);
+const ROUNDS = Number(process.env['BENCH_P1_ROUNDS'] ?? 7);
 /** Per server before measuring: the first seconds under load run code V8 has not optimized yet. */
 const WARM_UP_MS = 4000;
 const P1_TARGET = 0.7;
