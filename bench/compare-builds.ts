@@ -19,7 +19,7 @@
 import path from 'node:path';
 import { deploymentReview, VALIDATE_PATH } from './lib/admission-review.js';
 import { startBaseline } from './lib/baseline-process.js';
-import { cpuLayout, pinBenchProcess } from './lib/cpu-pinning.js';
+import { cpuLayout, withBenchOnLoadCpu } from './lib/cpu-pinning.js';
 import { setUpEnvironment } from './lib/environment.js';
 import { median } from './lib/load.js';
 import { measureRounds, medianOf, roundRatios, type PinnedServer } from './lib/pinned-rounds.js';
@@ -47,14 +47,19 @@ const extraFlags = [...perfMap, ...(env['BENCH_NODE_FLAGS'] ?? '').split(' ').fi
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
-pinBenchProcess();
 log(cpuLayout().description);
 const bench = await setUpEnvironment({ repoRoot, durationMs: sliceMs, connections, log });
 const stops: (() => Promise<void>)[] = [];
 try {
   const body = deploymentReview({ images: await pushWarmImages(bench), name: 'warm' });
   const script = await writeWrkScript(bench.workDir, 'compare', body);
-  const baseline = await startBaseline({ repoRoot, certDir: bench.certDir, caPem: bench.caPem, nodeFlags: perfMap });
+  const baseline = await startBaseline({
+    repoRoot,
+    certDir: bench.certDir,
+    caPem: bench.caPem,
+    nodeFlags: perfMap,
+    pinned: true,
+  });
   stops.push(() => baseline.stop());
   const servers: PinnedServer[] = [
     { name: 'bare fastify', pid: baseline.pid, target: { url: `${baseline.origin}${VALIDATE_PATH}`, script } },
@@ -67,12 +72,15 @@ try {
       certDir: bench.certDir,
       config: bench.serverConfig,
       nodeFlags: extraFlags,
+      pinned: true,
     });
     stops.push(() => server.stop());
     servers.push({ name: root, pid: server.pid, target: { url: `${server.origin}${VALIDATE_PATH}`, script } });
   }
   log(servers.map((s) => `${s.name}: pid ${s.pid}`).join('\n'));
-  const measured = await measureRounds(servers, { connections, warmUpMs, sliceMs, rounds, log });
+  const measured = await withBenchOnLoadCpu(() =>
+    measureRounds(servers, { connections, warmUpMs, sliceMs, rounds, log }),
+  );
   const [bare] = measured;
   for (const server of measured) {
     if (!bare) break;

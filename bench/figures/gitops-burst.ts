@@ -122,6 +122,7 @@ async function runBurst(
     config: env.serverConfig,
     ...(env.settings.cpuProfDir ? { cpuProfDir: env.settings.cpuProfDir } : {}),
     ...(env.settings.serverNodeFlags ? { nodeFlags: env.settings.serverNodeFlags } : {}),
+    pinned: true,
   });
   const pool = openPool({ origin: server.origin, caPem: env.caPem }, CONNECTIONS);
   try {

@@ -8,12 +8,12 @@ import { pushImage } from '../../test/harness/registry/index.js';
 import { deploymentReview, describeAnswer, isAllow, isCleanAllow, VALIDATE_PATH } from '../lib/admission-review.js';
 import { startBaseline } from '../lib/baseline-process.js';
 import { processCpuMs } from '../lib/child-process.js';
-import { cpuLayout } from '../lib/cpu-pinning.js';
+import { cpuLayout, withBenchOnLoadCpu } from '../lib/cpu-pinning.js';
 import type { BenchEnv } from '../lib/environment.js';
 import { median, openLoop, openPool, percentile, type LoadTarget } from '../lib/load.js';
 import { measureRounds, medianOf, roundRatios, totalOf } from '../lib/pinned-rounds.js';
 import { cacheCounts, counterValue } from '../lib/prometheus.js';
-import type { PullguardProcess } from '../lib/pullguard-process.js';
+import { startPullguard, type PullguardProcess } from '../lib/pullguard-process.js';
 import type { FigureRow } from '../lib/report.js';
 import { writeWrkScript, wrkAvailable } from '../lib/wrk.js';
 
@@ -33,9 +33,27 @@ const P6_TARGET_MS = 5;
  */
 const P6_WARM_UP_MS = 1000;
 
-export async function measureThroughput(env: BenchEnv, server: PullguardProcess): Promise<FigureRow[]> {
+export async function measureThroughput(env: BenchEnv): Promise<FigureRow[]> {
   const missing = wrkAvailable();
   if (missing) throw new Error(`P1 needs wrk as its load generator: ${missing}`);
+  const server = await startPullguard({
+    name: 'pullguard-p1',
+    repoRoot: env.settings.repoRoot,
+    workDir: env.workDir,
+    certDir: env.certDir,
+    config: env.serverConfig,
+    pinned: true,
+    ...(env.settings.cpuProfDir ? { cpuProfDir: env.settings.cpuProfDir } : {}),
+    ...(env.settings.serverNodeFlags ? { nodeFlags: env.settings.serverNodeFlags } : {}),
+  });
+  try {
+    return await withBenchOnLoadCpu(() => measurePinned(env, server));
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measurePinned(env: BenchEnv, server: PullguardProcess): Promise<FigureRow[]> {
   const { durationMs, connections, log } = env.settings;
   const sliceMs = durationMs;
   const images = await pushWarmImages(env);
@@ -51,6 +69,7 @@ export async function measureThroughput(env: BenchEnv, server: PullguardProcess)
     repoRoot: env.settings.repoRoot,
     certDir: env.certDir,
     caPem: env.caPem,
+    pinned: true,
     ...(env.settings.cpuProfDir ? { cpuProfDir: env.settings.cpuProfDir } : {}),
   });
   const baseline: LoadTarget = { ...pullguard, origin: baselineServer.origin, accept: isAllow };

@@ -23,6 +23,8 @@ export interface StartBaselineOptions {
   readonly cpuProfDir?: string;
   /** Extra node flags (e.g. `--perf-basic-prof` for `perf record`). */
   readonly nodeFlags?: readonly string[];
+  /** Run on the server CPU with all its threads (P1, P6, P7; cpu-pinning.ts). */
+  readonly pinned?: boolean;
   /** How often `/readyz` is polled at start-up (default 100 ms). */
   readonly readyPollMs?: number;
 }
@@ -34,14 +36,12 @@ export async function startBaseline(options: StartBaselineOptions): Promise<Base
     ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, '--cpu-prof-name=baseline.cpuprofile']
     : [];
   const spawnedAt = performance.now();
-  // On the server CPU with all its threads, like pullguard (cpu-pinning.ts).
-  const command = pinnedCommand(cpuLayout().server, path.join(options.repoRoot, 'node_modules/.bin/node'), [
-    ...(options.nodeFlags ?? []),
-    ...profileFlags,
-    script,
-    options.certDir,
-    String(port),
-  ]);
+  // With `pinned`, on the server CPU with all its threads (cpu-pinning.ts).
+  const command = pinnedCommand(
+    options.pinned ? cpuLayout().server : undefined,
+    path.join(options.repoRoot, 'node_modules/.bin/node'),
+    [...(options.nodeFlags ?? []), ...profileFlags, script, options.certDir, String(port)],
+  );
   const child = spawn(command.command, command.args, { cwd: options.repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   const origin = `https://127.0.0.1:${port}`;
   const agent = new Agent({ connect: { ca: options.caPem } });

@@ -1,8 +1,10 @@
 /**
- * Where the bench's processes run. In a cluster the API server never shares the webhook's CPU, so the servers under
- * test (pullguard and the bare fastify baseline, every thread of them) run on CPU 0 and the load generator (wrk, and
- * the bench process itself with its undici loops, registries and proxy) on CPU 1, through `taskset` (util-linux).
- * Without taskset or a second CPU everything runs unpinned and the run says so.
+ * Where the figures that model the API server's load on the webhook (P1 and P6, P7) run their processes. In a
+ * cluster the API server never shares the webhook's CPU, so there the servers under test (pullguard and the bare
+ * fastify baseline, every thread of them) run on CPU 0 and the load generator (wrk, and the bench process itself
+ * with its undici loops and latency proxy) on CPU 1, through `taskset` (util-linux). The other figures keep both
+ * CPUs for everything, as their targets were set (docs/benchmarks.md). Without taskset or a second CPU nothing is
+ * pinned and the run says so.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -57,8 +59,21 @@ export function pinnedCommand(
     : { command: 'taskset', args: ['-c', cpus, command, ...args] };
 }
 
-/** Moves every thread of this process (V8 and libuv helpers included) to the load generator's CPU. */
-export function pinBenchProcess(): void {
+/**
+ * Runs `work` with every thread of this process (V8 and libuv helpers included) on the load generator's CPU, then
+ * gives the process all CPUs back.
+ */
+export async function withBenchOnLoadCpu<T>(work: () => Promise<T>): Promise<T> {
   const { load } = cpuLayout();
-  if (load !== undefined) execFileSync('taskset', ['-a', '-p', '-c', load, String(process.pid)], { stdio: 'ignore' });
+  if (load === undefined) return work();
+  setAffinity(load);
+  try {
+    return await work();
+  } finally {
+    setAffinity(`0-${os.cpus().length - 1}`);
+  }
+}
+
+function setAffinity(cpus: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
 }

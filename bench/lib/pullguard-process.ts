@@ -47,6 +47,8 @@ export interface StartPullguardOptions {
   readonly cpuProfDir?: string;
   /** Extra node flags for the server, after the production ones (experiments only, e.g. `--max-semi-space-size=4`). */
   readonly nodeFlags?: readonly string[];
+  /** Run on the server CPU with all its threads (P1, P6, P7; cpu-pinning.ts). */
+  readonly pinned?: boolean;
   /** How often `/readyz` is polled at start-up (default 100 ms). */
   readonly readyPollMs?: number;
 }
@@ -66,14 +68,12 @@ export async function startPullguard(options: StartPullguardOptions): Promise<Pu
   if (options.cpuProfDir)
     nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.name}.cpuprofile`);
   const spawnedAt = performance.now();
-  // On the server CPU with all its threads, like the baseline (cpu-pinning.ts).
-  const command = pinnedCommand(cpuLayout().server, path.join(options.repoRoot, 'node_modules/.bin/node'), [
-    ...nodeFlags,
-    path.join(options.repoRoot, 'dist/main.js'),
-    'serve',
-    '--config',
-    configPath,
-  ]);
+  // With `pinned`, on the server CPU with all its threads (cpu-pinning.ts).
+  const command = pinnedCommand(
+    options.pinned ? cpuLayout().server : undefined,
+    path.join(options.repoRoot, 'node_modules/.bin/node'),
+    [...nodeFlags, path.join(options.repoRoot, 'dist/main.js'), 'serve', '--config', configPath],
+  );
   const child: ChildProcess = spawn(command.command, command.args, {
     cwd: options.workDir,
     stdio: ['ignore', logFd, logFd],
