@@ -1,7 +1,8 @@
 /**
- * P1 for several builds of pullguard side by side, for experiments: each build and the bare fastify baseline get
- * the same warm Deployment review in alternating closed-loop slices, so the noise of this shared machine hits all
- * of them alike. Prints the median throughput, the ratio to the baseline and the server CPU per request of each.
+ * P1 for several builds of pullguard side by side, for experiments, measured like P1 (lib/pinned-rounds.ts): every
+ * server pinned to the server CPU, wrk on the load CPU, the same warm Deployment review in alternating rounds after a
+ * warm-up each. Prints each build's median throughput, its median ratio to the bare fastify baseline (per round) and
+ * its server CPU per request.
  *
  * A build is a folder with `dist/` (from `npm run build`, edited or not), the `Dockerfile` (its ENTRYPOINT's node
  * flags are used) and `node_modules` (a symlink to the project's will do):
@@ -9,26 +10,22 @@
  *   mkdir /tmp/variant && cp -r dist Dockerfile /tmp/variant/ && ln -s "$PWD/node_modules" /tmp/variant/
  *   npm run bench:compare -- . /tmp/variant
  *
- * Environment: BENCH_SLICES (per server, default 5), BENCH_SLICE_MS (default 2000), BENCH_WARMUP_MS (per server,
+ * Environment: BENCH_SLICES (rounds, default 5), BENCH_SLICE_MS (default 2000), BENCH_WARMUP_MS (per server,
  * default 4000), BENCH_CONNECTIONS (default 16), BENCH_NODE_FLAGS (extra flags for the pullguard builds),
  * BENCH_PERF_MAP=1 (every server runs with `--perf-basic-prof`, so `perf record -g -p <pid>` names JavaScript
- * frames; the pids are printed). Two process starts of one build differ by up to ~10%: list a build twice to see it.
+ * frames; the pids are printed), BENCH_PIN=0 (no pinning). Two process starts of one build differ by up to ~10%:
+ * list a build twice to see it.
  */
 import path from 'node:path';
-import { deploymentReview, isAllow, isCleanAllow, VALIDATE_PATH } from './lib/admission-review.js';
+import { deploymentReview, VALIDATE_PATH } from './lib/admission-review.js';
 import { startBaseline } from './lib/baseline-process.js';
-import { processCpuMs } from './lib/child-process.js';
+import { cpuLayout, withBenchOnLoadCpu } from './lib/cpu-pinning.js';
 import { setUpEnvironment } from './lib/environment.js';
-import { closedLoop, median, openPool, type LoadTarget } from './lib/load.js';
+import { median } from './lib/load.js';
+import { measureRounds, medianOf, roundRatios, type PinnedServer } from './lib/pinned-rounds.js';
 import { startPullguard } from './lib/pullguard-process.js';
+import { writeWrkScript, wrkAvailable } from './lib/wrk.js';
 import { pushWarmImages } from './figures/throughput.js';
-
-interface Server {
-  readonly name: string;
-  readonly pid: number;
-  readonly target: LoadTarget;
-  stop(): Promise<void>;
-}
 
 const env = process.env;
 const builds = process.argv.slice(2).map((root) => path.resolve(root));
@@ -36,7 +33,12 @@ if (builds.length === 0) {
   process.stderr.write('usage: npm run bench:compare -- <build folder>...\n');
   process.exit(2);
 }
-const slices = Number(env['BENCH_SLICES'] ?? 5);
+const missing = wrkAvailable();
+if (missing) {
+  process.stderr.write(`bench:compare: ${missing}\n`);
+  process.exit(2);
+}
+const rounds = Number(env['BENCH_SLICES'] ?? 5);
 const sliceMs = Number(env['BENCH_SLICE_MS'] ?? 2000);
 const connections = Number(env['BENCH_CONNECTIONS'] ?? 16);
 const warmUpMs = Number(env['BENCH_WARMUP_MS'] ?? 4000);
@@ -45,17 +47,23 @@ const extraFlags = [...perfMap, ...(env['BENCH_NODE_FLAGS'] ?? '').split(' ').fi
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
+log(cpuLayout().description);
 const bench = await setUpEnvironment({ repoRoot, durationMs: sliceMs, connections, log });
-const servers: Server[] = [];
+const stops: (() => Promise<void>)[] = [];
 try {
   const body = deploymentReview({ images: await pushWarmImages(bench), name: 'warm' });
-  const baseline = await startBaseline({ repoRoot, certDir: bench.certDir, caPem: bench.caPem, nodeFlags: perfMap });
-  servers.push({
-    name: 'bare fastify',
-    pid: baseline.pid,
-    target: { origin: baseline.origin, caPem: bench.caPem, path: VALIDATE_PATH, body, accept: isAllow },
-    stop: () => baseline.stop(),
+  const script = await writeWrkScript(bench.workDir, 'compare', body);
+  const baseline = await startBaseline({
+    repoRoot,
+    certDir: bench.certDir,
+    caPem: bench.caPem,
+    nodeFlags: perfMap,
+    pinned: true,
   });
+  stops.push(() => baseline.stop());
+  const servers: PinnedServer[] = [
+    { name: 'bare fastify', pid: baseline.pid, target: { url: `${baseline.origin}${VALIDATE_PATH}`, script } },
+  ];
   for (const [i, root] of builds.entries()) {
     const server = await startPullguard({
       name: `build${i}`,
@@ -64,43 +72,25 @@ try {
       certDir: bench.certDir,
       config: bench.serverConfig,
       nodeFlags: extraFlags,
+      pinned: true,
     });
-    servers.push({
-      name: root,
-      pid: server.pid,
-      target: { origin: server.origin, caPem: bench.caPem, path: VALIDATE_PATH, body, accept: isCleanAllow },
-      stop: () => server.stop(),
-    });
+    stops.push(() => server.stop());
+    servers.push({ name: root, pid: server.pid, target: { url: `${server.origin}${VALIDATE_PATH}`, script } });
   }
   log(servers.map((s) => `${s.name}: pid ${s.pid}`).join('\n'));
-  const pools = servers.map((s) => openPool(s.target, connections));
-  try {
-    // Long enough for V8 to have optimized the hot paths: the first seconds under load are slower.
-    for (const [i, s] of servers.entries())
-      await closedLoop(pools[i]!, s.target, { concurrency: connections, durationMs: warmUpMs });
-    const rates = servers.map((): number[] => []);
-    const cpuUs = servers.map((): number[] => []);
-    for (let slice = 0; slice < slices; slice += 1) {
-      for (const [i, s] of servers.entries()) {
-        const before = await processCpuMs(s.pid);
-        const result = await closedLoop(pools[i]!, s.target, { concurrency: connections, durationMs: sliceMs });
-        cpuUs[i]!.push((((await processCpuMs(s.pid)) - before) * 1000) / result.requests);
-        rates[i]!.push(result.requestsPerSecond);
-        if (result.errors > 0) log(`${s.name}: ${result.errors} requests failed or were not a clean allow`);
-      }
-    }
-    const baselineRate = median(rates[0]!);
-    for (const [i, s] of servers.entries()) {
-      const rate = median(rates[i]!);
-      const perSlice = rates[i]!.map((r) => (r / 1000).toFixed(1)).join(' ');
-      log(
-        `${(rate / baselineRate).toFixed(3)}  ${rate.toFixed(0).padStart(6)} req/s  ${median(cpuUs[i]!).toFixed(1).padStart(6)} µs CPU/request  (k req/s per slice: ${perSlice})  ${s.name}`,
-      );
-    }
-  } finally {
-    await Promise.all(pools.map((pool) => pool.close()));
+  const measured = await withBenchOnLoadCpu(() =>
+    measureRounds(servers, { connections, warmUpMs, sliceMs, rounds, log }),
+  );
+  const [bare] = measured;
+  for (const server of measured) {
+    if (!bare) break;
+    const ratios = roundRatios(server, bare);
+    const errors = server.slices.reduce((n, slice) => n + slice.errors, 0);
+    log(
+      `${median(ratios).toFixed(3)}  ${medianOf(server, 'requestsPerSecond').toFixed(0).padStart(6)} req/s  ${medianOf(server, 'cpuUsPerRequest').toFixed(1).padStart(6)} µs CPU/request  (ratios per round: ${ratios.map((r) => r.toFixed(3)).join(' ')}${errors ? `; ${errors} errors` : ''})  ${server.name}`,
+    );
   }
 } finally {
-  await Promise.all(servers.map((s) => s.stop()));
+  for (const stop of stops) await stop();
   await bench.close();
 }

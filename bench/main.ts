@@ -7,12 +7,15 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { measureCheckStartup, measureCheckStream } from './figures/check-cli.js';
 import { measureFanOut } from './figures/fan-out.js';
+import { measureGitopsBurst } from './figures/gitops-burst.js';
 import { measureIndexMemory } from './figures/index-memory.js';
 import { measureLoopDelay } from './figures/loop-delay.js';
 import { measureMemory } from './figures/memory.js';
 import { measureCoalescing, measureRequestsPerImage } from './figures/registry-requests.js';
 import { measureThroughput } from './figures/throughput.js';
+import { measureTimeToReady } from './figures/time-to-ready.js';
 import { measureWorstCaseInputs } from './figures/worst-case-inputs.js';
+import { withBenchOnLoadCpu } from './lib/cpu-pinning.js';
 import { setUpEnvironment, type BenchEnv, type BenchSettings } from './lib/environment.js';
 import { productionNodeFlags } from './lib/production-node-flags.js';
 import { startPullguard, type PullguardProcess } from './lib/pullguard-process.js';
@@ -35,7 +38,13 @@ interface Figure {
 }
 
 const FIGURES: readonly Figure[] = [
-  { ids: ['P1', 'P6'], title: 'warm admission throughput / p99', target: '>= 0.7', run: measureThroughput },
+  {
+    ids: ['P1', 'P6'],
+    title: 'warm admission throughput / p99',
+    target: '>= 0.7',
+    run: (env) => measureThroughput(env),
+    ownServer: true,
+  },
   { ids: ['P2'], title: 'cold fan-out', target: '<= 1.3', run: measureFanOut },
   { ids: ['P3'], title: 'registry requests per cold image', target: '1.0', run: measureRequestsPerImage },
   { ids: ['P4'], title: 'coalescing', target: 'exactly 1', run: measureCoalescing },
@@ -45,6 +54,13 @@ const FIGURES: readonly Figure[] = [
     title: 'memory with image indexes',
     target: '<= 200 MB',
     run: (env) => measureIndexMemory(env),
+    ownServer: true,
+  },
+  {
+    ids: ['P7', 'P7M'],
+    title: 'GitOps burst',
+    target: '<= 3, 1.0',
+    run: (env) => withBenchOnLoadCpu(() => measureGitopsBurst(env)),
     ownServer: true,
   },
   {
@@ -73,6 +89,13 @@ const FIGURES: readonly Figure[] = [
     title: 'check --offline start-up',
     target: '<= 5',
     run: (env) => measureCheckStartup(env),
+    ownServer: true,
+  },
+  {
+    ids: ['P10'],
+    title: 'serve time to ready',
+    target: 'reported',
+    run: (env) => measureTimeToReady(env),
     ownServer: true,
   },
 ];

@@ -23,6 +23,8 @@ const CATEGORIES = [
   ['answer rendering', ['answerFor', 'buildResponse', 'render-', 'audit-findings']],
   ['deadline and budget', ['linked-deadline', 'budget.js']],
   ['route handler and reply', ['webhook-app.js', 'baseline-server']],
+  // The review's own code resumed from a microtask after an `await` has no review-object.js frame below it.
+  ['review, resumed after an await', ['/dist/']],
   ['fastify', ['fastify/', 'find-my-way', 'toad-cache', 'secure-json-parse']],
   ['node http and streams (JS)', ['_http_', 'node:internal/streams', 'node:net', 'stream_base']],
   ['TLS read and HTTP parse (native)', ['TLSWrap::ClearOut', 'ossl_', 'llhttp', 'OnStreamRead']],
@@ -53,7 +55,8 @@ async function countSamples(file) {
   };
   for await (const line of createInterface({ input: createReadStream(file) })) {
     if (line.trim() === '') settle();
-    else if (/^\s/.test(line)) frames.push(line.trim());
+    // Frames are tab-indented; a sample's header (its tid) may be space-padded.
+    else if (line.startsWith('\t')) frames.push(line.trim());
     else {
       settle();
       tid = line.trim().split(/\s+/)[0];

@@ -136,7 +136,7 @@ function rowOf(scenario: R9Scenario, result: ScenarioResult): FigureRow {
         (result.idleAfterMs === undefined
           ? 'still busy 60 s after the last answer'
           : `idle ${(result.idleAfterMs / 1000).toFixed(1)} s after the last answer`) +
-        `; load average ${result.load.toFixed(1)} on ${os.availableParallelism()} CPUs`,
+        `; load average ${result.load.toFixed(1)} on ${os.cpus().length} CPUs`,
   ];
   const base = {
     id: scenario.id,

@@ -8,12 +8,13 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL'); // safety net when the bench dies halfway
 });
 
-/** Polls `url` until it answers 2xx; fails early if the child exits. */
+/** Polls `url` every `pollMs` until it answers 2xx; fails early if the child exits. */
 export async function waitForHttp(
   url: string,
   child: ChildProcess,
   timeoutMs: number,
   dispatcher?: Dispatcher,
+  pollMs = 100,
 ): Promise<void> {
   live.add(child);
   const deadline = Date.now() + timeoutMs;
@@ -27,7 +28,7 @@ export async function waitForHttp(
     } catch {
       // not listening yet
     }
-    await sleep(100);
+    await sleep(pollMs);
   }
   throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
 }

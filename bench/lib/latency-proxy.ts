@@ -11,6 +11,11 @@ export interface LatencyProxy {
   readonly host: string;
   /** HTTP requests forwarded so far. */
   requests(): number;
+  /**
+   * Most connections waiting for an answer at once since the last call (a connection waits from a chunk that starts
+   * a request until the first chunk back), i.e. how many requests the client had in flight at its peak.
+   */
+  takePeakInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -23,20 +28,34 @@ export async function startLatencyProxy(options: {
 }): Promise<LatencyProxy> {
   const sockets = new Set<net.Socket>();
   let requests = 0;
+  let inFlight = 0;
+  let peakInFlight = 0;
   const server = net.createServer((client) => {
     const upstream = net.connect(options.targetPort, options.targetHost);
     sockets.add(client).add(upstream);
     let chain = Promise.resolve();
+    let waiting = false;
+    const answered = () => {
+      if (waiting) inFlight -= 1;
+      waiting = false;
+    };
     client.on('data', (chunk: Buffer) => {
       const startsRequest = REQUEST_START.test(chunk.toString('latin1', 0, 8));
-      if (startsRequest) requests += 1;
+      if (startsRequest) {
+        requests += 1;
+        if (!waiting) inFlight += 1;
+        waiting = true;
+        peakInFlight = Math.max(peakInFlight, inFlight);
+      }
       chain = chain.then(async () => {
         if (startsRequest) await sleep(options.delayMs);
         if (!upstream.destroyed) upstream.write(chunk);
       });
     });
+    upstream.on('data', answered);
     upstream.pipe(client);
     const closeBoth = () => {
+      answered();
       client.destroy();
       upstream.destroy();
       sockets.delete(client);
@@ -51,6 +70,11 @@ export async function startLatencyProxy(options: {
   return {
     host: `127.0.0.1:${address.port}`,
     requests: () => requests,
+    takePeakInFlight: () => {
+      const peak = peakInFlight;
+      peakInFlight = inFlight;
+      return peak;
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

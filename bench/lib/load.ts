@@ -1,6 +1,6 @@
 /**
  * HTTPS load loops over an undici Pool (keep-alive, N connections, pipelining 1), the way the API server calls a
- * webhook: closed loop for maximum throughput, open loop (fixed arrival rate) for latency at a given load.
+ * webhook: an open loop (fixed arrival rate) for latency at a given load (P6). P1's closed loop is wrk (wrk.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
@@ -49,35 +49,6 @@ async function send(pool: Pool, target: LoadTarget, startedAt = performance.now(
   } catch {
     return [false, performance.now() - startedAt];
   }
-}
-
-/** `concurrency` workers each send the next request as soon as the previous answered, for `durationMs`. */
-export async function closedLoop(
-  pool: Pool,
-  target: LoadTarget,
-  options: { concurrency: number; durationMs: number },
-): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const end = started + options.durationMs;
-  const worker = async () => {
-    while (performance.now() < end) {
-      const [ok, ms] = await send(pool, target);
-      if (ok) latencies.push(ms);
-      else errors += 1;
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
-  const elapsedMs = performance.now() - started;
-  const requests = latencies.length + errors;
-  return {
-    requests,
-    errors,
-    elapsedMs,
-    requestsPerSecond: (latencies.length * 1000) / elapsedMs,
-    latenciesMs: latencies,
-  };
 }
 
 export interface OpenLoopResult extends LoadResult {

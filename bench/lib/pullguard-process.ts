@@ -9,6 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { freePort } from '../../test/harness/registry/free-port.js';
 import { stopChild, waitForHttp } from './child-process.js';
+import { cpuLayout, pinnedCommand } from './cpu-pinning.js';
 import { productionNodeFlags } from './production-node-flags.js';
 
 export interface PullguardProcess {
@@ -18,6 +19,8 @@ export interface PullguardProcess {
   /** `http://127.0.0.1:<port>` of health and metrics. */
   readonly healthOrigin: string;
   readonly pid: number;
+  /** From spawn to the first `/readyz` 200, ms (as precise as `readyPollMs`). */
+  readonly readyMs: number;
   /** Resident set size from /proc/<pid>/status (VmRSS), in bytes. */
   rssBytes(): Promise<number>;
   /** Peak resident set size so far (VmHWM), in bytes. */
@@ -44,6 +47,10 @@ export interface StartPullguardOptions {
   readonly cpuProfDir?: string;
   /** Extra node flags for the server, after the production ones (experiments only, e.g. `--max-semi-space-size=4`). */
   readonly nodeFlags?: readonly string[];
+  /** Run on the server CPU with all its threads (P1, P6, P7; cpu-pinning.ts). */
+  readonly pinned?: boolean;
+  /** How often `/readyz` is polled at start-up (default 100 ms). */
+  readonly readyPollMs?: number;
 }
 
 export async function startPullguard(options: StartPullguardOptions): Promise<PullguardProcess> {
@@ -60,21 +67,24 @@ export async function startPullguard(options: StartPullguardOptions): Promise<Pu
   const nodeFlags = [...productionNodeFlags(options.repoRoot), ...(options.nodeFlags ?? [])];
   if (options.cpuProfDir)
     nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.name}.cpuprofile`);
-  const child: ChildProcess = spawn(
+  const spawnedAt = performance.now();
+  // With `pinned`, on the server CPU with all its threads (cpu-pinning.ts).
+  const command = pinnedCommand(
+    options.pinned ? cpuLayout().server : undefined,
     path.join(options.repoRoot, 'node_modules/.bin/node'),
     [...nodeFlags, path.join(options.repoRoot, 'dist/main.js'), 'serve', '--config', configPath],
-    {
-      cwd: options.workDir,
-      stdio: ['ignore', logFd, logFd],
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.workDir },
-    },
   );
+  const child: ChildProcess = spawn(command.command, command.args, {
+    cwd: options.workDir,
+    stdio: ['ignore', logFd, logFd],
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.workDir },
+  });
   closeSync(logFd);
   let exitStatus: string | undefined;
   child.once('exit', (code, signal) => (exitStatus = signal ? `signal ${signal}` : `exit code ${code}`));
   const healthOrigin = `http://127.0.0.1:${healthPort}`;
   try {
-    await waitForHttp(`${healthOrigin}/readyz`, child, 30_000);
+    await waitForHttp(`${healthOrigin}/readyz`, child, 30_000, undefined, options.readyPollMs);
   } catch (error) {
     await stopChild(child);
     const log = await readFile(logPath, 'utf8').catch(() => '');
@@ -83,12 +93,14 @@ export async function startPullguard(options: StartPullguardOptions): Promise<Pu
       { cause: error },
     );
   }
+  const readyMs = performance.now() - spawnedAt;
   const pid = child.pid ?? 0;
   return {
     name: options.name,
     origin: `https://127.0.0.1:${port}`,
     healthOrigin,
     pid,
+    readyMs,
     rssBytes: () => statusKb(pid, 'VmRSS'),
     peakRssBytes: () => statusKb(pid, 'VmHWM'),
     async metrics(timeoutMs = 30_000) {

@@ -25,17 +25,19 @@ export interface AdmissionReviewResponse {
 }
 
 export function buildResponse(uid: string, answer: AdmissionAnswer): AdmissionReviewResponse {
-  const warnings = answer.warnings && answer.warnings.length > 0 ? { warnings: answer.warnings } : {};
-  const audit =
-    answer.auditAnnotations && Object.keys(answer.auditAnnotations).length > 0
-      ? { auditAnnotations: answer.auditAnnotations }
-      : {};
-  const status = answer.allowed
-    ? {}
-    : { status: { code: 403, reason: 'Forbidden', message: answer.message ?? 'denied by pullguard' } as const };
-  return {
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    response: { uid, allowed: answer.allowed, ...status, ...warnings, ...audit },
-  };
+  // Built field by field, not with conditional spreads: every review is answered through here.
+  const response: {
+    -readonly [K in keyof AdmissionReviewResponse['response']]: AdmissionReviewResponse['response'][K];
+  } = { uid, allowed: answer.allowed };
+  if (!answer.allowed) {
+    response.status = { code: 403, reason: 'Forbidden', message: answer.message ?? 'denied by pullguard' };
+  }
+  if (answer.warnings && answer.warnings.length > 0) response.warnings = answer.warnings;
+  if (answer.auditAnnotations && hasKeys(answer.auditAnnotations)) response.auditAnnotations = answer.auditAnnotations;
+  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response };
+}
+
+function hasKeys(record: Readonly<Record<string, string>>): boolean {
+  for (const _key in record) return true;
+  return false;
 }

@@ -11,7 +11,7 @@ import { cacheMemoryWarning } from '../config/cache-memory.js';
 import type { Config } from '../config/load-config.js';
 import { createLoggers } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
-import { buildHealthApp } from '../server/health-app.js';
+import { buildHealthApp, type HealthApp } from '../server/health-app.js';
 import { TlsReloadError, createTlsReloader } from '../server/tls-reloader.js';
 import { servingTlsOptions } from '../server/tls-options.js';
 import { buildWebhookApp } from '../server/webhook-app.js';
@@ -33,7 +33,7 @@ export interface ServeOptions {
 
 export interface RunningServer {
   readonly webhook: FastifyInstance;
-  readonly health: FastifyInstance;
+  readonly health: HealthApp;
   readonly logger: Logger;
   /** Fail readiness, finish in-flight reviews, close everything. Idempotent. */
   shutdown(): Promise<void>;

@@ -9,6 +9,13 @@ import { parseDuration } from '../runtime/duration.js';
 import type { ConfigFile } from './schema.js';
 import { buildWorkloads, type WorkloadConfig } from './workload-config.js';
 
+/**
+ * Connections per registry when neither `registries[].concurrency` nor `network.concurrencyPerRegistry` says
+ * otherwise. A GitOps sync asks about dozens of images nobody has seen at once: with 16 connections a 50-image burst
+ * waits out four round trips in the queue, with 64 it is one (P7 in docs/design.md §7.1; docs/benchmarks.md, P7).
+ */
+const DEFAULT_CONCURRENCY_PER_REGISTRY = 64;
+
 export interface RegistryConfig {
   readonly host: string;
   /**
@@ -41,6 +48,11 @@ export interface Config {
   };
   readonly tls: { readonly certFile: string; readonly keyFile: string };
   readonly listen: { readonly host: string; readonly port: number; readonly healthPort: number };
+  /**
+   * `reviews`: which reviews get their `review` line at `info` (docs/design.md §5.4): `findings` (those with a
+   * finding, failed open or malformed; the rest at `debug`) or `all`.
+   */
+  readonly logging: { readonly reviews: 'findings' | 'all' };
   /** Kinds beyond the built-in table (`workloads:`), in file order. */
   readonly workloads: readonly WorkloadConfig[];
 }
@@ -115,7 +127,7 @@ export function configFromFile(file: ConfigFile): Config {
     network: {
       requestTimeoutMs,
       budgetMs,
-      concurrencyPerRegistry: file.network?.concurrencyPerRegistry ?? 16,
+      concurrencyPerRegistry: file.network?.concurrencyPerRegistry ?? DEFAULT_CONCURRENCY_PER_REGISTRY,
       blockedCidrs,
     },
     tls: { certFile: file.tls?.certFile ?? 'certs/tls.crt', keyFile: file.tls?.keyFile ?? 'certs/tls.key' },
@@ -124,6 +136,7 @@ export function configFromFile(file: ConfigFile): Config {
       port: file.listen?.port ?? 8443,
       healthPort: file.listen?.healthPort ?? 8080,
     },
+    logging: { reviews: file.logging?.reviews ?? 'findings' },
     workloads: buildWorkloads(file.workloads),
   };
   return deepFreeze(config);

@@ -29,13 +29,14 @@ t.test('defaults: the policy of docs/design.md §2.1 and the values of §3.1', a
   t.same(DEFAULT_CONFIG.network, {
     requestTimeoutMs: 3_000,
     budgetMs: 8_000,
-    concurrencyPerRegistry: 16,
+    concurrencyPerRegistry: 64,
     blockedCidrs: [...DEFAULT_BLOCKED_CIDRS],
   });
   t.same(DEFAULT_CONFIG.listen, { host: '0.0.0.0', port: 8443, healthPort: 8080 });
   t.same(DEFAULT_CONFIG.tls, { certFile: 'certs/tls.crt', keyFile: 'certs/tls.key' });
   t.same(DEFAULT_CONFIG.credentials, { kubernetes: 'auto' });
   t.same(DEFAULT_CONFIG.exemptImages, []);
+  t.same(DEFAULT_CONFIG.logging, { reviews: 'findings' });
   t.same(
     DEFAULT_CONFIG.registries.map((r) => [r.host, r.nodeCredentials]),
     NODE_CREDENTIAL_REGISTRIES.map((h) => [h, true]),
@@ -90,6 +91,7 @@ network:
   blockedCidrs: [169.254.0.0/16, "fe80::/10"]
 tls: {certFile: certs/tls.crt, keyFile: certs/tls.key}
 listen: {port: 8443, healthPort: 8080}
+logging: {reviews: all}
 `,
     'pullguard.yaml',
   );
@@ -112,6 +114,16 @@ listen: {port: 8443, healthPort: 8080}
     'only what the admin wrote is listed (and so exempt from blockedCidrs); the built-in entries are not',
   );
   t.same(result.config.exemptImages, ['registry.k8s.io/pause:*']);
+  t.same(result.config.logging, { reviews: 'all' });
+});
+
+t.test('logging.reviews takes findings or all', async (t) => {
+  for (const reviews of ['findings', 'all'] as const) {
+    const result = buildConfig({ logging: { reviews } });
+    t.same(result.ok && result.config.logging, { reviews }, reviews);
+  }
+  const empty = buildConfig({ logging: {} });
+  t.same(empty.ok && empty.config.logging, { reviews: 'findings' }, 'an empty logging section means findings');
 });
 
 t.test('single problems: each names the key and what is wrong', async (t) => {
@@ -120,6 +132,7 @@ t.test('single problems: each names the key and what is wrong', async (t) => {
     ['an unknown nested key', { network: { timeout: '3s' } }, /^config: \/network has unknown key "timeout"$/],
     ['an unknown policy class', { policy: { notfound: 'deny' } }, /^config: \/policy has unknown key "notfound"$/],
     ['a wrong mode', { mode: 'audit' }, /^config: \/mode must be "enforce" or "warn"$/],
+    ['a boolean mode', { mode: true }, /^config: \/mode must be "enforce" or "warn"$/],
     [
       'a wrong action',
       { policy: { notFound: 'block' } },
@@ -176,6 +189,22 @@ t.test('single problems: each names the key and what is wrong', async (t) => {
       { credentials: { kubernetes: 'yes' } },
       /^config: \/credentials\/kubernetes must be "auto" or boolean$/,
     ],
+    [
+      'kubernetes: 5',
+      { credentials: { kubernetes: 5 } },
+      /^config: \/credentials\/kubernetes must be "auto" or boolean$/,
+    ],
+    [
+      'a wrong review log policy',
+      { logging: { reviews: 'none' } },
+      /^config: \/logging\/reviews must be "findings" or "all"$/,
+    ],
+    [
+      'a boolean review log policy',
+      { logging: { reviews: true } },
+      /^config: \/logging\/reviews must be "findings" or "all"$/,
+    ],
+    ['an unknown logging key', { logging: { level: 'debug' } }, /^config: \/logging has unknown key "level"$/],
     ['a list as the whole config', ['mode: warn'], /^config: \/ must be object$/],
   ];
   for (const [name, raw, expected] of cases) {

@@ -93,6 +93,12 @@ export const ConfigFileSchema = Type.Object(
       ),
     ),
     workloads: Type.Optional(Type.Array(WorkloadSchema)),
+    logging: Type.Optional(
+      Type.Object(
+        { reviews: Type.Optional(Type.Union([Type.Literal('findings'), Type.Literal('all')])) },
+        { additionalProperties: false },
+      ),
+    ),
     listen: Type.Optional(
       Type.Object(
         {

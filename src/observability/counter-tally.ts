@@ -21,14 +21,18 @@ interface Pending<L extends string> {
   count: number;
 }
 
+type LabelTree<L extends string> = Map<string, LabelTree<L> | Pending<L>>;
+
 export function talliedCounter<L extends string>(config: Omit<CounterConfiguration<L>, 'collect'>): TalliedCounter<L> {
   const labelNames = (config.labelNames ?? []) as readonly L[];
   // One entry per distinct label set; label values are bounded by the callers (docs/design.md §6), so this is too.
-  const pending = new Map<string, Pending<L>>();
+  const pending: Pending<L>[] = [];
+  // Label values in `labelNames` order lead, one map per label, to the set's entry: a lookup builds no key string.
+  const root: LabelTree<L> = new Map();
   const counter = new Counter<L>({
     ...config,
     collect() {
-      for (const entry of pending.values()) {
+      for (const entry of pending) {
         if (entry.count === 0) continue;
         counter.inc(entry.labels, entry.count);
         entry.count = 0;
@@ -36,12 +40,22 @@ export function talliedCounter<L extends string>(config: Omit<CounterConfigurati
     },
   });
   const entryFor = (labels: LabelValues<L>): Pending<L> => {
-    const key = labelNames.map((name) => String(labels[name])).join('\u0000');
-    let entry = pending.get(key);
-    if (!entry) {
-      entry = { labels: { ...labels }, count: 0 };
-      pending.set(key, entry);
+    let node: LabelTree<L> | Pending<L> = root;
+    for (const name of labelNames) {
+      const tree = node as LabelTree<L>;
+      const value = String(labels[name]);
+      let next = tree.get(value);
+      if (next === undefined) {
+        next = name === labelNames[labelNames.length - 1] ? newEntry(labels) : new Map();
+        tree.set(value, next);
+      }
+      node = next;
     }
+    return node === root ? (pending[0] ?? newEntry(labels)) : (node as Pending<L>);
+  };
+  const newEntry = (labels: LabelValues<L>): Pending<L> => {
+    const entry = { labels: { ...labels }, count: 0 };
+    pending.push(entry);
     return entry;
   };
   return {

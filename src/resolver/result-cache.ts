@@ -109,8 +109,30 @@ export function withResultCache(inner: ClosableImageResolver, deps: ResultCacheD
  */
 const MAX_PLAIN_KEY_LENGTH = 160;
 
-/** Canonical reference, index wish and credential fingerprint. */
+/**
+ * Canonical reference, index wish and credential fingerprint. Remembered per parsed reference (memoized by the
+ * grammar) and credential list (memoized by the keyring), so a warm lookup reuses one string: its hash is computed
+ * once and the cache compares it by identity, instead of building, hashing and comparing ~100 characters per image.
+ */
 export function cacheKey(options: PeekOptions): string {
+  let byCredentials = keysByReference.get(options.reference);
+  if (byCredentials === undefined) {
+    byCredentials = { plain: new WeakMap(), index: new WeakMap() };
+    keysByReference.set(options.reference, byCredentials);
+  }
+  const keys = options.wantIndex ? byCredentials.index : byCredentials.plain;
+  let key = keys.get(options.credentials);
+  if (key === undefined) {
+    key = buildCacheKey(options);
+    keys.set(options.credentials, key);
+  }
+  return key;
+}
+
+type KeysByCredentials = Record<'plain' | 'index', WeakMap<readonly RegistryCredential[], string>>;
+const keysByReference = new WeakMap<PeekOptions['reference'], KeysByCredentials>();
+
+function buildCacheKey(options: PeekOptions): string {
   const key = `${canonicalReference(options.reference)}${options.wantIndex ? '+index' : ''}|${credentialsFingerprint(options.credentials)}`;
   return key.length <= MAX_PLAIN_KEY_LENGTH ? key : `sha256:${createHash('sha256').update(key).digest('base64')}`;
 }

@@ -83,6 +83,13 @@ export function usesToCheck(extraction: Extraction): ImageUse[] {
   return extraction.views.flatMap((entry) => entry.uses);
 }
 
+/** How many uses there are to check (without building the list: this runs on every review). */
+export function countUsesToCheck(extraction: Extraction): number {
+  let count = 0;
+  for (const entry of extraction.views) count += entry.uses.length;
+  return count;
+}
+
 function labelOf(kind: string, namespace: string, name: string | undefined, object: unknown): string {
   const metadata = metadataOf(object);
   const objectName = name || stringField(metadata, 'name') || stringField(metadata, 'generateName') || '<unnamed>';

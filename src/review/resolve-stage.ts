@@ -20,8 +20,8 @@ import { imageInternalError, logUnexpected, stepInternalError, type ReviewLog } 
 import type { PlatformPort, PullCredentialsPort } from './ports.js';
 
 /**
- * Image checks of one review in flight at once, over all registries and per registry. Per registry it is as large
- * as the registry client's default connection limit (`network.concurrencyPerRegistry`, 16), so a workload with up
+ * Image checks of one review in flight at once, over all registries and per registry. Per registry it is 16, well
+ * within the registry client's default connection limit (`network.concurrencyPerRegistry`, 64), so a workload with up
  * to 16 images on one registry resolves in one round trip (P2 in docs/design.md §7.1: 10 cold images cost ≤ 1.3× one);
  * the total lets the first images of up to 32 registries start at once, so a slow registry never holds another's turn.
  */
@@ -151,9 +151,11 @@ function imageFailed(
   for (const check of checks) failures.push(imageInternalError(check.use, check.canonical));
 }
 
-const NO_CREDENTIALS: PullCredentials = { credentialsFor: () => [], problems: [], uncertain: false };
+/** One list for every anonymous lookup: the result cache remembers its keys per list (result-cache.ts). */
+const ANONYMOUS: readonly RegistryCredential[] = Object.freeze([]);
+const NO_CREDENTIALS: PullCredentials = { credentialsFor: () => ANONYMOUS, problems: [], uncertain: false };
 /** The credential step failed: lookups are anonymous and refusals are not certain (warn, never deny). */
-const UNKNOWN_CREDENTIALS: PullCredentials = { credentialsFor: () => [], problems: [], uncertain: true };
+const UNKNOWN_CREDENTIALS: PullCredentials = { credentialsFor: () => ANONYMOUS, problems: [], uncertain: true };
 
 async function pullCredentials(deps: ResolveDeps, input: ResolveInput, failures: Finding[]): Promise<PullCredentials> {
   if (!deps.pullCredentials) return NO_CREDENTIALS;

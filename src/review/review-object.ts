@@ -17,7 +17,7 @@ import { createRegistryLookup } from '../config/registry-settings.js';
 import type { ImageResolver } from '../resolution/image-resolver.js';
 import { workloadCatalog, type WorkloadCatalog } from '../workload/workload-catalog.js';
 import { decideStage } from './decide-stage.js';
-import { extractStage, usesToCheck, type Extracted, type Extraction, type ExtractInput } from './extract-stage.js';
+import { countUsesToCheck, extractStage, type Extracted, type Extraction, type ExtractInput } from './extract-stage.js';
 import type { ReviewLog } from './internal-error.js';
 import { startModeRead, type ModeRead, type PendingModeRead } from './namespace-mode-read.js';
 import type { NamespaceModePort, PlatformPort, PullCredentialsPort } from './ports.js';
@@ -113,7 +113,7 @@ async function reviewObject(pipeline: Pipeline, input: ReviewInput): Promise<Rev
   const extracted = extractStage(pipeline.workloads, input);
   if (extracted.status !== 'extracted') return extracted;
   const { namespace } = extracted;
-  if (usesToCheck(extracted).length === 0)
+  if (countUsesToCheck(extracted) === 0)
     return reviewed(
       extracted,
       [],
@@ -155,7 +155,7 @@ async function reviewObject(pipeline: Pipeline, input: ReviewInput): Promise<Rev
 }
 
 function reviewed(extracted: Extraction, uses: readonly UseReport[], decision: Decision): ReviewOutcome {
-  const checkedUses = usesToCheck(extracted).length;
+  const checkedUses = countUsesToCheck(extracted);
   return { status: 'reviewed', objectLabel: extracted.objectLabel, checkedUses, uses, decision };
 }
 
@@ -171,9 +171,10 @@ async function resolveUnlessOff(
   modeRead: PendingModeRead | undefined,
 ): Promise<(Resolved | undefined)[] | 'off' | undefined> {
   if (!needsRegistry(views)) return undefined;
+  // The namespace's mode is known (or not read at all): nothing can stop the work early, so no signal of its own.
+  if (!modeRead || modeRead.now) return resolveViews(deps, views, namespace, signal);
   const work = linkedAbort(signal);
-  const resolving = resolveViews(deps, views, namespace, work.signal);
-  const first = modeRead && !modeRead.now ? await Promise.race([resolving, offAnswer(modeRead)]) : await resolving;
+  const first = await Promise.race([resolveViews(deps, views, namespace, work.signal), offAnswer(modeRead)]);
   if (first === 'off') work.abort();
   else work.release();
   return first;

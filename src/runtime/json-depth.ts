@@ -22,7 +22,25 @@ const CLOSE_ARRAY = 0x5d; // ]
  * multi-byte UTF-8 character is ≥ 0x80, so it can never be mistaken for a quote, backslash or bracket.
  */
 export function jsonDepthExceeds(json: string | Uint8Array, maxDepth: number): boolean {
+  if (openingsAtMost(json, maxDepth)) return false;
   return typeof json === 'string' ? exceedsInText(json, maxDepth) : exceedsInBytes(json, maxDepth);
+}
+
+/**
+ * Whether `{` and `[` occur at most `max` times in all, strings included: then no nesting can be deeper. An ordinary
+ * review (a few hundred brackets against a limit of 1,000) is settled by a few hundred native searches instead of
+ * the scan, which visits every character outside strings (on P1's Deployment the scan cost a third of `JSON.parse`).
+ */
+function openingsAtMost(json: string | Uint8Array, max: number): boolean {
+  const search =
+    typeof json === 'string'
+      ? (what: number, from: number) => json.indexOf(what === OPEN_OBJECT ? '{' : '[', from)
+      : (what: number, from: number) => json.indexOf(what, from);
+  let seen = 0;
+  for (const what of [OPEN_OBJECT, OPEN_ARRAY]) {
+    for (let at = search(what, 0); at !== -1; at = search(what, at + 1)) if (++seen > max) return false;
+  }
+  return true;
 }
 
 function exceedsInBytes(bytes: Uint8Array, maxDepth: number): boolean {

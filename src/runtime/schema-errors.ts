@@ -11,20 +11,31 @@ export interface SchemaError {
 
 /** One problem per field path (`formatPath` turns the JSON pointer into what users read). */
 export function mergedSchemaProblems(errors: Iterable<SchemaError>, formatPath: (pointer: string) => string): string[] {
-  const byPath = new Map<string, string[]>();
+  const byPath = new Map<string, SchemaError[]>();
   for (const error of errors) {
     // `boolean` repeats each unknown key that `additionalProperties` already names; `anyOf` repeats its branches.
     if (error.keyword === 'boolean' || (error.keyword === 'anyOf' && error.instancePath !== '')) continue;
     const path = formatPath(error.instancePath);
-    byPath.set(path, [...(byPath.get(path) ?? []), describe(error)]);
+    byPath.set(path, [...(byPath.get(path) ?? []), error]);
   }
-  return [...byPath].map(([path, texts]) => {
-    const unique = [...new Set(texts)];
+  return [...byPath].map(([path, list]) => {
+    // A union of literals says `must be string` once per literal: `must be "enforce" or "warn"` already says it.
+    const constTypes = new Set<unknown>(list.filter((e) => e.keyword === 'const').map((e) => typeof allowedValue(e)));
+    const kept = list.filter((e) => e.keyword !== 'type' || !constTypes.has(typeParam(e)));
+    const unique = [...new Set(kept.map(describe))];
     const merged = unique.every((text) => text.startsWith('must be '))
       ? `must be ${unique.map((text) => text.slice(8)).join(' or ')}`
       : unique.join('; ');
     return `${path} ${merged}`;
   });
+}
+
+function allowedValue(e: SchemaError): unknown {
+  return (e.params as { allowedValue?: unknown }).allowedValue;
+}
+
+function typeParam(e: SchemaError): unknown {
+  return (e.params as { type?: unknown }).type;
 }
 
 /** RFC 6901 JSON pointer → its unescaped segments. */
@@ -41,6 +52,6 @@ function describe(e: SchemaError): string {
     const names = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
     return `has unknown key${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')}`;
   }
-  if (e.keyword === 'const') return `must be ${JSON.stringify((e.params as { allowedValue?: unknown }).allowedValue)}`;
+  if (e.keyword === 'const') return `must be ${JSON.stringify(allowedValue(e))}`;
   return e.message;
 }

@@ -85,7 +85,11 @@ export function installBodyBudget(app: FastifyInstance, options: BodyBudgetOptio
   // Every content type is read as JSON: the API server always sends JSON, and a wrong header should still get a
   // precise 400 rather than a 415.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_REVIEW_BYTES }, (request, body, done) => {
+  const parseBody = (
+    request: FastifyRequest,
+    body: string | Buffer,
+    done: (error: Error | null, value?: unknown) => void,
+  ): void => {
     const bytes = body as Buffer;
     const parsed = parseReviewBody(bytes);
     const lease = held.get(request.raw)?.lease;
@@ -96,7 +100,11 @@ export function installBodyBudget(app: FastifyInstance, options: BodyBudgetOptio
     }
     lease?.shrink(parsedCost(bytes.length, parsed.tokens));
     done(null, parsed.value);
-  });
+  };
+  // The API server's own type first: fastify remembers the parser of an exact match, while the catch-all is looked
+  // up again on every request (its content type parsed each time).
+  for (const type of ['application/json', '*'])
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAX_REVIEW_BYTES }, parseBody);
 
   return {
     lease,

@@ -12,12 +12,13 @@ import type { Logger } from 'pino';
 import { buildResponse } from '../admission/build-response.js';
 import { decodeReview } from '../admission/decode-review.js';
 import { MAX_REVIEW_BYTES } from '../admission/review-limits.js';
+import type { AdmissionRequest } from '../admission/review-schema.js';
 import type { Config } from '../config/load-config.js';
 import { clip, errorSummary, LOG_LIMITS } from '../observability/bounded-text.js';
 import type { Metrics } from '../observability/metrics.js';
 import { reviewBudgetMs } from '../review/budget.js';
 import { answerFor } from '../review/render-outcome.js';
-import type { Reviewer, ReviewOutcome } from '../review/review-object.js';
+import type { Reviewer, ReviewInput, ReviewOutcome } from '../review/review-object.js';
 import { linkedDeadline } from '../runtime/linked-deadline.js';
 import { workloadCatalog } from '../workload/workload-catalog.js';
 import { bodyBudgetBytes, installBodyBudget } from './body-budget.js';
@@ -130,20 +131,14 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     const deadline = linkedDeadline(undefined, Math.max(MIN_REVIEW_MS, budgetMs), 'review budget exhausted');
     let outcome: ReviewOutcome;
     try {
-      outcome = await options.reviewer.review({
-        kind: admission.kind,
-        operation: admission.operation,
-        ...(admission.subResource ? { subResource: admission.subResource } : {}),
-        ...(admission.namespace ? { namespace: admission.namespace } : {}),
-        ...(admission.name ? { name: admission.name } : {}),
-        object: admission.object ?? undefined,
-        oldObject: admission.oldObject ?? undefined,
-        signal: deadline.signal,
-      });
+      outcome = await options.reviewer.review(reviewInput(admission, deadline.signal));
     } catch (error) {
       // A bug must not block deploys: admit, say so, and log it (bounded, no credentials: bounded-text.ts). The uid
       // is echoed, so the API server accepts the answer.
       log.error({ error: errorSummary(error), uid: admission.uid }, 'review failed unexpectedly');
+      const failedMs = performance.now() - started;
+      logReview(reviewLog, options.config.logging.reviews, admission, undefined, 'warn', failedMs);
+      countReview(options.metrics, workloads, admission, 'warn', failedMs);
       return reply.send(
         buildResponse(admission.uid, {
           allowed: true,
@@ -165,11 +160,26 @@ export function buildWebhookApp(options: WebhookAppOptions): FastifyInstance {
     const answer = answerFor(outcome);
     const verdict = outcome.status === 'reviewed' ? outcome.decision.verdict : 'allow';
     const durationMs = performance.now() - started;
-    logReview(reviewLog, admission, outcome, verdict, durationMs);
+    logReview(reviewLog, options.config.logging.reviews, admission, outcome, verdict, durationMs);
     countReview(options.metrics, workloads, admission, verdict, durationMs);
     return reply.send(buildResponse(admission.uid, answer));
   });
   return app;
+}
+
+/** What the reviewer reads of a request (fields set one by one: this runs on every review). */
+function reviewInput(admission: AdmissionRequest, signal: AbortSignal): ReviewInput {
+  const input: { -readonly [K in keyof ReviewInput]: ReviewInput[K] } = {
+    kind: admission.kind,
+    operation: admission.operation,
+    object: admission.object ?? undefined,
+    oldObject: admission.oldObject ?? undefined,
+    signal,
+  };
+  if (admission.subResource) input.subResource = admission.subResource;
+  if (admission.namespace) input.namespace = admission.namespace;
+  if (admission.name) input.name = admission.name;
+  return input;
 }
 
 /** The codes our own errors (the body parser's) carry, and fastify's oversized body. */

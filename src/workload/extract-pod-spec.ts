@@ -150,23 +150,39 @@ function schemaValidator(): Validator {
 
 function buildView(workload: WorkloadName, podSpecPath: string, spec: PodSpecInput, options: ViewOptions): PodSpecView {
   const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  const nodeName = nonEmpty(spec.nodeName);
-  const osName = nonEmpty(spec.os?.name);
-  return Object.freeze({
+  // Built field by field rather than with conditional spreads: this runs on every review.
+  const view: { -readonly [K in keyof PodSpecView]: PodSpecView[K] } = {
     workload,
     podSpecPath,
     isTemplate: options.isTemplate,
-    ...(options.noPodFields ? { noPodFields: true as const } : {}),
     uses: Object.freeze(options.uses === undefined ? imageUses(podSpecPath, spec) : [...options.uses]),
     imagePullSecrets: Object.freeze((spec.imagePullSecrets ?? []).map((s) => s.name ?? '')),
     serviceAccountName: nonEmpty(spec.serviceAccountName) ?? nonEmpty(spec.serviceAccount) ?? 'default',
-    // Object.fromEntries defines keys as own data properties, so a `__proto__` label stays a plain key.
-    nodeSelector: Object.freeze(Object.fromEntries(Object.entries(spec.nodeSelector ?? {}))),
+    nodeSelector: copyLabels(spec.nodeSelector),
     requiredNodeAffinity: Object.freeze((required?.nodeSelectorTerms ?? []).map(copyTerm)),
     tolerations: Object.freeze((spec.tolerations ?? []).map(copyToleration)),
-    ...(nodeName === undefined ? {} : { nodeName }),
-    ...(osName === undefined ? {} : { osName }),
-  });
+  };
+  if (options.noPodFields) view.noPodFields = true;
+  const nodeName = nonEmpty(spec.nodeName);
+  if (nodeName !== undefined) view.nodeName = nodeName;
+  const osName = nonEmpty(spec.os?.name);
+  if (osName !== undefined) view.osName = osName;
+  return Object.freeze(view);
+}
+
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A frozen copy; keys are defined as own data properties, so a `__proto__` label stays a plain key. */
+function copyLabels(labels: Readonly<Record<string, string>> | null | undefined): Readonly<Record<string, string>> {
+  if (!labels) return NO_LABELS;
+  const keys = Object.keys(labels);
+  if (keys.length === 0) return NO_LABELS;
+  const copy: Record<string, string> = {};
+  for (const key of keys) {
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: labels[key], enumerable: true });
+    else copy[key] = labels[key] as string;
+  }
+  return Object.freeze(copy);
 }
 
 function imageUses(podSpecPath: string, spec: PodSpecInput): ImageUse[] {

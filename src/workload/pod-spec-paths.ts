@@ -42,10 +42,6 @@ export const WORKLOAD_KINDS: readonly WorkloadKind[] = Object.freeze([
   row('', 'v1', 'PodTemplate', 'podtemplates', ['template', 'spec']),
 ]);
 
-const BY_GROUP_AND_KIND: ReadonlyMap<string, WorkloadKind> = new Map(
-  WORKLOAD_KINDS.map((k) => [`${k.group}/${k.kind}`, k]),
-);
-
 /**
  * Kinds served from an older API group before they moved, with the same pod spec path: `extensions/v1beta1`
  * DaemonSet, Deployment and ReplicaSet (removed in Kubernetes 1.16,
@@ -56,6 +52,24 @@ const MOVED_KINDS: ReadonlyMap<string, string> = new Map(
   ['DaemonSet', 'Deployment', 'ReplicaSet'].map((kind) => [`extensions/${kind}`, `apps/${kind}`]),
 );
 
+/** Group → kind → row, moved kinds and the `core` alias included: every review looks up its kind, without a key. */
+const BY_GROUP: ReadonlyMap<string, ReadonlyMap<string, WorkloadKind>> = (() => {
+  const byKey = new Map(WORKLOAD_KINDS.map((k) => [`${k.group}/${k.kind}`, k]));
+  const byGroup = new Map<string, Map<string, WorkloadKind>>();
+  const add = (group: string, kind: string, row: WorkloadKind): void => {
+    const kinds = byGroup.get(group) ?? new Map<string, WorkloadKind>();
+    byGroup.set(group, kinds.set(kind, row));
+  };
+  for (const row of WORKLOAD_KINDS) add(row.group, row.kind, row);
+  for (const row of WORKLOAD_KINDS.filter((k) => k.group === '')) add('core', row.kind, row);
+  for (const [from, to] of MOVED_KINDS) {
+    const [group = '', kind = ''] = from.split('/');
+    const row = byKey.get(to);
+    if (row) add(group, kind, row);
+  }
+  return byGroup;
+})();
+
 /**
  * Version-agnostic lookup by API group ('' or 'core' for the core group) and kind (case-sensitive, as in the API).
  * Version-agnostic because the pod spec path has not moved between served versions (apps/v1beta1 and apps/v1beta2
@@ -63,8 +77,7 @@ const MOVED_KINDS: ReadonlyMap<string, string> = new Map(
  * of its new group.
  */
 export function findWorkloadKind(group: string, kind: string): WorkloadKind | undefined {
-  const key = `${group === 'core' ? '' : group}/${kind}`;
-  return BY_GROUP_AND_KIND.get(MOVED_KINDS.get(key) ?? key);
+  return BY_GROUP.get(group)?.get(kind);
 }
 
 /** `apps/v1` → group `apps`; `v1` → the core group ``. */

@@ -41,8 +41,8 @@ t.before(async () => {
 });
 
 /** A server of this test's own (each test stands alone: `--grep` runs any one of them), stopped at its teardown. */
-async function serve(t: Test): Promise<BuiltServer> {
-  const server = await startBuiltServer({ config: CONFIG, tls: certs });
+async function serve(t: Test, config: Record<string, unknown> = {}): Promise<BuiltServer> {
+  const server = await startBuiltServer({ config: { ...CONFIG, ...config }, tls: certs });
   t.teardown(() => server.stop());
   return server;
 }
@@ -288,8 +288,8 @@ t.test('health port: /healthz, /readyz and /metrics', async (t) => {
   t.match(metrics.body, /process_cpu_seconds_total/);
 });
 
-t.test('JSON logs on stdout: one review line per review', async (t) => {
-  const server = await serve(t);
+t.test('JSON logs on stdout: with logging.reviews: all, one info review line per review', async (t) => {
+  const server = await serve(t, { logging: { reviews: 'all' } });
   const ownedMeta = {
     generateName: 'web-7d9c-',
     ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9c', uid: 'o', controller: true }],
@@ -331,6 +331,7 @@ t.test('JSON logs on stdout: one review line per review', async (t) => {
   );
   for (const line of reviewLines) {
     t.match(line, {
+      level: 30,
       kind: String,
       operation: String,
       dryRun: Boolean,

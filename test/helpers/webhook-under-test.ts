@@ -30,6 +30,8 @@ export interface WebhookUnderTestOptions {
   /** Answer per canonical reference; absent means offline (no resolver at all). */
   readonly resolve?: (reference: string) => Resolution;
   readonly namespaceMode?: NamespaceModePort;
+  /** The pino level of the captured logs; `info` when absent. */
+  readonly logLevel?: string;
 }
 
 export function webhookUnderTest(options: WebhookUnderTestOptions = {}): WebhookUnderTest {
@@ -43,7 +45,7 @@ export function webhookUnderTest(options: WebhookUnderTestOptions = {}): Webhook
       done();
     },
   });
-  const logger = pino(loggerOptions('info'), sink);
+  const logger = pino(loggerOptions(options.logLevel ?? 'info'), sink);
   const answer = options.resolve;
   const resolver: ImageResolver | undefined = answer
     ? {

@@ -1,6 +1,7 @@
 /**
  * docs/design.md §5.4: one JSON log line per review, with uid, kind, namespace, name or generateName, operation,
- * dryRun, decision, durationMs and the findings (references and classes, no credentials, no messages).
+ * dryRun, decision, durationMs and the findings (references and classes, no credentials, no messages). Which
+ * reviews are logged at which level: webhook-log-levels.test.ts.
  */
 import { pino } from 'pino';
 import t from 'tap';
@@ -57,7 +58,8 @@ t.test('one review line per review with the fields admins search by', async (t) 
 });
 
 t.test('controller-created pods are logged by generateName; skips say why', async (t) => {
-  const hook = webhookUnderTest();
+  // Skips are logged at debug (docs/design.md §5.4).
+  const hook = webhookUnderTest({ logLevel: 'debug' });
   t.teardown(() => hook.app.close());
   const owned = {
     metadata: {
@@ -92,7 +94,8 @@ t.test('controller-created pods are logged by generateName; skips say why', asyn
 });
 
 t.test('malformed bodies are logged without a review line; ten reviews make ten lines', async (t) => {
-  const hook = webhookUnderTest();
+  // Clean allows are logged at info only with logging.reviews: all (docs/design.md §5.4).
+  const hook = webhookUnderTest({ config: { logging: { reviews: 'all' } } });
   t.teardown(() => hook.app.close());
   await hook.app.inject({ method: 'POST', url: '/validate', payload: '{bad' });
   t.equal(reviewLines(hook.logs).length, 0);
@@ -135,7 +138,8 @@ t.test('the requests counter counts by kind, operation, decision and dry run', a
 });
 
 t.test('issue 13: 6 MB strings in every request field make log lines of a few hundred bytes', async (t) => {
-  const hook = webhookUnderTest();
+  // At debug, so skips and clean allows write their lines too, and each is measured.
+  const hook = webhookUnderTest({ logLevel: 'debug' });
   t.teardown(() => hook.app.close());
   const huge = (c: string) => c.repeat(6 * 1024 * 1024);
   const pod = (

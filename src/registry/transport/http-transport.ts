@@ -1,8 +1,9 @@
 /**
  * HTTP to registries and their token realms: one keep-alive undici Agent per configured registry (its CA,
- * `insecureSkipVerify` and concurrency limit), every connection through the SSRF guard, every request under
- * `network.requestTimeout` and the caller's deadline, bodies capped, redirects followed by hand (at most 3, each
- * hop guarded, `Authorization` dropped when the origin changes) and the duration observed per registry.
+ * `insecureSkipVerify` and concurrency limit) with at most 16 GETs of them in flight (body-slots.ts), every
+ * connection through the SSRF guard, every request under `network.requestTimeout` and the caller's deadline, bodies
+ * capped, redirects followed by hand (at most 3, each hop guarded, `Authorization` dropped when the origin changes)
+ * and the duration observed per registry.
  */
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
@@ -11,6 +12,7 @@ import type { Config, RegistryConfig } from '../../config/load-config.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { linkedDeadline } from '../../runtime/linked-deadline.js';
 import { MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, declaredLength, discardBody, readCapped } from './body-reader.js';
+import { createBodySlots, type BodySlots } from './body-slots.js';
 import { createGuardedConnector } from './guarded-connector.js';
 import { RegistryError, translateError } from './registry-error.js';
 import { createRegistryLookup, registryLabel } from '../../config/registry-settings.js';
@@ -61,6 +63,12 @@ export function createRegistryTransport(deps: TransportDeps): RegistryTransport 
   const timeoutMs = config.network.requestTimeoutMs;
   const registryFor = createRegistryLookup(config);
   const agents = new Map<RegistryConfig | undefined, Agent>();
+  const getSlots = new Map<RegistryConfig | undefined, BodySlots>();
+  const slotsFor = (registry: RegistryConfig | undefined): BodySlots => {
+    let slots = getSlots.get(registry);
+    if (!slots) getSlots.set(registry, (slots = createBodySlots()));
+    return slots;
+  };
 
   const agentFor = (registry: RegistryConfig | undefined): Agent => {
     let agent = agents.get(registry);
@@ -89,7 +97,9 @@ export function createRegistryTransport(deps: TransportDeps): RegistryTransport 
     const { signal } = deadline;
     const started = performance.now();
     const label = registryLabel(registryFor(url.host));
+    let giveBack: (() => void) | undefined;
     try {
+      if (request.method === 'GET') giveBack = await slotsFor(request.registry).acquire(signal);
       const response = await agentFor(request.registry).request({
         origin: url.origin,
         path: url.pathname + url.search,
@@ -118,6 +128,7 @@ export function createRegistryTransport(deps: TransportDeps): RegistryTransport 
     } catch (error) {
       throw translateError(error, { host: url.host, deadline: request.signal, requestTimedOut: deadline.timedOut() });
     } finally {
+      giveBack?.();
       deadline.release();
       metrics?.registryRequestDuration.observe({ registry: label }, (performance.now() - started) / 1000);
     }
