@@ -4,13 +4,12 @@
  * Deployment whose images are resolved one after another would take ~10× as long, resolved in parallel ~1×.
  */
 import { pushImage } from '../../test/harness/registry/index.js';
-import { deploymentReview, describeAnswer, isCleanAllow, VALIDATE_PATH } from '../lib/admission-review.js';
+import { deploymentReview } from '../lib/admission-review.js';
 import { PROXY_DELAY_MS, type BenchEnv } from '../lib/environment.js';
-import { median, openPool } from '../lib/load.js';
+import { cleanAllowMs, median, openPool } from '../lib/load.js';
 import { counterValue } from '../lib/prometheus.js';
 import type { PullguardProcess } from '../lib/pullguard-process.js';
 import type { FigureRow } from '../lib/report.js';
-import type { Pool } from 'undici';
 
 const IMAGES = 10;
 const ROUNDS = 7;
@@ -49,7 +48,7 @@ export async function measureFanOut(env: BenchEnv, server: PullguardProcess): Pr
               ['ten', tenImages],
             ] as const);
       for (const [which, images] of order) {
-        const ms = await timedReview(pool, deploymentReview({ images, name: `fan-${round}-${which}` }));
+        const ms = await cleanAllowMs(pool, deploymentReview({ images, name: `fan-${round}-${which}` }), 'cold review');
         if (round === 'warm-up') {
           registryBefore = await registryTime();
           continue;
@@ -81,19 +80,4 @@ export async function measureFanOut(env: BenchEnv, server: PullguardProcess): Pr
       ],
     },
   ];
-}
-
-async function timedReview(pool: Pool, body: string): Promise<number> {
-  const started = performance.now();
-  const response = await pool.request({
-    path: VALIDATE_PATH,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  });
-  const text = await response.body.text();
-  const ms = performance.now() - started;
-  if (!isCleanAllow(response.statusCode, text))
-    throw new Error(`cold review did not allow cleanly: ${describeAnswer(response.statusCode, text)}`);
-  return ms;
 }

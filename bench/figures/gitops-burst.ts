@@ -8,13 +8,12 @@
  * figure is the median p99 of three such bursts, so one slow moment of the machine does not decide it.
  */
 import { pushImage } from '../../test/harness/registry/index.js';
-import { deploymentReview, describeAnswer, isCleanAllow, VALIDATE_PATH } from '../lib/admission-review.js';
+import { deploymentReview } from '../lib/admission-review.js';
 import { PROXY_DELAY_MS, type BenchEnv } from '../lib/environment.js';
-import { median, openPool, percentile } from '../lib/load.js';
+import { cleanAllowMs, median, openPool, percentile } from '../lib/load.js';
 import { cacheCounts, counterValue } from '../lib/prometheus.js';
 import { startPullguard } from '../lib/pullguard-process.js';
 import type { FigureRow } from '../lib/report.js';
-import type { Pool } from 'undici';
 
 const REVIEWS = 300;
 const IMAGES_PER_REVIEW = 3;
@@ -134,7 +133,11 @@ async function runBurst(
     let next = 0;
     const warmOne = async () => {
       for (let i = next++; i < warmImages.length; i = next++)
-        await review(pool, deploymentReview({ images: [warmImages[i] as string], name: `warm-${i}` }));
+        await cleanAllowMs(
+          pool,
+          deploymentReview({ images: [warmImages[i] as string], name: `warm-${i}` }),
+          'a warm-up review',
+        );
     };
     await Promise.all(Array.from({ length: CONNECTIONS }, warmOne));
     const bodies = reviewImages.map((images, d) => deploymentReview({ images, name: `sync-${d}` }));
@@ -146,7 +149,8 @@ async function runBurst(
     next = 0;
     const started = performance.now();
     const worker = async () => {
-      for (let i = next++; i < bodies.length; i = next++) latenciesMs.push(await review(pool, bodies[i] as string));
+      for (let i = next++; i < bodies.length; i = next++)
+        latenciesMs.push(await cleanAllowMs(pool, bodies[i] as string, 'a burst review'));
     };
     await Promise.all(Array.from({ length: CONNECTIONS }, worker));
     const wallMs = performance.now() - started;
@@ -181,20 +185,4 @@ async function runBurst(
     await pool.close();
     await server.stop();
   }
-}
-
-/** One review; its latency in ms. Anything but a clean allow fails the figure. */
-async function review(pool: Pool, body: string): Promise<number> {
-  const started = performance.now();
-  const response = await pool.request({
-    path: VALIDATE_PATH,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  });
-  const text = await response.body.text();
-  const ms = performance.now() - started;
-  if (!isCleanAllow(response.statusCode, text))
-    throw new Error(`burst review did not allow cleanly: ${describeAnswer(response.statusCode, text)}`);
-  return ms;
 }

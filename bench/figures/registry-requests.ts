@@ -6,11 +6,10 @@
 import { pushImage } from '../../test/harness/registry/index.js';
 import { deploymentReview, describeAnswer, isCleanAllow, VALIDATE_PATH } from '../lib/admission-review.js';
 import type { BenchEnv } from '../lib/environment.js';
-import { openPool } from '../lib/load.js';
+import { cleanAllowMs, openPool } from '../lib/load.js';
 import { cacheCounts } from '../lib/prometheus.js';
 import type { PullguardProcess } from '../lib/pullguard-process.js';
 import type { FigureRow } from '../lib/report.js';
-import type { Pool } from 'undici';
 
 const P3_REPOSITORIES = ['p3/api', 'p3/web', 'p3/jobs'];
 const P3_TAGS = ['1.0.0', '1.0.1', '1.1.0', '2.0.0'];
@@ -33,7 +32,7 @@ export async function measureRequestsPerImage(env: BenchEnv, server: PullguardPr
   try {
     for (const [i, tags] of halves.entries()) {
       const images = P3_REPOSITORIES.flatMap((repository) => tags.map((tag) => `${token.host}/${repository}:${tag}`));
-      await expectCleanAllow(pool, deploymentReview({ images, name: `p3-${i}` }));
+      await cleanAllowMs(pool, deploymentReview({ images, name: `p3-${i}` }), 'review');
     }
   } finally {
     await pool.close();
@@ -114,16 +113,4 @@ export async function measureCoalescing(env: BenchEnv, server: PullguardProcess)
   } finally {
     await pool.close();
   }
-}
-
-async function expectCleanAllow(pool: Pool, body: string): Promise<void> {
-  const response = await pool.request({
-    path: VALIDATE_PATH,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  });
-  const text = await response.body.text();
-  if (!isCleanAllow(response.statusCode, text))
-    throw new Error(`review did not allow cleanly: ${describeAnswer(response.statusCode, text)}`);
 }

@@ -5,12 +5,12 @@
  * figure. P6 uses the bench's own undici open loop, also on the load CPU.
  */
 import { pushImage } from '../../test/harness/registry/index.js';
-import { deploymentReview, describeAnswer, isAllow, isCleanAllow, VALIDATE_PATH } from '../lib/admission-review.js';
+import { deploymentReview, isAllow, isCleanAllow, VALIDATE_PATH } from '../lib/admission-review.js';
 import { startBaseline } from '../lib/baseline-process.js';
 import { processCpuMs } from '../lib/child-process.js';
 import { cpuLayout, withBenchOnLoadCpu } from '../lib/cpu-pinning.js';
 import type { BenchEnv } from '../lib/environment.js';
-import { median, openLoop, openPool, percentile, type LoadTarget } from '../lib/load.js';
+import { cleanAllowMs, median, openLoop, openPool, percentile, type LoadTarget } from '../lib/load.js';
 import { measureRounds, medianOf, roundRatios, totalOf } from '../lib/pinned-rounds.js';
 import { cacheCounts, counterValue } from '../lib/prometheus.js';
 import { startPullguard, type PullguardProcess } from '../lib/pullguard-process.js';
@@ -75,7 +75,7 @@ async function measurePinned(env: BenchEnv, server: PullguardProcess): Promise<F
   const baseline: LoadTarget = { ...pullguard, origin: baselineServer.origin, accept: isAllow };
   const pools = { pullguard: openPool(pullguard, connections), baseline: openPool(baseline, connections) };
   try {
-    await expectCleanAllow(pools.pullguard, body, 'before P1');
+    await cleanAllowMs(pools.pullguard, body, 'the review before P1');
     const script = await writeWrkScript(env.workDir, 'p1', body);
     const metricsBefore = await server.metrics();
     log(`P1: ${cpuLayout().description}`);
@@ -95,7 +95,7 @@ async function measurePinned(env: BenchEnv, server: PullguardProcess): Promise<F
     );
     if (!measuredBaseline || !measuredPullguard) throw new Error('P1 measured no rounds');
     const metricsAfter = await server.metrics();
-    await expectCleanAllow(pools.pullguard, body, 'after P1');
+    await cleanAllowMs(pools.pullguard, body, 'the review after P1');
     const ratios = roundRatios(measuredPullguard, measuredBaseline);
     const p1Ratio = median(ratios);
     const rps = {
@@ -173,19 +173,6 @@ async function measurePinned(env: BenchEnv, server: PullguardProcess): Promise<F
     await pools.baseline.close();
     await baselineServer.stop();
   }
-}
-
-/** One review through undici, checked: the wrk loops cannot read the answers, so they are checked around them. */
-async function expectCleanAllow(pool: ReturnType<typeof openPool>, body: string, when: string): Promise<void> {
-  const response = await pool.request({
-    path: VALIDATE_PATH,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  });
-  const text = await response.body.text();
-  if (!isCleanAllow(response.statusCode, text))
-    throw new Error(`review ${when} was not a clean allow: ${describeAnswer(response.statusCode, text)}`);
 }
 
 /** Three images on the plain registry: two single-platform manifests and one multi-arch index (platform check). */

@@ -4,6 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import { describeAnswer, isCleanAllow, VALIDATE_PATH } from './admission-review.js';
 
 export interface LoadTarget {
   /** `https://127.0.0.1:<port>`. */
@@ -116,4 +117,23 @@ export function percentile(values: readonly number[], p: number): number {
 /** Median of a list; NaN for none. */
 export function median(values: readonly number[]): number {
   return percentile(values, 50);
+}
+
+/**
+ * One review on `pool`, which must be a clean allow (anything else throws, naming `what`); resolves to its latency
+ * in ms.
+ */
+export async function cleanAllowMs(pool: Pool, body: string, what: string): Promise<number> {
+  const started = performance.now();
+  const response = await pool.request({
+    path: VALIDATE_PATH,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  const text = await response.body.text();
+  const ms = performance.now() - started;
+  if (!isCleanAllow(response.statusCode, text))
+    throw new Error(`${what} was not a clean allow: ${describeAnswer(response.statusCode, text)}`);
+  return ms;
 }
