@@ -1,4 +1,5 @@
 import t from 'tap';
+import { sendConcurrently } from '../helpers/concurrent-requests.js';
 import { createRegistryTransport } from '../../src/registry/transport/http-transport.js';
 import { RegistryError } from '../../src/registry/transport/registry-error.js';
 import { listedHosts } from '../../src/config/registry-settings.js';
@@ -220,30 +221,13 @@ t.test('a refused connection is classified', async (t) => {
 });
 
 t.test('the per-registry concurrency limit caps parallel requests to a registry', async (t) => {
-  let active = 0;
-  let peak = 0;
-  const server = await startLoopback((_req, res) => {
-    active++;
-    peak = Math.max(peak, active);
-    setTimeout(() => {
-      active--;
-      res.end('{}');
-    }, 30);
+  const { responses, peak } = await sendConcurrently(t, {
+    count: 10,
+    method: 'HEAD',
+    holdMs: 30,
+    body: '{}',
+    registry: { concurrency: 2 },
   });
-  t.teardown(() => server.close());
-  const config = testConfig({ registries: [{ host: '127.0.0.1:*', plainHttp: true, concurrency: 2 }] });
-  const guard = createSsrfGuard({ blockedCidrs: config.network.blockedCidrs, listedHosts: ['127.0.0.1:*'] });
-  const transport = createRegistryTransport({ config, guard });
-  t.teardown(() => transport.close());
-  const requests = Array.from({ length: 10 }, (_, i) =>
-    transport.request({
-      url: new URL(`${server.url}/v2/x/manifests/${i}`),
-      method: 'HEAD',
-      signal: deadline(),
-      registry: config.registries[0],
-    }),
-  );
-  const responses = await Promise.all(requests);
   t.ok(responses.every((r) => r.status === 200));
   t.equal(peak, 2);
 });
