@@ -1,17 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
+import { containerdFixture } from '../../test/helpers/node-pull-fixtures.js';
 import { containerdHostsFor, readContainerdHosts } from './containerd-hosts.js';
 import { MAX_FILE_BYTES, MAX_FILES } from './toml-input.js';
 
-const ROOT = new URL('../../test/fixtures/node-pull/containerd/', import.meta.url);
-
-function fixtureFiles(): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(ROOT)) files[name] = readFileSync(new URL(`${name}/hosts.toml`, ROOT), 'utf8');
-  return files;
-}
-
-const { model, problems } = readContainerdHosts(fixtureFiles());
+const { model, problems } = readContainerdHosts(containerdFixture());
 
 t.test('a malformed hosts.toml is a problem naming the file and line, and the others still load', async (t) => {
   t.same(
