@@ -154,3 +154,12 @@ t.test('an invalid image or alias is a typed answer, not a throw', async (t) => 
   const broken = readCrioRegistries([{ name: 'a.conf', text: '[aliases]\nweb = "Bad Name"' }]).model;
   t.match(pullPlan(broken, 'web:1'), { kind: 'invalid', reason: /alias "web"/ });
 });
+
+t.test('node-local hosts are marked: only the node can reach them', async (t) => {
+  const local = (plan: PullPlan) => endpoints(plan).map((e) => [e.host, e.nodeLocal]);
+  t.same(local(pullPlan(containerd, 'localhost:30500/app:1')).at(-1), ['localhost:30500', true]);
+  t.same(local(pullPlan(crio, '127.0.0.1:5000/app:1')), [['127.0.0.1:5000', true]]);
+  t.same(local(pullPlan(crio, '[::1]:5000/app:1')), [['[::1]:5000', true]]);
+  t.same(local(pullPlan(crio, 'localhost.example.com/app:1')), [['localhost.example.com', false]]);
+  t.same(local(pullPlan(crio, '127.0.0.1.nip.io/app:1')), [['127.0.0.1.nip.io', false]]);
+});

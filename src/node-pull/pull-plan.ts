@@ -23,6 +23,8 @@ export interface PlanEndpoint {
   readonly path?: string;
   readonly scheme?: string;
   readonly ca: readonly string[];
+  /** A host only the node itself reaches (localhost, loopback): the webhook cannot verify it from where it runs. */
+  readonly nodeLocal: boolean;
   /** Whether the runtime asks this endpoint for this reference; when not, `skipped` says why. */
   readonly used: boolean;
   readonly skipped?: string;
@@ -66,6 +68,7 @@ function containerdPlan(model: ContainerdModel, reference: ImageReference): Pull
     const used = host.capabilities.includes(needed);
     return {
       host: host.host,
+      nodeLocal: isNodeLocal(host.host),
       reference: canonical,
       role: host.role,
       tlsVerify: !host.skipVerify,
@@ -124,7 +127,16 @@ function endpoint(
   skipped?: string,
 ): PlanEndpoint {
   const host = reference.slice(0, reference.indexOf('/'));
-  return { host, reference, role, tlsVerify: !insecure, ca: [], used, ...(skipped === undefined ? {} : { skipped }) };
+  return {
+    host,
+    nodeLocal: isNodeLocal(host),
+    reference,
+    role,
+    tlsVerify: !insecure,
+    ca: [],
+    used,
+    ...(skipped === undefined ? {} : { skipped }),
+  };
 }
 
 /** The name part of a short name (tag and digest stripped, as alias lookup does) and what was stripped. */
@@ -153,4 +165,10 @@ function shortNamePlan(model: CrioModel, image: string): PullPlan {
   }
   const plans = candidates.map((c) => crioPlan(model, c));
   return plans.length === 1 && search.length === 1 ? (plans[0] as PullPlan) : { kind: 'search', name, plans };
+}
+
+/** `localhost`, `127.x.y.z` or `[::1]`, with or without a port. */
+function isNodeLocal(host: string): boolean {
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  return name === 'localhost' || name === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(name);
 }
