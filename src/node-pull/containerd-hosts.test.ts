@@ -58,10 +58,13 @@ t.test('no directory at all: the registry host itself, docker.io as registry-1.d
     containerdHostsFor(empty, 'docker.io').hosts.map((h) => h.host),
     ['registry-1.docker.io'],
   );
-  t.same(
-    containerdHostsFor(empty, 'localhost:5000').hosts.map((h) => [h.host, h.capabilities.length]),
-    [['localhost:5000', 3]],
-  );
+  const local = (host: string) =>
+    containerdHostsFor(empty, host).hosts.map((h) => [h.scheme, h.host, h.skipVerify, h.capabilities.length]);
+  t.same(local('localhost:5000'), [['http', 'localhost:5000', true, 3]], 'another port: http, TLS not verified');
+  t.same(local('localhost'), [['https', 'localhost', true, 3]], 'no port: https, TLS not verified');
+  t.same(local('127.0.0.1:443'), [['https', '127.0.0.1:443', true, 3]]);
+  t.same(local('localhost:80'), [['http', 'localhost:80', false, 3]], 'port 80 is plain http');
+  t.same(local('localhost.example.com:5000'), [['https', 'localhost.example.com:5000', false, 3]]);
 });
 
 t.test('a server without a scheme is https, a path gets /v2, unknown keys are ignored', async (t) => {
@@ -98,4 +101,19 @@ t.test('oversized input is refused before parsing', async (t) => {
   t.match(big.problems, [{ file: 'x.example/hosts.toml', message: /larger than/ }]);
   const many = Object.fromEntries(Array.from({ length: MAX_FILES + 1 }, (_, i) => [`h${i}.example`, '']));
   t.match(readContainerdHosts(many).problems, [{ message: /more than 256 host directories/ }]);
+});
+
+t.test('with no server line, the upstream has every capability and /v2, whatever the top level says', async (t) => {
+  const read = readContainerdHosts({
+    'r.example': 'capabilities = ["pull"]\noverride_path = true\nskip_verify = true',
+  });
+  t.same(
+    containerdHostsFor(read.model, 'r.example').hosts.map((h) => [h.host, h.path, h.capabilities, h.skipVerify]),
+    [['r.example', '/v2', ['pull', 'resolve', 'push'], true]],
+  );
+  const withServer = readContainerdHosts({ 'r.example': 'server = "https://r.example"\ncapabilities = ["pull"]' });
+  t.same(
+    containerdHostsFor(withServer.model, 'r.example').hosts.map((h) => h.capabilities),
+    [['pull']],
+  );
 });

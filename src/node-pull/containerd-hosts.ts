@@ -185,10 +185,32 @@ export function containerdHostsFor(
   const directory = candidates.find((name) => model.directories.has(name));
   const file = directory === undefined ? undefined : model.directories.get(directory);
   const settings = file?.upstream ?? { capabilities: ALL_CAPABILITIES, skipVerify: false, ca: [], overridePath: false };
+  const mirrors = file?.mirrors ?? [];
   const server = file?.server;
-  const upstreamUrl = server ?? `https://${registryHost === 'docker.io' ? 'registry-1.docker.io' : registryHost}`;
-  const endpoint = endpointOf(directory ?? '', upstreamUrl, settings.overridePath);
-  const upstream: ContainerdHost[] =
-    'problem' in endpoint ? [] : [{ ...endpoint.hostsFile, ...withoutOverride(settings), role: 'upstream' }];
-  return { directory, hosts: [...(file?.mirrors ?? []), ...upstream] };
+  if (server === undefined) return { directory, hosts: [...mirrors, defaultUpstream(registryHost, settings)] };
+  const endpoint = endpointOf(directory ?? '', server, settings.overridePath);
+  // A server that does not parse was reported when the file was read, and the file left out.
+  const upstream =
+    'problem' in endpoint ? [] : [{ ...endpoint.hostsFile, ...withoutOverride(settings), role: 'upstream' as const }];
+  return { directory, hosts: [...mirrors, ...upstream] };
+}
+
+/**
+ * ConfigureHosts with no `server`: docker.io is registry-1.docker.io; localhost is http (https on 443 or no port)
+ * with TLS verification off unless on port 80; any other host is https. Path `/v2` and all capabilities, whatever
+ * the file's top level said. Source: https://github.com/containerd/containerd/blob/main/core/remotes/docker/config/hosts.go
+ */
+function defaultUpstream(registryHost: string, settings: Settings): ContainerdHost {
+  const base = { ...withoutOverride(settings), role: 'upstream' as const, path: '/v2', capabilities: ALL_CAPABILITIES };
+  if (registryHost === 'docker.io') return { ...base, scheme: 'https', host: 'registry-1.docker.io' };
+  if (!isLocalhost(registryHost)) return { ...base, scheme: 'https', host: registryHost };
+  const port = /:(\d+)$/.exec(registryHost)?.[1] ?? '';
+  const scheme = port === '' || port === '443' ? 'https' : 'http';
+  return { ...base, scheme, host: registryHost, skipVerify: port === '80' ? settings.skipVerify : true };
+}
+
+/** docker.IsLocalhost: `localhost` or a loopback address, with or without a port. */
+export function isLocalhost(host: string): boolean {
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
+  return name === 'localhost' || name === '::1' || /^127(?:\.\d{1,3}){3}$/.test(name);
 }

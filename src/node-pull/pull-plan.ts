@@ -6,7 +6,7 @@
  * (https://github.com/containers/image/blob/main/docs/containers-registries.conf.5.md).
  */
 import { canonicalReference, type ImageReference, parseImageReference } from '../image/reference.js';
-import { type ContainerdModel, containerdHostsFor } from './containerd-hosts.js';
+import { type ContainerdModel, containerdHostsFor, isLocalhost } from './containerd-hosts.js';
 import { type CrioModel, type CrioRegistry, findRegistry, matchLength } from './crio-registries.js';
 
 export type RuntimeModel = ContainerdModel | CrioModel;
@@ -68,7 +68,7 @@ function containerdPlan(model: ContainerdModel, reference: ImageReference): Pull
     const used = host.capabilities.includes(needed);
     return {
       host: host.host,
-      nodeLocal: isNodeLocal(host.host),
+      nodeLocal: isLocalhost(host.host),
       reference: canonical,
       role: host.role,
       tlsVerify: !host.skipVerify,
@@ -129,7 +129,7 @@ function endpoint(
   const host = reference.slice(0, reference.indexOf('/'));
   return {
     host,
-    nodeLocal: isNodeLocal(host),
+    nodeLocal: isLocalhost(host),
     reference,
     role,
     tlsVerify: !insecure,
@@ -165,10 +165,4 @@ function shortNamePlan(model: CrioModel, image: string): PullPlan {
   }
   const plans = candidates.map((c) => crioPlan(model, c));
   return plans.length === 1 && search.length === 1 ? (plans[0] as PullPlan) : { kind: 'search', name, plans };
-}
-
-/** `localhost`, `127.x.y.z` or `[::1]`, with or without a port. */
-function isNodeLocal(host: string): boolean {
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
-  return name === 'localhost' || name === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(name);
 }
