@@ -27,6 +27,10 @@ const LAYERS: Readonly<Record<string, Layer>> = {
   },
   observability: { may: [], why: 'metrics registry and loggers: every layer that counts or logs uses them' },
   image: { may: ['runtime', 'errors'], why: 'the reference grammar: pure text rules' },
+  'node-pull': {
+    may: ['image'],
+    why: "the node runtime's registry files (containerd hosts.toml, CRI-O registries.conf) and its pull order: pure",
+  },
   admission: { may: ['runtime', 'errors'], why: 'AdmissionReview decode and response shapes: the wire format, pure' },
   workload: {
     may: ['runtime', 'errors'],
