@@ -75,6 +75,7 @@ const WRITERS: readonly { readonly writer: Runtime | 'kubelet'; readonly needle:
   { writer: 'cri-o', needle: 'short name mode is enforcing' },
   { writer: 'cri-o', needle: '(mirrors also failed' },
   { writer: 'cri-o', needle: 'reading manifest ' },
+  { writer: 'cri-o', needle: 'choosing an image from manifest list' },
   { writer: 'kubelet', needle: 'is not present with pull policy of never' },
   { writer: 'kubelet', needle: 'failed to apply default image tag' },
 ];

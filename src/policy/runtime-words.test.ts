@@ -91,7 +91,7 @@ t.test('CRI-O lines for a digest on a private registry with a port', async (t) =
   );
   t.equal(
     runtimeLine('cri-o', { kind: 'platformMismatch', os: 'linux', architecture: 'arm64', variant: 'v8' }, privateApp),
-    `${source}choosing an image from manifest list docker://registry.example:5000/team/app@${digest}: no image found in manifest list for architecture "arm64", variant "v8", OS "linux"`,
+    `Failed to pull image "${privateApp.image}": choosing an image from manifest list docker://registry.example:5000/team/app@${digest}: no image found in manifest list for architecture "arm64", variant "v8", OS "linux"`,
   );
   t.equal(
     runtimeLine('cri-o', { kind: 'blockedRegistry', prefix: 'registry.example:5000' }, privateApp),

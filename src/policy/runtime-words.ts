@@ -90,7 +90,7 @@ function containerdError(failure: PullFailure, reference: RuntimeReference): str
       // with the token server's `error=` parameter (https://github.com/containerd/containerd/blob/main/core/remotes/docker/auth/fetch.go)
       return `${resolve}pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`;
     case 'platformMismatch':
-      // https://github.com/containerd/containerd/blob/main/core/images/image.go (Manifest)
+      // https://github.com/containerd/containerd/blob/main/core/images/handlers.go (LimitManifests)
       return `${pull}no match for platform in manifest: not found`;
     case 'dnsFailure':
       // Go's net.DNSError: https://github.com/golang/go/blob/master/src/net/net.go
@@ -117,7 +117,8 @@ function containerdError(failure: PullFailure, reference: RuntimeReference): str
  */
 function crioError(failure: PullFailure, reference: RuntimeReference): string {
   const parts = split(reference.canonical);
-  const source = `initializing source docker://${parts.name}${parts.digest ? '@' : ':'}${parts.object}: `;
+  const transport = `docker://${parts.name}${parts.digest ? '@' : ':'}${parts.object}`;
+  const source = `initializing source ${transport}: `;
   // https://github.com/containers/image/blob/main/docker/docker_image_src.go (fetchManifest)
   const manifest = `${source}reading manifest ${parts.object} in ${parts.name}: `;
   const host = apiHost(parts.domain);
@@ -131,8 +132,10 @@ function crioError(failure: PullFailure, reference: RuntimeReference): string {
       // The registry's UNAUTHORIZED message (https://github.com/distribution/distribution/blob/main/registry/api/errcode/register.go)
       return `${manifest}unauthorized: authentication required`;
     case 'platformMismatch':
+      // Chosen after the source is open, so without `initializing source`:
+      // https://github.com/containers/image/blob/main/copy/copy.go (`choosing an image from manifest list %s: %w`),
       // https://github.com/containers/image/blob/main/internal/manifest/docker_schema2_list.go (chooseInstance)
-      return `${source}choosing an image from manifest list docker://${parts.name}${parts.digest ? '@' : ':'}${parts.object}: no image found in manifest list for architecture "${failure.architecture}", variant "${failure.variant ?? ''}", OS "${failure.os}"`;
+      return `choosing an image from manifest list ${transport}: no image found in manifest list for architecture "${failure.architecture}", variant "${failure.variant ?? ''}", OS "${failure.os}"`;
     case 'dnsFailure':
       return `${ping}dial tcp: lookup ${host}: no such host`;
     case 'connectionRefused':
