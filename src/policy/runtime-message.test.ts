@@ -1,48 +1,68 @@
 /**
- * Event texts as `kubectl describe pod` shows them (the Message column of the Events table). Each is the kubelet's
+ * Event texts as `kubectl describe pod` shows them (the Message column of the Events table): the kubelet's
  * `Failed to pull image %q: %v` (https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/images/image_manager.go)
- * around the runtime's error, as reported from real clusters.
+ * around the runtime's error. Those marked "reported" were quoted from real clusters in public troubleshooting notes
+ * (names redacted there are replaced by placeholders); those marked "assembled" join the upstream format strings
+ * cited in runtime-words.ts and runtime-message.ts for a case no public note quoted whole.
  */
 import t from 'tap';
 import { classifyRuntimeMessage, MAX_MESSAGE_CHARS } from './runtime-message.js';
 
 const CAPTURED = [
   {
-    // containerd 1.7 on kind, an image that was never pushed to Docker Hub.
+    // Reported: containerd on kind, an image that was never pushed to Docker Hub.
     text: 'Failed to pull image "snj": failed to pull and unpack image "docker.io/library/snj:latest": failed to resolve reference "docker.io/library/snj:latest": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed',
     kind: 'unauthorized',
     writer: 'containerd',
   },
   {
+    // Reported by an older kubelet, which kept the gRPC status prefix.
     text: 'Failed to pull image "registry.example/team/app:v9": rpc error: code = NotFound desc = failed to resolve reference "registry.example/team/app:v9": registry.example/team/app:v9: not found',
     kind: 'notFound',
     writer: 'containerd',
   },
   {
-    // CRI-O on OKE, short-name mode enforcing with several unqualified-search registries.
+    // Reported: CRI-O on OKE, short-name mode enforcing with several unqualified-search registries.
     text: 'Failed to pull image "tailscale/k8s-operator:v1.102.3": short name mode is enforcing, but image name tailscale/k8s-operator:v1.102.3 returns ambiguous list',
     kind: 'ambiguousShortName',
     writer: 'cri-o',
   },
   {
-    // CRI-O on OpenShift with an image digest mirror that lacks the digest; upstream refuses anonymous pulls.
+    // Reported: CRI-O on OpenShift with an image digest mirror that lacks the digest; upstream refuses anonymous pulls.
     text: 'Failed to pull image "quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:f015c440": initializing source docker://quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:f015c440: (Mirrors also failed: [registry.mirror:8443/openshift/release@sha256:f015c440: reading manifest sha256:f015c440 in registry.mirror:8443/openshift/release: manifest unknown]): quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:f015c440: reading manifest sha256:f015c440 in quay.io/openshift-release-dev/ocp-v4.0-art-dev: unauthorized: access to the requested resource is not authorized',
     kind: 'unauthorized',
     writer: 'cri-o',
     mirrorsFailed: true,
   },
   {
+    // Reported: CRI-O on OpenShift; the cluster's global pull secret holds a robot account the registry no longer knows.
+    text: 'Failed to pull image "quay.io/rhoai/rhoai-fbc-fragment:rhoai-3.5-ea.2": initializing source docker://quay.io/rhoai/rhoai-fbc-fragment:rhoai-3.5-ea.2: unable to retrieve auth token: invalid username/password: unauthorized: Could not find robot with username: acme+puller and supplied password.',
+    kind: 'unauthorized',
+    writer: 'cri-o',
+    credentialsRejected: true,
+  },
+  {
+    // Assembled: containerd with node credentials for Docker Hub that the token server refuses.
+    text: 'Failed to pull image "acme/private:1": failed to pull and unpack image "docker.io/acme/private:1": failed to resolve reference "docker.io/acme/private:1": failed to authorize: failed to fetch oauth token: unexpected status from POST request to https://auth.docker.io/token: 401 Unauthorized',
+    kind: 'unauthorized',
+    writer: 'containerd',
+    credentialsRejected: true,
+  },
+  {
+    // Reported.
     text: 'Container image "myapp:v1.0" is not present with pull policy of Never',
     kind: 'pullPolicyNever',
     writer: 'kubelet',
   },
   {
+    // Assembled around a reported containerd layer-extraction error, with the kernel's ENOSPC text.
     text: 'Failed to pull image "registry.example/app:1": failed to pull and unpack image "registry.example/app:1": failed to extract layer sha256:682fbb19: write /var/lib/containerd/tmpmounts/x/usr/lib/libc.so: no space left on device',
     kind: 'diskFull',
     writer: 'containerd',
     nodeSide: true,
   },
   {
+    // Assembled: the node's cluster DNS answers SERVFAIL (Go's `server misbehaving`).
     text: 'Failed to pull image "ghcr.io/acme/app:2": failed to pull and unpack image "ghcr.io/acme/app:2": failed to resolve reference "ghcr.io/acme/app:2": failed to do request: Head "https://ghcr.io/v2/acme/app/manifests/2": dial tcp: lookup ghcr.io on 10.96.0.10:53: server misbehaving',
     kind: 'dnsFailure',
     writer: 'containerd',
@@ -57,6 +77,11 @@ t.test('captured event texts', async (t) => {
     t.equal(got.writer, c.writer, `${c.kind} writer`);
     t.equal(got.nodeSide, 'nodeSide' in c ? c.nodeSide : false, `${c.kind} node side`);
     t.equal(got.mirrorsFailed, 'mirrorsFailed' in c ? c.mirrorsFailed : false, `${c.kind} mirrors`);
+    t.equal(
+      got.credentialsRejected,
+      'credentialsRejected' in c ? c.credentialsRejected : false,
+      `${c.kind} credentials`,
+    );
     t.equal(got.truncated, false);
   }
 });
@@ -77,7 +102,14 @@ t.test('unknown text is unknown', async (t) => {
   ]) {
     t.same(
       classifyRuntimeMessage(text),
-      { kind: 'unknown', nodeSide: false, writer: 'unknown', mirrorsFailed: false, truncated: false },
+      {
+        kind: 'unknown',
+        nodeSide: false,
+        writer: 'unknown',
+        mirrorsFailed: false,
+        credentialsRejected: false,
+        truncated: false,
+      },
       JSON.stringify(text),
     );
   }

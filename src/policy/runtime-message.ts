@@ -22,6 +22,11 @@ export interface RuntimeMessageClass {
   readonly writer: Runtime | 'kubelet' | 'unknown';
   /** CRI-O tried mirrors before the upstream, and they failed too (`(Mirrors also failed: …)`). */
   readonly mirrorsFailed: boolean;
+  /**
+   * The registry refused credentials the runtime sent (not an anonymous pull). When the pod lists no pull secret for
+   * the registry, those credentials are the node's: a kubelet credential provider or the runtime's own config.
+   */
+  readonly credentialsRejected: boolean;
   /** True when the text was longer than {@link MAX_MESSAGE_CHARS} and only its start was read. */
   readonly truncated: boolean;
 }
@@ -57,6 +62,8 @@ const RULES: readonly Rule[] = [
   { kind: 'platformMismatch', all: ['no image found in manifest list for architecture'] },
   { kind: 'platformMismatch', all: ['no image found in image index for architecture'] },
   { kind: 'unauthorized', all: ['pull access denied'] },
+  { kind: 'unauthorized', all: ['failed to fetch oauth token'] },
+  { kind: 'unauthorized', all: ['unable to retrieve auth token'] },
   { kind: 'unauthorized', all: ['unauthorized: '] },
   { kind: 'unauthorized', all: ['requested access to the resource is denied'] },
   { kind: 'unauthorized', all: ['401 unauthorized'] },
@@ -65,6 +72,13 @@ const RULES: readonly Rule[] = [
   { kind: 'notFound', all: ['failed to resolve image', ': not found'] },
   { kind: 'notFound', all: ['name unknown'] },
 ];
+
+/**
+ * Wording that only appears when credentials were sent: containerd's token fetch with a secret
+ * (https://github.com/containerd/containerd/blob/main/core/remotes/docker/authorizer.go, doBearerAuth) and
+ * containers/image's ErrUnauthorizedForCredentials (https://github.com/containers/image/blob/main/docker/errors.go).
+ */
+const CREDENTIALS_SENT = ['failed to fetch oauth token', 'unable to retrieve auth token: invalid username/password'];
 
 /** Which component's wording this is; CRI-O's markers come from containers/image and CRI-O itself. */
 const WRITERS: readonly { readonly writer: Runtime | 'kubelet'; readonly needle: string }[] = [
@@ -97,6 +111,7 @@ export function classifyRuntimeMessage(text: string): RuntimeMessageClass {
     nodeSide: rule?.nodeSide ?? false,
     writer: found?.writer ?? 'unknown',
     mirrorsFailed,
+    credentialsRejected: rule?.kind === 'unauthorized' && CREDENTIALS_SENT.some((needle) => primary.includes(needle)),
     truncated,
   };
 }

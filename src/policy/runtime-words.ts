@@ -87,7 +87,8 @@ function containerdError(failure: PullFailure, reference: RuntimeReference): str
       return `${resolve}${ref}: not found`;
     case 'unauthorized':
       // https://github.com/containerd/containerd/blob/main/core/remotes/docker/resolver.go (ErrInvalidAuthorization),
-      // with the token server's `error=` parameter (https://github.com/containerd/containerd/blob/main/core/remotes/docker/auth/fetch.go)
+      // with the registry's `error=` challenge parameter
+      // (https://github.com/containerd/containerd/blob/main/core/remotes/docker/authorizer.go, invalidAuthorization)
       return `${resolve}pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`;
     case 'platformMismatch':
       // https://github.com/containerd/containerd/blob/main/core/images/handlers.go (LimitManifests)
