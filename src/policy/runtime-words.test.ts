@@ -118,6 +118,11 @@ t.test('kubelet-side failures read the same on both runtimes', async (t) => {
       runtimeLine(runtime, { kind: 'pullPolicyNever' }, nginx),
       'Container image "nginx:1.27" is not present with pull policy of Never',
     );
+    t.equal(
+      runtimeLine(runtime, { kind: 'invalidReference' }, { image: 'app"1', canonical: 'app"1' }),
+      String.raw`Failed to apply default image tag "app\"1": couldn't parse image reference "app\"1": invalid reference format`,
+      'quotes in the name are escaped as Go does',
+    );
   }
 });
 

@@ -45,19 +45,19 @@ export function runtimeLine(
     case 'invalidReference':
       // The kubelet parses the name before asking any runtime:
       // https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/images/image_manager.go (applyDefaultImageTag)
-      return `Failed to apply default image tag "${image}": couldn't parse image reference "${image}": invalid reference format`;
+      return `Failed to apply default image tag ${goQuote(image)}: couldn't parse image reference ${goQuote(image)}: invalid reference format`;
     case 'pullPolicyNever':
       // https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/images/image_manager.go (EnsureImageExists)
-      return `Container image "${image}" is not present with pull policy of Never`;
+      return `Container image ${goQuote(image)} is not present with pull policy of Never`;
     case 'ambiguousShortName':
       // CRI-O answers the kubelet's image status with this, so the kubelet reports a failed inspect:
       // https://github.com/cri-o/cri-o/blob/main/internal/storage/image.go (CandidatesForPotentiallyShortImageName)
       return runtime === 'cri-o'
-        ? `Failed to inspect image "${image}": short name mode is enforcing, but image name ${withDefaultTag(image)} returns ambiguous list`
+        ? `Failed to inspect image ${goQuote(image)}: short name mode is enforcing, but image name ${withDefaultTag(image)} returns ambiguous list`
         : undefined;
     default: {
       const cause = runtime === 'containerd' ? containerdError(failure, reference) : crioError(failure, reference);
-      return cause === undefined ? undefined : `Failed to pull image "${image}": ${cause}`;
+      return cause === undefined ? undefined : `Failed to pull image ${goQuote(image)}: ${cause}`;
     }
   }
 }
@@ -188,6 +188,14 @@ function apiHost(domain: string): string {
 
 function hostPort(host: string): string {
   return /:\d{1,5}$/.test(host) ? host : `${host}:443`;
+}
+
+/**
+ * Go's `%q` for the printable text an image name holds: double quotes, with `"` and `\\` escaped
+ * (https://pkg.go.dev/strconv#Quote). Control characters are escaped too, in JSON's spelling rather than Go's.
+ */
+function goQuote(text: string): string {
+  return JSON.stringify(text);
 }
 
 /** The kubelet adds `:latest` to a name without tag or digest before asking the runtime (image_manager.go). */
