@@ -22,10 +22,16 @@ const CAPTURED = [
     writer: 'containerd',
   },
   {
-    // Reported: CRI-O on OKE, short-name mode enforcing with several unqualified-search registries.
-    text: 'Failed to pull image "tailscale/k8s-operator:v1.102.3": short name mode is enforcing, but image name tailscale/k8s-operator:v1.102.3 returns ambiguous list',
+    // Reported: CRI-O 1.34.1 on OKE, https://github.com/FusionAuth/charts/issues/118 (event InspectFailed).
+    text: 'Failed to inspect image "": rpc error: code = Unknown desc = short name mode is enforcing, but image name fusionauth/fusionauth-app:1.60.2 returns ambiguous list',
     kind: 'ambiguousShortName',
     writer: 'cri-o',
+  },
+  {
+    // Reported: containerd through crictl, https://github.com/kubernetes/kubeadm/issues/2936 (a dial timeout).
+    text: 'rpc error: code = Unknown desc = failed to pull and unpack image "registry.k8s.io/kube-proxy:v1.28.2": failed to resolve reference "registry.k8s.io/kube-proxy:v1.28.2": failed to do request: Head "https://registry.k8s.io/v2/kube-proxy/manifests/v1.28.2": dial tcp 34.96.108.209:443: connect: connection timed out',
+    kind: 'ioTimeout',
+    writer: 'containerd',
   },
   {
     // Reported: CRI-O on OpenShift with an image digest mirror that lacks the digest; upstream refuses anonymous pulls.

@@ -58,6 +58,7 @@ const RULES: readonly Rule[] = [
   { kind: 'dnsFailure', all: ['dial tcp: lookup ', 'i/o timeout'], nodeSide: true },
   { kind: 'connectionRefused', all: ['connect: connection refused'] },
   { kind: 'ioTimeout', all: ['i/o timeout'] },
+  { kind: 'ioTimeout', all: ['connect: connection timed out'] },
   { kind: 'platformMismatch', all: ['no match for platform in manifest'] },
   { kind: 'platformMismatch', all: ['no image found in manifest list for architecture'] },
   { kind: 'platformMismatch', all: ['no image found in image index for architecture'] },

@@ -103,7 +103,7 @@ t.test('CRI-O lines for a digest on a private registry with a port', async (t) =
       { kind: 'ambiguousShortName' },
       { image: 'nginx', canonical: 'docker.io/library/nginx:latest' },
     ),
-    'Failed to inspect image "nginx": short name mode is enforcing, but image name nginx:latest returns ambiguous list',
+    'Failed to inspect image "": rpc error: code = Unknown desc = short name mode is enforcing, but image name nginx:latest returns ambiguous list',
   );
 });
 

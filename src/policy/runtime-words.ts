@@ -50,10 +50,12 @@ export function runtimeLine(
       // https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/images/image_manager.go (EnsureImageExists)
       return `Container image ${goQuote(image)} is not present with pull policy of Never`;
     case 'ambiguousShortName':
-      // CRI-O answers the kubelet's image status with this, so the kubelet reports a failed inspect:
-      // https://github.com/cri-o/cri-o/blob/main/internal/storage/image.go (CandidatesForPotentiallyShortImageName)
+      // CRI-O answers the kubelet's image status with this, so the kubelet reports a failed inspect (InspectFailed):
+      // https://github.com/cri-o/cri-o/blob/main/internal/storage/image.go (CandidatesForPotentiallyShortImageName).
+      // Kubelets 1.34 to 1.36 print an empty image name there and keep the gRPC status, as reported in
+      // https://github.com/FusionAuth/charts/issues/118 and https://github.com/1Password/connect-helm-charts/issues/283.
       return runtime === 'cri-o'
-        ? `Failed to inspect image ${goQuote(image)}: short name mode is enforcing, but image name ${withDefaultTag(image)} returns ambiguous list`
+        ? `Failed to inspect image "": rpc error: code = Unknown desc = short name mode is enforcing, but image name ${withDefaultTag(image)} returns ambiguous list`
         : undefined;
     default: {
       const cause = runtime === 'containerd' ? containerdError(failure, reference) : crioError(failure, reference);
