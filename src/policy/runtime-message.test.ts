@@ -28,6 +28,13 @@ const CAPTURED = [
     writer: 'cri-o',
   },
   {
+    // Reported: containerd's CRI plugin, https://github.com/containerd/containerd/issues/3236 (name and tag redacted
+    // there, placeholders here).
+    text: 'Failed to pull image "myapp:1.0": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/library/myapp:1.0": failed to resolve reference "docker.io/library/myapp:1.0": failed to do request: Head "https://registry-1.docker.io/v2/library/myapp/manifests/1.0": dial tcp 54.224.119.26:443: i/o timeout',
+    kind: 'ioTimeout',
+    writer: 'containerd',
+  },
+  {
     // Reported: containerd through crictl, https://github.com/kubernetes/kubeadm/issues/2936 (a dial timeout).
     text: 'rpc error: code = Unknown desc = failed to pull and unpack image "registry.k8s.io/kube-proxy:v1.28.2": failed to resolve reference "registry.k8s.io/kube-proxy:v1.28.2": failed to do request: Head "https://registry.k8s.io/v2/kube-proxy/manifests/v1.28.2": dial tcp 34.96.108.209:443: connect: connection timed out',
     kind: 'ioTimeout',
