@@ -16,6 +16,13 @@ const CAPTURED = [
     writer: 'containerd',
   },
   {
+    // Reported: containerd's own log line for a tag never pushed,
+    // https://github.com/kubernetes-sigs/provider-aws-test-infra/pull/281.
+    text: 'PullImage "registry.k8s.io/kube-apiserver-amd64:v1.30.0-alpha.1.107_052bce26f4f48b" failed: rpc error: code = NotFound desc = failed to pull and unpack image "registry.k8s.io/kube-apiserver-amd64:v1.30.0-alpha.1.107_052bce26f4f48b": failed to resolve reference "registry.k8s.io/kube-apiserver-amd64:v1.30.0-alpha.1.107_052bce26f4f48b": registry.k8s.io/kube-apiserver-amd64:v1.30.0-alpha.1.107_052bce26f4f48b: not found',
+    kind: 'notFound',
+    writer: 'containerd',
+  },
+  {
     // Reported by an older kubelet, which kept the gRPC status prefix.
     text: 'Failed to pull image "registry.example/team/app:v9": rpc error: code = NotFound desc = failed to resolve reference "registry.example/team/app:v9": registry.example/team/app:v9: not found',
     kind: 'notFound',
