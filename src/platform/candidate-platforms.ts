@@ -29,6 +29,8 @@ export interface NodeInfo {
   readonly platform: Platform;
   /** `spec.unschedulable` (cordoned): treated as the `node.kubernetes.io/unschedulable:NoSchedule` taint. */
   readonly unschedulable?: boolean;
+  /** `status.nodeInfo.containerRuntimeVersion` as the kubelet reports it, e.g. `containerd://2.1.4`, `cri-o://1.34.1`. */
+  readonly containerRuntimeVersion?: string;
 }
 
 /** The pod's placement constraints. Field names follow `PodSpecView` so a view can be passed as is. */

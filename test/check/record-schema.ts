@@ -23,6 +23,10 @@ const FindingClassSchema = Type.Union(
     'pullPolicyNever',
     'nodeCredentials',
     'platformPartial',
+    'blockedRegistry',
+    'ambiguousShortName',
+    'missingServiceAccountAnnotation',
+    'nodeLocal',
   ].map((c) => Type.Literal(c)),
 );
 const VerdictSchema = Type.Union([Type.Literal('deny'), Type.Literal('warn'), Type.Literal('allow')]);
