@@ -30,7 +30,7 @@ const NodeSchema = Type.Object({
         Type.Object({
           operatingSystem: Maybe(Type.String()),
           architecture: Maybe(Type.String()),
-          containerRuntimeVersion: Maybe(Type.String({ maxLength: 256 })),
+          containerRuntimeVersion: Maybe(Type.String()),
         }),
       ),
     }),
@@ -61,7 +61,7 @@ export function nodeInfoFromObject(object: unknown): NodeInfo | undefined {
     labels,
     taints,
     platform,
-    ...(runtime ? { containerRuntimeVersion: runtime } : {}),
+    ...(runtime ? { containerRuntimeVersion: runtime.slice(0, 256) } : {}),
   };
   return Object.freeze(object.spec?.unschedulable ? { ...info, unschedulable: true } : info);
 }
