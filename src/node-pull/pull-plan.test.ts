@@ -149,6 +149,21 @@ t.test('CRI-O permissive, disabled, one or no search registry', async (t) => {
   t.same(pullPlan(conf(''), 'app'), { kind: 'no-search-registries', name: 'app' });
 });
 
+t.test("CRI-O without short-name-mode: the nodes' CRI-O version decides", async (t) => {
+  const unset = readCrioRegistries([
+    { name: 'r.conf', text: 'unqualified-search-registries = ["a.example", "b.example"]' },
+  ]).model;
+  t.match(pullPlan(unset, 'app:1'), { kind: 'search' }, 'permissive by default');
+  t.match(pullPlan(unset, 'app:1', { unsetShortNameMode: 'enforcing' }), { kind: 'ambiguous', name: 'app' });
+  const permissive = readCrioRegistries([
+    {
+      name: 'r.conf',
+      text: 'unqualified-search-registries = ["a.example", "b.example"]\nshort-name-mode = "permissive"',
+    },
+  ]).model;
+  t.match(pullPlan(permissive, 'app:1', { unsetShortNameMode: 'enforcing' }), { kind: 'search' }, 'the file wins');
+});
+
 t.test('an invalid image or alias is a typed answer, not a throw', async (t) => {
   t.match(pullPlan(crio, 'Not/Valid'), { kind: 'invalid', reason: /invalid reference format/ });
   const broken = readCrioRegistries([{ name: 'a.conf', text: '[aliases]\nweb = "Bad Name"' }]).model;
