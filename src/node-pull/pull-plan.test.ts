@@ -28,7 +28,7 @@ t.test('containerd: mirrors then upstream; a pull-only mirror is skipped for a t
     byDigest.map((e) => e.used),
     [true, true, true],
   );
-  t.same(byDigest[1]?.ca, ['docker-mirror.crt']);
+  t.same(byDigest[1]?.ca, ['docker.io/docker-mirror.crt']);
 });
 
 t.test('containerd: _default for an unlisted host; skip_verify turns TLS verification off', async (t) => {

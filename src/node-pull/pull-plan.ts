@@ -54,6 +54,9 @@ export interface PlanOptions {
   readonly unsetShortNameMode?: ShortNameMode;
 }
 
+/** The plans in which the runtime refuses the image before asking any registry. */
+export type Refusal = Extract<PullPlan, { kind: 'blocked' | 'ambiguous' | 'no-search-registries' }>;
+
 /** The image as written in the pod spec: a short name is one whose registry host was not written. */
 export function pullPlan(model: RuntimeModel, image: string, options: PlanOptions = {}): PullPlan {
   const parsed = parseImageReference(image);
