@@ -81,8 +81,11 @@ function preferredCandidate(candidates: readonly string[]): string {
 }
 
 /** `mirror.internal:5000 (mirror of docker.io)`, or the host alone for the upstream. */
-export function endpointName(step: Pick<RouteStep, 'host' | 'role'>, route: Pick<Route, 'upstream'>): string {
-  return step.role === 'mirror' ? `${step.host} (mirror of ${route.upstream})` : step.host;
+export function endpointName(
+  step: Pick<RouteStep, 'host' | 'role' | 'mirrorOf'>,
+  route: Pick<Route, 'upstream'>,
+): string {
+  return step.role === 'mirror' ? `${step.host} (mirror of ${step.mirrorOf ?? route.upstream})` : step.host;
 }
 
 /**
@@ -91,7 +94,7 @@ export function endpointName(step: Pick<RouteStep, 'host' | 'role'>, route: Pick
  */
 export function routeSentence(route: Route): string {
   const direct = route.steps.length === 1 && route.steps[0]?.host === route.upstream;
-  const alias = route.alias ? ` The short name resolves through the alias ${route.alias}.` : '';
+  const alias = route.pulled ? ` The short name resolves to ${route.pulled} through an alias in registries.conf.` : '';
   const skipped = route.skipped.map((s) => `${s.host} (${s.reason})`);
   const notAsked = skipped.length > 0 ? ` Not asked: ${skipped.join('; ')}.` : '';
   if (direct && alias === '' && notAsked === '') return '';

@@ -48,12 +48,12 @@ export function resolutionFinding(
   const { reference } = check;
   const step = image.route && decisiveStep(image.route);
   if (image.route && step && typeof step.result === 'string') {
-    return unaskedFinding(check.use, check.canonical, step, image.route);
+    return unaskedFinding(check.use, image.route.pulled ?? check.canonical, step, image.route);
   }
   const where = step?.repository ? splitRepository(step.repository) : undefined;
   const registryAnswer = registryFinding(resolution, {
     use: check.use,
-    canonical: check.canonical,
+    canonical: image.route?.pulled ?? check.canonical, // an alias's target is what the node pulls
     domain: where?.domain ?? reference.domain,
     repositoryPath: where?.path ?? reference.path,
     ...(reference.tag !== undefined ? { tag: reference.tag } : {}),

@@ -98,7 +98,12 @@ function failedOverHttps(result: Resolution): boolean {
 }
 
 function stepOf(target: RouteTarget, result: RouteStep['result']): RouteStep {
-  const step = { host: target.host, role: target.role, result };
+  const step = {
+    host: target.host,
+    role: target.role,
+    result,
+    ...(target.mirrorOf !== undefined ? { mirrorOf: target.mirrorOf } : {}),
+  };
   return target.reference === undefined ? step : { ...step, repository: repositoryName(target.reference) };
 }
 
@@ -111,6 +116,6 @@ function routeOf(planned: PlannedRoute, steps: readonly RouteStep[]): Route {
     upstream: planned.upstream,
     steps,
     skipped: planned.skipped,
-    ...(planned.alias !== undefined ? { alias: planned.alias } : {}),
+    ...(planned.pulled !== undefined ? { pulled: planned.pulled } : {}),
   };
 }
