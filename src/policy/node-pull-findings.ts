@@ -102,6 +102,13 @@ export function routeSentence(route: Route): string {
   return `${alias} The node tries ${steps.join('; then ')}.${notAsked}`;
 }
 
+/** `mirror.internal:5000 (mirror of docker.io)`: where the image was found, when not on the image's own registry. */
+export function foundElsewhere(route: Route): string | undefined {
+  const found = route.steps.at(-1);
+  if (found === undefined || typeof found.result === 'string' || found.result.outcome !== 'found') return undefined;
+  return found.role === 'upstream' && found.host === route.upstream ? undefined : endpointName(found, route);
+}
+
 /** Every endpoint asked said the image is not there: `missing on A (mirror of B) and on B`. */
 export function missingEverywhere(route: Route): string | undefined {
   const all = route.steps;

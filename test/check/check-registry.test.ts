@@ -116,6 +116,26 @@ t.test("runtime: the nodes' CRI-O files apply to check too: blocked registries a
   t.match(short?.message, 'e.g. docker.io/library/redis:7');
 });
 
+t.test('runtime: a containerd mirror that has the image is where the node finds it (foundOn)', async (t) => {
+  await mkdir(join(dir, 'certs.d', 'upstream.example:5000'), { recursive: true });
+  await writeFile(
+    join(dir, 'certs.d', 'upstream.example:5000', 'hosts.toml'),
+    `[host."http://${plain.host}"]\n  capabilities = ["pull", "resolve"]\n`,
+  );
+  await writeFile(
+    join(dir, 'containerd.yaml'),
+    `registries:\n  - host: "127.0.0.1:*"\n    plainHttp: true\nruntime:\n  containerd:\n    hostsDir: ${join(dir, 'certs.d')}\n`,
+  );
+  await writeFile(join(dir, 'mirrored.yaml'), deployment('web', ['upstream.example:5000/team/app:v1']));
+  const io = fakeIo({ cwd: dir });
+  t.equal(await checkCli(['-f', 'mirrored.yaml', '--config', 'containerd.yaml', '-o', 'json'], io), 0, io.err());
+  const [record] = parseRecords(t, io.out());
+  t.same(
+    [record?.outcome, record?.verdict, record?.foundOn],
+    ['found', 'allow', `${plain.host} (mirror of upstream.example:5000)`],
+  );
+});
+
 t.test('--platform: a multi-arch image with no variant for the platform is denied', async (t) => {
   await writeFile(join(dir, 'platform.yaml'), deployment('web', [`${plain.host}/team/app:v1`]));
   const run = async (platform: string) => {
@@ -143,7 +163,7 @@ t.test('--platform: a multi-arch image with no variant for the platform is denie
 });
 
 t.test(
-  'without a registries: entry a loopback registry is the node\'s own (nodeLocal): a warning, never asked',
+  "without a registries: entry a loopback registry is the node's own (nodeLocal): a warning, never asked",
   async (t) => {
     await writeFile(join(dir, 'blocked.yaml'), deployment('web', [`${plain.host}/team/app:v9`]));
     const io = fakeIo({ cwd: dir });
