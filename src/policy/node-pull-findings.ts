@@ -81,7 +81,7 @@ function preferredCandidate(candidates: readonly string[]): string {
 }
 
 /** `mirror.internal:5000 (mirror of docker.io)`, or the host alone for the upstream. */
-export function endpointName(
+function endpointName(
   step: Pick<RouteStep, 'host' | 'role' | 'mirrorOf'>,
   route: Pick<Route, 'upstream'>,
 ): string {
@@ -92,7 +92,7 @@ export function endpointName(
  * ` The node tries mirror.internal:5000 (mirror of docker.io): not found; then docker.io: not found.`: the route
  * in a sentence, or '' when the node asks only the image's own registry.
  */
-export function routeSentence(route: Route): string {
+function routeSentence(route: Route): string {
   const direct = route.steps.length === 1 && route.steps[0]?.host === route.upstream;
   const alias = route.pulled ? ` The short name resolves to ${route.pulled} through an alias in registries.conf.` : '';
   const skipped = route.skipped.map((s) => `${s.host} (${s.reason})`);
@@ -110,7 +110,7 @@ export function foundElsewhere(route: Route): string | undefined {
 }
 
 /** Every endpoint asked said the image is not there: `missing on A (mirror of B) and on B`. */
-export function missingEverywhere(route: Route): string | undefined {
+function missingEverywhere(route: Route): string | undefined {
   const all = route.steps;
   if (all.length < 2 || !all.every((s) => typeof s.result !== 'string' && s.result.outcome === 'not-found')) {
     return undefined;
