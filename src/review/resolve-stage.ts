@@ -143,8 +143,8 @@ export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Prom
     async (entry) => {
       try {
         if (entry.route) {
-          const route = await resolveRoute(deps.resolver, entry.route, input.signal);
-          settleRoute(resolutions, entry.checks, route, entry.credentials, () => deps.now() - started);
+          const route = await resolveRoute(deps.resolver, entry.route, input.signal, () => deps.now() - started);
+          settleRoute(resolutions, entry.checks, route, entry.credentials);
           return;
         }
         const work = () =>
@@ -177,15 +177,20 @@ function settle(
   for (const check of checks) resolutions.set(check, { check, resolution, hadCredentials: credentials.length > 0 });
 }
 
-/** A route's answer; a route the deadline cut short before any endpoint answered is a timeout. */
+/** No endpoint of the runtime files serves this reference (e.g. none has the capability a tag needs). */
+const NO_ENDPOINT: Resolution = {
+  outcome: 'unreachable',
+  cause: 'protocol',
+  detail: 'the runtime files give no endpoint for this reference',
+};
+
 function settleRoute(
   resolutions: Map<StaticCheck, ImageResolved>,
   checks: readonly RegistryCheck[],
   route: Route,
   credentials: readonly RegistryCredential[],
-  elapsed?: () => number,
 ): void {
-  const resolution = routeResolution(route) ?? { outcome: 'timeout', afterMs: elapsed?.() ?? 0 };
+  const resolution = routeResolution(route) ?? NO_ENDPOINT;
   for (const check of checks) {
     resolutions.set(check, { check, resolution, hadCredentials: credentials.length > 0, route });
   }

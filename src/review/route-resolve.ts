@@ -35,14 +35,22 @@ export function peekRoute(resolver: ImageResolver, request: RouteRequest): Route
   return routeOf(request.route, steps);
 }
 
+/**
+ * Asks the route's endpoints in order. When the review's deadline passes before an endpoint is asked, that endpoint
+ * is a timeout: a pull the node may still complete there is never reported as a certain failure.
+ */
 export async function resolveRoute(
   resolver: ImageResolver,
   request: RouteRequest,
   signal: AbortSignal,
+  elapsedMs: () => number,
 ): Promise<Route> {
   const steps: RouteStep[] = [];
   for (const target of request.route.targets) {
-    if (signal.aborted) break;
+    if (signal.aborted) {
+      steps.push(stepOf(target, { outcome: 'timeout', afterMs: elapsedMs() }));
+      break;
+    }
     const result =
       target.reference === undefined ? (target.unaskable ?? 'custom-path') : await ask(target, target.reference);
     steps.push(stepOf(target, result));
