@@ -105,7 +105,9 @@ function providerOf(entry: unknown, at: string, add: Add): CredentialProvider | 
   if (!PLUGIN_VERSIONS.includes(apiVersion as string))
     before.add(`${at}.apiVersion`, `must be one of ${PLUGIN_VERSIONS.join(', ')}`);
   const matchImages = stringList(entry['matchImages'], `${at}.matchImages`, before.add) ?? [];
-  if (matchImages.length === 0) before.add(`${at}.matchImages`, 'at least 1 item in matchImages is required');
+  const listed = entry['matchImages'];
+  if (matchImages.length === 0 && (Array.isArray(listed) || listed === undefined || listed === null))
+    before.add(`${at}.matchImages`, 'at least 1 item in matchImages is required');
   matchImages.forEach((glob, i) => {
     if (!parsesAsUrl(glob)) before.add(`${at}.matchImages[${i}]`, `${quote(glob)} is not a valid image pattern`);
   });
