@@ -17,8 +17,8 @@ import {
 import { PullguardError } from '../errors/pullguard-error.js';
 
 /** A real config is a few hundred bytes; this leaves room for hundreds of providers. */
-export const MAX_CONFIG_BYTES = 1024 * 1024;
-export const MAX_CONFIG_FILES = 64;
+const MAX_CONFIG_BYTES = 1024 * 1024;
+const MAX_CONFIG_FILES = 64;
 
 /** The providers, ready for the review. */
 export interface CredentialProviderSetup {

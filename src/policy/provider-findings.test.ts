@@ -15,7 +15,7 @@ t.test('a called provider: node credentials, not verified, naming the provider a
     cause:
       '123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:1.0 matches credential provider ecr-credential-provider (credentials.credentialProviderConfig), whose credentials only the node has; not verified.',
     short:
-      'cannot verify 123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:1.0: it matches credential provider ecr-credential-provider, whose credentials only the node has; admitted unverified',
+      'unverified: credential provider ecr-credential-provider pulls 123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:1.0 with node credentials',
   });
 });
 
@@ -26,7 +26,7 @@ t.test('missing annotations: the service account, the provider, the keys and the
     cause:
       /requires the annotation quay\.io\/robot on the pod's service account, and service account shop\/builder lacks it: the kubelet does not call the provider/,
     fix: 'Fix: kubectl annotate serviceaccount builder -n shop quay.io/robot=<value>',
-    short: 'service account shop/builder lacks annotation quay.io/robot required by credential provider quay',
+    short: 'service account shop/builder lacks annotation quay.io/robot (credential provider quay)',
   });
   const two = providerFinding(
     { kind: 'missingAnnotations', provider: 'quay', keys: ['a.example/x', 'b.example/y'] },

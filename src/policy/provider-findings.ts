@@ -31,7 +31,8 @@ export function providerFinding(effect: ProviderEffect, ctx: ProviderFindingCont
     return {
       class: 'nodeCredentials',
       cause: `${ctx.canonical} matches credential provider ${effect.provider} (${CONFIG_KEY}), whose credentials only the node has; not verified.`,
-      short: `cannot verify ${ctx.canonical}: it matches credential provider ${effect.provider}, whose credentials only the node has; admitted unverified`,
+      // The provider first: warning lines are cut at 120 characters, and registry hosts such as ECR's are long.
+      short: `unverified: credential provider ${effect.provider} pulls ${ctx.canonical} with node credentials`,
     };
   }
   const account = ctx.serviceAccountName === '' ? 'default' : ctx.serviceAccountName;
@@ -43,6 +44,6 @@ export function providerFinding(effect: ProviderEffect, ctx: ProviderFindingCont
       `${ctx.canonical} matches credential provider ${effect.provider} (${CONFIG_KEY}), which requires the ${annotations} ${keys} on the pod's service account, and service account ${ctx.namespace}/${account} lacks ${effect.keys.length === 1 ? 'it' : 'them'}: ` +
       `the kubelet does not call the provider, and ${ctx.domain} refuses the pull without its credentials.`,
     fix: `Fix: kubectl annotate serviceaccount ${account} -n ${ctx.namespace} ${effect.keys.map((key) => `${key}=<value>`).join(' ')}`,
-    short: `service account ${ctx.namespace}/${account} lacks ${annotations} ${keys} required by credential provider ${effect.provider}`,
+    short: `service account ${ctx.namespace}/${account} lacks ${annotations} ${keys} (credential provider ${effect.provider})`,
   };
 }
