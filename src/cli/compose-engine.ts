@@ -19,6 +19,8 @@ import type { LookupFunction } from '../resolver/image-resolver.js';
 import type { PlatformPort, PullCredentialsPort } from '../review/ports.js';
 import { createReviewer, type ReviewDeps, type Reviewer } from '../review/review-object.js';
 import { PullguardError } from '../errors/pullguard-error.js';
+import { loadRuntimeModel } from './load-runtime-model.js';
+import { createNodePlanPort } from './node-plan-port.js';
 
 export interface EngineOptions {
   readonly config: Config;
@@ -62,6 +64,7 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     import('../resolver/image-resolver.js'),
   ]);
 
+  const runtime = await loadRuntimeModel(config.runtime);
   const staticKeyring = await loadStaticKeyring(
     config.credentials.dockerConfig ? [config.credentials.dockerConfig] : [],
     options.extraDockerConfigs ?? [],
@@ -102,12 +105,18 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     if (nodes.length === 0 && configured.length === 0) return undefined;
     return candidatesFor(nodes, view);
   };
+  const nodePlan = createNodePlanPort({
+    config,
+    runtime,
+    unsetShortNameMode: () => crioShortNameDefault(nodeWatcher?.nodes() ?? noNodes),
+  });
   const deps: ReviewDeps = {
     config,
     resolver,
     pullCredentials,
     platforms,
     ...(providers ? { credentialProviders: providers.providersFor } : {}),
+    nodePlan,
     ...(namespaceModeOf ? { namespaceMode: namespaceModeOf } : {}),
     ...(options.log ? { log: options.log } : {}),
   };
@@ -199,4 +208,16 @@ async function loadStaticKeyring(required: readonly string[], optional: readonly
       entries.push({ ...entry, source: `docker config ${path}` });
   }
   return createKeyring(entries);
+}
+
+/**
+ * CRI-O 1.34 enforces short names when registries.conf sets no mode
+ * (https://github.com/cri-o/cri-o/releases/tag/v1.34.0); older CRI-O tries each search registry in turn.
+ */
+function crioShortNameDefault(nodes: readonly NodeInfo[]): 'enforcing' | 'permissive' {
+  const enforcing = nodes.some((node) => {
+    const match = /^cri-o:\/\/v?(\d+)\.(\d+)/.exec(node.containerRuntimeVersion ?? '');
+    return match !== null && (Number(match[1]) > 1 || Number(match[2]) >= 34);
+  });
+  return enforcing ? 'enforcing' : 'permissive';
 }

@@ -32,6 +32,14 @@ export const ERROR_CODES = {
     exitCode: 1,
     summary: 'the kubelet credential provider config is not a valid CredentialProviderConfig; every problem is listed',
   },
+  PG_RUNTIME_FILES_UNREADABLE: {
+    exitCode: 1,
+    summary: 'a file or directory named under runtime: cannot be read',
+  },
+  PG_RUNTIME_FILES_INVALID: {
+    exitCode: 1,
+    summary: 'a hosts.toml or registries.conf named under runtime: is not valid; every problem is listed',
+  },
 
   PG_KUBE_CONFIG_MISSING: {
     exitCode: 1,

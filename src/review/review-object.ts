@@ -21,7 +21,7 @@ import { decideStage } from './decide-stage.js';
 import { countUsesToCheck, extractStage, type Extracted, type Extraction, type ExtractInput } from './extract-stage.js';
 import type { ReviewLog } from './internal-error.js';
 import { startModeRead, type ModeRead, type PendingModeRead } from './namespace-mode-read.js';
-import type { NamespaceModePort, PlatformPort, PullCredentialsPort } from './ports.js';
+import type { NamespaceModePort, NodePlanPort, PlatformPort, PullCredentialsPort } from './ports.js';
 import type { ResolveDeps, Resolved } from './resolve-stage.js';
 import type { StaticCheckPort } from './static-stage.js';
 import {
@@ -45,6 +45,8 @@ export interface ReviewDeps {
   readonly platforms?: PlatformPort;
   /** The kubelet credential providers serving a repository (`credentials.credentialProviderConfig`); absent: none. */
   readonly credentialProviders?: ProvidersFor;
+  /** Where the node would pull each image from (docs/design.md §1.10); absent: each image's registry. */
+  readonly nodePlan?: NodePlanPort;
   /** The static check of one image; default: the grammar, `:latest`, pullPolicy Never and `exempt.images`. */
   readonly staticCheck?: StaticCheckPort;
   /** Where unexpected errors are reported (name and code only). */
@@ -87,6 +89,7 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
       now: deps.now ?? Date.now,
       ...(deps.pullCredentials ? { pullCredentials: deps.pullCredentials } : {}),
       ...(deps.platforms ? { platforms: deps.platforms } : {}),
+      ...(deps.nodePlan ? { nodePlan: deps.nodePlan } : {}),
       ...(deps.log ? { log: deps.log } : {}),
     },
     ...(deps.namespaceMode ? { namespaceMode: deps.namespaceMode } : {}),
