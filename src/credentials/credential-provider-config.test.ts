@@ -158,6 +158,15 @@ t.test('tokenAttributes are checked as the kubelet checks them', async (t) => {
   t.same(problems(parseCredentialProviderConfig(beta, 'f')), [
     'f: providers[0].tokenAttributes: tokenAttributes is only supported for apiVersion credentialprovider.kubelet.k8s.io/v1',
   ]);
+  const yes = fixture('kep-4412-service-account-token.yaml').replace(
+    'requireServiceAccount: true',
+    'requireServiceAccount: yes',
+  );
+  t.match(
+    parseCredentialProviderConfig(yes, 'f'),
+    { ok: true, providers: [{ tokenAttributes: { requireServiceAccount: true } }] },
+    'YAML 1.1 booleans, as the kubelet reads them',
+  );
   const upper = withProvider({
     tokenAttributes: { ...TOKENS, requiredServiceAccountAnnotationKeys: ['Example.com/Role'] },
   });

@@ -63,8 +63,9 @@ export function parseCredentialProviderConfig(text: string, file: string): Parse
   const add = (path: string, what: string): void => void problems.push(`${file}: ${path}: ${what}`);
   let document: unknown;
   try {
-    // Aliases are capped so a small file cannot expand into a huge one.
-    document = parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
+    // YAML 1.1, as the kubelet's sigs.k8s.io/yaml reads it (`yes` and `on` are booleans); aliases are capped so a
+    // small file cannot expand into a huge one.
+    document = parseYaml(text, { version: '1.1', uniqueKeys: true, maxAliasCount: 100 });
   } catch (error) {
     // The parser's own message quotes the source, which may hold an env value: only the position is shown.
     const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
