@@ -3,6 +3,7 @@
  * check of a found index (platform-findings.ts), and refusals softened when the pod's pull credentials are not fully
  * known (uncertain-credentials.ts). Pure: what it needs about the pod and the registry comes in as data.
  */
+import type { ProviderEffect } from '../credentials/credential-providers.js';
 import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { Finding } from './finding.js';
@@ -31,6 +32,8 @@ export interface ImageFacts {
   readonly hadCredentials: boolean;
   /** The image's registry is listed with `nodeCredentials: true`. */
   readonly nodeCredentials: boolean;
+  /** What the kubelet's credential providers do for this image (absent: none configured or matching). */
+  readonly provider?: ProviderEffect;
   /** The endpoints asked in the node runtime's order, when it does not pull straight from the image's registry. */
   readonly route?: Route;
 }
@@ -63,6 +66,7 @@ export function resolutionFinding(
     serviceAccountName: pod.serviceAccountName,
     hadCredentials: image.hadCredentials,
     nodeCredentials: image.nodeCredentials,
+    ...(image.provider ? { provider: image.provider } : {}),
   });
   const finding = registryAnswer && image.route ? withRoute(registryAnswer, image.route) : registryAnswer;
   return finding && uncertainCredentials(finding, pod.credentialsUncertain);

@@ -7,7 +7,7 @@
  */
 import type { RegistryCredential } from '../credentials/credential.js';
 import type { CredentialProblem } from '../credentials/credential-problem.js';
-import type { PullCredentials } from '../credentials/pull-credentials.js';
+import type { PullCredentials, ServiceAccountAnnotations } from '../credentials/pull-credentials.js';
 import { repositoryName } from '../image/reference.js';
 import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { Finding } from '../policy/finding.js';
@@ -66,6 +66,8 @@ export interface Resolved {
   readonly credentialProblems: readonly CredentialProblem[];
   /** Some pull credential of the pod went unseen (or the credential step failed): a refusal may not be real. */
   readonly credentialsUncertain: boolean;
+  /** The ServiceAccount's annotation keys, when read for a credential provider (credentials/credential-providers.ts). */
+  readonly serviceAccountAnnotations?: ServiceAccountAnnotations;
   /** The platforms the pod can run on, when known. */
   readonly candidates: CandidatePlatforms | undefined;
   /** Unexpected errors of a pod-level step or of one image, as findings, in the order they happened. */
@@ -94,6 +96,9 @@ export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Prom
     refusals,
     credentialProblems: credentials.problems,
     credentialsUncertain: credentials.uncertain,
+    ...(credentials.serviceAccountAnnotations
+      ? { serviceAccountAnnotations: credentials.serviceAccountAnnotations }
+      : {}),
     candidates,
     failures,
   };

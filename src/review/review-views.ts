@@ -4,6 +4,7 @@
  * service account and scheduling constraints, so the resolve stage runs once per view (concurrently: the resolver
  * bounds the registry work), and the findings of all views are put together, in view order, for one decision.
  */
+import type { ProvidersFor } from '../credentials/credential-providers.js';
 import type { Finding } from '../policy/finding.js';
 import { foundElsewhere } from '../policy/node-pull-findings.js';
 import type { StaticCheck } from '../policy/static-findings.js';
@@ -67,6 +68,7 @@ export function resolveViews(
 export interface FindingsContext {
   readonly namespace: string;
   readonly nodeCredentials: (host: string) => boolean;
+  readonly credentialProviders?: ProvidersFor;
   readonly log?: ReviewLog;
 }
 
