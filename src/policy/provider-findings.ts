@@ -13,6 +13,8 @@ export interface ProviderFindingContext {
   readonly domain: string;
   readonly namespace: string;
   readonly serviceAccountName: string;
+  /** The registry refused pullguard too (401/403); false when pullguard's own check did not need the provider. */
+  readonly refused?: boolean;
 }
 
 export interface ProviderFindingText {
@@ -35,6 +37,14 @@ export function providerFinding(effect: ProviderEffect, ctx: ProviderFindingCont
       short: `unverified: credential provider ${effect.provider} pulls ${ctx.canonical} with node credentials`,
     };
   }
+  return missingAnnotationText(effect, ctx);
+}
+
+/** The kubelet skips the provider: the ServiceAccount lacks the annotation keys it requires. */
+export function missingAnnotationText(
+  effect: Extract<ProviderEffect, { kind: 'missingAnnotations' }>,
+  ctx: ProviderFindingContext,
+): ProviderFindingText {
   const account = ctx.serviceAccountName === '' ? 'default' : ctx.serviceAccountName;
   const keys = effect.keys.join(', ');
   const annotations = effect.keys.length === 1 ? 'annotation' : 'annotations';
@@ -42,7 +52,9 @@ export function providerFinding(effect: ProviderEffect, ctx: ProviderFindingCont
     class: 'missingServiceAccountAnnotation',
     cause:
       `${ctx.canonical} matches credential provider ${effect.provider} (${CONFIG_KEY}), which requires the ${annotations} ${keys} on the pod's service account, and service account ${ctx.namespace}/${account} lacks ${effect.keys.length === 1 ? 'it' : 'them'}: ` +
-      `the kubelet does not call the provider, and ${ctx.domain} refuses the pull without its credentials.`,
+      (ctx.refused === false
+        ? 'the kubelet does not call the provider, and pulls without its credentials.'
+        : `the kubelet does not call the provider, and ${ctx.domain} refuses the pull without its credentials.`),
     fix: `Fix: kubectl annotate serviceaccount ${account} -n ${ctx.namespace} ${effect.keys.map((key) => `${key}=<value>`).join(' ')}`,
     short: `service account ${ctx.namespace}/${account} lacks ${annotations} ${keys} (credential provider ${effect.provider})`,
   };

@@ -134,9 +134,14 @@ t.test('credential providers: asked only for a refusal, with the ServiceAccountâ
   const lacking = scenario(images, { serviceAccountAnnotations: { status: 'found', keys: new Set(['other']) } }, true);
   t.same(classes({ ...lacking.input, credentialProviders }), [
     ['c0', 'missingServiceAccountAnnotation'],
+    ['c2', 'missingServiceAccountAnnotation'],
     ['c2', 'notFound'],
   ]);
-  t.same(asked, ['quay.example.com/team/a'], 'only the refused image is matched against the providers');
+  t.same(
+    asked,
+    ['quay.example.com/team/a', 'quay.example.com/team/c'],
+    'an image a pod secret serves is not matched against the providers',
+  );
   const annotated = scenario(images, {
     serviceAccountAnnotations: { status: 'found', keys: new Set(['quay.io/robot']) },
   });
@@ -144,6 +149,17 @@ t.test('credential providers: asked only for a refusal, with the ServiceAccountâ
     ['c0', 'nodeCredentials'],
     ['c2', 'notFound'],
   ]);
+  const anonymous = scenario(images, { serviceAccountAnnotations: { status: 'found', keys: new Set() } });
+  t.same(
+    classes({ ...anonymous.input, credentialProviders }),
+    [
+      ['c0', 'missingServiceAccountAnnotation'],
+      ['c1', 'missingServiceAccountAnnotation'],
+      ['c2', 'missingServiceAccountAnnotation'],
+      ['c2', 'notFound'],
+    ],
+    'the kubelet skips the provider whatever pullguard could read anonymously',
+  );
   const uncertain = scenario(images, {
     credentialsUncertain: true,
     serviceAccountAnnotations: { status: 'found', keys: new Set() },
@@ -152,6 +168,8 @@ t.test('credential providers: asked only for a refusal, with the ServiceAccountâ
     classes({ ...uncertain.input, credentialProviders }),
     [
       ['c0', 'unreachable'],
+      ['c1', 'unreachable'],
+      ['c2', 'unreachable'],
       ['c2', 'notFound'],
     ],
     'unreadable pull secrets soften the denial, as for any refusal',

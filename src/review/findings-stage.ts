@@ -4,7 +4,9 @@
  * step, and for each resolved image the finding policy/resolution-findings.ts builds from its resolution. An
  * unexpected error while building one image's finding becomes a warning for that image; the others still count.
  */
-import { providerEffect, type ProvidersFor } from '../credentials/credential-providers.js';
+import { providerEffect, type ProviderEffect, type ProvidersFor } from '../credentials/credential-providers.js';
+import { missingAnnotationText } from '../policy/provider-findings.js';
+import { uncertainCredentials } from '../policy/uncertain-credentials.js';
 import { repositoryName } from '../image/reference.js';
 import { credentialFinding } from '../policy/credential-findings.js';
 import type { Finding } from '../policy/finding.js';
@@ -90,12 +92,19 @@ function pushImageFinding(
     // path) skips both.
     const refused = resolution.outcome === 'unauthorized';
     const nodeCredentials = refused && input.nodeCredentials(check.reference.domain);
-    const providers = refused ? input.credentialProviders?.(repositoryName(check.reference)) : undefined;
+    // A pod secret that works serves the pull whatever the providers do; otherwise a provider the kubelet skips
+    // for a missing ServiceAccount annotation is a finding of its own (the kubelet pulls without its credentials).
+    const servedBySecret = resolution.outcome === 'found' && image.hadCredentials;
+    const providers = servedBySecret ? undefined : input.credentialProviders?.(repositoryName(check.reference));
     const provider = providers && providerEffect(providers, resolved.serviceAccountAnnotations);
+    if (!refused && provider?.kind === 'missingAnnotations') {
+      const skipped = skippedProviderFinding(check.use, check.canonical, provider, pod, check.reference.domain);
+      findings.push(uncertainCredentials(skipped, pod.credentialsUncertain));
+    }
     const finding = resolutionFinding(check, resolution, pod, {
       hadCredentials: image.hadCredentials,
       nodeCredentials,
-      ...(provider ? { provider } : {}),
+      ...(provider && refused ? { provider } : {}),
       ...(image.route ? { route: image.route } : {}),
     });
     if (finding) findings.push(finding);
@@ -103,6 +112,17 @@ function pushImageFinding(
     logUnexpected(input.log, error, 'resolve');
     findings.push(imageInternalError(check.use, check.canonical));
   }
+}
+
+function skippedProviderFinding(
+  use: ImageUse,
+  canonical: string,
+  effect: Extract<ProviderEffect, { kind: 'missingAnnotations' }>,
+  pod: PodFacts,
+  domain: string,
+): Finding {
+  const context = { canonical, domain, namespace: pod.namespace, serviceAccountName: pod.serviceAccountName };
+  return { use, canonical, ...missingAnnotationText(effect, { ...context, refused: false }) };
 }
 
 /** Findings in the order of the object's image uses (pod-level first), whatever order the registry answered in. */
