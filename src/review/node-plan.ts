@@ -86,10 +86,11 @@ function routeOf(
 ): NodePlan | undefined {
   const used = endpoints.filter((e) => e.used);
   const targets = used.map((endpoint) => target(endpoint, context));
-  if (alias === undefined && isDirect(targets, reference)) return undefined;
   const skipped = endpoints
     .filter((e) => !e.used)
     .map((e) => ({ host: e.host, reason: e.skipped ?? 'not used for this reference' }));
+  // A skipped mirror keeps the route, so that findings can say the node does not ask it for this reference.
+  if (alias === undefined && skipped.length === 0 && isDirect(targets, reference)) return undefined;
   return { kind: 'route', route: { upstream: reference.domain, targets, skipped, ...(alias ? { alias } : {}) } };
 }
 
