@@ -3,6 +3,7 @@
  * registry (CRI-O's blocked registries and short names), and the words that say where along the runtime's pull
  * order an image was found or missing. Pure.
  */
+import { registryApiHost } from '../image/reference.js';
 import type { Refusal } from '../node-pull/pull-plan.js';
 import type { Route, RouteStep } from '../resolution/route.js';
 import type { Resolution } from '../resolution/resolution.js';
@@ -90,7 +91,12 @@ export function endpointName(step: Pick<RouteStep, 'host' | 'role'>, route: Pick
  * in a sentence, or '' when the node asks only the image's own registry.
  */
 export function routeSentence(route: Route): string {
-  const direct = route.steps.length === 1 && route.steps[0]?.host === route.upstream;
+  const only = route.steps.length === 1 ? route.steps[0] : undefined;
+  // containerd asks docker.io on its API host, registry-1.docker.io: still the image's own registry.
+  const direct =
+    only !== undefined &&
+    only.role === 'upstream' &&
+    (only.host === route.upstream || only.host === registryApiHost(route.upstream));
   const alias = route.alias ? ` The short name resolves through the alias ${route.alias}.` : '';
   const skipped = route.skipped.map((s) => `${s.host} (${s.reason})`);
   const notAsked = skipped.length > 0 ? ` Not asked: ${skipped.join('; ')}.` : '';
