@@ -82,7 +82,7 @@ function preferredCandidate(candidates: readonly string[]): string {
 }
 
 /** `mirror.internal:5000 (mirror of docker.io)`, or the host alone for the upstream. */
-export function endpointName(step: Pick<RouteStep, 'host' | 'role'>, route: Pick<Route, 'upstream'>): string {
+function endpointName(step: Pick<RouteStep, 'host' | 'role'>, route: Pick<Route, 'upstream'>): string {
   return step.role === 'mirror' ? `${step.host} (mirror of ${route.upstream})` : step.host;
 }
 
