@@ -71,11 +71,12 @@ function request(targets: readonly RouteTarget[], overrides: Partial<RouteReques
 }
 
 const signal = () => new AbortController().signal;
+const elapsed = () => 1500;
 
 t.test('endpoints are asked in order up to the first that has the image', async (t) => {
   const { resolver, calls } = fakeResolver({ 'b.internal/library/nginx:1.27': found });
   const req = request([mirror('a.internal'), mirror('b.internal'), upstream], { wantIndex: true });
-  const route = await resolveRoute(resolver, req, signal());
+  const route = await resolveRoute(resolver, req, signal(), elapsed);
   t.same(
     calls.map((c) => [c.reference, c.wantIndex]),
     [
@@ -98,7 +99,7 @@ t.test('every endpoint is asked when none has the image; unaskable ones are step
   const local: RouteTarget = { host: 'localhost:30500', role: 'mirror', unaskable: 'node-local' };
   const req = request([local, mirror('a.internal'), upstream]);
   const aliased = { ...req, route: { ...req.route, alias: 'docker.io/library/nginx' } };
-  const route = await resolveRoute(resolver, aliased, signal());
+  const route = await resolveRoute(resolver, aliased, signal(), elapsed);
   t.same(
     route.steps.map((s) => [s.host, s.result, s.repository]),
     [
@@ -120,7 +121,7 @@ t.test("each endpoint gets its own credentials first, then the image's, each onc
   const credentialsFor = (repository: string) => own[repository] ?? imageCredentials;
   const { resolver, calls } = fakeResolver({});
   const req = request([mirror('a.internal'), mirror('b.internal'), upstream], { credentialsFor, imageCredentials });
-  await resolveRoute(resolver, req, signal());
+  await resolveRoute(resolver, req, signal(), elapsed);
   t.same(
     calls.map((c) => c.credentials.map((x) => x.source)),
     [
@@ -133,11 +134,11 @@ t.test("each endpoint gets its own credentials first, then the image's, each onc
   t.equal(calls[2]?.credentials, imageCredentials, 'the upstream: the image list itself');
 
   const again = fakeResolver({});
-  await resolveRoute(again.resolver, req, signal());
+  await resolveRoute(again.resolver, req, signal(), elapsed);
   t.equal(again.calls[0]?.credentials, calls[0]?.credentials, 'the same merged list object on every call');
 
   const anonymousImage = fakeResolver({});
-  await resolveRoute(anonymousImage.resolver, { ...req, imageCredentials: [] }, signal());
+  await resolveRoute(anonymousImage.resolver, { ...req, imageCredentials: [] }, signal(), elapsed);
   t.same(
     anonymousImage.calls[0]?.credentials.map((x) => x.source),
     ['secret ns/mirror', 'docker config'],
@@ -152,7 +153,7 @@ t.test(
     const plainAnswer = { 'http:a.internal/library/nginx:1.27': found };
 
     const fallback = fakeResolver({ 'a.internal/library/nginx:1.27': tls, ...plainAnswer });
-    const route = await resolveRoute(fallback.resolver, request([insecure, upstream]), signal());
+    const route = await resolveRoute(fallback.resolver, request([insecure, upstream]), signal(), elapsed);
     t.same(
       fallback.calls.map((c) => c.access),
       [access, { plainHttp: true, insecureSkipVerify: true }],
@@ -165,12 +166,12 @@ t.test(
     for (const cause of ['protocol', 'reset'] as const) {
       const answer: Resolution = { outcome: 'unreachable', cause, detail: cause };
       const other = fakeResolver({ 'a.internal/library/nginx:1.27': answer, ...plainAnswer });
-      await resolveRoute(other.resolver, request([insecure, upstream]), signal());
+      await resolveRoute(other.resolver, request([insecure, upstream]), signal(), elapsed);
       t.equal(other.calls.length, 2, `retried over http after ${cause}`);
     }
 
     const refusedFirst = fakeResolver({ 'a.internal/library/nginx:1.27': refusedConnection, ...plainAnswer });
-    await resolveRoute(refusedFirst.resolver, request([insecure, upstream]), signal());
+    await resolveRoute(refusedFirst.resolver, request([insecure, upstream]), signal(), elapsed);
     t.same(
       refusedFirst.calls.map((c) => c.access?.plainHttp),
       [false, undefined],
@@ -178,7 +179,7 @@ t.test(
     );
 
     const verified = fakeResolver({ 'a.internal/library/nginx:1.27': tls, ...plainAnswer });
-    await resolveRoute(verified.resolver, request([mirror('a.internal', { access }), upstream]), signal());
+    await resolveRoute(verified.resolver, request([mirror('a.internal', { access }), upstream]), signal(), elapsed);
     t.same(
       verified.calls.map((c) => c.reference),
       ['a.internal/library/nginx:1.27', 'docker.io/library/nginx:1.27'],
@@ -187,23 +188,68 @@ t.test(
   },
 );
 
-t.test('an aborted signal stops asking further endpoints', async (t) => {
+t.test('past the deadline the next endpoint is a timeout and none after it is asked', async (t) => {
   const controller = new AbortController();
   const { resolver, calls } = fakeResolver({});
   resolver.onResolve = () => controller.abort();
-  const route = await resolveRoute(resolver, request([mirror('a.internal'), upstream]), controller.signal);
+  const local: RouteTarget = { host: 'localhost:30500', role: 'mirror', unaskable: 'node-local' };
+  const targets = [mirror('a.internal'), local, mirror('b.internal'), upstream];
+  const route = await resolveRoute(resolver, request(targets), controller.signal, elapsed);
   t.equal(calls.length, 1);
   t.same(
-    route.steps.map((s) => s.host),
-    ['a.internal'],
+    route.steps.map((s) => [s.host, s.result]),
+    [
+      ['a.internal', missing],
+      ['localhost:30500', 'node-local'],
+      ['b.internal', { outcome: 'timeout', afterMs: 1500 }],
+    ],
+    'a miss on the first mirror is not the whole answer',
   );
 
   const before = fakeResolver({});
   const aborted = new AbortController();
   aborted.abort();
-  const none = await resolveRoute(before.resolver, request([mirror('a.internal'), upstream]), aborted.signal);
-  t.same(none.steps, []);
+  const none = await resolveRoute(before.resolver, request([mirror('a.internal'), upstream]), aborted.signal, elapsed);
+  t.same(
+    none.steps.map((s) => s.result),
+    [{ outcome: 'timeout', afterMs: 1500 }],
+  );
   t.equal(before.calls.length, 0);
+});
+
+t.test('a resolver that outlives the deadline is answered with a timeout', async (t) => {
+  const controller = new AbortController();
+  const calls: string[] = [];
+  const hanging: ImageResolver = {
+    resolve(options) {
+      calls.push(canonicalReference(options.reference));
+      setImmediate(() => controller.abort());
+      return new Promise(() => undefined);
+    },
+  };
+  const route = await resolveRoute(hanging, request([mirror('a.internal'), upstream]), controller.signal, elapsed);
+  t.same(calls, ['a.internal/library/nginx:1.27']);
+  t.same(
+    route.steps.map((s) => [s.host, s.result]),
+    [
+      ['a.internal', { outcome: 'timeout', afterMs: 1500 }],
+      ['registry-1.docker.io', { outcome: 'timeout', afterMs: 1500 }],
+    ],
+  );
+});
+
+t.test("an endpoint's own timeout does not stop the route: the runtime tries the next", async (t) => {
+  const slow: Resolution = { outcome: 'timeout', afterMs: 3000 };
+  const { resolver, calls } = fakeResolver({
+    'a.internal/library/nginx:1.27': slow,
+    'docker.io/library/nginx:1.27': found,
+  });
+  const route = await resolveRoute(resolver, request([mirror('a.internal'), upstream]), signal(), elapsed);
+  t.equal(calls.length, 2);
+  t.same(
+    route.steps.map((s) => s.result),
+    [slow, found],
+  );
 });
 
 t.test('peek: the route from cached answers, or undefined when an endpoint it needs is uncached', async (t) => {
@@ -234,6 +280,24 @@ t.test('peek: the route from cached answers, or undefined when an endpoint it ne
   const access = { plainHttp: true, insecureSkipVerify: false };
   peekRoute(stops.resolver, request([mirror('a.internal', { access })]));
   t.same(stops.peeks.at(-1)?.access, access, 'peeked with the endpoint access');
+
+  const insecure = mirror('a.internal', { access: { plainHttp: false, insecureSkipVerify: true }, httpFallback: true });
+  const overHttp = fakeResolver(
+    {},
+    { 'a.internal/library/nginx:1.27': tls, 'http:a.internal/library/nginx:1.27': found },
+  );
+  t.same(
+    peekRoute(overHttp.resolver, request([insecure, upstream]))?.steps.map((s) => s.result),
+    [found],
+    'the cached plain-HTTP answer of an insecure endpoint, as resolveRoute would ask',
+  );
+  const httpUncached = fakeResolver({}, { 'a.internal/library/nginx:1.27': tls });
+  t.equal(peekRoute(httpUncached.resolver, request([insecure, upstream])), undefined);
+  const verifiedTls = fakeResolver({}, { 'a.internal/library/nginx:1.27': tls, 'docker.io/library/nginx:1.27': found });
+  t.same(
+    peekRoute(verifiedTls.resolver, request([mirror('a.internal'), upstream]))?.steps.map((s) => s.result),
+    [tls, found],
+  );
 
   const { peek: _peek, ...withoutPeek } = fakeResolver({}).resolver;
   t.equal(peekRoute(withoutPeek, request([upstream])), undefined, 'a resolver without a cache');
