@@ -145,6 +145,12 @@ t.test('routeSentence: empty for a direct single step, else every step in order'
     ' The node tries internal.example.com: tag not found.',
     'a rewritten location is not the direct registry',
   );
+  const searched: RouteStep = { host: 'quay-mirror.internal', role: 'mirror', mirrorOf: 'quay.io', result: tagMissing };
+  t.equal(
+    routeSentence(route([searched, upstreamStep(tagMissing, 'quay.io'), upstreamStep(found)])),
+    ' The node tries quay-mirror.internal (mirror of quay.io): tag not found; then quay.io: tag not found; then docker.io: found.',
+    'a CRI-O search: each mirror names its own registry',
+  );
   const others: [Resolution, string][] = [
     [{ outcome: 'unauthorized', reason: 'no-access' }, 'access refused'],
     [{ outcome: 'rate-limited' }, 'rate-limited'],

@@ -82,8 +82,8 @@ function preferredCandidate(candidates: readonly string[]): string {
 }
 
 /** `mirror.internal:5000 (mirror of docker.io)`, or the host alone for the upstream. */
-function endpointName(step: Pick<RouteStep, 'host' | 'role'>, route: Pick<Route, 'upstream'>): string {
-  return step.role === 'mirror' ? `${step.host} (mirror of ${route.upstream})` : step.host;
+function endpointName(step: Pick<RouteStep, 'host' | 'role' | 'mirrorOf'>, route: Pick<Route, 'upstream'>): string {
+  return step.role === 'mirror' ? `${step.host} (mirror of ${step.mirrorOf ?? route.upstream})` : step.host;
 }
 
 /**

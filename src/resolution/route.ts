@@ -14,6 +14,8 @@ export interface RouteStep {
   /** host[:port] the node contacts. */
   readonly host: string;
   readonly role: 'mirror' | 'upstream';
+  /** The registry a mirror stands in for, when not the route's upstream (a CRI-O search over several registries). */
+  readonly mirrorOf?: string;
   /** The repository asked there (`host/path`), when it was asked. */
   readonly repository?: string;
   /**

@@ -262,6 +262,11 @@ location = "quay-mirror.internal"
     'upstream docker.io docker.io/library/busybox:1.36',
   ]);
   t.equal(route.alias, undefined);
+  t.same(
+    route.targets.map((x) => x.mirrorOf),
+    ['quay.io', undefined, undefined],
+    "a candidate's mirror names the registry it stands in for",
+  );
 });
 
 t.test('an invalid plan (a broken alias) leaves the image to the usual check', async (t) => {

@@ -12,6 +12,8 @@ import type { EndpointAccess } from '../resolution/image-resolver.js';
 export interface RouteTarget {
   readonly host: string;
   readonly role: 'mirror' | 'upstream';
+  /** The registry a mirror stands in for, when not the route's upstream (a CRI-O search over several registries). */
+  readonly mirrorOf?: string;
   /** The reference to ask on this endpoint; absent when pullguard cannot ask it (`unaskable` says why). */
   readonly reference?: ImageReference;
   readonly unaskable?: 'node-local' | 'custom-path';
@@ -57,7 +59,7 @@ export function nodePlanOf(
       return undefined; // the static check already reports the image; an alias's problem is the admin's
     case 'search':
       return routeOf(
-        plan.plans.flatMap((p) => (p.kind === 'endpoints' ? p.endpoints : [])),
+        plan.plans.flatMap((p) => (p.kind === 'endpoints' ? searched(p.endpoints, p.reference, reference) : [])),
         reference,
         context,
       );
@@ -78,8 +80,17 @@ function directPlan(reference: ImageReference, context: NodePlanContext): NodePl
   return { kind: 'route', route };
 }
 
+/** A search candidate's endpoints, its mirrors marked with the registry they stand in for. */
+function searched(endpoints: readonly Endpoint[], candidate: string, reference: ImageReference): Endpoint[] {
+  const registry = candidate.slice(0, candidate.indexOf('/'));
+  if (registry === reference.domain) return [...endpoints];
+  return endpoints.map((e) => (e.role === 'mirror' ? { ...e, mirrorOf: registry } : e));
+}
+
+type Endpoint = PlanEndpoint & { readonly mirrorOf?: string };
+
 function routeOf(
-  endpoints: readonly PlanEndpoint[],
+  endpoints: readonly Endpoint[],
   reference: ImageReference,
   context: NodePlanContext,
   alias?: string,
@@ -102,8 +113,12 @@ function isDirect(targets: readonly RouteTarget[], reference: ImageReference): b
   return only.reference.domain === reference.domain && only.reference.path === reference.path;
 }
 
-function target(endpoint: PlanEndpoint, context: NodePlanContext): RouteTarget {
-  const base = { host: endpoint.host, role: endpoint.role } as const;
+function target(endpoint: Endpoint, context: NodePlanContext): RouteTarget {
+  const base = {
+    host: endpoint.host,
+    role: endpoint.role,
+    ...(endpoint.mirrorOf !== undefined ? { mirrorOf: endpoint.mirrorOf } : {}),
+  };
   if (endpoint.nodeLocal && !context.isListed(endpoint.host)) return { ...base, unaskable: 'node-local' };
   const prefix = apiPathPrefix(endpoint.path);
   if (prefix === undefined) return { ...base, unaskable: 'custom-path' };

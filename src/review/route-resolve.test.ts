@@ -94,6 +94,16 @@ t.test('endpoints are asked in order up to the first that has the image', async 
   });
 });
 
+t.test("a mirror's own registry is kept on its step", async (t) => {
+  const { resolver } = fakeResolver({});
+  const searched = mirror('quay-mirror.internal', { mirrorOf: 'quay.io' });
+  const route = await resolveRoute(resolver, request([searched, upstream]), signal(), elapsed);
+  t.same(
+    route.steps.map((s) => s.mirrorOf),
+    ['quay.io', undefined],
+  );
+});
+
 t.test('every endpoint is asked when none has the image; unaskable ones are steps without a call', async (t) => {
   const { resolver, calls } = fakeResolver({});
   const local: RouteTarget = { host: 'localhost:30500', role: 'mirror', unaskable: 'node-local' };

@@ -122,7 +122,12 @@ function failedOverHttps(result: Resolution): boolean {
 }
 
 function stepOf(target: RouteTarget, result: RouteStep['result']): RouteStep {
-  const step = { host: target.host, role: target.role, result };
+  const step = {
+    host: target.host,
+    role: target.role,
+    ...(target.mirrorOf !== undefined ? { mirrorOf: target.mirrorOf } : {}),
+    result,
+  };
   return target.reference === undefined ? step : { ...step, repository: repositoryName(target.reference) };
 }
 
