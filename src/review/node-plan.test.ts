@@ -269,6 +269,37 @@ location = "quay-mirror.internal"
   );
 });
 
+t.test('CRI-O permissive: a blocked candidate is not asked; all candidates blocked is a refusal', async (t) => {
+  const model = crio(`
+unqualified-search-registries = ["registry.untrusted.com", "docker.io"]
+short-name-mode = "permissive"
+[[registry]]
+prefix = "registry.untrusted.com"
+blocked = true
+`);
+  const route = routeOf(planFor(model, 'busybox:1.36'));
+  t.same(targets(route), ['upstream docker.io docker.io/library/busybox:1.36']);
+  t.same(route.skipped, [
+    { host: 'registry.untrusted.com', reason: 'blocked = true for prefix "registry.untrusted.com" in registries.conf' },
+  ]);
+
+  const allBlocked = crio(`
+unqualified-search-registries = ["registry.untrusted.com", "quay.io"]
+[[registry]]
+prefix = "registry.untrusted.com"
+blocked = true
+[[registry]]
+prefix = "quay.io"
+blocked = true
+`);
+  t.same(planFor(allBlocked, 'busybox:1.36'), {
+    kind: 'blocked',
+    reference: 'registry.untrusted.com/busybox:1.36',
+    prefix: 'registry.untrusted.com',
+    file: 'registries.conf',
+  });
+});
+
 t.test('an invalid plan (a broken alias) leaves the image to the usual check', async (t) => {
   const model = crio('[aliases]\n  "app" = "Not/A/Valid/Name"\n');
   t.equal(pullPlan(model, 'app:1').kind, 'invalid');

@@ -57,12 +57,13 @@ export function nodePlanOf(
       return plan;
     case 'invalid':
       return undefined; // the static check already reports the image; an alias's problem is the admin's
-    case 'search':
-      return routeOf(
-        plan.plans.flatMap((p) => (p.kind === 'endpoints' ? searched(p.endpoints, p.reference, reference) : [])),
-        reference,
-        context,
-      );
+    case 'search': {
+      const endpoints = plan.plans.flatMap((p) => candidateEndpoints(p, reference));
+      // Every candidate blocked: the runtime refuses the name as it refuses a blocked image.
+      const blocked = plan.plans.find((p) => p.kind === 'blocked');
+      if (blocked !== undefined && !endpoints.some((e) => e.used)) return blocked;
+      return routeOf(endpoints, reference, context);
+    }
     case 'endpoints':
       return routeOf(plan.endpoints, reference, context, plan.alias);
   }
@@ -80,11 +81,21 @@ function directPlan(reference: ImageReference, context: NodePlanContext): NodePl
   return { kind: 'route', route };
 }
 
-/** A search candidate's endpoints, its mirrors marked with the registry they stand in for. */
-function searched(endpoints: readonly Endpoint[], candidate: string, reference: ImageReference): Endpoint[] {
-  const registry = candidate.slice(0, candidate.indexOf('/'));
-  if (registry === reference.domain) return [...endpoints];
-  return endpoints.map((e) => (e.role === 'mirror' ? { ...e, mirrorOf: registry } : e));
+/**
+ * A search candidate's endpoints, its mirrors marked with the registry they stand in for; a blocked candidate is
+ * an endpoint the runtime does not ask (containers/image fails that candidate and tries the next).
+ */
+function candidateEndpoints(candidate: PullPlan, reference: ImageReference): Endpoint[] {
+  if (candidate.kind === 'blocked') {
+    const host = candidate.reference.slice(0, candidate.reference.indexOf('/'));
+    const skipped = `blocked = true for prefix "${candidate.prefix}" in ${candidate.file}`;
+    const base = { host, reference: candidate.reference, role: 'upstream', tlsVerify: true, ca: [] } as const;
+    return [{ ...base, nodeLocal: false, used: false, skipped }];
+  }
+  if (candidate.kind !== 'endpoints') return [];
+  const registry = candidate.reference.slice(0, candidate.reference.indexOf('/'));
+  if (registry === reference.domain) return [...candidate.endpoints];
+  return candidate.endpoints.map((e) => (e.role === 'mirror' ? { ...e, mirrorOf: registry } : e));
 }
 
 type Endpoint = PlanEndpoint & { readonly mirrorOf?: string };
