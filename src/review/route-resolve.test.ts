@@ -1,77 +1,23 @@
 import t from 'tap';
+import {
+  elapsed,
+  fakeResolver,
+  found,
+  imageCred,
+  mirror,
+  mirrorCred,
+  missing,
+  refusedConnection,
+  request,
+  sharedCred,
+  signal,
+  tls,
+  upstream,
+} from '../../test/helpers/route-resolve-fakes.js';
 import type { RegistryCredential } from '../credentials/credential.js';
-import { canonicalReference, type ImageReference, parseImageReference } from '../image/reference.js';
-import type { ImageResolver, PeekOptions, ResolveOptions } from '../resolution/image-resolver.js';
 import type { Resolution } from '../resolution/resolution.js';
-import type { PlannedRoute, RouteTarget } from './node-plan.js';
-import { peekRoute, resolveRoute, type RouteRequest } from './route-resolve.js';
-
-const found: Resolution = { outcome: 'found', digest: `sha256:${'d'.repeat(64)}` };
-const missing: Resolution = { outcome: 'not-found', missing: 'tag' };
-const tls: Resolution = { outcome: 'unreachable', cause: 'tls', detail: 'TLS handshake failed' };
-const refusedConnection: Resolution = { outcome: 'unreachable', cause: 'refused', detail: 'connection refused' };
-
-function ref(image: string): ImageReference {
-  const parsed = parseImageReference(image);
-  if (!parsed.ok) throw new Error(parsed.reason);
-  return parsed.reference;
-}
-
-interface Call {
-  readonly reference: string;
-  readonly credentials: readonly RegistryCredential[];
-  readonly access: ResolveOptions['access'];
-  readonly wantIndex: boolean | undefined;
-}
-
-/**
- * Answers by canonical reference (and `http:` + reference for a plain-HTTP ask), recording each call; `cached`
- * is what `peek` knows. Unknown references are not found.
- */
-function fakeResolver(answers: Record<string, Resolution>, cached: Record<string, Resolution> = {}) {
-  const calls: Call[] = [];
-  const peeks: Call[] = [];
-  const record = (options: PeekOptions): Call => ({
-    reference: canonicalReference(options.reference),
-    credentials: options.credentials,
-    access: options.access,
-    wantIndex: options.wantIndex,
-  });
-  const key = (options: PeekOptions) =>
-    `${options.access?.plainHttp === true ? 'http:' : ''}${canonicalReference(options.reference)}`;
-  const resolver: ImageResolver & { onResolve?: () => void } = {
-    resolve(options) {
-      calls.push(record(options));
-      resolver.onResolve?.();
-      return Promise.resolve(answers[key(options)] ?? missing);
-    },
-    peek(options) {
-      peeks.push(record(options));
-      return cached[key(options)];
-    },
-  };
-  return { resolver, calls, peeks };
-}
-
-const mirror = (host: string, extra: Partial<RouteTarget> = {}): RouteTarget => ({
-  host,
-  role: 'mirror',
-  reference: ref(`${host}/library/nginx:1.27`),
-  ...extra,
-});
-const upstream: RouteTarget = { host: 'registry-1.docker.io', role: 'upstream', reference: ref('nginx:1.27') };
-
-const mirrorCred: RegistryCredential = { username: 'm', password: 'mirror-secret', source: 'secret ns/mirror' };
-const imageCred: RegistryCredential = { username: 'i', password: 'image-secret', source: 'secret ns/hub' };
-const sharedCred: RegistryCredential = { username: 's', password: 'shared-secret', source: 'docker config' };
-
-function request(targets: readonly RouteTarget[], overrides: Partial<RouteRequest> = {}): RouteRequest {
-  const route: PlannedRoute = { upstream: 'docker.io', targets, skipped: [] };
-  return { route, credentialsFor: () => [], imageCredentials: [], wantIndex: false, ...overrides };
-}
-
-const signal = () => new AbortController().signal;
-const elapsed = () => 1500;
+import type { RouteTarget } from './node-plan.js';
+import { peekRoute, resolveRoute } from './route-resolve.js';
 
 t.test('endpoints are asked in order up to the first that has the image', async (t) => {
   const { resolver, calls } = fakeResolver({ 'b.internal/library/nginx:1.27': found });
@@ -197,70 +143,6 @@ t.test(
     );
   },
 );
-
-t.test('past the deadline the next endpoint is a timeout and none after it is asked', async (t) => {
-  const controller = new AbortController();
-  const { resolver, calls } = fakeResolver({});
-  resolver.onResolve = () => controller.abort();
-  const local: RouteTarget = { host: 'localhost:30500', role: 'mirror', unaskable: 'node-local' };
-  const targets = [mirror('a.internal'), local, mirror('b.internal'), upstream];
-  const route = await resolveRoute(resolver, request(targets), controller.signal, elapsed);
-  t.equal(calls.length, 1);
-  t.same(
-    route.steps.map((s) => [s.host, s.result]),
-    [
-      ['a.internal', missing],
-      ['localhost:30500', 'node-local'],
-      ['b.internal', { outcome: 'timeout', afterMs: 1500 }],
-    ],
-    'a miss on the first mirror is not the whole answer',
-  );
-
-  const before = fakeResolver({});
-  const aborted = new AbortController();
-  aborted.abort();
-  const none = await resolveRoute(before.resolver, request([mirror('a.internal'), upstream]), aborted.signal, elapsed);
-  t.same(
-    none.steps.map((s) => s.result),
-    [{ outcome: 'timeout', afterMs: 1500 }],
-  );
-  t.equal(before.calls.length, 0);
-});
-
-t.test('a resolver that outlives the deadline is answered with a timeout', async (t) => {
-  const controller = new AbortController();
-  const calls: string[] = [];
-  const hanging: ImageResolver = {
-    resolve(options) {
-      calls.push(canonicalReference(options.reference));
-      setImmediate(() => controller.abort());
-      return new Promise(() => undefined);
-    },
-  };
-  const route = await resolveRoute(hanging, request([mirror('a.internal'), upstream]), controller.signal, elapsed);
-  t.same(calls, ['a.internal/library/nginx:1.27']);
-  t.same(
-    route.steps.map((s) => [s.host, s.result]),
-    [
-      ['a.internal', { outcome: 'timeout', afterMs: 1500 }],
-      ['registry-1.docker.io', { outcome: 'timeout', afterMs: 1500 }],
-    ],
-  );
-});
-
-t.test("an endpoint's own timeout does not stop the route: the runtime tries the next", async (t) => {
-  const slow: Resolution = { outcome: 'timeout', afterMs: 3000 };
-  const { resolver, calls } = fakeResolver({
-    'a.internal/library/nginx:1.27': slow,
-    'docker.io/library/nginx:1.27': found,
-  });
-  const route = await resolveRoute(resolver, request([mirror('a.internal'), upstream]), signal(), elapsed);
-  t.equal(calls.length, 2);
-  t.same(
-    route.steps.map((s) => s.result),
-    [slow, found],
-  );
-});
 
 t.test('peek: the route from cached answers, or undefined when an endpoint it needs is uncached', async (t) => {
   const cachedMissing = { 'a.internal/library/nginx:1.27': missing };
