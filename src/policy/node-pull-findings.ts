@@ -3,6 +3,7 @@
  * registry (CRI-O's blocked registries and short names), and the words that say where along the runtime's pull
  * order an image was found or missing. Pure.
  */
+import { registryApiHost } from '../image/reference.js';
 import type { Refusal } from '../node-pull/pull-plan.js';
 import type { Route, RouteStep } from '../resolution/route.js';
 import type { Resolution } from '../resolution/resolution.js';
@@ -81,10 +82,7 @@ function preferredCandidate(candidates: readonly string[]): string {
 }
 
 /** `mirror.internal:5000 (mirror of docker.io)`, or the host alone for the upstream. */
-function endpointName(
-  step: Pick<RouteStep, 'host' | 'role' | 'mirrorOf'>,
-  route: Pick<Route, 'upstream'>,
-): string {
+function endpointName(step: Pick<RouteStep, 'host' | 'role' | 'mirrorOf'>, route: Pick<Route, 'upstream'>): string {
   return step.role === 'mirror' ? `${step.host} (mirror of ${step.mirrorOf ?? route.upstream})` : step.host;
 }
 
@@ -92,8 +90,13 @@ function endpointName(
  * ` The node tries mirror.internal:5000 (mirror of docker.io): not found; then docker.io: not found.`: the route
  * in a sentence, or '' when the node asks only the image's own registry.
  */
-function routeSentence(route: Route): string {
-  const direct = route.steps.length === 1 && route.steps[0]?.host === route.upstream;
+export function routeSentence(route: Route): string {
+  const only = route.steps.length === 1 ? route.steps[0] : undefined;
+  // containerd asks docker.io on its API host, registry-1.docker.io: still the image's own registry.
+  const direct =
+    only !== undefined &&
+    only.role === 'upstream' &&
+    (only.host === route.upstream || only.host === registryApiHost(route.upstream));
   const alias = route.pulled ? ` The short name resolves to ${route.pulled} through an alias in registries.conf.` : '';
   const skipped = route.skipped.map((s) => `${s.host} (${s.reason})`);
   const notAsked = skipped.length > 0 ? ` Not asked: ${skipped.join('; ')}.` : '';
@@ -110,7 +113,7 @@ export function foundElsewhere(route: Route): string | undefined {
 }
 
 /** Every endpoint asked said the image is not there: `missing on A (mirror of B) and on B`. */
-function missingEverywhere(route: Route): string | undefined {
+export function missingEverywhere(route: Route): string | undefined {
   const all = route.steps;
   if (all.length < 2 || !all.every((s) => typeof s.result !== 'string' && s.result.outcome === 'not-found')) {
     return undefined;

@@ -59,12 +59,13 @@ export function nodePlanOf(
       return plan;
     case 'invalid':
       return undefined; // the static check already reports the image; an alias's problem is the admin's
-    case 'search':
-      return routeOf(
-        plan.plans.flatMap((p) => (p.kind === 'endpoints' ? endpointsOf(p) : [])),
-        reference,
-        context,
-      );
+    case 'search': {
+      const endpoints = plan.plans.flatMap(candidateEndpoints);
+      // Every candidate blocked: the runtime refuses the name as it refuses a blocked image.
+      const blocked = plan.plans.find((p) => p.kind === 'blocked');
+      if (blocked !== undefined && !endpoints.some((e) => e.used)) return blocked;
+      return routeOf(endpoints, reference, context);
+    }
     case 'endpoints':
       return routeOf(endpointsOf(plan), reference, context, plan.alias && plan.reference);
   }
@@ -90,6 +91,19 @@ function directPlan(reference: ImageReference, context: NodePlanContext): NodePl
     skipped: [],
   };
   return { kind: 'route', route };
+}
+
+/**
+ * A search candidate's endpoints; a blocked candidate is an endpoint the runtime does not ask (containers/image
+ * fails that candidate and tries the next).
+ */
+function candidateEndpoints(candidate: PullPlan): Endpoint[] {
+  if (candidate.kind === 'endpoints') return endpointsOf(candidate);
+  if (candidate.kind !== 'blocked') return [];
+  const host = candidate.reference.slice(0, candidate.reference.indexOf('/'));
+  const skipped = `blocked = true for prefix "${candidate.prefix}" in ${candidate.file}`;
+  const base = { host, reference: candidate.reference, role: 'upstream', tlsVerify: true, ca: [] } as const;
+  return [{ ...base, nodeLocal: false, used: false, skipped, mirrorOf: host }];
 }
 
 /** `pulled`: the aliased reference, when an alias gave it. */

@@ -15,6 +15,7 @@ import type { RegistryCheck, StaticCheck } from '../policy/static-findings.js';
 import type { ImageResolver } from '../resolution/image-resolver.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
+import { withDeadline } from './deadline.js';
 import { runFair } from './fair-schedule.js';
 import { imageInternalError, logUnexpected, stepInternalError, type ReviewLog } from './internal-error.js';
 import type { NodePlanPort, PlatformPort, PullCredentialsPort } from './ports.js';
@@ -242,28 +243,5 @@ function podPlatforms(deps: ResolveDeps, view: PodSpecView, failures: Finding[])
     logUnexpected(deps.log, error, 'platforms');
     failures.push(stepInternalError("pod's platforms", 'the platform check was skipped'));
     return undefined;
-  }
-}
-
-/**
- * Resolves to a timeout outcome when the review's deadline fires first, whatever the resolver does; work queued
- * behind slower images is not started at all once the deadline has passed.
- */
-async function withDeadline(
-  start: () => Promise<Resolution>,
-  signal: AbortSignal,
-  elapsed: () => number,
-): Promise<Resolution> {
-  if (signal.aborted) return { outcome: 'timeout', afterMs: elapsed() };
-  const work = start();
-  let onAbort: (() => void) | undefined;
-  const deadline = new Promise<Resolution>((resolve) => {
-    onAbort = () => resolve({ outcome: 'timeout', afterMs: elapsed() });
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
 }

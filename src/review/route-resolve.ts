@@ -6,9 +6,10 @@
  */
 import type { RegistryCredential } from '../credentials/credential.js';
 import { type ImageReference, repositoryName } from '../image/reference.js';
-import type { ImageResolver } from '../resolution/image-resolver.js';
+import type { ImageResolver, PeekOptions } from '../resolution/image-resolver.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { Route, RouteStep } from '../resolution/route.js';
+import { withDeadline } from './deadline.js';
 import type { PlannedRoute, RouteTarget } from './node-plan.js';
 
 export interface RouteRequest {
@@ -22,37 +23,48 @@ export interface RouteRequest {
 /** The route from cached answers only, or undefined when some endpoint it needs has none cached. */
 export function peekRoute(resolver: ImageResolver, request: RouteRequest): Route | undefined {
   if (!resolver.peek) return undefined;
+  const peek = (options: PeekOptions) => resolver.peek?.(options);
   const steps: RouteStep[] = [];
   for (const target of request.route.targets) {
     const result =
-      target.reference === undefined
-        ? (target.unaskable ?? 'custom-path')
-        : resolver.peek({ ...askOptions(target, target.reference, request) });
+      target.reference === undefined ? (target.unaskable ?? 'custom-path') : peekAt(target, target.reference);
     if (result === undefined) return undefined;
     steps.push(stepOf(target, result));
     if (isFound(result)) break;
   }
   return routeOf(request.route, steps);
+
+  /** As resolveRoute asks: an insecure endpoint's plain-HTTP answer stands in for its failed HTTPS one. */
+  function peekAt(target: RouteTarget, reference: ImageReference): Resolution | undefined {
+    const options = askOptions(target, reference, request);
+    const first = peek(options);
+    if (first === undefined || !target.httpFallback || !failedOverHttps(first)) return first;
+    return peek({ ...options, access: PLAIN_HTTP });
+  }
 }
 
 /**
- * Asks the route's endpoints in order. When the review's deadline passes before an endpoint is asked, that endpoint
- * is a timeout: a pull the node may still complete there is never reported as a certain failure.
+ * Asks the route's endpoints in order until one has the image. Once the review's deadline has passed, the next
+ * endpoint is recorded as timed out and none after it is asked: an endpoint left unasked may hold the image, so a
+ * route cut short is never a certain miss.
  */
 export async function resolveRoute(
   resolver: ImageResolver,
   request: RouteRequest,
   signal: AbortSignal,
-  elapsedMs: () => number,
+  elapsed: () => number,
 ): Promise<Route> {
   const steps: RouteStep[] = [];
   for (const target of request.route.targets) {
+    if (target.reference === undefined) {
+      steps.push(stepOf(target, target.unaskable ?? 'custom-path'));
+      continue;
+    }
     if (signal.aborted) {
-      steps.push(stepOf(target, { outcome: 'timeout', afterMs: elapsedMs() }));
+      steps.push(stepOf(target, { outcome: 'timeout', afterMs: elapsed() }));
       break;
     }
-    const result =
-      target.reference === undefined ? (target.unaskable ?? 'custom-path') : await ask(target, target.reference);
+    const result = await ask(target, target.reference);
     steps.push(stepOf(target, result));
     if (isFound(result)) break;
   }
@@ -60,11 +72,15 @@ export async function resolveRoute(
 
   async function ask(target: RouteTarget, reference: ImageReference): Promise<Resolution> {
     const options = { ...askOptions(target, reference, request), signal };
-    const first = await resolver.resolve(options);
+    const first = await withDeadline(() => resolver.resolve(options), signal, elapsed);
     if (!target.httpFallback || !failedOverHttps(first)) return first;
-    return resolver.resolve({ ...options, access: { plainHttp: true, insecureSkipVerify: true } });
+    const plain = { ...options, access: PLAIN_HTTP };
+    return withDeadline(() => resolver.resolve(plain), signal, elapsed);
   }
 }
+
+/** containers/image's retry of an insecure registry: plain HTTP. */
+const PLAIN_HTTP = { plainHttp: true, insecureSkipVerify: true } as const;
 
 function askOptions(target: RouteTarget, reference: ImageReference, request: RouteRequest) {
   return {
@@ -109,8 +125,8 @@ function stepOf(target: RouteTarget, result: RouteStep['result']): RouteStep {
   const step = {
     host: target.host,
     role: target.role,
-    result,
     ...(target.mirrorOf !== undefined ? { mirrorOf: target.mirrorOf } : {}),
+    result,
   };
   return target.reference === undefined ? step : { ...step, repository: repositoryName(target.reference) };
 }
