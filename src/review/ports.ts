@@ -5,6 +5,7 @@
 import type { PullCredentials } from '../credentials/pull-credentials.js';
 import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { NamespaceMode } from '../policy/namespace-mode.js';
+import type { Runtime } from '../policy/runtime-words.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
 
 /** The pull credentials of a pod spec (credentials/pod-keychain.ts over the cluster readers in production). */
@@ -29,3 +30,6 @@ export interface NamespaceModePort {
 
 /** The platforms a pod spec can run on, or undefined when unknown (no nodes and no configured platforms). */
 export type PlatformPort = (view: PodSpecView) => CandidatePlatforms | undefined;
+
+/** The container runtime of the nodes, whose words a denial quotes; undefined when unknown (runtime-in-use.ts). */
+export type RuntimePort = () => Runtime | undefined;

@@ -20,8 +20,10 @@ import { decideStage } from './decide-stage.js';
 import { countUsesToCheck, extractStage, type Extracted, type Extraction, type ExtractInput } from './extract-stage.js';
 import type { ReviewLog } from './internal-error.js';
 import { startModeRead, type ModeRead, type PendingModeRead } from './namespace-mode-read.js';
-import type { NamespaceModePort, PlatformPort, PullCredentialsPort } from './ports.js';
+import type { Runtime } from '../policy/runtime-words.js';
+import type { NamespaceModePort, PlatformPort, PullCredentialsPort, RuntimePort } from './ports.js';
 import type { ResolveDeps, Resolved } from './resolve-stage.js';
+import { runtimePort } from './runtime-in-use.js';
 import type { StaticCheckPort } from './static-stage.js';
 import {
   allFindings,
@@ -42,6 +44,8 @@ export interface ReviewDeps {
   readonly pullCredentials?: PullCredentialsPort;
   readonly namespaceMode?: NamespaceModePort;
   readonly platforms?: PlatformPort;
+  /** The nodes' container runtime, quoted in denials; default: the config's `runtime:` (runtime-in-use.ts). */
+  readonly runtime?: RuntimePort;
   /** The static check of one image; default: the grammar, `:latest`, pullPolicy Never and `exempt.images`. */
   readonly staticCheck?: StaticCheckPort;
   /** Where unexpected errors are reported (name and code only). */
@@ -63,6 +67,8 @@ export type ReviewOutcome =
       readonly checkedUses: number;
       readonly uses: readonly UseReport[];
       readonly decision: Decision;
+      /** The nodes' runtime, read for denials only; undefined: unknown, or nothing denied. */
+      readonly runtime?: Runtime;
     };
 
 export interface Reviewer {
@@ -78,6 +84,7 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
     nodeCredentials: (host) => registryFor(host)?.nodeCredentials ?? false,
     policy: deps.config.policy,
     globalMode: deps.config.mode,
+    runtime: deps.runtime ?? runtimePort(deps.config),
     resolveDeps: deps.resolver && {
       resolver: deps.resolver,
       now: deps.now ?? Date.now,
@@ -99,6 +106,7 @@ interface Pipeline {
   readonly nodeCredentials: (host: string) => boolean;
   readonly policy: Policy;
   readonly globalMode: Mode;
+  readonly runtime: RuntimePort;
   /** Absent: offline. */
   readonly resolveDeps: ResolveDeps | undefined;
   readonly namespaceMode?: NamespaceModePort;
@@ -115,6 +123,7 @@ async function reviewObject(pipeline: Pipeline, input: ReviewInput): Promise<Rev
   const { namespace } = extracted;
   if (countUsesToCheck(extracted) === 0)
     return reviewed(
+      pipeline,
       extracted,
       [],
       decideStage({
@@ -151,12 +160,25 @@ async function reviewObject(pipeline: Pipeline, input: ReviewInput): Promise<Rev
     namespaceMode: mode,
     namespace,
   });
-  return reviewed(extracted, useReports(views, resolved, !pipeline.resolveDeps), decision);
+  return reviewed(pipeline, extracted, useReports(views, resolved, !pipeline.resolveDeps), decision);
 }
 
-function reviewed(extracted: Extraction, uses: readonly UseReport[], decision: Decision): ReviewOutcome {
+function reviewed(
+  pipeline: Pipeline,
+  extracted: Extraction,
+  uses: readonly UseReport[],
+  decision: Decision,
+): ReviewOutcome {
   const checkedUses = countUsesToCheck(extracted);
-  return { status: 'reviewed', objectLabel: extracted.objectLabel, checkedUses, uses, decision };
+  const runtime = decision.verdict === 'deny' ? pipeline.runtime() : undefined;
+  return {
+    status: 'reviewed',
+    objectLabel: extracted.objectLabel,
+    checkedUses,
+    uses,
+    decision,
+    ...(runtime ? { runtime } : {}),
+  };
 }
 
 /**
