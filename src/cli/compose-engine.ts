@@ -20,6 +20,8 @@ import type { PlatformPort, PullCredentialsPort } from '../review/ports.js';
 import { createReviewer, type ReviewDeps, type Reviewer } from '../review/review-object.js';
 import { runtimePort } from '../review/runtime-in-use.js';
 import { PullguardError } from '../errors/pullguard-error.js';
+import { loadRuntimeModel } from './load-runtime-model.js';
+import { createNodePlanPort } from './node-plan-port.js';
 
 export interface EngineOptions {
   readonly config: Config;
@@ -63,6 +65,7 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     import('../resolver/image-resolver.js'),
   ]);
 
+  const runtime = await loadRuntimeModel(config.runtime);
   const staticKeyring = await loadStaticKeyring(
     config.credentials.dockerConfig ? [config.credentials.dockerConfig] : [],
     options.extraDockerConfigs ?? [],
@@ -93,11 +96,17 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     if (nodes.length === 0 && configured.length === 0) return undefined;
     return candidatesFor(nodes, view);
   };
+  const nodePlan = createNodePlanPort({
+    config,
+    runtime,
+    unsetShortNameMode: () => crioShortNameDefault(nodeWatcher?.nodes() ?? noNodes),
+  });
   const deps: ReviewDeps = {
     config,
     resolver,
     pullCredentials,
     platforms,
+    nodePlan,
     runtime: runtimePort(config, () => nodeWatcher?.nodes() ?? noNodes),
     ...(namespaceModeOf ? { namespaceMode: namespaceModeOf } : {}),
     ...(options.log ? { log: options.log } : {}),
@@ -190,4 +199,16 @@ async function loadStaticKeyring(required: readonly string[], optional: readonly
       entries.push({ ...entry, source: `docker config ${path}` });
   }
   return createKeyring(entries);
+}
+
+/**
+ * CRI-O 1.34 enforces short names when registries.conf sets no mode
+ * (https://github.com/cri-o/cri-o/releases/tag/v1.34.0); older CRI-O tries each search registry in turn.
+ */
+function crioShortNameDefault(nodes: readonly NodeInfo[]): 'enforcing' | 'permissive' {
+  const enforcing = nodes.some((node) => {
+    const match = /^cri-o:\/\/v?(\d+)\.(\d+)/.exec(node.containerRuntimeVersion ?? '');
+    return match !== null && (Number(match[1]) > 1 || Number(match[2]) >= 34);
+  });
+  return enforcing ? 'enforcing' : 'permissive';
 }

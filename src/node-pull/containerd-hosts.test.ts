@@ -21,7 +21,7 @@ t.test('docker.io: the [host] entries in file order, then the server, each with 
     hosts.map((h) => [h.role, `${h.scheme}://${h.host}${h.path}`, h.capabilities.join(','), h.ca.join(',')]),
     [
       ['mirror', 'https://public-mirror.example.com/v2', 'pull', ''],
-      ['mirror', 'https://docker-mirror.internal/v2', 'pull,resolve', 'docker-mirror.crt'],
+      ['mirror', 'https://docker-mirror.internal/v2', 'pull,resolve', 'docker.io/docker-mirror.crt'],
       ['upstream', 'https://registry-1.docker.io/v2', 'pull,resolve,push', ''],
     ],
   );

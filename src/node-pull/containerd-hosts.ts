@@ -27,7 +27,7 @@ export interface ContainerdHost {
   readonly path: string;
   readonly capabilities: readonly Capability[];
   readonly skipVerify: boolean;
-  /** CA file paths, as written (relative ones are relative to the hosts.toml's directory). */
+  /** CA file paths: absolute as written; a relative one (relative to its hosts.toml) as `<directory>/<path>`. */
   readonly ca: readonly string[];
   readonly role: 'mirror' | 'upstream';
 }
@@ -133,8 +133,11 @@ function hostSettings(file: string, where: string, table: Table): Parsed<Setting
     }
     flags[key] = booleanAt(table, key) ?? false;
   }
-  const ca = table['ca'] === undefined ? [] : stringsAt(table, 'ca');
-  if (ca === undefined) return { problem: typeProblem(file, `${where}ca`, 'a string or a list of strings') };
+  const written = table['ca'] === undefined ? [] : stringsAt(table, 'ca');
+  if (written === undefined) return { problem: typeProblem(file, `${where}ca`, 'a string or a list of strings') };
+  // containerd reads a relative path from the hosts.toml's directory (hosts.md, "ca").
+  const directory = file.slice(0, file.lastIndexOf('/'));
+  const ca = written.map((path) => (path.startsWith('/') ? path : `${directory}/${path}`));
   return {
     hostsFile: {
       capabilities,

@@ -43,7 +43,7 @@ t.test('globals are replaced only by a drop-in that sets them; the default mode 
   ];
   const merged = readCrioRegistries(files).model;
   t.same([merged.searchRegistries, merged.shortNameMode], [['a.example'], 'disabled']);
-  t.equal(readCrioRegistries([{ name: 'c.conf', text: '' }]).model.shortNameMode, 'permissive');
+  t.equal(readCrioRegistries([{ name: 'c.conf', text: '' }]).model.shortNameMode, undefined);
 });
 
 t.test('prefix matching: separators, wildcards, and a prefix that defaults to the location', async (t) => {

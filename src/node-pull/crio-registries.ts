@@ -41,7 +41,8 @@ export interface CrioRegistry {
 export interface CrioModel {
   readonly runtime: 'crio';
   readonly searchRegistries: readonly string[];
-  readonly shortNameMode: ShortNameMode;
+  /** `short-name-mode` as the files set it; undefined when none does (the runtime's version decides: pull-plan.ts). */
+  readonly shortNameMode: ShortNameMode | undefined;
   readonly registries: readonly CrioRegistry[];
   /** Short name → fully qualified name, no tag or digest on either side. */
   readonly aliases: ReadonlyMap<string, string>;
@@ -62,7 +63,7 @@ export function readCrioRegistries(files: readonly CrioFile[]): {
 } {
   const problems: NodePullProblem[] = [];
   let searchRegistries: readonly string[] = [];
-  let shortNameMode: ShortNameMode = 'permissive'; // the documented default when unset or empty
+  let shortNameMode: ShortNameMode | undefined;
   const registries = new Map<string, CrioRegistry>();
   const aliases = new Map<string, string>();
   if (files.length > MAX_FILES) {

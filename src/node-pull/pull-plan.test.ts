@@ -28,7 +28,7 @@ t.test('containerd: mirrors then upstream; a pull-only mirror is skipped for a t
     byDigest.map((e) => e.used),
     [true, true, true],
   );
-  t.same(byDigest[1]?.ca, ['docker-mirror.crt']);
+  t.same(byDigest[1]?.ca, ['docker.io/docker-mirror.crt']);
 });
 
 t.test('containerd: _default for an unlisted host; skip_verify turns TLS verification off', async (t) => {
@@ -147,6 +147,21 @@ t.test('CRI-O permissive, disabled, one or no search registry', async (t) => {
     reference: 'a.example/app:latest',
   });
   t.same(pullPlan(conf(''), 'app'), { kind: 'no-search-registries', name: 'app' });
+});
+
+t.test("CRI-O without short-name-mode: the nodes' CRI-O version decides", async (t) => {
+  const unset = readCrioRegistries([
+    { name: 'r.conf', text: 'unqualified-search-registries = ["a.example", "b.example"]' },
+  ]).model;
+  t.match(pullPlan(unset, 'app:1'), { kind: 'search' }, 'permissive by default');
+  t.match(pullPlan(unset, 'app:1', { unsetShortNameMode: 'enforcing' }), { kind: 'ambiguous', name: 'app' });
+  const permissive = readCrioRegistries([
+    {
+      name: 'r.conf',
+      text: 'unqualified-search-registries = ["a.example", "b.example"]\nshort-name-mode = "permissive"',
+    },
+  ]).model;
+  t.match(pullPlan(permissive, 'app:1', { unsetShortNameMode: 'enforcing' }), { kind: 'search' }, 'the file wins');
 });
 
 t.test('an invalid image or alias is a typed answer, not a throw', async (t) => {

@@ -7,7 +7,7 @@
  */
 import { canonicalReference, type ImageReference, parseImageReference } from '../image/reference.js';
 import { type ContainerdModel, containerdHostsFor, isLocalhost } from './containerd-hosts.js';
-import { type CrioModel, type CrioRegistry, findRegistry, matchLength } from './crio-registries.js';
+import { type CrioModel, type CrioRegistry, findRegistry, matchLength, type ShortNameMode } from './crio-registries.js';
 
 export type RuntimeModel = ContainerdModel | CrioModel;
 
@@ -46,14 +46,25 @@ export type PullPlan =
   | { readonly kind: 'no-search-registries'; readonly name: string }
   | { readonly kind: 'invalid'; readonly reason: string };
 
+export interface PlanOptions {
+  /**
+   * CRI-O's short-name mode when registries.conf sets none: `permissive` (containers-registries.conf(5)'s default),
+   * or `enforcing` when the nodes run CRI-O 1.34 or later, which enforces short names by default.
+   */
+  readonly unsetShortNameMode?: ShortNameMode;
+}
+
+/** The plans in which the runtime refuses the image before asking any registry. */
+export type Refusal = Extract<PullPlan, { kind: 'blocked' | 'ambiguous' | 'no-search-registries' }>;
+
 /** The image as written in the pod spec: a short name is one whose registry host was not written. */
-export function pullPlan(model: RuntimeModel, image: string): PullPlan {
+export function pullPlan(model: RuntimeModel, image: string, options: PlanOptions = {}): PullPlan {
   const parsed = parseImageReference(image);
   if (!parsed.ok) return { kind: 'invalid', reason: parsed.reason };
   const reference = parsed.reference;
   if (model.runtime === 'containerd') return containerdPlan(model, reference);
   if (!isShortName(image, reference)) return crioPlan(model, reference);
-  return shortNamePlan(model, image);
+  return shortNamePlan(model, image, model.shortNameMode ?? options.unsetShortNameMode ?? 'permissive');
 }
 
 function isShortName(image: string, reference: ImageReference): boolean {
@@ -148,7 +159,7 @@ function splitShortName(image: string): [name: string, suffix: string] {
   return [image.slice(0, end), image.slice(end)];
 }
 
-function shortNamePlan(model: CrioModel, image: string): PullPlan {
+function shortNamePlan(model: CrioModel, image: string, mode: ShortNameMode): PullPlan {
   const [name, suffix] = splitShortName(image);
   const aliased = model.aliases.get(name);
   if (aliased !== undefined) {
@@ -160,7 +171,7 @@ function shortNamePlan(model: CrioModel, image: string): PullPlan {
   if (search.length === 0) return { kind: 'no-search-registries', name };
   const qualified = search.map((registry) => parseImageReference(`${registry}/${name}${suffix}`));
   const candidates = qualified.flatMap((q) => (q.ok ? [q.reference] : []));
-  if (model.shortNameMode === 'enforcing' && search.length > 1) {
+  if (mode === 'enforcing' && search.length > 1) {
     return { kind: 'ambiguous', name, candidates: candidates.map((c) => canonicalReference(c)) };
   }
   const plans = candidates.map((c) => crioPlan(model, c));

@@ -10,6 +10,8 @@ import { platformFindingFor } from './platform-findings.js';
 import { registryFinding } from './registry-findings.js';
 import type { ParsedCheck } from './static-findings.js';
 import { uncertainCredentials } from './uncertain-credentials.js';
+import { decisiveStep, type Route } from '../resolution/route.js';
+import { unaskedFinding, withRoute } from './node-pull-findings.js';
 
 /** What the findings of one pod's images share. */
 export interface PodFacts {
@@ -29,6 +31,8 @@ export interface ImageFacts {
   readonly hadCredentials: boolean;
   /** The image's registry is listed with `nodeCredentials: true`. */
   readonly nodeCredentials: boolean;
+  /** The endpoints asked in the node runtime's order, when it does not pull straight from the image's registry. */
+  readonly route?: Route;
 }
 
 /** The finding for one checked image, or undefined when it is fine. */
@@ -42,11 +46,16 @@ export function resolutionFinding(
     return resolution.index && pod.candidates ? platformFindingFor(check, resolution.index, pod.candidates) : undefined;
   }
   const { reference } = check;
-  const finding = registryFinding(resolution, {
+  const step = image.route && decisiveStep(image.route);
+  if (image.route && step && typeof step.result === 'string') {
+    return unaskedFinding(check.use, check.canonical, step, image.route);
+  }
+  const where = step?.repository ? splitRepository(step.repository) : undefined;
+  const registryAnswer = registryFinding(resolution, {
     use: check.use,
     canonical: check.canonical,
-    domain: reference.domain,
-    repositoryPath: reference.path,
+    domain: where?.domain ?? reference.domain,
+    repositoryPath: where?.path ?? reference.path,
     ...(reference.tag !== undefined ? { tag: reference.tag } : {}),
     ...(reference.digest !== undefined ? { digest: reference.digest } : {}),
     namespace: pod.namespace,
@@ -55,5 +64,11 @@ export function resolutionFinding(
     hadCredentials: image.hadCredentials,
     nodeCredentials: image.nodeCredentials,
   });
+  const finding = registryAnswer && image.route ? withRoute(registryAnswer, image.route) : registryAnswer;
   return finding && uncertainCredentials(finding, pod.credentialsUncertain);
+}
+
+function splitRepository(repository: string): { domain: string; path: string } {
+  const slash = repository.indexOf('/');
+  return { domain: repository.slice(0, slash), path: repository.slice(slash + 1) };
 }

@@ -34,6 +34,7 @@ function scenario(
   });
   const resolved: Resolved = {
     resolutions,
+    refusals: new Map(),
     credentialProblems: [],
     credentialsUncertain: false,
     candidates: undefined,

@@ -7,6 +7,7 @@
 import { credentialFinding } from '../policy/credential-findings.js';
 import type { Finding } from '../policy/finding.js';
 import { resolutionFinding, type PodFacts } from '../policy/resolution-findings.js';
+import { refusalFinding } from '../policy/node-pull-findings.js';
 import type { StaticCheck } from '../policy/static-findings.js';
 import type { ImageUse } from '../workload/image-use.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
@@ -41,6 +42,8 @@ export function findingsStage(input: FindingsInput): Finding[] {
     for (const check of input.checks) {
       const image = resolved.resolutions.get(check);
       if (image) pushImageFinding(findings, image, pod, input);
+      const refusal = resolved.refusals.get(check);
+      if (refusal && check.canonical !== undefined) findings.push(refusalFinding(check.use, check.canonical, refusal));
     }
   }
   return inUseOrder(findings, input.uses);
@@ -78,6 +81,7 @@ function pushImageFinding(findings: Finding[], image: ImageResolved, pod: PodFac
     const finding = resolutionFinding(check, resolution, pod, {
       hadCredentials: image.hadCredentials,
       nodeCredentials,
+      ...(image.route ? { route: image.route } : {}),
     });
     if (finding) findings.push(finding);
   } catch (error) {

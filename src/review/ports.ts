@@ -7,6 +7,8 @@ import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { NamespaceMode } from '../policy/namespace-mode.js';
 import type { Runtime } from '../policy/runtime-words.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
+import type { RegistryCheck } from '../policy/static-findings.js';
+import type { NodePlan } from './node-plan.js';
 
 /** The pull credentials of a pod spec (credentials/pod-keychain.ts over the cluster readers in production). */
 export type PullCredentialsPort = (options: {
@@ -27,6 +29,12 @@ export interface NamespaceModePort {
   /** The label without I/O when it is known locally (a watched namespace); undefined when it is not known. */
   known?(namespace: string): { readonly mode: NamespaceMode | undefined } | undefined;
 }
+
+/**
+ * Where the node would pull a checked image from (docs/design.md §1.10): a route of endpoints, a refusal, or
+ * undefined when it pulls straight from the image's registry (cli/node-plan-port.ts over src/node-pull).
+ */
+export type NodePlanPort = (check: RegistryCheck) => NodePlan | undefined;
 
 /** The platforms a pod spec can run on, or undefined when unknown (no nodes and no configured platforms). */
 export type PlatformPort = (view: PodSpecView) => CandidatePlatforms | undefined;

@@ -21,7 +21,7 @@ import { countUsesToCheck, extractStage, type Extracted, type Extraction, type E
 import type { ReviewLog } from './internal-error.js';
 import { startModeRead, type ModeRead, type PendingModeRead } from './namespace-mode-read.js';
 import type { Runtime } from '../policy/runtime-words.js';
-import type { NamespaceModePort, PlatformPort, PullCredentialsPort, RuntimePort } from './ports.js';
+import type { NamespaceModePort, NodePlanPort, PlatformPort, PullCredentialsPort, RuntimePort } from './ports.js';
 import type { ResolveDeps, Resolved } from './resolve-stage.js';
 import { runtimePort } from './runtime-in-use.js';
 import type { StaticCheckPort } from './static-stage.js';
@@ -44,6 +44,8 @@ export interface ReviewDeps {
   readonly pullCredentials?: PullCredentialsPort;
   readonly namespaceMode?: NamespaceModePort;
   readonly platforms?: PlatformPort;
+  /** Where the node would pull each image from (docs/design.md §1.10); absent: each image's registry. */
+  readonly nodePlan?: NodePlanPort;
   /** The nodes' container runtime, quoted in denials; default: the config's `runtime:` (runtime-in-use.ts). */
   readonly runtime?: RuntimePort;
   /** The static check of one image; default: the grammar, `:latest`, pullPolicy Never and `exempt.images`. */
@@ -90,6 +92,7 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
       now: deps.now ?? Date.now,
       ...(deps.pullCredentials ? { pullCredentials: deps.pullCredentials } : {}),
       ...(deps.platforms ? { platforms: deps.platforms } : {}),
+      ...(deps.nodePlan ? { nodePlan: deps.nodePlan } : {}),
       ...(deps.log ? { log: deps.log } : {}),
     },
     ...(deps.namespaceMode ? { namespaceMode: deps.namespaceMode } : {}),

@@ -49,7 +49,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     why: 'pure outcome types and the resolver interface: what resolving needs and returns',
   },
   policy: {
-    may: ['resolution', 'credentials', 'platform', 'workload', 'image', 'runtime', 'errors'],
+    may: ['resolution', 'credentials', 'platform', 'workload', 'image', 'node-pull', 'runtime', 'errors'],
     why: 'outcomes, credential problems and platforms → findings → verdict: pure rules over the layers below',
   },
   config: {
@@ -92,6 +92,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
       'platform',
       'workload',
       'image',
+      'node-pull',
       'admission',
       'observability',
       'runtime',
@@ -123,6 +124,9 @@ const LAYERS: Readonly<Record<string, Layer>> = {
       'config',
       'credentials',
       'platform',
+      'node-pull',
+      'image',
+      'policy',
       'observability',
       'runtime',
       'errors',
