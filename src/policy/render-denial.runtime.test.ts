@@ -104,7 +104,11 @@ t.test('each denying class quotes the line of the runtime in use, after the caus
 });
 
 t.test('an ambiguous short name and an invalid name', async (t) => {
-  const short = denied('ambiguousShortName', { use: use('nginx'), canonical: 'docker.io/library/nginx:latest' });
+  const short = denied('ambiguousShortName', {
+    use: use('nginx'),
+    canonical: 'docker.io/library/nginx:latest',
+    runtimeFailure: { kind: 'ambiguousShortName' },
+  });
   t.equal(
     lineOf(short, 'cri-o'),
     '- container "c0" (spec.containers[0].image): "nginx" (docker.io/library/nginx:latest): the cause. Fix: the fix. Node error (cri-o): Failed to inspect image "": rpc error: code = Unknown desc = short name mode is enforcing, but image name nginx:latest returns ambiguous list',

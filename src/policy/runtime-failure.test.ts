@@ -2,6 +2,7 @@ import t from 'tap';
 import type { ImageUse } from '../workload/image-use.js';
 import type { FindingClass } from './finding-class.js';
 import type { Finding } from './finding.js';
+import { refusalFinding } from './node-pull-findings.js';
 import { nodeErrorLine, runtimeFailureOf } from './runtime-failure.js';
 import { classifyRuntimeMessage } from './runtime-message.js';
 
@@ -19,7 +20,11 @@ t.test('each class that fails a pull maps to the failure the runtime reports', a
   t.same(runtimeFailureOf(finding('notFound')), { kind: 'notFound' });
   t.same(runtimeFailureOf(finding('unauthorized')), { kind: 'unauthorized' });
   t.same(runtimeFailureOf(finding('rateLimited')), { kind: 'rateLimited' });
-  t.same(runtimeFailureOf(finding('ambiguousShortName')), { kind: 'ambiguousShortName' });
+  t.equal(
+    runtimeFailureOf(finding('ambiguousShortName')),
+    undefined,
+    'a short name: only an ambiguous one has these words (one no search registry resolves has others)',
+  );
   t.same(
     runtimeFailureOf(finding('invalidReference', { canonical: undefined, use: { ...use, image: 'NGINX' } })),
     { kind: 'invalidReference' },
@@ -84,8 +89,9 @@ t.test('the quoted line: labelled with the runtime, in its words', async (t) => 
 });
 
 t.test('no line where the runtime in use never says it, or nothing names the image', async (t) => {
-  t.equal(nodeErrorLine(finding('ambiguousShortName'), 'containerd'), undefined, 'short names are CRI-O only');
-  t.equal(nodeErrorLine(finding('ambiguousShortName'), undefined), undefined);
+  const ambiguous = finding('ambiguousShortName', { runtimeFailure: { kind: 'ambiguousShortName' } });
+  t.equal(nodeErrorLine(ambiguous, 'containerd'), undefined, 'short names are CRI-O only');
+  t.equal(nodeErrorLine(ambiguous, undefined), undefined);
   t.equal(nodeErrorLine(finding('blockedRegistry'), 'containerd'), undefined);
   t.equal(nodeErrorLine(finding('notFound', { use: undefined }), 'containerd'), undefined, 'pod-level');
   t.equal(nodeErrorLine(finding('notFound', { canonical: undefined }), 'containerd'), undefined, 'no reference');
@@ -100,7 +106,13 @@ t.test('every quoted line reads back as its own failure, by the runtime that wro
     [finding('timeout', { runtimeFailure: { kind: 'ioTimeout' } }), 'cri-o'],
     [finding('unreachable', { runtimeFailure: { kind: 'connectionRefused' } }), 'containerd'],
     [finding('unreachable', { runtimeFailure: { kind: 'unknownAuthority' } }), 'cri-o'],
-    [finding('ambiguousShortName', { use: { ...use, image: 'nginx' } }), 'cri-o'],
+    [
+      finding('ambiguousShortName', {
+        use: { ...use, image: 'nginx' },
+        runtimeFailure: { kind: 'ambiguousShortName' },
+      }),
+      'cri-o',
+    ],
     [finding('blockedRegistry'), 'cri-o'],
   ];
   for (const [f, runtime] of cases) {
@@ -109,4 +121,34 @@ t.test('every quoted line reads back as its own failure, by the runtime that wro
     t.equal(read.kind, runtimeFailureOf(f)?.kind, `${f.class} (${runtime})`);
     t.equal(read.writer, runtime, `${f.class}: written by ${runtime}`);
   }
+});
+
+t.test("CRI-O's refusals carry their words from where they are built", async (t) => {
+  const blocked = refusalFinding(use, 'docker.io/library/nginx:1.99', {
+    kind: 'blocked',
+    reference: 'docker.io/library/nginx:1.99',
+    prefix: 'docker.io/library',
+    file: '/etc/containers/registries.conf',
+  });
+  t.equal(
+    nodeErrorLine(blocked, 'cri-o'),
+    'Node error (cri-o): Failed to pull image "nginx:1.99": initializing source docker://docker.io/library/nginx:1.99: registry docker.io/library is blocked in /etc/containers/registries.conf or /etc/containers/registries.conf.d',
+    'the prefix of the matching entry, not the host',
+  );
+  const short = { ...use, image: 'nginx' };
+  const ambiguous = refusalFinding(short, 'docker.io/library/nginx:latest', {
+    kind: 'ambiguous',
+    name: 'nginx',
+    candidates: ['quay.io/nginx:latest', 'docker.io/library/nginx:latest'],
+  });
+  t.equal(
+    nodeErrorLine(ambiguous, 'cri-o'),
+    'Node error (cri-o): Failed to inspect image "": rpc error: code = Unknown desc = short name mode is enforcing, but image name nginx:latest returns ambiguous list',
+  );
+  const unresolved = refusalFinding(short, 'docker.io/library/nginx:latest', {
+    kind: 'no-search-registries',
+    name: 'nginx',
+  });
+  t.equal(unresolved.class, 'ambiguousShortName');
+  t.equal(nodeErrorLine(unresolved, 'cri-o'), undefined, 'no search registries: other words, none quoted');
 });

@@ -8,7 +8,7 @@ import { runtimeLine, type Runtime, type RuntimeFailure } from './runtime-words.
 
 /**
  * The failure a finding stands for: the one set where the finding was built (platform, network cause, blocked
- * prefix), else the one its class implies. Undefined for findings the node never reports as a pull failure (a
+ * prefix, an ambiguous short name rather than one no search registry resolves), else the one its class implies. Undefined for findings the node never reports as a pull failure (a
  * policy choice such as `latestTag`, a pod-level problem, a cause only pullguard sees such as its own blocked
  * addresses) and for a registry's `invalid` answer, which the kubelet's name check does not share.
  */
@@ -21,8 +21,6 @@ export function runtimeFailureOf(finding: Finding): RuntimeFailure | undefined {
       return { kind: 'unauthorized' };
     case 'rateLimited':
       return { kind: 'rateLimited' };
-    case 'ambiguousShortName':
-      return { kind: 'ambiguousShortName' };
     case 'invalidReference':
       // Only the grammar's verdict: the kubelet parses the name with the same grammar before any pull.
       return finding.canonical === undefined ? { kind: 'invalidReference' } : undefined;
