@@ -96,7 +96,7 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
   }
 }
 
-/** Node's TLS codes for a chain no trusted CA signed: Go's `x509: certificate signed by unknown authority`. */
+/** Node.js's TLS error codes for a chain no trusted CA signed: Go's `x509: certificate signed by unknown authority`. */
 const UNKNOWN_AUTHORITY = ['SELF_SIGNED', 'UNABLE_TO_VERIFY', 'UNABLE_TO_GET_ISSUER'];
 
 /** The node's words for the network causes it reports the same way; other causes get none. */
