@@ -50,3 +50,24 @@ t.test('without a port: the config names the runtime, else it is unknown', async
   t.equal(unknown.status === 'reviewed' && unknown.runtime, undefined);
   t.equal(unknown.status === 'reviewed' && unknown.decision.verdict, 'deny');
 });
+
+t.test("the port is asked about the pod's placement", async (t) => {
+  const asked: unknown[] = [];
+  const runtime = (placement?: unknown) => (asked.push(placement), 'containerd' as const);
+  const object = {
+    metadata: { name: 'web' },
+    spec: {
+      template: {
+        spec: { nodeSelector: { 'kubernetes.io/os': 'windows' }, containers: [{ name: 'c0', image: 'Nginx:1' }] },
+      },
+    },
+  };
+  await createReviewer({ config: DEFAULT_CONFIG, runtime }).review({
+    kind: DEPLOYMENT,
+    operation: 'CREATE',
+    namespace: 'shop',
+    object,
+    signal: AbortSignal.timeout(5000),
+  });
+  t.match(asked, [{ nodeSelector: { 'kubernetes.io/os': 'windows' } }]);
+});

@@ -173,7 +173,8 @@ function reviewed(
   decision: Decision,
 ): ReviewOutcome {
   const checkedUses = countUsesToCheck(extracted);
-  const runtime = decision.verdict === 'deny' ? pipeline.runtime() : undefined;
+  // The first pod spec's placement: an object's pod specs (a custom resource's several) rarely differ in it.
+  const runtime = decision.verdict === 'deny' ? pipeline.runtime(extracted.views[0]?.view) : undefined;
   return {
     status: 'reviewed',
     objectLabel: extracted.objectLabel,

@@ -2,11 +2,11 @@ import t from 'tap';
 import type { NodeInfo } from '../platform/candidate-platforms.js';
 import { runtimePort } from './runtime-in-use.js';
 
-const node = (name: string, containerRuntimeVersion: string): NodeInfo => ({
+const node = (name: string, containerRuntimeVersion: string, os = 'linux'): NodeInfo => ({
   name,
-  labels: {},
+  labels: { 'kubernetes.io/os': os },
   taints: [],
-  platform: { os: 'linux', architecture: 'amd64' },
+  platform: { os, architecture: 'amd64' },
   containerRuntimeVersion,
 });
 
@@ -14,8 +14,11 @@ t.test('the config names the runtime: nodes are not asked', async (t) => {
   let asked = 0;
   const nodes = (): readonly NodeInfo[] => (asked++, [node('a', 'containerd://2.1.4')]);
   t.equal(runtimePort({ runtime: { kind: 'crio' } }, nodes)(), 'cri-o');
-  t.equal(runtimePort({ runtime: { kind: 'containerd', hostsDir: '/etc/containerd/certs.d' } }, nodes)(), 'containerd');
-  t.equal(asked, 2, 'read, but the config wins');
+  t.equal(
+    runtimePort({ runtime: { kind: 'containerd', hostsDir: '/etc/containerd/certs.d' } }, nodes)({ osName: 'linux' }),
+    'containerd',
+  );
+  t.equal(asked, 0);
 });
 
 t.test('else the nodes: what most of them run', async (t) => {
@@ -43,4 +46,21 @@ t.test('remembered per snapshot of the nodes, read afresh when it changes', asyn
   snapshot = counted([node('a', 'cri-o://1.34.1')]);
   t.equal(port(), 'cri-o', 'a node changed: a new snapshot');
   t.equal(reads, 2);
+});
+
+t.test('a pod with a placement: the runtime of the nodes it can land on', async (t) => {
+  // OpenShift-style: Linux nodes on CRI-O, Windows nodes on containerd.
+  const cluster = [
+    node('linux-1', 'cri-o://1.34.1'),
+    node('linux-2', 'cri-o://1.34.1'),
+    node('win-1', 'containerd://2.1.4', 'windows'),
+  ];
+  const port = runtimePort({}, () => cluster);
+  t.equal(port(), 'cri-o', 'no placement: most nodes');
+  t.equal(port({}), 'cri-o', 'no constraint: every node, most of them');
+  t.equal(port({ nodeSelector: { 'kubernetes.io/os': 'windows' } }), 'containerd', 'a Windows pod');
+  t.equal(port({ osName: 'windows' }), 'containerd', 'spec.os.name');
+  t.equal(port({ nodeName: 'win-1' }), 'containerd', 'spec.nodeName');
+  t.equal(port({ nodeSelector: { 'kubernetes.io/os': 'linux' } }), 'cri-o');
+  t.equal(port({ nodeSelector: { pool: 'gpu' } }), 'cri-o', 'no node fits: all nodes');
 });

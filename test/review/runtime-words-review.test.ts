@@ -8,13 +8,13 @@ import { startFakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 import { pushImage, startRegistry } from '../harness/registry/index.js';
 import { admissionReview, deployment, startWebhookUnderTest } from '../helpers/engine-webhook.js';
 
-function node(name: string, containerRuntimeVersion: string): object {
+function node(name: string, containerRuntimeVersion: string, os = 'linux'): object {
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': 'linux' } },
+    metadata: { name, labels: { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/os': os } },
     spec: { taints: [] },
-    status: { nodeInfo: { operatingSystem: 'linux', architecture: 'amd64', containerRuntimeVersion } },
+    status: { nodeInfo: { operatingSystem: os, architecture: 'amd64', containerRuntimeVersion } },
   };
 }
 
@@ -77,7 +77,7 @@ t.test('a missing tag: the denial quotes the runtime in use', async (t) => {
     t.ok(message.endsWith(` Node error (containerd): ${containerdLine}`), message);
   });
 
-  await t.test('the nodes report CRI-O 1.34: its words', async (t) => {
+  await t.test("most nodes report CRI-O 1.34: its words; a Windows pod gets its nodes' containerd", async (t) => {
     const kube = await startFakeKubeApi();
     t.teardown(() => kube.close());
     kube.addNamespace({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
@@ -88,7 +88,7 @@ t.test('a missing tag: the denial quotes the runtime in use', async (t) => {
     });
     kube.addNode(node('crio-1', 'cri-o://1.34.1'));
     kube.addNode(node('crio-2', 'cri-o://1.34.1'));
-    kube.addNode(node('containerd-1', 'containerd://2.1.4'));
+    kube.addNode(node('win-1', 'containerd://2.1.4', 'windows'));
     const webhook = await startWebhookUnderTest({
       config: { registries, credentials: { kubernetes: true } },
       kubeconfigPath: kube.kubeconfigPath,
@@ -109,5 +109,8 @@ t.test('a missing tag: the denial quotes the runtime in use', async (t) => {
       ),
       message,
     );
+    const windows = admissionReview(deployment('win', [image], { nodeSelector: { 'kubernetes.io/os': 'windows' } }));
+    const onWindows: string = (await webhook.review(windows)).body.response.status.message;
+    t.ok(onWindows.endsWith(` Node error (containerd): ${containerdLine}`), onWindows);
   });
 });
