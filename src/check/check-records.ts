@@ -56,6 +56,8 @@ export interface CheckRecord {
   readonly findings: readonly RecordFinding[];
   /** Manifest digest, when the registry found the image. */
   readonly digest?: string;
+  /** Where the node finds the image, when not on the image's own registry (a mirror: docs/runtime.md). */
+  readonly foundOn?: string;
   /** What a pod-level record is about, e.g. `pull secret shop/regcred`. */
   readonly subject?: string;
 }
@@ -88,6 +90,7 @@ function recordsOf({ target, outcome }: CheckedObject): CheckRecord[] {
       ...verdictOf(own[0]),
       findings: own.map(recordFinding),
       ...(digest ? { digest } : {}),
+      ...(report.foundOn ? { foundOn: report.foundOn } : {}),
     };
   });
   const podRecords = findings

@@ -70,6 +70,11 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     config.credentials.dockerConfig ? [config.credentials.dockerConfig] : [],
     options.extraDockerConfigs ?? [],
   );
+  // Loaded only when configured: without it the review does no provider work at all.
+  const providerConfig = config.credentials.credentialProviderConfig;
+  const providers = providerConfig
+    ? await import('./load-credential-providers.js').then((m) => m.loadCredentialProviders(providerConfig))
+    : undefined;
   const kubeOptions: LoadKubeAccessOptions = {
     mode: options.kubernetes ?? config.credentials.kubernetes,
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
@@ -87,7 +92,12 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
   });
 
   const pullCredentials: PullCredentialsPort = (request) =>
-    buildPullCredentials({ ...request, staticKeyring, ...(reader ? { reader } : {}) });
+    buildPullCredentials({
+      ...request,
+      staticKeyring,
+      ...(reader ? { reader } : {}),
+      ...(providers?.readsServiceAccount ? { serviceAccountAnnotations: true } : {}),
+    });
   const configured = options.platforms ?? config.platforms;
   const candidatesFor = memoizedCandidatePlatforms(configured);
   const noNodes: readonly NodeInfo[] = [];
@@ -106,6 +116,7 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     resolver,
     pullCredentials,
     platforms,
+    ...(providers ? { credentialProviders: providers.providersFor } : {}),
     nodePlan,
     runtime: runtimePort(config, () => nodeWatcher?.nodes() ?? noNodes),
     ...(namespaceModeOf ? { namespaceMode: namespaceModeOf } : {}),

@@ -25,6 +25,11 @@ export interface NodePlanOptions {
   readonly unsetShortNameMode: () => ShortNameMode;
 }
 
+/** A cheap superset of node-pull's isLocalhost: `localhost`, `127.…`, `[::1]`. */
+function mayBeLocal(domain: string): boolean {
+  return domain.startsWith('localhost') || domain.startsWith('127.') || domain.startsWith('[::1]');
+}
+
 export function createNodePlanPort(options: NodePlanOptions): NodePlanPort {
   const registryFor = createRegistryLookup(options.config);
   const baseDir = options.runtime?.baseDir;
@@ -49,6 +54,10 @@ export function createNodePlanPort(options: NodePlanOptions): NodePlanPort {
     const plan = model && pullPlan(model, image, { unsetShortNameMode: mode });
     return nodePlanOf(plan, parsed.reference, context);
   };
+  if (model === undefined) {
+    // Without a model only node-local registries are special; the warm path pays one string test.
+    return (check) => (mayBeLocal(check.reference.domain) ? memoFor('permissive')(check.use.image).plan : undefined);
+  }
   return (check) =>
-    memoFor(model?.runtime === 'crio' ? options.unsetShortNameMode() : 'permissive')(check.use.image).plan;
+    memoFor(model.runtime === 'crio' ? options.unsetShortNameMode() : 'permissive')(check.use.image).plan;
 }

@@ -83,17 +83,20 @@ function preferredCandidate(candidates: readonly string[]): string {
 }
 
 /** `mirror.internal:5000 (mirror of docker.io)`, or the host alone for the upstream. */
-export function endpointName(step: Pick<RouteStep, 'host' | 'role'>, route: Pick<Route, 'upstream'>): string {
-  return step.role === 'mirror' ? `${step.host} (mirror of ${route.upstream})` : step.host;
+function endpointName(
+  step: Pick<RouteStep, 'host' | 'role' | 'mirrorOf'>,
+  route: Pick<Route, 'upstream'>,
+): string {
+  return step.role === 'mirror' ? `${step.host} (mirror of ${step.mirrorOf ?? route.upstream})` : step.host;
 }
 
 /**
  * ` The node tries mirror.internal:5000 (mirror of docker.io): not found; then docker.io: not found.`: the route
  * in a sentence, or '' when the node asks only the image's own registry.
  */
-export function routeSentence(route: Route): string {
+function routeSentence(route: Route): string {
   const direct = route.steps.length === 1 && route.steps[0]?.host === route.upstream;
-  const alias = route.alias ? ` The short name resolves through the alias ${route.alias}.` : '';
+  const alias = route.pulled ? ` The short name resolves to ${route.pulled} through an alias in registries.conf.` : '';
   const skipped = route.skipped.map((s) => `${s.host} (${s.reason})`);
   const notAsked = skipped.length > 0 ? ` Not asked: ${skipped.join('; ')}.` : '';
   if (direct && alias === '' && notAsked === '') return '';
@@ -101,8 +104,15 @@ export function routeSentence(route: Route): string {
   return `${alias} The node tries ${steps.join('; then ')}.${notAsked}`;
 }
 
+/** `mirror.internal:5000 (mirror of docker.io)`: where the image was found, when not on the image's own registry. */
+export function foundElsewhere(route: Route): string | undefined {
+  const found = route.steps.at(-1);
+  if (found === undefined || typeof found.result === 'string' || found.result.outcome !== 'found') return undefined;
+  return found.role === 'upstream' && found.host === route.upstream ? undefined : endpointName(found, route);
+}
+
 /** Every endpoint asked said the image is not there: `missing on A (mirror of B) and on B`. */
-export function missingEverywhere(route: Route): string | undefined {
+function missingEverywhere(route: Route): string | undefined {
   const all = route.steps;
   if (all.length < 2 || !all.every((s) => typeof s.result !== 'string' && s.result.outcome === 'not-found')) {
     return undefined;

@@ -82,6 +82,32 @@ t.test('each outcome reads as its own cause, with a fix where there is one', asy
     { class: 'unauthorized' },
     'a pod credential that is refused still denies',
   );
+  const called = { kind: 'called', provider: 'ecr-credential-provider' } as const;
+  t.match(
+    registryFinding(
+      { outcome: 'unauthorized', reason: 'no-access' },
+      { ...ctx, hadCredentials: true, provider: called },
+    ),
+    { class: 'nodeCredentials', cause: /matches credential provider ecr-credential-provider/ },
+    'a matching credential provider is tried too: refused pod secrets do not make it certain',
+  );
+  const skipped = { kind: 'missingAnnotations', provider: 'quay', keys: ['quay.io/robot'] } as const;
+  t.match(
+    registryFinding(
+      { outcome: 'unauthorized', reason: 'anonymous-refused' },
+      { ...ctx, nodeCredentials: true, provider: skipped },
+    ),
+    {
+      class: 'missingServiceAccountAnnotation',
+      fix: /kubectl annotate serviceaccount default -n shop quay\.io\/robot=<value>/,
+    },
+    'a skipped provider beats the registry’s nodeCredentials: the kubelet will not call it',
+  );
+  t.match(
+    registryFinding({ outcome: 'not-found', missing: 'tag' }, { ...ctx, provider: called }),
+    { class: 'notFound' },
+    'a provider changes nothing when the registry says the tag is missing',
+  );
   t.match(registryFinding({ outcome: 'rate-limited', remaining: 0 }, ctx), {
     class: 'rateLimited',
     short: /RateLimit-Remaining 0/,

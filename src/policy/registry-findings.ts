@@ -5,7 +5,9 @@
 import { formatDuration } from '../runtime/duration.js';
 import type { RateLimited, Resolution, Unauthorized, Unreachable } from '../resolution/resolution.js';
 import type { ImageUse } from '../workload/image-use.js';
+import type { ProviderEffect } from '../credentials/credential-providers.js';
 import type { Finding } from './finding.js';
+import { providerFinding } from './provider-findings.js';
 import type { RuntimeFailure } from './runtime-words.js';
 
 export interface RegistryFindingContext {
@@ -29,6 +31,8 @@ export interface RegistryFindingContext {
   readonly hadCredentials: boolean;
   /** The registry is listed with `nodeCredentials: true`. */
   readonly nodeCredentials: boolean;
+  /** What the kubelet's credential providers do for this image and pod (absent: none configured or matching). */
+  readonly provider?: ProviderEffect;
 }
 
 /** The finding for a resolution, or undefined when the image resolves. */
@@ -46,7 +50,10 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
       };
     case 'not-found':
       return { ...base, class: 'notFound', ...notFoundText(resolution.missing, resolution.suggestions ?? [], ctx) };
-    case 'unauthorized':
+    case 'unauthorized': {
+      // A provider's credentials are tried besides the pod's: it decides, whatever pod secrets matched.
+      const fromProvider = providerFinding(ctx.provider, ctx);
+      if (fromProvider) return { ...base, ...fromProvider };
       if (!ctx.hadCredentials && ctx.nodeCredentials) {
         return {
           ...base,
@@ -56,6 +63,7 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
         };
       }
       return { ...base, class: 'unauthorized', ...unauthorizedText(resolution, ctx) };
+    }
     case 'rate-limited': {
       const remaining = rateLimitText(resolution);
       return {

@@ -3,6 +3,7 @@
  * check of a found index (platform-findings.ts), and refusals softened when the pod's pull credentials are not fully
  * known (uncertain-credentials.ts). Pure: what it needs about the pod and the registry comes in as data.
  */
+import type { ProviderEffect } from '../credentials/credential-providers.js';
 import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { Finding } from './finding.js';
@@ -31,6 +32,8 @@ export interface ImageFacts {
   readonly hadCredentials: boolean;
   /** The image's registry is listed with `nodeCredentials: true`. */
   readonly nodeCredentials: boolean;
+  /** What the kubelet's credential providers do for this image (absent: none configured or matching). */
+  readonly provider?: ProviderEffect;
   /** The endpoints asked in the node runtime's order, when it does not pull straight from the image's registry. */
   readonly route?: Route;
 }
@@ -48,12 +51,12 @@ export function resolutionFinding(
   const { reference } = check;
   const step = image.route && decisiveStep(image.route);
   if (image.route && step && typeof step.result === 'string') {
-    return unaskedFinding(check.use, check.canonical, step, image.route);
+    return unaskedFinding(check.use, image.route.pulled ?? check.canonical, step, image.route);
   }
   const where = step?.repository ? splitRepository(step.repository) : undefined;
   const registryAnswer = registryFinding(resolution, {
     use: check.use,
-    canonical: check.canonical,
+    canonical: image.route?.pulled ?? check.canonical, // an alias's target is what the node pulls
     domain: where?.domain ?? reference.domain,
     repositoryPath: where?.path ?? reference.path,
     ...(reference.tag !== undefined ? { tag: reference.tag } : {}),
@@ -63,6 +66,7 @@ export function resolutionFinding(
     serviceAccountName: pod.serviceAccountName,
     hadCredentials: image.hadCredentials,
     nodeCredentials: image.nodeCredentials,
+    ...(image.provider ? { provider: image.provider } : {}),
   });
   const finding = registryAnswer && image.route ? withRoute(registryAnswer, image.route) : registryAnswer;
   return finding && uncertainCredentials(finding, pod.credentialsUncertain);

@@ -14,6 +14,8 @@ export interface RouteStep {
   /** host[:port] the node contacts. */
   readonly host: string;
   readonly role: 'mirror' | 'upstream';
+  /** For a mirror: the registry it stands in for. */
+  readonly mirrorOf?: string;
   /** The repository asked there (`host/path`), when it was asked. */
   readonly repository?: string;
   /**
@@ -30,8 +32,8 @@ export interface Route {
   readonly steps: readonly RouteStep[];
   /** Endpoints of the plan the runtime does not use for this reference, with the reason (e.g. digest-only mirrors). */
   readonly skipped: readonly { readonly host: string; readonly reason: string }[];
-  /** The short name's alias that gave the reference, when one did. */
-  readonly alias?: string;
+  /** The canonical reference the node pulls, when a short name's alias made it another than the image's. */
+  readonly pulled?: string;
 }
 
 /** The step whose answer stands for the whole route: the first found, else the first uncertain, else the first. */

@@ -4,6 +4,8 @@
  * step, and for each resolved image the finding policy/resolution-findings.ts builds from its resolution. An
  * unexpected error while building one image's finding becomes a warning for that image; the others still count.
  */
+import { providerEffect, type ProvidersFor } from '../credentials/credential-providers.js';
+import { repositoryName } from '../image/reference.js';
 import { credentialFinding } from '../policy/credential-findings.js';
 import type { Finding } from '../policy/finding.js';
 import { resolutionFinding, type PodFacts } from '../policy/resolution-findings.js';
@@ -23,6 +25,8 @@ export interface FindingsInput {
   readonly namespace: string;
   /** Whether a registry host is listed with `nodeCredentials: true`. */
   readonly nodeCredentials: (host: string) => boolean;
+  /** The kubelet credential providers serving a repository; absent when none are configured. */
+  readonly credentialProviders?: ProvidersFor;
   readonly log?: ReviewLog;
 }
 
@@ -41,7 +45,7 @@ export function findingsStage(input: FindingsInput): Finding[] {
     };
     for (const check of input.checks) {
       const image = resolved.resolutions.get(check);
-      if (image) pushImageFinding(findings, image, pod, input);
+      if (image) pushImageFinding(findings, image, pod, resolved, input);
       const refusal = resolved.refusals.get(check);
       if (refusal && check.canonical !== undefined) findings.push(refusalFinding(check.use, check.canonical, refusal));
     }
@@ -73,14 +77,25 @@ function podFieldsPath(view: PodSpecView): string | undefined {
   return view.noPodFields ? undefined : view.podSpecPath;
 }
 
-function pushImageFinding(findings: Finding[], image: ImageResolved, pod: PodFacts, input: FindingsInput): void {
+function pushImageFinding(
+  findings: Finding[],
+  image: ImageResolved,
+  pod: PodFacts,
+  resolved: Resolved,
+  input: FindingsInput,
+): void {
   const { check, resolution } = image;
   try {
-    // Only a refusal reads `nodeCredentials`, and the lookup matches globs: a found image (the warm path) skips it.
-    const nodeCredentials = resolution.outcome !== 'found' && input.nodeCredentials(check.reference.domain);
+    // Only a refusal reads `nodeCredentials` and the providers, whose lookups match globs: a found image (the warm
+    // path) skips both.
+    const refused = resolution.outcome === 'unauthorized';
+    const nodeCredentials = refused && input.nodeCredentials(check.reference.domain);
+    const providers = refused ? input.credentialProviders?.(repositoryName(check.reference)) : undefined;
+    const provider = providers && providerEffect(providers, resolved.serviceAccountAnnotations);
     const finding = resolutionFinding(check, resolution, pod, {
       hadCredentials: image.hadCredentials,
       nodeCredentials,
+      ...(provider ? { provider } : {}),
       ...(image.route ? { route: image.route } : {}),
     });
     if (finding) findings.push(finding);

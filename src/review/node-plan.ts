@@ -12,6 +12,8 @@ import type { EndpointAccess } from '../resolution/image-resolver.js';
 export interface RouteTarget {
   readonly host: string;
   readonly role: 'mirror' | 'upstream';
+  /** For a mirror: the registry it stands in for. */
+  readonly mirrorOf?: string;
   /** The reference to ask on this endpoint; absent when pullguard cannot ask it (`unaskable` says why). */
   readonly reference?: ImageReference;
   readonly unaskable?: 'node-local' | 'custom-path';
@@ -24,6 +26,8 @@ export interface RouteTarget {
 export interface PlannedRoute {
   /** The registry host the image names. */
   readonly upstream: string;
+  /** The canonical reference the node pulls, when an alias made it another than the image's. */
+  readonly pulled?: string;
   readonly targets: readonly RouteTarget[];
   readonly skipped: readonly { readonly host: string; readonly reason: string }[];
   readonly alias?: string;
@@ -57,13 +61,23 @@ export function nodePlanOf(
       return undefined; // the static check already reports the image; an alias's problem is the admin's
     case 'search':
       return routeOf(
-        plan.plans.flatMap((p) => (p.kind === 'endpoints' ? p.endpoints : [])),
+        plan.plans.flatMap((p) => (p.kind === 'endpoints' ? endpointsOf(p) : [])),
         reference,
         context,
       );
     case 'endpoints':
-      return routeOf(plan.endpoints, reference, context, plan.alias);
+      return routeOf(endpointsOf(plan), reference, context, plan.alias && plan.reference);
   }
+}
+
+interface Endpoint extends PlanEndpoint {
+  readonly mirrorOf: string;
+}
+
+/** The plan's endpoints, each knowing the registry its plan is for (a search plan mixes several). */
+function endpointsOf(plan: Extract<PullPlan, { kind: 'endpoints' }>): Endpoint[] {
+  const mirrorOf = plan.reference.slice(0, plan.reference.indexOf('/'));
+  return plan.endpoints.map((endpoint) => ({ ...endpoint, mirrorOf }));
 }
 
 /** Without a runtime model, only a node-local registry is special: the webhook cannot reach the node's loopback. */
@@ -78,19 +92,20 @@ function directPlan(reference: ImageReference, context: NodePlanContext): NodePl
   return { kind: 'route', route };
 }
 
+/** `pulled`: the aliased reference, when an alias gave it. */
 function routeOf(
-  endpoints: readonly PlanEndpoint[],
+  endpoints: readonly Endpoint[],
   reference: ImageReference,
   context: NodePlanContext,
-  alias?: string,
+  pulled?: string,
 ): NodePlan | undefined {
-  const used = endpoints.filter((e) => e.used);
-  const targets = used.map((endpoint) => target(endpoint, context));
-  if (alias === undefined && isDirect(targets, reference)) return undefined;
+  const targets = endpoints.filter((e) => e.used).map((endpoint) => target(endpoint, context));
   const skipped = endpoints
     .filter((e) => !e.used)
     .map((e) => ({ host: e.host, reason: e.skipped ?? 'not used for this reference' }));
-  return { kind: 'route', route: { upstream: reference.domain, targets, skipped, ...(alias ? { alias } : {}) } };
+  if (pulled === undefined && skipped.length === 0 && isDirect(targets, reference)) return undefined;
+  const upstream = pulled === undefined ? reference.domain : pulled.slice(0, pulled.indexOf('/'));
+  return { kind: 'route', route: { upstream, targets, skipped, ...(pulled ? { pulled } : {}) } };
 }
 
 /** One upstream endpoint, asked for the image itself with default settings: today's check, no route needed. */
@@ -101,8 +116,12 @@ function isDirect(targets: readonly RouteTarget[], reference: ImageReference): b
   return only.reference.domain === reference.domain && only.reference.path === reference.path;
 }
 
-function target(endpoint: PlanEndpoint, context: NodePlanContext): RouteTarget {
-  const base = { host: endpoint.host, role: endpoint.role } as const;
+function target(endpoint: Endpoint, context: NodePlanContext): RouteTarget {
+  const base = {
+    host: endpoint.host,
+    role: endpoint.role,
+    ...(endpoint.role === 'mirror' ? { mirrorOf: endpoint.mirrorOf } : {}),
+  };
   if (endpoint.nodeLocal && !context.isListed(endpoint.host)) return { ...base, unaskable: 'node-local' };
   const prefix = apiPathPrefix(endpoint.path);
   if (prefix === undefined) return { ...base, unaskable: 'custom-path' };

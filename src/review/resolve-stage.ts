@@ -7,7 +7,7 @@
  */
 import type { RegistryCredential } from '../credentials/credential.js';
 import type { CredentialProblem } from '../credentials/credential-problem.js';
-import type { PullCredentials } from '../credentials/pull-credentials.js';
+import type { PullCredentials, ServiceAccountAnnotations } from '../credentials/pull-credentials.js';
 import { repositoryName } from '../image/reference.js';
 import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { Finding } from '../policy/finding.js';
@@ -66,6 +66,8 @@ export interface Resolved {
   readonly credentialProblems: readonly CredentialProblem[];
   /** Some pull credential of the pod went unseen (or the credential step failed): a refusal may not be real. */
   readonly credentialsUncertain: boolean;
+  /** The ServiceAccount's annotation keys, when read for a credential provider (credentials/credential-providers.ts). */
+  readonly serviceAccountAnnotations?: ServiceAccountAnnotations;
   /** The platforms the pod can run on, when known. */
   readonly candidates: CandidatePlatforms | undefined;
   /** Unexpected errors of a pod-level step or of one image, as findings, in the order they happened. */
@@ -94,6 +96,9 @@ export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Prom
     refusals,
     credentialProblems: credentials.problems,
     credentialsUncertain: credentials.uncertain,
+    ...(credentials.serviceAccountAnnotations
+      ? { serviceAccountAnnotations: credentials.serviceAccountAnnotations }
+      : {}),
     candidates,
     failures,
   };
@@ -143,8 +148,8 @@ export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Prom
     async (entry) => {
       try {
         if (entry.route) {
-          const route = await resolveRoute(deps.resolver, entry.route, input.signal);
-          settleRoute(resolutions, entry.checks, route, entry.credentials, () => deps.now() - started);
+          const route = await resolveRoute(deps.resolver, entry.route, input.signal, () => deps.now() - started);
+          settleRoute(resolutions, entry.checks, route, entry.credentials);
           return;
         }
         const work = () =>
@@ -177,15 +182,20 @@ function settle(
   for (const check of checks) resolutions.set(check, { check, resolution, hadCredentials: credentials.length > 0 });
 }
 
-/** A route's answer; a route the deadline cut short before any endpoint answered is a timeout. */
+/** No endpoint of the runtime files serves this reference (e.g. none has the capability a tag needs). */
+const NO_ENDPOINT: Resolution = {
+  outcome: 'unreachable',
+  cause: 'protocol',
+  detail: 'the runtime files give no endpoint for this reference',
+};
+
 function settleRoute(
   resolutions: Map<StaticCheck, ImageResolved>,
   checks: readonly RegistryCheck[],
   route: Route,
   credentials: readonly RegistryCredential[],
-  elapsed?: () => number,
 ): void {
-  const resolution = routeResolution(route) ?? { outcome: 'timeout', afterMs: elapsed?.() ?? 0 };
+  const resolution = routeResolution(route) ?? NO_ENDPOINT;
   for (const check of checks) {
     resolutions.set(check, { check, resolution, hadCredentials: credentials.length > 0, route });
   }

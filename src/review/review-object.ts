@@ -10,6 +10,7 @@
  * happened in.
  */
 import type { Config } from '../config/load-config.js';
+import type { ProvidersFor } from '../credentials/credential-providers.js';
 import type { Decision, Mode } from '../policy/decide.js';
 import type { Policy } from '../policy/finding-class.js';
 import { exemptMatcher, staticCheck } from '../policy/static-findings.js';
@@ -44,6 +45,8 @@ export interface ReviewDeps {
   readonly pullCredentials?: PullCredentialsPort;
   readonly namespaceMode?: NamespaceModePort;
   readonly platforms?: PlatformPort;
+  /** The kubelet credential providers serving a repository (`credentials.credentialProviderConfig`); absent: none. */
+  readonly credentialProviders?: ProvidersFor;
   /** Where the node would pull each image from (docs/design.md §1.10); absent: each image's registry. */
   readonly nodePlan?: NodePlanPort;
   /** The nodes' container runtime, quoted in denials; default: the config's `runtime:` (runtime-in-use.ts). */
@@ -84,6 +87,7 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
     workloads: workloadCatalog(deps.config.workloads),
     checkImage: deps.staticCheck ?? ((use) => staticCheck(use, isExempt)),
     nodeCredentials: (host) => registryFor(host)?.nodeCredentials ?? false,
+    ...(deps.credentialProviders ? { credentialProviders: deps.credentialProviders } : {}),
     policy: deps.config.policy,
     globalMode: deps.config.mode,
     runtime: deps.runtime ?? runtimePort(deps.config),
@@ -107,6 +111,7 @@ interface Pipeline {
   readonly workloads: WorkloadCatalog;
   readonly checkImage: StaticCheckPort;
   readonly nodeCredentials: (host: string) => boolean;
+  readonly credentialProviders?: ProvidersFor;
   readonly policy: Policy;
   readonly globalMode: Mode;
   readonly runtime: RuntimePort;
@@ -151,6 +156,7 @@ async function reviewObject(pipeline: Pipeline, input: ReviewInput): Promise<Rev
   const findings = allFindings(views, resolved, {
     namespace,
     nodeCredentials: pipeline.nodeCredentials,
+    ...(pipeline.credentialProviders ? { credentialProviders: pipeline.credentialProviders } : {}),
     ...(pipeline.log ? { log: pipeline.log } : {}),
   });
   // The mode only matters when there is something to warn about or deny; then it is always waited for.

@@ -35,14 +35,22 @@ export function peekRoute(resolver: ImageResolver, request: RouteRequest): Route
   return routeOf(request.route, steps);
 }
 
+/**
+ * Asks the route's endpoints in order. When the review's deadline passes before an endpoint is asked, that endpoint
+ * is a timeout: a pull the node may still complete there is never reported as a certain failure.
+ */
 export async function resolveRoute(
   resolver: ImageResolver,
   request: RouteRequest,
   signal: AbortSignal,
+  elapsedMs: () => number,
 ): Promise<Route> {
   const steps: RouteStep[] = [];
   for (const target of request.route.targets) {
-    if (signal.aborted) break;
+    if (signal.aborted) {
+      steps.push(stepOf(target, { outcome: 'timeout', afterMs: elapsedMs() }));
+      break;
+    }
     const result =
       target.reference === undefined ? (target.unaskable ?? 'custom-path') : await ask(target, target.reference);
     steps.push(stepOf(target, result));
@@ -98,7 +106,12 @@ function failedOverHttps(result: Resolution): boolean {
 }
 
 function stepOf(target: RouteTarget, result: RouteStep['result']): RouteStep {
-  const step = { host: target.host, role: target.role, result };
+  const step = {
+    host: target.host,
+    role: target.role,
+    result,
+    ...(target.mirrorOf !== undefined ? { mirrorOf: target.mirrorOf } : {}),
+  };
   return target.reference === undefined ? step : { ...step, repository: repositoryName(target.reference) };
 }
 
@@ -111,6 +124,6 @@ function routeOf(planned: PlannedRoute, steps: readonly RouteStep[]): Route {
     upstream: planned.upstream,
     steps,
     skipped: planned.skipped,
-    ...(planned.alias !== undefined ? { alias: planned.alias } : {}),
+    ...(planned.pulled !== undefined ? { pulled: planned.pulled } : {}),
   };
 }

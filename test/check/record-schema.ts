@@ -75,6 +75,7 @@ export const CheckRecordSchema = Type.Object(
       ),
     ),
     digest: Type.Optional(Type.String({ pattern: '^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$' })),
+    foundOn: Type.Optional(Type.String({ minLength: 1 })),
     subject: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },
