@@ -18,6 +18,7 @@ import type { Platform } from '../platform/platform.js';
 import type { LookupFunction } from '../resolver/image-resolver.js';
 import type { PlatformPort, PullCredentialsPort } from '../review/ports.js';
 import { createReviewer, type ReviewDeps, type Reviewer } from '../review/review-object.js';
+import { runtimePort } from '../review/runtime-in-use.js';
 import { PullguardError } from '../errors/pullguard-error.js';
 import { loadRuntimeModel } from './load-runtime-model.js';
 import { createNodePlanPort } from './node-plan-port.js';
@@ -117,6 +118,7 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     platforms,
     ...(providers ? { credentialProviders: providers.providersFor } : {}),
     nodePlan,
+    runtime: runtimePort(config, () => nodeWatcher?.nodes() ?? noNodes),
     ...(namespaceModeOf ? { namespaceMode: namespaceModeOf } : {}),
     ...(options.log ? { log: options.log } : {}),
   };

@@ -101,6 +101,16 @@ export function candidatePlatforms(input: {
   };
 }
 
+/**
+ * The nodes a pod can land on, by the same rules as {@link candidatePlatforms} (without its notes): e.g. to tell which
+ * container runtime will pull its images.
+ */
+export function candidateNodes(nodes: readonly NodeInfo[], placement: PodPlacement): NodeInfo[] {
+  const ignore = (): void => {};
+  const valid = withValidOsName(placement, ignore);
+  return nodes.filter((node) => nodeFits(node, valid, ignore));
+}
+
 function osNameOf(placement: PodPlacement): Pick<CandidatePlatforms, 'osName'> {
   return placement.osName ? { osName: placement.osName } : {};
 }

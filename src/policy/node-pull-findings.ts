@@ -21,6 +21,7 @@ export function refusalFinding(use: ImageUse, canonical: string, refusal: Refusa
         cause: `the nodes' CRI-O refuses to pull ${refusal.reference}: the [[registry]] entry with prefix "${refusal.prefix}" in ${refusal.file} has blocked = true.`,
         fix: `Fix: use an image from a registry the cluster allows, or ask the cluster admin to unblock ${refusal.prefix}.`,
         short: `${refusal.reference}: registry ${refusal.prefix} is blocked on the nodes (registries.conf)`,
+        runtimeFailure: { kind: 'blockedRegistry', prefix: refusal.prefix },
       };
     case 'ambiguous': {
       const example = preferredCandidate(refusal.candidates);
@@ -30,6 +31,7 @@ export function refusalFinding(use: ImageUse, canonical: string, refusal: Refusa
         cause: `"${use.image}" has no registry host, and the nodes' CRI-O enforces short names (short-name-mode "enforcing") with several unqualified-search-registries and no alias for "${refusal.name}": the pull fails as ambiguous. It could be ${refusal.candidates.join(', ')}.`,
         fix: `Fix: write the fully qualified name, e.g. ${example}.`,
         short: `short name "${use.image}" is ambiguous on CRI-O (enforcing); write e.g. ${example}`,
+        runtimeFailure: { kind: 'ambiguousShortName' },
       };
     }
     case 'no-search-registries':

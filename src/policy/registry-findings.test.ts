@@ -192,3 +192,34 @@ t.test('a refusal names every credential source the kubelet would try, never mor
   );
   t.notMatch(one?.cause, /also refused/, 'one source: nothing added');
 });
+
+t.test('network causes the node reports the same way carry its failure, for the quoted runtime line', async (t) => {
+  const failure = (resolution: Parameters<typeof registryFinding>[0]) =>
+    registryFinding(resolution, ctx)?.runtimeFailure;
+  t.same(failure({ outcome: 'unreachable', cause: 'dns', detail: 'DNS lookup failed (ENOTFOUND)' }), {
+    kind: 'dnsFailure',
+  });
+  t.same(failure({ outcome: 'unreachable', cause: 'refused', detail: 'connection refused' }), {
+    kind: 'connectionRefused',
+  });
+  t.same(failure({ outcome: 'unreachable', cause: 'tls', detail: 'TLS failure (SELF_SIGNED_CERT_IN_CHAIN)' }), {
+    kind: 'unknownAuthority',
+  });
+  t.same(failure({ outcome: 'unreachable', cause: 'tls', detail: 'TLS failure (UNABLE_TO_VERIFY_LEAF_SIGNATURE)' }), {
+    kind: 'unknownAuthority',
+  });
+  t.same(failure({ outcome: 'timeout', afterMs: 2000 }), { kind: 'ioTimeout' });
+  t.equal(
+    failure({ outcome: 'unreachable', cause: 'tls', detail: 'TLS failure (ERR_TLS_CERT_ALTNAME_INVALID)' }),
+    undefined,
+    'another TLS failure: the node words it otherwise',
+  );
+  t.equal(failure({ outcome: 'unreachable', cause: 'reset', detail: 'connection reset' }), undefined);
+  t.equal(failure({ outcome: 'unreachable', cause: 'server-error', detail: 'HTTP 503', status: 503 }), undefined);
+  t.equal(
+    failure({ outcome: 'blocked', host: 'evil.example', address: '10.0.0.1' }),
+    undefined,
+    "pullguard's own rule",
+  );
+  t.equal(failure({ outcome: 'not-found', missing: 'tag' }), undefined, 'the class says it');
+});

@@ -29,6 +29,31 @@ const CAPTURED = [
     writer: 'containerd',
   },
   {
+    // Reported: containerd 2.x (transfer service, the default CRI pull path) on kind, a tag never pushed.
+    text: 'Failed to pull image "nginx:brokenpod": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:brokenpod": failed to resolve image: docker.io/library/nginx:brokenpod: not found',
+    kind: 'notFound',
+    writer: 'containerd',
+  },
+  {
+    // Reported: containerd 2.x, a repository that does not exist on Docker Hub.
+    text: 'Failed to pull image "wazuh/wazuh-certs-tool:4.7.2": failed to pull and unpack image "docker.io/wazuh/wazuh-certs-tool:4.7.2": failed to resolve image: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed',
+    kind: 'unauthorized',
+    writer: 'containerd',
+  },
+  {
+    // Reported: containerd 2.x, the registry's name unknown to the node's resolver (the note left out the CRI wrap).
+    text: 'Failed to pull image "my-private-registry.example.com/foo:latest": failed to resolve image: failed to do request: Head "https://my-private-registry.example.com/v2/foo/manifests/latest": dial tcp: lookup my-private-registry.example.com on 192.168.16.19:53: no such host',
+    kind: 'dnsFailure',
+    writer: 'containerd',
+    nodeSide: true,
+  },
+  {
+    // Assembled: the transfer service's error alone, as containerd's own log shows it under the gRPC status.
+    text: 'rpc error: code = NotFound desc = failed to resolve image: registry.example/team/app:v9: not found',
+    kind: 'notFound',
+    writer: 'containerd',
+  },
+  {
     // Reported: CRI-O 1.34.1 on OKE, https://github.com/FusionAuth/charts/issues/118 (event InspectFailed).
     text: 'Failed to inspect image "": rpc error: code = Unknown desc = short name mode is enforcing, but image name fusionauth/fusionauth-app:1.60.2 returns ambiguous list',
     kind: 'ambiguousShortName',

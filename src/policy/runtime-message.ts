@@ -85,6 +85,8 @@ const CREDENTIALS_SENT = ['failed to fetch oauth token', 'unable to retrieve aut
 const WRITERS: readonly { readonly writer: Runtime | 'kubelet'; readonly needle: string }[] = [
   { writer: 'containerd', needle: 'failed to pull and unpack image' },
   { writer: 'containerd', needle: 'failed to resolve reference "' },
+  // containerd 2.x's transfer service, the default CRI pull path (runtime-words.ts)
+  { writer: 'containerd', needle: 'failed to resolve image: ' },
   { writer: 'cri-o', needle: 'initializing source docker://' },
   { writer: 'cri-o', needle: 'pinging container registry' },
   { writer: 'cri-o', needle: 'short name mode is enforcing' },

@@ -67,12 +67,16 @@ export function runtimeLine(
 type PullFailure = Exclude<RuntimeFailure, { kind: 'invalidReference' | 'pullPolicyNever' | 'ambiguousShortName' }>;
 
 /**
- * containerd's CRI plugin wraps every pull error in `failed to pull and unpack image %q: %w`
- * (https://github.com/containerd/containerd/blob/main/internal/cri/server/images/image_pull.go). 2.x pulls through
- * the transfer service by default, which wraps resolution errors in `failed to resolve image: %w`
- * (https://github.com/containerd/containerd/blob/main/core/transfer/local/pull.go); with `use_local_image_pull` the
- * client says `failed to resolve reference %q: %w` instead (https://github.com/containerd/containerd/blob/main/client/pull.go),
- * which {@link classifyRuntimeMessage} also reads.
+ * containerd 2.x's words. The CRI plugin wraps every pull error in `failed to pull and unpack image %q: %w`, on both
+ * of its pull paths (https://github.com/containerd/containerd/blob/release/2.1/internal/cri/server/images/image_pull.go,
+ * pullImageWithTransferService and pullImageWithLocalPull). The transfer service is the default (`use_local_image_pull`
+ * is off), and it wraps the resolver's error in `failed to resolve image: %w` without naming the reference again
+ * (https://github.com/containerd/containerd/blob/release/2.1/core/transfer/local/pull.go); the resolver's own text
+ * follows, e.g. `<ref>: not found` (https://github.com/containerd/containerd/blob/release/2.1/core/remotes/docker/resolver.go).
+ * So these lines use `failed to resolve image: `. containerd 1.x, and 2.x with `use_local_image_pull`, say
+ * `failed to resolve reference %q: %w` there instead (https://github.com/containerd/containerd/blob/release/2.1/client/pull.go);
+ * the classifier (runtime-message.ts) reads both. The kubelet may print the gRPC status before the text
+ * (`rpc error: code = NotFound desc = `); the line leaves it out, so it is found within either form.
  */
 function containerdError(failure: PullFailure, reference: RuntimeReference): string | undefined {
   const parts = split(reference.canonical);

@@ -3,8 +3,9 @@
  * readers, node watcher) implement them; tests and the offline CLI pass fewer of them.
  */
 import type { PullCredentials } from '../credentials/pull-credentials.js';
-import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
+import type { CandidatePlatforms, PodPlacement } from '../platform/candidate-platforms.js';
 import type { NamespaceMode } from '../policy/namespace-mode.js';
+import type { Runtime } from '../policy/runtime-words.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
 import type { RegistryCheck } from '../policy/static-findings.js';
 import type { NodePlan } from './node-plan.js';
@@ -37,3 +38,9 @@ export type NodePlanPort = (check: RegistryCheck) => NodePlan | undefined;
 
 /** The platforms a pod spec can run on, or undefined when unknown (no nodes and no configured platforms). */
 export type PlatformPort = (view: PodSpecView) => CandidatePlatforms | undefined;
+
+/**
+ * The container runtime of the nodes a pod with this placement can land on (of most nodes without one), whose words a
+ * denial quotes; undefined when unknown (runtime-in-use.ts).
+ */
+export type RuntimePort = (placement?: PodPlacement) => Runtime | undefined;

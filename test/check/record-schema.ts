@@ -63,7 +63,14 @@ export const CheckRecordSchema = Type.Object(
     message: Nullable(Type.String({ minLength: 1 })),
     findings: Type.Array(
       Type.Object(
-        { class: FindingClassSchema, verdict: VerdictSchema, message: Type.String({ minLength: 1 }) },
+        {
+          class: FindingClassSchema,
+          verdict: VerdictSchema,
+          message: Type.String({ minLength: 1 }),
+          nodeError: Type.Optional(
+            Type.String({ pattern: '^Node error \\((containerd|cri-o|containerd, assumed|kubelet)\\): ' }),
+          ),
+        },
         { additionalProperties: false },
       ),
     ),
