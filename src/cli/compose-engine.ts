@@ -19,6 +19,7 @@ import type { LookupFunction } from '../resolver/image-resolver.js';
 import type { PlatformPort, PullCredentialsPort } from '../review/ports.js';
 import { createReviewer, type ReviewDeps, type Reviewer } from '../review/review-object.js';
 import { runtimePort } from '../review/runtime-in-use.js';
+import { crioEnforcesShortNamesByDefault } from '../platform/node-runtime.js';
 import { PullguardError } from '../errors/pullguard-error.js';
 import { loadRuntimeModel } from './load-runtime-model.js';
 import { createNodePlanPort } from './node-plan-port.js';
@@ -109,7 +110,8 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
   const nodePlan = createNodePlanPort({
     config,
     runtime,
-    unsetShortNameMode: () => crioShortNameDefault(nodeWatcher?.nodes() ?? noNodes),
+    unsetShortNameMode: () =>
+      crioEnforcesShortNamesByDefault(nodeWatcher?.nodes() ?? noNodes) ? 'enforcing' : 'permissive',
   });
   const deps: ReviewDeps = {
     config,
@@ -210,16 +212,4 @@ async function loadStaticKeyring(required: readonly string[], optional: readonly
       entries.push({ ...entry, source: `docker config ${path}` });
   }
   return createKeyring(entries);
-}
-
-/**
- * CRI-O 1.34 enforces short names when registries.conf sets no mode
- * (https://github.com/cri-o/cri-o/releases/tag/v1.34.0); older CRI-O tries each search registry in turn.
- */
-function crioShortNameDefault(nodes: readonly NodeInfo[]): 'enforcing' | 'permissive' {
-  const enforcing = nodes.some((node) => {
-    const match = /^cri-o:\/\/v?(\d+)\.(\d+)/.exec(node.containerRuntimeVersion ?? '');
-    return match !== null && (Number(match[1]) > 1 || Number(match[2]) >= 34);
-  });
-  return enforcing ? 'enforcing' : 'permissive';
 }
