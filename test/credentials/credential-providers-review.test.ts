@@ -10,6 +10,7 @@ import t from 'tap';
 import { startFakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 import { pushImage, startRegistry } from '../harness/registry/index.js';
 import { admissionReview, deployment, pod, startWebhookUnderTest } from '../helpers/engine-webhook.js';
+import { startShopCluster } from '../helpers/shop-cluster.js';
 
 const ROBOT_KEY = 'registry.example.com/robot-account';
 
@@ -139,6 +140,36 @@ t.test('credential providers through the real webhook and registry', async (t) =
     const answer = await webhook.review(admissionReview(pod('e', [`${reg.host}/other/app:1.0`])));
     t.same(classes(answer), ['unauthorized']);
   });
+});
+
+t.test('a skipped provider denies even where pullguard reads the image anonymously', async (t) => {
+  // The kubelet pulls without the provider's credentials; what pullguard could read from its own pod is no proof
+  // that the node's pull works (the provider is configured because the registry wants credentials).
+  const reg = await startRegistry({ mode: 'plain' });
+  t.teardown(() => reg.stop());
+  await pushImage(reg, { repository: 'robot/app', tags: ['1.0'], format: 'oci-manifest' });
+  const kube = await startShopCluster(t);
+  const dir = await mkdtemp(join(tmpdir(), 'pg-providers-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'credential-providers.yaml');
+  await writeFile(file, providerConfig(reg.host));
+  const webhook = await startWebhookUnderTest({
+    config: {
+      registries: [{ host: reg.host, plainHttp: true }],
+      credentials: { kubernetes: true, credentialProviderConfig: file },
+    },
+    kubeconfigPath: kube.kubeconfigPath,
+  });
+  t.teardown(() => webhook.close());
+  const answer = await webhook.review(admissionReview(pod('p', [`${reg.host}/robot/app:1.0`])));
+  t.equal(answer.body.response.allowed, false);
+  t.same(classes(answer), ['missingServiceAccountAnnotation']);
+  t.match(text(answer), `kubectl annotate serviceaccount default -n shop ${ROBOT_KEY}=<value>`);
+  t.match(text(answer), 'the kubelet does not call the provider, and pulls without its credentials.');
+  const other = await webhook.review(
+    admissionReview(pod('q', [`${reg.host}/robot/app:1.0`], { serviceAccountName: 'default' })),
+  );
+  t.same(classes(other), ['missingServiceAccountAnnotation'], 'the same with the service account named');
 });
 
 t.test('an unreadable or invalid provider config stops start-up with one clear line', async (t) => {

@@ -7,9 +7,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { startFakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 import { pushImage, startRegistry } from '../harness/registry/index.js';
 import { admissionReview, deployment, startWebhookUnderTest } from '../helpers/engine-webhook.js';
+import { findingClasses as classes, reviewWhenSynced, startShopCluster } from '../helpers/shop-cluster.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'pullguard-crio-'));
 t.teardown(() => rm(scratch, { recursive: true, force: true }));
@@ -30,20 +30,8 @@ function node(name: string, runtime: string): object {
   };
 }
 
-function classes(answer: { body: any }): string[] {
-  const text = answer.body.response?.auditAnnotations?.findings;
-  return text ? JSON.parse(text).map((f: { class: string }) => f.class) : [];
-}
-
 async function webhookOn(runtime: string) {
-  const kube = await startFakeKubeApi();
-  t.teardown(() => kube.close());
-  kube.addNamespace({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
-  kube.addServiceAccount({
-    apiVersion: 'v1',
-    kind: 'ServiceAccount',
-    metadata: { namespace: 'shop', name: 'default' },
-  });
+  const kube = await startShopCluster(t);
   kube.addNode(node('n1', runtime));
   const webhook = await startWebhookUnderTest({
     config: {
@@ -58,23 +46,9 @@ async function webhookOn(runtime: string) {
   return webhook;
 }
 
-/** Reviews until the node watcher has synced (the first reviews may run before the first list). */
-async function reviewUntil(
-  webhook: Awaited<ReturnType<typeof webhookOn>>,
-  body: object,
-  done: (c: string[]) => boolean,
-) {
-  let answer = await webhook.review(body);
-  for (let i = 0; i < 50 && !done(classes(answer)); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    answer = await webhook.review(body);
-  }
-  return answer;
-}
-
 t.test('nodes on CRI-O 1.34: a short name with two search registries is ambiguous', async (t) => {
   const webhook = await webhookOn('cri-o://1.34.1');
-  const answer = await reviewUntil(webhook, admissionReview(deployment('s', ['tools/app:1.0'])), (c) =>
+  const answer = await reviewWhenSynced(webhook, admissionReview(deployment('s', ['tools/app:1.0'])), (c) =>
     c.includes('ambiguousShortName'),
   );
   t.equal(answer.body.response.allowed, false);
@@ -85,7 +59,7 @@ t.test('nodes on CRI-O 1.34: a short name with two search registries is ambiguou
 t.test('nodes on CRI-O 1.33: the runtime tries each search registry, and finds the image on the second', async (t) => {
   const webhook = await webhookOn('cri-o://1.33.4');
   // Give the watcher time to list the node: an allow must not be an allow from before the first list.
-  await reviewUntil(webhook, admissionReview(deployment('w', ['tools/app:1.0'])), () => false);
+  await reviewWhenSynced(webhook, admissionReview(deployment('w', ['tools/app:1.0'])), () => false);
   const answer = await webhook.review(admissionReview(deployment('s', ['tools/app:1.0'])));
   t.equal(answer.body.response.allowed, true, 'found on the second search registry');
   const missing = await webhook.review(admissionReview(deployment('m', ['tools/app:9.9'])));

@@ -7,6 +7,7 @@ import t from 'tap';
 import { startFakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 import { pushImage, startRegistry } from '../harness/registry/index.js';
 import { admissionReview, deployment, startWebhookUnderTest } from '../helpers/engine-webhook.js';
+import { startShopCluster } from '../helpers/shop-cluster.js';
 
 function node(name: string, containerRuntimeVersion: string, os = 'linux'): object {
   return {
@@ -78,14 +79,7 @@ t.test('a missing tag: the denial quotes the runtime in use', async (t) => {
   });
 
   await t.test("most nodes report CRI-O 1.34: its words; a Windows pod gets its nodes' containerd", async (t) => {
-    const kube = await startFakeKubeApi();
-    t.teardown(() => kube.close());
-    kube.addNamespace({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
-    kube.addServiceAccount({
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { namespace: 'shop', name: 'default' },
-    });
+    const kube = await startShopCluster(t);
     kube.addNode(node('crio-1', 'cri-o://1.34.1'));
     kube.addNode(node('crio-2', 'cri-o://1.34.1'));
     kube.addNode(node('win-1', 'containerd://2.1.4', 'windows'));
