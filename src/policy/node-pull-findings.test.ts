@@ -44,6 +44,7 @@ t.test('a blocked registry names the entry and the file', async (t) => {
       'the nodes\' CRI-O refuses to pull registry.untrusted.com/app:1: the [[registry]] entry with prefix "registry.untrusted.com" in /etc/containers/registries.conf has blocked = true.',
     fix: 'Fix: use an image from a registry the cluster allows, or ask the cluster admin to unblock registry.untrusted.com.',
     short: 'registry.untrusted.com/app:1: registry registry.untrusted.com is blocked on the nodes (registries.conf)',
+    runtimeFailure: { kind: 'blockedRegistry', prefix: 'registry.untrusted.com' },
   });
 });
 
