@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { parseCredentialProviderConfig, type CredentialProvider } from './credential-provider-config.js';
-import { needsServiceAccountAnnotations, providerEffect, providersMatcher } from './credential-providers.js';
-import type { ServiceAccountAnnotations } from './pull-credentials.js';
+import { needsServiceAccountAnnotations, providersMatcher } from './credential-providers.js';
 
 const FIXTURES = new URL('../../test/fixtures/credential-providers/', import.meta.url);
 
@@ -53,47 +52,6 @@ t.test('every matching provider counts, in config order; the answer is remembere
   t.same(names(both('x.example.com/app')), ['a', 'b']);
   t.equal(both('x.example.com/app'), both('x.example.com/app'), 'the same list object for a repository');
   t.ok(Object.isFrozen(both('nothing.test/app')));
-});
-
-t.test('the kubelet calls a provider unless its ServiceAccount is missing or lacks a required key', async (t) => {
-  const [quay, ecr] = providersOf('kep-4412-service-account-token.yaml') as [CredentialProvider, CredentialProvider];
-  const found = (...keys: string[]): ServiceAccountAnnotations => ({ status: 'found', keys: new Set(keys) });
-  t.same(providerEffect([], found()), undefined, 'no provider matches');
-  t.same(providerEffect([ecr], found()), { kind: 'called', provider: 'ecr-credential-provider' });
-  t.same(providerEffect([ecr], { status: 'not-found' }), { kind: 'called', provider: 'ecr-credential-provider' });
-  t.same(providerEffect([quay], found('quay.io/federated-robot-account')), {
-    kind: 'called',
-    provider: 'quay-credential-provider',
-  });
-  t.same(providerEffect([quay], found('quay.io/host')), {
-    kind: 'missingAnnotations',
-    provider: 'quay-credential-provider',
-    keys: ['quay.io/federated-robot-account'],
-  });
-  t.same(
-    providerEffect([quay], found('Quay.io/federated-robot-account')),
-    {
-      kind: 'missingAnnotations',
-      provider: 'quay-credential-provider',
-      keys: ['quay.io/federated-robot-account'],
-    },
-    'annotation keys are case-sensitive',
-  );
-  t.same(
-    providerEffect([quay], { status: 'not-found' }),
-    undefined,
-    'a missing ServiceAccount: the plugin is not called',
-  );
-  t.same(
-    providerEffect([quay], undefined),
-    { kind: 'called', provider: 'quay-credential-provider' },
-    'unknown: assumed called',
-  );
-  t.same(
-    providerEffect([quay, ecr], found()),
-    { kind: 'called', provider: 'ecr-credential-provider' },
-    'another provider still runs',
-  );
 });
 
 t.test('the ServiceAccount is read only when some provider requires annotations', async (t) => {

@@ -14,19 +14,9 @@
 import { boundedMemo } from '../runtime/bounded-memo.js';
 import type { CredentialProvider } from './credential-provider-config.js';
 import { urlGlobsMatcher } from './keyring.js';
-import type { ServiceAccountAnnotations } from './pull-credentials.js';
 
 /** The providers serving a repository (`domain/path`, as from `repositoryName()`), in config order. */
 export type ProvidersFor = (repository: string) => readonly CredentialProvider[];
-
-/** What the kubelet would do with credential providers for one image of one pod. */
-export type ProviderEffect =
-  /** It calls this provider: the pull uses credentials only the node has. */
-  | { readonly kind: 'called'; readonly provider: string }
-  /** Every matching provider is skipped, the first for lack of these annotation keys on the ServiceAccount. */
-  | { readonly kind: 'missingAnnotations'; readonly provider: string; readonly keys: readonly string[] }
-  /** No provider matches, or none is called for another reason (the ServiceAccount does not exist). */
-  | undefined;
 
 /** Repositories whose matching providers are remembered. */
 const REMEMBERED_REPOSITORIES = 1024;
@@ -44,25 +34,4 @@ export function providersMatcher(providers: readonly CredentialProvider[]): Prov
 /** Whether some provider needs the pod's ServiceAccount annotations (only then is it read for Pods). */
 export function needsServiceAccountAnnotations(providers: readonly CredentialProvider[]): boolean {
   return providers.some((provider) => (provider.tokenAttributes?.requiredServiceAccountAnnotationKeys.length ?? 0) > 0);
-}
-
-/**
- * The effect of the matching providers, given what is known of the pod's ServiceAccount (undefined: not known, as
- * when the Kubernetes API is not read or the read failed; the provider is then assumed to be called, so pullguard
- * never denies on a guess).
- */
-export function providerEffect(
-  matching: readonly CredentialProvider[],
-  serviceAccount: ServiceAccountAnnotations | undefined,
-): ProviderEffect {
-  let skipped: ProviderEffect;
-  for (const provider of matching) {
-    const tokens = provider.tokenAttributes;
-    if (tokens === undefined || serviceAccount === undefined) return { kind: 'called', provider: provider.name };
-    if (serviceAccount.status === 'not-found') continue;
-    const missing = tokens.requiredServiceAccountAnnotationKeys.filter((key) => !serviceAccount.keys.has(key));
-    if (missing.length === 0) return { kind: 'called', provider: provider.name };
-    skipped ??= { kind: 'missingAnnotations', provider: provider.name, keys: Object.freeze(missing) };
-  }
-  return skipped;
 }

@@ -5,7 +5,7 @@
  * ServiceAccount lacks an annotation the provider requires (`missingServiceAccountAnnotation`, a denial naming the
  * annotation to add). Pure.
  */
-import type { ProviderEffect } from '../credentials/credential-providers.js';
+import type { ProviderEffect } from './provider-effect.js';
 import type { FindingClass } from './finding-class.js';
 
 export interface ProviderFindingContext {

@@ -5,7 +5,7 @@
 import { formatDuration } from '../runtime/duration.js';
 import type { RateLimited, Resolution, Unauthorized, Unreachable } from '../resolution/resolution.js';
 import type { ImageUse } from '../workload/image-use.js';
-import type { ProviderEffect } from '../credentials/credential-providers.js';
+import type { ProviderEffect } from './provider-effect.js';
 import type { Finding } from './finding.js';
 import { providerFinding } from './provider-findings.js';
 import type { RuntimeFailure } from './runtime-words.js';

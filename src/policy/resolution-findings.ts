@@ -3,7 +3,7 @@
  * check of a found index (platform-findings.ts), and refusals softened when the pod's pull credentials are not fully
  * known (uncertain-credentials.ts). Pure: what it needs about the pod and the registry comes in as data.
  */
-import type { ProviderEffect } from '../credentials/credential-providers.js';
+import type { ProviderEffect } from './provider-effect.js';
 import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { Finding } from './finding.js';

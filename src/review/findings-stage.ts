@@ -4,7 +4,8 @@
  * step, and for each resolved image the finding policy/resolution-findings.ts builds from its resolution. An
  * unexpected error while building one image's finding becomes a warning for that image; the others still count.
  */
-import { providerEffect, type ProviderEffect, type ProvidersFor } from '../credentials/credential-providers.js';
+import type { ProvidersFor } from '../credentials/credential-providers.js';
+import { providerEffect, type ProviderEffect } from '../policy/provider-effect.js';
 import { missingAnnotationText } from '../policy/provider-findings.js';
 import { uncertainCredentials } from '../policy/uncertain-credentials.js';
 import { repositoryName } from '../image/reference.js';
