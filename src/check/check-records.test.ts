@@ -39,6 +39,8 @@ t.test('one record per image use, with the outcome, the most severe finding and 
           class: 'notFound',
           verdict: 'deny',
           message: 'tag "1.99" does not exist in docker.io/library/nginx. Fix: use an existing tag.',
+          nodeError:
+            'Node error (containerd, assumed): Failed to pull image "nginx:1.99": failed to pull and unpack image "docker.io/library/nginx:1.99": failed to resolve image: docker.io/library/nginx:1.99: not found',
         },
       ],
     },
@@ -212,6 +214,22 @@ t.test('a use with two findings keeps both, most severe first (deny over warn)',
     ],
   );
   t.same([record?.class, record?.verdict, record?.message], ['notFound', 'deny', 'tag "latest" does not exist.']);
+});
+
+t.test("a denied finding carries the node's error in the words of the review's runtime; others none", async (t) => {
+  const checked = reviewed(
+    [{ use: APP, canonical: 'docker.io/library/nginx:1.99', resolution: { outcome: 'not-found', missing: 'tag' } }],
+    [NOT_FOUND, { ...NOT_FOUND, class: 'unauthorized', verdict: 'warn' }],
+  );
+  if (checked.outcome.status !== 'reviewed') throw new Error('fixture');
+  const crio = { ...checked, outcome: { ...checked.outcome, runtime: 'cri-o' as const } };
+  const [record] = checkRecords([crio]);
+  t.equal(
+    record?.findings[0]?.nodeError,
+    'Node error (cri-o): Failed to pull image "nginx:1.99": initializing source docker://docker.io/library/nginx:1.99: reading manifest 1.99 in docker.io/library/nginx: manifest unknown',
+  );
+  t.equal(record?.findings[1]?.verdict, 'warn');
+  t.notOk(record && 'nodeError' in (record.findings[1] ?? {}), 'a warning: no node error');
 });
 
 t.test('bySeverity: deny, then warn, then allow; ties keep their order', async (t) => {

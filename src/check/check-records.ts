@@ -7,7 +7,8 @@
  * - `class`, `verdict` and `message` come from the most severe finding of the use (deny, then warn, then allow);
  *   with no finding, `class` and `message` are null and `verdict` is `allow`.
  * - `findings` holds every finding of the use (or the one of a pod-level record), most severe first, each with its
- *   class, verdict and message: the first is the one `class`, `verdict` and `message` repeat.
+ *   class, verdict and message: the first is the one `class`, `verdict` and `message` repeat. A denied finding the node
+ *   would report also has `nodeError`, the line the denial quotes in the runtime's words.
  * - `record` says what a record is: `use`, `pod`, and, built by the CLI, `error` (an input or object that could
  *   not be read or checked) and `skip` (an object not checked).
  * - A pod-level record has `container`, `image` and `reference` null, `subject` naming what it is about, and `path`
@@ -15,6 +16,7 @@
  */
 import type { Verdict, FindingClass } from '../policy/finding-class.js';
 import type { DecidedFinding } from '../policy/finding.js';
+import { nodeErrorLine, type QuotedRuntime } from '../policy/runtime-failure.js';
 import type { Outcome } from '../resolution/resolution.js';
 import type { UseReport } from '../review/review-object.js';
 import type { ObjectIdentity } from './classify-document.js';
@@ -28,6 +30,8 @@ export interface RecordFinding {
   readonly verdict: Verdict;
   /** Cause and fix, as in the webhook's denial message. */
   readonly message: string;
+  /** For a denied finding the node would report: its error line, as the denial quotes it (`Node error (…): …`). */
+  readonly nodeError?: string;
 }
 
 export interface CheckRecord {
@@ -52,6 +56,8 @@ export interface CheckRecord {
   readonly findings: readonly RecordFinding[];
   /** Manifest digest, when the registry found the image. */
   readonly digest?: string;
+  /** Where the node finds the image, when not on the image's own registry (a mirror: docs/runtime.md). */
+  readonly foundOn?: string;
   /** What a pod-level record is about, e.g. `pull secret shop/regcred`. */
   readonly subject?: string;
 }
@@ -67,6 +73,7 @@ function recordsOf({ target, outcome }: CheckedObject): CheckRecord[] {
   if (outcome.status !== 'reviewed') return [];
   const base = { file: target.file, line: target.line, object: target.identity };
   const findings = outcome.decision.findings;
+  const recordFinding = (finding: DecidedFinding): RecordFinding => recordFindingOf(finding, outcome.runtime);
   const useRecords = outcome.uses.map((report): CheckRecord => {
     const own = bySeverity(
       findings.filter((f) => f.use !== undefined && (f.use === report.use || f.use.path === report.use.path)),
@@ -83,6 +90,7 @@ function recordsOf({ target, outcome }: CheckedObject): CheckRecord[] {
       ...verdictOf(own[0]),
       findings: own.map(recordFinding),
       ...(digest ? { digest } : {}),
+      ...(report.foundOn ? { foundOn: report.foundOn } : {}),
     };
   });
   const podRecords = findings
@@ -112,8 +120,10 @@ function verdictOf(finding: DecidedFinding | undefined): Pick<CheckRecord, 'clas
   return { class: finding.class, verdict: finding.verdict, message: findingMessage(finding) };
 }
 
-function recordFinding(finding: DecidedFinding): RecordFinding {
-  return { class: finding.class, verdict: finding.verdict, message: findingMessage(finding) };
+function recordFindingOf(finding: DecidedFinding, runtime: QuotedRuntime): RecordFinding {
+  const record = { class: finding.class, verdict: finding.verdict, message: findingMessage(finding) };
+  const nodeError = finding.verdict === 'deny' ? nodeErrorLine(finding, runtime) : undefined;
+  return nodeError ? { ...record, nodeError } : record;
 }
 
 /** Most severe first (deny, warn, allow); equal ones keep their order. */

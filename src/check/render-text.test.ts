@@ -48,7 +48,7 @@ t.test('grouped by file, in the words of the webhook', async (t) => {
       'app.yaml',
       '  DENY  Deployment shop/web (line 1)',
       '        1 of 2 images in Deployment shop/web would fail to pull (ErrImagePull/ImagePullBackOff):',
-      '        - container "app" (spec.template.spec.containers[0].image): "nginx:1.99" (docker.io/library/nginx:1.99): tag "1.99" does not exist in docker.io/library/nginx. Fix: use an existing tag.',
+      '        - container "app" (spec.template.spec.containers[0].image): "nginx:1.99" (docker.io/library/nginx:1.99): tag "1.99" does not exist in docker.io/library/nginx. Fix: use an existing tag. Node error (containerd, assumed): Failed to pull image "nginx:1.99": failed to pull and unpack image "docker.io/library/nginx:1.99": failed to resolve image: docker.io/library/nginx:1.99: not found',
       '        warning: container "sidecar": "busybox" has no tag and pulls :latest. Fix: pin a version tag or a digest.',
       '  WARN  Deployment shop/web (line 20): docker.io/library/busybox:latest',
       '        warning: container "sidecar": "busybox" has no tag and pulls :latest. Fix: pin a version tag or a digest.',
@@ -59,6 +59,18 @@ t.test('grouped by file, in the words of the webhook', async (t) => {
       '4 objects, 4 images: 1 denied, 2 warnings; 1 skipped',
       '',
     ].join('\n'),
+  );
+});
+
+t.test("a denied use quotes the node's error in the words of the runtime the review found", async (t) => {
+  if (denied.outcome.status !== 'reviewed') throw new Error('fixture');
+  const crio: CheckedObject = { ...denied, outcome: { ...denied.outcome, runtime: 'cri-o' } };
+  const line = renderText([crio], { color: false, offline: false })
+    .split('\n')
+    .find((l) => l.includes('container "app"'));
+  t.match(
+    line,
+    / Fix: use an existing tag\. Node error \(cri-o\): Failed to pull image "nginx:1\.99": initializing source docker:\/\/docker\.io\/library\/nginx:1\.99: reading manifest 1\.99 in docker\.io\/library\/nginx: manifest unknown$/,
   );
 });
 

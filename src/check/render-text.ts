@@ -67,7 +67,12 @@ function objectLines(item: CheckedObject, paint: (tone: Tone, text: string) => s
     (w) => `${INDENT}${paint('warn', 'warning:')} ${w}`,
   );
   if (decision.verdict === 'deny') {
-    const denial = renderDenial(decision.findings, { objectLabel, checkedUses, full: true }).split('\n');
+    const denial = renderDenial(decision.findings, {
+      objectLabel,
+      checkedUses,
+      full: true,
+      runtime: outcome.runtime,
+    }).split('\n');
     return [`  ${paint('deny', 'DENY ')} ${objectLabel} ${at}`, ...denial.map((l) => `${INDENT}${l}`), ...warnings];
   }
   const references = uses.map((u) => u.canonical ?? JSON.stringify(u.use.image));

@@ -18,7 +18,11 @@ import type { Platform } from '../platform/platform.js';
 import type { LookupFunction } from '../resolver/image-resolver.js';
 import type { PlatformPort, PullCredentialsPort } from '../review/ports.js';
 import { createReviewer, type ReviewDeps, type Reviewer } from '../review/review-object.js';
+import { runtimePort } from '../review/runtime-in-use.js';
+import { crioEnforcesShortNamesByDefault } from '../platform/node-runtime.js';
 import { PullguardError } from '../errors/pullguard-error.js';
+import { loadRuntimeModel } from './load-runtime-model.js';
+import { createNodePlanPort } from './node-plan-port.js';
 
 export interface EngineOptions {
   readonly config: Config;
@@ -62,10 +66,16 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     import('../resolver/image-resolver.js'),
   ]);
 
+  const runtime = await loadRuntimeModel(config.runtime);
   const staticKeyring = await loadStaticKeyring(
     config.credentials.dockerConfig ? [config.credentials.dockerConfig] : [],
     options.extraDockerConfigs ?? [],
   );
+  // Loaded only when configured: without it the review does no provider work at all.
+  const providerConfig = config.credentials.credentialProviderConfig;
+  const providers = providerConfig
+    ? await import('./load-credential-providers.js').then((m) => m.loadCredentialProviders(providerConfig))
+    : undefined;
   const kubeOptions: LoadKubeAccessOptions = {
     mode: options.kubernetes ?? config.credentials.kubernetes,
     ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
@@ -83,7 +93,12 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
   });
 
   const pullCredentials: PullCredentialsPort = (request) =>
-    buildPullCredentials({ ...request, staticKeyring, ...(reader ? { reader } : {}) });
+    buildPullCredentials({
+      ...request,
+      staticKeyring,
+      ...(reader ? { reader } : {}),
+      ...(providers?.readsServiceAccount ? { serviceAccountAnnotations: true } : {}),
+    });
   const configured = options.platforms ?? config.platforms;
   const candidatesFor = memoizedCandidatePlatforms(configured);
   const noNodes: readonly NodeInfo[] = [];
@@ -92,11 +107,20 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     if (nodes.length === 0 && configured.length === 0) return undefined;
     return candidatesFor(nodes, view);
   };
+  const nodePlan = createNodePlanPort({
+    config,
+    runtime,
+    unsetShortNameMode: () =>
+      crioEnforcesShortNamesByDefault(nodeWatcher?.nodes() ?? noNodes) ? 'enforcing' : 'permissive',
+  });
   const deps: ReviewDeps = {
     config,
     resolver,
     pullCredentials,
     platforms,
+    ...(providers ? { credentialProviders: providers.providersFor } : {}),
+    nodePlan,
+    runtime: runtimePort(config, () => nodeWatcher?.nodes() ?? noNodes),
     ...(namespaceModeOf ? { namespaceMode: namespaceModeOf } : {}),
     ...(options.log ? { log: options.log } : {}),
   };

@@ -31,12 +31,26 @@ export interface RegistryConfig {
   readonly concurrency?: number;
 }
 
+/**
+ * `runtime:`: which container runtime the nodes run and where the admin mounted its pull configuration (the same
+ * files as the nodes'). Absent: pullguard asks each image's registry directly, as containerd does without mirrors.
+ */
+export type RuntimeConfig =
+  | { readonly kind: 'containerd'; readonly hostsDir?: string }
+  | { readonly kind: 'crio'; readonly registriesConf?: string; readonly registriesConfDir?: string };
+
 export interface Config {
   readonly mode: 'enforce' | 'warn';
   readonly policy: Policy;
   /** User entries first (first match wins), then the built-in node-credential registries. */
   readonly registries: readonly RegistryConfig[];
-  readonly credentials: { readonly dockerConfig?: string; readonly kubernetes: 'auto' | boolean };
+  readonly credentials: {
+    readonly dockerConfig?: string;
+    readonly kubernetes: 'auto' | boolean;
+    /** The kubelet's CredentialProviderConfig file (`--image-credential-provider-config`), as is. */
+    readonly credentialProviderConfig?: string;
+  };
+  readonly runtime?: RuntimeConfig;
   readonly exemptImages: readonly string[];
   readonly platforms: readonly Platform[];
   readonly cache: { readonly ttlMs: number; readonly negativeTtlMs: number; readonly maxEntries: number };
@@ -120,7 +134,11 @@ export function configFromFile(file: ConfigFile): Config {
     credentials: {
       ...(file.credentials?.dockerConfig !== undefined ? { dockerConfig: file.credentials.dockerConfig } : {}),
       kubernetes: file.credentials?.kubernetes ?? 'auto',
+      ...(file.credentials?.credentialProviderConfig !== undefined
+        ? { credentialProviderConfig: file.credentials.credentialProviderConfig }
+        : {}),
     },
+    ...runtimeConfig(file.runtime),
     exemptImages: file.exempt?.images ?? [],
     platforms,
     cache: { ttlMs, negativeTtlMs, maxEntries: file.cache?.maxEntries ?? 50_000 },
@@ -140,6 +158,12 @@ export function configFromFile(file: ConfigFile): Config {
     workloads: buildWorkloads(file.workloads),
   };
   return deepFreeze(config);
+}
+
+function runtimeConfig(runtime: ConfigFile['runtime']): { runtime?: RuntimeConfig } {
+  if (runtime === undefined) return {};
+  if ('containerd' in runtime) return { runtime: { kind: 'containerd', ...runtime.containerd } };
+  return { runtime: { kind: 'crio', ...runtime.crio } };
 }
 
 /** Every default: what an empty config file gives (load-config.test.ts checks that they agree). */

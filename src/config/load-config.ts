@@ -14,6 +14,7 @@ export {
   NODE_CREDENTIAL_REGISTRIES,
   type Config,
   type RegistryConfig,
+  type RuntimeConfig,
 } from './config-from-file.js';
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };

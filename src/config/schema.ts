@@ -41,6 +41,34 @@ const WorkloadSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The nodes' container runtime and the files it pulls by (docs/design.md §1.10): containerd's `config_path`
+ * directory of `<host>/hosts.toml`, or CRI-O's registries.conf and its drop-in directory. One of the two.
+ */
+const RuntimeSchema = Type.Union([
+  Type.Object(
+    {
+      containerd: Type.Object(
+        { hostsDir: Type.Optional(Type.String({ minLength: 1 })) },
+        { additionalProperties: false },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      crio: Type.Object(
+        {
+          registriesConf: Type.Optional(Type.String({ minLength: 1 })),
+          registriesConfDir: Type.Optional(Type.String({ minLength: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
 export const ConfigFileSchema = Type.Object(
   {
     mode: Type.Optional(Type.Union([Type.Literal('enforce'), Type.Literal('warn')])),
@@ -51,10 +79,12 @@ export const ConfigFileSchema = Type.Object(
         {
           dockerConfig: Type.Optional(Type.String({ minLength: 1 })),
           kubernetes: Type.Optional(Type.Union([Type.Literal('auto'), Type.Boolean()])),
+          credentialProviderConfig: Type.Optional(Type.String({ minLength: 1 })),
         },
         { additionalProperties: false },
       ),
     ),
+    runtime: Type.Optional(RuntimeSchema),
     exempt: Type.Optional(
       Type.Object(
         { images: Type.Optional(Type.Array(Type.String({ minLength: 1 }))) },

@@ -9,6 +9,15 @@ export interface SecretData {
   readonly data: Readonly<Record<string, string>>;
 }
 
+/**
+ * The parts of a v1 ServiceAccount pullguard uses: its pull secrets' names, and its annotation keys (the values are
+ * never needed: a credential provider's `requiredServiceAccountAnnotationKeys` only ask that a key be present).
+ */
+export interface ServiceAccountData {
+  readonly imagePullSecrets: readonly string[];
+  readonly annotationKeys: readonly string[];
+}
+
 /** Why a read failed, as the adapter classified it at the edge. */
 export type ReadFailure = 'forbidden' | 'timeout' | 'unavailable' | 'invalid';
 
@@ -24,10 +33,6 @@ export type ReadResult<T> =
 /** Reads by name. Every call is bounded by `signal` and resolves (never rejects) with a {@link ReadResult}. */
 export interface ClusterReader {
   getSecret(namespace: string, name: string, signal: AbortSignal): Promise<ReadResult<SecretData>>;
-  getServiceAccount(
-    namespace: string,
-    name: string,
-    signal: AbortSignal,
-  ): Promise<ReadResult<{ readonly imagePullSecrets: readonly string[] }>>;
+  getServiceAccount(namespace: string, name: string, signal: AbortSignal): Promise<ReadResult<ServiceAccountData>>;
   getNamespaceLabels(name: string, signal: AbortSignal): Promise<ReadResult<Readonly<Record<string, string>>>>;
 }

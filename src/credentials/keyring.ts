@@ -86,9 +86,7 @@ export function createKeyring(entries: readonly KeyringEntry[]): Keyring {
   return Object.freeze({
     indexKeys: Object.freeze(index.map((k) => k.key)),
     lookup: boundedMemo((repository: string): readonly RegistryCredential[] => {
-      const parsed = parseIndexKey(repository);
-      const labelTexts = parsed.host.split('.');
-      const image: ImageKey = { ...parsed, labelTexts, labels: labelTexts.map(codePoints) };
+      const image = imageKeyOf(repository);
       const matched = index.filter((key) => keyMatches(key, image)).flatMap((k) => credentialsByKey.get(k.key) ?? []);
       if (matched.length > 0) return Object.freeze(matched);
       if (isDefaultRegistryMatch(repository))
@@ -107,6 +105,19 @@ export function unionKeyrings(keyrings: readonly Keyring[]): Keyring {
       REMEMBERED_REPOSITORIES,
     ),
   });
+}
+
+/**
+ * The kubelet's `URLsMatchStr(glob, image)` over several globs (a credential provider's `matchImages`, matched in
+ * pkg/credentialprovider/plugin/plugin.go `isImageAllowed`): whether any glob matches the repository. Each glob is
+ * parsed as `https://` + glob, exactly like an index key; a glob that does not parse never matches.
+ */
+export function urlGlobsMatcher(globs: readonly string[]): (repository: string) => boolean {
+  const keys = globs.filter((glob) => parseGoHttpsUrl(`https://${glob}`) !== undefined).map(compileIndexKey);
+  return (repository) => {
+    const image = imageKeyOf(repository);
+    return keys.some((key) => keyMatches(key, image));
+  };
 }
 
 /** A keyring with no credentials (anonymous pulls everywhere). */
@@ -149,6 +160,12 @@ function preparedKey(entry: KeyringEntry): CompiledKey | undefined {
     preparedKeys.set(entry, prepared);
   }
   return prepared ?? undefined;
+}
+
+function imageKeyOf(repository: string): ImageKey {
+  const parsed = parseIndexKey(repository);
+  const labelTexts = parsed.host.split('.');
+  return { ...parsed, labelTexts, labels: labelTexts.map(codePoints) };
 }
 
 function compileIndexKey(key: string): CompiledKey {

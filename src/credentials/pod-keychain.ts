@@ -15,9 +15,9 @@
  * key of an earlier one. Reads run concurrently and are bounded by `signal` (the review deadline). A name that no
  * Secret or ServiceAccount can have (object-name.ts) is missing without a read: it never becomes an API path.
  */
-import type { ClusterReader, ReadResult, SecretData } from './cluster-port.js';
+import type { ClusterReader, ReadResult, SecretData, ServiceAccountData } from './cluster-port.js';
 import type { CredentialProblem } from './credential-problem.js';
-import type { PullCredentials } from './pull-credentials.js';
+import type { PullCredentials, ServiceAccountAnnotations } from './pull-credentials.js';
 import { createKeyring, EMPTY_KEYRING, unionKeyrings, type Keyring, type KeyringEntry } from './keyring.js';
 import { canNameSecretOrServiceAccount } from './object-name.js';
 import { invalidName, NO_SUCH_NAME, readFailed, secretEntries } from './secret-entries.js';
@@ -60,6 +60,11 @@ export interface BuildPullCredentialsOptions {
   readonly staticKeyring?: Keyring;
   /** Absent when Kubernetes credentials are off. */
   readonly reader?: ClusterReader;
+  /**
+   * Also read the service account's annotation keys, for Pods too (a credential provider requires some; see
+   * credential-providers.ts). One read serves both this and the template's pull secrets.
+   */
+  readonly serviceAccountAnnotations?: boolean;
   readonly signal: AbortSignal;
 }
 
@@ -81,9 +86,9 @@ export async function buildPullCredentials(options: BuildPullCredentialsOptions)
   }
   // The ServiceAccount plugin checks the raw list: an entry with an empty name still counts as "lists secrets".
   const listsSecrets = options.listsImagePullSecrets ?? options.imagePullSecrets.length > 0;
-  if (options.isTemplate && !listsSecrets) {
-    names = await serviceAccountSecrets(reader, options, findings);
-  }
+  const forSecrets = options.isTemplate && !listsSecrets;
+  const account = forSecrets || options.serviceAccountAnnotations === true ? readAccount(reader, options) : undefined;
+  if (forSecrets) names = serviceAccountSecrets(await account, options, findings);
   const reads = await Promise.all(
     names.map((name) =>
       canNameSecretOrServiceAccount(name) ? reader.getSecret(namespace, name, signal) : Promise.resolve(NO_SUCH_NAME),
@@ -91,7 +96,8 @@ export async function buildPullCredentials(options: BuildPullCredentialsOptions)
   );
   const secrets = secretsKeyring(namespace, names, reads, staticKeyring);
   findings.push(...secrets.findings);
-  return keychain(secrets.keyring, findings, secrets.sources, []);
+  const annotations = options.serviceAccountAnnotations ? annotationsOf(await account) : undefined;
+  return keychain(secrets.keyring, findings, secrets.sources, [], annotations);
 }
 
 const notRead: ReadResult<SecretData> = { status: 'error', kind: 'unavailable', detail: 'not read' };
@@ -150,18 +156,33 @@ function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
-async function serviceAccountSecrets(
+function accountName(options: BuildPullCredentialsOptions): string {
+  return options.serviceAccountName === '' ? 'default' : options.serviceAccountName;
+}
+
+/** The service account's read; a name no ServiceAccount can have is missing without one. */
+function readAccount(
   reader: ClusterReader,
   options: BuildPullCredentialsOptions,
+): Promise<ReadResult<ServiceAccountData>> {
+  const account = accountName(options);
+  if (!canNameSecretOrServiceAccount(account)) return Promise.resolve({ status: 'not-found' });
+  return reader.getServiceAccount(options.namespace, account, options.signal);
+}
+
+/** Keys when found, `not-found`, or undefined when unknown (a failed read: nothing is claimed about it). */
+function annotationsOf(result: ReadResult<ServiceAccountData> | undefined): ServiceAccountAnnotations | undefined {
+  if (result?.status === 'found') return { status: 'found', keys: new Set(result.value.annotationKeys) };
+  return result?.status === 'not-found' ? { status: 'not-found' } : undefined;
+}
+
+function serviceAccountSecrets(
+  result: ReadResult<ServiceAccountData> | undefined,
+  options: BuildPullCredentialsOptions,
   findings: CredentialProblem[],
-): Promise<string[]> {
-  const account = options.serviceAccountName === '' ? 'default' : options.serviceAccountName;
-  const name = `${options.namespace}/${account}`;
-  if (!canNameSecretOrServiceAccount(account)) {
-    findings.push({ kind: 'missingServiceAccount', serviceAccount: name });
-    return [];
-  }
-  const result = await reader.getServiceAccount(options.namespace, account, options.signal);
+): string[] {
+  const name = `${options.namespace}/${accountName(options)}`;
+  if (result === undefined) return [];
   if (result.status === 'found') return uniqueNonEmpty(result.value.imagePullSecrets);
   if (result.status === 'not-found') findings.push({ kind: 'missingServiceAccount', serviceAccount: name });
   else findings.push(readFailed('serviceaccount', name, result.kind, result.detail));
@@ -173,10 +194,12 @@ function keychain(
   findings: readonly CredentialProblem[],
   secretSources: readonly string[],
   unreadSecrets: readonly string[],
+  serviceAccountAnnotations?: ServiceAccountAnnotations,
 ): PodPullCredentials {
   const problems = Object.freeze([...findings]);
   const unread = Object.freeze([...unreadSecrets]);
   return Object.freeze({
+    ...(serviceAccountAnnotations ? { serviceAccountAnnotations } : {}),
     credentialsFor: (repository: string) => keyring.lookup(repository),
     problems,
     uncertain: credentialsUncertain({ problems, unreadSecrets: unread }),

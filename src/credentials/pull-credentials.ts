@@ -14,4 +14,13 @@ export interface PullCredentials {
    * registry refusal may be about credentials pullguard did not try.
    */
   readonly uncertain: boolean;
+  /**
+   * The pod's ServiceAccount as far as credential providers care (read only when a provider needs annotations):
+   * absent when it was not read or could not be.
+   */
+  readonly serviceAccountAnnotations?: ServiceAccountAnnotations;
 }
+
+/** The annotation keys of the pod's ServiceAccount, or that it does not exist. */
+export type ServiceAccountAnnotations =
+  { readonly status: 'found'; readonly keys: ReadonlySet<string> } | { readonly status: 'not-found' };

@@ -24,6 +24,23 @@ export const ERROR_CODES = {
     summary: 'a Docker config is not a valid config.json (no part of it is printed)',
   },
 
+  PG_CREDENTIAL_PROVIDER_CONFIG_UNREADABLE: {
+    exitCode: 1,
+    summary: 'the kubelet credential provider config named by credentials.credentialProviderConfig cannot be read',
+  },
+  PG_CREDENTIAL_PROVIDER_CONFIG_INVALID: {
+    exitCode: 1,
+    summary: 'the kubelet credential provider config is not a valid CredentialProviderConfig; every problem is listed',
+  },
+  PG_RUNTIME_FILES_UNREADABLE: {
+    exitCode: 1,
+    summary: 'a file or directory named under runtime: cannot be read',
+  },
+  PG_RUNTIME_FILES_INVALID: {
+    exitCode: 1,
+    summary: 'a hosts.toml or registries.conf named under runtime: is not valid; every problem is listed',
+  },
+
   PG_KUBE_CONFIG_MISSING: {
     exitCode: 1,
     summary: 'Kubernetes API access is required but no kubeconfig or in-cluster config was found',

@@ -15,7 +15,7 @@ function scriptedReader(answer: (name: string) => ReadResult<SecretData> | 'pend
       if (result !== 'pending') return result;
       return new Promise((resolve) => pending.push(resolve));
     },
-    getServiceAccount: async () => ({ status: 'found', value: { imagePullSecrets: [] } }),
+    getServiceAccount: async () => ({ status: 'found', value: { imagePullSecrets: [], annotationKeys: [] } }),
     getNamespaceLabels: async () => ({ status: 'not-found' }),
   };
   return { reader, calls, release: (result: ReadResult<SecretData>) => pending.splice(0).forEach((r) => r(result)) };

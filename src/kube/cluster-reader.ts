@@ -35,6 +35,7 @@ const SecretShape = Type.Object({
   data: Type.Optional(Type.Record(Type.String(), Type.String())),
 });
 const ServiceAccountShape = Type.Object({
+  metadata: Type.Optional(Type.Object({ annotations: Type.Optional(Type.Record(Type.String(), Type.String())) })),
   imagePullSecrets: Type.Optional(Type.Array(Type.Object({ name: Type.Optional(Type.String()) }))),
 });
 const NamespaceShape = Type.Object({
@@ -74,7 +75,11 @@ export function createKubeClusterReader(kube: KubeAccess, options: KubeClusterRe
       read([namespace, name], signal, (o) => kube.core.readNamespacedServiceAccount({ namespace, name }, o), {
         schema: ServiceAccountShape,
         what: 'ServiceAccount',
-        value: (body) => ({ imagePullSecrets: Object.freeze((body.imagePullSecrets ?? []).map((r) => r.name ?? '')) }),
+        // Keys only (the API server caps all annotations of an object at 256 KiB, so their number is bounded).
+        value: (body) => ({
+          imagePullSecrets: Object.freeze((body.imagePullSecrets ?? []).map((r) => r.name ?? '')),
+          annotationKeys: Object.freeze(Object.keys(body.metadata?.annotations ?? {})),
+        }),
       }),
     getNamespaceLabels: (name, signal) =>
       read([name], signal, (o) => kube.core.readNamespace({ name }, o), {

@@ -29,6 +29,8 @@ export interface NodeInfo {
   readonly platform: Platform;
   /** `spec.unschedulable` (cordoned): treated as the `node.kubernetes.io/unschedulable:NoSchedule` taint. */
   readonly unschedulable?: boolean;
+  /** `status.nodeInfo.containerRuntimeVersion` as the kubelet reports it, e.g. `containerd://2.1.4`, `cri-o://1.34.1`. */
+  readonly containerRuntimeVersion?: string;
 }
 
 /** The pod's placement constraints. Field names follow `PodSpecView` so a view can be passed as is. */
@@ -97,6 +99,16 @@ export function candidatePlatforms(input: {
     notes: [...notes],
     ...osNameOf(placement),
   };
+}
+
+/**
+ * The nodes a pod can land on, by the same rules as {@link candidatePlatforms} (without its notes): e.g. to tell which
+ * container runtime will pull its images.
+ */
+export function candidateNodes(nodes: readonly NodeInfo[], placement: PodPlacement): NodeInfo[] {
+  const ignore = (): void => {};
+  const valid = withValidOsName(placement, ignore);
+  return nodes.filter((node) => nodeFits(node, valid, ignore));
 }
 
 function osNameOf(placement: PodPlacement): Pick<CandidatePlatforms, 'osName'> {

@@ -26,7 +26,13 @@ const NodeSchema = Type.Object({
   ),
   status: Maybe(
     Type.Object({
-      nodeInfo: Maybe(Type.Object({ operatingSystem: Maybe(Type.String()), architecture: Maybe(Type.String()) })),
+      nodeInfo: Maybe(
+        Type.Object({
+          operatingSystem: Maybe(Type.String()),
+          architecture: Maybe(Type.String()),
+          containerRuntimeVersion: Maybe(Type.String()),
+        }),
+      ),
     }),
   ),
 });
@@ -49,7 +55,14 @@ export function nodeInfoFromObject(object: unknown): NodeInfo | undefined {
   const taints: Taint[] = (object.spec?.taints ?? []).map((t) =>
     t.value == null ? { key: t.key, effect: t.effect } : { key: t.key, value: t.value, effect: t.effect },
   );
-  const info: NodeInfo = { name: object.metadata.name, labels, taints, platform };
+  const runtime = nodeInfo?.containerRuntimeVersion;
+  const info: NodeInfo = {
+    name: object.metadata.name,
+    labels,
+    taints,
+    platform,
+    ...(runtime ? { containerRuntimeVersion: runtime.slice(0, 256) } : {}),
+  };
   return Object.freeze(object.spec?.unschedulable ? { ...info, unschedulable: true } : info);
 }
 

@@ -39,6 +39,9 @@ t.test('docs/design.md §2.1 defaults: definitive answers deny, infrastructure p
     'invalidReference',
     'platformMismatch',
     'invalidPullSecret',
+    'blockedRegistry',
+    'ambiguousShortName',
+    'missingServiceAccountAnnotation',
   ];
   for (const cls of FINDING_CLASSES) t.equal(DEFAULT_POLICY[cls], deny.includes(cls) ? 'deny' : 'warn', cls);
 });

@@ -16,6 +16,10 @@ export const FINDING_CLASSES = [
   'pullPolicyNever',
   'nodeCredentials',
   'platformPartial',
+  'blockedRegistry',
+  'ambiguousShortName',
+  'missingServiceAccountAnnotation',
+  'nodeLocal',
 ] as const;
 
 export type FindingClass = (typeof FINDING_CLASSES)[number];
@@ -37,6 +41,10 @@ export const DEFAULT_POLICY = {
   pullPolicyNever: 'warn',
   nodeCredentials: 'warn',
   platformPartial: 'warn',
+  blockedRegistry: 'deny',
+  ambiguousShortName: 'deny',
+  missingServiceAccountAnnotation: 'deny',
+  nodeLocal: 'warn',
 } as const satisfies Record<FindingClass, Verdict>;
 
 export type Policy = Readonly<Record<FindingClass, Verdict>>;

@@ -5,6 +5,7 @@
 import type { Outcome } from '../resolution/resolution.js';
 import type { ImageUse } from '../workload/image-use.js';
 import type { Verdict, FindingClass } from './finding-class.js';
+import type { RuntimeFailure } from './runtime-words.js';
 
 export interface Finding {
   readonly class: FindingClass;
@@ -24,6 +25,11 @@ export interface Finding {
   readonly fix?: string;
   /** A short form for a warning line (the renderer prefixes the container and caps the length). */
   readonly short: string;
+  /**
+   * The pull failure the node's runtime would report, when the class alone does not say it (the platform the node
+   * asks for, the network cause, the blocked prefix); see `runtimeFailureOf()` in runtime-failure.ts.
+   */
+  readonly runtimeFailure?: RuntimeFailure;
 }
 
 export interface DecidedFinding extends Finding {

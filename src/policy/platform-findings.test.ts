@@ -82,3 +82,16 @@ t.test(
     );
   },
 );
+
+t.test('a mismatch carries the platform the node asks for: the first candidate', async (t) => {
+  const candidates = fromNodes([p('linux/arm/v7'), p('linux/arm64')]);
+  t.same(platformFindingFor(check, compactIndexPlatforms([p('linux/amd64')]), candidates)?.runtimeFailure, {
+    kind: 'platformMismatch',
+    os: 'linux',
+    architecture: 'arm',
+    variant: 'v7',
+  });
+  const partial = platformFindingFor(check, compactIndexPlatforms([p('linux/arm64')]), candidates);
+  t.equal(partial?.class, 'platformPartial');
+  t.equal(partial?.runtimeFailure, undefined, 'a partial match warns: no runtime line');
+});

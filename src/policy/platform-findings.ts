@@ -24,7 +24,7 @@ export function platformFindingFor(
   const result = memoizedCheck(index, candidates.platforms);
   const text = describePlatformProblem(result, check.canonical, candidates.osName);
   if (!text) return undefined;
-  return {
+  const finding: Finding = {
     class: result.status === 'mismatch' ? 'platformMismatch' : 'platformPartial',
     outcome: 'found',
     use: check.use,
@@ -33,6 +33,11 @@ export function platformFindingFor(
     fix: `Fix: ${text.fix}.`,
     short: text.short,
   };
+  const first = candidates.platforms[0];
+  // The platform the node asks for, in the runtime's words: the first candidate stands for the node the pod lands on.
+  return result.status === 'mismatch' && first
+    ? { ...finding, runtimeFailure: { kind: 'platformMismatch', ...first } }
+    : finding;
 }
 
 /** Most notes quoted in one cause; the rest are counted. */

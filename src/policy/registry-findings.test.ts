@@ -82,6 +82,32 @@ t.test('each outcome reads as its own cause, with a fix where there is one', asy
     { class: 'unauthorized' },
     'a pod credential that is refused still denies',
   );
+  const called = { kind: 'called', provider: 'ecr-credential-provider' } as const;
+  t.match(
+    registryFinding(
+      { outcome: 'unauthorized', reason: 'no-access' },
+      { ...ctx, hadCredentials: true, provider: called },
+    ),
+    { class: 'nodeCredentials', cause: /matches credential provider ecr-credential-provider/ },
+    'a matching credential provider is tried too: refused pod secrets do not make it certain',
+  );
+  const skipped = { kind: 'missingAnnotations', provider: 'quay', keys: ['quay.io/robot'] } as const;
+  t.match(
+    registryFinding(
+      { outcome: 'unauthorized', reason: 'anonymous-refused' },
+      { ...ctx, nodeCredentials: true, provider: skipped },
+    ),
+    {
+      class: 'missingServiceAccountAnnotation',
+      fix: /kubectl annotate serviceaccount default -n shop quay\.io\/robot=<value>/,
+    },
+    'a skipped provider beats the registry’s nodeCredentials: the kubelet will not call it',
+  );
+  t.match(
+    registryFinding({ outcome: 'not-found', missing: 'tag' }, { ...ctx, provider: called }),
+    { class: 'notFound' },
+    'a provider changes nothing when the registry says the tag is missing',
+  );
   t.match(registryFinding({ outcome: 'rate-limited', remaining: 0 }, ctx), {
     class: 'rateLimited',
     short: /RateLimit-Remaining 0/,
@@ -165,4 +191,35 @@ t.test('a refusal names every credential source the kubelet would try, never mor
     ctx,
   );
   t.notMatch(one?.cause, /also refused/, 'one source: nothing added');
+});
+
+t.test('network causes the node reports the same way carry its failure, for the quoted runtime line', async (t) => {
+  const failure = (resolution: Parameters<typeof registryFinding>[0]) =>
+    registryFinding(resolution, ctx)?.runtimeFailure;
+  t.same(failure({ outcome: 'unreachable', cause: 'dns', detail: 'DNS lookup failed (ENOTFOUND)' }), {
+    kind: 'dnsFailure',
+  });
+  t.same(failure({ outcome: 'unreachable', cause: 'refused', detail: 'connection refused' }), {
+    kind: 'connectionRefused',
+  });
+  t.same(failure({ outcome: 'unreachable', cause: 'tls', detail: 'TLS failure (SELF_SIGNED_CERT_IN_CHAIN)' }), {
+    kind: 'unknownAuthority',
+  });
+  t.same(failure({ outcome: 'unreachable', cause: 'tls', detail: 'TLS failure (UNABLE_TO_VERIFY_LEAF_SIGNATURE)' }), {
+    kind: 'unknownAuthority',
+  });
+  t.same(failure({ outcome: 'timeout', afterMs: 2000 }), { kind: 'ioTimeout' });
+  t.equal(
+    failure({ outcome: 'unreachable', cause: 'tls', detail: 'TLS failure (ERR_TLS_CERT_ALTNAME_INVALID)' }),
+    undefined,
+    'another TLS failure: the node words it otherwise',
+  );
+  t.equal(failure({ outcome: 'unreachable', cause: 'reset', detail: 'connection reset' }), undefined);
+  t.equal(failure({ outcome: 'unreachable', cause: 'server-error', detail: 'HTTP 503', status: 503 }), undefined);
+  t.equal(
+    failure({ outcome: 'blocked', host: 'evil.example', address: '10.0.0.1' }),
+    undefined,
+    "pullguard's own rule",
+  );
+  t.equal(failure({ outcome: 'not-found', missing: 'tag' }), undefined, 'the class says it');
 });

@@ -3,9 +3,12 @@
  * fix (docs/design.md §2.2). Pure; every outcome keeps its own wording, so "missing" never reads like "private".
  */
 import { formatDuration } from '../runtime/duration.js';
-import type { RateLimited, Resolution, Unauthorized } from '../resolution/resolution.js';
+import type { RateLimited, Resolution, Unauthorized, Unreachable } from '../resolution/resolution.js';
 import type { ImageUse } from '../workload/image-use.js';
+import type { ProviderEffect } from './provider-effect.js';
 import type { Finding } from './finding.js';
+import { providerFinding } from './provider-findings.js';
+import type { RuntimeFailure } from './runtime-words.js';
 
 export interface RegistryFindingContext {
   readonly use: ImageUse;
@@ -28,6 +31,8 @@ export interface RegistryFindingContext {
   readonly hadCredentials: boolean;
   /** The registry is listed with `nodeCredentials: true`. */
   readonly nodeCredentials: boolean;
+  /** What the kubelet's credential providers do for this image and pod (absent: none configured or matching). */
+  readonly provider?: ProviderEffect;
 }
 
 /** The finding for a resolution, or undefined when the image resolves. */
@@ -45,7 +50,10 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
       };
     case 'not-found':
       return { ...base, class: 'notFound', ...notFoundText(resolution.missing, resolution.suggestions ?? [], ctx) };
-    case 'unauthorized':
+    case 'unauthorized': {
+      // A provider's credentials are tried besides the pod's: it decides, whatever pod secrets matched.
+      const fromProvider = providerFinding(ctx.provider, ctx);
+      if (fromProvider) return { ...base, ...fromProvider };
       if (!ctx.hadCredentials && ctx.nodeCredentials) {
         return {
           ...base,
@@ -55,6 +63,7 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
         };
       }
       return { ...base, class: 'unauthorized', ...unauthorizedText(resolution, ctx) };
+    }
     case 'rate-limited': {
       const remaining = rateLimitText(resolution);
       return {
@@ -64,18 +73,22 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
         short: `cannot verify ${ctx.canonical} (registry rate limit${remaining}); admitted anyway`,
       };
     }
-    case 'unreachable':
+    case 'unreachable': {
+      const runtimeFailure = unreachableFailure(resolution);
       return {
         ...base,
         class: 'unreachable',
         cause: `cannot reach ${ctx.domain} to verify the image (${resolution.detail}).`,
         fix: 'Check that the registry host is right and reachable from the cluster.',
         short: `cannot verify ${ctx.canonical} (registry unreachable: ${resolution.detail}); admitted anyway`,
+        ...(runtimeFailure ? { runtimeFailure } : {}),
       };
+    }
     case 'timeout':
       return {
         ...base,
         class: 'timeout',
+        runtimeFailure: { kind: 'ioTimeout' },
         cause: `${ctx.domain} did not answer within ${formatDuration(resolution.afterMs)}; the image could not be verified.`,
         short: `cannot verify ${ctx.canonical} (registry timeout after ${formatDuration(resolution.afterMs)}); admitted anyway`,
       };
@@ -88,6 +101,25 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
         fix: `Fix: if ${resolution.host} is a legitimate registry, list it under registries: in the pullguard config.`,
         short: `cannot verify ${ctx.canonical}: ${resolution.host} resolves to a blocked address; admitted anyway`,
       };
+  }
+}
+
+/** Node.js's TLS error codes for a chain no trusted CA signed: Go's `x509: certificate signed by unknown authority`. */
+const UNKNOWN_AUTHORITY = ['SELF_SIGNED', 'UNABLE_TO_VERIFY', 'UNABLE_TO_GET_ISSUER'];
+
+/** The node's words for the network causes it reports the same way; other causes get none. */
+function unreachableFailure(resolution: Unreachable): RuntimeFailure | undefined {
+  switch (resolution.cause) {
+    case 'dns':
+      return { kind: 'dnsFailure' };
+    case 'refused':
+      return { kind: 'connectionRefused' };
+    case 'tls':
+      return UNKNOWN_AUTHORITY.some((code) => resolution.detail.includes(code))
+        ? { kind: 'unknownAuthority' }
+        : undefined;
+    default:
+      return undefined;
   }
 }
 

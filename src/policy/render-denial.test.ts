@@ -48,8 +48,8 @@ t.test('the example of docs/design.md §2.2, line for line', async (t) => {
     message,
     [
       '2 of 3 images in Deployment shop/web would fail to pull (ErrImagePull/ImagePullBackOff):',
-      '- container "app" (spec.template.spec.containers[0].image): "nginx:1.99.9" (docker.io/library/nginx:1.99.9): tag "1.99.9" does not exist. Closest tags: 1.29.3, 1.29, 1.28.0.',
-      '- init container "migrate" (spec.template.spec.initContainers[0].image): "registry.example.com/tools/migrate:2.1": registry.example.com requires authentication and no imagePullSecret of this pod has credentials for it. Fix: kubectl create secret docker-registry regcred …',
+      '- container "app" (spec.template.spec.containers[0].image): "nginx:1.99.9" (docker.io/library/nginx:1.99.9): tag "1.99.9" does not exist. Closest tags: 1.29.3, 1.29, 1.28.0. Node error (containerd, assumed): Failed to pull image "nginx:1.99.9": failed to pull and unpack image "docker.io/library/nginx:1.99.9": failed to resolve image: docker.io/library/nginx:1.99.9: not found',
+      '- init container "migrate" (spec.template.spec.initContainers[0].image): "registry.example.com/tools/migrate:2.1": registry.example.com requires authentication and no imagePullSecret of this pod has credentials for it. Fix: kubectl create secret docker-registry regcred … Node error (containerd, assumed): Failed to pull image "registry.example.com/tools/migrate:2.1": failed to pull and unpack image "registry.example.com/tools/migrate:2.1": failed to resolve image: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed',
     ].join('\n'),
   );
 });

@@ -6,9 +6,13 @@
  * The summary tells pull failures (ErrImagePull/ImagePullBackOff, InvalidImageName) from policy denials (`latestTag`,
  * `pullPolicyNever`), which pull fine or, for `Never`, fail as ErrImageNeverPull only when the node lacks the image
  * (https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy).
+ *
+ * Each image line ends with the error the node would report for it, in the words of the runtime in use
+ * (runtime-failure.ts): `Node error (containerd): Failed to pull image "nginx:1.99": …`.
  */
 import type { FindingClass } from './finding-class.js';
 import { describeUseWithPath, type DecidedFinding } from './finding.js';
+import { nodeErrorLine, type QuotedRuntime } from './runtime-failure.js';
 
 export const MAX_MESSAGE_BYTES = 4096;
 const MAX_DENIED_LINES = 10;
@@ -20,6 +24,8 @@ export interface DenialContext {
   readonly checkedUses: number;
   /** Every line, uncut (`pullguard check`); otherwise the API server's bounds apply. */
   readonly full?: boolean;
+  /** The nodes' runtime, whose words each line quotes; undefined: unknown, containerd's words are quoted. */
+  readonly runtime?: QuotedRuntime;
 }
 
 /** Classes denied by policy choice, not because the pull would fail; with what the kubelet would do. */
@@ -32,7 +38,7 @@ export function renderDenial(findings: readonly DecidedFinding[], context: Denia
   const denied = findings.filter((f) => f.verdict === 'deny');
   const pull = denied.filter((f) => POLICY_REASONS[f.class] === undefined);
   const policy = denied.filter((f) => POLICY_REASONS[f.class] !== undefined);
-  const lines = denied.map(renderLine);
+  const lines = denied.map((finding) => renderLine(finding, context.runtime));
   const failingUses = usesOf(denied);
   const noun = failingUses === 0 ? 'problems' : 'images';
   const summary = summaryOf(pull, policy, context);
@@ -66,11 +72,12 @@ function usesOf(findings: readonly DecidedFinding[]): number {
   return new Set(findings.filter((f) => f.use).map((f) => f.use?.path)).size;
 }
 
-function renderLine(finding: DecidedFinding): string {
+function renderLine(finding: DecidedFinding, runtime: QuotedRuntime): string {
   const fix = finding.fix ? ` ${finding.fix}` : '';
   if (!finding.use) return `- ${finding.subject ?? 'pod'}: ${finding.cause}${fix}`;
   const canonical = finding.canonical && finding.canonical !== finding.use.image ? ` (${finding.canonical})` : '';
-  return `- ${describeUseWithPath(finding.use)}: ${JSON.stringify(finding.use.image)}${canonical}: ${finding.cause}${fix}`;
+  const node = nodeErrorLine(finding, runtime);
+  return `- ${describeUseWithPath(finding.use)}: ${JSON.stringify(finding.use.image)}${canonical}: ${finding.cause}${fix}${node ? ` ${node}` : ''}`;
 }
 
 /** Keeps at most 10 lines and 4 KiB; the rest become `… and N more`. Lines are cut on a character boundary. */

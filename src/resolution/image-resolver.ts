@@ -16,6 +16,19 @@ export interface ResolveOptions {
   readonly signal: AbortSignal;
   /** Fetch index entries for the platform check. */
   readonly wantIndex?: boolean;
+  /**
+   * How to reach the reference's host when the node's runtime configuration says (a mirror's scheme, TLS
+   * verification and CA); absent: the `registries:` entry of the host, or HTTPS with the system's CAs.
+   */
+  readonly access?: EndpointAccess;
+}
+
+/** A runtime endpoint's connection settings (containerd hosts.toml, CRI-O registries.conf). */
+export interface EndpointAccess {
+  readonly plainHttp: boolean;
+  readonly insecureSkipVerify: boolean;
+  /** A CA file, as the admin mounted it. */
+  readonly caFile?: string;
 }
 
 /** What a cache lookup needs: everything but the deadline. */

@@ -3,7 +3,7 @@
  * exactly one Resolution (docs/design.md §1.3). Composition: SSRF guard → transport → authenticator → manifest check,
  * with tag suggestions on a missing tag and the result cache as a wrapper around it all.
  */
-import type { Config } from '../config/load-config.js';
+import type { Config, RegistryConfig } from '../config/load-config.js';
 import { isDockerHub, registryApiHost } from '../image/reference.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createAuthenticator, type AuthTarget } from '../registry/auth/authenticator.js';
@@ -60,6 +60,7 @@ function createUncachedResolver(deps: ImageResolverDeps): ClosableImageResolver 
     timeoutMs: config.network.requestTimeoutMs,
   });
   const registryFor = createRegistryLookup(config);
+  const endpointSettings = createEndpointSettings();
 
   const attempt = async (target: AuthTarget, options: ResolveOptions, started: number): Promise<Resolution> => {
     try {
@@ -90,7 +91,7 @@ function createUncachedResolver(deps: ImageResolverDeps): ClosableImageResolver 
       const started = now();
       const { reference } = options;
       const apiHost = registryApiHost(reference.domain);
-      const registry = registryFor(reference.domain) ?? registryFor(apiHost);
+      const registry = registryFor(reference.domain) ?? registryFor(apiHost) ?? endpointSettings(apiHost, options);
       // Whatever the registry says goes through the text gate, checked against everything sent to it.
       const secrets = secretsInPlay(options.credentials);
       const origin = registryOrigin(apiHost, registry);
@@ -122,6 +123,37 @@ function createUncachedResolver(deps: ImageResolverDeps): ClosableImageResolver 
     close: () => transport.close(),
   };
 }
+
+/**
+ * The settings of a runtime endpoint the admin did not list under `registries:` (listed entries win: the admin
+ * knows how pullguard reaches them). One object per distinct setting, so the transport keeps one connection pool for
+ * it. Not `listed`: `network.blockedCidrs` still applies to mirrors.
+ */
+function createEndpointSettings(): (host: string, options: ResolveOptions) => RegistryConfig | undefined {
+  const endpointRegistries = new Map<string, RegistryConfig>();
+  return (host, options) => {
+    const access = options.access;
+    if (access === undefined) return undefined;
+    const key = `${host}|${access.plainHttp}|${access.insecureSkipVerify}|${access.caFile ?? ''}`;
+    let entry = endpointRegistries.get(key);
+    if (entry === undefined) {
+      if (endpointRegistries.size >= MAX_ENDPOINT_SETTINGS) endpointRegistries.clear();
+      entry = Object.freeze({
+        host,
+        listed: false,
+        nodeCredentials: false,
+        plainHttp: access.plainHttp,
+        insecureSkipVerify: access.insecureSkipVerify,
+        ...(access.caFile !== undefined ? { caFile: access.caFile } : {}),
+      });
+      endpointRegistries.set(key, entry);
+    }
+    return entry;
+  };
+}
+
+/** The runtime files name a bounded set of endpoints (src/node-pull/toml-input.ts caps them); this is a backstop. */
+const MAX_ENDPOINT_SETTINGS = 1024;
 
 async function withSuggestions(
   lister: TagLister,

@@ -115,6 +115,8 @@ const MAX_PLAIN_KEY_LENGTH = 160;
  * once and the cache compares it by identity, instead of building, hashing and comparing ~100 characters per image.
  */
 export function cacheKey(options: PeekOptions): string {
+  // A runtime endpoint's settings are part of what was asked (its plain-HTTP retry is another question).
+  if (options.access !== undefined) return buildCacheKey(options);
   let byCredentials = keysByReference.get(options.reference);
   if (byCredentials === undefined) {
     byCredentials = { plain: new WeakMap(), index: new WeakMap() };
@@ -133,8 +135,13 @@ type KeysByCredentials = Record<'plain' | 'index', WeakMap<readonly RegistryCred
 const keysByReference = new WeakMap<PeekOptions['reference'], KeysByCredentials>();
 
 function buildCacheKey(options: PeekOptions): string {
-  const key = `${canonicalReference(options.reference)}${options.wantIndex ? '+index' : ''}|${credentialsFingerprint(options.credentials)}`;
+  const access = options.access ? `|${accessTag(options.access)}` : '';
+  const key = `${canonicalReference(options.reference)}${options.wantIndex ? '+index' : ''}|${credentialsFingerprint(options.credentials)}${access}`;
   return key.length <= MAX_PLAIN_KEY_LENGTH ? key : `sha256:${createHash('sha256').update(key).digest('base64')}`;
+}
+
+function accessTag(access: NonNullable<PeekOptions['access']>): string {
+  return `${access.plainHttp ? 'http' : 'https'}${access.insecureSkipVerify ? '-insecure' : ''}${access.caFile ? `-ca:${access.caFile}` : ''}`;
 }
 
 const listFingerprints = new WeakMap<readonly RegistryCredential[], string>();

@@ -34,6 +34,7 @@ function scenario(
   });
   const resolved: Resolved = {
     resolutions,
+    refusals: new Map(),
     credentialProblems: [],
     credentialsUncertain: false,
     candidates: undefined,
@@ -108,6 +109,70 @@ t.test('node credentials: asked only for a refusal without pod credentials', asy
     classes({ ...withSecrets, nodeCredentials }),
     [['c0', 'unauthorized']],
     'a pod credential was refused: a real refusal',
+  );
+});
+
+t.test('credential providers: asked only for a refusal, with the ServiceAccount’s annotation keys', async (t) => {
+  const asked: string[] = [];
+  const quay = {
+    name: 'quay',
+    matchImages: ['quay.example.com'],
+    tokenAttributes: {
+      serviceAccountTokenAudience: 'quay.example.com',
+      requireServiceAccount: true,
+      requiredServiceAccountAnnotationKeys: ['quay.io/robot'],
+      optionalServiceAccountAnnotationKeys: [],
+      cacheType: 'ServiceAccount',
+    },
+  };
+  const credentialProviders = (repository: string) => (asked.push(repository), [quay]);
+  const images: [string, Resolution][] = [
+    ['quay.example.com/team/a:1', refused],
+    ['quay.example.com/team/b:1', { outcome: 'found' }],
+    ['quay.example.com/team/c:1', missing],
+  ];
+  const lacking = scenario(images, { serviceAccountAnnotations: { status: 'found', keys: new Set(['other']) } }, true);
+  t.same(classes({ ...lacking.input, credentialProviders }), [
+    ['c0', 'missingServiceAccountAnnotation'],
+    ['c2', 'missingServiceAccountAnnotation'],
+    ['c2', 'notFound'],
+  ]);
+  t.same(
+    asked,
+    ['quay.example.com/team/a', 'quay.example.com/team/c'],
+    'an image a pod secret serves is not matched against the providers',
+  );
+  const annotated = scenario(images, {
+    serviceAccountAnnotations: { status: 'found', keys: new Set(['quay.io/robot']) },
+  });
+  t.same(classes({ ...annotated.input, credentialProviders }), [
+    ['c0', 'nodeCredentials'],
+    ['c2', 'notFound'],
+  ]);
+  const anonymous = scenario(images, { serviceAccountAnnotations: { status: 'found', keys: new Set() } });
+  t.same(
+    classes({ ...anonymous.input, credentialProviders }),
+    [
+      ['c0', 'missingServiceAccountAnnotation'],
+      ['c1', 'missingServiceAccountAnnotation'],
+      ['c2', 'missingServiceAccountAnnotation'],
+      ['c2', 'notFound'],
+    ],
+    'the kubelet skips the provider whatever pullguard could read anonymously',
+  );
+  const uncertain = scenario(images, {
+    credentialsUncertain: true,
+    serviceAccountAnnotations: { status: 'found', keys: new Set() },
+  });
+  t.same(
+    classes({ ...uncertain.input, credentialProviders }),
+    [
+      ['c0', 'unreachable'],
+      ['c1', 'unreachable'],
+      ['c2', 'unreachable'],
+      ['c2', 'notFound'],
+    ],
+    'unreadable pull secrets soften the denial, as for any refusal',
   );
 });
 

@@ -4,9 +4,15 @@
  * step, and for each resolved image the finding policy/resolution-findings.ts builds from its resolution. An
  * unexpected error while building one image's finding becomes a warning for that image; the others still count.
  */
+import type { ProvidersFor } from '../credentials/credential-providers.js';
+import { providerEffect, type ProviderEffect } from '../policy/provider-effect.js';
+import { missingAnnotationText } from '../policy/provider-findings.js';
+import { uncertainCredentials } from '../policy/uncertain-credentials.js';
+import { repositoryName } from '../image/reference.js';
 import { credentialFinding } from '../policy/credential-findings.js';
 import type { Finding } from '../policy/finding.js';
 import { resolutionFinding, type PodFacts } from '../policy/resolution-findings.js';
+import { refusalFinding } from '../policy/node-pull-findings.js';
 import type { StaticCheck } from '../policy/static-findings.js';
 import type { ImageUse } from '../workload/image-use.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
@@ -22,6 +28,8 @@ export interface FindingsInput {
   readonly namespace: string;
   /** Whether a registry host is listed with `nodeCredentials: true`. */
   readonly nodeCredentials: (host: string) => boolean;
+  /** The kubelet credential providers serving a repository; absent when none are configured. */
+  readonly credentialProviders?: ProvidersFor;
   readonly log?: ReviewLog;
 }
 
@@ -40,7 +48,9 @@ export function findingsStage(input: FindingsInput): Finding[] {
     };
     for (const check of input.checks) {
       const image = resolved.resolutions.get(check);
-      if (image) pushImageFinding(findings, image, pod, input);
+      if (image) pushImageFinding(findings, image, pod, resolved, input);
+      const refusal = resolved.refusals.get(check);
+      if (refusal && check.canonical !== undefined) findings.push(refusalFinding(check.use, check.canonical, refusal));
     }
   }
   return inUseOrder(findings, input.uses);
@@ -70,20 +80,50 @@ function podFieldsPath(view: PodSpecView): string | undefined {
   return view.noPodFields ? undefined : view.podSpecPath;
 }
 
-function pushImageFinding(findings: Finding[], image: ImageResolved, pod: PodFacts, input: FindingsInput): void {
+function pushImageFinding(
+  findings: Finding[],
+  image: ImageResolved,
+  pod: PodFacts,
+  resolved: Resolved,
+  input: FindingsInput,
+): void {
   const { check, resolution } = image;
   try {
-    // Only a refusal reads `nodeCredentials`, and the lookup matches globs: a found image (the warm path) skips it.
-    const nodeCredentials = resolution.outcome !== 'found' && input.nodeCredentials(check.reference.domain);
+    // Only a refusal reads `nodeCredentials` and the providers, whose lookups match globs: a found image (the warm
+    // path) skips both.
+    const refused = resolution.outcome === 'unauthorized';
+    const nodeCredentials = refused && input.nodeCredentials(check.reference.domain);
+    // A pod secret that works serves the pull whatever the providers do; otherwise a provider the kubelet skips
+    // for a missing ServiceAccount annotation is a finding of its own (the kubelet pulls without its credentials).
+    const servedBySecret = resolution.outcome === 'found' && image.hadCredentials;
+    const providers = servedBySecret ? undefined : input.credentialProviders?.(repositoryName(check.reference));
+    const provider = providers && providerEffect(providers, resolved.serviceAccountAnnotations);
+    if (!refused && provider?.kind === 'missingAnnotations') {
+      const skipped = skippedProviderFinding(check.use, check.canonical, provider, pod, check.reference.domain);
+      findings.push(uncertainCredentials(skipped, pod.credentialsUncertain));
+    }
     const finding = resolutionFinding(check, resolution, pod, {
       hadCredentials: image.hadCredentials,
       nodeCredentials,
+      ...(provider && refused ? { provider } : {}),
+      ...(image.route ? { route: image.route } : {}),
     });
     if (finding) findings.push(finding);
   } catch (error) {
     logUnexpected(input.log, error, 'resolve');
     findings.push(imageInternalError(check.use, check.canonical));
   }
+}
+
+function skippedProviderFinding(
+  use: ImageUse,
+  canonical: string,
+  effect: Extract<ProviderEffect, { kind: 'missingAnnotations' }>,
+  pod: PodFacts,
+  domain: string,
+): Finding {
+  const context = { canonical, domain, namespace: pod.namespace, serviceAccountName: pod.serviceAccountName };
+  return { use, canonical, ...missingAnnotationText(effect, { ...context, refused: false }) };
 }
 
 /** Findings in the order of the object's image uses (pod-level first), whatever order the registry answered in. */

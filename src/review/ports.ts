@@ -3,9 +3,12 @@
  * readers, node watcher) implement them; tests and the offline CLI pass fewer of them.
  */
 import type { PullCredentials } from '../credentials/pull-credentials.js';
-import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
+import type { CandidatePlatforms, PodPlacement } from '../platform/candidate-platforms.js';
 import type { NamespaceMode } from '../policy/namespace-mode.js';
+import type { Runtime } from '../policy/runtime-words.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
+import type { RegistryCheck } from '../policy/static-findings.js';
+import type { NodePlan } from './node-plan.js';
 
 /** The pull credentials of a pod spec (credentials/pod-keychain.ts over the cluster readers in production). */
 export type PullCredentialsPort = (options: {
@@ -27,5 +30,17 @@ export interface NamespaceModePort {
   known?(namespace: string): { readonly mode: NamespaceMode | undefined } | undefined;
 }
 
+/**
+ * Where the node would pull a checked image from (docs/design.md §1.10): a route of endpoints, a refusal, or
+ * undefined when it pulls straight from the image's registry (cli/node-plan-port.ts over src/node-pull).
+ */
+export type NodePlanPort = (check: RegistryCheck) => NodePlan | undefined;
+
 /** The platforms a pod spec can run on, or undefined when unknown (no nodes and no configured platforms). */
 export type PlatformPort = (view: PodSpecView) => CandidatePlatforms | undefined;
+
+/**
+ * The container runtime of the nodes a pod with this placement can land on (of most nodes without one), whose words a
+ * denial quotes; undefined when unknown (runtime-in-use.ts).
+ */
+export type RuntimePort = (placement?: PodPlacement) => Runtime | undefined;

@@ -18,6 +18,7 @@ export function answerFor(outcome: ReviewOutcome): AdmissionAnswer {
   const message = renderDenial(decision.findings, {
     objectLabel: outcome.objectLabel,
     checkedUses: outcome.checkedUses,
+    runtime: outcome.runtime,
   });
   return { allowed: false, message, warnings, auditAnnotations };
 }

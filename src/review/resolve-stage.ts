@@ -7,7 +7,7 @@
  */
 import type { RegistryCredential } from '../credentials/credential.js';
 import type { CredentialProblem } from '../credentials/credential-problem.js';
-import type { PullCredentials } from '../credentials/pull-credentials.js';
+import type { PullCredentials, ServiceAccountAnnotations } from '../credentials/pull-credentials.js';
 import { repositoryName } from '../image/reference.js';
 import type { CandidatePlatforms } from '../platform/candidate-platforms.js';
 import type { Finding } from '../policy/finding.js';
@@ -15,9 +15,13 @@ import type { RegistryCheck, StaticCheck } from '../policy/static-findings.js';
 import type { ImageResolver } from '../resolution/image-resolver.js';
 import type { Resolution } from '../resolution/resolution.js';
 import type { PodSpecView } from '../workload/extract-pod-spec.js';
+import { withDeadline } from './deadline.js';
 import { runFair } from './fair-schedule.js';
 import { imageInternalError, logUnexpected, stepInternalError, type ReviewLog } from './internal-error.js';
-import type { PlatformPort, PullCredentialsPort } from './ports.js';
+import type { NodePlanPort, PlatformPort, PullCredentialsPort } from './ports.js';
+import type { Refusal } from '../node-pull/pull-plan.js';
+import { peekRoute, resolveRoute, type RouteRequest } from './route-resolve.js';
+import { type Route, routeResolution } from '../resolution/route.js';
 
 /**
  * Image checks of one review in flight at once, over all registries and per registry. Per registry it is 16, well
@@ -29,6 +33,8 @@ const IMAGES_IN_FLIGHT = { total: 32, perKey: 16 } as const;
 
 export interface ResolveDeps {
   readonly resolver: ImageResolver;
+  /** Where the node would pull an image from (docs/design.md §1.10); absent or undefined: its registry, directly. */
+  readonly nodePlan?: NodePlanPort;
   readonly pullCredentials?: PullCredentialsPort;
   readonly platforms?: PlatformPort;
   readonly now: () => number;
@@ -49,14 +55,20 @@ export interface ImageResolved {
   readonly resolution: Resolution;
   /** At least one pull credential matched the image's repository. */
   readonly hadCredentials: boolean;
+  /** The endpoints asked in the runtime's order, when the node does not pull straight from the image's registry. */
+  readonly route?: Route;
 }
 
 export interface Resolved {
   /** By static check; a check whose resolution failed unexpectedly has none (its warning is in `failures`). */
   readonly resolutions: ReadonlyMap<StaticCheck, ImageResolved>;
+  /** Images the node's runtime refuses before asking any registry (a blocked registry, an ambiguous short name). */
+  readonly refusals: ReadonlyMap<StaticCheck, Refusal>;
   readonly credentialProblems: readonly CredentialProblem[];
   /** Some pull credential of the pod went unseen (or the credential step failed): a refusal may not be real. */
   readonly credentialsUncertain: boolean;
+  /** The ServiceAccount's annotation keys, when read for a credential provider (credentials/credential-providers.ts). */
+  readonly serviceAccountAnnotations?: ServiceAccountAnnotations;
   /** The platforms the pod can run on, when known. */
   readonly candidates: CandidatePlatforms | undefined;
   /** Unexpected errors of a pod-level step or of one image, as findings, in the order they happened. */
@@ -68,6 +80,7 @@ interface Pending {
   readonly checks: RegistryCheck[];
   readonly credentials: readonly RegistryCredential[];
   readonly first: RegistryCheck;
+  readonly route?: RouteRequest;
 }
 
 /** Never rejects. */
@@ -75,13 +88,18 @@ export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Prom
   const started = deps.now();
   const failures: Finding[] = [];
   const resolutions = new Map<StaticCheck, ImageResolved>();
+  const refusals = new Map<StaticCheck, Refusal>();
   const credentials = await pullCredentials(deps, input, failures);
   const candidates = podPlatforms(deps, input.view, failures);
   const wantIndex = candidates !== undefined;
   const resolved: Resolved = {
     resolutions,
+    refusals,
     credentialProblems: credentials.problems,
     credentialsUncertain: credentials.uncertain,
+    ...(credentials.serviceAccountAnnotations
+      ? { serviceAccountAnnotations: credentials.serviceAccountAnnotations }
+      : {}),
     candidates,
     failures,
   };
@@ -90,16 +108,35 @@ export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Prom
   // scheduler and deadline listeners. Uses of the same canonical reference are resolved once (docs/design.md §1.6).
   const pending = new Map<string, Pending>();
   for (const check of input.checks) {
-    const shared = pending.get(check.canonical);
-    if (shared) {
-      shared.checks.push(check);
-      continue;
-    }
     try {
+      const plan = deps.nodePlan?.(check);
+      if (plan !== undefined && plan.kind !== 'route') {
+        refusals.set(check, plan);
+        continue;
+      }
+      // A short name may pull from elsewhere than its canonical reference says (CRI-O): routes go by the image as written.
+      const key = plan === undefined ? check.canonical : `route:${check.use.image}`;
+      const shared = pending.get(key);
+      if (shared) {
+        shared.checks.push(check);
+        continue;
+      }
       const creds = credentials.credentialsFor(repositoryName(check.reference));
+      if (plan !== undefined) {
+        const route: RouteRequest = {
+          route: plan.route,
+          credentialsFor: credentials.credentialsFor,
+          imageCredentials: creds,
+          wantIndex,
+        };
+        const cached = peekRoute(deps.resolver, route);
+        if (cached) settleRoute(resolutions, [check], cached, creds);
+        else pending.set(key, { checks: [check], credentials: creds, first: check, route });
+        continue;
+      }
       const cached = deps.resolver.peek?.({ reference: check.reference, credentials: creds, wantIndex });
       if (cached) settle(resolutions, [check], cached, creds);
-      else pending.set(check.canonical, { checks: [check], credentials: creds, first: check });
+      else pending.set(key, { checks: [check], credentials: creds, first: check });
     } catch (error) {
       imageFailed(deps.log, failures, [check], error);
     }
@@ -111,6 +148,11 @@ export async function resolveStage(deps: ResolveDeps, input: ResolveInput): Prom
     IMAGES_IN_FLIGHT,
     async (entry) => {
       try {
+        if (entry.route) {
+          const route = await resolveRoute(deps.resolver, entry.route, input.signal, () => deps.now() - started);
+          settleRoute(resolutions, entry.checks, route, entry.credentials);
+          return;
+        }
         const work = () =>
           deps.resolver.resolve({
             reference: entry.first.reference,
@@ -139,6 +181,25 @@ function settle(
   credentials: readonly RegistryCredential[],
 ): void {
   for (const check of checks) resolutions.set(check, { check, resolution, hadCredentials: credentials.length > 0 });
+}
+
+/** No endpoint of the runtime files serves this reference (e.g. none has the capability a tag needs). */
+const NO_ENDPOINT: Resolution = {
+  outcome: 'unreachable',
+  cause: 'protocol',
+  detail: 'the runtime files give no endpoint for this reference',
+};
+
+function settleRoute(
+  resolutions: Map<StaticCheck, ImageResolved>,
+  checks: readonly RegistryCheck[],
+  route: Route,
+  credentials: readonly RegistryCredential[],
+): void {
+  const resolution = routeResolution(route) ?? NO_ENDPOINT;
+  for (const check of checks) {
+    resolutions.set(check, { check, resolution, hadCredentials: credentials.length > 0, route });
+  }
 }
 
 function imageFailed(
@@ -182,28 +243,5 @@ function podPlatforms(deps: ResolveDeps, view: PodSpecView, failures: Finding[])
     logUnexpected(deps.log, error, 'platforms');
     failures.push(stepInternalError("pod's platforms", 'the platform check was skipped'));
     return undefined;
-  }
-}
-
-/**
- * Resolves to a timeout outcome when the review's deadline fires first, whatever the resolver does; work queued
- * behind slower images is not started at all once the deadline has passed.
- */
-async function withDeadline(
-  start: () => Promise<Resolution>,
-  signal: AbortSignal,
-  elapsed: () => number,
-): Promise<Resolution> {
-  if (signal.aborted) return { outcome: 'timeout', afterMs: elapsed() };
-  const work = start();
-  let onAbort: (() => void) | undefined;
-  const deadline = new Promise<Resolution>((resolve) => {
-    onAbort = () => resolve({ outcome: 'timeout', afterMs: elapsed() });
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
 }

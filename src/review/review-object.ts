@@ -10,6 +10,7 @@
  * happened in.
  */
 import type { Config } from '../config/load-config.js';
+import type { ProvidersFor } from '../credentials/credential-providers.js';
 import type { Decision, Mode } from '../policy/decide.js';
 import type { Policy } from '../policy/finding-class.js';
 import { exemptMatcher, staticCheck } from '../policy/static-findings.js';
@@ -20,8 +21,10 @@ import { decideStage } from './decide-stage.js';
 import { countUsesToCheck, extractStage, type Extracted, type Extraction, type ExtractInput } from './extract-stage.js';
 import type { ReviewLog } from './internal-error.js';
 import { startModeRead, type ModeRead, type PendingModeRead } from './namespace-mode-read.js';
-import type { NamespaceModePort, PlatformPort, PullCredentialsPort } from './ports.js';
+import type { Runtime } from '../policy/runtime-words.js';
+import type { NamespaceModePort, NodePlanPort, PlatformPort, PullCredentialsPort, RuntimePort } from './ports.js';
 import type { ResolveDeps, Resolved } from './resolve-stage.js';
+import { runtimePort } from './runtime-in-use.js';
 import type { StaticCheckPort } from './static-stage.js';
 import {
   allFindings,
@@ -42,6 +45,12 @@ export interface ReviewDeps {
   readonly pullCredentials?: PullCredentialsPort;
   readonly namespaceMode?: NamespaceModePort;
   readonly platforms?: PlatformPort;
+  /** The kubelet credential providers serving a repository (`credentials.credentialProviderConfig`); absent: none. */
+  readonly credentialProviders?: ProvidersFor;
+  /** Where the node would pull each image from (docs/design.md §1.10); absent: each image's registry. */
+  readonly nodePlan?: NodePlanPort;
+  /** The nodes' container runtime, quoted in denials; default: the config's `runtime:` (runtime-in-use.ts). */
+  readonly runtime?: RuntimePort;
   /** The static check of one image; default: the grammar, `:latest`, pullPolicy Never and `exempt.images`. */
   readonly staticCheck?: StaticCheckPort;
   /** Where unexpected errors are reported (name and code only). */
@@ -63,6 +72,8 @@ export type ReviewOutcome =
       readonly checkedUses: number;
       readonly uses: readonly UseReport[];
       readonly decision: Decision;
+      /** The nodes' runtime, read for denials only; undefined: unknown, or nothing denied. */
+      readonly runtime?: Runtime;
     };
 
 export interface Reviewer {
@@ -76,13 +87,16 @@ export function createReviewer(deps: ReviewDeps): Reviewer {
     workloads: workloadCatalog(deps.config.workloads),
     checkImage: deps.staticCheck ?? ((use) => staticCheck(use, isExempt)),
     nodeCredentials: (host) => registryFor(host)?.nodeCredentials ?? false,
+    ...(deps.credentialProviders ? { credentialProviders: deps.credentialProviders } : {}),
     policy: deps.config.policy,
     globalMode: deps.config.mode,
+    runtime: deps.runtime ?? runtimePort(deps.config),
     resolveDeps: deps.resolver && {
       resolver: deps.resolver,
       now: deps.now ?? Date.now,
       ...(deps.pullCredentials ? { pullCredentials: deps.pullCredentials } : {}),
       ...(deps.platforms ? { platforms: deps.platforms } : {}),
+      ...(deps.nodePlan ? { nodePlan: deps.nodePlan } : {}),
       ...(deps.log ? { log: deps.log } : {}),
     },
     ...(deps.namespaceMode ? { namespaceMode: deps.namespaceMode } : {}),
@@ -97,8 +111,10 @@ interface Pipeline {
   readonly workloads: WorkloadCatalog;
   readonly checkImage: StaticCheckPort;
   readonly nodeCredentials: (host: string) => boolean;
+  readonly credentialProviders?: ProvidersFor;
   readonly policy: Policy;
   readonly globalMode: Mode;
+  readonly runtime: RuntimePort;
   /** Absent: offline. */
   readonly resolveDeps: ResolveDeps | undefined;
   readonly namespaceMode?: NamespaceModePort;
@@ -115,6 +131,7 @@ async function reviewObject(pipeline: Pipeline, input: ReviewInput): Promise<Rev
   const { namespace } = extracted;
   if (countUsesToCheck(extracted) === 0)
     return reviewed(
+      pipeline,
       extracted,
       [],
       decideStage({
@@ -139,6 +156,7 @@ async function reviewObject(pipeline: Pipeline, input: ReviewInput): Promise<Rev
   const findings = allFindings(views, resolved, {
     namespace,
     nodeCredentials: pipeline.nodeCredentials,
+    ...(pipeline.credentialProviders ? { credentialProviders: pipeline.credentialProviders } : {}),
     ...(pipeline.log ? { log: pipeline.log } : {}),
   });
   // The mode only matters when there is something to warn about or deny; then it is always waited for.
@@ -151,12 +169,26 @@ async function reviewObject(pipeline: Pipeline, input: ReviewInput): Promise<Rev
     namespaceMode: mode,
     namespace,
   });
-  return reviewed(extracted, useReports(views, resolved, !pipeline.resolveDeps), decision);
+  return reviewed(pipeline, extracted, useReports(views, resolved, !pipeline.resolveDeps), decision);
 }
 
-function reviewed(extracted: Extraction, uses: readonly UseReport[], decision: Decision): ReviewOutcome {
+function reviewed(
+  pipeline: Pipeline,
+  extracted: Extraction,
+  uses: readonly UseReport[],
+  decision: Decision,
+): ReviewOutcome {
   const checkedUses = countUsesToCheck(extracted);
-  return { status: 'reviewed', objectLabel: extracted.objectLabel, checkedUses, uses, decision };
+  // The first pod spec's placement: an object's pod specs (a custom resource's several) rarely differ in it.
+  const runtime = decision.verdict === 'deny' ? pipeline.runtime(extracted.views[0]?.view) : undefined;
+  return {
+    status: 'reviewed',
+    objectLabel: extracted.objectLabel,
+    checkedUses,
+    uses,
+    decision,
+    ...(runtime ? { runtime } : {}),
+  };
 }
 
 /**

@@ -4,7 +4,9 @@
  * service account and scheduling constraints, so the resolve stage runs once per view (concurrently: the resolver
  * bounds the registry work), and the findings of all views are put together, in view order, for one decision.
  */
+import type { ProvidersFor } from '../credentials/credential-providers.js';
 import type { Finding } from '../policy/finding.js';
+import { foundElsewhere } from '../policy/node-pull-findings.js';
 import type { StaticCheck } from '../policy/static-findings.js';
 import type { Resolution } from '../resolution/resolution.js';
 import { mapLimit } from '../runtime/map-limit.js';
@@ -13,7 +15,7 @@ import type { ImageUse } from '../workload/image-use.js';
 import type { ViewToCheck } from './extract-stage.js';
 import { findingsStage } from './findings-stage.js';
 import type { ReviewLog } from './internal-error.js';
-import { resolveStage, type ResolveDeps, type Resolved } from './resolve-stage.js';
+import { resolveStage, type ImageResolved, type ResolveDeps, type Resolved } from './resolve-stage.js';
 import { registryChecks, staticStage, type StaticCheckPort } from './static-stage.js';
 
 /** One view after the static checks. */
@@ -66,6 +68,7 @@ export function resolveViews(
 export interface FindingsContext {
   readonly namespace: string;
   readonly nodeCredentials: (host: string) => boolean;
+  readonly credentialProviders?: ProvidersFor;
   readonly log?: ReviewLog;
 }
 
@@ -86,6 +89,8 @@ export interface UseReport {
   readonly canonical?: string;
   readonly resolution?: Resolution;
   readonly skipped?: 'invalid' | 'exempt' | 'pullPolicyNever' | 'offline';
+  /** Where the node finds the image, when it is not the image's own registry: `mirror.internal:5000 (mirror of docker.io)`. */
+  readonly foundOn?: string;
 }
 
 /** One report per checked use, views in order. `offline`: no registry was asked at all. */
@@ -95,16 +100,19 @@ export function useReports(
   offline: boolean,
 ): UseReport[] {
   return views.flatMap(({ checks }, i) =>
-    checks.map((check) => reportOf(check, resolved?.[i]?.resolutions.get(check)?.resolution, offline)),
+    checks.map((check) => reportOf(check, resolved?.[i]?.resolutions.get(check), offline)),
   );
 }
 
-function reportOf(check: StaticCheck, resolution: Resolution | undefined, offline: boolean): UseReport {
+function reportOf(check: StaticCheck, image: ImageResolved | undefined, offline: boolean): UseReport {
+  const resolution = image?.resolution;
   const skipped = check.skipRegistry ?? (resolution || !offline ? undefined : 'offline');
+  const foundOn = image?.route && foundElsewhere(image.route);
   return {
     use: check.use,
     ...(check.canonical ? { canonical: check.canonical } : {}),
     ...(resolution ? { resolution } : {}),
     ...(skipped ? { skipped } : {}),
+    ...(foundOn ? { foundOn } : {}),
   };
 }

@@ -27,6 +27,10 @@ const LAYERS: Readonly<Record<string, Layer>> = {
   },
   observability: { may: [], why: 'metrics registry and loggers: every layer that counts or logs uses them' },
   image: { may: ['runtime', 'errors'], why: 'the reference grammar: pure text rules' },
+  'node-pull': {
+    may: ['image'],
+    why: "the node runtime's registry files (containerd hosts.toml, CRI-O registries.conf) and its pull order: pure",
+  },
   admission: { may: ['runtime', 'errors'], why: 'AdmissionReview decode and response shapes: the wire format, pure' },
   workload: {
     may: ['runtime', 'errors'],
@@ -45,7 +49,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     why: 'pure outcome types and the resolver interface: what resolving needs and returns',
   },
   policy: {
-    may: ['resolution', 'credentials', 'platform', 'workload', 'image', 'runtime', 'errors'],
+    may: ['resolution', 'credentials', 'platform', 'workload', 'image', 'node-pull', 'runtime', 'errors'],
     why: 'outcomes, credential problems and platforms → findings → verdict: pure rules over the layers below',
   },
   config: {
@@ -88,6 +92,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
       'platform',
       'workload',
       'image',
+      'node-pull',
       'admission',
       'observability',
       'runtime',
@@ -119,6 +124,9 @@ const LAYERS: Readonly<Record<string, Layer>> = {
       'config',
       'credentials',
       'platform',
+      'node-pull',
+      'image',
+      'policy',
       'observability',
       'runtime',
       'errors',

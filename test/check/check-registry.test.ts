@@ -93,6 +93,49 @@ t.test('a missing tag is denied (exit 1) with the not-found message of the webho
   t.match(io.out(), /\n1 object, 3 images: 2 denied, 0 warnings\n$/);
 });
 
+t.test("runtime: the nodes' CRI-O files apply to check too: blocked registries and short names", async (t) => {
+  await writeFile(
+    join(dir, 'registries.conf'),
+    'unqualified-search-registries = ["registry.fedoraproject.org", "docker.io"]\nshort-name-mode = "enforcing"\n' +
+      '[[registry]]\nprefix = "registry.untrusted.example"\nblocked = true\n',
+  );
+  await writeFile(
+    join(dir, 'crio.yaml'),
+    `registries:\n  - host: "127.0.0.1:*"\n    plainHttp: true\nruntime:\n  crio:\n    registriesConf: ${join(dir, 'registries.conf')}\n`,
+  );
+  await writeFile(
+    join(dir, 'crio-images.yaml'),
+    deployment('web', [`${plain.host}/team/app:v1`, 'registry.untrusted.example/x:1', 'redis:7']),
+  );
+  const io = fakeIo({ cwd: dir });
+  t.equal(await checkCli(['-f', 'crio-images.yaml', '--config', 'crio.yaml', '-o', 'json'], io), 1, io.err());
+  const [found, blocked, short] = parseRecords(t, io.out());
+  t.same([found?.class, found?.verdict], [undefined, 'allow']);
+  t.same([blocked?.class, blocked?.verdict], ['blockedRegistry', 'deny']);
+  t.same([short?.class, short?.verdict], ['ambiguousShortName', 'deny']);
+  t.match(short?.message, 'e.g. docker.io/library/redis:7');
+});
+
+t.test('runtime: a containerd mirror that has the image is where the node finds it (foundOn)', async (t) => {
+  await mkdir(join(dir, 'certs.d', 'upstream.example:5000'), { recursive: true });
+  await writeFile(
+    join(dir, 'certs.d', 'upstream.example:5000', 'hosts.toml'),
+    `[host."http://${plain.host}"]\n  capabilities = ["pull", "resolve"]\n`,
+  );
+  await writeFile(
+    join(dir, 'containerd.yaml'),
+    `registries:\n  - host: "127.0.0.1:*"\n    plainHttp: true\nruntime:\n  containerd:\n    hostsDir: ${join(dir, 'certs.d')}\n`,
+  );
+  await writeFile(join(dir, 'mirrored.yaml'), deployment('web', ['upstream.example:5000/team/app:v1']));
+  const io = fakeIo({ cwd: dir });
+  t.equal(await checkCli(['-f', 'mirrored.yaml', '--config', 'containerd.yaml', '-o', 'json'], io), 0, io.err());
+  const [record] = parseRecords(t, io.out());
+  t.same(
+    [record?.outcome, record?.verdict, record?.foundOn],
+    ['found', 'allow', `${plain.host} (mirror of upstream.example:5000)`],
+  );
+});
+
 t.test('--platform: a multi-arch image with no variant for the platform is denied', async (t) => {
   await writeFile(join(dir, 'platform.yaml'), deployment('web', [`${plain.host}/team/app:v1`]));
   const run = async (platform: string) => {
@@ -120,13 +163,13 @@ t.test('--platform: a multi-arch image with no variant for the platform is denie
 });
 
 t.test(
-  'without a registries: entry the loopback registry is blocked by the SSRF guard: a warning, not a denial',
+  "without a registries: entry a loopback registry is the node's own (nodeLocal): a warning, never asked",
   async (t) => {
     await writeFile(join(dir, 'blocked.yaml'), deployment('web', [`${plain.host}/team/app:v9`]));
     const io = fakeIo({ cwd: dir });
     t.equal(await checkCli(['-f', 'blocked.yaml', '-o', 'json'], io), 0);
     const [record] = parseRecords(t, io.out());
-    t.same([record?.outcome, record?.class, record?.verdict], ['blocked', 'unreachable', 'warn']);
+    t.same([record?.outcome, record?.class, record?.verdict], ['unreachable', 'nodeLocal', 'warn']);
   },
 );
 

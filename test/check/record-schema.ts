@@ -23,6 +23,10 @@ const FindingClassSchema = Type.Union(
     'pullPolicyNever',
     'nodeCredentials',
     'platformPartial',
+    'blockedRegistry',
+    'ambiguousShortName',
+    'missingServiceAccountAnnotation',
+    'nodeLocal',
   ].map((c) => Type.Literal(c)),
 );
 const VerdictSchema = Type.Union([Type.Literal('deny'), Type.Literal('warn'), Type.Literal('allow')]);
@@ -59,11 +63,19 @@ export const CheckRecordSchema = Type.Object(
     message: Nullable(Type.String({ minLength: 1 })),
     findings: Type.Array(
       Type.Object(
-        { class: FindingClassSchema, verdict: VerdictSchema, message: Type.String({ minLength: 1 }) },
+        {
+          class: FindingClassSchema,
+          verdict: VerdictSchema,
+          message: Type.String({ minLength: 1 }),
+          nodeError: Type.Optional(
+            Type.String({ pattern: '^Node error \\((containerd|cri-o|containerd, assumed|kubelet)\\): ' }),
+          ),
+        },
         { additionalProperties: false },
       ),
     ),
     digest: Type.Optional(Type.String({ pattern: '^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$' })),
+    foundOn: Type.Optional(Type.String({ minLength: 1 })),
     subject: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },

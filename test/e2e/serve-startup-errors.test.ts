@@ -167,6 +167,33 @@ t.test(
   },
 );
 
+t.test('credential provider config unreadable or invalid: one line naming the file and field, exit 1', async (t) => {
+  const dir = await scratch(t);
+  await certsIn(join(dir, 'certs'));
+  const missing = await configIn(dir, { credentials: { kubernetes: false, credentialProviderConfig: 'nope.yaml' } });
+  assertOneLine(
+    t,
+    await pullguard(['serve', '--config', missing], dir),
+    1,
+    /cannot read credential provider config nope\.yaml \(ENOENT\); check credentials\.credentialProviderConfig/,
+  );
+  await writeFile(
+    join(dir, 'providers.yaml'),
+    'apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders:\n  - name: p\n    matchImages: [x.test]\n    apiVersion: credentialprovider.kubelet.k8s.io/v1\n    env: [{name: TOKEN, value: planted-token}]\n',
+  );
+  const invalid = await configIn(dir, {
+    credentials: { kubernetes: false, credentialProviderConfig: 'providers.yaml' },
+  });
+  const run = await pullguard(['serve', '--config', invalid], dir);
+  assertOneLine(
+    t,
+    run,
+    1,
+    /invalid credential provider config \(credentials\.credentialProviderConfig\): providers\.yaml: providers\[0\]\.defaultCacheDuration: is required/,
+  );
+  t.notMatch(run.stderr, /planted-token/, 'never quotes env values');
+});
+
 t.test('a port already taken: one line with the address and the keys to change, exit 1', async (t) => {
   const dir = await scratch(t);
   await certsIn(join(dir, 'certs'));

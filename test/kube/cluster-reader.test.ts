@@ -38,7 +38,7 @@ t.test('reads the parts of Secrets, ServiceAccounts and Namespaces that matter',
   });
   t.same(await reader.getServiceAccount('shop', 'default', deadline()), {
     status: 'found',
-    value: { imagePullSecrets: ['regcred', ''] },
+    value: { imagePullSecrets: ['regcred', ''], annotationKeys: [] },
   });
   t.same(await reader.getNamespaceLabels('plain', deadline()), { status: 'found', value: {} });
   t.same(await reader.getSecret('shop', 'nope', deadline()), { status: 'not-found' });

@@ -4,14 +4,9 @@
  */
 import t from 'tap';
 import { startFakeKubeApi, type FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
+import { findingClasses as classes, reviewWhenSynced } from '../helpers/shop-cluster.js';
 import { pushImage, startRegistry } from '../harness/registry/index.js';
-import {
-  admissionReview,
-  deployment,
-  pod,
-  startWebhookUnderTest,
-  type WebhookUnderTest,
-} from '../helpers/engine-webhook.js';
+import { admissionReview, deployment, pod, startWebhookUnderTest } from '../helpers/engine-webhook.js';
 
 function node(
   name: string,
@@ -29,25 +24,6 @@ function node(
     spec: { taints: extra.taints ?? [] },
     status: { nodeInfo: { operatingSystem: os, architecture: arch } },
   };
-}
-
-function classes(answer: { body: any }): string[] {
-  const text = answer.body.response?.auditAnnotations?.findings;
-  return text ? JSON.parse(text).map((f: { class: string }) => f.class) : [];
-}
-
-/** Reviews until the node watcher has synced (the first reviews may run before the first list). */
-async function reviewWhenSynced(
-  webhook: WebhookUnderTest,
-  body: object,
-  expect: (classes: string[]) => boolean,
-): Promise<{ body: any }> {
-  let answer = await webhook.review(body);
-  for (let i = 0; i < 50 && !expect(classes(answer)); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    answer = await webhook.review(body);
-  }
-  return answer;
 }
 
 t.test('platform check against cluster nodes', async (t) => {
