@@ -22,7 +22,24 @@ const DURATION_KEYS = [
 
 /** Problems as `<json pointer> <what is wrong>`, schema problems first; empty when the config is valid. */
 export function configProblems(raw: unknown): string[] {
-  return [...new Set([...schemaProblems(raw), ...semanticProblems(raw)])];
+  const runtime = runtimeShapeProblem(field(raw, 'runtime'));
+  // A union's schema errors list every branch's complaint: one line says what the section must be instead, and
+  // when it names one runtime, only the problems inside that runtime's keys are its own.
+  const all = schemaProblems(raw);
+  const nested = all.some((p) => p.startsWith('/runtime/'));
+  const schema = all.filter((p) => (runtime ? !p.startsWith('/runtime') : !(nested && p.startsWith('/runtime '))));
+  return [...new Set([...schema, ...(runtime ? [runtime] : []), ...semanticProblems(raw)])];
+}
+
+/** `runtime:` names exactly one runtime; undefined when it does (or is absent), the rest is the schema's business. */
+function runtimeShapeProblem(runtime: unknown): string | undefined {
+  if (runtime === undefined || typeof runtime !== 'object' || runtime === null || Array.isArray(runtime)) {
+    return undefined;
+  }
+  const keys = Object.keys(runtime);
+  if (keys.length === 1 && (keys[0] === 'containerd' || keys[0] === 'crio')) return undefined;
+  const found = keys.length === 0 ? 'nothing' : keys.map((key) => JSON.stringify(key)).join(', ');
+  return `/runtime must name one runtime, containerd: {hostsDir} or crio: {registriesConf, registriesConfDir}; found ${found}`;
 }
 
 function schemaProblems(raw: unknown): string[] {

@@ -126,6 +126,30 @@ t.test('logging.reviews takes findings or all', async (t) => {
   t.same(empty.ok && empty.config.logging, { reviews: 'findings' }, 'an empty logging section means findings');
 });
 
+t.test('runtime: names one runtime and its files; credentialProviderConfig is a path', async (t) => {
+  const containerd = buildConfig({ runtime: { containerd: { hostsDir: '/etc/containerd/certs.d' } } });
+  t.same(containerd.ok && containerd.config.runtime, { kind: 'containerd', hostsDir: '/etc/containerd/certs.d' });
+  const crio = buildConfig({ runtime: { crio: { registriesConf: '/r.conf', registriesConfDir: '/r.d' } } });
+  t.same(crio.ok && crio.config.runtime, { kind: 'crio', registriesConf: '/r.conf', registriesConfDir: '/r.d' });
+  t.equal(DEFAULT_CONFIG.runtime, undefined, 'no runtime section: each image is asked at its registry');
+  const providers = buildConfig({ credentials: { credentialProviderConfig: '/etc/kubernetes/providers.yaml' } });
+  t.equal(providers.ok && providers.config.credentials.credentialProviderConfig, '/etc/kubernetes/providers.yaml');
+  const oneLine =
+    /^config: \/runtime must name one runtime, containerd: \{hostsDir\} or crio: \{registriesConf, registriesConfDir\}; found /;
+  for (const [label, runtime, found] of [
+    ['both', { containerd: {}, crio: {} }, '"containerd", "crio"'],
+    ['none', {}, 'nothing'],
+    ['another runtime', { docker: {} }, '"docker"'],
+  ] as const) {
+    const result = buildConfig({ runtime });
+    t.same(result.ok ? [] : result.problems.length, 1, `${label}: one problem`);
+    t.match(result.ok ? '' : result.problems[0], oneLine, label);
+    t.match(result.ok ? '' : result.problems[0], `found ${found}`, label);
+  }
+  const typo = buildConfig({ runtime: { containerd: { hostDir: '/x' } } });
+  t.same(typo.ok ? [] : typo.problems, ['config: /runtime/containerd has unknown key "hostDir"'], 'only its own');
+});
+
 t.test('single problems: each names the key and what is wrong', async (t) => {
   const cases: [string, unknown, RegExp][] = [
     ['an unknown top-level key', { modes: 'warn' }, /^config: \/ has unknown key "modes"$/],
