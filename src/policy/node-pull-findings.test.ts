@@ -100,7 +100,7 @@ t.test('a node-local endpoint warns with nodeLocal; a custom path is unreachable
     cause:
       'the node pulls localhost:30500/app:1 from localhost:30500, which only the node itself reaches (localhost); pullguard cannot verify it from the webhook.',
     fix: 'Fix: nothing if the node serves it (a registry or cache on the node); if pullguard can reach localhost:30500, list it under registries: in the pullguard config.',
-    short: 'cannot verify localhost:30500/app:1: localhost:30500 is reachable only from the node; admitted unverified',
+    short: 'unverified: localhost:30500 is reachable only from the node (localhost:30500/app:1)',
   });
 
   const viaMirror = unaskedFinding(use, canonical, local, route([local]));

@@ -59,7 +59,7 @@ export function unaskedFinding(use: ImageUse, canonical: string, step: RouteStep
       class: 'nodeLocal',
       cause: `the node pulls ${canonical} from ${name}, which only the node itself reaches (localhost); pullguard cannot verify it from the webhook.${context}`,
       fix: `Fix: nothing if the node serves it (a registry or cache on the node); if pullguard can reach ${step.host}, list it under registries: in the pullguard config.`,
-      short: `cannot verify ${canonical}: ${step.host} is reachable only from the node; admitted unverified`,
+      short: `unverified: ${step.host} is reachable only from the node (${canonical})`,
     };
   }
   return {
