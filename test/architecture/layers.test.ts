@@ -104,6 +104,10 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     may: ['credentials', 'platform', 'policy', 'runtime', 'errors'],
     why: 'the Kubernetes adapter implements the readers credentials and platform ask for',
   },
+  diagnose: {
+    may: ['runtime', 'errors'],
+    why: '`pullguard diagnose`: its command line, and what a failing pod, its events and its workload say: pure',
+  },
   certs: { may: ['runtime', 'errors'], why: 'certificate generation: used by the server and the CLI' },
   server: {
     may: ['review', 'admission', 'workload', 'certs', 'config', 'observability', 'runtime', 'errors'],
