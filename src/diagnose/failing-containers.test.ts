@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { clipText, MAX_TEXT_CHARS, readFailingPod } from './failing-containers.js';
+import { clipText, MAX_PODS, MAX_TEXT_CHARS, readFailingPod, readFailingPods } from './failing-containers.js';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../test/fixtures/diagnose/${name}`, import.meta.url), 'utf8'));
@@ -107,4 +107,36 @@ t.test('what is not a Pod is a problem, never a throw', async (t) => {
     ok: false,
     problem: /reason/,
   });
+});
+
+t.test('a PodList (--all-namespaces): exactly the failing pods, malformed items counted, bounded', async (t) => {
+  const list = (
+    JSON.parse(readFileSync(new URL('../../test/fixtures/diagnose/workloads.json', import.meta.url), 'utf8')) as {
+      pods: { items: unknown[] };
+    }
+  ).pods;
+  const reading = readFailingPods({
+    ...list,
+    items: [...list.items, { kind: 'Pod' }, fixture('pod-image-pull-backoff.json')],
+  });
+  t.same(
+    reading.pods.map((p) => `${p.name}: ${p.containers.map((c) => c.reason).join(',')}`),
+    [
+      'web-5c9f8d7b6-bbbbb: ImagePullBackOff',
+      'web-6f9c7d8b5-x2q7k: ImagePullBackOff',
+      'db-1: ErrImagePull',
+      'agent-k8x2p: ImagePullBackOff',
+      'nightly-29412360-q7r8s: ImagePullBackOff',
+      'web-6f9c7d8b5-x2q7k: ErrImagePull,ImagePullBackOff,ErrImagePull',
+    ],
+  );
+  t.equal(reading.malformed, 1);
+  t.equal(reading.truncated, false);
+  t.same(readFailingPods({}), { pods: [], malformed: 0, truncated: false, problem: 'not a PodList: no items array' });
+  const capped = readFailingPods({
+    items: [...Array.from({ length: MAX_PODS }, () => ({})), fixture('pod-image-pull-backoff.json')],
+  });
+  t.same(capped.pods, [], 'the pod past the cap is not read');
+  t.equal(capped.malformed, MAX_PODS);
+  t.equal(capped.truncated, true);
 });

@@ -146,3 +146,32 @@ export function readFailingPod(object: unknown): PodReading {
   };
   return { ok: true, pod };
 }
+
+/** Pods past this many in one list are not read (`-A` on a large cluster: the adapter pages its list). */
+export const MAX_PODS = 20_000;
+
+export interface FailingPodsReading {
+  /** The pods with at least one container waiting on a pull, in list order. */
+  readonly pods: readonly FailingPod[];
+  /** Items that did not have the shape of a Pod, and were skipped. */
+  readonly malformed: number;
+  /** True when the list had more than {@link MAX_PODS} items and only the first were read. */
+  readonly truncated: boolean;
+  /** Set when the whole value is not a list (`items`): nothing could be read. */
+  readonly problem?: string;
+}
+
+/** For `--all-namespaces`: the failing pods of a PodList; a malformed pod is skipped and counted, never a throw. */
+export function readFailingPods(list: unknown): FailingPodsReading {
+  const items = typeof list === 'object' && list !== null && 'items' in list ? list.items : undefined;
+  if (!Array.isArray(items))
+    return { pods: [], malformed: 0, truncated: false, problem: 'not a PodList: no items array' };
+  const pods: FailingPod[] = [];
+  let malformed = 0;
+  for (const item of items.slice(0, MAX_PODS)) {
+    const reading = readFailingPod(item);
+    if (!reading.ok) malformed += 1;
+    else if (reading.pod.containers.length > 0) pods.push(reading.pod);
+  }
+  return { pods, malformed, truncated: items.length > MAX_PODS };
+}
