@@ -1,6 +1,6 @@
 import t from 'tap';
 import { UsageError } from '../errors/usage-error.js';
-import { MAX_TARGETS, parseDiagnoseArgs, targetKind } from './diagnose-args.js';
+import { DIAGNOSE_USAGE, MAX_TARGETS, parseDiagnoseArgs, targetKind } from './diagnose-args.js';
 
 t.test('targets in kubectl forms: TYPE/NAME, a bare pod NAME, TYPE NAME…', async (t) => {
   t.same(parseDiagnoseArgs(['pod/web-7d4b9c-x2x']).targets, [{ kind: 'pod', name: 'web-7d4b9c-x2x' }]);
@@ -95,4 +95,27 @@ t.test('usage problems are UsageErrors (exit 2) with kubectl-like words and the 
     })(),
     UsageError,
   );
+});
+
+t.test('the help text names every flag, type and short name the parser accepts', async (t) => {
+  for (const word of ['-n, --namespace', '-A, --all-namespaces', '--kubeconfig', '--context', '-o, --output'])
+    t.match(DIAGNOSE_USAGE, word);
+  for (const type of [
+    'pod',
+    'deployment',
+    'statefulset',
+    'daemonset',
+    'replicaset',
+    'job',
+    'cronjob',
+    'po',
+    'deploy',
+    'sts',
+    'ds',
+    'rs',
+    'cj',
+  ]) {
+    t.match(DIAGNOSE_USAGE, new RegExp(`\\b${type}\\b`), type);
+    t.not(targetKind(type), undefined, `${type} parses`);
+  }
 });

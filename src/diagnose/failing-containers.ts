@@ -105,7 +105,7 @@ export function clipText(text: string): string {
   return text.length > MAX_TEXT_CHARS ? `${text.slice(0, MAX_TEXT_CHARS)}…` : text;
 }
 
-export function isPullFailureReason(reason: unknown): reason is PullFailureReason {
+function isPullFailureReason(reason: unknown): reason is PullFailureReason {
   return typeof reason === 'string' && (PULL_FAILURE_REASONS as readonly string[]).includes(reason);
 }
 
