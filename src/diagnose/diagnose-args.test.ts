@@ -74,6 +74,8 @@ t.test('usage problems are UsageErrors (exit 2) with kubectl-like words and the 
     /unable to match a printer suitable for the output format "yaml", allowed formats are: text,json/,
   );
   problem(['-n', 'Shop', 'a'], /"Shop" is not a valid namespace name/);
+  problem(['-n', 'n'.repeat(64), 'a'], /at most 63 characters/);
+  t.equal(parseDiagnoseArgs(['-n', 'n'.repeat(63), 'a']).namespace, 'n'.repeat(63));
   problem(['pod/Web_1'], /"Web_1" is not a valid pod name/);
   problem(['pod/'], /the pod needs a name/);
   problem([`pod/${'a'.repeat(254)}`], /at most 253 characters/);

@@ -126,8 +126,10 @@ export function parseDiagnoseArgs(argv: readonly string[], program: ProgramName 
       : fail(`unable to match a printer suitable for the output format "${format}", allowed formats are: text,json`);
   const allNamespaces = values['all-namespaces'] ?? false;
   const namespace = values.namespace?.replace(/^=/, '');
-  if (namespace !== undefined && !allNamespaces && !LABEL.test(namespace))
-    fail(`"${namespace}" is not a valid namespace name (a DNS-1123 label: lower-case letters, digits and '-')`);
+  if (namespace !== undefined && !allNamespaces && (namespace.length > 63 || !LABEL.test(namespace)))
+    fail(
+      `"${namespace}" is not a valid namespace name (a DNS-1123 label: lower-case letters, digits and '-', at most 63 characters)`,
+    );
   for (const [flag, value] of [
     ['--kubeconfig', values.kubeconfig],
     ['--context', values.context],
