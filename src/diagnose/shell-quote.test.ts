@@ -43,6 +43,7 @@ t.test('plain names stay readable; anything else is single-quoted', async (t) =>
   t.same(shellWord('a b', 'pod name'), { ok: true, word: "'a b'" });
   t.same(shellWord("it's", 'pod name'), { ok: true, word: `'it'\\''s'` });
   t.same(shellWord('=x', 'pod name'), { ok: true, word: "'=x'" });
+  t.same(shellWord('app=nginx:1.29', 'container and image'), { ok: true, word: 'app=nginx:1.29' });
 });
 
 t.test('values no command may carry are refused with the field named', async (t) => {

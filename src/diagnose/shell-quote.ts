@@ -20,8 +20,11 @@ export type Quoted =
 /** Longer values are refused: the longest Kubernetes name is 253 characters, an image reference at most 4 KiB or so. */
 export const MAX_VALUE_CHARS = 4096;
 
-/** Characters that need no quoting anywhere in a word (no glob, no expansion, no `=` at the start, no `~`). */
-const PLAIN = /^[A-Za-z0-9@%+:,./_-]+$/;
+/**
+ * Words that need no quoting: no glob, no expansion, no `~`; `=` only after the first character (zsh expands a word
+ * starting with `=`, and the values are never a command's first word, where `a=b` would be an assignment).
+ */
+const PLAIN = /^[A-Za-z0-9@%+:,./_-][A-Za-z0-9@%+=:,./_-]*$/;
 
 // C0 controls, DEL and C1 controls: built from code points so the source stays free of literal controls.
 const CONTROL = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]`, 'u');
