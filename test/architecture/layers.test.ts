@@ -100,6 +100,10 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     ],
     why: 'the use case: talks to the registry only through the resolver interface (a port)',
   },
+  diagnose: {
+    may: ['policy', 'runtime', 'errors'],
+    why: "`pullguard diagnose`'s rules: the node's error and pullguard's finding reconciled, the fix as commands; pure",
+  },
   kube: {
     may: ['credentials', 'platform', 'policy', 'runtime', 'errors'],
     why: 'the Kubernetes adapter implements the readers credentials and platform ask for',
