@@ -1,8 +1,8 @@
 import t from 'tap';
-import type { FailingContainer } from './failing-container.js';
+import type { ContainerFacts } from './container-facts.js';
 import { diagnoseContainer } from './diagnosis.js';
 
-const container: FailingContainer = {
+const container: ContainerFacts = {
   namespace: 'shop',
   pod: 'web-1',
   owner: { kind: 'Deployment', name: 'web' },

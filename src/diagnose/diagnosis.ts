@@ -2,7 +2,7 @@
  * One failing container diagnosed: the two views reconciled and the fix as commands, the pair the text and JSON
  * outputs of `pullguard diagnose` show. Pure; never throws.
  */
-import type { ReconcileInput } from './failing-container.js';
+import type { ReconcileInput } from './container-facts.js';
 import { fixCommands, type Fix } from './fix-commands.js';
 import { reconcile, type Reconciliation } from './reconcile.js';
 

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import t from 'tap';
 import type { Finding } from '../policy/finding.js';
 import { classifyRuntimeMessage } from '../policy/runtime-message.js';
-import type { FailingContainer } from './failing-container.js';
+import type { ContainerFacts } from './container-facts.js';
 import { fixCommands, withoutTagOrDigest } from './fix-commands.js';
 import type { Reconciliation, ReconcileVerdict } from './reconcile.js';
 
-const c: FailingContainer = {
+const c: ContainerFacts = {
   namespace: 'shop',
   pod: 'web-7d9c-abcde',
   owner: { kind: 'Deployment', name: 'web' },
@@ -195,7 +195,7 @@ t.test('node-side: no command for the disk or DNS; a pod secret for refused node
 });
 
 t.test('hostile names from the cluster reach kubectl as the same single arguments, and run nothing', async (t) => {
-  const hostile: FailingContainer = {
+  const hostile: ContainerFacts = {
     ...c,
     namespace: 'shop$(touch pwned)',
     pod: "p'; touch pwned; echo '",

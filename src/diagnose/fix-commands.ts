@@ -5,7 +5,7 @@
  */
 import type { FindingClass } from '../policy/finding-class.js';
 import type { RuntimeFailureKind } from '../policy/runtime-message.js';
-import type { FailingContainer, Platform } from './failing-container.js';
+import type { ContainerFacts, Platform } from './container-facts.js';
 import type { Reconciliation } from './reconcile.js';
 import { patchPodSpec, say, type Built, type FixStep } from './fix-step.js';
 import { pullSecretSteps } from './pull-secret-fix.js';
@@ -23,7 +23,7 @@ export interface Fix {
 type Cause = FindingClass | RuntimeFailureKind;
 
 /** The commands that fix what the reconciliation found; none when only the node can be fixed. */
-export function fixCommands(container: FailingContainer, reconciliation: Reconciliation): Fix {
+export function fixCommands(container: ContainerFacts, reconciliation: Reconciliation): Fix {
   const target = targetOf(container.pod, container.owner);
   if (reconciliation.verdict === 'fixed-since') return collect([retryNow(container)]);
   if (reconciliation.verdict === 'node-side') {
@@ -35,7 +35,7 @@ export function fixCommands(container: FailingContainer, reconciliation: Reconci
   return collect(stepsFor(cause, container, target, reconciliation));
 }
 
-function stepsFor(cause: Cause, c: FailingContainer, target: Target, r: Reconciliation): Built[] {
+function stepsFor(cause: Cause, c: ContainerFacts, target: Target, r: Reconciliation): Built[] {
   switch (cause) {
     case 'notFound': {
       const closest = r.finding?.suggestions?.[0];
@@ -68,7 +68,7 @@ function stepsFor(cause: Cause, c: FailingContainer, target: Target, r: Reconcil
 }
 
 /** `kubectl delete pod`, so its controller makes a new one that pulls at once instead of after the back-off. */
-function retryNow(c: FailingContainer): Built {
+function retryNow(c: ContainerFacts): Built {
   const text = command([
     'kubectl delete pod ',
     { value: c.pod, field: 'pod name', positional: true },
@@ -83,7 +83,7 @@ function retryNow(c: FailingContainer): Built {
   return { ok: true, step: { say: `retry now instead of waiting for the back-off (${what})`, command: text.text } };
 }
 
-function setImage(c: FailingContainer, target: Target, image: string, why: string): Built {
+function setImage(c: ContainerFacts, target: Target, image: string, why: string): Built {
   if (c.section === 'ephemeralContainers')
     return say(`${why}: an ephemeral container cannot be changed, add a new one`);
   if (target.kind === 'recreate') return say(`${why}: change the image in ${target.what}`);
@@ -99,14 +99,14 @@ function setImage(c: FailingContainer, target: Target, image: string, why: strin
   return text.ok ? { ok: true, step: { say: why, command: text.text } } : text;
 }
 
-function pullPolicy(c: FailingContainer, target: Target, policy: string): Built {
+function pullPolicy(c: ContainerFacts, target: Target, policy: string): Built {
   const why = `set imagePullPolicy of container ${c.container} to ${policy}`;
   if (c.section === 'ephemeralContainers') return say(`${why}: an ephemeral container cannot be changed`);
   return patchPodSpec(c, target, { [c.section]: [{ name: c.container, imagePullPolicy: policy }] }, why);
 }
 
 /** A nodeSelector for a platform the image offers, the node's operating system first. */
-function platformSelector(c: FailingContainer, target: Target): Built {
+function platformSelector(c: ContainerFacts, target: Target): Built {
   const offered = c.imagePlatforms ?? [];
   const os = c.nodePlatform?.os ?? 'linux';
   const pick: Platform | undefined = offered.find((p) => p.os === os) ?? offered[0];

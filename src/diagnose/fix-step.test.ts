@@ -1,9 +1,9 @@
 import t from 'tap';
-import type { FailingContainer } from './failing-container.js';
+import type { ContainerFacts } from './container-facts.js';
 import { patchPodSpec, say } from './fix-step.js';
 import { targetOf } from './workload-target.js';
 
-const c: FailingContainer = {
+const c: ContainerFacts = {
   namespace: 'shop',
   pod: 'web-1',
   owner: { kind: 'StatefulSet', name: 'db' },

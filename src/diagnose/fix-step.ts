@@ -2,7 +2,7 @@
  * One step of a fix and the builders the cause-specific steps share: a step is words and, when there is one, a
  * command whose every cluster value is shell-quoted (shell-quote.ts).
  */
-import type { FailingContainer } from './failing-container.js';
+import type { ContainerFacts } from './container-facts.js';
 import { command, type UnsafeValue } from './shell-quote.js';
 import { atPodSpec, type Target } from './workload-target.js';
 
@@ -18,7 +18,7 @@ export type Built =
   { readonly ok: true; readonly step: FixStep } | { readonly ok: false; readonly unsafe: UnsafeValue };
 
 /** A strategic merge patch of the target's pod spec; a bare Pod cannot take one and must be recreated. */
-export function patchPodSpec(c: FailingContainer, target: Target, body: unknown, why: string): Built {
+export function patchPodSpec(c: ContainerFacts, target: Target, body: unknown, why: string): Built {
   if (target.kind === 'pod') return say(`${why}: a Pod cannot change this in place; recreate pod ${c.pod} with it`);
   if (target.kind === 'recreate') return say(`${why}: change it in ${target.what}`);
   const text = command([

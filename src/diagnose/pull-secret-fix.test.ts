@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { FailingContainer } from './failing-container.js';
+import type { ContainerFacts } from './container-facts.js';
 import { pullSecretSteps, secretNameFor } from './pull-secret-fix.js';
 import { targetOf } from './workload-target.js';
 
@@ -13,7 +13,7 @@ t.test('the new secret is named after the registry host, as a valid Secret name'
   t.match(long, /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/);
 });
 
-const c: FailingContainer = {
+const c: ContainerFacts = {
   namespace: 'shop',
   pod: 'once-x1',
   owner: { kind: 'Job', name: 'once' },

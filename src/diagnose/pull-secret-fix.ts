@@ -3,14 +3,14 @@
  * https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/) and list it where the
  * kubelet reads it, or replace the one the registry refused. The user name and password stay placeholders to fill in.
  */
-import type { FailingContainer } from './failing-container.js';
+import type { ContainerFacts } from './container-facts.js';
 import { patchPodSpec, say, type Built } from './fix-step.js';
 import { command } from './shell-quote.js';
 import type { Target } from './workload-target.js';
 
 const CREDENTIALS = ' --docker-username=<user> --docker-password=<password>';
 
-export function pullSecretSteps(c: FailingContainer, target: Target): Built[] {
+export function pullSecretSteps(c: ContainerFacts, target: Target): Built[] {
   if (c.rejectedSecret !== undefined) return [replaceSecret(c, c.rejectedSecret)];
   const name = secretNameFor(c.registryHost);
   return [createSecret(c, name), ...listSecret(c, target, name)];
@@ -26,7 +26,7 @@ export function secretNameFor(host: string): string {
   return `${base === '' ? 'registry' : base}-pull`;
 }
 
-function secretCommand(c: FailingContainer, name: string) {
+function secretCommand(c: ContainerFacts, name: string) {
   return command([
     'kubectl create secret docker-registry ',
     { value: name, field: 'secret name', positional: true },
@@ -38,7 +38,7 @@ function secretCommand(c: FailingContainer, name: string) {
   ]);
 }
 
-function createSecret(c: FailingContainer, name: string): Built {
+function createSecret(c: ContainerFacts, name: string): Built {
   const text = secretCommand(c, name);
   if (!text.ok) return text;
   const why = `create a pull secret for ${c.registryHost} (fill in <user> and <password>)`;
@@ -46,7 +46,7 @@ function createSecret(c: FailingContainer, name: string): Built {
 }
 
 /** The registry refused this secret: write it again with working credentials, in place (the pods list it already). */
-function replaceSecret(c: FailingContainer, name: string): Built {
+function replaceSecret(c: ContainerFacts, name: string): Built {
   const text = secretCommand(c, name);
   if (!text.ok) return text;
   const why = `the registry refused pull secret ${name}: replace its credentials (fill in <user> and <password>)`;
@@ -54,7 +54,7 @@ function replaceSecret(c: FailingContainer, name: string): Built {
 }
 
 /** Lists the secret in the workload's pod template, or on the service account when the pod cannot change. */
-function listSecret(c: FailingContainer, target: Target, name: string): Built[] {
+function listSecret(c: ContainerFacts, target: Target, name: string): Built[] {
   const why = `list ${name} under imagePullSecrets`;
   if (target.kind === 'template') return [patchPodSpec(c, target, { imagePullSecrets: [{ name }] }, why)];
   // A ServiceAccount's imagePullSecrets is replaced whole by a merge patch: keep the names it already lists.

@@ -1,10 +1,10 @@
 import t from 'tap';
 import type { Finding } from '../policy/finding.js';
 import { runtimeLine, type Runtime, type RuntimeFailure } from '../policy/runtime-words.js';
-import type { FailingContainer } from './failing-container.js';
+import type { ContainerFacts } from './container-facts.js';
 import { reconcile } from './reconcile.js';
 
-const container: FailingContainer = {
+const container: ContainerFacts = {
   namespace: 'shop',
   pod: 'web-7d9c-abcde',
   owner: { kind: 'Deployment', name: 'web' },

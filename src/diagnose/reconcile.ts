@@ -10,7 +10,7 @@ import {
   type RuntimeFailureKind,
   type RuntimeMessageClass,
 } from '../policy/runtime-message.js';
-import type { ReconcileInput } from './failing-container.js';
+import type { ReconcileInput } from './container-facts.js';
 
 export const RECONCILE_VERDICTS = ['still-broken', 'fixed-since', 'node-side', 'disagree'] as const;
 export type ReconcileVerdict = (typeof RECONCILE_VERDICTS)[number];

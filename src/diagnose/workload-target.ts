@@ -4,7 +4,7 @@
  * (https://kubernetes.io/docs/concepts/workloads/pods/#pod-update-and-replacement), and a Job's pod template cannot
  * change at all (https://kubernetes.io/docs/concepts/workloads/controllers/job/), so those must be recreated.
  */
-import type { Owner } from './failing-container.js';
+import type { Owner } from './container-facts.js';
 
 export type Target =
   /** A workload with a pod template: `kubectl set image` and `kubectl patch` reach the next pods. */

@@ -102,15 +102,11 @@ const LAYERS: Readonly<Record<string, Layer>> = {
   },
   diagnose: {
     may: ['policy', 'runtime', 'errors'],
-    why: "`pullguard diagnose`'s rules: the node's error and pullguard's finding reconciled, the fix as commands; pure",
+    why: "`pullguard diagnose`'s rules: what a failing pod, its events and its workload say, the node's error and pullguard's finding reconciled, the fix as commands; pure",
   },
   kube: {
     may: ['credentials', 'platform', 'policy', 'runtime', 'errors'],
     why: 'the Kubernetes adapter implements the readers credentials and platform ask for',
-  },
-  diagnose: {
-    may: ['runtime', 'errors'],
-    why: '`pullguard diagnose`: its command line, and what a failing pod, its events and its workload say: pure',
   },
   certs: { may: ['runtime', 'errors'], why: 'certificate generation: used by the server and the CLI' },
   server: {

@@ -18,7 +18,7 @@ export interface Platform {
   readonly variant?: string;
 }
 
-export interface FailingContainer {
+export interface ContainerFacts {
   readonly namespace: string;
   readonly pod: string;
   /** Absent for a bare Pod. */
@@ -49,7 +49,7 @@ export interface FailingContainer {
 
 /** Everything {@link reconcile} reads about one failing container. */
 export interface ReconcileInput {
-  readonly container: FailingContainer;
+  readonly container: ContainerFacts;
   /** The waiting message or the latest pull event's message, as the node wrote it. */
   readonly nodeMessage: string;
   /** The engine's findings for this image use now (none when it resolves with no problem). */
