@@ -54,4 +54,6 @@ export interface ReconcileInput {
   readonly nodeMessage: string;
   /** The engine's findings for this image use now (none when it resolves with no problem). */
   readonly findings: readonly Finding[];
+  /** Why the engine could not check the image now, when it could not: then only the node's view is known. */
+  readonly notChecked?: string;
 }

@@ -16,6 +16,7 @@ export const DIAGNOSE_USAGE = `Usage: pullguard diagnose (pod/NAME | NAME | TYPE
   -A, --all-namespaces  every pod in the cluster with a container waiting on an image pull
       --kubeconfig      the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)
       --context         the kubeconfig context to use (default: its current-context)
+      --config          pullguard's config file (default: $PULLGUARD_CONFIG, else the built-in defaults)
   -o, --output          text (default) or json
 Exit codes: 0 nothing is failing, 1 something is, 2 usage or access error.`;
 
@@ -35,6 +36,8 @@ export interface DiagnoseOptions {
   readonly allNamespaces: boolean;
   readonly kubeconfigPath?: string;
   readonly context?: string;
+  /** pullguard's config file (registries, mirrors, runtime, credentials), as `serve` and `check` take it. */
+  readonly configPath?: string;
   readonly output: 'text' | 'json';
 }
 
@@ -107,6 +110,7 @@ export function parseDiagnoseArgs(argv: readonly string[], program: ProgramName 
         'all-namespaces': { type: 'boolean', short: 'A' },
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
+        config: { type: 'string' },
         output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -133,6 +137,7 @@ export function parseDiagnoseArgs(argv: readonly string[], program: ProgramName 
   for (const [flag, value] of [
     ['--kubeconfig', values.kubeconfig],
     ['--context', values.context],
+    ['--config', values.config],
   ] as const)
     if (value === '') fail(`${flag} needs a value`);
   const targets = parseTargets(positionals, fail);
@@ -148,6 +153,7 @@ export function parseDiagnoseArgs(argv: readonly string[], program: ProgramName 
     ...(namespace !== undefined && !allNamespaces ? { namespace } : {}),
     ...(values.kubeconfig ? { kubeconfigPath: values.kubeconfig } : {}),
     ...(values.context ? { context: values.context } : {}),
+    ...(values.config ? { configPath: values.config } : {}),
   };
 }
 

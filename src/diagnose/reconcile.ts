@@ -12,7 +12,7 @@ import {
 } from '../policy/runtime-message.js';
 import type { ReconcileInput } from './container-facts.js';
 
-export const RECONCILE_VERDICTS = ['still-broken', 'fixed-since', 'node-side', 'disagree'] as const;
+export const RECONCILE_VERDICTS = ['still-broken', 'fixed-since', 'node-side', 'disagree', 'not-checked'] as const;
 export type ReconcileVerdict = (typeof RECONCILE_VERDICTS)[number];
 
 export interface Reconciliation {
@@ -67,6 +67,11 @@ const SAME_CAUSE: Readonly<Record<RuntimeFailureKind, readonly FindingClass[]>> 
   unknown: [],
 };
 
+/** The finding class that says what a runtime error says (the first of its same-cause classes); none for a full disk. */
+export function findingClassOfRuntimeError(kind: RuntimeFailureKind): FindingClass | undefined {
+  return SAME_CAUSE[kind][0];
+}
+
 /** What changed, when pullguard finds the image now although the node could not pull it. */
 const CHANGED: Partial<Record<RuntimeFailureKind, string>> = {
   notFound: 'the image exists now',
@@ -88,6 +93,10 @@ export function reconcile(input: ReconcileInput): Reconciliation {
 
   if (node.kind === 'diskFull')
     return { verdict: 'node-side', node, ...withFinding, reason: nodeSideReason('diskFull', finding) };
+  if (input.notChecked !== undefined) {
+    const reason = `pullguard could not check the image now (${input.notChecked}); the node says ${nodeWords(node.kind)}.`;
+    return { verdict: 'not-checked', node, reason };
+  }
   if (node.kind === 'dnsFailure' && !sameNetworkCause(same, 'dnsFailure'))
     return { verdict: 'node-side', node, ...withFinding, reason: nodeSideReason('dnsFailure', finding) };
   if (node.kind === 'unauthorized' && nodeCredentialsRefused(input, node, finding))
