@@ -101,3 +101,16 @@ t.test('the node-side kinds are labelled by the text, whatever the runtime', asy
     'a full disk has no finding class: the engine cannot see it',
   );
 });
+
+t.test('docs/diagnose-runtime-errors.md shows every text of the fixture, with its source', async (t) => {
+  const doc = readFileSync(new URL('../../docs/diagnose-runtime-errors.md', import.meta.url), 'utf8');
+  const lines = new Set(doc.split('\n').map((line) => line.trim()));
+  for (const e of entries) {
+    const shown = e.text
+      .trimEnd()
+      .split('\n')
+      .every((line) => lines.has(line.trim()));
+    t.ok(shown, `${e.id}: its text`);
+    t.ok(doc.includes(e.source.url), `${e.id}: its source`);
+  }
+});

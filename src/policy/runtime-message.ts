@@ -55,6 +55,8 @@ const RULES: readonly Rule[] = [
   { kind: 'invalidReference', all: ['invalid reference format'] },
   { kind: 'ambiguousShortName', all: ['short name mode is enforcing'] },
   { kind: 'ambiguousShortName', all: ['short-name resolution enforced'] },
+  // no search registries at all: https://github.com/containers/image/blob/main/pkg/shortnames/shortnames.go
+  { kind: 'ambiguousShortName', all: ['did not resolve to an alias and no unqualified-search registries'] },
   { kind: 'blockedRegistry', all: ['is blocked in '] },
   { kind: 'unknownAuthority', all: ['x509: certificate signed by unknown authority'] },
   { kind: 'rateLimited', all: ['toomanyrequests'] },
@@ -116,6 +118,7 @@ const WRITERS: readonly { readonly writer: Exclude<MessageWriter, 'unknown'>; re
   { writer: 'cri-o', needle: 'choosing image instance' },
   { writer: 'cri-o', needle: 'requesting bearer token: ' },
   { writer: 'cri-o', needle: 'short name mode is enforcing' },
+  { writer: 'cri-o', needle: 'did not resolve to an alias and no unqualified-search registries' },
   { writer: 'cri-o', needle: '(mirrors also failed' },
   { writer: 'cri-o', needle: 'reading manifest ' },
   { writer: 'cri-o', needle: 'choosing an image from manifest list' },
