@@ -96,9 +96,14 @@ const RULES: readonly Rule[] = [
 /**
  * Wording that only appears when credentials were sent: containerd's token fetch with a secret
  * (https://github.com/containerd/containerd/blob/main/core/remotes/docker/authorizer.go, doBearerAuth) and
- * containers/image's ErrUnauthorizedForCredentials (https://github.com/containers/image/blob/main/docker/errors.go).
+ * containers/image's ErrUnauthorizedForCredentials (https://github.com/containers/image/blob/main/docker/errors.go),
+ * and Docker Hub's answer to a wrong password, which the Docker daemon passes on.
  */
-const CREDENTIALS_SENT = ['failed to fetch oauth token', 'unable to retrieve auth token: invalid username/password'];
+const CREDENTIALS_SENT = [
+  'failed to fetch oauth token',
+  'unable to retrieve auth token: invalid username/password',
+  'unauthorized: incorrect username or password',
+];
 
 /** Which component's wording this is; CRI-O's markers come from containers/image and CRI-O itself. */
 const WRITERS: readonly { readonly writer: Exclude<MessageWriter, 'unknown'>; readonly needle: string }[] = [
