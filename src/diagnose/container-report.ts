@@ -3,13 +3,12 @@
  * engine sees now, the two reconciled and the fix. Pure: every read happened before (diagnose-pod.ts).
  */
 import type { Finding } from '../policy/finding.js';
-import { classifyRuntimeMessage } from '../policy/runtime-message.js';
+import { classifyRuntimeMessage, findingClassOfRuntimeError } from '../policy/runtime-message.js';
 import type { ContainerFacts, Owner } from './container-facts.js';
 import { diagnoseContainer } from './diagnosis.js';
 import type { FailingContainer, FailingPod } from './failing-containers.js';
 import type { ImageCheck, PodCheck } from './pod-check-port.js';
 import type { ContainerPullEvents } from './pull-events.js';
-import { findingClassOfRuntimeError } from './reconcile.js';
 import type { ContainerDiagnosisReport, EngineView, FindingSummary, NodeFacts } from './report.js';
 
 export interface ContainerReportInput {

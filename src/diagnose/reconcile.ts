@@ -7,6 +7,7 @@ import type { Finding } from '../policy/finding.js';
 import type { FindingClass } from '../policy/finding-class.js';
 import {
   classifyRuntimeMessage,
+  findingClassOfRuntimeError,
   type RuntimeFailureKind,
   type RuntimeMessageClass,
 } from '../policy/runtime-message.js';
@@ -43,33 +44,19 @@ const PULL_FAILURES: ReadonlySet<FindingClass> = new Set<FindingClass>([
   'missingServiceAccountAnnotation',
 ]);
 
-/** The finding classes that say the same as each kind of runtime error (docs/design.md §2.1). */
-const SAME_CAUSE: Readonly<Record<RuntimeFailureKind, readonly FindingClass[]>> = {
-  notFound: ['notFound'],
-  unauthorized: [
-    'unauthorized',
-    'missingPullSecret',
-    'invalidPullSecret',
-    'nodeCredentials',
-    'missingServiceAccountAnnotation',
-  ],
-  invalidReference: ['invalidReference'],
-  platformMismatch: ['platformMismatch'],
-  dnsFailure: ['unreachable'],
-  connectionRefused: ['unreachable'],
-  ioTimeout: ['timeout', 'unreachable'],
-  unknownAuthority: ['unreachable'],
-  rateLimited: ['rateLimited'],
-  pullPolicyNever: ['pullPolicyNever'],
-  blockedRegistry: ['blockedRegistry'],
-  ambiguousShortName: ['ambiguousShortName'],
-  diskFull: [],
-  unknown: [],
+/**
+ * The finding classes that say the same as each kind of runtime error (docs/design.md §2.1): first the one
+ * `findingClassOfRuntimeError` names, then the narrower ones the engine reports for the same failure (a refused
+ * pull is often a missing or a wrong pull secret; a timeout may surface as an unreachable registry).
+ */
+const ALSO_SAME_CAUSE: Partial<Record<RuntimeFailureKind, readonly FindingClass[]>> = {
+  unauthorized: ['missingPullSecret', 'invalidPullSecret', 'nodeCredentials', 'missingServiceAccountAnnotation'],
+  ioTimeout: ['unreachable'],
 };
 
-/** The finding class that says what a runtime error says (the first of its same-cause classes); none for a full disk. */
-export function findingClassOfRuntimeError(kind: RuntimeFailureKind): FindingClass | undefined {
-  return SAME_CAUSE[kind][0];
+function sameCause(kind: RuntimeFailureKind): readonly FindingClass[] {
+  const first = findingClassOfRuntimeError(kind);
+  return [...(first === undefined ? [] : [first]), ...(ALSO_SAME_CAUSE[kind] ?? [])];
 }
 
 /** What changed, when pullguard finds the image now although the node could not pull it. */
@@ -86,7 +73,7 @@ const CHANGED: Partial<Record<RuntimeFailureKind, string>> = {
 export function reconcile(input: ReconcileInput): Reconciliation {
   const node = classifyRuntimeMessage(input.nodeMessage);
   const failures = input.findings.filter((f) => PULL_FAILURES.has(f.class));
-  const same = failures.find((f) => SAME_CAUSE[node.kind].includes(f.class));
+  const same = failures.find((f) => sameCause(node.kind).includes(f.class));
   const finding = same ?? failures[0];
   const withFinding = finding ? { finding } : {};
   const { pod, namespace } = input.container;
