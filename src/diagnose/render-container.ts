@@ -49,7 +49,7 @@ const RUNTIME_WORDS: Readonly<Record<RuntimeFailureKind, string>> = {
   unknown: 'not recognised',
 };
 
-export const VERDICT_WORDS: Readonly<Record<ReconcileVerdict, { readonly words: string; readonly tone: Tone }>> = {
+const VERDICT_WORDS: Readonly<Record<ReconcileVerdict, { readonly words: string; readonly tone: Tone }>> = {
   'still-broken': { words: 'still broken', tone: 'bad' },
   'fixed-since': { words: 'fixed since', tone: 'good' },
   'node-side': { words: 'node-side', tone: 'unsure' },

@@ -17,8 +17,8 @@ import type {
   PodDiagnosis,
 } from './report.js';
 
-export const DIAGNOSIS_API_VERSION = 'pullguard.io/v1alpha1';
-export const DIAGNOSIS_KIND = 'Diagnosis';
+const DIAGNOSIS_API_VERSION = 'pullguard.io/v1alpha1';
+const DIAGNOSIS_KIND = 'Diagnosis';
 
 /** The document: indented two spaces, as `check -o json`, ending with a line feed. */
 export function renderDiagnoseJson(report: DiagnoseReport): string {
