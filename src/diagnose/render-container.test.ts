@@ -4,8 +4,11 @@ import { containerLines, field, type Paint } from './render-container.js';
 import type { ContainerDiagnosisReport } from './report.js';
 import { MISSING_TAG_POD } from '../../test/diagnose/diagnose-reports.js';
 
-const [app] = MISSING_TAG_POD.containers;
-if (app === undefined) throw new Error('fixture');
+const app: ContainerDiagnosisReport = (() => {
+  const [first] = MISSING_TAG_POD.containers;
+  if (first === undefined) throw new Error('fixture');
+  return first;
+})();
 const noColour: Paint = (_tone, text) => text;
 
 /** The `Runtime error:` lines of a container whose node wrote `text`. */
