@@ -13,9 +13,9 @@ export const NOT_FOUND_EVENT =
   'Failed to pull image "ghcr.io/acme/shop:1.4.3": failed to pull and unpack image "ghcr.io/acme/shop:1.4.3": failed to resolve reference "ghcr.io/acme/shop:1.4.3": ghcr.io/acme/shop:1.4.3: not found';
 const DISK_FULL_RUNTIME =
   'failed to pull and unpack image "docker.io/library/postgres:17.6": failed to extract layer sha256:5b4c1f9ac1ce4a2fb1a4a1b2c1d0e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0: write /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/212/fs/usr/lib/postgresql/17/lib/llvmjit.so: no space left on device';
-export const DISK_FULL_EVENT = `Failed to pull image "docker.io/library/postgres:17.6": ${DISK_FULL_RUNTIME}`;
+const DISK_FULL_EVENT = `Failed to pull image "docker.io/library/postgres:17.6": ${DISK_FULL_RUNTIME}`;
 /** CRI-O's words for a registry that refused the pull, before the secret was fixed. */
-export const UNAUTHORIZED_EVENT =
+const UNAUTHORIZED_EVENT =
   'Failed to pull image "registry.example:5000/team/report:2.0": initializing source docker://registry.example:5000/team/report:2.0: reading manifest 2.0 in registry.example:5000/team/report: unauthorized: authentication required';
 /** A message written by whoever could create the pod: it tries to clear the screen and forge a line. */
 export const HOSTILE_MESSAGE =
@@ -194,9 +194,9 @@ export const HOSTILE_POD: PodDiagnosis = {
   ],
 };
 
-export const NOT_FAILING = 'pod shop/api-5c6f8-qq9zt is not failing: its containers have their images.';
-export const UNREAD = 'cannot read events in namespace shop: forbidden';
-export const PROBLEM = 'pod shop/gone does not exist';
+const NOT_FAILING = 'pod shop/api-5c6f8-qq9zt is not failing: its containers have their images.';
+const UNREAD = 'cannot read events in namespace shop: forbidden';
+const PROBLEM = 'pod shop/gone does not exist';
 
 /** Every case at once, with the sentences of the targets not failing, the reads that failed and the problems. */
 export const FULL_REPORT: DiagnoseReport = {
