@@ -56,7 +56,9 @@ const VERDICT_WORDS: Readonly<Record<ReconcileVerdict, { readonly words: string;
   disagree: { words: 'the two views disagree', tone: 'unsure' },
 };
 
+/** The container's heading and its lines, indented under the pod's `Containers:`. */
 export function containerLines(c: ContainerDiagnosisReport, paint: Paint): string[] {
+  const verdict = VERDICT_WORDS[c.reconciliation.verdict];
   const image = safeText(c.image) + (c.imagePullPolicy ? ` (pull policy ${safeText(c.imagePullPolicy)})` : '');
   return [
     `  ${paint('heading', `${safeText(c.name)}${SECTION_NAME[c.section]}:`)}`,
@@ -64,10 +66,7 @@ export function containerLines(c: ContainerDiagnosisReport, paint: Paint): strin
     ...nodeSaw(c),
     ...runtimeError(c),
     ...containerField('pullguard now:', engineLines(c.engine)),
-    ...containerField('Verdict:', [
-      paint(VERDICT_WORDS[c.reconciliation.verdict].tone, VERDICT_WORDS[c.reconciliation.verdict].words),
-      ...safeLines(c.reconciliation.reason),
-    ]),
+    ...containerField('Verdict:', [paint(verdict.tone, verdict.words), ...safeLines(c.reconciliation.reason)]),
     ...fixLines(c, paint),
   ];
 }
