@@ -54,6 +54,7 @@ const VERDICT_WORDS: Readonly<Record<ReconcileVerdict, { readonly words: string;
   'fixed-since': { words: 'fixed since', tone: 'good' },
   'node-side': { words: 'node-side', tone: 'unsure' },
   disagree: { words: 'the two views disagree', tone: 'unsure' },
+  'not-checked': { words: 'only the node can tell (pullguard could not check)', tone: 'unsure' },
 };
 
 /** The container's heading and its lines, indented under the pod's `Containers:`. */
