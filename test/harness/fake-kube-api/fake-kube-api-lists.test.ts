@@ -73,6 +73,9 @@ t.test('field and label selectors keep the matching items only', async (t) => {
   t.same(await names({ fieldSelector: 'metadata.namespace=shop,metadata.name==a' }), ['a']);
   t.same(await names({ labelSelector: 'app=web' }), ['a', 'b']);
   t.same(await names({ labelSelector: 'app=web', fieldSelector: 'spec.nodeName=n1' }), ['a']);
+  api.addPod(pod('shop', 'd', 'odd,node=x'));
+  t.same(await names({ fieldSelector: 'spec.nodeName=odd\\,node\\=x' }), ['d'], 'escaped , and = in a value');
+  t.same(await names({ fieldSelector: 'spec.nodeName=odd' }), []);
   t.same(await names({ labelSelector: 'app in (web)' }).catch((e: { code: number }) => e.code), 400);
 
   api.addEvent({
