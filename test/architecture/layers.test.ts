@@ -105,8 +105,8 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     why: "`pullguard diagnose`'s rules: what a failing pod, its events and its workload say, the node's error and pullguard's finding reconciled, the fix as commands; pure",
   },
   kube: {
-    may: ['credentials', 'platform', 'policy', 'runtime', 'errors'],
-    why: 'the Kubernetes adapter implements the readers credentials and platform ask for',
+    may: ['credentials', 'platform', 'policy', 'diagnose', 'runtime', 'errors'],
+    why: "the Kubernetes adapter implements the readers credentials, platform and diagnose ask for (diagnose's cluster port, its list caps)",
   },
   certs: { may: ['runtime', 'errors'], why: 'certificate generation: used by the server and the CLI' },
   server: {
