@@ -12,7 +12,11 @@ const pod = {
     ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-6f', uid: 'u', controller: true }],
     annotations: { 'kubernetes.io/config.mirror': 'x', keep: 'me' },
   },
-  spec: { serviceAccountName: 'builder', containers: [{ name: 'app', image: 'reg.example:5000/team/app:1.2' }] },
+  spec: {
+    serviceAccountName: 'builder',
+    imagePullSecrets: [{ name: 'locked' }, { name: 'gone' }, {}],
+    containers: [{ name: 'app', image: 'reg.example:5000/team/app:1.2' }],
+  },
 };
 const node = {
   metadata: { name: 'n1', labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'arm64' } },
@@ -59,7 +63,10 @@ const reviewed: ReviewOutcome = {
 };
 
 const sa: ClusterReader = {
-  getSecret: () => Promise.reject(new Error('not used')),
+  getSecret: (_namespace, name) =>
+    Promise.resolve(
+      name === 'locked' ? { status: 'error', kind: 'forbidden', detail: 'HTTP 403' } : { status: 'not-found' },
+    ),
   getNamespaceLabels: () => Promise.reject(new Error('not used')),
   getServiceAccount: (namespace, name) =>
     Promise.resolve(
@@ -93,6 +100,7 @@ t.test('the pod is reviewed as a new Pod on its node, and each use becomes an im
   t.equal(book.nodes(), before, 'the same node twice keeps the snapshot');
   if (result.status !== 'checked') throw new Error('not checked');
   t.same(result.serviceAccountPullSecrets, ['regcred']);
+  t.same(result.unread, ['cannot read pull secret shop/locked (forbidden: HTTP 403)'], 'a missing secret is a finding');
   t.same(result.images[0], {
     section: 'containers',
     name: 'app',

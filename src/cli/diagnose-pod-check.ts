@@ -47,7 +47,7 @@ export function createDiagnosePodCheck(options: DiagnosePodCheckOptions, nodeBoo
     const namespace = stringAt(pod, 'metadata', 'namespace');
     const deadline = linkedDeadline(signal, options.budgetMs, 'diagnose check budget exhausted');
     try {
-      const [outcome, serviceAccount] = await Promise.all([
+      const [outcome, credentials] = await Promise.all([
         options.reviewer.review({
           kind: { group: '', version: 'v1', kind: 'Pod' },
           operation: 'CREATE',
@@ -56,16 +56,19 @@ export function createDiagnosePodCheck(options: DiagnosePodCheckOptions, nodeBoo
           object: asNewPod(pod),
           signal: deadline.signal,
         }),
-        readServiceAccount(options.clusterReader, namespace, pod, deadline.signal),
+        readCredentials(options.clusterReader, namespace, pod, deadline.signal),
       ]);
       if (outcome.status === 'skipped') return notChecked(`pullguard skips it: ${outcome.reason}`);
       if (outcome.status === 'invalid') return notChecked(`pullguard cannot read it: ${outcome.problem}`);
       if (outcome.status !== 'reviewed') return notChecked('pullguard found no image to check');
       const findings = outcome.decision.findings;
-      const images = outcome.uses.map(
-        (report): ImageCheck => imageCheck(report, findings.filter((f) => f.use?.path === report.use.path)),
+      const images = outcome.uses.map((report): ImageCheck =>
+        imageCheck(
+          report,
+          findings.filter((f) => f.use?.path === report.use.path),
+        ),
       );
-      return { status: 'checked', images, ...(serviceAccount ? { serviceAccountPullSecrets: serviceAccount } : {}) };
+      return { status: 'checked', images, ...credentials };
     } finally {
       deadline.release();
     }
@@ -112,16 +115,50 @@ function secretName(source: string | undefined): string | undefined {
   return name.slice(name.lastIndexOf('/') + 1) || undefined;
 }
 
-async function readServiceAccount(
+interface CredentialReads {
+  readonly serviceAccountPullSecrets?: readonly string[];
+  readonly unread: readonly string[];
+}
+
+/**
+ * The pod's service account (its `imagePullSecrets` go into the fix) and whether each pull secret could be read, so
+ * the report can say what it could not see. The reads are the cached ones the review made; a secret's data is
+ * never looked at here.
+ */
+async function readCredentials(
   reader: ClusterReader | undefined,
   namespace: string | undefined,
   pod: unknown,
   signal: AbortSignal,
-): Promise<readonly string[] | undefined> {
-  if (reader === undefined || namespace === undefined) return undefined;
-  const name = stringAt(pod, 'spec', 'serviceAccountName') ?? 'default';
-  const read = await reader.getServiceAccount(namespace, name, signal);
-  return read.status === 'found' ? read.value.imagePullSecrets.filter((n) => n !== '') : undefined;
+): Promise<CredentialReads> {
+  if (reader === undefined || namespace === undefined) return { unread: [] };
+  const account = stringAt(pod, 'spec', 'serviceAccountName') ?? 'default';
+  const [serviceAccount, ...secrets] = await Promise.all([
+    reader.getServiceAccount(namespace, account, signal),
+    ...podSecretNames(pod).map((name) => reader.getSecret(namespace, name, signal).then((read) => ({ name, read }))),
+  ]);
+  const unread: string[] = [];
+  if (serviceAccount?.status === 'error')
+    unread.push(
+      `cannot read service account ${namespace}/${account} (${serviceAccount.kind}: ${serviceAccount.detail})`,
+    );
+  for (const { name, read } of secrets as { name: string; read: Awaited<ReturnType<ClusterReader['getSecret']>> }[])
+    if (read.status === 'error')
+      unread.push(`cannot read pull secret ${namespace}/${name} (${read.kind}: ${read.detail})`);
+  const names =
+    serviceAccount?.status === 'found' ? serviceAccount.value.imagePullSecrets.filter((n) => n !== '') : undefined;
+  return { ...(names ? { serviceAccountPullSecrets: names } : {}), unread };
+}
+
+/** The names under `spec.imagePullSecrets`, at most 64 (the review reads no more either). */
+function podSecretNames(pod: unknown): string[] {
+  const spec = isRecord(pod) ? pod['spec'] : undefined;
+  const refs = isRecord(spec) ? spec['imagePullSecrets'] : undefined;
+  if (!Array.isArray(refs)) return [];
+  return refs
+    .slice(0, 64)
+    .map((ref) => (isRecord(ref) && typeof ref['name'] === 'string' ? ref['name'] : ''))
+    .filter((name) => name !== '');
 }
 
 function stringAt(value: unknown, first: string, second: string): string | undefined {

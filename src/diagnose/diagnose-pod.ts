@@ -45,6 +45,7 @@ export async function diagnosePod(
   if (ownerReading.unread) unread.push(ownerReading.unread);
   const node = pod.nodeName ? nodeFacts(pod.nodeName, nodeRead, unread) : undefined;
   const check = await checked(deps, object, nodeRead?.status === 'found' ? nodeRead.value : undefined);
+  if (check.status === 'checked') unread.push(...check.unread);
   const events = eventsOf(eventsRead, pod, namespace, deps.now(), unread);
   const containers = pod.containers.map((container) =>
     containerReport({

@@ -29,6 +29,8 @@ export type PodCheck =
       readonly images: readonly ImageCheck[];
       /** The service account's `imagePullSecrets`, when it could be read. */
       readonly serviceAccountPullSecrets?: readonly string[];
+      /** The pod's pull secrets and service account that could not be read, one sentence each (never their data). */
+      readonly unread: readonly string[];
     }
   | { readonly status: 'not-checked'; readonly reason: string };
 

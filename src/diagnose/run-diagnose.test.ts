@@ -102,7 +102,7 @@ function engine(findings: Finding[], seen: unknown[] = []): PodCheckPort {
         findings: c.name === 'app' ? findings : [],
       })),
     );
-    return Promise.resolve<PodCheck>({ status: 'checked', images });
+    return Promise.resolve<PodCheck>({ status: 'checked', images, unread: [] });
   };
 }
 

@@ -231,8 +231,10 @@ t.test('secrets forbidden: the engine says it could not read them; no crash, no 
   const { code, report, stderr } = await json('pod/bad-password', '-n', 'shop');
   t.equal(code, 1);
   t.equal(stderr, '');
+  t.same(report.unread, ['cannot read pull secret shop/badcred (forbidden: HTTP 403)']);
   const c = only(report);
-  t.match(JSON.stringify(c.engine), /forbidden/);
+  t.match(c.engine.findings[0].cause, /could not read every pull secret/);
+  t.notMatch(JSON.stringify(report), /not-her-password/);
 });
 
 t.test('usage and access errors exit 2 with one line', async (t) => {

@@ -81,7 +81,7 @@ export function addFailingPod(kube: FakeKubeApi, spec: FailingPodSpec, now = Dat
       reportingInstance: spec.node ?? 'node-amd64',
     });
   // A runtime text taken whole from a node (it already says `Failed to pull image …`) is kept as it is.
-  const whole = /^(Failed to |rpc error|PullImage |Container image )/.test(spec.error);
+  const whole = /^(Failed to |Container image )/.test(spec.error);
   event('1', 'Failed', whole ? spec.error : `Failed to pull image "${spec.image}": ${spec.error}`, 4, 2 * MINUTE);
   event('2', 'BackOff', `Back-off pulling image "${spec.image}"`, 20, MINUTE);
 }
