@@ -92,8 +92,8 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
   };
   const { kube, reader, nodeWatcher, namespaceWatcher, namespaceModeOf } =
     options.kubeAccess || kubeAccessMayExist(kubeOptions)
-    ? await connectKubernetes(kubeOptions, config, options)
-    : NO_KUBE;
+      ? await connectKubernetes(kubeOptions, config, options)
+      : NO_KUBE;
   const resolver = createImageResolver({
     config,
     ...(options.metrics ? { metrics: options.metrics } : {}),
@@ -120,8 +120,7 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
   const nodePlan = createNodePlanPort({
     config,
     runtime,
-    unsetShortNameMode: () =>
-      crioEnforcesShortNamesByDefault(knownNodes()) ? 'enforcing' : 'permissive',
+    unsetShortNameMode: () => (crioEnforcesShortNamesByDefault(knownNodes()) ? 'enforcing' : 'permissive'),
   });
   const deps: ReviewDeps = {
     config,

@@ -120,7 +120,7 @@ t.test('a PodList (--all-namespaces): exactly the failing pods, malformed items 
     items: [...list.items, { kind: 'Pod' }, fixture('pod-image-pull-backoff.json')],
   });
   t.same(
-    reading.pods.map((p) => `${p.name}: ${p.containers.map((c) => c.reason).join(',')}`),
+    reading.pods.map(({ pod: p }) => `${p.name}: ${p.containers.map((c) => c.reason).join(',')}`),
     [
       'web-5c9f8d7b6-bbbbb: ImagePullBackOff',
       'web-6f9c7d8b5-x2q7k: ImagePullBackOff',

@@ -151,8 +151,8 @@ export function readFailingPod(object: unknown): PodReading {
 export const MAX_PODS = 20_000;
 
 export interface FailingPodsReading {
-  /** The pods with at least one container waiting on a pull, in list order. */
-  readonly pods: readonly FailingPod[];
+  /** The pods with at least one container waiting on a pull, in list order, each with its object as read. */
+  readonly pods: readonly { readonly object: unknown; readonly pod: FailingPod }[];
   /** Items that did not have the shape of a Pod, and were skipped. */
   readonly malformed: number;
   /** True when the list had more than {@link MAX_PODS} items and only the first were read. */
@@ -161,17 +161,24 @@ export interface FailingPodsReading {
   readonly problem?: string;
 }
 
-/** For `--all-namespaces`: the failing pods of a PodList; a malformed pod is skipped and counted, never a throw. */
+/**
+ * The failing pods of a PodList (`--all-namespaces`) or of a workload's current pods (an array); a malformed pod is
+ * skipped and counted, never a throw.
+ */
 export function readFailingPods(list: unknown): FailingPodsReading {
-  const items = typeof list === 'object' && list !== null && 'items' in list ? list.items : undefined;
+  const items = Array.isArray(list)
+    ? list
+    : typeof list === 'object' && list !== null && 'items' in list
+      ? list.items
+      : undefined;
   if (!Array.isArray(items))
     return { pods: [], malformed: 0, truncated: false, problem: 'not a PodList: no items array' };
-  const pods: FailingPod[] = [];
+  const pods: { object: unknown; pod: FailingPod }[] = [];
   let malformed = 0;
   for (const item of items.slice(0, MAX_PODS)) {
     const reading = readFailingPod(item);
     if (!reading.ok) malformed += 1;
-    else if (reading.pod.containers.length > 0) pods.push(reading.pod);
+    else if (reading.pod.containers.length > 0) pods.push({ object: item, pod: reading.pod });
   }
   return { pods, malformed, truncated: items.length > MAX_PODS };
 }

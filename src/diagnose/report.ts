@@ -76,8 +76,8 @@ export interface ContainerDiagnosisReport {
   readonly fix: Fix;
 }
 
-export const EXIT_NOTHING_FAILING = 0;
-export const EXIT_FAILING = 1;
+const EXIT_NOTHING_FAILING = 0;
+const EXIT_FAILING = 1;
 export const EXIT_USAGE_OR_ACCESS = 2;
 
 /** 2 when a target could not be diagnosed, else 1 when something is failing, else 0. */

@@ -2,14 +2,14 @@
  * `pullguard diagnose` as a use case: the targets of the command line → the pods to explain → one report. Pods are
  * read through the {@link DiagnoseCluster} port and checked through the {@link PodCheckPort}; this module decides
  * which pods count, what a missing or unreadable target says, and the order of the report. Bounded: at most
- * MAX_TARGETS targets (diagnose-args.ts), {@link MAX_DIAGNOSED_PODS} pods diagnosed, {@link POD_CONCURRENCY} at once.
+ * MAX_TARGETS targets (diagnose-args.ts), {@link MAX_DIAGNOSED_PODS} pods diagnosed, POD_CONCURRENCY at once.
  */
 import { mapLimit } from '../runtime/map-limit.js';
 import type { DiagnoseCluster, ReadResult } from './cluster-port.js';
 import { currentPods, type WorkloadKind, type WorkloadLists } from './current-pods.js';
 import type { DiagnoseTarget } from './diagnose-args.js';
 import { diagnosePod, type PodDiagnoseDeps } from './diagnose-pod.js';
-import { readFailingPod, type FailingPod } from './failing-containers.js';
+import { MAX_PODS, readFailingPod, readFailingPods, type FailingPod } from './failing-containers.js';
 import { memoisedWorkloadRead } from './owner-chain.js';
 import type { PodCheckPort } from './pod-check-port.js';
 import type { DiagnoseReport, PodDiagnosis } from './report.js';
@@ -17,7 +17,7 @@ import type { DiagnoseReport, PodDiagnosis } from './report.js';
 /** More failing pods than this in one run are listed in `unread`, not diagnosed: each costs registry requests. */
 export const MAX_DIAGNOSED_PODS = 500;
 /** Pods diagnosed at once: each reads its events and node and resolves its images. */
-export const POD_CONCURRENCY = 8;
+const POD_CONCURRENCY = 8;
 
 export interface DiagnoseRequest {
   readonly targets: readonly DiagnoseTarget[];
@@ -77,12 +77,11 @@ async function collectAllNamespaces(deps: DiagnoseDeps, out: Collected): Promise
     out.problems.push(`cannot list pods in all namespaces (${failure(read)})`);
     return;
   }
-  const items = itemsOf(read.value);
-  if (items === undefined) {
+  if (itemsOf(read.value) === undefined) {
     out.problems.push('cannot list pods in all namespaces (the answer is not a PodList)');
     return;
   }
-  const found = failingOf(items, undefined, out);
+  const found = failingOf(read.value, undefined, out);
   found.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.pod.name.localeCompare(b.pod.name));
   out.failing.push(...found);
 }
@@ -150,21 +149,19 @@ async function workloadLists(
   };
 }
 
-/** The failing pods among `objects`; malformed ones are counted in `unread`. */
-function failingOf(objects: readonly unknown[], namespace: string | undefined, out: Collected): FailingPodRead[] {
+/** The failing pods among `objects` (a PodList or an array); pods that cannot be read are counted in `unread`. */
+function failingOf(objects: unknown, namespace: string | undefined, out: Collected): FailingPodRead[] {
+  const reading = readFailingPods(objects);
   const failing: FailingPodRead[] = [];
-  let malformed = 0;
-  for (const object of objects) {
-    const reading = readFailingPod(object);
-    if (!reading.ok) malformed += 1;
-    else if (reading.pod.containers.length > 0) {
-      const ns = reading.pod.namespace ?? namespace;
-      if (ns === undefined) malformed += 1;
-      else failing.push({ object, pod: reading.pod, namespace: ns });
-    }
+  let unreadable = reading.malformed;
+  for (const { object, pod } of reading.pods) {
+    const ns = pod.namespace ?? namespace;
+    if (ns === undefined) unreadable += 1;
+    else failing.push({ object, pod, namespace: ns });
   }
-  if (malformed > 0)
-    out.unread.push(`${malformed} pod object${malformed === 1 ? '' : 's'} could not be read (not a Pod)`);
+  if (unreadable > 0)
+    out.unread.push(`${unreadable} pod object${unreadable === 1 ? '' : 's'} could not be read (not a Pod)`);
+  if (reading.truncated) out.unread.push(`only the first ${MAX_PODS} pods of the list were read`);
   return failing;
 }
 
