@@ -4,7 +4,7 @@
  */
 
 /** Bodies past this many bytes are refused. */
-export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 /** The parsed body; undefined when it is missing, too large or not JSON. Rejects only when `signal` aborts. */
 export async function readBoundedJson(

@@ -170,7 +170,10 @@ function enc(segment: string): string {
   return encodeURIComponent(segment);
 }
 
-/** A field selector value escaped as the API server reads it (`\\`, `\,`, `\=`; k8s.io/apimachinery fields.EscapeValue). */
+/**
+ * A field selector value escaped as the API server reads it: `\\`, `\,`, `\=` (`EscapeValue` in
+ * https://github.com/kubernetes/apimachinery/blob/master/pkg/fields/selector.go).
+ */
 export function escapeFieldValue(value: string): string {
   return value.replace(/[\\,=]/g, (char) => `\\${char}`);
 }

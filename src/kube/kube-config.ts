@@ -20,7 +20,8 @@ export interface KubeAccess {
   readonly server: string;
   /**
    * The namespace a command without `-n` works in, as kubectl picks it: the context's `namespace`, in-cluster the
-   * pod's own (the service account's `namespace` file), else `default`.
+   * pod's own (the service account's `namespace` file), else `default` (`Namespace()` in
+   * https://github.com/kubernetes/client-go/blob/master/tools/clientcmd/client_config.go).
    */
   readonly namespace: string;
 }

@@ -1,60 +1,14 @@
 import t from 'tap';
 import { readFailingPod } from '../../src/diagnose/failing-containers.js';
-import { MAX_EVENTS, readPullEvents } from '../../src/diagnose/pull-events.js';
+import { readPullEvents } from '../../src/diagnose/pull-events.js';
 import { createDiagnoseReader, escapeFieldValue } from '../../src/kube/diagnose-reader.js';
 import type { KubeAccess } from '../../src/kube/kube-config.js';
 import type { FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
+import { POD_UID, failingPod, pullEvent } from './diagnose-fixtures.js';
 import { startKubeAccess } from './kube-fixtures.js';
 
 let api: FakeKubeApi;
 let kube: KubeAccess;
-
-const POD_UID = '6b1f2c3d-0000-4000-8000-00000000a1b2';
-const WAITING_MESSAGE =
-  'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:1.99": ' +
-  'failed to resolve reference "docker.io/library/nginx:1.99": docker.io/library/nginx:1.99: not found';
-
-function failingPod(namespace: string, name: string): object {
-  return {
-    metadata: { name, namespace, uid: POD_UID, labels: { app: 'web' } },
-    spec: { nodeName: 'n1', containers: [{ name: 'app', image: 'nginx:1.99' }] },
-    status: {
-      phase: 'Pending',
-      startTime: '2026-01-02T03:00:00Z',
-      containerStatuses: [
-        {
-          name: 'app',
-          image: 'nginx:1.99',
-          imageID: '',
-          ready: false,
-          restartCount: 0,
-          state: { waiting: { reason: 'ImagePullBackOff', message: WAITING_MESSAGE } },
-        },
-      ],
-    },
-  };
-}
-
-function pullEvent(name: string, pod: string, uid: string): object {
-  return {
-    metadata: { name, namespace: 'shop' },
-    involvedObject: {
-      kind: 'Pod',
-      name: pod,
-      namespace: 'shop',
-      uid,
-      apiVersion: 'v1',
-      fieldPath: 'spec.containers{app}',
-    },
-    reason: 'Failed',
-    message: `Failed to pull image "nginx:1.99": ${WAITING_MESSAGE}`,
-    source: { component: 'kubelet', host: 'n1' },
-    firstTimestamp: '2026-01-02T03:00:01Z',
-    lastTimestamp: '2026-01-02T03:04:05Z',
-    count: 4,
-    type: 'Warning',
-  };
-}
 
 t.before(async () => {
   ({ api, kube } = await startKubeAccess());
@@ -226,46 +180,4 @@ t.test('when core/v1 events are forbidden, events.k8s.io/v1 is asked', async (t)
     kind: 'forbidden',
     detail: 'HTTP 403',
   });
-});
-
-t.test('failures are classified: forbidden, unavailable, invalid, timeout', async (t) => {
-  const reader = createDiagnoseReader(kube, { requestTimeoutMs: 200 });
-  api.fault(/\/pods\/web-1$/, { status: 403, times: 1 });
-  t.same(await reader.getPod('shop', 'web-1', deadline()), { status: 'error', kind: 'forbidden', detail: 'HTTP 403' });
-  api.fault(/\/pods\/web-1$/, { status: 503, times: 1 });
-  t.match(await reader.getPod('shop', 'web-1', deadline()), { status: 'error', kind: 'unavailable' });
-  api.fault(/\/pods\/web-1$/, { body: 'not json', status: 200, times: 1 });
-  t.match(await reader.getPod('shop', 'web-1', deadline()), { status: 'error', kind: 'invalid' });
-  api.fault(/\/pods\/web-1$/, { body: '[1,2]', status: 200, times: 1 });
-  t.match(await reader.getPod('shop', 'web-1', deadline()), { status: 'error', kind: 'invalid' });
-  api.fault(/\/namespaces\/shop\/pods/, { body: '{"kind":"PodList"}', status: 200, times: 1 });
-  t.match(await reader.listPods('shop', deadline()), { status: 'error', kind: 'invalid', detail: /items/ });
-  api.fault(/\/pods\/web-1$/, { hang: true, times: 1 });
-  const started = performance.now();
-  t.same(await reader.getPod('shop', 'web-1', deadline()), {
-    status: 'error',
-    kind: 'timeout',
-    detail: 'deadline reached',
-  });
-  t.ok(performance.now() - started < 3000, 'the request timeout bounds the hang');
-  const aborted = AbortSignal.abort();
-  t.match(await reader.listJobs('shop', aborted), { status: 'error', kind: 'timeout' });
-  api.fault(/continue=/, { hang: true, times: 1 });
-  t.match(
-    await createDiagnoseReader(kube, { requestTimeoutMs: 200, pageSize: 1 }).listPods('shop', deadline()),
-    { status: 'error', kind: 'timeout' },
-    'a hang on a later page fails the list',
-  );
-});
-
-t.test('paging stops once the cap is passed', async (t) => {
-  for (let i = 0; i < MAX_EVENTS + 700; i++)
-    api.addEvent(pullEvent(`many.${String(i).padStart(5, '0')}`, 'many', POD_UID));
-  const reader = createDiagnoseReader(kube);
-  const before = queriesOf('/api/v1/namespaces/shop/events').length;
-  const result = await reader.listPodEvents({ namespace: 'shop', name: 'many' }, deadline());
-  const items = (result as { value: { items: unknown[] } }).value.items;
-  t.equal(items.length, MAX_EVENTS + 1, 'one past the cap, so the reader can say the list was cut');
-  t.equal(queriesOf('/api/v1/namespaces/shop/events').length - before, Math.ceil((MAX_EVENTS + 1) / 500));
-  t.equal(readPullEvents({ items }, { name: 'many' }, new Date()).truncated, true);
 });
