@@ -100,5 +100,7 @@ function engineView(check: PodCheck, image: ImageCheck | undefined): EngineView 
 }
 
 function summary(finding: Finding): FindingSummary {
-  return { class: finding.class, cause: finding.cause, ...(finding.fix ? { fix: finding.fix } : {}) };
+  // The message renderer's fix text carries its own `Fix: ` label; the report holds the fix itself.
+  const fix = finding.fix?.replace(/^Fix: /, '');
+  return { class: finding.class, cause: finding.cause, ...(fix ? { fix } : {}) };
 }

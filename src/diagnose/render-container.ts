@@ -67,7 +67,7 @@ export function containerLines(c: ContainerDiagnosisReport, paint: Paint): strin
     ...nodeSaw(c),
     ...runtimeError(c),
     ...containerField('pullguard now:', engineLines(c.engine)),
-    ...containerField('Verdict:', [paint(verdict.tone, verdict.words), ...safeLines(c.reconciliation.reason)]),
+    ...containerField('Verdict:', [paint(verdict.tone, verdict.words), ...safeLines(withoutVerdict(c, verdict.words))]),
     ...fixLines(c, paint),
   ];
 }
@@ -113,7 +113,14 @@ function runtimeError(c: ContainerDiagnosisReport): string[] {
 function engineLines(engine: EngineView): string[] {
   if (engine.status === 'not-checked') return safeLines(`not checked: ${engine.reason}`);
   if (engine.findings.length === 0) return ['the image resolves with no problem'];
-  return engine.findings.flatMap((f) => safeLines(`${f.class}: ${f.cause}${f.fix ? ` Fix: ${f.fix}` : ''}`));
+  // The finding's own fix is the webhook's advice; the commands under Fix: are diagnose's, for this pod.
+  return engine.findings.flatMap((f) => safeLines(`${f.class}: ${f.cause}`));
+}
+
+/** The reason without the verdict it starts with (`still broken: …`), which the line above already says. */
+function withoutVerdict(c: ContainerDiagnosisReport, words: string): string {
+  const { reason } = c.reconciliation;
+  return reason.startsWith(`${words}: `) ? reason.slice(words.length + 2) : reason;
 }
 
 /** Numbered steps; each command alone on its line, indented under its step, so it can be pasted. */

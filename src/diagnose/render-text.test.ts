@@ -34,9 +34,9 @@ t.test('a missing tag: the pod, what the node saw, the classified error, the ver
       '    BackOff event:  ×41, 12s ago (kubelet)',
       '                    Back-off pulling image "ghcr.io/acme/shop:1.4.3"',
       '    Runtime error:  not found (containerd) → notFound',
-      '    pullguard now:  notFound: tag "1.4.3" does not exist in ghcr.io/acme/shop; the closest existing tags are 1.4.2, 1.4.1. Fix: use an existing tag.',
+      '    pullguard now:  notFound: tag "1.4.3" does not exist in ghcr.io/acme/shop; the closest existing tags are 1.4.2, 1.4.1.',
       '    Verdict:        still broken',
-      '                    still broken: tag "1.4.3" does not exist in ghcr.io/acme/shop; the closest existing tags are 1.4.2, 1.4.1.',
+      '                    tag "1.4.3" does not exist in ghcr.io/acme/shop; the closest existing tags are 1.4.2, 1.4.1.',
       '    Fix:',
       '      1. use the closest existing tag, 1.4.2',
       '           kubectl set image deployment/web app=ghcr.io/acme/shop:1.4.2 -n shop',
@@ -63,7 +63,7 @@ t.test('fixed since: the verdict, and the command that retries at once', async (
   t.ok(out.includes('Node:             n3 (linux/arm64/v8, cri-o://1.34.1)'));
   t.ok(out.includes('    Runtime error:  access denied (cri-o)'));
   const verdict = out.indexOf('    Verdict:        fixed since');
-  t.match(out[verdict + 1], /^ {20}fixed since: the registry accepts the pod's credentials now\./);
+  t.match(out[verdict + 1], /^ {20}the registry accepts the pod's credentials now\./);
   t.ok(out.includes('           kubectl delete pod report -n jobs'));
 });
 
