@@ -131,6 +131,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
       'node-pull',
       'image',
       'policy',
+      'diagnose',
       'observability',
       'runtime',
       'errors',
@@ -138,6 +139,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     why: 'the commands compose the engine: the only place adapters meet the use case',
   },
   main: { may: ['cli', 'errors', 'runtime'], why: 'the composition root: argv, env and exit' },
+  'kubectl-pullguard': { may: ['main'], why: 'the kubectl plugin entry: the same program under the name kubectl runs' },
 };
 
 /** The relative specifiers a file imports or re-exports, statically or with `import(…)`. */
