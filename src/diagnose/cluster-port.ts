@@ -5,15 +5,11 @@
  * and resolves, never rejects: a failure is a {@link ReadResult} `error` whose `detail` is safe to print (never an
  * API body, never secret data).
  */
+import type { ReadResult } from '../credentials/cluster-port.js';
 import type { WorkloadKind } from './current-pods.js';
 
-/** Why a read failed, as the adapter classified it at the edge. */
-export type ReadFailure = 'forbidden' | 'timeout' | 'unavailable' | 'invalid';
-
-export type ReadResult<T> =
-  | { readonly status: 'found'; readonly value: T }
-  | { readonly status: 'not-found' }
-  | { readonly status: 'error'; readonly kind: ReadFailure; readonly detail: string };
+// The result type of the webhook's own cluster reads, so the adapter classifies both alike.
+export type { ReadResult } from '../credentials/cluster-port.js';
 
 export interface PodRef {
   readonly namespace: string;

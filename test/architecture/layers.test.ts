@@ -101,7 +101,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     why: 'the use case: talks to the registry only through the resolver interface (a port)',
   },
   diagnose: {
-    may: ['policy', 'platform', 'runtime', 'errors'],
+    may: ['policy', 'platform', 'credentials', 'runtime', 'errors'],
     why: "`pullguard diagnose`'s rules: what a failing pod, its events and its workload say, the node's error and pullguard's finding reconciled, the fix as commands; pure",
   },
   kube: {

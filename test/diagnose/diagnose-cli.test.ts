@@ -8,77 +8,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { diagnoseCli } from '../../src/cli/diagnose-cli.js';
-import { dockerConfigJson, pushImage, startRegistry } from '../harness/registry/index.js';
+import { startRegistry } from '../harness/registry/index.js';
 import { startShopCluster } from '../helpers/shop-cluster.js';
-import { addDeployment, addFailingPod, addNode, addRunningPod } from './failing-cluster.js';
+import { addFailingPod, pushShopImages, seedShop } from './failing-cluster.js';
 
 const reg = await startRegistry({ mode: 'basic' });
 t.teardown(() => reg.stop());
-await pushImage(reg, { repository: 'team/app', tags: ['1.0', '1.1'], format: 'oci-manifest' });
-await pushImage(reg, {
-  repository: 'team/multi',
-  tags: ['1.0'],
-  format: 'oci-index',
-  platforms: [{ os: 'linux', architecture: 'amd64' }],
-});
+await pushShopImages(reg);
 const kube = await startShopCluster(t);
+seedShop(kube, reg);
 const dir = await mkdtemp(join(tmpdir(), 'pullguard-diagnose-'));
 t.teardown(() => rm(dir, { recursive: true, force: true }));
 const configPath = join(dir, 'pullguard.yaml');
 await writeFile(configPath, JSON.stringify({ registries: [{ host: reg.host, caFile: reg.caFile }] }));
 
 const H = reg.host;
-const secret = (name: string, json: string) =>
-  kube.addSecret({
-    metadata: { name, namespace: 'shop' },
-    type: 'kubernetes.io/dockerconfigjson',
-    data: { '.dockerconfigjson': Buffer.from(json).toString('base64') },
-  });
-secret('regcred', dockerConfigJson(reg));
-secret('badcred', JSON.stringify({ auths: { [H]: { username: 'alice', password: 'not-her-password' } } }));
-addNode(kube, 'node-amd64', 'amd64');
-addNode(kube, 'node-arm64', 'arm64');
-
-const NOT_FOUND = (image: string) =>
-  `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve image: ${image}: not found`;
-const UNAUTHORIZED = (image: string) =>
-  `failed to pull and unpack image "${image}": failed to resolve image: unexpected status from HEAD request to https://${H}/v2/team/app/manifests/1.0: 401 Unauthorized`;
-
-const web = addDeployment(kube, 'web', '7c9d5f', `${H}/team/app:1.2`);
-addFailingPod(kube, {
-  name: 'web-7c9d5f-abcde',
-  image: `${H}/team/app:1.2`,
-  secrets: ['regcred'],
-  error: NOT_FOUND(`${H}/team/app:1.2`),
-  ...web,
+kube.addSecret({
+  metadata: { name: 'badcred', namespace: 'shop' },
+  type: 'kubernetes.io/dockerconfigjson',
+  stringData: {
+    '.dockerconfigjson': JSON.stringify({ auths: { [H]: { username: 'alice', password: 'not-her-password' } } }),
+  },
 });
-addFailingPod(kube, { name: 'no-secret', image: `${H}/team/app:1.0`, error: UNAUTHORIZED(`${H}/team/app:1.0`) });
 addFailingPod(kube, {
   name: 'bad-password',
   image: `${H}/team/app:1.0`,
   secrets: ['badcred'],
-  error: UNAUTHORIZED(`${H}/team/app:1.0`),
+  error: `failed to pull and unpack image "${H}/team/app:1.0": failed to resolve image: unexpected status from HEAD request to https://${H}/v2/team/app/manifests/1.0: 401 Unauthorized`,
 });
-addFailingPod(kube, {
-  name: 'on-arm',
-  node: 'node-arm64',
-  image: `${H}/team/multi:1.0`,
-  secrets: ['regcred'],
-  error: `rpc error: code = NotFound desc = failed to pull and unpack image "${H}/team/multi:1.0": no match for platform in manifest: not found`,
-});
-addFailingPod(kube, {
-  name: 'fixed',
-  image: `${H}/team/app:1.1`,
-  secrets: ['regcred'],
-  error: NOT_FOUND(`${H}/team/app:1.1`),
-});
-addFailingPod(kube, {
-  name: 'disk-full',
-  image: `${H}/team/app:1.0`,
-  secrets: ['regcred'],
-  error: `rpc error: code = Unknown desc = failed to pull and unpack image "${H}/team/app:1.0": failed to extract layer sha256:${'1'.repeat(64)}: write /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/118/fs/usr/lib/libfoo.so: no space left on device: unknown`,
-});
-addRunningPod(kube, 'healthy', `${H}/team/app:1.0`);
 kube.addNamespace({ metadata: { name: 'tools' } });
 kube.addServiceAccount({ metadata: { namespace: 'tools', name: 'default' } });
 addFailingPod(kube, {

@@ -4,6 +4,8 @@
  * their platform and runtime, and the Deployment → ReplicaSet → Pod chain, all in the fake Kubernetes API.
  */
 import type { FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
+import { dockerConfigJson, pushImage } from '../harness/registry/index.js';
+import type { RegistryHandle } from '../harness/registry/types.js';
 
 export interface FailingPodSpec {
   readonly name: string;
@@ -87,7 +89,7 @@ export function addFailingPod(kube: FakeKubeApi, spec: FailingPodSpec, now = Dat
 }
 
 /** A running pod whose containers have their images. */
-export function addRunningPod(kube: FakeKubeApi, name: string, image: string, namespace = 'shop'): void {
+function addRunningPod(kube: FakeKubeApi, name: string, image: string, namespace = 'shop'): void {
   kube.addPod({
     metadata: { name, namespace, uid: `uid-${namespace}-${name}` },
     spec: { nodeName: 'node-amd64', containers: [{ name: 'app', image }] },
@@ -106,7 +108,7 @@ export function addNode(kube: FakeKubeApi, name: string, architecture: string, r
 }
 
 /** Deployment `name` with its current ReplicaSet `name-hash`; returns the owner reference its pods carry. */
-export function addDeployment(kube: FakeKubeApi, name: string, hash: string, image: string, namespace = 'shop') {
+function addDeployment(kube: FakeKubeApi, name: string, hash: string, image: string, namespace = 'shop') {
   const template = { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image }] } };
   kube.add('apps/deployments', {
     metadata: { name, namespace, uid: `uid-${name}`, annotations: { 'deployment.kubernetes.io/revision': '1' } },
@@ -127,4 +129,65 @@ export function addDeployment(kube: FakeKubeApi, name: string, hash: string, ima
     owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-${hash}` },
     labels: { app: name, 'pod-template-hash': hash },
   };
+}
+
+/** containerd 2.x's words for a tag the registry does not have. */
+const notFoundText = (image: string): string =>
+  `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve image: ${image}: not found`;
+
+/**
+ * The shop the diagnose tests and the documented session share, over a registry holding `team/app:1.0`, `1.1` and
+ * `team/multi:1.0` (linux/amd64 only): pull secret `regcred` (alice), nodes `node-amd64` and `node-arm64`, and in
+ * namespace `shop` (which must exist, with its `default` ServiceAccount) one pod per verdict:
+ * `web-7c9d5f-abcde` of Deployment `web` on the missing tag `1.2`, `no-secret` (401), `on-arm` (no arm64 variant),
+ * `fixed` (tag `1.1`, pushed since the node failed), `disk-full` (`no space left on device`), and `healthy` running.
+ */
+export function seedShop(kube: FakeKubeApi, reg: Pick<RegistryHandle, 'host' | 'users'>): void {
+  const H = reg.host;
+  kube.addSecret({
+    metadata: { name: 'regcred', namespace: 'shop' },
+    type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': Buffer.from(dockerConfigJson(reg)).toString('base64') },
+  });
+  addNode(kube, 'node-amd64', 'amd64');
+  addNode(kube, 'node-arm64', 'arm64');
+  addFailingPod(kube, {
+    name: 'web-7c9d5f-abcde',
+    image: `${H}/team/app:1.2`,
+    secrets: ['regcred'],
+    error: notFoundText(`${H}/team/app:1.2`),
+    ...addDeployment(kube, 'web', '7c9d5f', `${H}/team/app:1.2`),
+  });
+  addFailingPod(kube, {
+    name: 'no-secret',
+    image: `${H}/team/app:1.0`,
+    error: `failed to pull and unpack image "${H}/team/app:1.0": failed to resolve image: unexpected status from HEAD request to https://${H}/v2/team/app/manifests/1.0: 401 Unauthorized`,
+  });
+  addFailingPod(kube, {
+    name: 'on-arm',
+    node: 'node-arm64',
+    image: `${H}/team/multi:1.0`,
+    secrets: ['regcred'],
+    error: `rpc error: code = NotFound desc = failed to pull and unpack image "${H}/team/multi:1.0": no match for platform in manifest: not found`,
+  });
+  addFailingPod(kube, {
+    name: 'fixed',
+    image: `${H}/team/app:1.1`,
+    secrets: ['regcred'],
+    error: notFoundText(`${H}/team/app:1.1`),
+  });
+  addFailingPod(kube, {
+    name: 'disk-full',
+    image: `${H}/team/app:1.0`,
+    secrets: ['regcred'],
+    error: `rpc error: code = Unknown desc = failed to pull and unpack image "${H}/team/app:1.0": failed to extract layer sha256:${'1'.repeat(64)}: write /var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/118/fs/usr/lib/libfoo.so: no space left on device: unknown`,
+  });
+  addRunningPod(kube, 'healthy', `${H}/team/app:1.0`);
+}
+
+/** The images {@link seedShop} expects in the registry. */
+export async function pushShopImages(reg: RegistryHandle): Promise<void> {
+  await pushImage(reg, { repository: 'team/app', tags: ['1.0', '1.1'], format: 'oci-manifest' });
+  const amd64 = [{ os: 'linux', architecture: 'amd64' }];
+  await pushImage(reg, { repository: 'team/multi', tags: ['1.0'], format: 'oci-index', platforms: amd64 });
 }
