@@ -23,7 +23,8 @@ const USAGE = `Usage:
 The config file can also be given with PULLGUARD_CONFIG.`;
 
 /** Installed twice: as `pullguard`, and as `kubectl-pullguard` so kubectl runs it as the plugin `kubectl pullguard`. */
-const PROGRAM = basename(process.argv[1] ?? '').startsWith('kubectl-pullguard') ? 'kubectl pullguard' : 'pullguard';
+const PROGRAM =
+  basename(process.argv[1] ?? '').replace(/\.js$/, '') === 'kubectl-pullguard' ? 'kubectl pullguard' : 'pullguard';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
