@@ -4,6 +4,7 @@
  * command. The only module that touches `process`.
  */
 import { homedir } from 'node:os';
+import { basename } from 'node:path';
 import { inspect } from 'node:util';
 import { failureLine } from './cli/failure-line.js';
 import { loadConfigFile } from './cli/load-config-file.js';
@@ -16,8 +17,14 @@ const USAGE = `Usage:
   pullguard serve [--config FILE] [--dev]              run the admission webhook (HTTPS 8443, health/metrics 8080);
                                                        --dev first generates development certificates
   pullguard check -f FILE|DIR|- [-f ...] [--config FILE] [--offline] [-o text|json] [--platform linux/amd64,...] [--kubeconfig FILE]
+  pullguard diagnose (pod/NAME | TYPE/NAME | -A) [-n NS] [--kubeconfig FILE] [--context NAME] [-o text|json]
+                                                       explain pods already failing to pull (also: kubectl pullguard diagnose)
   pullguard certs [--service NAME] [--namespace NS] [--out DIR] [--days N] [--san DNS-or-IP ...] [--manifests]
 The config file can also be given with PULLGUARD_CONFIG.`;
+
+/** Installed twice: as `pullguard`, and as `kubectl-pullguard` so kubectl runs it as the plugin `kubectl pullguard`. */
+const PROGRAM =
+  basename(process.argv[1] ?? '').replace(/\.js$/, '') === 'kubectl-pullguard' ? 'kubectl pullguard' : 'pullguard';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -28,6 +35,20 @@ async function main(argv: string[]): Promise<number> {
       // Subcommands load their modules on demand: `serve` never holds node-forge in memory.
       const { certsCli } = await import('./cli/certs-cli.js');
       return certsCli(rest, (line) => process.stdout.write(`${line}\n`));
+    }
+    case 'diagnose': {
+      const { diagnoseCli } = await import('./cli/diagnose-cli.js');
+      const interrupted = new AbortController();
+      process.once('SIGINT', () => interrupted.abort());
+      return diagnoseCli(rest, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+        homeDir: homedir(),
+        cwd: process.cwd(),
+        program: PROGRAM,
+        signal: interrupted.signal,
+      });
     }
     case 'check': {
       const { checkCli } = await import('./cli/check-cli.js');
@@ -50,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return command === undefined ? EXIT_USAGE : 0;
     default:
-      throw new UsageError(`unknown command "${command}"; see pullguard --help`);
+      throw new UsageError(`unknown command "${command}"; see ${PROGRAM} --help`);
   }
 }
 
@@ -93,7 +114,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`pullguard: ${failureLine(error)}\n`);
+    process.stderr.write(`${PROGRAM}: ${failureLine(error)}\n`);
     // PULLGUARD_DEBUG=1 adds the stack and the cause chain, for a bug report.
     if (process.env['PULLGUARD_DEBUG'] === '1') process.stderr.write(`${inspect(error)}\n`);
     process.exitCode = error instanceof PullguardError ? error.exitCode : EXIT_FAILURE;

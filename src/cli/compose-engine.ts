@@ -39,6 +39,12 @@ export interface EngineOptions {
   readonly watchNodes?: boolean;
   /** Watch Namespaces for their `pullguard.io/mode` label (serve: yes; check: no, it reads the label when needed). */
   readonly watchNamespaces?: boolean;
+  /** Nodes known without a watcher (`diagnose` reads the failing pods' nodes); a node watcher's list wins. */
+  readonly nodes?: () => readonly NodeInfo[];
+  /** Kubernetes access already loaded (`diagnose`, with its `--context`); otherwise loaded from the options. */
+  readonly kubeAccess?: KubeAccess;
+  /** Read namespaces' `pullguard.io/mode` label (default: yes); `diagnose` checks whatever the namespace's mode. */
+  readonly namespaceModes?: boolean;
   /** Platforms to check against instead of nodes / `platforms:` (the CLI's `--platform`). */
   readonly platforms?: readonly Platform[];
   /** Environment values the adapters may use (KUBECONFIG, KUBERNETES_SERVICE_HOST). */
@@ -53,6 +59,8 @@ export interface Engine {
   readonly reviewer: Reviewer;
   /** Where Kubernetes data comes from (`in-cluster`, a kubeconfig path), or undefined when not read. */
   readonly kubeSource?: string;
+  /** The reader of pull secrets and service accounts the reviews use (cached), when Kubernetes is read. */
+  readonly clusterReader?: ClusterReader;
   close(): Promise<void>;
 }
 
@@ -82,9 +90,10 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     env: options.env ?? {},
     homeDir: options.homeDir ?? '/nonexistent',
   };
-  const { kube, reader, nodeWatcher, namespaceWatcher, namespaceModeOf } = kubeAccessMayExist(kubeOptions)
-    ? await connectKubernetes(kubeOptions, config, options)
-    : NO_KUBE;
+  const { kube, reader, nodeWatcher, namespaceWatcher, namespaceModeOf } =
+    options.kubeAccess || kubeAccessMayExist(kubeOptions)
+      ? await connectKubernetes(kubeOptions, config, options)
+      : NO_KUBE;
   const resolver = createImageResolver({
     config,
     ...(options.metrics ? { metrics: options.metrics } : {}),
@@ -102,16 +111,16 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
   const configured = options.platforms ?? config.platforms;
   const candidatesFor = memoizedCandidatePlatforms(configured);
   const noNodes: readonly NodeInfo[] = [];
+  const knownNodes = (): readonly NodeInfo[] => nodeWatcher?.nodes() ?? options.nodes?.() ?? noNodes;
   const platforms: PlatformPort = (view) => {
-    const nodes = nodeWatcher?.nodes() ?? noNodes;
+    const nodes = knownNodes();
     if (nodes.length === 0 && configured.length === 0) return undefined;
     return candidatesFor(nodes, view);
   };
   const nodePlan = createNodePlanPort({
     config,
     runtime,
-    unsetShortNameMode: () =>
-      crioEnforcesShortNamesByDefault(nodeWatcher?.nodes() ?? noNodes) ? 'enforcing' : 'permissive',
+    unsetShortNameMode: () => (crioEnforcesShortNamesByDefault(knownNodes()) ? 'enforcing' : 'permissive'),
   });
   const deps: ReviewDeps = {
     config,
@@ -120,13 +129,14 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     platforms,
     ...(providers ? { credentialProviders: providers.providersFor } : {}),
     nodePlan,
-    runtime: runtimePort(config, () => nodeWatcher?.nodes() ?? noNodes),
+    runtime: runtimePort(config, knownNodes),
     ...(namespaceModeOf ? { namespaceMode: namespaceModeOf } : {}),
     ...(options.log ? { log: options.log } : {}),
   };
   return {
     reviewer: createReviewer(deps),
     ...(kube ? { kubeSource: kube.source } : {}),
+    ...(reader ? { clusterReader: reader } : {}),
     close: async () => {
       await Promise.all([nodeWatcher?.stop(), namespaceWatcher?.stop()]);
       await resolver.close();
@@ -169,7 +179,7 @@ async function connectKubernetes(
     import('../kube/node-watcher.js'),
     import('../kube/namespace-watcher.js'),
   ]);
-  const kube = loadKubeAccess(kubeOptions);
+  const kube = options.kubeAccess ?? loadKubeAccess(kubeOptions);
   if (!kube) return NO_KUBE;
   const reader = createClusterReader(kube, { requestTimeoutMs: config.network.requestTimeoutMs });
   const log = options.log ? { log: options.log } : {};
@@ -178,7 +188,8 @@ async function connectKubernetes(
   const namespaceWatcher = options.watchNamespaces
     ? startNamespaceWatcher({ kubeConfig: kube.kubeConfig, ...log })
     : undefined;
-  return { kube, reader, nodeWatcher, namespaceWatcher, namespaceModeOf: namespaceModePort(reader, namespaceWatcher) };
+  const namespaceModeOf = options.namespaceModes === false ? undefined : namespaceModePort(reader, namespaceWatcher);
+  return { kube, reader, nodeWatcher, namespaceWatcher, namespaceModeOf };
 }
 
 /**

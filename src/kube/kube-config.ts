@@ -3,7 +3,7 @@
  * `credentials.kubernetes` (docs/design.md §3.1): `auto` uses a config when one is found, `true` requires one, `false`
  * never touches the API. Environment values come in as parameters; only src/main.ts reads `process.env`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import path from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -18,6 +18,12 @@ export interface KubeAccess {
   readonly source: string;
   /** The API server URL. */
   readonly server: string;
+  /**
+   * The namespace a command without `-n` works in, as kubectl picks it: the context's `namespace`, in-cluster the
+   * pod's own (the service account's `namespace` file), else `default` (`Namespace()` in
+   * https://github.com/kubernetes/client-go/blob/master/tools/clientcmd/client_config.go).
+   */
+  readonly namespace: string;
 }
 
 export type KubeAccessErrorCode = 'PG_KUBE_CONFIG_MISSING' | 'PG_KUBE_CONFIG_INVALID';
@@ -40,6 +46,7 @@ const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
  * Loads API access in this order: explicit kubeconfig, in-cluster (KUBERNETES_SERVICE_HOST plus a mounted token),
  * the first existing file of KUBECONFIG, `~/.kube/config`. Returns undefined when `mode` is false, or `auto` and
  * nothing is found; throws {@link KubeAccessError} when `mode` is true and nothing is found, or a file is unusable.
+ * A `context` (kubectl's `--context`) skips the in-cluster config and must name a context of the file found.
  */
 export function loadKubeAccess(options: LoadKubeAccessOptions): KubeAccess | undefined {
   if (options.mode === false) return undefined;
@@ -50,12 +57,20 @@ export function loadKubeAccess(options: LoadKubeAccessOptions): KubeAccess | und
         `kubeconfig ${options.kubeconfigPath} does not exist; check the path given with --kubeconfig`,
       );
     }
-    return fromFile(options.kubeconfigPath);
+    return fromFile(options.kubeconfigPath, options.context);
   }
-  const inCluster = inClusterAccess(options);
+  // As kubectl: a named context is looked up in the kubeconfig files, never in the in-cluster config.
+  const inCluster = options.context === undefined ? inClusterAccess(options) : undefined;
   if (inCluster !== undefined) return inCluster;
   const file = kubeconfigCandidates(options).find((candidate) => existsSync(candidate));
-  if (file !== undefined) return fromFile(file);
+  if (file !== undefined) return fromFile(file, options.context);
+  if (options.context !== undefined) {
+    throw new KubeAccessError(
+      'PG_KUBE_CONFIG_MISSING',
+      `context ${JSON.stringify(options.context)} was asked for but there is no kubeconfig at ` +
+        `${kubeconfigCandidates(options).join(', ')}; point KUBECONFIG or --kubeconfig at the file that has it`,
+    );
+  }
   if (options.mode === true) {
     throw new KubeAccessError(
       'PG_KUBE_CONFIG_MISSING',
@@ -83,10 +98,23 @@ function inClusterAccess(options: LoadKubeAccessOptions): KubeAccess | undefined
     contexts: [{ name: 'inClusterContext', cluster: 'inCluster', user: 'inClusterUser' }],
     currentContext: 'inClusterContext',
   });
-  return access(kubeConfig, 'in-cluster');
+  return access(kubeConfig, 'in-cluster', podNamespace(path.join(dir, 'namespace')));
 }
 
-function fromFile(file: string): KubeAccess {
+/** The namespace file mounted beside the token; `default` when it is missing or not a namespace name. */
+function podNamespace(file: string): string {
+  try {
+    const text = readFileSync(file, 'utf8').trim();
+    return NAMESPACE_NAME.test(text) ? text : 'default';
+  } catch {
+    return 'default';
+  }
+}
+
+/** A DNS-1123 label, the form of every namespace name. */
+const NAMESPACE_NAME = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function fromFile(file: string, context: string | undefined): KubeAccess {
   const kubeConfig = new KubeConfig();
   try {
     kubeConfig.loadFromFile(file);
@@ -103,14 +131,25 @@ function fromFile(file: string): KubeAccess {
       `kubeconfig ${file} ${what}${where}; fix the file or use another kubeconfig`,
     );
   }
-  return access(kubeConfig, file);
+  if (context !== undefined) {
+    if (kubeConfig.getContextObject(context) === null) {
+      throw new KubeAccessError(
+        'PG_KUBE_CONFIG_INVALID',
+        `kubeconfig ${file} has no context ${JSON.stringify(context)}; kubectl config get-contexts lists the contexts`,
+      );
+    }
+    kubeConfig.setCurrentContext(context);
+  }
+  const namespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace;
+  return access(kubeConfig, file, namespace !== undefined && namespace !== '' ? namespace : 'default');
 }
 
-function access(kubeConfig: KubeConfig, source: string): KubeAccess {
+function access(kubeConfig: KubeConfig, source: string, namespace: string): KubeAccess {
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null || kubeConfig.getCurrentUser() === null) {
     const problem = `kubeconfig ${source} has no current context with a cluster and a user; set one with kubectl config use-context`;
     throw new KubeAccessError('PG_KUBE_CONFIG_INVALID', problem);
   }
-  return Object.freeze({ kubeConfig, core: kubeConfig.makeApiClient(CoreV1Api), source, server: cluster.server });
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  return Object.freeze({ kubeConfig, core, source, server: cluster.server, namespace });
 }

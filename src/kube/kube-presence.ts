@@ -9,6 +9,8 @@ export interface LoadKubeAccessOptions {
   readonly mode: 'auto' | boolean;
   /** An explicit kubeconfig (flag); wins over everything else and must exist. */
   readonly kubeconfigPath?: string;
+  /** A kubeconfig context to use instead of its current one (kubectl's `--context`); never the in-cluster config. */
+  readonly context?: string;
   /** Reads KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT and KUBECONFIG. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly homeDir: string;
@@ -16,10 +18,10 @@ export interface LoadKubeAccessOptions {
   readonly serviceAccountDir?: string;
 }
 
-/** True when `loadKubeAccess` could return access (or must fail loudly): mode true, a flag, in-cluster, or a file. */
+/** True when `loadKubeAccess` could return access (or must fail loudly): mode true, a flag or context, in-cluster, or a file. */
 export function kubeAccessMayExist(options: LoadKubeAccessOptions): boolean {
   if (options.mode === false) return false;
-  if (options.mode === true || options.kubeconfigPath !== undefined) return true;
+  if (options.mode === true || options.kubeconfigPath !== undefined || options.context !== undefined) return true;
   if (options.env['KUBERNETES_SERVICE_HOST']) return true;
   return kubeconfigCandidates(options).some((candidate) => existsSync(candidate));
 }

@@ -30,6 +30,8 @@ export interface Finding {
    * asks for, the network cause, the blocked prefix); see `runtimeFailureOf()` in runtime-failure.ts.
    */
   readonly runtimeFailure?: RuntimeFailure;
+  /** For a missing tag: the closest existing tags, best first, as the cause lists them. */
+  readonly suggestions?: readonly string[];
 }
 
 export interface DecidedFinding extends Finding {

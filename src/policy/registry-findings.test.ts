@@ -223,3 +223,11 @@ t.test('network causes the node reports the same way carry its failure, for the 
   );
   t.equal(failure({ outcome: 'not-found', missing: 'tag' }), undefined, 'the class says it');
 });
+
+t.test('a missing tag keeps its closest tags as data, exactly those the cause lists', async (t) => {
+  const listed = registryFinding({ outcome: 'not-found', missing: 'tag', suggestions: ['1.29.3', '1.29'] }, ctx);
+  t.same(listed?.suggestions, ['1.29.3', '1.29']);
+  t.equal(registryFinding({ outcome: 'not-found', missing: 'tag', suggestions: [] }, ctx)?.suggestions, undefined);
+  const repository = registryFinding({ outcome: 'not-found', missing: 'repository', suggestions: ['1.29'] }, ctx);
+  t.equal(repository?.suggestions, undefined, 'a missing repository has no closest tag');
+});

@@ -48,8 +48,12 @@ export function registryFinding(resolution: Resolution, ctx: RegistryFindingCont
         cause: `invalid image reference: ${resolution.reason}.`,
         short: `invalid image reference: ${resolution.reason}`,
       };
-    case 'not-found':
-      return { ...base, class: 'notFound', ...notFoundText(resolution.missing, resolution.suggestions ?? [], ctx) };
+    case 'not-found': {
+      const suggestions = resolution.suggestions ?? [];
+      const text = notFoundText(resolution.missing, suggestions, ctx);
+      const listed = text.cause.includes('Closest tags:') ? { suggestions: [...suggestions] } : {};
+      return { ...base, class: 'notFound', ...text, ...listed };
+    }
     case 'unauthorized': {
       // A provider's credentials are tried besides the pod's: it decides, whatever pod secrets matched.
       const fromProvider = providerFinding(ctx.provider, ctx);

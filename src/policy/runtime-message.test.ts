@@ -173,3 +173,20 @@ t.test('1 MB of hostile text is read only to the cap, quickly', async (t) => {
   const early = 'Failed to pull image "x": no space left on device ' + 'a'.repeat(MAX_MESSAGE_CHARS * 16);
   t.equal(classifyRuntimeMessage(early).kind, 'diskFull', 'a cause within the cap is still found');
 });
+
+t.test('the Docker daemon writes its answers, even when they quote containerd', async (t) => {
+  const quoting =
+    'Error response from daemon: unknown: failed to resolve reference "ghcr.io/acme/app:1": unexpected status from HEAD request to https://ghcr.io/v2/acme/app/manifests/1: 403 Forbidden';
+  t.same(
+    [classifyRuntimeMessage(quoting).kind, classifyRuntimeMessage(quoting).writer],
+    ['unauthorized', 'cri-dockerd'],
+  );
+  const bare = 'Head "https://registry.example/v2/app/manifests/1": Forbidden';
+  t.equal(
+    classifyRuntimeMessage(bare).kind,
+    'unknown',
+    "a bare `Forbidden` is read as a refusal only in the daemon's answer",
+  );
+  t.equal(classifyRuntimeMessage(`Error response from daemon: ${bare}`).kind, 'unauthorized');
+  t.equal(classifyRuntimeMessage(`Error response from daemon: ${bare}`).credentialsRejected, false);
+});

@@ -8,7 +8,17 @@ import t from 'tap';
 import { codeOf, sourceFiles, SRC } from '../helpers/source-code.js';
 
 /** The table of allowed imports between these folders is test/architecture/layers.test.ts. */
-const PURE_AREAS = ['image', 'workload', 'platform', 'policy', 'admission', 'review', 'resolution', 'runtime'];
+const PURE_AREAS = [
+  'image',
+  'workload',
+  'platform',
+  'policy',
+  'admission',
+  'review',
+  'resolution',
+  'runtime',
+  'diagnose',
+];
 const FORBIDDEN_IN_PURE = [
   /^fastify/,
   /^@kubernetes\/client-node/,

@@ -100,9 +100,13 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     ],
     why: 'the use case: talks to the registry only through the resolver interface (a port)',
   },
+  diagnose: {
+    may: ['policy', 'platform', 'credentials', 'runtime', 'errors'],
+    why: "`pullguard diagnose`'s rules: what a failing pod, its events and its workload say, the node's error and pullguard's finding reconciled, the fix as commands; pure",
+  },
   kube: {
-    may: ['credentials', 'platform', 'policy', 'runtime', 'errors'],
-    why: 'the Kubernetes adapter implements the readers credentials and platform ask for',
+    may: ['credentials', 'platform', 'policy', 'diagnose', 'runtime', 'errors'],
+    why: "the Kubernetes adapter implements the readers credentials, platform and diagnose ask for (diagnose's cluster port, its list caps)",
   },
   certs: { may: ['runtime', 'errors'], why: 'certificate generation: used by the server and the CLI' },
   server: {
@@ -127,6 +131,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
       'node-pull',
       'image',
       'policy',
+      'diagnose',
       'observability',
       'runtime',
       'errors',
@@ -134,6 +139,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     why: 'the commands compose the engine: the only place adapters meet the use case',
   },
   main: { may: ['cli', 'errors', 'runtime'], why: 'the composition root: argv, env and exit' },
+  'kubectl-pullguard': { may: ['main'], why: 'the kubectl plugin entry: the same program under the name kubectl runs' },
 };
 
 /** The relative specifiers a file imports or re-exports, statically or with `import(…)`. */

@@ -91,3 +91,66 @@ t.test('unusable files are start-up errors that never quote the file', async (t)
     message: /no current context/,
   });
 });
+
+function twoContexts(file: string): string {
+  const full = path.join(dir, file);
+  writeFileSync(
+    full,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        { name: 'prod', cluster: { server: 'https://prod.example:6443' } },
+        { name: 'dev', cluster: { server: 'https://dev.example:6443' } },
+      ],
+      users: [{ name: 'u', user: { token: PLANTED_TOKEN } }],
+      contexts: [
+        { name: 'prod', context: { cluster: 'prod', user: 'u', namespace: 'shop' } },
+        { name: 'dev', context: { cluster: 'dev', user: 'u' } },
+      ],
+      'current-context': 'prod',
+    }),
+  );
+  return full;
+}
+
+t.test('--context picks another context of the kubeconfig, and its namespace', async (t) => {
+  const file = twoContexts('contexts.yaml');
+  const load = (extra: Partial<Parameters<typeof loadKubeAccess>[0]>) =>
+    loadKubeAccess({ mode: true, kubeconfigPath: file, env: {}, homeDir: emptyHome, ...extra });
+  t.match(load({}), { server: 'https://prod.example:6443', namespace: 'shop' }, "the current context's namespace");
+  const dev = load({ context: 'dev' });
+  t.match(dev, { server: 'https://dev.example:6443', namespace: 'default' }, 'no namespace in the context: default');
+  t.equal(dev?.kubeConfig.getCurrentContext(), 'dev');
+  t.match(load({ context: 'prod' }), { server: 'https://prod.example:6443', namespace: 'shop' });
+  const error = t.throws(() => load({ context: 'staging' }));
+  t.ok(error instanceof KubeAccessError);
+  t.match(error, { code: 'PG_KUBE_CONFIG_INVALID', message: /has no context "staging"/ });
+  t.notMatch(String((error as Error).message), PLANTED_TOKEN);
+  t.match(
+    loadKubeAccess({ mode: 'auto', env: { KUBECONFIG: file }, homeDir: emptyHome, context: 'dev' }),
+    { source: file, server: 'https://dev.example:6443' },
+    'found through KUBECONFIG too',
+  );
+  t.throws(
+    () => loadKubeAccess({ mode: 'auto', env: {}, homeDir: emptyHome, context: 'dev' }),
+    { code: 'PG_KUBE_CONFIG_MISSING', message: /context "dev" was asked for/ },
+    'a context with no kubeconfig to find it in is an error, even in auto mode',
+  );
+});
+
+t.test("in-cluster: the pod's namespace file, else default; --context skips in-cluster", async (t) => {
+  const saDir = path.join(dir, 'sa-ns');
+  mkdirSync(saDir, { recursive: true });
+  writeFileSync(path.join(saDir, 'token'), PLANTED_TOKEN);
+  const env = { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' };
+  const load = (extra: Partial<Parameters<typeof loadKubeAccess>[0]> = {}) =>
+    loadKubeAccess({ mode: 'auto', env, homeDir: emptyHome, serviceAccountDir: saDir, ...extra });
+  t.match(load(), { source: 'in-cluster', namespace: 'default' }, 'no namespace file');
+  writeFileSync(path.join(saDir, 'namespace'), 'pullguard\n');
+  t.match(load(), { source: 'in-cluster', namespace: 'pullguard' });
+  writeFileSync(path.join(saDir, 'namespace'), 'Not/A Namespace');
+  t.match(load(), { namespace: 'default' }, 'a file that does not hold a namespace name');
+  const file = twoContexts('in-cluster-contexts.yaml');
+  t.match(load({ context: 'dev', env: { ...env, KUBECONFIG: file } }), { source: file, namespace: 'default' });
+});

@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { testPki } from '../registry/test-pki.js';
 import { KubeStore, type KubeObject } from './kube-store.js';
+import { readListQuery } from './list-query.js';
+import { resourcePath, type ResourceKey } from './resources.js';
 import { statusBody } from './status.js';
 
 export interface FakeKubeFault {
@@ -43,6 +45,12 @@ export interface FakeKubeApi {
   addSecret(secret: object): void;
   addServiceAccount(serviceAccount: object): void;
   addNamespace(namespace: object): void;
+  /** A v1 Pod (`status.containerStatuses` as the kubelet writes them). */
+  addPod(pod: object): void;
+  /** A core/v1 Event (`involvedObject`, `lastTimestamp`, `count`). */
+  addEvent(event: object): void;
+  /** Any served object by store key: `pods`, `events.k8s.io/events`, `apps/deployments`, `batch/jobs`, … */
+  add(resource: ResourceKey, object: object): void;
   /** Adds or replaces a Node; watchers get ADDED or MODIFIED. */
   addNode(node: object): void;
   /** Watchers get DELETED. */
@@ -102,18 +110,20 @@ export async function startFakeKubeApi(options: { token?: string } = {}): Promis
       .split('/')
       .filter((s) => s !== '')
       .map(decodeURIComponent);
-    const [api, version, ...rest] = segments;
-    if (api !== 'api' || version !== 'v1') return sendJson(res, 404, statusBody(404, url.pathname));
-    const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
-    const resource = resourceOf(rest);
+    const resource = resourcePath(segments);
     if (resource === undefined) return sendJson(res, 404, statusBody(404, url.pathname));
+    const key = resource.type.key;
     if (resource.name !== undefined) {
-      const object = store.get(resource.plural, resource.namespace, resource.name);
-      if (object === undefined) return sendJson(res, 404, statusBody(404, url.pathname, resource));
+      const object = store.get(key, resource.namespace, resource.name);
+      const named = { plural: key.split('/').at(-1) ?? key, name: resource.name };
+      if (object === undefined) return sendJson(res, 404, statusBody(404, url.pathname, named));
       return sendJson(res, 200, object);
     }
-    if (watch) return store.watch(resource.plural, url.searchParams, res);
-    return sendJson(res, 200, store.list(resource.plural, resource.namespace));
+    const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    if (watch) return store.watch(key, url.searchParams, res);
+    const query = readListQuery(url.searchParams);
+    if ('problem' in query) return sendJson(res, 400, statusBody(400, url.pathname));
+    return sendJson(res, 200, store.list(key, resource.namespace, query));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -135,6 +145,10 @@ export async function startFakeKubeApi(options: { token?: string } = {}): Promis
     addServiceAccount: (sa) => store.put('serviceaccounts', sa as KubeObject),
     addNamespace: (ns) => store.put('namespaces', ns as KubeObject),
     addNode: (node) => store.put('nodes', node as KubeObject),
+    addPod: (pod) => store.put('pods', pod as KubeObject),
+    addEvent: (event) => store.put('events', event as KubeObject),
+    add: (resource, object) =>
+      store.put(resource, resource === 'secrets' ? foldStringData(object as KubeObject) : (object as KubeObject)),
     removeNode: (name) => store.remove('nodes', undefined, name),
     fault: (pattern, fault) => faults.unshift({ pattern, fault, remaining: fault.times ?? Number.POSITIVE_INFINITY }),
     clearFaults: () => faults.splice(0),
@@ -148,28 +162,6 @@ export async function startFakeKubeApi(options: { token?: string } = {}): Promis
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });
     },
-  };
-}
-
-interface Resource {
-  readonly plural: string;
-  readonly namespace?: string;
-  readonly name?: string;
-}
-
-/** `nodes[/name]`, `namespaces[/name]`, `namespaces/{ns}/{secrets|serviceaccounts}[/name]`. */
-function resourceOf(rest: readonly string[]): Resource | undefined {
-  const [first, second, third, fourth, ...extra] = rest;
-  if (extra.length > 0) return undefined;
-  if (first === 'nodes' && third === undefined)
-    return { plural: 'nodes', ...(second !== undefined ? { name: second } : {}) };
-  if (first !== 'namespaces') return first === 'secrets' || first === 'serviceaccounts' ? { plural: first } : undefined;
-  if (third === undefined) return { plural: 'namespaces', ...(second !== undefined ? { name: second } : {}) };
-  if (third !== 'secrets' && third !== 'serviceaccounts') return undefined;
-  return {
-    plural: third,
-    ...(second !== undefined ? { namespace: second } : {}),
-    ...(fourth !== undefined ? { name: fourth } : {}),
   };
 }
 

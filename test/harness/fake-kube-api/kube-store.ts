@@ -4,18 +4,13 @@
  */
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { continueToken, matches, type ListQuery } from './list-query.js';
+import { resourceType } from './resources.js';
 
 export interface KubeObject {
   readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly [key: string]: unknown };
   readonly [key: string]: unknown;
 }
-
-const KINDS: Record<string, string> = {
-  secrets: 'Secret',
-  serviceaccounts: 'ServiceAccount',
-  namespaces: 'Namespace',
-  nodes: 'Node',
-};
 
 interface WatchEvent {
   readonly plural: string;
@@ -47,8 +42,8 @@ export class KubeStore {
     const version = ++this.resourceVersion;
     const object: KubeObject = {
       ...input,
-      apiVersion: 'v1',
-      kind: KINDS[plural] ?? plural,
+      apiVersion: resourceType(plural)?.apiVersion ?? 'v1',
+      kind: resourceType(plural)?.kind ?? plural,
       metadata: {
         uid: (existing?.metadata?.['uid'] as string | undefined) ?? randomUUID(),
         creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -74,15 +69,24 @@ export class KubeStore {
     return this.bucket(plural).get(keyOf(namespace, name));
   }
 
-  list(plural: string, namespace: string | undefined): object {
-    const items = [...this.bucket(plural).values()].filter(
-      (o) => namespace === undefined || o.metadata?.namespace === namespace,
-    );
+  /** One page of the list, in (namespace, name) order, with `continue` and `remainingItemCount` when more remain. */
+  list(plural: string, namespace: string | undefined, query?: ListQuery): object {
+    const all = [...this.bucket(plural).entries()]
+      .filter(([, o]) => namespace === undefined || o.metadata?.namespace === namespace)
+      .filter(([, o]) => query === undefined || matches(query, o))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, o]) => o);
+    const start = query?.start ?? 0;
+    const end = query?.limit === undefined ? all.length : Math.min(all.length, start + query.limit);
+    const more = end < all.length;
     return {
-      apiVersion: 'v1',
-      kind: `${KINDS[plural] ?? plural}List`,
-      metadata: { resourceVersion: String(this.resourceVersion) },
-      items,
+      apiVersion: resourceType(plural)?.apiVersion ?? 'v1',
+      kind: `${resourceType(plural)?.kind ?? plural}List`,
+      metadata: {
+        resourceVersion: String(this.resourceVersion),
+        ...(more ? { continue: continueToken(end), remainingItemCount: all.length - end } : {}),
+      },
+      items: all.slice(start, end),
     };
   }
 

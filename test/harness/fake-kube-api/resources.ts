@@ -1,0 +1,87 @@
+/**
+ * The resources the fake API serves: each one's store key, group version, kind and scope, and the URL paths that
+ * reach them (https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-uris).
+ */
+
+export interface ResourceType {
+  /** The store key: the plural for the core group (`pods`), `group/plural` otherwise (`apps/deployments`). */
+  readonly key: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+}
+
+const TYPES: readonly ResourceType[] = [
+  { key: 'secrets', apiVersion: 'v1', kind: 'Secret', namespaced: true },
+  { key: 'serviceaccounts', apiVersion: 'v1', kind: 'ServiceAccount', namespaced: true },
+  { key: 'namespaces', apiVersion: 'v1', kind: 'Namespace', namespaced: false },
+  { key: 'nodes', apiVersion: 'v1', kind: 'Node', namespaced: false },
+  { key: 'pods', apiVersion: 'v1', kind: 'Pod', namespaced: true },
+  { key: 'events', apiVersion: 'v1', kind: 'Event', namespaced: true },
+  { key: 'events.k8s.io/events', apiVersion: 'events.k8s.io/v1', kind: 'Event', namespaced: true },
+  { key: 'apps/deployments', apiVersion: 'apps/v1', kind: 'Deployment', namespaced: true },
+  { key: 'apps/statefulsets', apiVersion: 'apps/v1', kind: 'StatefulSet', namespaced: true },
+  { key: 'apps/daemonsets', apiVersion: 'apps/v1', kind: 'DaemonSet', namespaced: true },
+  { key: 'apps/replicasets', apiVersion: 'apps/v1', kind: 'ReplicaSet', namespaced: true },
+  { key: 'batch/jobs', apiVersion: 'batch/v1', kind: 'Job', namespaced: true },
+  { key: 'batch/cronjobs', apiVersion: 'batch/v1', kind: 'CronJob', namespaced: true },
+];
+
+/** The store keys `add(resource, object)` accepts. */
+export type ResourceKey =
+  | 'secrets'
+  | 'serviceaccounts'
+  | 'namespaces'
+  | 'nodes'
+  | 'pods'
+  | 'events'
+  | 'events.k8s.io/events'
+  | 'apps/deployments'
+  | 'apps/statefulsets'
+  | 'apps/daemonsets'
+  | 'apps/replicasets'
+  | 'batch/jobs'
+  | 'batch/cronjobs';
+
+export function resourceType(key: string): ResourceType | undefined {
+  return TYPES.find((type) => type.key === key);
+}
+
+export interface ResourcePath {
+  readonly type: ResourceType;
+  /** Undefined: every namespace (a list), or a cluster-scoped resource. */
+  readonly namespace?: string;
+  readonly name?: string;
+}
+
+/**
+ * `/api/v1/{plural}[/{name}]`, `/api/v1/namespaces/{ns}/{plural}[/{name}]`, and the same under
+ * `/apis/{group}/{version}`; `/api/v1/namespaces/{name}` is a Namespace. Undefined for anything else.
+ */
+export function resourcePath(segments: readonly string[]): ResourcePath | undefined {
+  const [root, ...after] = segments;
+  let groupVersion: string;
+  let rest: readonly string[];
+  if (root === 'api') {
+    if (after[0] !== 'v1') return undefined;
+    groupVersion = 'v1';
+    rest = after.slice(1);
+  } else if (root === 'apis' && after.length >= 2) {
+    groupVersion = `${after[0]}/${after[1]}`;
+    rest = after.slice(2);
+  } else return undefined;
+  const typeOf = (plural: string | undefined) =>
+    TYPES.find((type) => type.apiVersion === groupVersion && type.key.split('/').at(-1) === plural);
+  const [first, second, third, fourth, ...extra] = rest;
+  if (extra.length > 0 || first === undefined) return undefined;
+  if (first === 'namespaces' && third !== undefined && second !== undefined) {
+    const type = typeOf(third);
+    if (type === undefined || !type.namespaced) return undefined;
+    return { type, namespace: second, ...(fourth !== undefined ? { name: fourth } : {}) };
+  }
+  if (third !== undefined) return undefined;
+  const type = typeOf(first);
+  if (type === undefined) return undefined;
+  if (second !== undefined && type.namespaced) return undefined;
+  return { type, ...(second !== undefined ? { name: second } : {}) };
+}
