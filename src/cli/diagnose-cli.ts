@@ -61,13 +61,18 @@ async function runDiagnoseCommand(argv: readonly string[], io: DiagnoseIo): Prom
     import('../kube/diagnose-reader.js'),
   ]);
   const kube = loadKubeAccess({
-    mode: true,
+    mode: 'auto',
     ...(options.kubeconfigPath ? { kubeconfigPath: resolve(io.cwd, options.kubeconfigPath) } : {}),
     ...(options.context ? { context: options.context } : {}),
     env: io.env,
     homeDir: io.homeDir,
   });
-  if (kube === undefined) throw new PullguardError('PG_KUBE_CONFIG_MISSING', 'no kubeconfig found');
+  if (kube === undefined) {
+    throw new PullguardError(
+      'PG_KUBE_CONFIG_MISSING',
+      `no cluster to read: no kubeconfig at ${io.env['KUBECONFIG'] ? 'any file of KUBECONFIG or ' : ''}~/.kube/config and not running in a pod; give --kubeconfig FILE or set KUBECONFIG`,
+    );
+  }
   const nodeBook = createNodeBook();
   const engine = await composeEngine({
     // An exempt image is one the webhook lets through unchecked; diagnose is asked about it, so it checks it.

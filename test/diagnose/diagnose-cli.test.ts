@@ -201,6 +201,20 @@ t.test('usage and access errors exit 2 with one line', async (t) => {
   const context = await diagnose('pod/x', '--context', 'nope');
   t.equal(context.code, 2);
   t.match(context.stderr, /has no context "nope"/);
+  let stderr = '';
+  const noCluster = await diagnoseCli(['pod/x'], {
+    stdout: { write: () => true },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: {},
+    homeDir: dir,
+    cwd: dir,
+    program: 'pullguard',
+  });
+  t.equal(noCluster, 2);
+  t.equal(
+    stderr,
+    'pullguard: no cluster to read: no kubeconfig at ~/.kube/config and not running in a pod; give --kubeconfig FILE or set KUBECONFIG\n',
+  );
   const help = await diagnose('--help');
   t.equal(help.code, 0);
   t.match(help.stdout, /^Usage: kubectl pullguard diagnose/);
