@@ -1,4 +1,5 @@
 /** A pod in ImagePullBackOff and its kubelet pull event, as the diagnose reader tests put them into the fake API. */
+import type { FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 
 export const POD_UID = '6b1f2c3d-0000-4000-8000-00000000a1b2';
 const WAITING_MESSAGE =
@@ -45,4 +46,15 @@ export function pullEvent(name: string, pod: string, uid: string): object {
     count: 4,
     type: 'Warning',
   };
+}
+
+/** A deadline for one reader call in these tests. */
+export const deadline = (): AbortSignal => AbortSignal.timeout(5000);
+
+/** The query parameters of every request the fake API saw on `path`, in order. */
+export function queriesOf(api: Pick<FakeKubeApi, 'requests'>, path: string): Record<string, string>[] {
+  return api
+    .requests()
+    .filter((r) => r.path === path)
+    .map((r) => Object.fromEntries(new URLSearchParams(r.query)));
 }

@@ -3,7 +3,7 @@ import { MAX_EVENTS, readPullEvents } from '../../src/diagnose/pull-events.js';
 import { createDiagnoseReader } from '../../src/kube/diagnose-reader.js';
 import type { KubeAccess } from '../../src/kube/kube-config.js';
 import type { FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
-import { POD_UID, failingPod, pullEvent } from './diagnose-fixtures.js';
+import { POD_UID, failingPod, pullEvent, deadline, queriesOf } from './diagnose-fixtures.js';
 import { startKubeAccess } from './kube-fixtures.js';
 
 let api: FakeKubeApi;
@@ -17,13 +17,6 @@ t.before(async () => {
 });
 t.teardown(() => api.close());
 t.beforeEach(() => api.clearFaults());
-
-const deadline = () => AbortSignal.timeout(5000);
-const queriesOf = (path: string) =>
-  api
-    .requests()
-    .filter((r) => r.path === path)
-    .map((r) => Object.fromEntries(new URLSearchParams(r.query)));
 
 t.test('failures are classified: forbidden, unavailable, invalid, timeout', async (t) => {
   const reader = createDiagnoseReader(kube, { requestTimeoutMs: 200 });
@@ -59,10 +52,10 @@ t.test('paging stops once the cap is passed', async (t) => {
   for (let i = 0; i < MAX_EVENTS + 700; i++)
     api.addEvent(pullEvent(`many.${String(i).padStart(5, '0')}`, 'many', POD_UID));
   const reader = createDiagnoseReader(kube);
-  const before = queriesOf('/api/v1/namespaces/shop/events').length;
+  const before = queriesOf(api, '/api/v1/namespaces/shop/events').length;
   const result = await reader.listPodEvents({ namespace: 'shop', name: 'many' }, deadline());
   const items = (result as { value: { items: unknown[] } }).value.items;
   t.equal(items.length, MAX_EVENTS + 1, 'one past the cap, so the reader can say the list was cut');
-  t.equal(queriesOf('/api/v1/namespaces/shop/events').length - before, Math.ceil((MAX_EVENTS + 1) / 500));
+  t.equal(queriesOf(api, '/api/v1/namespaces/shop/events').length - before, Math.ceil((MAX_EVENTS + 1) / 500));
   t.equal(readPullEvents({ items }, { name: 'many' }, new Date()).truncated, true);
 });

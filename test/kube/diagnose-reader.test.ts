@@ -4,7 +4,7 @@ import { readPullEvents } from '../../src/diagnose/pull-events.js';
 import { createDiagnoseReader, escapeFieldValue } from '../../src/kube/diagnose-reader.js';
 import type { KubeAccess } from '../../src/kube/kube-config.js';
 import type { FakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
-import { POD_UID, failingPod, pullEvent } from './diagnose-fixtures.js';
+import { POD_UID, failingPod, pullEvent, deadline, queriesOf } from './diagnose-fixtures.js';
 import { startKubeAccess } from './kube-fixtures.js';
 
 let api: FakeKubeApi;
@@ -41,13 +41,6 @@ t.before(async () => {
 });
 t.teardown(() => api.close());
 t.beforeEach(() => api.clearFaults());
-
-const deadline = () => AbortSignal.timeout(5000);
-const queriesOf = (path: string) =>
-  api
-    .requests()
-    .filter((r) => r.path === path)
-    .map((r) => Object.fromEntries(new URLSearchParams(r.query)));
 
 t.test('a pod comes back as the wire JSON, readable by the diagnose readers', async (t) => {
   const reader = createDiagnoseReader(kube);
@@ -112,7 +105,7 @@ t.test('lists are paged with limit and continue, into one List', async (t) => {
     ['web-1', 'web-2'],
   );
   t.notOk('continue' in value.metadata, 'the merged list has no continue token');
-  const queries = queriesOf('/api/v1/namespaces/shop/pods');
+  const queries = queriesOf(api, '/api/v1/namespaces/shop/pods');
   t.equal(queries.length, 2);
   t.same(queries[0], { limit: '1' });
   t.match(queries[1], { limit: '1', continue: /\w/ });
@@ -122,7 +115,7 @@ t.test('lists are paged with limit and continue, into one List', async (t) => {
     (all as { value: { items: { metadata: { name: string } }[] } }).value.items.map((p) => p.metadata.name),
     ['tool', 'web-1', 'web-2'],
   );
-  t.same(queriesOf('/api/v1/pods').at(-1), { limit: '500' });
+  t.same(queriesOf(api, '/api/v1/pods').at(-1), { limit: '500' });
 });
 
 t.test("a pod's events: the field selector sent, the times kept as strings", async (t) => {
@@ -133,7 +126,7 @@ t.test("a pod's events: the field selector sent, the times kept as strings", asy
     value: { kind: 'EventList', items: [{ lastTimestamp: '2026-01-02T03:04:05Z' }] },
   });
   t.equal((result as { value: { items: unknown[] } }).value.items.length, 1, 'only the events of web-1');
-  t.same(queriesOf('/api/v1/namespaces/shop/events').at(-1), {
+  t.same(queriesOf(api, '/api/v1/namespaces/shop/events').at(-1), {
     fieldSelector: `involvedObject.kind=Pod,involvedObject.name=web-1,involvedObject.namespace=shop,involvedObject.uid=${POD_UID}`,
     limit: '500',
   });
@@ -148,7 +141,7 @@ t.test("a pod's events: the field selector sent, the times kept as strings", asy
 
   await reader.listPodEvents({ namespace: 'shop', name: 'web-1', uid: 'x,involvedObject.name=web-2' }, deadline());
   t.same(
-    queriesOf('/api/v1/namespaces/shop/events').at(-1)?.['fieldSelector'],
+    queriesOf(api, '/api/v1/namespaces/shop/events').at(-1)?.['fieldSelector'],
     'involvedObject.kind=Pod,involvedObject.name=web-1,involvedObject.namespace=shop',
     'a uid that is not one is left out of the selector',
   );
@@ -163,7 +156,7 @@ t.test('when core/v1 events are forbidden, events.k8s.io/v1 is asked', async (t)
     status: 'found',
     value: { apiVersion: 'events.k8s.io/v1', items: [{ series: { lastObservedTime: '2026-01-02T03:06:00.000000Z' } }] },
   });
-  t.same(queriesOf('/apis/events.k8s.io/v1/namespaces/shop/events').at(-1), {
+  t.same(queriesOf(api, '/apis/events.k8s.io/v1/namespaces/shop/events').at(-1), {
     fieldSelector: `regarding.kind=Pod,regarding.name=web-1,regarding.namespace=shop,regarding.uid=${POD_UID}`,
     limit: '500',
   });
