@@ -13,6 +13,7 @@ import { KubeStore, type KubeObject } from './kube-store.js';
 import { readListQuery } from './list-query.js';
 import { resourcePath, type ResourceKey } from './resources.js';
 import { statusBody } from './status.js';
+import { acceptsWrite, handleWrite } from './writes.js';
 
 export interface FakeKubeFault {
   /** Answer with this HTTP status and a matching v1 Status body instead of the real answer. */
@@ -105,12 +106,16 @@ export async function startFakeKubeApi(options: { token?: string } = {}): Promis
 
   function route(req: IncomingMessage, res: ServerResponse, url: URL): void {
     if (req.headers.authorization !== `Bearer ${token}`) return sendJson(res, 401, statusBody(401, url.pathname));
-    if (req.method !== 'GET') return sendJson(res, 405, statusBody(405, url.pathname));
     const segments = url.pathname
       .split('/')
       .filter((s) => s !== '')
       .map(decodeURIComponent);
     const resource = resourcePath(segments);
+    if (req.method !== 'GET') {
+      if (resource === undefined || !acceptsWrite(req.method ?? '', resource))
+        return sendJson(res, 405, statusBody(405, url.pathname));
+      return handleWrite(req, res, resource, store, sendJson, url.pathname);
+    }
     if (resource === undefined) return sendJson(res, 404, statusBody(404, url.pathname));
     const key = resource.type.key;
     if (resource.name !== undefined) {

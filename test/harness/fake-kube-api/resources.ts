@@ -25,6 +25,7 @@ const TYPES: readonly ResourceType[] = [
   { key: 'apps/replicasets', apiVersion: 'apps/v1', kind: 'ReplicaSet', namespaced: true },
   { key: 'batch/jobs', apiVersion: 'batch/v1', kind: 'Job', namespaced: true },
   { key: 'batch/cronjobs', apiVersion: 'batch/v1', kind: 'CronJob', namespaced: true },
+  { key: 'coordination.k8s.io/leases', apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespaced: true },
 ];
 
 /** The store keys `add(resource, object)` accepts. */
@@ -41,7 +42,8 @@ export type ResourceKey =
   | 'apps/daemonsets'
   | 'apps/replicasets'
   | 'batch/jobs'
-  | 'batch/cronjobs';
+  | 'batch/cronjobs'
+  | 'coordination.k8s.io/leases';
 
 export function resourceType(key: string): ResourceType | undefined {
   return TYPES.find((type) => type.key === key);
