@@ -76,6 +76,8 @@ export function startLeaseElector(options: LeaseElectorOptions): LeaseElector {
 function timingProblem(leaseMs: number, renewMs: number, retryMs: number): string | undefined {
   if (![leaseMs, renewMs, retryMs].every((ms) => Number.isFinite(ms) && ms > 0))
     return 'leaseDurationSeconds, renewDeadlineSeconds and retryPeriodSeconds must be positive numbers';
+  if (!Number.isInteger(leaseMs / 1000))
+    return 'leaseDurationSeconds must be a whole number (the Lease field is an integer)';
   if (leaseMs <= renewMs) return 'leaseDurationSeconds must be greater than renewDeadlineSeconds';
   if (renewMs <= retryMs) return 'renewDeadlineSeconds must be greater than retryPeriodSeconds';
   return undefined;
