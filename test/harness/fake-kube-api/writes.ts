@@ -73,7 +73,7 @@ export function handleWrite(
   });
 }
 
-/** RFC 7386 JSON merge patch: objects merge, `null` deletes, anything else replaces. */
+/** JSON merge patch (https://www.rfc-editor.org/rfc/rfc7386): objects merge, `null` deletes, anything else replaces. */
 function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return patch;
   const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
