@@ -46,7 +46,7 @@ export interface EventRecorderOptions {
 }
 
 /** The API server's limit on an Event's message (the events.k8s.io `note` validation). */
-export const MAX_MESSAGE_BYTES = 1024;
+const MAX_MESSAGE_BYTES = 1024;
 
 interface Recent {
   readonly namespace: string;

@@ -91,7 +91,7 @@ function nameProblem(options: LeaseElectorOptions): string | undefined {
 }
 
 /** The Lease at `/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases/{name}`. */
-export function leasePort(request: KubeRequest, namespace: string, name: string): LeasePort {
+function leasePort(request: KubeRequest, namespace: string, name: string): LeasePort {
   const collection = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
   const item = `${collection}/${encodeURIComponent(name)}`;
   const body = (record: LeaseRecord, resourceVersion?: string) => ({
