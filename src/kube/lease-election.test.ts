@@ -221,3 +221,23 @@ t.test('a follower stopping writes nothing', async (t) => {
   t.equal(lease.version, version);
   t.same(calls, []);
 });
+
+t.test('stop during the write that takes the Lease still releases it, without leading', async (t) => {
+  const c = fakeClock();
+  const lease = new MemoryLease();
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const create = lease.create;
+  lease.create = async (record) => {
+    await gate;
+    return create(record);
+  };
+  const { e, calls } = elector(t, lease, c.clock);
+  await c.advance(0);
+  const stopping = e.stop();
+  open();
+  await stopping;
+  t.match(lease.record, { holderIdentity: '', leaseDurationSeconds: 1 });
+  t.same(calls, [], 'never started leading');
+  t.notOk(e.isLeader());
+});

@@ -184,22 +184,24 @@ export function runElection(port: LeasePort, options: ElectionOptions): LeaseEle
       stopped = true;
       clock.clearTimeout(timer);
       await running;
-      if (!leading) return;
+      const wasLeading = leading;
       leading = false;
-      const record = observed?.record;
-      if (record !== undefined && observed !== undefined && record.holderIdentity === identity) {
+      // Released also when a write that made us the holder finished after stop was called.
+      const held = observed;
+      if (held !== undefined && held.record.holderIdentity === identity) {
         const now = microTime(clock.now());
         const released = {
           holderIdentity: '',
           leaseDurationSeconds: 1,
           acquireTime: now,
           renewTime: now,
-          leaseTransitions: record.leaseTransitions,
+          leaseTransitions: held.record.leaseTransitions,
         };
-        const write = await port.update(released, observed.resourceVersion);
-        if (write.status !== 'ok')
+        const write = await port.update(released, held.resourceVersion);
+        if (write.status !== 'ok' && wasLeading)
           log?.warn({ lease: options.lease }, 'leader election: could not release the Lease; it expires on its own');
       }
+      if (!wasLeading) return;
       log?.info({ lease: options.lease, identity }, 'leader election: stopped leading: shutting down');
       options.onStoppedLeading?.();
     },
