@@ -105,7 +105,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     why: "`pullguard diagnose`'s rules: what a failing pod, its events and its workload say, the node's error and pullguard's finding reconciled, the fix as commands; pure",
   },
   audit: {
-    may: ['workload', 'image', 'diagnose', 'runtime', 'errors'],
+    may: ['workload', 'image', 'policy', 'diagnose', 'runtime', 'errors'],
     why: "the audit's pure core: listed workloads → distinct checks, their spread over the interval, results → events and gauge series; `pullguard scan`'s command line (kubectl's label selector, as diagnose reads one); pure",
   },
   kube: {
