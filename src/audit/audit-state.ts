@@ -46,7 +46,7 @@ export interface AuditActions {
 
 /** An Event's message is at most 1024 bytes (the API server's limit on `note`); this keeps it well within. */
 export const MAX_EVENT_MESSAGE = 1000;
-export const DEFAULT_MAX_FAILING_USES = 10_000;
+const DEFAULT_MAX_FAILING_USES = 10_000;
 
 interface Failing {
   readonly checkKey: string;

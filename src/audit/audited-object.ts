@@ -11,7 +11,7 @@ import { metadataOf } from '../workload/object-metadata.js';
 export type SkipCause = 'ownedByController' | 'finished' | 'deleting';
 
 /** The controller owner's kind (the owner reference with `controller: true`), if any. */
-export function controllerKind(object: unknown): string | undefined {
+function controllerKind(object: unknown): string | undefined {
   const owners = metadataOf(object)?.['ownerReferences'];
   if (!Array.isArray(owners)) return undefined;
   for (const owner of owners) {

@@ -59,7 +59,7 @@ export interface InventoryLimits {
   readonly maxUses: number;
 }
 
-export const DEFAULT_INVENTORY_LIMITS: InventoryLimits = Object.freeze({ maxObjects: 50_000, maxUses: 200_000 });
+const DEFAULT_INVENTORY_LIMITS: InventoryLimits = Object.freeze({ maxObjects: 50_000, maxUses: 200_000 });
 
 /** An object the catalog could not read, by its workload and the first problem. */
 export interface InventoryProblem {
