@@ -2,9 +2,10 @@
  * What the audit does with each check's result: the `ImageUnavailable` Warning Events to emit (a use that starts
  * failing, or fails differently; never the same failure again each cycle), the sparse gauge
  * `pullguard_audit_image_unavailable{namespace,kind,name,container,class}` (a series only for a failing use, deleted
- * when the use is fixed or gone) and the `pullguard_audit_images{outcome}` counts. Memory is bounded: one entry per
- * current check and at most `maxFailingUses` failing uses; failures past that cap are counted, not remembered, and
- * get neither an Event nor a series. Pure: the caller emits, sets and deletes.
+ * when the use is fixed or gone) and the `pullguard_audit_images{outcome}` counts. Memory is bounded: one result per
+ * check of the inventory last given to `prune` (and those recorded since), and at most `maxFailingUses` failing uses;
+ * failures past that cap are counted, not remembered, and get neither an Event nor a series. Pure: the caller emits,
+ * sets and deletes.
  */
 import { describeUse } from '../policy/finding.js';
 import type { FindingClass } from '../policy/finding-class.js';
