@@ -16,7 +16,7 @@ import { linkedDeadline } from '../../runtime/linked-deadline.js';
 import { MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, declaredLength, discardBody, readCapped } from './body-reader.js';
 import { createBodySlots, type BodySlots } from './body-slots.js';
 import { createGuardedConnector } from './guarded-connector.js';
-import { createRateGate, type GateClock, type RateGate } from './rate-gate.js';
+import { createRateGate, type RateGate } from './rate-gate.js';
 import { RegistryError, translateError } from './registry-error.js';
 import { createRegistryLookup, registryLabel } from '../../config/registry-settings.js';
 import type { SsrfGuard } from './ssrf-guard.js';
@@ -63,8 +63,6 @@ export interface TransportDeps {
    * too, the stricter applies. Without either, requests are not rate limited.
    */
   readonly requestRate?: RequestRate;
-  /** The gate's time and timers; tests only. */
-  readonly rateClock?: GateClock;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -180,7 +178,7 @@ function rateGateFor(deps: TransportDeps): RateGate | undefined {
   const problem = rateProblem(rate);
   // The config's rate passed its schema; only a caller's own constant can be wrong, and that is a bug.
   if (problem !== undefined) throw new RangeError(`invalid request rate: ${problem}`);
-  return createRateGate(rate, deps.rateClock);
+  return createRateGate(rate);
 }
 
 async function waitForToken(gate: RateGate, host: string, signal: AbortSignal): Promise<void> {
