@@ -6,6 +6,7 @@
 import t from 'tap';
 import type { RequestRate } from '../../src/registry/transport/token-bucket.js';
 import { pushImage, startRegistry, type AccessLogEntry, type RegistryHandle } from '../harness/registry/index.js';
+import type { Metrics } from '../../src/observability/metrics.js';
 import { resolverFor } from '../helpers/resolver-setup.js';
 
 let reg: RegistryHandle;
@@ -37,6 +38,17 @@ function overRate(entries: readonly AccessLogEntry[], rate: RequestRate): string
   return over;
 }
 
+/** Count and sum of the rate wait histogram for the harness registry's entry. */
+async function rateWaits(metrics: Metrics): Promise<{ count: number; sum: number }> {
+  const observed = await metrics.registryRateWait.get();
+  const value = (name: string) =>
+    observed.values.find((v) => v.metricName === name && v.labels.registry === '127.0.0.1:*')?.value ?? 0;
+  return {
+    count: value('pullguard_registry_rate_wait_seconds_count'),
+    sum: value('pullguard_registry_rate_wait_seconds_sum'),
+  };
+}
+
 async function checkAll(images: readonly string[], resolve: (image: string) => Promise<unknown>) {
   const logged = (await reg.accessLog()).length;
   const started = performance.now();
@@ -66,7 +78,7 @@ t.test('network.requestsPerSecondPerRegistry spreads a burst of distinct images 
 t.test("a caller's stricter rate wins over the config's", async (t) => {
   const images = await distinctImages('rate/caller', 10);
   const rate = { perSecond: 4, burst: 2 };
-  const { resolve } = resolverFor(t, reg, {
+  const { resolve, metrics } = resolverFor(t, reg, {
     raw: { network: { requestTimeout: '2s', budget: '5s', requestsPerSecondPerRegistry: 50 } },
     requestRate: rate,
   });
@@ -77,22 +89,26 @@ t.test("a caller's stricter rate wins over the config's", async (t) => {
   t.equal(requests.length, 11, "one request per image and the registry's one GET /v2/");
   t.ok(seconds >= (10 - rate.burst) / rate.perSecond - 0.05, `took ${seconds.toFixed(2)} s, at least 2 s`);
   t.same(overRate(requests, rate), [], 'no window over the rate at the registry');
+  const waits = await rateWaits(metrics);
+  t.equal(waits.count, 11, 'every request observed its wait');
+  t.ok(waits.sum >= 5, `the waits add up: ${waits.sum.toFixed(2)} s`);
 });
 
 t.test('without a rate (the default), a burst is not held back', async (t) => {
   const images = await distinctImages('rate/none', 20);
-  const { resolve } = resolverFor(t, reg);
+  const { resolve, metrics } = resolverFor(t, reg);
   const { results, seconds, requests } = await checkAll(images, (image) => resolve(image));
   t.equal(results.filter((r) => (r as { outcome: string }).outcome === 'found').length, 20);
   t.equal(requests.length, 21, "one request per image and the registry's one GET /v2/");
   t.ok(seconds < 3, `took ${seconds.toFixed(2)} s, well under the 3 s a rate of 5 per second would take`);
+  t.same(await rateWaits(metrics), { count: 0, sum: 0 }, 'no wait observed without a rate');
 });
 
 t.test(
   'a check waiting for a token ends as a timeout when its deadline aborts, and never reaches the registry',
   async (t) => {
     const [first, waiting] = await distinctImages('rate/abort', 2);
-    const { resolve } = resolverFor(t, reg, { requestRate: { perSecond: 0.2, burst: 2 } });
+    const { resolve, metrics } = resolverFor(t, reg, { requestRate: { perSecond: 0.2, burst: 2 } });
     // Its GET /v2/ and HEAD take both tokens; the next comes in 5 s.
     t.equal((await resolve(first as string)).outcome, 'found');
     const logged = (await reg.accessLog()).length;
@@ -102,5 +118,8 @@ t.test(
     t.equal(result.outcome, 'timeout', 'a timeout, as any deadline reached');
     t.ok(waitedMs < 1_000, `rejected ${Math.round(waitedMs)} ms after the start, not after the 5 s wait`);
     t.same((await reg.accessLog()).slice(logged), [], 'no request was sent for it');
+    const waits = await rateWaits(metrics);
+    t.equal(waits.count, 3, "three waits observed: the first image's GET /v2/ and HEAD, and the aborted one");
+    t.ok(waits.sum >= 0.19 && waits.sum < 1, `the aborted wait counted: ${waits.sum.toFixed(3)} s in all`);
   },
 );

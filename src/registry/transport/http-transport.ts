@@ -103,11 +103,18 @@ export function createRegistryTransport(deps: TransportDeps): RegistryTransport 
   };
 
   const hop = async (request: TransportRequest, url: URL, headers: Record<string, string>) => {
-    if (gate) await waitForToken(gate, url.host, request.signal);
+    const label = registryLabel(registryFor(url.host));
+    if (gate) {
+      const waitStarted = performance.now();
+      try {
+        await waitForToken(gate, url.host, request.signal);
+      } finally {
+        metrics?.registryRateWait.observe({ registry: label }, (performance.now() - waitStarted) / 1000);
+      }
+    }
     const deadline = linkedDeadline(request.signal, timeoutMs, 'registry request timed out');
     const { signal } = deadline;
     const started = performance.now();
-    const label = registryLabel(registryFor(url.host));
     let giveBack: (() => void) | undefined;
     try {
       if (request.method === 'GET') giveBack = await slotsFor(request.registry).acquire(signal);
