@@ -58,6 +58,8 @@ export interface Config {
     readonly requestTimeoutMs: number;
     readonly budgetMs: number;
     readonly concurrencyPerRegistry: number;
+    /** Requests per second to one registry host, with a burst of one second's worth; absent: unlimited. */
+    readonly requestsPerSecondPerRegistry?: number;
     readonly blockedCidrs: readonly string[];
   };
   readonly tls: { readonly certFile: string; readonly keyFile: string };
@@ -146,6 +148,9 @@ export function configFromFile(file: ConfigFile): Config {
       requestTimeoutMs,
       budgetMs,
       concurrencyPerRegistry: file.network?.concurrencyPerRegistry ?? DEFAULT_CONCURRENCY_PER_REGISTRY,
+      ...(file.network?.requestsPerSecondPerRegistry !== undefined
+        ? { requestsPerSecondPerRegistry: file.network.requestsPerSecondPerRegistry }
+        : {}),
       blockedCidrs,
     },
     tls: { certFile: file.tls?.certFile ?? 'certs/tls.crt', keyFile: file.tls?.keyFile ?? 'certs/tls.key' },

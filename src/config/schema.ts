@@ -108,6 +108,7 @@ export const ConfigFileSchema = Type.Object(
           requestTimeout: Type.Optional(Duration),
           budget: Type.Optional(Duration),
           concurrencyPerRegistry: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
+          requestsPerSecondPerRegistry: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
           blockedCidrs: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
         },
         { additionalProperties: false },

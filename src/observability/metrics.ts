@@ -11,6 +11,7 @@ export interface Metrics {
   readonly admissionDuration: Histogram<never>;
   readonly imageChecks: TalliedCounter<'outcome' | 'registry'>;
   readonly registryRequestDuration: Histogram<'registry'>;
+  readonly registryRateWait: Histogram<'registry'>;
   readonly cacheRequests: TalliedCounter<'result'>;
   readonly certExpiry: Gauge<never>;
 }
@@ -43,6 +44,13 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       help: 'Duration of HTTP requests to registries and their token endpoints.',
       labelNames: ['registry'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    registryRateWait: new Histogram({
+      name: 'pullguard_registry_rate_wait_seconds',
+      help: 'Time requests to registries waited for their turn under network.requestsPerSecondPerRegistry.',
+      labelNames: ['registry'] as const,
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
     cacheRequests: talliedCounter({

@@ -21,6 +21,7 @@ import { secretsInPlay } from '../registry/transport/secrets-in-play.js';
 import { createSsrfGuard, type LookupFunction } from '../registry/transport/ssrf-guard.js';
 import { createTagLister, type TagLister } from '../registry/distribution/tag-list.js';
 import { suggestTags } from './tag-suggestions.js';
+import type { RequestRate } from '../registry/transport/token-bucket.js';
 
 export type { LookupFunction } from '../registry/transport/ssrf-guard.js';
 
@@ -31,6 +32,11 @@ export interface ImageResolverDeps {
   readonly metrics?: Metrics;
   readonly lookup?: LookupFunction;
   readonly now?: () => number;
+  /**
+   * Requests per second per registry host for this resolver (a scan's, an audit's); the stricter of it and
+   * `network.requestsPerSecondPerRegistry` applies.
+   */
+  readonly requestRate?: RequestRate;
   /** Where unexpected (non-registry) errors are reported; a pino logger fits. */
   readonly log?: { warn(details: object, message: string): void };
 }
@@ -49,7 +55,12 @@ function createUncachedResolver(deps: ImageResolverDeps): ClosableImageResolver 
     listedHosts: listedHosts(config),
     ...(deps.lookup ? { lookup: deps.lookup } : {}),
   });
-  const transport = createRegistryTransport({ config, guard, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+  const transport = createRegistryTransport({
+    config,
+    guard,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.requestRate ? { requestRate: deps.requestRate } : {}),
+  });
   const client: ManifestCheckDeps = {
     transport,
     auth: createAuthenticator({ transport }),
