@@ -8,20 +8,9 @@ import { classifyRuntimeMessage } from '../policy/runtime-message.js';
 import type { ContainerFacts } from './container-facts.js';
 import { fixCommands, withoutTagOrDigest } from './fix-commands.js';
 import type { Reconciliation, ReconcileVerdict } from './reconcile.js';
+import { containerFacts } from '../../test/diagnose/container-facts.js';
 
-const c: ContainerFacts = {
-  namespace: 'shop',
-  pod: 'web-7d9c-abcde',
-  owner: { kind: 'Deployment', name: 'web' },
-  container: 'app',
-  section: 'containers',
-  image: 'nginx:1.99.9',
-  canonical: 'docker.io/library/nginx:1.99.9',
-  registryHost: 'docker.io',
-  pullPolicy: 'IfNotPresent',
-  serviceAccount: 'builder',
-  podPullSecrets: [],
-};
+const c: ContainerFacts = containerFacts({ serviceAccount: 'builder' });
 
 function finding(cls: Finding['class'], extra: Partial<Finding> = {}): Finding {
   return { class: cls, cause: `${cls}.`, short: cls, ...extra };

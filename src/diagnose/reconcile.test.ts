@@ -3,20 +3,9 @@ import type { Finding } from '../policy/finding.js';
 import { runtimeLine, type Runtime, type RuntimeFailure } from '../policy/runtime-words.js';
 import type { ContainerFacts } from './container-facts.js';
 import { reconcile } from './reconcile.js';
+import { containerFacts } from '../../test/diagnose/container-facts.js';
 
-const container: ContainerFacts = {
-  namespace: 'shop',
-  pod: 'web-7d9c-abcde',
-  owner: { kind: 'Deployment', name: 'web' },
-  container: 'app',
-  section: 'containers',
-  image: 'nginx:1.99.9',
-  canonical: 'docker.io/library/nginx:1.99.9',
-  registryHost: 'docker.io',
-  pullPolicy: 'IfNotPresent',
-  serviceAccount: 'default',
-  podPullSecrets: [],
-};
+const container: ContainerFacts = containerFacts();
 
 /** The kubelet's event text for this failure, in the runtime's own words (runtime-words.ts). */
 function said(failure: RuntimeFailure, runtime: Runtime = 'containerd'): string {
