@@ -175,7 +175,13 @@ function gaugeWorkload(use: AuditUse): Omit<GaugeLabels, 'class'> {
 }
 
 function workloadOf(use: AuditUse): WorkloadRef {
-  return Object.freeze({ namespace: use.namespace, group: use.group, kind: use.kind, name: use.name });
+  return Object.freeze({
+    namespace: use.namespace,
+    group: use.group,
+    kind: use.kind,
+    name: use.name,
+    ...(use.uid !== undefined ? { uid: use.uid } : {}),
+  });
 }
 
 function eventMessage(check: AuditCheck, use: AuditUse, message: string): string {

@@ -70,6 +70,7 @@ t.test(
         group: 'apps',
         kind: 'Deployment',
         name: 'web',
+        uid: 'uid-web',
         container: 'app',
         section: 'containers',
         path: 'spec.template.spec.containers[0].image',

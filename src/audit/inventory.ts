@@ -27,6 +27,8 @@ export interface WorkloadRef {
   readonly group: string;
   readonly kind: string;
   readonly name: string;
+  /** `metadata.uid`, when the object has one: `kubectl describe` finds an object's Events by it. */
+  readonly uid?: string;
 }
 
 /** One use of a check's image: where a pull would happen. */
@@ -185,10 +187,12 @@ function workloadRef(group: string, kind: string, object: unknown): WorkloadRef 
     const value = metadata?.[key];
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
+  const uid = text('uid');
   return Object.freeze({
     namespace: text('namespace') ?? 'default',
     group,
     kind,
     name: text('name') ?? text('generateName') ?? '<unnamed>',
+    ...(uid !== undefined ? { uid } : {}),
   });
 }

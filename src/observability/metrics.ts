@@ -1,6 +1,8 @@
 /**
  * The Prometheus metrics of docs/design.md §6, on a registry of their own so that tests and several app instances in
- * one process never collide. Label values are bounded: no image names, namespaces or user names, ever.
+ * one process never collide. Label values are bounded: no image names or user names, ever. The one exception is the
+ * audit's sparse gauge, which names the workloads whose images are unavailable: it holds a series only while a use
+ * fails, so its size is bounded by what is broken (and by the audit's cap on failing uses), never by the cluster.
  */
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { talliedCounter, type TalliedCounter } from './counter-tally.js';
@@ -14,6 +16,10 @@ export interface Metrics {
   readonly registryRateWait: Histogram<'registry'>;
   readonly cacheRequests: TalliedCounter<'result'>;
   readonly certExpiry: Gauge<never>;
+  readonly auditImageUnavailable: Gauge<'namespace' | 'kind' | 'name' | 'container' | 'class'>;
+  readonly auditLastRun: Gauge<never>;
+  readonly auditImages: Gauge<'outcome'>;
+  readonly auditLeader: Gauge<never>;
 }
 
 export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
@@ -62,6 +68,28 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     certExpiry: new Gauge({
       name: 'pullguard_cert_expiry_timestamp_seconds',
       help: 'Expiry (notAfter) of the serving certificate currently loaded, as a Unix timestamp.',
+      registers: [registry],
+    }),
+    auditImageUnavailable: new Gauge({
+      name: 'pullguard_audit_image_unavailable',
+      help: 'Set to 1 for each running workload container whose image would fail to pull now (only those: sparse).',
+      labelNames: ['namespace', 'kind', 'name', 'container', 'class'] as const,
+      registers: [registry],
+    }),
+    auditLastRun: new Gauge({
+      name: 'pullguard_audit_last_run_timestamp_seconds',
+      help: 'When the audit last finished a full pass over the running images, as a Unix timestamp.',
+      registers: [registry],
+    }),
+    auditImages: new Gauge({
+      name: 'pullguard_audit_images',
+      help: 'Distinct (image, credentials, placement) checks of the audit, by their latest outcome.',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    auditLeader: new Gauge({
+      name: 'pullguard_audit_leader',
+      help: '1 while this replica holds the audit Lease and audits, else 0.',
       registers: [registry],
     }),
   };
