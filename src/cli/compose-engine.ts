@@ -61,12 +61,17 @@ export interface Engine {
   readonly kubeSource?: string;
   /** The reader of pull secrets and service accounts the reviews use (cached), when Kubernetes is read. */
   readonly clusterReader?: ClusterReader;
+  /** The Kubernetes access the engine reads through, when it reads Kubernetes. */
+  readonly kubeAccess?: KubeAccess;
+  /** The nodes the platform check places pods on (the watcher's, else the static ones). */
+  readonly nodes: () => readonly NodeInfo[];
   close(): Promise<void>;
 }
 
 export async function composeEngine(options: EngineOptions): Promise<Engine> {
   const { config } = options;
-  if (options.offline) return { reviewer: createReviewer({ config }), close: async () => {} };
+  if (options.offline)
+    return { reviewer: createReviewer({ config }), nodes: () => options.nodes?.() ?? [], close: async () => {} };
   // The registry client (undici), the credentials and the resolver load only when registries will be read:
   // `check --offline` starts without them (docs/benchmarks.md, P9).
   const [{ buildPullCredentials }, { createImageResolver }] = await Promise.all([
@@ -135,8 +140,9 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
   };
   return {
     reviewer: createReviewer(deps),
-    ...(kube ? { kubeSource: kube.source } : {}),
+    ...(kube ? { kubeSource: kube.source, kubeAccess: kube } : {}),
     ...(reader ? { clusterReader: reader } : {}),
+    nodes: knownNodes,
     close: async () => {
       await Promise.all([nodeWatcher?.stop(), namespaceWatcher?.stop()]);
       await resolver.close();

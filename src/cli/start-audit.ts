@@ -1,0 +1,218 @@
+/**
+ * The continuous audit in `serve` (docs/audit.md): find images of running workloads that would fail on their next
+ * pull. Off, with one log line, when `audit.enabled` is false, when there is no Kubernetes API, or when the service
+ * account lacks the RBAC it needs (asked up front with SelfSubjectAccessReviews). Otherwise every replica takes part
+ * in a Lease election and only the leader audits: it lists and watches the workload kinds (informers), keeps the
+ * inventory of distinct checks, runs the loop (audit-loop.ts) with an engine of its own (paced per registry, no
+ * result cache) and reports through the sink (Events and metrics). Losing the Lease stops the loop and withdraws
+ * this replica's series. Never throws: the webhook runs whatever happens here.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { startAuditLoop, type AuditLoop } from '../audit/audit-loop.js';
+import { buildInventory, type AuditCheck } from '../audit/inventory.js';
+import type { Config } from '../config/load-config.js';
+import { reviewAccess } from '../kube/access-review.js';
+import { discoverServedResources } from '../kube/api-discovery.js';
+import { auditAccessWanted, describeMissingAccess } from '../kube/audit-access.js';
+import { createEventRecorder } from '../kube/event-recorder.js';
+import type { KubeAccess } from '../kube/kube-config.js';
+import { startLeaseElector, type LeaseElector } from '../kube/lease-elector.js';
+import { startWorkloadInformers, type WorkloadInformers } from '../kube/workload-informers.js';
+import { auditedResources, type WorkloadResource } from '../kube/workload-resources.js';
+import type { Metrics } from '../observability/metrics.js';
+import { workloadCatalog } from '../workload/workload-catalog.js';
+import { createAuditCheck } from './audit-check.js';
+import { createAuditSink, type ServeAuditSink } from './audit-sink.js';
+import type { Engine } from './compose-engine.js';
+
+export interface AuditLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+export interface StartAuditOptions {
+  readonly config: Config;
+  readonly kube: KubeAccess | undefined;
+  readonly metrics: Metrics;
+  readonly log: AuditLog;
+  /** Composes the audit's own engine (paced, no result cache) when this replica first leads. */
+  readonly composeAuditEngine: () => Promise<Engine>;
+  /** POD_NAME, POD_NAMESPACE. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Lease timings in seconds (tests shorten them); client-go's defaults otherwise. */
+  readonly lease?: { readonly durationSeconds: number; readonly renewDeadlineSeconds: number; readonly retrySeconds: number };
+}
+
+export interface RunningAudit {
+  /** True while this replica leads and audits. */
+  leading(): boolean;
+  /** Stops auditing, releases the Lease, withdraws the series. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const OFF: RunningAudit = Object.freeze({ leading: () => false, stop: () => Promise.resolve() });
+
+export async function startAudit(options: StartAuditOptions): Promise<RunningAudit> {
+  const { config, kube, log, metrics } = options;
+  metrics.auditLeader.set(0);
+  if (!config.audit.enabled) {
+    log.info({}, 'audit off (audit.enabled is false)');
+    return OFF;
+  }
+  if (kube === undefined) {
+    log.info({}, 'audit off: no Kubernetes API to read workloads from (credentials.kubernetes)');
+    return OFF;
+  }
+  const timeout = { signal: AbortSignal.timeout(60_000), requestTimeoutMs: config.network.requestTimeoutMs * 3 };
+  const discovered = await discoverServedResources(kube.kubeConfig, auditedResources(config.workloads), timeout);
+  if (discovered.problem !== undefined)
+    log.warn({ detail: discovered.problem }, 'audit: API discovery failed; auditing the built-in kinds only');
+  const resources = discovered.served;
+  const leaseNamespace = config.audit.leaseNamespace ?? options.env['POD_NAMESPACE'] ?? kube.namespace;
+  const access = await reviewAccess(kube.kubeConfig, auditAccessWanted(resources, leaseNamespace), timeout);
+  if (access.denied.length > 0) {
+    log.warn({ denied: access.denied.length }, describeMissingAccess(access.denied));
+    return OFF;
+  }
+  if (access.problem !== undefined)
+    log.warn({ detail: access.problem }, 'audit: could not ask for its RBAC; starting anyway');
+  return runElectedAudit(options, kube, resources, leaseNamespace);
+}
+
+function runElectedAudit(
+  options: StartAuditOptions,
+  kube: KubeAccess,
+  resources: readonly WorkloadResource[],
+  leaseNamespace: string,
+): RunningAudit {
+  const { config, log, metrics } = options;
+  const identity = `${options.env['POD_NAME'] || hostname()}_${randomUUID().slice(0, 8)}`;
+  const versions = new Map(resources.map((r) => [`${r.group}/${r.kind}`, r.group ? `${r.group}/${r.version}` : r.version]));
+  const sink = createAuditSink({
+    metrics,
+    log,
+    recorder: createEventRecorder({
+      kubeConfig: kube.kubeConfig,
+      reportingComponent: 'pullguard-audit',
+      reportingInstance: identity,
+      requestTimeoutMs: config.network.requestTimeoutMs * 3,
+    }),
+    apiVersionOf: (group, kind) => versions.get(`${group}/${kind}`) ?? 'v1',
+  });
+  let term: Promise<Term | undefined> = Promise.resolve(undefined);
+  let leading = false;
+  const lead = (): void => {
+    leading = true;
+    metrics.auditLeader.set(1);
+    log.info({ identity }, 'audit: leading; auditing running workloads');
+    term = term.then(() => (leading ? startTerm(options, kube, resources, sink) : undefined));
+  };
+  const follow = (): void => {
+    leading = false;
+    metrics.auditLeader.set(0);
+    term = term.then(async (running) => {
+      await running?.stop();
+      return undefined;
+    });
+  };
+  const elector: LeaseElector = startLeaseElector({
+    kubeConfig: kube.kubeConfig,
+    namespace: leaseNamespace,
+    name: config.audit.leaseName,
+    identity,
+    ...(options.lease
+      ? {
+          leaseDurationSeconds: options.lease.durationSeconds,
+          renewDeadlineSeconds: options.lease.renewDeadlineSeconds,
+          retryPeriodSeconds: options.lease.retrySeconds,
+        }
+      : {}),
+    onStartedLeading: lead,
+    onStoppedLeading: follow,
+    log,
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    leading: () => leading,
+    stop: () =>
+      (stopping ??= (async () => {
+        await elector.stop();
+        follow();
+        await term;
+        await sink.idle();
+      })()),
+  };
+}
+
+/** One stretch of leadership: informers, an engine, the loop. */
+interface Term {
+  stop(): Promise<void>;
+}
+
+async function startTerm(
+  options: StartAuditOptions,
+  kube: KubeAccess,
+  resources: readonly WorkloadResource[],
+  sink: ServeAuditSink,
+): Promise<Term> {
+  const { config, log } = options;
+  const catalog = workloadCatalog(config.workloads);
+  const informers: WorkloadInformers = startWorkloadInformers({ kubeConfig: kube.kubeConfig, resources, log });
+  let engine: Promise<Engine> | undefined;
+  let loop: AuditLoop | undefined;
+  let checks: readonly AuditCheck[] = [];
+  let dirty = true;
+  let cappedLogged = false;
+  const inventory = (): readonly AuditCheck[] => {
+    if (!dirty) return checks;
+    dirty = false;
+    const built = buildInventory(catalog, informers.objects());
+    if (built.capped && !cappedLogged) {
+      cappedLogged = true;
+      log.warn({ objects: built.objects }, 'audit: too many workloads; some are not audited');
+    }
+    checks = built.checks;
+    return checks;
+  };
+  let stopped = false;
+  const begin = async (): Promise<void> => {
+    if (loop !== undefined || stopped || !informers.synced()) return;
+    engine ??= options.composeAuditEngine();
+    const { reviewer } = await engine;
+    if (loop !== undefined || stopped) return;
+    loop = startAuditLoop({
+      intervalMs: config.audit.intervalMs,
+      concurrency: config.audit.concurrency,
+      check: createAuditCheck({ reviewer, budgetMs: Math.max(config.network.budgetMs, 20_000) }),
+      checks: inventory,
+      sink,
+      clock: {
+        now: () => Date.now(),
+        setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+        clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+      },
+    });
+    log.info({ checks: inventory().length, intervalMs: config.audit.intervalMs }, 'audit: workloads listed; auditing');
+  };
+  const starting = (): void => {
+    begin().catch((error: unknown) => log.warn({ error: (error as Error)?.message }, 'audit: could not start'));
+  };
+  informers.onChange(() => {
+    dirty = true;
+    starting();
+  });
+  starting();
+  return {
+    async stop() {
+      stopped = true;
+      await informers.stop();
+      if (loop !== undefined) {
+        await loop.stop();
+        sink.actions(loop.clearedActions());
+      }
+      sink.clearOutcomes();
+      await (await engine?.catch(() => undefined))?.close();
+    },
+  };
+}
