@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { continueToken, matches, type ListQuery } from './list-query.js';
-import { resourceType } from './resources.js';
+import { resourceType, type ResourceType } from './resources.js';
 
 export interface KubeObject {
   readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly [key: string]: unknown };
@@ -33,6 +33,9 @@ export class KubeStore {
   private readonly events: WatchEvent[] = [];
   private readonly watchers = new Set<Watcher>();
 
+  /** `typeOf` names each store key's group version and kind (the built-ins by default). */
+  constructor(private readonly typeOf: (key: string) => ResourceType | undefined = resourceType) {}
+
   put(plural: string, input: KubeObject): void {
     const name = input.metadata?.name;
     if (typeof name !== 'string' || name === '')
@@ -44,8 +47,8 @@ export class KubeStore {
     const version = ++this.resourceVersion;
     const object: KubeObject = {
       ...input,
-      apiVersion: resourceType(plural)?.apiVersion ?? 'v1',
-      kind: resourceType(plural)?.kind ?? plural,
+      apiVersion: this.typeOf(plural)?.apiVersion ?? 'v1',
+      kind: this.typeOf(plural)?.kind ?? plural,
       metadata: {
         uid: (existing?.metadata?.['uid'] as string | undefined) ?? randomUUID(),
         creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -82,8 +85,8 @@ export class KubeStore {
     const end = query?.limit === undefined ? all.length : Math.min(all.length, start + query.limit);
     const more = end < all.length;
     return {
-      apiVersion: resourceType(plural)?.apiVersion ?? 'v1',
-      kind: `${resourceType(plural)?.kind ?? plural}List`,
+      apiVersion: this.typeOf(plural)?.apiVersion ?? 'v1',
+      kind: `${this.typeOf(plural)?.kind ?? plural}List`,
       metadata: {
         resourceVersion: String(this.resourceVersion),
         ...(more ? { continue: continueToken(end), remainingItemCount: all.length - end } : {}),

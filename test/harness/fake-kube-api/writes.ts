@@ -84,7 +84,8 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   return result;
 }
 
-function readBody(req: IncomingMessage, then: (body: unknown) => void): void {
+/** The request body parsed as JSON (undefined when not JSON or past 1 MiB). */
+export function readBody(req: IncomingMessage, then: (body: unknown) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   req.on('data', (chunk: Buffer) => {
