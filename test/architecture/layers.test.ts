@@ -109,8 +109,8 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     why: "the audit's pure core: listed workloads → distinct checks, their spread over the interval, results → events and gauge series; `pullguard scan`'s command line (kubectl's label selector, as diagnose reads one); pure",
   },
   kube: {
-    may: ['credentials', 'platform', 'policy', 'diagnose', 'runtime', 'errors'],
-    why: "the Kubernetes adapter implements the readers credentials, platform and diagnose ask for (diagnose's cluster port, its list caps)",
+    may: ['credentials', 'platform', 'policy', 'diagnose', 'audit', 'workload', 'runtime', 'errors'],
+    why: "the Kubernetes adapter implements the readers credentials, platform and diagnose ask for (diagnose's cluster port, its list caps), and lists and watches the workload kinds the audit reads",
   },
   certs: { may: ['runtime', 'errors'], why: 'certificate generation: used by the server and the CLI' },
   server: {

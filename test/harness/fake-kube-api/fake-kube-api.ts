@@ -56,6 +56,10 @@ export interface FakeKubeApi {
   addNode(node: object): void;
   /** Watchers get DELETED. */
   removeNode(name: string): void;
+  /** Removes any served object by store key (`namespace` undefined for a cluster-scoped one); watchers get DELETED. */
+  remove(resource: ResourceKey, namespace: string | undefined, name: string): void;
+  /** Ends every open watch response, as an API server restart or a load balancer's idle timeout does. */
+  dropWatches(): void;
   /** Injects latency or failures for requests whose `path?query` matches. Later faults are checked first. */
   fault(pathPattern: RegExp, fault: FakeKubeFault): void;
   clearFaults(): void;
@@ -125,9 +129,9 @@ export async function startFakeKubeApi(options: { token?: string } = {}): Promis
       return sendJson(res, 200, object);
     }
     const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
-    if (watch) return store.watch(key, url.searchParams, res);
     const query = readListQuery(url.searchParams);
     if ('problem' in query) return sendJson(res, 400, statusBody(400, url.pathname));
+    if (watch) return store.watch(key, resource.namespace, query, url.searchParams, res);
     return sendJson(res, 200, store.list(key, resource.namespace, query));
   }
 
@@ -155,6 +159,8 @@ export async function startFakeKubeApi(options: { token?: string } = {}): Promis
     add: (resource, object) =>
       store.put(resource, resource === 'secrets' ? foldStringData(object as KubeObject) : (object as KubeObject)),
     removeNode: (name) => store.remove('nodes', undefined, name),
+    remove: (resource, namespace, name) => store.remove(resource, namespace, name),
+    dropWatches: () => store.closeWatches(),
     fault: (pattern, fault) => faults.unshift({ pattern, fault, remaining: fault.times ?? Number.POSITIVE_INFINITY }),
     clearFaults: () => faults.splice(0),
     requests: () => [...seen],

@@ -21,6 +21,8 @@ interface WatchEvent {
 
 interface Watcher {
   readonly plural: string;
+  /** The watch's namespace and label selector: only matching objects are sent. */
+  readonly wants: (object: KubeObject) => boolean;
   readonly res: ServerResponse;
   readonly timer?: NodeJS.Timeout;
 }
@@ -90,23 +92,34 @@ export class KubeStore {
     };
   }
 
-  /** Streams watch events from `resourceVersion` (or ADDED for everything when absent/0) until closed. */
-  watch(plural: string, params: URLSearchParams, res: ServerResponse): void {
+  /**
+   * Streams watch events from `resourceVersion` (or ADDED for everything when absent/0) until closed, of objects in
+   * `namespace` (all when undefined) that match the query's `labelSelector`.
+   */
+  watch(
+    plural: string,
+    namespace: string | undefined,
+    query: ListQuery,
+    params: URLSearchParams,
+    res: ServerResponse,
+  ): void {
+    const wants = (object: KubeObject): boolean =>
+      (namespace === undefined || object.metadata?.namespace === namespace) && matches(query, object);
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     // Like the real server, answer the headers at once: a client's fetch resolves only then.
     res.flushHeaders();
     const since = Number(params.get('resourceVersion') ?? '0');
     if (since > 0) {
       for (const event of this.events) {
-        if (event.plural === plural && event.resourceVersion > since) write(res, event);
+        if (event.plural === plural && event.resourceVersion > since && wants(event.object)) write(res, event);
       }
     } else {
       for (const object of this.bucket(plural).values())
-        write(res, { plural, type: 'ADDED', object, resourceVersion: 0 });
+        if (wants(object)) write(res, { plural, type: 'ADDED', object, resourceVersion: 0 });
     }
     const seconds = Number(params.get('timeoutSeconds') ?? '0');
     const timer = seconds > 0 ? setTimeout(() => res.end(), seconds * 1000).unref() : undefined;
-    const watcher: Watcher = { plural, res, ...(timer !== undefined ? { timer } : {}) };
+    const watcher: Watcher = { plural, wants, res, ...(timer !== undefined ? { timer } : {}) };
     this.watchers.add(watcher);
     res.on('close', () => {
       if (watcher.timer !== undefined) clearTimeout(watcher.timer);
@@ -128,7 +141,8 @@ export class KubeStore {
 
   private emit(event: WatchEvent): void {
     this.events.push(event);
-    for (const watcher of this.watchers) if (watcher.plural === event.plural) write(watcher.res, event);
+    for (const watcher of this.watchers)
+      if (watcher.plural === event.plural && watcher.wants(event.object)) write(watcher.res, event);
   }
 
   private bucket(plural: string): Map<string, KubeObject> {

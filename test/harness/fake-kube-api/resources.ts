@@ -18,6 +18,7 @@ const TYPES: readonly ResourceType[] = [
   { key: 'nodes', apiVersion: 'v1', kind: 'Node', namespaced: false },
   { key: 'pods', apiVersion: 'v1', kind: 'Pod', namespaced: true },
   { key: 'events', apiVersion: 'v1', kind: 'Event', namespaced: true },
+  { key: 'replicationcontrollers', apiVersion: 'v1', kind: 'ReplicationController', namespaced: true },
   { key: 'events.k8s.io/events', apiVersion: 'events.k8s.io/v1', kind: 'Event', namespaced: true },
   { key: 'apps/deployments', apiVersion: 'apps/v1', kind: 'Deployment', namespaced: true },
   { key: 'apps/statefulsets', apiVersion: 'apps/v1', kind: 'StatefulSet', namespaced: true },
@@ -36,6 +37,7 @@ export type ResourceKey =
   | 'nodes'
   | 'pods'
   | 'events'
+  | 'replicationcontrollers'
   | 'events.k8s.io/events'
   | 'apps/deployments'
   | 'apps/statefulsets'
