@@ -1,6 +1,9 @@
-/** The port the audit checks one distinct (image, credentials, placement) through: the webhook's engine in pullguard. */
+/**
+ * pullguard's engine on one distinct check of the audit, as a port: `pullguard scan` and the audit in `serve`
+ * implement it with the webhook's reviewer (src/cli/audit-check.ts); tests implement it in memory. It resolves,
+ * never rejects: a check that could not run is `error`.
+ */
 import type { CheckResult } from './audit-state.js';
 import type { AuditCheck } from './inventory.js';
 
-/** Resolves with the check's result; never rejects (a check that could not run is `error`). */
 export type AuditCheckPort = (check: AuditCheck, signal: AbortSignal) => Promise<CheckResult>;

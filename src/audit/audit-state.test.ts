@@ -93,13 +93,23 @@ t.test('a fix removes the series; failing again later is a new Event', async (t)
   t.equal(state.record(check!, NOT_FOUND).events.length, 1);
 });
 
+t.test('a skipped check drops its failures like an available one', async (t) => {
+  const [check] = checksOf(deployment('web', 'registry.example.com/shop/web:1.4'));
+  const state = new AuditState();
+  state.record(check!, NOT_FOUND);
+  const skipped = state.record(check!, { outcome: 'skipped', reason: 'image exempt' });
+  t.same(skipped.events, []);
+  t.same(skipped.remove, [{ namespace: 'shop', kind: 'Deployment', name: 'web', container: 'app', class: 'notFound' }]);
+  t.equal(state.failingUses, 0);
+});
+
 t.test('an error keeps what was known', async (t) => {
   const [check] = checksOf(deployment('web', 'registry.example.com/shop/web:1.4'));
   const state = new AuditState();
   state.record(check!, NOT_FOUND);
   t.same(state.record(check!, { outcome: 'error' }), { events: [], set: [], remove: [], overflow: 0 });
   t.equal(state.failingUses, 1);
-  t.same(state.outcomes([check!]), { available: 0, unavailable: 0, error: 1, pending: 0 });
+  t.same(state.outcomes([check!]), { available: 0, unavailable: 0, error: 1, skipped: 0, pending: 0 });
   t.same(state.record(check!, NOT_FOUND).events, [], 'the failure was remembered through the error');
 });
 
@@ -118,7 +128,7 @@ t.test('prune: a deleted workload or a changed image removes its series; others 
     'the use now belongs to another check',
   );
   t.equal(state.failingUses, 0);
-  t.same(state.outcomes(updated), { available: 0, unavailable: 0, error: 0, pending: 1 });
+  t.same(state.outcomes(updated), { available: 0, unavailable: 0, error: 0, skipped: 0, pending: 1 });
 });
 
 t.test('two uses with the same labels share a series until both are fixed', async (t) => {
@@ -152,12 +162,14 @@ t.test('outcome counts over the current checks', async (t) => {
     deployment('b', 'x/b:1'),
     deployment('c', 'x/c:1'),
     deployment('d', 'x/d:1'),
+    deployment('e', 'x/e:1'),
   );
   const state = new AuditState();
   state.record(checks[0]!, { outcome: 'available' });
   state.record(checks[1]!, NOT_FOUND);
   state.record(checks[2]!, { outcome: 'error' });
-  t.same(state.outcomes(checks), { available: 1, unavailable: 1, error: 1, pending: 1 });
+  state.record(checks[4]!, { outcome: 'skipped', reason: 'namespace shop has pullguard.io/mode=off' });
+  t.same(state.outcomes(checks), { available: 1, unavailable: 1, error: 1, skipped: 1, pending: 1 });
 });
 
 t.test('bounded: past the cap on failing uses, no Event and no series, counted', async (t) => {

@@ -16,7 +16,9 @@ export type CheckResult =
   | { readonly outcome: 'available' }
   | { readonly outcome: 'unavailable'; readonly class: FindingClass; readonly message: string }
   /** The check could not run (a deadline, the rate limit): what was known stays as it was. */
-  | { readonly outcome: 'error' };
+  | { readonly outcome: 'error'; readonly message?: string }
+  /** pullguard does not check it (the namespace's mode label is `off`, or the image is exempt): not a failure. */
+  | { readonly outcome: 'skipped'; readonly reason: string };
 
 export type AuditOutcome = CheckResult['outcome'] | 'pending';
 
@@ -73,7 +75,7 @@ export class AuditState {
     for (const use of check.uses) {
       const key = useKey(use);
       const before = this.#failing.get(key);
-      if (result.outcome === 'available') {
+      if (result.outcome === 'available' || result.outcome === 'skipped') {
         if (before !== undefined) this.#drop(key, before, actions);
         continue;
       }
@@ -115,7 +117,7 @@ export class AuditState {
 
   /** `pullguard_audit_images{outcome}`: the current checks by their latest result (`pending` before the first). */
   outcomes(checks: readonly AuditCheck[]): Readonly<Record<AuditOutcome, number>> {
-    const counts = { available: 0, unavailable: 0, error: 0, pending: 0 };
+    const counts = { available: 0, unavailable: 0, error: 0, skipped: 0, pending: 0 };
     for (const check of checks) counts[this.#results.get(check.key) ?? 'pending']++;
     return Object.freeze(counts);
   }

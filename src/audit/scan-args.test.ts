@@ -97,9 +97,14 @@ t.test('the program name in the hint', async (t) => {
 });
 
 t.test('exit codes as check: 0 when every image is available, 1 otherwise', async (t) => {
-  t.equal(scanExitCode({ available: 3, unavailable: 0, error: 0, pending: 0 }), 0);
-  t.equal(scanExitCode({ available: 0, unavailable: 0, error: 0, pending: 0 }), 0, 'nothing to check');
-  t.equal(scanExitCode({ available: 3, unavailable: 1, error: 0, pending: 0 }), 1);
-  t.equal(scanExitCode({ available: 3, unavailable: 0, error: 1, pending: 0 }), 1);
-  t.equal(scanExitCode({ available: 3, unavailable: 0, error: 0, pending: 1 }), 1);
+  t.equal(scanExitCode({ available: 3, unavailable: 0, error: 0, skipped: 0, pending: 0 }), 0);
+  t.equal(scanExitCode({ available: 0, unavailable: 0, error: 0, skipped: 0, pending: 0 }), 0, 'nothing to check');
+  t.equal(scanExitCode({ available: 3, unavailable: 1, error: 0, skipped: 0, pending: 0 }), 1);
+  t.equal(scanExitCode({ available: 3, unavailable: 0, error: 1, skipped: 0, pending: 0 }), 1);
+  t.equal(scanExitCode({ available: 3, unavailable: 0, error: 0, skipped: 0, pending: 1 }), 1);
+  t.equal(
+    scanExitCode({ available: 1, unavailable: 0, error: 0, skipped: 2, pending: 0 }),
+    0,
+    'skipped is not a failure',
+  );
 });

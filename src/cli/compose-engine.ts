@@ -51,6 +51,12 @@ export interface EngineOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly homeDir?: string;
   readonly log?: NodeWatcherLog;
+  /**
+   * The engine audits running workloads (`pullguard scan`, the audit in `serve`): no result cache, so every check
+   * asks the registry afresh, and registry requests paced at `audit.requestsPerSecondPerRegistry` (the stricter of it
+   * and `network.requestsPerSecondPerRegistry` applies).
+   */
+  readonly audit?: boolean;
   /** Name resolution for registry hosts (tests point names at loopback); the system resolver otherwise. */
   readonly lookup?: LookupFunction;
 }
@@ -74,7 +80,7 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     return { reviewer: createReviewer({ config }), nodes: () => options.nodes?.() ?? [], close: async () => {} };
   // The registry client (undici), the credentials and the resolver load only when registries will be read:
   // `check --offline` starts without them (docs/benchmarks.md, P9).
-  const [{ buildPullCredentials }, { createImageResolver }] = await Promise.all([
+  const [{ buildPullCredentials }, { createImageResolver, rateOfPerSecond }] = await Promise.all([
     import('../credentials/pod-keychain.js'),
     import('../resolver/image-resolver.js'),
   ]);
@@ -104,6 +110,9 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.lookup ? { lookup: options.lookup } : {}),
+    ...(options.audit
+      ? { resultCache: false, requestRate: rateOfPerSecond(config.audit.requestsPerSecondPerRegistry) }
+      : {}),
   });
 
   const pullCredentials: PullCredentialsPort = (request) =>

@@ -24,6 +24,7 @@ import { suggestTags } from './tag-suggestions.js';
 import type { RequestRate } from '../registry/transport/token-bucket.js';
 
 export type { LookupFunction } from '../registry/transport/ssrf-guard.js';
+export { rateOfPerSecond } from '../registry/transport/token-bucket.js';
 
 const CREDENTIAL_INDEPENDENT: ReadonlySet<Resolution['outcome']> = new Set(['blocked', 'unreachable', 'timeout']);
 
@@ -37,13 +38,19 @@ export interface ImageResolverDeps {
    * `network.requestsPerSecondPerRegistry` applies.
    */
   readonly requestRate?: RequestRate;
+  /**
+   * Keep results (docs/design.md §1.9); default true. The audit sets false: each of its cycles asks the registry
+   * afresh (tokens, challenges and index bodies are still cached).
+   */
+  readonly resultCache?: boolean;
   /** Where unexpected (non-registry) errors are reported; a pino logger fits. */
   readonly log?: { warn(details: object, message: string): void };
 }
 
-/** The cached resolver the rest of pullguard uses. */
+/** The resolver the rest of pullguard uses: cached unless `resultCache` is false. */
 export function createImageResolver(deps: ImageResolverDeps): ClosableImageResolver {
-  return withResultCache(createUncachedResolver(deps), deps);
+  const resolver = createUncachedResolver(deps);
+  return deps.resultCache === false ? resolver : withResultCache(resolver, deps);
 }
 
 /** Resolution without the result cache (tokens, challenges and index bodies are still cached). */

@@ -136,6 +136,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
       'image',
       'policy',
       'diagnose',
+      'audit',
       'observability',
       'runtime',
       'errors',
