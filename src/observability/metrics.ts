@@ -1,6 +1,8 @@
 /**
  * The Prometheus metrics of docs/design.md §6, on a registry of their own so that tests and several app instances in
- * one process never collide. Label values are bounded: no image names, namespaces or user names, ever.
+ * one process never collide. Label values are bounded: no image names, namespaces or user names, with one exception:
+ * the audit's sparse gauge `pullguard_audit_image_unavailable` names the workloads whose images fail (a series exists
+ * only while a use fails, so its cardinality is bounded by what is broken; docs/audit.md "Metrics").
  */
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { talliedCounter, type TalliedCounter } from './counter-tally.js';
@@ -14,6 +16,11 @@ export interface Metrics {
   readonly registryRateWait: Histogram<'registry'>;
   readonly cacheRequests: TalliedCounter<'result'>;
   readonly certExpiry: Gauge<never>;
+  /** 1 for each container image use the audit finds unavailable; no series for the others. */
+  readonly auditImageUnavailable: Gauge<'namespace' | 'kind' | 'name' | 'container' | 'class'>;
+  readonly auditLastRun: Gauge<never>;
+  readonly auditImages: Gauge<'outcome'>;
+  readonly auditLeader: Gauge<never>;
 }
 
 export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
@@ -62,6 +69,28 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     certExpiry: new Gauge({
       name: 'pullguard_cert_expiry_timestamp_seconds',
       help: 'Expiry (notAfter) of the serving certificate currently loaded, as a Unix timestamp.',
+      registers: [registry],
+    }),
+    auditImageUnavailable: new Gauge({
+      name: 'pullguard_audit_image_unavailable',
+      help: "1 for each workload container whose image the audit finds unavailable, by the finding's class; absent otherwise.",
+      labelNames: ['namespace', 'kind', 'name', 'container', 'class'] as const,
+      registers: [registry],
+    }),
+    auditLastRun: new Gauge({
+      name: 'pullguard_audit_last_run_timestamp_seconds',
+      help: 'End of the last complete audit cycle, as a Unix timestamp; 0 before the first.',
+      registers: [registry],
+    }),
+    auditImages: new Gauge({
+      name: 'pullguard_audit_images',
+      help: 'Image uses the audit holds, by outcome (available, unavailable, error, skipped, pending).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    auditLeader: new Gauge({
+      name: 'pullguard_audit_leader',
+      help: '1 while this replica holds the audit Lease and audits, else 0.',
       registers: [registry],
     }),
   };
