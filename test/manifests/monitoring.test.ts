@@ -23,7 +23,7 @@ function exported(): Map<string, readonly string[]> {
   for (const metric of createMetrics().registry.getMetricsAsArray()) {
     const labels = (metric as unknown as { labelNames?: string[] }).labelNames ?? [];
     out.set(metric.name, labels);
-    if (metric.type === 'histogram')
+    if (String(metric.type) === 'histogram')
       for (const suffix of ['_bucket', '_count', '_sum']) out.set(`${metric.name}${suffix}`, labels);
   }
   return out;
