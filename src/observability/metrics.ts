@@ -16,6 +16,7 @@ export interface Metrics {
   readonly registryRateWait: Histogram<'registry'>;
   readonly cacheRequests: TalliedCounter<'result'>;
   readonly certExpiry: Gauge<never>;
+  /** 1 for each container image use the audit finds unavailable; no series for the others. */
   readonly auditImageUnavailable: Gauge<'namespace' | 'kind' | 'name' | 'container' | 'class'>;
   readonly auditLastRun: Gauge<never>;
   readonly auditImages: Gauge<'outcome'>;

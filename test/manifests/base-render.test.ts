@@ -18,6 +18,10 @@ t.test('the base holds exactly the objects of docs/design.md §8', async (t) => 
     [
       'ClusterRole/pullguard',
       'ClusterRoleBinding/pullguard',
+      'ClusterRole/pullguard-audit',
+      'ClusterRoleBinding/pullguard-audit',
+      'Role/pullguard-audit-lease',
+      'RoleBinding/pullguard-audit-lease',
       `ConfigMap/${single(objects, 'ConfigMap').metadata.name}`,
       'Deployment/pullguard',
       'Namespace/pullguard',
