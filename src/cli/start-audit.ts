@@ -68,16 +68,31 @@ export async function startAudit(options: StartAuditOptions): Promise<RunningAud
   const discovered = await discoverServedResources(kube.kubeConfig, auditedResources(config.workloads), timeout);
   if (discovered.problem !== undefined)
     log.warn({ detail: discovered.problem }, 'audit: API discovery failed; auditing the built-in kinds only');
-  const resources = discovered.served;
   const leaseNamespace = config.audit.leaseNamespace ?? options.env['POD_NAMESPACE'] ?? kube.namespace;
-  const access = await reviewAccess(kube.kubeConfig, auditAccessWanted(resources, leaseNamespace), timeout);
-  if (access.denied.length > 0) {
+  const access = await reviewAccess(kube.kubeConfig, auditAccessWanted(discovered.served, leaseNamespace), timeout);
+  // A custom resource the ClusterRole does not cover (a CRD installed after pullguard) is left out; anything else
+  // missing turns the audit off.
+  const deniedCustom = access.denied.filter((denied) => customResourceOf(discovered.served, denied) !== undefined);
+  const essential = access.denied.filter((denied) => !deniedCustom.includes(denied));
+  if (essential.length > 0) {
     log.warn({ denied: access.denied.length }, describeMissingAccess(access.denied));
     return OFF;
   }
+  if (deniedCustom.length > 0) log.warn({ denied: deniedCustom.length }, describeMissingAccess(deniedCustom));
   if (access.problem !== undefined)
     log.warn({ detail: access.problem }, 'audit: could not ask for its RBAC; starting anyway');
+  const resources = discovered.served.filter(
+    (resource) => !deniedCustom.some((denied) => customResourceOf([resource], denied) !== undefined),
+  );
   return runElectedAudit(options, kube, resources, leaseNamespace);
+}
+
+/** The custom resource a denied list or watch is about, if it is one. */
+function customResourceOf(
+  resources: readonly WorkloadResource[],
+  denied: { readonly group: string; readonly resource: string },
+): WorkloadResource | undefined {
+  return resources.find((r) => !r.builtIn && r.group === denied.group && r.resource === denied.resource);
 }
 
 function runElectedAudit(
