@@ -93,3 +93,30 @@ t.test('the deny rules make the real requests a 403 Forbidden Status worded as t
   api.clearDenials();
   t.equal((await apps.listDeploymentForAllNamespaces()).items.length, 1, 'allowed again');
 });
+
+t.test('a watch and a delete are their own verbs', async (t) => {
+  const { api } = await start(t);
+  const send = (method: string, path: string) =>
+    fetch(`${api.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${api.token}` },
+      dispatcher: new Agent({ connect: { ca: api.caPem } }),
+    });
+  api.deny({ verb: 'watch', group: 'batch' });
+  api.deny({ verb: 'delete', resource: 'pods', namespace: 'shop' });
+  const watch = await send('GET', '/apis/batch/v1/cronjobs?watch=true');
+  t.equal(watch.status, 403);
+  t.match(await watch.json(), {
+    reason: 'Forbidden',
+    message: /cronjobs\.batch is forbidden: .* cannot watch resource "cronjobs" in API group "batch" at the cluster/,
+    details: { group: 'batch', kind: 'cronjobs' },
+  });
+  const list = await send('GET', '/apis/batch/v1/cronjobs');
+  t.equal(list.status, 200, 'a list is not a watch');
+  await list.body?.cancel();
+  const deleted = await send('DELETE', '/api/v1/namespaces/shop/pods/web');
+  t.match(await deleted.json(), { code: 403, message: /pods "web" is forbidden: .* cannot delete resource "pods"/ });
+  const elsewhere = await send('DELETE', '/api/v1/namespaces/ops/pods/web');
+  t.equal(elsewhere.status, 405, 'not denied elsewhere, and not served');
+  await elsewhere.body?.cancel();
+});
