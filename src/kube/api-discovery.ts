@@ -9,20 +9,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { mapLimit } from '../runtime/map-limit.js';
 import { createKubeRequest, type KubeAnswer, type KubeRequest } from './kube-request.js';
-
-/**
- * One resource the audit lists and watches. The same shape as src/kube/workload-resources.ts declares (the two are
- * one interface once both exist).
- */
-export interface WorkloadResource {
-  /** '' for the core group. */
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  /** The plural, e.g. `deployments`. */
-  readonly resource: string;
-  readonly builtIn: boolean;
-}
+import type { WorkloadResource } from './workload-resources.js';
 
 export interface ServedResources {
   readonly served: WorkloadResource[];

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { AccessWanted } from './access-review.js';
-import type { WorkloadResource } from './api-discovery.js';
+import type { WorkloadResource } from './workload-resources.js';
 import { auditAccessWanted, describeMissingAccess } from './audit-access.js';
 
 const deployments: WorkloadResource = {
@@ -22,9 +22,10 @@ t.test('list and watch on each resource cluster-wide, the Lease in its namespace
     { verb: 'create', group: 'coordination.k8s.io', resource: 'leases', namespace: 'pg-system' },
     { verb: 'update', group: 'coordination.k8s.io', resource: 'leases', namespace: 'pg-system' },
     { verb: 'create', group: '', resource: 'events' },
+    { verb: 'get', group: '', resource: 'events' },
     { verb: 'patch', group: '', resource: 'events' },
   ]);
-  t.equal(auditAccessWanted([], 'pullguard').length, 5, 'the Lease and the events even without resources');
+  t.equal(auditAccessWanted([], 'pullguard').length, 6, 'the Lease and the events even without resources');
 });
 
 const deny = (verb: string, group: string, resource: string, namespace?: string): AccessWanted => ({

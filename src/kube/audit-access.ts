@@ -6,7 +6,7 @@
  * Pure.
  */
 import type { AccessWanted } from './access-review.js';
-import type { WorkloadResource } from './api-discovery.js';
+import type { WorkloadResource } from './workload-resources.js';
 
 export function auditAccessWanted(resources: readonly WorkloadResource[], leaseNamespace: string): AccessWanted[] {
   const wanted: AccessWanted[] = [];
@@ -23,7 +23,7 @@ export function auditAccessWanted(resources: readonly WorkloadResource[], leaseN
   }
   for (const verb of ['get', 'create', 'update'])
     add({ verb, group: 'coordination.k8s.io', resource: 'leases', namespace: leaseNamespace });
-  for (const verb of ['create', 'patch']) add({ verb, group: '', resource: 'events' });
+  for (const verb of ['create', 'get', 'patch']) add({ verb, group: '', resource: 'events' });
   return wanted;
 }
 

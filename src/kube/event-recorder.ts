@@ -3,9 +3,11 @@
  * (https://github.com/kubernetes/client-go/blob/master/tools/record/events_cache.go): the first (object, reason,
  * message) creates an Event; a repeat of the same patches that Event's `count` and `lastTimestamp` instead of making a
  * new one; a patch answered 404 (the API server dropped the Event after its TTL) creates a fresh Event. The recent keys
- * live in an LRU of bounded size. RBAC: `create` and `patch` on `events`. Every call resolves with an outcome, never
+ * live in an LRU of bounded size. An Event's name comes from its key, so a process that did not make it (a new audit
+ * leader) finds it on create (409), reads its count and counts on. RBAC: `create`, `get` and `patch` on `events`. Every call resolves with an outcome, never
  * throws; the message is cut to 1 KiB, the limit the API server enforces on an Event's note.
  */
+import { createHash } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ReadFailure } from '../credentials/cluster-port.js';
 import { isValidPathSegmentName } from '../credentials/object-name.js';
@@ -65,7 +67,6 @@ export function eventRecorder(request: KubeRequest, options: Omit<EventRecorderO
   const now = options.now ?? Date.now;
   const recent = new Map<string, Recent>();
   const busy = new Map<string, Promise<unknown>>();
-  let sequence = 0;
 
   const remember = (key: string, entry: Recent): void => {
     recent.delete(key);
@@ -76,6 +77,10 @@ export function eventRecorder(request: KubeRequest, options: Omit<EventRecorderO
     }
   };
 
+  /**
+   * Creates the Event under a name derived from its key, so that another process recording the same Event (a new
+   * audit leader after a failover) meets it (409) and counts on it instead of making a second one.
+   */
   const create = async (
     key: string,
     target: EventTarget,
@@ -83,48 +88,45 @@ export function eventRecorder(request: KubeRequest, options: Omit<EventRecorderO
     reason: string,
     message: string,
     signal?: AbortSignal,
-  ): Promise<RecordOutcome> => {
-    const at = now();
-    const stamp = timestamp(at);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      // client-go's name: the object's name and the time in hex, here made unique within the process.
-      const name = `${target.name}.${(BigInt(at) * 1_000_000n + BigInt(++sequence % 1_000_000)).toString(16)}`;
-      const body = {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { name, namespace },
-        involvedObject: {
-          apiVersion: target.apiVersion,
-          kind: target.kind,
-          name: target.name,
-          ...(target.namespace !== undefined ? { namespace: target.namespace } : {}),
-          ...(target.uid !== undefined ? { uid: target.uid } : {}),
-        },
-        reason,
-        message,
-        type: 'Warning',
-        source: { component: 'pullguard' },
-        reportingComponent: options.reportingComponent ?? 'pullguard',
-        ...(options.reportingInstance !== undefined ? { reportingInstance: options.reportingInstance } : {}),
-        firstTimestamp: stamp,
-        lastTimestamp: stamp,
-        count: 1,
-      };
-      const answer = await request(
-        'POST',
-        `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
-        body,
-        undefined,
-        signal,
-      );
-      if (answer.status === 'conflict') continue;
-      if (answer.status === 'not-found')
-        return { status: 'error', kind: 'invalid', detail: `namespace ${namespace} not found` };
-      if (answer.status === 'error') return answer;
-      remember(key, { namespace, name, count: 1 });
-      return { status: 'created', name };
+  ): Promise<RecordOutcome | { readonly status: 'exists'; readonly entry: Recent }> => {
+    const stamp = timestamp(now());
+    const name = eventName(target.name, key);
+    const body = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: {
+        apiVersion: target.apiVersion,
+        kind: target.kind,
+        name: target.name,
+        ...(target.namespace !== undefined ? { namespace: target.namespace } : {}),
+        ...(target.uid !== undefined ? { uid: target.uid } : {}),
+      },
+      reason,
+      message,
+      type: 'Warning',
+      source: { component: 'pullguard' },
+      reportingComponent: options.reportingComponent ?? 'pullguard',
+      ...(options.reportingInstance !== undefined ? { reportingInstance: options.reportingInstance } : {}),
+      firstTimestamp: stamp,
+      lastTimestamp: stamp,
+      count: 1,
+    };
+    const collection = `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`;
+    const answer = await request('POST', collection, body, undefined, signal);
+    if (answer.status === 'conflict') {
+      const existing = await request('GET', `${collection}/${encodeURIComponent(name)}`, undefined, undefined, signal);
+      if (existing.status !== 'ok')
+        return existing.status === 'error' ? existing : { status: 'error', kind: 'invalid', detail: 'HTTP 409' };
+      const count = existing.value['count'];
+      const entry = { namespace, name, count: typeof count === 'number' && count > 0 ? count : 1 };
+      return { status: 'exists', entry };
     }
-    return { status: 'error', kind: 'invalid', detail: 'HTTP 409' };
+    if (answer.status === 'not-found')
+      return { status: 'error', kind: 'invalid', detail: `namespace ${namespace} not found` };
+    if (answer.status === 'error') return answer;
+    remember(key, { namespace, name, count: 1 });
+    return { status: 'created', name };
   };
 
   const record = async (
@@ -146,15 +148,20 @@ export function eventRecorder(request: KubeRequest, options: Omit<EventRecorderO
       reason,
       message,
     ]);
-    const seen = recent.get(key);
-    if (seen === undefined) return create(key, target, namespace, reason, message, signal);
+    let seen = recent.get(key);
+    if (seen === undefined) {
+      const created = await create(key, target, namespace, reason, message, signal);
+      if (created.status !== 'exists') return created;
+      seen = created.entry;
+    }
     const count = seen.count + 1;
     const path = `/api/v1/namespaces/${encodeURIComponent(seen.namespace)}/events/${encodeURIComponent(seen.name)}`;
     const patch = { count, lastTimestamp: timestamp(now()) };
     const answer = await request('PATCH', path, patch, 'application/strategic-merge-patch+json', signal);
     if (answer.status === 'not-found') {
       recent.delete(key);
-      return create(key, target, namespace, reason, message, signal);
+      const created = await create(key, target, namespace, reason, message, signal);
+      return created.status === 'exists' ? { status: 'error', kind: 'invalid', detail: 'HTTP 409' } : created;
     }
     if (answer.status === 'conflict') return { status: 'error', kind: 'invalid', detail: 'HTTP 409' };
     if (answer.status === 'error') return answer;
@@ -194,6 +201,15 @@ export function cutUtf8(text: string, max: number): string {
   // Back up over continuation bytes (10xxxxxx) to the start of the cut character.
   while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
   return bytes.subarray(0, end).toString('utf8');
+}
+
+/**
+ * `<object name>.<16 hex digits of the key's SHA-256>`: one name per (object, reason, message), at most 253
+ * characters (a longer object name is cut; the hash keeps names apart).
+ */
+function eventName(objectName: string, key: string): string {
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  return `${objectName.slice(0, 253 - 17)}.${hash}`;
 }
 
 /** RFC 3339 to the second, as metav1.Time is written. */

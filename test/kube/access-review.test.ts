@@ -2,7 +2,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import t, { type Test } from 'tap';
 import { reviewAccess, type AccessWanted } from '../../src/kube/access-review.js';
 import { auditAccessWanted, describeMissingAccess } from '../../src/kube/audit-access.js';
-import type { WorkloadResource } from '../../src/kube/api-discovery.js';
+import type { WorkloadResource } from '../../src/kube/workload-resources.js';
 import { startFakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 
 async function setup(t: Test) {

@@ -1,6 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import t, { type Test } from 'tap';
-import { discoverServedResources, type WorkloadResource } from '../../src/kube/api-discovery.js';
+import { discoverServedResources } from '../../src/kube/api-discovery.js';
+import type { WorkloadResource } from '../../src/kube/workload-resources.js';
 import { startFakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
 
 const deployments: WorkloadResource = {
