@@ -8,6 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { CUSTOM_WORKLOAD_KINDS } from '../../src/workload/custom-workloads.js';
+import { WORKLOAD_KINDS } from '../../src/workload/pod-spec-paths.js';
 import { at, kustomize, single, type K8sObject } from './render-manifests.js';
 
 interface PolicyRule {
@@ -44,17 +45,13 @@ function problems(rules: readonly PolicyRule[]): string[] {
   return found;
 }
 
-/** The workload kinds the audit lists and watches: the built-in ones (never PodTemplate) and the custom table. */
-const BUILT_IN = [
-  'core/pods',
-  'core/replicationcontrollers',
-  'apps/deployments',
-  'apps/statefulsets',
-  'apps/daemonsets',
-  'apps/replicasets',
-  'batch/jobs',
-  'batch/cronjobs',
-];
+/**
+ * The workload kinds the audit lists and watches: the built-in kinds of the webhook's table but PodTemplate (nobody
+ * pulls from a template), and every custom resource row, as src/kube/workload-resources.ts lists them.
+ */
+const BUILT_IN = WORKLOAD_KINDS.filter((k) => k.kind !== 'PodTemplate').map(
+  (k) => `${k.group === '' ? 'core' : k.group}/${k.resource}`,
+);
 const WORKLOADS = [...BUILT_IN, ...CUSTOM_WORKLOAD_KINDS.map((k) => `${k.group}/${k.resource}`)];
 const EXPECTED = [...WORKLOADS.flatMap((w) => [`${w}:list`, `${w}:watch`]), 'core/events:create', 'core/events:patch'];
 
@@ -73,6 +70,16 @@ t.test('the audit ClusterRole: list and watch on every workload kind, create and
     grants(rulesOf(role)).some((g) => g.startsWith('core/podtemplates:')),
     'PodTemplates are never pulled',
   );
+  t.same(BUILT_IN.slice().sort(), [
+    'apps/daemonsets',
+    'apps/deployments',
+    'apps/replicasets',
+    'apps/statefulsets',
+    'batch/cronjobs',
+    'batch/jobs',
+    'core/pods',
+    'core/replicationcontrollers',
+  ]);
   t.ok(WORKLOADS.length > BUILT_IN.length + 30, 'the custom resources are in');
 });
 
