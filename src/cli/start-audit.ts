@@ -41,7 +41,11 @@ export interface StartAuditOptions {
   /** POD_NAME, POD_NAMESPACE. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Lease timings in seconds (tests shorten them); client-go's defaults otherwise. */
-  readonly lease?: { readonly durationSeconds: number; readonly renewDeadlineSeconds: number; readonly retrySeconds: number };
+  readonly lease?: {
+    readonly durationSeconds: number;
+    readonly renewDeadlineSeconds: number;
+    readonly retrySeconds: number;
+  };
 }
 
 export interface RunningAudit {
@@ -78,7 +82,11 @@ export async function startAudit(options: StartAuditOptions): Promise<RunningAud
     log.warn({ denied: access.denied.length }, describeMissingAccess(access.denied));
     return OFF;
   }
-  if (deniedCustom.length > 0) log.warn({ denied: deniedCustom.length }, describeMissingAccess(deniedCustom));
+  if (deniedCustom.length > 0)
+    log.warn(
+      { denied: deniedCustom.length },
+      describeMissingAccess(deniedCustom, 'audit: leaving out custom resources it may not read'),
+    );
   if (access.problem !== undefined)
     log.warn({ detail: access.problem }, 'audit: could not ask for its RBAC; starting anyway');
   const resources = discovered.served.filter(
@@ -103,7 +111,9 @@ function runElectedAudit(
 ): RunningAudit {
   const { config, log, metrics } = options;
   const identity = `${options.env['POD_NAME'] || hostname()}_${randomUUID().slice(0, 8)}`;
-  const versions = new Map(resources.map((r) => [`${r.group}/${r.kind}`, r.group ? `${r.group}/${r.version}` : r.version]));
+  const versions = new Map(
+    resources.map((r) => [`${r.group}/${r.kind}`, r.group ? `${r.group}/${r.version}` : r.version]),
+  );
   const sink = createAuditSink({
     metrics,
     log,

@@ -43,7 +43,7 @@ t.test('the one log line names what is missing, grouped by verb', async (t) => {
       deny('list', 'apps', 'deployments'),
     ]),
     'audit off: the service account may not list deployments.apps, watch cronjobs.batch, create events; grant the ' +
-      'ClusterRole in manifests/base/rbac.yaml',
+      'pullguard-audit roles in manifests/base/rbac.yaml',
     'in verb order, whatever order they were denied in',
   );
   t.equal(
@@ -55,7 +55,7 @@ t.test('the one log line names what is missing, grouped by verb', async (t) => {
       deny('list', 'apps', 'deployments'),
     ]),
     'audit off: the service account may not list deployments.apps, statefulsets.apps and jobs.batch; get ' +
-      'leases.coordination.k8s.io in pullguard; grant the ClusterRole in manifests/base/rbac.yaml',
+      'leases.coordination.k8s.io in pullguard; grant the pullguard-audit roles in manifests/base/rbac.yaml',
   );
   t.equal(describeMissingAccess([]), '', 'nothing denied, no line');
 });

@@ -1,5 +1,5 @@
 /**
- * The access the serve audit needs (the ClusterRole in manifests/base/rbac.yaml grants it): `list` and `watch` on
+ * The access the serve audit needs (the pullguard-audit roles in manifests/base/rbac.yaml grant it): `list` and `watch` on
  * every audited resource cluster-wide (the informers), `get`, `create` and `update` on `coordination.k8s.io` Leases
  * in the Lease's namespace (leader election), `create` and `patch` on core Events cluster-wide (the Events on the
  * workloads). And the one log line that says what is missing when the audit stays off, short however much is denied.
@@ -34,10 +34,10 @@ const VERB_ORDER = ['list', 'watch', 'get', 'create', 'update', 'patch', 'delete
 
 /**
  * `audit off: the service account may not list deployments.apps, watch cronjobs.batch, create events; grant the
- * ClusterRole in manifests/base/rbac.yaml`: grouped by verb (`list deployments.apps and statefulsets.apps; watch …`
+ * pullguard-audit roles in manifests/base/rbac.yaml` (`lead` replaces `audit off`): grouped by verb (`list deployments.apps and statefulsets.apps; watch …`
  * when a verb has several), at most {@link MAX_SHOWN} names, then `and N more`. Empty when nothing is denied.
  */
-export function describeMissingAccess(denied: readonly AccessWanted[]): string {
+export function describeMissingAccess(denied: readonly AccessWanted[], lead = 'audit off'): string {
   const byVerb = new Map<string, string[]>();
   for (const access of denied) {
     const names = byVerb.get(access.verb) ?? [];
@@ -67,8 +67,8 @@ export function describeMissingAccess(denied: readonly AccessWanted[]): string {
   }
   const more = hidden > 0 ? ` and ${hidden} more` : '';
   return (
-    `audit off: the service account may not ${parts.join(several ? '; ' : ', ')}${more}; ` +
-    'grant the ClusterRole in manifests/base/rbac.yaml'
+    `${lead}: the service account may not ${parts.join(several ? '; ' : ', ')}${more}; ` +
+    'grant the pullguard-audit roles in manifests/base/rbac.yaml'
   );
 }
 

@@ -46,7 +46,7 @@ t.test('what RBAC denies comes back with the reason, and names the one log line'
   t.equal(
     describeMissingAccess(verdict.denied),
     'audit off: the service account may not list deployments.apps, watch cronjobs.batch, create events; grant the ' +
-      'ClusterRole in manifests/base/rbac.yaml',
+      'pullguard-audit roles in manifests/base/rbac.yaml',
   );
   api.clearDenials();
   api.deny({ resource: 'leases', namespace: 'pullguard' });
