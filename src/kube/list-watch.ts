@@ -11,16 +11,10 @@
  * known objects stay with the caller meanwhile: stale beats nothing. The caller may cut every object down before it is
  * kept (`transform`, also applied to ListWatch's own cache) and may stop the retries for an error it knows is final.
  */
-import {
-  ListWatch,
-  Watch,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-  type RequestContext,
-} from '@kubernetes/client-node';
+import { ListWatch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Dispatcher } from 'undici';
 import { linkedDeadline } from '../runtime/linked-deadline.js';
+import { ObservedWatch, stoppableConfig } from './observed-watch.js';
 
 /** The logger calls a watcher makes (a pino logger fits). Messages are static; details go in the object. */
 export interface WatcherLog {
@@ -41,6 +35,8 @@ export interface ListWatchOptions<T extends KubernetesObject> {
   readonly list: (signal: AbortSignal) => Promise<KubernetesListObject<T>>;
   /** Applied to every listed and watched object before anyone keeps it (default: kept as is). */
   readonly transform?: (object: T) => T;
+  /** Called each time a watch request has been accepted (the API server answered 200). */
+  readonly onWatching?: () => void;
   /** Decides what follows a failed list or watch (default: retry, logged). */
   readonly onError?: (error: unknown) => ErrorVerdict;
   /** A full list arrived: it replaces everything known (the add/update events that follow are idempotent). */
@@ -125,7 +121,7 @@ export function startListWatch<T extends KubernetesObject>(options: ListWatchOpt
   );
   const informer = new ListWatch<T>(
     options.path,
-    transform === undefined ? new Watch(config) : new TransformingWatch(config, transform),
+    new ObservedWatch(config, transform, options.onWatching),
     list,
     false,
     undefined,
@@ -174,54 +170,6 @@ export function startListWatch<T extends KubernetesObject>(options: ListWatchOpt
       if (!stopped) await halt();
     },
   };
-}
-
-/** A Watch that hands on each event's object through `transform`, so ListWatch caches only what it gives. */
-class TransformingWatch<T> extends Watch {
-  constructor(
-    config: KubeConfig,
-    private readonly transform: (object: T) => T,
-  ) {
-    super(config);
-  }
-
-  override watch(...[path, query, callback, done]: Parameters<Watch['watch']>): ReturnType<Watch['watch']> {
-    return super.watch(
-      path,
-      query,
-      (phase, object: T, raw) =>
-        callback(phase, phase === 'BOOKMARK' || phase === 'ERROR' ? object : this.transform(object), raw),
-      done,
-    );
-  }
-}
-
-/**
- * The kubeconfig as the watch sees it: the same, except that each watch request's dispatcher is handed to
- * `track` (closing the previous one, whose watch has ended), and is destroyed at once when the watcher has
- * stopped, so a watch that starts late fails fast instead of staying open.
- */
-function stoppableConfig(
-  kubeConfig: KubeConfig,
-  isStopped: () => boolean,
-  track: (dispatcher: Dispatcher | undefined) => void,
-): KubeConfig {
-  let previous: Dispatcher | undefined;
-  const applySecurityAuthentication = async (context: RequestContext): Promise<void> => {
-    await kubeConfig.applySecurityAuthentication(context);
-    const dispatcher = context.getDispatcher();
-    void previous?.close().catch(() => {});
-    previous = dispatcher;
-    track(dispatcher);
-    if (isStopped()) await dispatcher?.destroy().catch(() => {});
-  };
-  return new Proxy(kubeConfig, {
-    get(target, property) {
-      if (property === 'applySecurityAuthentication') return applySecurityAuthentication;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
 
 /** A log-safe description of a list/watch failure: a status code and a first message line, never a body. */

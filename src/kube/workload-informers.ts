@@ -38,7 +38,7 @@ export interface WorkloadInformers {
   objects(): Iterable<WorkloadObject>;
   /** True once every resource has listed once, or is forbidden, or is not served. */
   synced(): boolean;
-  /** Resources whose list or watch the API server refused, until a list succeeds. */
+  /** Resources whose list or watch the API server refused, until a list or a watch succeeds. */
   forbidden(): readonly WorkloadResource[];
   /** True when more objects exist than `maxObjects`: the rest are not kept. */
   capped(): boolean;
@@ -181,6 +181,12 @@ export function startWorkloadInformers(options: WorkloadInformersOptions): Workl
         if (drop(state, object)) changed();
       },
       onError: onError(state),
+      onWatching: () => {
+        if (state.forbidden) {
+          state.forbidden = false;
+          changed();
+        }
+      },
       backoff: options.backoff ?? { initialMs: 1_000, maxMs: 300_000 },
       listTimeoutMs: options.listTimeoutMs ?? 300_000,
       log,
