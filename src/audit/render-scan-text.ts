@@ -39,11 +39,7 @@ export function renderScanText(report: ScanReport, options: ScanTextOptions): st
       report.problems.map((problem) => problem.message),
       paint,
     ),
-    ...section(
-      'Not installed (custom resources the cluster does not serve):',
-      report.notServed.length > 0 ? [report.notServed.join(', ')] : [],
-      paint,
-    ),
+    ...notServedLine(report.notServed),
     ...(report.capped ? ['', 'The cluster holds more than one scan reads: not every workload was checked.'] : []),
     ...(report.stopped ? ['', 'Stopped before every check finished.'] : []),
   ];
@@ -92,6 +88,16 @@ function summaryLine(report: ScanReport): string {
   const counts = SCAN_OUTCOMES.map((outcome) => `${outcomes[outcome]} ${outcome}`).join(', ');
   const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
   return `${plural(images, 'image')} (${plural(checks, 'check')}) in ${plural(uses, 'use')}: ${counts}.`;
+}
+
+/** Most clusters serve few of the custom resources pullguard knows: a count, not a list (`-o json` lists them). */
+function notServedLine(notServed: readonly string[]): string[] {
+  if (notServed.length === 0) return [];
+  const what = notServed.length === 1 ? 'custom resource kind' : 'custom resource kinds';
+  return [
+    '',
+    `${notServed.length} ${what} pullguard knows ${notServed.length === 1 ? 'is' : 'are'} not installed here (listed in -o json).`,
+  ];
 }
 
 function section(heading: string, entries: readonly string[], paint: Paint): string[] {
