@@ -20,6 +20,7 @@ import { createAuditCheck } from './audit-check.js';
 import { composeEngine } from './compose-engine.js';
 import { failureLine } from './failure-line.js';
 import { loadConfigFile } from './load-config-file.js';
+import { listNodes } from './scan-nodes.js';
 
 export interface ScanOutput {
   write(text: string): unknown;
@@ -81,14 +82,18 @@ async function runScanCommand(argv: readonly string[], io: ScanIo): Promise<numb
   const signal = io.signal ?? new AbortController().signal;
   const resources = auditedResources(config.workloads);
   const namespace = options.allNamespaces ? undefined : (options.namespace ?? kube.namespace);
-  const listing = await listWorkloads({
-    kubeConfig: kube.kubeConfig,
-    resources,
-    ...(namespace !== undefined ? { namespace } : {}),
-    ...(options.selector ? { labelSelector: options.selector.text } : {}),
-    signal,
-    requestTimeoutMs: config.network.requestTimeoutMs,
-  });
+  const requestTimeoutMs = config.network.requestTimeoutMs;
+  const [listing, nodes] = await Promise.all([
+    listWorkloads({
+      kubeConfig: kube.kubeConfig,
+      resources,
+      ...(namespace !== undefined ? { namespace } : {}),
+      ...(options.selector ? { labelSelector: options.selector.text } : {}),
+      signal,
+      requestTimeoutMs,
+    }),
+    listNodes(kube, { signal, requestTimeoutMs }),
+  ]);
   if (signal.aborted) throw stoppedError();
   const listed = resources.length - listing.problems.length - listing.notServed.length;
   const [firstProblem] = listing.problems;
@@ -99,7 +104,7 @@ async function runScanCommand(argv: readonly string[], io: ScanIo): Promise<numb
     );
   const inventory = buildInventory(workloadCatalog(config.workloads), listing.objects);
   const scanListing: ScanListing = {
-    problems: listing.problems.map((problem) => problem.detail),
+    problems: [...listing.problems.map((problem) => problem.detail), ...(nodes.problem ? [nodes.problem] : [])],
     notServed: listing.notServed.map(resourceName),
     capped: listing.capped,
   };
@@ -109,6 +114,7 @@ async function runScanCommand(argv: readonly string[], io: ScanIo): Promise<numb
     kubernetes: true,
     kubeAccess: kube,
     watchNodes: false,
+    nodes: () => nodes.nodes,
     audit: true,
     env: io.env,
     homeDir: io.homeDir,

@@ -18,11 +18,19 @@ const H = reg.host;
 await pushImage(reg, { repository: 'team/app', tags: ['1.0'], format: 'oci-manifest' });
 const doomed = await pushImage(reg, { repository: 'team/app', tags: ['1.1'], format: 'oci-manifest', salt: 'b' });
 await pushImage(reg, { repository: 'team/report', tags: ['2.0'], format: 'oci-manifest' });
-await pushImage(reg, { repository: 'team/shared', tags: ['1.0'], format: 'oci-manifest' });
+await pushImage(reg, { repository: 'team/shared', tags: ['1.0'], format: 'oci-index' }); // linux/amd64 only
 for (let i = 0; i < 6; i++)
   await pushImage(reg, { repository: 'team/paced', tags: [`${i}`], format: 'oci-manifest', salt: `${i}` });
 
 const kube = await startShopCluster(t);
+for (const architecture of ['amd64', 'arm64'])
+  kube.addNode({
+    metadata: {
+      name: `node-${architecture}`,
+      labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': architecture },
+    },
+    status: { nodeInfo: { operatingSystem: 'linux', architecture, containerRuntimeVersion: 'containerd://2.1.4' } },
+  });
 const dir = await mkdtemp(join(tmpdir(), 'pullguard-scan-'));
 t.teardown(() => rm(dir, { recursive: true, force: true }));
 const writeConfig = async (name: string, extra: object = {}): Promise<string> => {
@@ -33,7 +41,7 @@ const writeConfig = async (name: string, extra: object = {}): Promise<string> =>
 const configPath = await writeConfig('pullguard.yaml');
 
 const SECRETS = [{ name: 'regcred' }];
-for (const namespace of ['shop', 'tools', 'paced']) {
+for (const namespace of ['shop', 'tools', 'paced', 'arm']) {
   if (namespace !== 'shop') {
     kube.addNamespace({ metadata: { name: namespace } });
     kube.addServiceAccount({ metadata: { namespace, name: 'default' } });
@@ -98,6 +106,16 @@ deployment('tools', 'one', `${H}/team/shared:1.0`);
 deployment('tools', 'two', `${H}/team/shared:1.0`);
 kube.addPod({ metadata: { name: 'debug', namespace: 'tools' }, spec: podSpec(`${H}/team/shared:1.0`), status: {} });
 for (let i = 0; i < 6; i++) deployment('paced', `p${i}`, `${H}/team/paced:${i}`);
+kube.add('apps/statefulsets', {
+  metadata: { name: 'db', namespace: 'arm' },
+  spec: {
+    selector: { matchLabels: { app: 'db' } },
+    template: {
+      metadata: { labels: { app: 'db' } },
+      spec: { ...podSpec(`${H}/team/shared:1.0`), nodeSelector: { 'kubernetes.io/arch': 'arm64' } },
+    },
+  },
+});
 
 // Then the tag is deleted from the registry.
 const http = harnessHttp(reg.caPem);
@@ -196,6 +214,12 @@ t.test('one registry request per distinct image and credentials', async (t) => {
   t.equal(heads.length, 1, 'one manifest HEAD answered for three uses');
 });
 
+t.test("the workload's placement: an amd64-only image on arm64 nodes", async (t) => {
+  const { code, report } = await json('-n', 'arm');
+  t.equal(code, 1);
+  t.match(report.uses, [{ kind: 'StatefulSet', name: 'db', outcome: 'unavailable', class: 'platformMismatch' }]);
+});
+
 t.test('-l narrows to the labelled workloads; -A reads every namespace', async (t) => {
   const labelled = await json('-n', 'shop', '-l', 'app=nightly');
   t.same(
@@ -203,7 +227,7 @@ t.test('-l narrows to the labelled workloads; -A reads every namespace', async (
     ['nightly'],
   );
   const all = await json('-A');
-  t.same([...new Set(all.report.uses.map((u: any) => u.namespace))].sort(), ['paced', 'shop', 'tools']);
+  t.same([...new Set(all.report.uses.map((u: any) => u.namespace))].sort(), ['arm', 'paced', 'shop', 'tools']);
 });
 
 t.test('the pace per registry holds, counted at the registry', async (t) => {
