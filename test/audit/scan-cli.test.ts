@@ -41,9 +41,11 @@ const writeConfig = async (name: string, extra: object = {}): Promise<string> =>
 const configPath = await writeConfig('pullguard.yaml');
 
 const SECRETS = [{ name: 'regcred' }];
-for (const namespace of ['shop', 'tools', 'paced', 'arm']) {
+for (const namespace of ['shop', 'tools', 'paced', 'arm', 'quiet']) {
   if (namespace !== 'shop') {
-    kube.addNamespace({ metadata: { name: namespace } });
+    kube.addNamespace({
+      metadata: { name: namespace, ...(namespace === 'quiet' ? { labels: { 'pullguard.io/mode': 'off' } } : {}) },
+    });
     kube.addServiceAccount({ metadata: { namespace, name: 'default' } });
   }
   kube.addSecret({
@@ -106,6 +108,7 @@ deployment('tools', 'one', `${H}/team/shared:1.0`);
 deployment('tools', 'two', `${H}/team/shared:1.0`);
 kube.addPod({ metadata: { name: 'debug', namespace: 'tools' }, spec: podSpec(`${H}/team/shared:1.0`), status: {} });
 for (let i = 0; i < 6; i++) deployment('paced', `p${i}`, `${H}/team/paced:${i}`);
+deployment('quiet', 'legacy', `${H}/team/app:1.1`);
 kube.add('apps/statefulsets', {
   metadata: { name: 'db', namespace: 'arm' },
   spec: {
@@ -227,7 +230,12 @@ t.test('-l narrows to the labelled workloads; -A reads every namespace', async (
     ['nightly'],
   );
   const all = await json('-A');
-  t.same([...new Set(all.report.uses.map((u: any) => u.namespace))].sort(), ['arm', 'paced', 'shop', 'tools']);
+  t.same([...new Set(all.report.uses.map((u: any) => u.namespace))].sort(), ['arm', 'paced', 'quiet', 'shop', 'tools']);
+  t.match(
+    all.report.uses.find((u: any) => u.namespace === 'quiet'),
+    { name: 'legacy', outcome: 'skipped', message: /pullguard\.io\/mode=off/ },
+    'a namespace pullguard is off in is not checked',
+  );
 });
 
 t.test('the pace per registry holds, counted at the registry', async (t) => {
