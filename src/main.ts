@@ -19,6 +19,9 @@ const USAGE = `Usage:
   pullguard check -f FILE|DIR|- [-f ...] [--config FILE] [--offline] [-o text|json] [--platform linux/amd64,...] [--kubeconfig FILE]
   pullguard diagnose (pod/NAME | TYPE/NAME | -A) [-n NS] [--kubeconfig FILE] [--context NAME] [-o text|json]
                                                        explain pods already failing to pull (also: kubectl pullguard diagnose)
+  pullguard scan [-n NS | -A] [-l SELECTOR] [--kubeconfig FILE] [--context NAME] [-o text|json]
+                                                       find running workloads whose images would fail on the next pull
+                                                       (also: kubectl pullguard scan)
   pullguard certs [--service NAME] [--namespace NS] [--out DIR] [--days N] [--san DNS-or-IP ...] [--manifests]
 The config file can also be given with PULLGUARD_CONFIG.`;
 
@@ -41,6 +44,20 @@ async function main(argv: string[]): Promise<number> {
       const interrupted = new AbortController();
       process.once('SIGINT', () => interrupted.abort());
       return diagnoseCli(rest, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+        homeDir: homedir(),
+        cwd: process.cwd(),
+        program: PROGRAM,
+        signal: interrupted.signal,
+      });
+    }
+    case 'scan': {
+      const { scanCli } = await import('./cli/scan-cli.js');
+      const interrupted = new AbortController();
+      process.once('SIGINT', () => interrupted.abort());
+      return scanCli(rest, {
         stdout: process.stdout,
         stderr: process.stderr,
         env: process.env,

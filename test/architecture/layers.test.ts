@@ -137,6 +137,7 @@ const LAYERS: Readonly<Record<string, Layer>> = {
       'policy',
       'diagnose',
       'audit',
+      'workload',
       'observability',
       'runtime',
       'errors',

@@ -46,6 +46,7 @@ export function resolverFor(
     now?: () => number;
     hosts?: string[];
     requestRate?: RequestRate;
+    resultCache?: boolean;
   } = {},
 ): ResolverUnderTest {
   const caFile = 'caFile' in reg ? reg.caFile : undefined;
@@ -65,6 +66,7 @@ export function resolverFor(
     ...(options.lookup ? { lookup: options.lookup } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.requestRate ? { requestRate: options.requestRate } : {}),
+    ...(options.resultCache !== undefined ? { resultCache: options.resultCache } : {}),
   });
   t.teardown(() => resolver.close());
   return {
