@@ -6,8 +6,8 @@
  */
 import type { ScanReport, ScanRow } from './scan-report.js';
 
-export const SCAN_API_VERSION = 'pullguard.io/v1alpha1';
-export const SCAN_KIND = 'ScanReport';
+const SCAN_API_VERSION = 'pullguard.io/v1alpha1';
+const SCAN_KIND = 'ScanReport';
 
 export function renderScanJson(report: ScanReport): string {
   const { summary } = report;

@@ -39,7 +39,7 @@ export interface ScanIo {
   readonly signal?: AbortSignal;
 }
 
-export const EXIT_USAGE_OR_ACCESS = 2;
+const EXIT_USAGE_OR_ACCESS = 2;
 /** Each check gets this long, at least: a terminal user waits longer than an API server lets a webhook. */
 const MIN_CHECK_BUDGET_MS = 20_000;
 
@@ -61,11 +61,13 @@ async function runScanCommand(argv: readonly string[], io: ScanIo): Promise<numb
   }
   const configPath = options.configPath ?? io.env['PULLGUARD_CONFIG'];
   const config = await loadConfigFile(configPath === undefined ? undefined : resolve(io.cwd, configPath));
-  const [{ loadKubeAccess }, { listWorkloads }, { auditedResources, resourceName }] = await Promise.all([
-    import('../kube/kube-config.js'),
-    import('../kube/workload-lister.js'),
-    import('../kube/workload-resources.js'),
-  ]);
+  const [{ loadKubeAccess }, { listWorkloads }, { auditedResources, resourceName }, { discoverServedResources }] =
+    await Promise.all([
+      import('../kube/kube-config.js'),
+      import('../kube/workload-lister.js'),
+      import('../kube/workload-resources.js'),
+      import('../kube/api-discovery.js'),
+    ]);
   const kube = loadKubeAccess({
     mode: 'auto',
     ...(options.kubeconfigPath ? { kubeconfigPath: resolve(io.cwd, options.kubeconfigPath) } : {}),
@@ -80,9 +82,14 @@ async function runScanCommand(argv: readonly string[], io: ScanIo): Promise<numb
     );
   }
   const signal = io.signal ?? new AbortController().signal;
-  const resources = auditedResources(config.workloads);
-  const namespace = options.allNamespaces ? undefined : (options.namespace ?? kube.namespace);
   const requestTimeoutMs = config.network.requestTimeoutMs;
+  // Discovery first: a cluster has few of the custom resources pullguard knows, and one request per group version
+  // beats one list per resource. Without discovery every resource is listed, and a 404 says it is not installed.
+  const known = auditedResources(config.workloads);
+  const discovered = await discoverServedResources(kube.kubeConfig, known, { signal, requestTimeoutMs });
+  const resources = discovered.problem === undefined ? discovered.served : known;
+  const undiscovered = known.filter((resource) => !resources.includes(resource));
+  const namespace = options.allNamespaces ? undefined : (options.namespace ?? kube.namespace);
   const [listing, nodes] = await Promise.all([
     listWorkloads({
       kubeConfig: kube.kubeConfig,
@@ -104,8 +111,12 @@ async function runScanCommand(argv: readonly string[], io: ScanIo): Promise<numb
     );
   const inventory = buildInventory(workloadCatalog(config.workloads), listing.objects);
   const scanListing: ScanListing = {
-    problems: [...listing.problems.map((problem) => problem.detail), ...(nodes.problem ? [nodes.problem] : [])],
-    notServed: listing.notServed.map(resourceName),
+    problems: [
+      ...(discovered.problem ? [discovered.problem] : []),
+      ...listing.problems.map((problem) => problem.detail),
+      ...(nodes.problem ? [nodes.problem] : []),
+    ],
+    notServed: [...undiscovered, ...listing.notServed].map(resourceName),
     capped: listing.capped,
   };
   let report: ScanReport;

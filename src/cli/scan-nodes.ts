@@ -10,7 +10,7 @@ import { listPages } from '../kube/list-pages.js';
 import type { NodeInfo } from '../platform/candidate-platforms.js';
 import { nodeInfoFromObject } from '../platform/node-info.js';
 
-export const MAX_NODES = 5_000;
+const MAX_NODES = 5_000;
 
 export interface ListedNodes {
   readonly nodes: readonly NodeInfo[];

@@ -12,7 +12,6 @@ export {
   DEFAULT_BLOCKED_CIDRS,
   DEFAULT_CONFIG,
   NODE_CREDENTIAL_REGISTRIES,
-  type AuditConfig,
   type Config,
   type RegistryConfig,
   type RuntimeConfig,

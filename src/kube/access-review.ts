@@ -48,8 +48,8 @@ export async function reviewAccess(
 type Review =
   { readonly allowed: true } | { readonly allowed: false; readonly reason: string } | { readonly problem: string };
 
-/** The reviews over any {@link KubeRequest} (the tests count requests with it). */
-export async function reviewAccessWith(
+/** The reviews over any {@link KubeRequest}. */
+async function reviewAccessWith(
   request: KubeRequest,
   wanted: readonly AccessWanted[],
   signal: AbortSignal,

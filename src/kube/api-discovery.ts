@@ -33,8 +33,8 @@ export async function discoverServedResources(
   return servedResources(createKubeRequest(kubeConfig, options.requestTimeoutMs), resources, options.signal);
 }
 
-/** The discovery over any {@link KubeRequest} (the tests count requests with it). */
-export async function servedResources(
+/** The discovery over any {@link KubeRequest}. */
+async function servedResources(
   request: KubeRequest,
   resources: readonly WorkloadResource[],
   signal: AbortSignal,

@@ -48,7 +48,7 @@ export interface WorkloadListing {
   readonly capped: boolean;
 }
 
-export const DEFAULT_MAX_OBJECTS = 50_000;
+const DEFAULT_MAX_OBJECTS = 50_000;
 const MAX_IN_FLIGHT = 4;
 
 export async function listWorkloads(options: ListWorkloadsOptions): Promise<WorkloadListing> {

@@ -25,7 +25,7 @@ export interface Attributes {
 }
 
 /** The identity the fake API's token stands for. */
-export const USER = 'system:serviceaccount:pullguard:pullguard';
+const USER = 'system:serviceaccount:pullguard:pullguard';
 
 export function isDenied(rules: readonly DenyRule[], request: Attributes): boolean {
   return rules.some(
