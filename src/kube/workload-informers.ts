@@ -154,7 +154,8 @@ export function startWorkloadInformers(options: WorkloadInformersOptions): Workl
     return startListWatch<KubernetesObject>({
       kubeConfig: options.kubeConfig,
       path,
-      what: `${resourceName(state.resource)}`,
+      what: 'workload',
+      logDetails: { resource: resourceName(state.resource) },
       list: async (signal): Promise<KubernetesListObject<KubernetesObject>> => {
         const items: KubernetesObject[] = [];
         const result = await listPages(request, path, {
