@@ -175,6 +175,8 @@ t.test('a custom resource the API server does not serve stops quietly', async (t
     'asked once, never retried',
   );
   t.same(informers.forbidden(), []);
+  t.equal(informers.notServed().length, RESOURCES.length - BUILT_IN.length);
+  t.ok(informers.notServed().some((r) => r.group === 'argoproj.io' && r.kind === 'Rollout'));
   t.same(warnings, []);
   t.equal(names(informers).length, 8);
 });
