@@ -14,7 +14,12 @@ function pager(pages: KubeAnswer[]): { request: KubeRequest; paths: string[] } {
 
 const page = (names: string[], next?: string, resourceVersion = '7'): KubeAnswer => ({
   status: 'ok',
-  value: { metadata: { resourceVersion, ...(next ? { continue: next } : {}) }, items: names.map((name) => ({ name })) },
+  value: {
+    apiVersion: 'v1',
+    kind: 'PodList',
+    metadata: { resourceVersion, ...(next ? { continue: next } : {}) },
+    items: names.map((name) => ({ name })),
+  },
 });
 
 t.test('follows continue tokens, passes the selector as written, keeps the first resourceVersion', async (t) => {
@@ -22,15 +27,16 @@ t.test('follows continue tokens, passes the selector as written, keeps the first
   const taken: unknown[] = [];
   const result = await listPages(request, '/api/v1/pods', {
     labelSelector: 'app in (web),tier!=db',
+    fieldSelector: 'spec.nodeName=n1',
     pageSize: 2,
     signal: new AbortController().signal,
     take: (item) => taken.push(item['name']) > 0,
   });
-  t.same(result, { status: 'ok', resourceVersion: '7', capped: false });
+  t.same(result, { status: 'ok', head: { apiVersion: 'v1', kind: 'PodList' }, resourceVersion: '7', capped: false });
   t.same(taken, ['a', 'b', 'c']);
   t.same(paths, [
-    'GET /api/v1/pods?limit=2&labelSelector=app+in+%28web%29%2Ctier%21%3Ddb',
-    'GET /api/v1/pods?limit=2&labelSelector=app+in+%28web%29%2Ctier%21%3Ddb&continue=tok+1',
+    'GET /api/v1/pods?limit=2&labelSelector=app+in+%28web%29%2Ctier%21%3Ddb&fieldSelector=spec.nodeName%3Dn1',
+    'GET /api/v1/pods?limit=2&labelSelector=app+in+%28web%29%2Ctier%21%3Ddb&fieldSelector=spec.nodeName%3Dn1&continue=tok+1',
   ]);
 });
 
@@ -40,7 +46,7 @@ t.test('stops paging once take refuses an item: capped', async (t) => {
     signal: new AbortController().signal,
     take: (item) => item['name'] === 'a',
   });
-  t.same(result, { status: 'ok', resourceVersion: '7', capped: true });
+  t.same(result, { status: 'ok', head: { apiVersion: 'v1', kind: 'PodList' }, resourceVersion: '7', capped: true });
   t.equal(paths.length, 1);
 });
 
@@ -78,7 +84,7 @@ t.test('items that are not objects are skipped; paging is bounded', async (t) =>
     signal: new AbortController().signal,
     take: (item) => taken.push(item) > 0,
   });
-  t.same(result, { status: 'ok', resourceVersion: '', capped: false });
+  t.same(result, { status: 'ok', head: {}, resourceVersion: '', capped: false });
   t.same(taken, [{ name: 'x' }]);
   let calls = 0;
   const endless: KubeRequest = () => {

@@ -11,6 +11,8 @@ import type { KubeRequest } from './kube-request.js';
 export interface ListPagesOptions {
   /** Passed to the API server as written. */
   readonly labelSelector?: string;
+  /** Passed to the API server as written. */
+  readonly fieldSelector?: string;
   /** Items asked for per page (default 500). */
   readonly pageSize?: number;
   readonly signal: AbortSignal;
@@ -21,6 +23,8 @@ export interface ListPagesOptions {
 export type PagedList =
   | {
       readonly status: 'ok';
+      /** The first page's `apiVersion` and `kind` (`PodList`), when it has them. */
+      readonly head: { readonly apiVersion?: string; readonly kind?: string };
       /** The list's resourceVersion (the first page's: a watch starts from it). */
       readonly resourceVersion: string;
       /** True when `take` refused an item: the collection holds more than was taken. */
@@ -35,10 +39,13 @@ const MAX_PAGES = 1_000;
 export async function listPages(request: KubeRequest, path: string, options: ListPagesOptions): Promise<PagedList> {
   let token: string | undefined;
   let resourceVersion = '';
+  let head: { apiVersion?: string; kind?: string } = {};
   for (let page = 0; page < MAX_PAGES; page++) {
     const query = new URLSearchParams({ limit: String(options.pageSize ?? 500) });
-    if (options.labelSelector !== undefined && options.labelSelector !== '')
-      query.set('labelSelector', options.labelSelector);
+    for (const name of ['labelSelector', 'fieldSelector'] as const) {
+      const selector = options[name];
+      if (selector !== undefined && selector !== '') query.set(name, selector);
+    }
     if (token !== undefined) query.set('continue', token);
     const answer = await request('GET', `${path}?${query.toString()}`, undefined, undefined, options.signal);
     if (answer.status === 'not-found') return answer;
@@ -47,14 +54,25 @@ export async function listPages(request: KubeRequest, path: string, options: Lis
     const items = answer.value['items'];
     const metadata = answer.value['metadata'];
     if (!Array.isArray(items)) return { status: 'error', kind: 'invalid', detail: 'not a list: no items array' };
-    if (page === 0 && isRecord(metadata) && typeof metadata['resourceVersion'] === 'string')
-      resourceVersion = metadata['resourceVersion'];
+    if (page === 0) {
+      if (isRecord(metadata) && typeof metadata['resourceVersion'] === 'string')
+        resourceVersion = metadata['resourceVersion'];
+      head = headOf(answer.value);
+    }
     for (const item of items as unknown[]) {
-      if (isRecord(item) && !options.take(item)) return { status: 'ok', resourceVersion, capped: true };
+      if (isRecord(item) && !options.take(item)) return { status: 'ok', head, resourceVersion, capped: true };
     }
     const next = isRecord(metadata) ? metadata['continue'] : undefined;
-    if (typeof next !== 'string' || next === '') return { status: 'ok', resourceVersion, capped: false };
+    if (typeof next !== 'string' || next === '') return { status: 'ok', head, resourceVersion, capped: false };
     token = next;
   }
   return { status: 'error', kind: 'invalid', detail: `more than ${MAX_PAGES} pages` };
+}
+
+function headOf(list: Readonly<Record<string, unknown>>): { apiVersion?: string; kind?: string } {
+  const { apiVersion, kind } = list;
+  return {
+    ...(typeof apiVersion === 'string' ? { apiVersion } : {}),
+    ...(typeof kind === 'string' ? { kind } : {}),
+  };
 }

@@ -31,6 +31,8 @@ export interface ListWatchOptions<T extends KubernetesObject> {
   readonly path: string;
   /** The kind in log messages (`node watch failed; retrying`). */
   readonly what: string;
+  /** Added to every log line's details (e.g. which resource, when `what` names a family of them). */
+  readonly logDetails?: object;
   /** One list of the whole collection, bounded by `signal` (the list timeout). */
   readonly list: (signal: AbortSignal) => Promise<KubernetesListObject<T>>;
   /** Applied to every listed and watched object before anyone keeps it (default: kept as is). */
@@ -74,6 +76,7 @@ export interface RunningListWatch {
 export function startListWatch<T extends KubernetesObject>(options: ListWatchOptions<T>): RunningListWatch {
   const backoff = options.backoff ?? { initialMs: 1_000, maxMs: 30_000 };
   const { log, what } = options;
+  const details = options.logDetails ?? {};
   const clock = options.timers ?? NODE_TIMERS;
   const timers = new Set<NodeJS.Timeout>();
   /** The undici dispatcher of the current watch request (client-node makes one per request). */
@@ -108,7 +111,7 @@ export function startListWatch<T extends KubernetesObject>(options: ListWatchOpt
     if (stopped) return new Promise(() => {});
     if (transform !== undefined) result = { ...result, items: result.items.map(transform) };
     options.onList(result.items);
-    if (!isSynced) log?.info({ objects: result.items.length }, `${what} list synced`);
+    if (!isSynced) log?.info({ ...details, objects: result.items.length }, `${what} list synced`);
     isSynced = true;
     retryDelayMs = backoff.initialMs;
     return result;
@@ -152,7 +155,7 @@ export function startListWatch<T extends KubernetesObject>(options: ListWatchOpt
     const delayMs = retryDelayMs;
     retryDelayMs = Math.min(retryDelayMs * 2, backoff.maxMs);
     if (verdict === 'retry')
-      log?.warn({ error: describeError(error), retryInMs: delayMs }, `${what} watch failed; retrying`);
+      log?.warn({ ...details, error: describeError(error), retryInMs: delayMs }, `${what} watch failed; retrying`);
     void sleep(delayMs).then(() => {
       restartPending = false;
       start();

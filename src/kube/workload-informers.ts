@@ -40,6 +40,8 @@ export interface WorkloadInformers {
   synced(): boolean;
   /** Resources whose list or watch the API server refused, until a list or a watch succeeds. */
   forbidden(): readonly WorkloadResource[];
+  /** Resources the API server does not serve (`404`: a CRD not installed); their informers have stopped. */
+  notServed(): readonly WorkloadResource[];
   /** True when more objects exist than `maxObjects`: the rest are not kept. */
   capped(): boolean;
   /** Called (debounced) after a list or watch event changed the objects. */
@@ -154,7 +156,8 @@ export function startWorkloadInformers(options: WorkloadInformersOptions): Workl
     return startListWatch<KubernetesObject>({
       kubeConfig: options.kubeConfig,
       path,
-      what: `${resourceName(state.resource)}`,
+      what: 'workload',
+      logDetails: { resource: resourceName(state.resource) },
       list: async (signal): Promise<KubernetesListObject<KubernetesObject>> => {
         const items: KubernetesObject[] = [];
         const result = await listPages(request, path, {
@@ -208,6 +211,7 @@ export function startWorkloadInformers(options: WorkloadInformersOptions): Workl
     },
     synced: () => states.every((s) => s.listed || s.forbidden || s.notServed),
     forbidden: () => states.filter((s) => s.forbidden).map((s) => s.resource),
+    notServed: () => states.filter((s) => s.notServed).map((s) => s.resource),
     capped: () => overflow > 0,
     onChange: (listener) => void listeners.push(listener),
     async stop() {

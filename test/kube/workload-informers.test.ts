@@ -16,6 +16,7 @@ interface Started {
   readonly api: FakeKubeApi;
   readonly informers: WorkloadInformers;
   readonly warnings: string[];
+  readonly details: object[];
   readonly changes: () => number;
 }
 
@@ -27,10 +28,17 @@ async function start(
   const api = await startFakeKubeApi();
   configure(api);
   const warnings: string[] = [];
+  const details: object[] = [];
   const informers = startWorkloadInformers({
     kubeConfig: kubeConfigOf(api),
     resources: BUILT_IN,
-    log: { warn: (_details, message) => void warnings.push(message), info: () => {} },
+    log: {
+      warn: (detail, message) => {
+        warnings.push(message);
+        details.push(detail);
+      },
+      info: () => {},
+    },
     backoff: { initialMs: 20, maxMs: 50 },
     debounceMs: 20,
     ...extra,
@@ -41,7 +49,7 @@ async function start(
     await informers.stop();
     await api.close();
   });
-  return { api, informers, warnings, changes: () => changes };
+  return { api, informers, warnings, details, changes: () => changes };
 }
 
 const names = (informers: WorkloadInformers): string[] =>
@@ -167,6 +175,8 @@ t.test('a custom resource the API server does not serve stops quietly', async (t
     'asked once, never retried',
   );
   t.same(informers.forbidden(), []);
+  t.equal(informers.notServed().length, RESOURCES.length - BUILT_IN.length);
+  t.ok(informers.notServed().some((r) => r.group === 'argoproj.io' && r.kind === 'Rollout'));
   t.same(warnings, []);
   t.equal(names(informers).length, 8);
 });
@@ -192,6 +202,18 @@ t.test('listeners are called at most once per debounce interval', async (t) => {
   t.ok(await eventually(() => changes() >= 2));
   await new Promise((resolve) => setTimeout(resolve, 450));
   t.ok(changes() <= 3, `${changes()} calls for 10 events`);
+});
+
+t.test('other failures are retried and logged with the resource, never a body', async (t) => {
+  const { informers, warnings, details } = await start(t, (api) => {
+    addOneOfEach(api, 'shop');
+    api.fault(/^\/apis\/apps\/v1\/daemonsets/, { status: 503, times: 2 });
+  });
+  t.ok(await eventually(() => names(informers).includes('DaemonSet shop/agent')), 'listed after the retries');
+  t.same(warnings, ['workload watch failed; retrying', 'workload watch failed; retrying']);
+  t.match(details[0], { resource: 'daemonsets.apps', error: { message: 'unavailable: HTTP 503' }, retryInMs: 20 });
+  t.match(details[1], { retryInMs: 40 }, 'the backoff doubles');
+  t.same(informers.forbidden(), []);
 });
 
 t.test('stop leaves nothing running: no watch open, no request after it', async (t) => {
