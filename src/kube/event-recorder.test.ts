@@ -47,7 +47,7 @@ t.test('bad input is an invalid outcome without a request', async (t) => {
   t.same(seen, []);
 });
 
-t.test('a failed create is reported and not remembered; a name clash is retried once', async (t) => {
+t.test('a failed create is reported and not remembered; an Event made elsewhere is counted on', async (t) => {
   let answers: KubeAnswer[] = [{ status: 'error', kind: 'forbidden', detail: 'HTTP 403' }];
   const { request, seen } = fakeRequest(() => answers.shift() ?? { status: 'ok', value: {} });
   const recorder = eventRecorder(request, {});
@@ -57,7 +57,11 @@ t.test('a failed create is reported and not remembered; a name clash is retried 
     detail: 'HTTP 403',
   });
   t.match(await recorder.warn(target('a'), 'ImageUnavailable', 'm'), { status: 'created' }, 'created, not patched');
-  answers = [{ status: 'conflict' }, { status: 'conflict' }];
-  t.match(await recorder.warn(target('b'), 'ImageUnavailable', 'm'), { status: 'error', detail: 'HTTP 409' });
+  // Another process (the previous audit leader) made this Event: the create meets it, reads its count, counts on.
+  answers = [{ status: 'conflict' }, { status: 'ok', value: { count: 3 } }, { status: 'ok', value: {} }];
+  t.match(await recorder.warn(target('b'), 'ImageUnavailable', 'm'), { status: 'updated', count: 4 });
+  t.match(seen.slice(-3), [/^POST /, /^GET .*\/events\/b\.[0-9a-f]{16}$/, /^PATCH .*\/events\/b\.[0-9a-f]{16}$/]);
+  answers = [{ status: 'conflict' }, { status: 'error', kind: 'forbidden', detail: 'HTTP 403' }];
+  t.match(await recorder.warn(target('c'), 'ImageUnavailable', 'm'), { status: 'error', detail: 'HTTP 403' });
   t.equal(seen.filter((s) => s.startsWith('POST')).length, 4);
 });

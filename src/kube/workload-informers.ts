@@ -9,6 +9,7 @@
  */
 import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import type { WorkloadObject } from '../audit/inventory.js';
+import { PullguardError } from '../errors/pullguard-error.js';
 import { createKubeRequest } from './kube-request.js';
 import { leanObject } from './lean-object.js';
 import { listPages, type PagedList } from './list-pages.js';
@@ -51,9 +52,9 @@ export interface WorkloadInformers {
 }
 
 /** A failed list, as list-watch.ts hands it to `onError`. */
-class ListFailure extends Error {
+class ListFailure extends PullguardError {
   constructor(readonly result: Exclude<PagedList, { status: 'ok' }>) {
-    super(result.status === 'not-found' ? 'HTTP 404' : `${result.kind}: ${result.detail}`);
+    super('PG_KUBE_UNREADABLE', result.status === 'not-found' ? 'HTTP 404' : `${result.kind}: ${result.detail}`);
   }
 }
 

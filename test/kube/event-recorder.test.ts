@@ -15,7 +15,7 @@ async function setup(t: Test, extra: Partial<EventRecorderOptions> = {}) {
   const recorder = createEventRecorder({ kubeConfig, reportingInstance: 'pullguard-7d9', now: () => now, ...extra });
   const events = async (namespace = 'shop') =>
     (await kubeConfig.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace })).items;
-  return { api, recorder, events, later: (ms: number) => (now += ms) };
+  return { api, kubeConfig, recorder, events, later: (ms: number) => (now += ms) };
 }
 
 const methods = (api: FakeKubeApi) => api.requests().map((r) => `${r.method} ${r.path}`);
@@ -89,10 +89,19 @@ t.test('concurrent repeats of a new warning make one Event', async (t) => {
 
 t.test('an Event the API server dropped is created again', async (t) => {
   const { api, recorder, events } = await setup(t);
+  const first = await recorder.warn(web, 'ImageUnavailable', 'gone');
+  if (first.status !== 'created') return t.fail(`not created: ${first.status}`);
+  api.remove('events', 'shop', first.name); // its TTL ran out
+  t.match(await recorder.warn(web, 'ImageUnavailable', 'gone'), { status: 'created', name: first.name });
+  t.match(await events(), [{ count: 1 }]);
+});
+
+t.test('a new leader counts on the Event the previous one made, and makes no second one', async (t) => {
+  const { kubeConfig, recorder, events } = await setup(t);
   await recorder.warn(web, 'ImageUnavailable', 'gone');
-  api.fault(/\/events\/web\./, { status: 404, times: 1 });
-  t.match(await recorder.warn(web, 'ImageUnavailable', 'gone'), { status: 'created' });
-  t.equal((await events()).length, 2);
+  const successor = createEventRecorder({ kubeConfig, reportingInstance: 'pullguard-8e0' });
+  t.match(await successor.warn(web, 'ImageUnavailable', 'gone'), { status: 'updated', count: 2 });
+  t.match(await events(), [{ count: 2 }]);
 });
 
 t.test('the message is cut to 1 KiB; a cluster-scoped object gets its Event in default', async (t) => {

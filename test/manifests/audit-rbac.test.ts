@@ -53,11 +53,16 @@ const BUILT_IN = WORKLOAD_KINDS.filter((k) => k.kind !== 'PodTemplate').map(
   (k) => `${k.group === '' ? 'core' : k.group}/${k.resource}`,
 );
 const WORKLOADS = [...BUILT_IN, ...CUSTOM_WORKLOAD_KINDS.map((k) => `${k.group}/${k.resource}`)];
-const EXPECTED = [...WORKLOADS.flatMap((w) => [`${w}:list`, `${w}:watch`]), 'core/events:create', 'core/events:patch'];
+const EXPECTED = [
+  ...WORKLOADS.flatMap((w) => [`${w}:list`, `${w}:watch`]),
+  'core/events:create',
+  'core/events:get',
+  'core/events:patch',
+];
 
 const SERVICE_ACCOUNT = [{ kind: 'ServiceAccount', name: 'pullguard', namespace: 'pullguard' }];
 
-t.test('the audit ClusterRole: list and watch on every workload kind, create and patch on events', async (t) => {
+t.test('the audit ClusterRole: list and watch on every workload kind, create, get and patch on events', async (t) => {
   const role = single(objects, 'ClusterRole', 'pullguard-audit');
   t.equal(role.metadata.namespace, undefined, 'cluster-wide: workloads live in every namespace');
   t.same(grants(rulesOf(role)), [...new Set(EXPECTED)].sort());
