@@ -23,17 +23,17 @@ export const deployment = (meta: Meta, image: string, replicas = 1): object => (
   status: { replicas, availableReplicas: replicas },
 });
 
-export const cronJob = (meta: Meta, image: string): object => ({
+const cronJob = (meta: Meta, image: string): object => ({
   metadata: meta,
   spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: template(image) } } },
 });
 
-export const templated = (meta: Meta, image: string): object => ({
+const templated = (meta: Meta, image: string): object => ({
   metadata: meta,
   spec: { selector: { matchLabels: { app: 'x' } }, template: template(image) },
 });
 
-export const pod = (meta: Meta, image: string, phase = 'Running'): object => ({
+const pod = (meta: Meta, image: string, phase = 'Running'): object => ({
   metadata: meta,
   spec: podSpec(image),
   status: { phase, conditions: [{ type: 'Ready', status: 'True' }] },
