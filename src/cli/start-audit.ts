@@ -131,7 +131,12 @@ function runElectedAudit(
     leading = true;
     metrics.auditLeader.set(1);
     log.info({ identity }, 'audit: leading; auditing running workloads');
-    term = term.then(() => (leading ? startTerm(options, kube, resources, sink) : undefined));
+    term = term
+      .then(() => (leading ? startTerm(options, kube, resources, sink) : undefined))
+      .catch((error: unknown) => {
+        log.warn({ error: (error as Error)?.message }, 'audit: could not start auditing');
+        return undefined;
+      });
   };
   const follow = (): void => {
     leading = false;

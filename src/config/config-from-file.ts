@@ -85,7 +85,7 @@ export interface AuditConfig {
   /** Checks in flight at once. */
   readonly concurrency: number;
   readonly leaseName: string;
-  /** Absent: the pod's own namespace (`POD_NAMESPACE`, else the service account's), else `pullguard`. */
+  /** Absent: the pod's own namespace (`POD_NAMESPACE`, else the service account's; outside a cluster, the context's). */
   readonly leaseNamespace?: string;
 }
 
