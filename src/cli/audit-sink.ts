@@ -5,7 +5,7 @@
  * counted in one log line, so a cluster that breaks all at once cannot pile up memory. Never throws.
  */
 import type { AuditSink } from '../audit/audit-loop.js';
-import type { AuditActions, AuditOutcome, GaugeLabels, WorkloadEvent } from '../audit/audit-state.js';
+import type { AuditActions, AuditOutcome, WorkloadEvent } from '../audit/audit-state.js';
 import type { EventRecorder, EventTarget } from '../kube/event-recorder.js';
 import type { Metrics } from '../observability/metrics.js';
 
@@ -79,18 +79,10 @@ export function createAuditSink(options: AuditSinkOptions): ServeAuditSink {
     settleIdle();
   };
 
-  const gauge = (labels: GaugeLabels) => ({
-    namespace: labels.namespace,
-    kind: labels.kind,
-    name: labels.name,
-    container: labels.container,
-    class: labels.class,
-  });
-
   return {
     actions(actions: AuditActions) {
-      for (const labels of actions.remove) metrics.auditImageUnavailable.remove(gauge(labels));
-      for (const labels of actions.set) metrics.auditImageUnavailable.set(gauge(labels), 1);
+      for (const labels of actions.remove) metrics.auditImageUnavailable.remove({ ...labels });
+      for (const labels of actions.set) metrics.auditImageUnavailable.set({ ...labels }, 1);
       for (const event of actions.events) {
         if (waiting.length >= MAX_WAITING_EVENTS) {
           if (dropped++ === 0) log.warn({ waiting: waiting.length }, 'audit: too many Events waiting; dropping some');

@@ -65,7 +65,12 @@ async function cluster(t: Test): Promise<Cluster> {
 }
 
 /** One replica of `pullguard serve`, in this process, auditing every INTERVAL_MS. */
-async function replica(t: Test, c: Cluster, name: string): Promise<RunningServer & { metrics(): Promise<string> }> {
+async function replica(
+  t: Test,
+  c: Cluster,
+  name: string,
+  audit: Record<string, unknown> = {},
+): Promise<RunningServer & { metrics(): Promise<string> }> {
   const dir = await mkdtemp(join(tmpdir(), 'pullguard-audit-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const [port, healthPort] = [await freePort(), await freePort()];
@@ -74,7 +79,7 @@ async function replica(t: Test, c: Cluster, name: string): Promise<RunningServer
     listen: { host: '127.0.0.1', port, healthPort },
     registries: [{ host: c.reg.host, plainHttp: true }],
     credentials: { kubernetes: true },
-    audit: { interval: `${INTERVAL_MS}ms`, leaseNamespace: 'pullguard' },
+    audit: { interval: `${INTERVAL_MS}ms`, leaseNamespace: 'pullguard', ...audit },
   });
   if (!built.ok) throw new Error(built.problems.join('\n'));
   const server = await runServe({
@@ -218,4 +223,32 @@ t.test('a Lease taken away stops the audit: no series, no more registry requests
   const before = await c.reg.manifestRequests();
   await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS * 2));
   t.equal(await c.reg.manifestRequests(), before, 'no registry request after the Lease was lost');
+});
+
+t.test('the audit keeps its pace per registry, counted at the registry', async (t) => {
+  const c = await cluster(t);
+  const tags = ['a', 'b', 'c', 'd', 'e', 'f'];
+  for (const tag of tags) {
+    await pushImage(c.reg, { repository: 'team/paced', tags: [tag], format: 'oci-manifest', salt: tag });
+    c.api.add('apps/deployments', {
+      metadata: { name: `paced-${tag}`, namespace: 'shop' },
+      spec: {
+        replicas: 0,
+        template: { spec: { containers: [{ name: 'app', image: `${c.reg.host}/team/paced:${tag}` }] } },
+      },
+    });
+  }
+  const pushed = (await c.reg.accessLog()).length;
+  // A one-second interval makes every check due at once: only the pace spreads the requests.
+  const server = await replica(t, c, 'pullguard-0', {
+    interval: '1s',
+    requestsPerSecondPerRegistry: 2,
+    concurrency: 8,
+  });
+  await until('the pass', async () => /pullguard_audit_images\{outcome="available"\} 8/.test(await server.metrics()));
+  const seen = (await c.reg.accessLog()).slice(pushed).filter((e) => e.uri.startsWith('/v2/team/paced/manifests/'));
+  t.ok(seen.length >= 6, `six distinct tags asked (${seen.length})`);
+  const first = seen.slice(0, 6);
+  const span = Math.max(...first.map((e) => e.atSeconds)) - Math.min(...first.map((e) => e.atSeconds));
+  t.ok(span >= 2, `the first six requests spread over ${span} s at 2 per second`);
 });
