@@ -26,7 +26,7 @@ const USAGE = `Usage:
 The config file can also be given with PULLGUARD_CONFIG.`;
 
 /** Installed twice: as `pullguard`, and as `kubectl-pullguard` so kubectl runs it as the plugin `kubectl pullguard`. */
-const PROGRAM =
+const PROGRAM: 'pullguard' | 'kubectl pullguard' =
   basename(process.argv[1] ?? '').replace(/\.js$/, '') === 'kubectl-pullguard' ? 'kubectl pullguard' : 'pullguard';
 
 async function main(argv: string[]): Promise<number> {
@@ -41,31 +41,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'diagnose': {
       const { diagnoseCli } = await import('./cli/diagnose-cli.js');
-      const interrupted = new AbortController();
-      process.once('SIGINT', () => interrupted.abort());
-      return diagnoseCli(rest, {
-        stdout: process.stdout,
-        stderr: process.stderr,
-        env: process.env,
-        homeDir: homedir(),
-        cwd: process.cwd(),
-        program: PROGRAM,
-        signal: interrupted.signal,
-      });
+      return diagnoseCli(rest, clusterCommandIo());
     }
     case 'scan': {
       const { scanCli } = await import('./cli/scan-cli.js');
-      const interrupted = new AbortController();
-      process.once('SIGINT', () => interrupted.abort());
-      return scanCli(rest, {
-        stdout: process.stdout,
-        stderr: process.stderr,
-        env: process.env,
-        homeDir: homedir(),
-        cwd: process.cwd(),
-        program: PROGRAM,
-        signal: interrupted.signal,
-      });
+      return scanCli(rest, clusterCommandIo());
     }
     case 'check': {
       const { checkCli } = await import('./cli/check-cli.js');
@@ -90,6 +70,21 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command "${command}"; see ${PROGRAM} --help`);
   }
+}
+
+/** What `diagnose` and `scan` take from the process; Ctrl-C aborts their signal, so they stop with one line. */
+function clusterCommandIo() {
+  const interrupted = new AbortController();
+  process.once('SIGINT', () => interrupted.abort());
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    homeDir: homedir(),
+    cwd: process.cwd(),
+    program: PROGRAM,
+    signal: interrupted.signal,
+  };
 }
 
 async function serve(argv: string[]): Promise<number> {

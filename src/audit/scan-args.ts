@@ -10,6 +10,7 @@ import type { LabelSelector } from '../diagnose/label-selector.js';
 import { UsageError } from '../errors/usage-error.js';
 import type { AuditOutcome } from './audit-state.js';
 import { parseKubectlSelector } from './kubectl-selector.js';
+import { KUBECTL_FLAG_OPTIONS, readKubectlFlags, type KubectlFlags } from '../diagnose/kubectl-flags.js';
 
 export const SCAN_USAGE = `Usage: pullguard scan [-n NAMESPACE | -A] [-l SELECTOR] [--kubeconfig FILE] [--context NAME]
                       [--config FILE] [-o text|json]
@@ -25,24 +26,15 @@ Checks every Deployment (also scaled to zero), StatefulSet, DaemonSet, CronJob, 
 a controller, and the custom resources pullguard knows, once per distinct image and credentials.
 Exit codes: 0 every image is available, 1 something would fail to pull, 2 usage or access error.`;
 
-export interface ScanOptions {
+/** The flags shared with kubectl (src/diagnose/kubectl-flags.ts: `-n`, `-A`, `-o`, the files), and `-l`. */
+export interface ScanOptions extends KubectlFlags {
   readonly help: boolean;
-  /** As given with `-n`; absent means the kubeconfig context's namespace. Dropped with `-A`, as kubectl does. */
-  readonly namespace?: string;
-  readonly allNamespaces: boolean;
   /** `-l`: the text as written (for the API's `labelSelector`) and its parsed form. */
   readonly selector?: { readonly text: string; readonly parsed: LabelSelector };
-  readonly kubeconfigPath?: string;
-  readonly context?: string;
-  readonly configPath?: string;
-  readonly output: 'text' | 'json';
 }
 
 /** How the command was started, for the `see … --help` hint. */
 export type ProgramName = 'pullguard' | 'kubectl pullguard';
-
-/** A namespace name: a DNS-1123 label. */
-const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function parseScanArgs(argv: readonly string[], program: ProgramName = 'pullguard'): ScanOptions {
   const see = `see ${program} scan --help`;
@@ -53,16 +45,7 @@ export function parseScanArgs(argv: readonly string[], program: ProgramName = 'p
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: {
-        namespace: { type: 'string', short: 'n' },
-        'all-namespaces': { type: 'boolean', short: 'A' },
-        selector: { type: 'string', short: 'l' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        config: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...KUBECTL_FLAG_OPTIONS, selector: { type: 'string', short: 'l' } },
       strict: true,
       allowPositionals: true,
     });
@@ -73,24 +56,8 @@ export function parseScanArgs(argv: readonly string[], program: ProgramName = 'p
   if (values.help) return { help: true, allNamespaces: false, output: 'text' };
   if (positionals.length > 0)
     fail(`scan takes no names (got "${positionals[0]}"); narrow it with -n NAMESPACE or -l SELECTOR`);
-  // kubectl (spf13/pflag) reads `-n=NS`, `-l=app=web` and `-o=json` as `-n NS`, `-l app=web`, `-o json`.
-  const format = (values.output ?? 'text').replace(/^=/, '');
-  const output =
-    format === 'text' || format === 'json'
-      ? format
-      : fail(`unable to match a printer suitable for the output format "${format}", allowed formats are: text,json`);
-  const allNamespaces = values['all-namespaces'] ?? false;
-  const namespace = values.namespace?.replace(/^=/, '');
-  if (namespace !== undefined && !allNamespaces && (namespace.length > 63 || !LABEL.test(namespace)))
-    fail(
-      `"${namespace}" is not a valid namespace name (a DNS-1123 label: lower-case letters, digits and '-', at most 63 characters)`,
-    );
-  for (const [flag, value] of [
-    ['--kubeconfig', values.kubeconfig],
-    ['--context', values.context],
-    ['--config', values.config],
-  ] as const)
-    if (value === '') fail(`${flag} needs a value`);
+  const flags = readKubectlFlags(values, fail);
+  // kubectl reads `-l=app=web` as `-l app=web`, as it reads `-n=NS` (kubectl-flags.ts).
   const selectorText = values.selector?.replace(/^=/, '').trim();
   let selector: ScanOptions['selector'];
   if (selectorText !== undefined && selectorText !== '') {
@@ -98,16 +65,7 @@ export function parseScanArgs(argv: readonly string[], program: ProgramName = 'p
     if (!read.ok) return fail(read.problem);
     selector = Object.freeze({ text: selectorText, parsed: read.selector });
   }
-  return {
-    help: false,
-    allNamespaces,
-    output,
-    ...(namespace !== undefined && !allNamespaces ? { namespace } : {}),
-    ...(selector !== undefined ? { selector } : {}),
-    ...(values.kubeconfig ? { kubeconfigPath: values.kubeconfig } : {}),
-    ...(values.context ? { context: values.context } : {}),
-    ...(values.config ? { configPath: values.config } : {}),
-  };
+  return { help: false, ...flags, ...(selector !== undefined ? { selector } : {}) };
 }
 
 /**

@@ -6,8 +6,6 @@
  * `audit.concurrency` at once; the report rendered as text or JSON; an exit code out as `check`'s: 0 every image is
  * available, 1 something would fail to pull, 2 a usage or access error (then also said on stderr, one line).
  */
-import { resolve } from 'node:path';
-import { inspect } from 'node:util';
 import { buildInventory } from '../audit/inventory.js';
 import { renderScanJson } from '../audit/render-scan-json.js';
 import { renderScanText } from '../audit/render-scan-text.js';
@@ -18,8 +16,8 @@ import { PullguardError } from '../errors/pullguard-error.js';
 import { workloadCatalog } from '../workload/workload-catalog.js';
 import { createAuditCheck } from './audit-check.js';
 import { composeEngine } from './compose-engine.js';
-import { failureLine } from './failure-line.js';
-import { loadConfigFile } from './load-config-file.js';
+import { clusterAccess, commandConfig } from './cluster-command.js';
+import { reportFailure } from './failure-line.js';
 import { listNodes } from './scan-nodes.js';
 
 export interface ScanOutput {
@@ -47,8 +45,7 @@ export async function scanCli(argv: readonly string[], io: ScanIo): Promise<numb
   try {
     return await runScanCommand(argv, io);
   } catch (error) {
-    io.stderr.write(`${io.program}: ${failureLine(error)}\n`);
-    if (!(error instanceof PullguardError) && io.env['PULLGUARD_DEBUG'] === '1') io.stderr.write(`${inspect(error)}\n`);
+    reportFailure(io, io.program, error);
     return EXIT_USAGE_OR_ACCESS;
   }
 }
@@ -59,28 +56,13 @@ async function runScanCommand(argv: readonly string[], io: ScanIo): Promise<numb
     io.stdout.write(`${SCAN_USAGE.replace('pullguard scan', `${io.program} scan`)}\n`);
     return 0;
   }
-  const configPath = options.configPath ?? io.env['PULLGUARD_CONFIG'];
-  const config = await loadConfigFile(configPath === undefined ? undefined : resolve(io.cwd, configPath));
-  const [{ loadKubeAccess }, { listWorkloads }, { auditedResources, resourceName }, { discoverServedResources }] =
-    await Promise.all([
-      import('../kube/kube-config.js'),
-      import('../kube/workload-lister.js'),
-      import('../kube/workload-resources.js'),
-      import('../kube/api-discovery.js'),
-    ]);
-  const kube = loadKubeAccess({
-    mode: 'auto',
-    ...(options.kubeconfigPath ? { kubeconfigPath: resolve(io.cwd, options.kubeconfigPath) } : {}),
-    ...(options.context ? { context: options.context } : {}),
-    env: io.env,
-    homeDir: io.homeDir,
-  });
-  if (kube === undefined) {
-    throw new PullguardError(
-      'PG_KUBE_CONFIG_MISSING',
-      `no cluster to read: no kubeconfig at ${io.env['KUBECONFIG'] ? 'any file of KUBECONFIG or ' : ''}~/.kube/config and not running in a pod; give --kubeconfig FILE or set KUBECONFIG`,
-    );
-  }
+  const config = await commandConfig(options, io);
+  const [kube, { listWorkloads }, { auditedResources, resourceName }, { discoverServedResources }] = await Promise.all([
+    clusterAccess(options, io),
+    import('../kube/workload-lister.js'),
+    import('../kube/workload-resources.js'),
+    import('../kube/api-discovery.js'),
+  ]);
   const signal = io.signal ?? new AbortController().signal;
   const requestTimeoutMs = config.network.requestTimeoutMs;
   // Discovery first: a cluster has few of the custom resources pullguard knows, and one request per group version
