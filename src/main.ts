@@ -19,11 +19,14 @@ const USAGE = `Usage:
   pullguard check -f FILE|DIR|- [-f ...] [--config FILE] [--offline] [-o text|json] [--platform linux/amd64,...] [--kubeconfig FILE]
   pullguard diagnose (pod/NAME | TYPE/NAME | -A) [-n NS] [--kubeconfig FILE] [--context NAME] [-o text|json]
                                                        explain pods already failing to pull (also: kubectl pullguard diagnose)
+  pullguard scan [-n NS | -A] [-l SELECTOR] [--kubeconfig FILE] [--context NAME] [-o text|json]
+                                                       find running workloads whose images would fail on the next pull
+                                                       (also: kubectl pullguard scan)
   pullguard certs [--service NAME] [--namespace NS] [--out DIR] [--days N] [--san DNS-or-IP ...] [--manifests]
 The config file can also be given with PULLGUARD_CONFIG.`;
 
 /** Installed twice: as `pullguard`, and as `kubectl-pullguard` so kubectl runs it as the plugin `kubectl pullguard`. */
-const PROGRAM =
+const PROGRAM: 'pullguard' | 'kubectl pullguard' =
   basename(process.argv[1] ?? '').replace(/\.js$/, '') === 'kubectl-pullguard' ? 'kubectl pullguard' : 'pullguard';
 
 async function main(argv: string[]): Promise<number> {
@@ -38,17 +41,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'diagnose': {
       const { diagnoseCli } = await import('./cli/diagnose-cli.js');
-      const interrupted = new AbortController();
-      process.once('SIGINT', () => interrupted.abort());
-      return diagnoseCli(rest, {
-        stdout: process.stdout,
-        stderr: process.stderr,
-        env: process.env,
-        homeDir: homedir(),
-        cwd: process.cwd(),
-        program: PROGRAM,
-        signal: interrupted.signal,
-      });
+      return diagnoseCli(rest, clusterCommandIo());
+    }
+    case 'scan': {
+      const { scanCli } = await import('./cli/scan-cli.js');
+      return scanCli(rest, clusterCommandIo());
     }
     case 'check': {
       const { checkCli } = await import('./cli/check-cli.js');
@@ -73,6 +70,21 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command "${command}"; see ${PROGRAM} --help`);
   }
+}
+
+/** What `diagnose` and `scan` take from the process; Ctrl-C aborts their signal, so they stop with one line. */
+function clusterCommandIo() {
+  const interrupted = new AbortController();
+  process.once('SIGINT', () => interrupted.abort());
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    homeDir: homedir(),
+    cwd: process.cwd(),
+    program: PROGRAM,
+    signal: interrupted.signal,
+  };
 }
 
 async function serve(argv: string[]): Promise<number> {

@@ -5,7 +5,6 @@
  * and column, and every other input is still checked; the exit code is the worst of all.
  */
 import { join, resolve } from 'node:path';
-import { inspect } from 'node:util';
 import { runPipeline, type PipelineItem } from '../check/check-pipeline.js';
 import { checkRecords } from '../check/check-records.js';
 import { CHECK_USAGE, parseCheckOptions, type CheckOptions } from '../check/check-options.js';
@@ -18,9 +17,8 @@ import { createTextWriter, identityLabel } from '../check/render-text.js';
 import { reviewTarget, type CheckedObject } from '../check/run-checks.js';
 import type { Config } from '../config/load-config.js';
 import { composeEngine, type Engine } from './compose-engine.js';
-import { failureLine } from './failure-line.js';
+import { failureLine, reportFailure } from './failure-line.js';
 import { loadConfigFile } from './load-config-file.js';
-import { PullguardError } from '../errors/pullguard-error.js';
 
 export interface CheckOutput {
   write(text: string): unknown;
@@ -50,8 +48,7 @@ export async function checkCli(argv: readonly string[], io: CheckIo): Promise<nu
   try {
     return await runCheck(argv, io);
   } catch (error) {
-    io.stderr.write(`pullguard: ${failureLine(error)}\n`);
-    if (!(error instanceof PullguardError) && io.env['PULLGUARD_DEBUG'] === '1') io.stderr.write(`${inspect(error)}\n`);
+    reportFailure(io, 'pullguard', error);
     return EXIT_INPUT_ERROR;
   }
 }

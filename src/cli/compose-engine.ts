@@ -51,6 +51,12 @@ export interface EngineOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly homeDir?: string;
   readonly log?: NodeWatcherLog;
+  /**
+   * The engine audits running workloads (`pullguard scan`, the audit in `serve`): no result cache, so every check
+   * asks the registry afresh, and registry requests paced at `audit.requestsPerSecondPerRegistry` (the stricter of it
+   * and `network.requestsPerSecondPerRegistry` applies).
+   */
+  readonly audit?: boolean;
   /** Name resolution for registry hosts (tests point names at loopback); the system resolver otherwise. */
   readonly lookup?: LookupFunction;
 }
@@ -61,15 +67,20 @@ export interface Engine {
   readonly kubeSource?: string;
   /** The reader of pull secrets and service accounts the reviews use (cached), when Kubernetes is read. */
   readonly clusterReader?: ClusterReader;
+  /** The Kubernetes access the engine reads through, when it reads Kubernetes. */
+  readonly kubeAccess?: KubeAccess;
+  /** The nodes the platform check places pods on (the watcher's, else the static ones). */
+  readonly nodes: () => readonly NodeInfo[];
   close(): Promise<void>;
 }
 
 export async function composeEngine(options: EngineOptions): Promise<Engine> {
   const { config } = options;
-  if (options.offline) return { reviewer: createReviewer({ config }), close: async () => {} };
+  if (options.offline)
+    return { reviewer: createReviewer({ config }), nodes: () => options.nodes?.() ?? [], close: async () => {} };
   // The registry client (undici), the credentials and the resolver load only when registries will be read:
   // `check --offline` starts without them (docs/benchmarks.md, P9).
-  const [{ buildPullCredentials }, { createImageResolver }] = await Promise.all([
+  const [{ buildPullCredentials }, { createImageResolver, rateOfPerSecond }] = await Promise.all([
     import('../credentials/pod-keychain.js'),
     import('../resolver/image-resolver.js'),
   ]);
@@ -99,6 +110,9 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.lookup ? { lookup: options.lookup } : {}),
+    ...(options.audit
+      ? { resultCache: false, requestRate: rateOfPerSecond(config.audit.requestsPerSecondPerRegistry) }
+      : {}),
   });
 
   const pullCredentials: PullCredentialsPort = (request) =>
@@ -135,8 +149,9 @@ export async function composeEngine(options: EngineOptions): Promise<Engine> {
   };
   return {
     reviewer: createReviewer(deps),
-    ...(kube ? { kubeSource: kube.source } : {}),
+    ...(kube ? { kubeSource: kube.source, kubeAccess: kube } : {}),
     ...(reader ? { clusterReader: reader } : {}),
+    nodes: knownNodes,
     close: async () => {
       await Promise.all([nodeWatcher?.stop(), namespaceWatcher?.stop()]);
       await resolver.close();

@@ -4,18 +4,15 @@
  * pod with its own credentials and node; the report rendered as text or JSON; an exit code out: 0 nothing is
  * failing, 1 something is, 2 a usage or access error (then also said on stderr, one line each).
  */
-import { resolve } from 'node:path';
-import { inspect } from 'node:util';
 import { DIAGNOSE_USAGE, parseDiagnoseArgs, type ProgramName } from '../diagnose/diagnose-args.js';
 import { exitCodeOf, EXIT_USAGE_OR_ACCESS, type DiagnoseReport } from '../diagnose/report.js';
 import { runDiagnose } from '../diagnose/run-diagnose.js';
 import { renderDiagnoseJson } from '../diagnose/render-json.js';
 import { renderDiagnoseText } from '../diagnose/render-text.js';
-import { PullguardError } from '../errors/pullguard-error.js';
 import { composeEngine } from './compose-engine.js';
 import { createDiagnosePodCheck, createNodeBook } from './diagnose-pod-check.js';
-import { failureLine } from './failure-line.js';
-import { loadConfigFile } from './load-config-file.js';
+import { clusterAccess, commandConfig } from './cluster-command.js';
+import { reportFailure } from './failure-line.js';
 
 export interface DiagnoseOutput {
   write(text: string): unknown;
@@ -42,8 +39,7 @@ export async function diagnoseCli(argv: readonly string[], io: DiagnoseIo): Prom
   try {
     return await runDiagnoseCommand(argv, io);
   } catch (error) {
-    io.stderr.write(`${io.program}: ${failureLine(error)}\n`);
-    if (!(error instanceof PullguardError) && io.env['PULLGUARD_DEBUG'] === '1') io.stderr.write(`${inspect(error)}\n`);
+    reportFailure(io, io.program, error);
     return EXIT_USAGE_OR_ACCESS;
   }
 }
@@ -54,25 +50,11 @@ async function runDiagnoseCommand(argv: readonly string[], io: DiagnoseIo): Prom
     io.stdout.write(`${DIAGNOSE_USAGE.replace('pullguard diagnose', `${io.program} diagnose`)}\n`);
     return 0;
   }
-  const configPath = options.configPath ?? io.env['PULLGUARD_CONFIG'];
-  const config = await loadConfigFile(configPath === undefined ? undefined : resolve(io.cwd, configPath));
-  const [{ loadKubeAccess }, { createDiagnoseReader }] = await Promise.all([
-    import('../kube/kube-config.js'),
+  const config = await commandConfig(options, io);
+  const [kube, { createDiagnoseReader }] = await Promise.all([
+    clusterAccess(options, io),
     import('../kube/diagnose-reader.js'),
   ]);
-  const kube = loadKubeAccess({
-    mode: 'auto',
-    ...(options.kubeconfigPath ? { kubeconfigPath: resolve(io.cwd, options.kubeconfigPath) } : {}),
-    ...(options.context ? { context: options.context } : {}),
-    env: io.env,
-    homeDir: io.homeDir,
-  });
-  if (kube === undefined) {
-    throw new PullguardError(
-      'PG_KUBE_CONFIG_MISSING',
-      `no cluster to read: no kubeconfig at ${io.env['KUBECONFIG'] ? 'any file of KUBECONFIG or ' : ''}~/.kube/config and not running in a pod; give --kubeconfig FILE or set KUBECONFIG`,
-    );
-  }
   const nodeBook = createNodeBook();
   const engine = await composeEngine({
     // An exempt image is one the webhook lets through unchecked; diagnose is asked about it, so it checks it.

@@ -1,4 +1,5 @@
 /** The one line `pullguard` prints on stderr when a command fails (docs/errors.md). */
+import { inspect } from 'node:util';
 import { PullguardError } from '../errors/pullguard-error.js';
 
 /**
@@ -13,4 +14,16 @@ export function failureLine(error: unknown): string {
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** Where a command reports its failure: stderr, and the environment that may ask for a bug's stack. */
+export interface FailureOutput {
+  readonly stderr: { write(text: string): unknown };
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Writes `<program>: <failure line>` on stderr, plus an unexpected error's stack with `PULLGUARD_DEBUG=1`. */
+export function reportFailure(io: FailureOutput, program: string, error: unknown): void {
+  io.stderr.write(`${program}: ${failureLine(error)}\n`);
+  if (!(error instanceof PullguardError) && io.env['PULLGUARD_DEBUG'] === '1') io.stderr.write(`${inspect(error)}\n`);
 }

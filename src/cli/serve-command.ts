@@ -16,6 +16,7 @@ import { TlsReloadError, createTlsReloader } from '../server/tls-reloader.js';
 import { servingTlsOptions } from '../server/tls-options.js';
 import { buildWebhookApp } from '../server/webhook-app.js';
 import { composeEngine, type Engine } from './compose-engine.js';
+import { startAudit, type RunningAudit, type StartAuditOptions } from './start-audit.js';
 import { PullguardError } from '../errors/pullguard-error.js';
 import { UsageError } from '../errors/usage-error.js';
 
@@ -29,12 +30,16 @@ export interface ServeOptions {
   /** KUBECONFIG, KUBERNETES_SERVICE_HOST, … for the Kubernetes adapter. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly homeDir: string;
+  /** The audit's Lease timings in seconds (tests shorten them); client-go's defaults otherwise. */
+  readonly auditLease?: StartAuditOptions['lease'];
 }
 
 export interface RunningServer {
   readonly webhook: FastifyInstance;
   readonly health: HealthApp;
   readonly logger: Logger;
+  /** The continuous audit (docs/audit.md); off unless configured and permitted. */
+  readonly audit: Promise<RunningAudit>;
   /** Fail readiness, finish in-flight reviews, close everything. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -140,6 +145,29 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
   if (latest && latest !== initial)
     (webhook.server as unknown as TlsServer).setSecureContext(servingTlsOptions(latest));
   logger.info({ port: config.listen.port, healthPort: config.listen.healthPort }, 'pullguard serving');
+  // In the background: the webhook serves whatever the audit's discovery and RBAC checks find.
+  const audit = startAudit({
+    config,
+    kube: engine.kubeAccess,
+    metrics,
+    log: logger,
+    env: options.env,
+    ...(options.auditLease ? { lease: options.auditLease } : {}),
+    composeAuditEngine: () =>
+      composeEngine({
+        config,
+        metrics,
+        audit: true,
+        ...(engine.kubeAccess ? { kubeAccess: engine.kubeAccess } : {}),
+        nodes: engine.nodes,
+        env: options.env,
+        homeDir: options.homeDir,
+        log: logger,
+      }),
+  }).catch((error: unknown): RunningAudit => {
+    logger.warn({ error: (error as Error)?.message }, 'audit off: it could not start');
+    return { leading: () => false, stop: () => Promise.resolve() };
+  });
 
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {
@@ -148,6 +176,7 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
       logger.info({ drainDelayMs: options.drainDelayMs ?? 0 }, 'shutting down');
       if (options.drainDelayMs) await new Promise((resolve) => setTimeout(resolve, options.drainDelayMs));
       await webhook.close(); // stops accepting, waits for in-flight reviews
+      await (await audit).stop(); // releases the Lease, so another replica takes over at once
       reloader.stop();
       await engine.close();
       await health.close();
@@ -156,7 +185,7 @@ export async function runServe(options: ServeOptions): Promise<RunningServer> {
     })();
     return closing;
   };
-  return { webhook, health, logger, shutdown };
+  return { webhook, health, logger, audit, shutdown };
 }
 
 /**

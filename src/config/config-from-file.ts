@@ -58,6 +58,8 @@ export interface Config {
     readonly requestTimeoutMs: number;
     readonly budgetMs: number;
     readonly concurrencyPerRegistry: number;
+    /** Requests per second to one registry host, with a burst of one second's worth; absent: unlimited. */
+    readonly requestsPerSecondPerRegistry?: number;
     readonly blockedCidrs: readonly string[];
   };
   readonly tls: { readonly certFile: string; readonly keyFile: string };
@@ -69,6 +71,22 @@ export interface Config {
   readonly logging: { readonly reviews: 'findings' | 'all' };
   /** Kinds beyond the built-in table (`workloads:`), in file order. */
   readonly workloads: readonly WorkloadConfig[];
+  /** The continuous audit of running workloads in `serve`, and the pace of `scan` (docs/audit.md). */
+  readonly audit: AuditConfig;
+}
+
+export interface AuditConfig {
+  /** `serve` audits the cluster (one replica at a time, through the Lease). */
+  readonly enabled: boolean;
+  /** Each distinct (image, credentials) is checked once per interval, the checks spread over it. */
+  readonly intervalMs: number;
+  /** The audit's and `scan`'s own pace per registry host; `network.requestsPerSecondPerRegistry` still caps it. */
+  readonly requestsPerSecondPerRegistry: number;
+  /** Checks in flight at once. */
+  readonly concurrency: number;
+  readonly leaseName: string;
+  /** Absent: the pod's own namespace (`POD_NAMESPACE`, else the service account's; outside a cluster, the context's). */
+  readonly leaseNamespace?: string;
 }
 
 /** Registries whose pulls use credentials only nodes have (cloud credential providers). docs/design.md §3.1. */
@@ -146,6 +164,9 @@ export function configFromFile(file: ConfigFile): Config {
       requestTimeoutMs,
       budgetMs,
       concurrencyPerRegistry: file.network?.concurrencyPerRegistry ?? DEFAULT_CONCURRENCY_PER_REGISTRY,
+      ...(file.network?.requestsPerSecondPerRegistry !== undefined
+        ? { requestsPerSecondPerRegistry: file.network.requestsPerSecondPerRegistry }
+        : {}),
       blockedCidrs,
     },
     tls: { certFile: file.tls?.certFile ?? 'certs/tls.crt', keyFile: file.tls?.keyFile ?? 'certs/tls.key' },
@@ -156,6 +177,14 @@ export function configFromFile(file: ConfigFile): Config {
     },
     logging: { reviews: file.logging?.reviews ?? 'findings' },
     workloads: buildWorkloads(file.workloads),
+    audit: {
+      enabled: file.audit?.enabled ?? true,
+      intervalMs: duration(file.audit?.interval, 600_000),
+      requestsPerSecondPerRegistry: file.audit?.requestsPerSecondPerRegistry ?? 5,
+      concurrency: file.audit?.concurrency ?? 4,
+      leaseName: file.audit?.leaseName ?? 'pullguard-audit',
+      ...(file.audit?.leaseNamespace !== undefined ? { leaseNamespace: file.audit.leaseNamespace } : {}),
+    },
   };
   return deepFreeze(config);
 }

@@ -18,6 +18,7 @@ const DURATION_KEYS = [
   ['cache', 'negativeTtl'],
   ['network', 'requestTimeout'],
   ['network', 'budget'],
+  ['audit', 'interval'],
 ] as const;
 
 /** Problems as `<json pointer> <what is wrong>`, schema problems first; empty when the config is valid. */
@@ -74,6 +75,11 @@ function semanticProblems(raw: unknown): string[] {
         `/${section}/${key} ${JSON.stringify(value)} is not a positive duration (e.g. 500ms, 3s, 5m, 1h30m)`,
       );
   }
+  const interval = field(field(raw, 'audit'), 'interval');
+  const intervalMs = typeof interval === 'string' ? parseDuration(interval) : undefined;
+  // Shorter would re-ask every registry about every running image more than once a second.
+  if (intervalMs !== undefined && intervalMs > 0 && intervalMs < 1_000)
+    problems.push(`/audit/interval ${JSON.stringify(interval)} is shorter than 1s`);
   problems.push(...workloadProblems(field(raw, 'workloads')));
   return problems;
 }

@@ -88,16 +88,27 @@ network:
   requestTimeout: 3s
   budget: 1m30s
   concurrencyPerRegistry: 16
+  requestsPerSecondPerRegistry: 2.5
   blockedCidrs: [169.254.0.0/16, "fe80::/10"]
 tls: {certFile: certs/tls.crt, keyFile: certs/tls.key}
 listen: {port: 8443, healthPort: 8080}
 logging: {reviews: all}
+audit: {enabled: false, interval: 1h, requestsPerSecondPerRegistry: 0.5, concurrency: 2, leaseName: pg, leaseNamespace: ops}
 `,
     'pullguard.yaml',
   );
   t.ok(result.ok, result.ok ? 'ok' : result.problems.join('\n'));
   if (!result.ok) return;
   t.equal(result.config.network.budgetMs, 90_000);
+  t.equal(result.config.network.requestsPerSecondPerRegistry, 2.5);
+  t.same(result.config.audit, {
+    enabled: false,
+    intervalMs: 3_600_000,
+    requestsPerSecondPerRegistry: 0.5,
+    concurrency: 2,
+    leaseName: 'pg',
+    leaseNamespace: 'ops',
+  });
   t.same(result.config.platforms, [
     { os: 'linux', architecture: 'amd64' },
     { os: 'linux', architecture: 'arm', variant: 'v7' },
@@ -167,6 +178,22 @@ t.test('single problems: each names the key and what is wrong', async (t) => {
       'a bad duration',
       { network: { budget: '5 minutes' } },
       /^config: \/network\/budget "5 minutes" is not a positive duration/,
+    ],
+    [
+      'a zero request rate',
+      { network: { requestsPerSecondPerRegistry: 0 } },
+      /^config: \/network\/requestsPerSecondPerRegistry must be > 0$/,
+    ],
+    [
+      'an audit interval under a second',
+      { audit: { interval: '500ms' } },
+      /^config: \/audit\/interval "500ms" is shorter than 1s$/,
+    ],
+    ['an unknown audit key', { audit: { every: '5m' } }, /^config: \/audit must not have property "every"|every/],
+    [
+      'a request rate as text',
+      { network: { requestsPerSecondPerRegistry: '20/s' } },
+      /^config: \/network\/requestsPerSecondPerRegistry must be number$/,
     ],
     [
       'a zero duration',

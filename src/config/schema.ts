@@ -108,6 +108,7 @@ export const ConfigFileSchema = Type.Object(
           requestTimeout: Type.Optional(Duration),
           budget: Type.Optional(Duration),
           concurrencyPerRegistry: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
+          requestsPerSecondPerRegistry: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
           blockedCidrs: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
         },
         { additionalProperties: false },
@@ -123,6 +124,19 @@ export const ConfigFileSchema = Type.Object(
       ),
     ),
     workloads: Type.Optional(Type.Array(WorkloadSchema)),
+    audit: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Optional(Type.Boolean()),
+          interval: Type.Optional(Duration),
+          requestsPerSecondPerRegistry: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
+          concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+          leaseName: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
+          leaseNamespace: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     logging: Type.Optional(
       Type.Object(
         { reviews: Type.Optional(Type.Union([Type.Literal('findings'), Type.Literal('all')])) },

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/usage-error.js';
+import { KUBECTL_FLAG_OPTIONS, readKubectlFlags, type KubectlFlags } from './kubectl-flags.js';
 
 export const DIAGNOSE_USAGE = `Usage: pullguard diagnose (pod/NAME | NAME | TYPE/NAME | TYPE NAME… | -A) [-n NAMESPACE]
                           [--kubeconfig FILE] [--context NAME] [-o text|json]
@@ -27,18 +28,11 @@ export interface DiagnoseTarget {
   readonly name: string;
 }
 
-export interface DiagnoseOptions {
+/** The flags shared with kubectl (kubectl-flags.ts), and the targets. */
+export interface DiagnoseOptions extends KubectlFlags {
   readonly help: boolean;
   /** Empty with {@link allNamespaces}, at least one otherwise. */
   readonly targets: readonly DiagnoseTarget[];
-  /** As given with `-n`; absent means the kubeconfig context's namespace. Dropped with `-A`, as kubectl does. */
-  readonly namespace?: string;
-  readonly allNamespaces: boolean;
-  readonly kubeconfigPath?: string;
-  readonly context?: string;
-  /** pullguard's config file (registries, mirrors, runtime, credentials), as `serve` and `check` take it. */
-  readonly configPath?: string;
-  readonly output: 'text' | 'json';
 }
 
 /** How the command was started, for the `see … --help` hint. */
@@ -72,8 +66,6 @@ const KINDS: Readonly<Record<string, TargetKind>> = {
 
 /** An object name: a DNS-1123 subdomain (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/). */
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** A namespace name: a DNS-1123 label. */
-const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** The API group kubectl also accepts after the type (`deployment.apps`, `job.batch`); pods have none. */
 const GROUPS: Readonly<Record<TargetKind, string>> = {
@@ -105,15 +97,7 @@ export function parseDiagnoseArgs(argv: readonly string[], program: ProgramName 
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: {
-        namespace: { type: 'string', short: 'n' },
-        'all-namespaces': { type: 'boolean', short: 'A' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        config: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: KUBECTL_FLAG_OPTIONS,
       strict: true,
       allowPositionals: true,
     });
@@ -122,39 +106,14 @@ export function parseDiagnoseArgs(argv: readonly string[], program: ProgramName 
   }
   const { values, positionals } = parsed;
   if (values.help) return { help: true, targets: [], allNamespaces: false, output: 'text' };
-  // kubectl (spf13/pflag) reads `-n=NS` and `-o=json` as `-n NS`, `-o json`; node:util keeps the `=`.
-  const format = (values.output ?? 'text').replace(/^=/, '');
-  const output =
-    format === 'text' || format === 'json'
-      ? format
-      : fail(`unable to match a printer suitable for the output format "${format}", allowed formats are: text,json`);
-  const allNamespaces = values['all-namespaces'] ?? false;
-  const namespace = values.namespace?.replace(/^=/, '');
-  if (namespace !== undefined && !allNamespaces && (namespace.length > 63 || !LABEL.test(namespace)))
-    fail(
-      `"${namespace}" is not a valid namespace name (a DNS-1123 label: lower-case letters, digits and '-', at most 63 characters)`,
-    );
-  for (const [flag, value] of [
-    ['--kubeconfig', values.kubeconfig],
-    ['--context', values.context],
-    ['--config', values.config],
-  ] as const)
-    if (value === '') fail(`${flag} needs a value`);
+  const flags = readKubectlFlags(values, fail);
+  const { allNamespaces } = flags;
   const targets = parseTargets(positionals, fail);
   if (allNamespaces && targets.length > 0)
     fail('a resource cannot be retrieved by name across all namespaces; drop -A or the names');
   if (!allNamespaces && targets.length === 0)
     fail('name a pod (pod/NAME or NAME) or a workload (deployment/NAME, …), or use -A for every failing pod');
-  return {
-    help: false,
-    targets,
-    allNamespaces,
-    output,
-    ...(namespace !== undefined && !allNamespaces ? { namespace } : {}),
-    ...(values.kubeconfig ? { kubeconfigPath: values.kubeconfig } : {}),
-    ...(values.context ? { context: values.context } : {}),
-    ...(values.config ? { configPath: values.config } : {}),
-  };
+  return { help: false, targets, ...flags };
 }
 
 /**

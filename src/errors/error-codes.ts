@@ -46,6 +46,11 @@ export const ERROR_CODES = {
     summary: 'Kubernetes API access is required but no kubeconfig or in-cluster config was found',
   },
   PG_KUBE_CONFIG_INVALID: { exitCode: 1, summary: 'a kubeconfig exists but cannot be used' },
+  PG_KUBE_UNREADABLE: {
+    exitCode: 1,
+    summary: 'pullguard scan: no workload resource could be listed (the API is down, or every list is forbidden)',
+  },
+  PG_INTERRUPTED: { exitCode: 1, summary: 'pullguard scan: stopped (Ctrl-C) before every check finished' },
 
   PG_CERT_FILE_MISSING: { exitCode: 1, summary: 'tls.certFile or tls.keyFile does not exist' },
   PG_CERT_FILE_UNREADABLE: { exitCode: 1, summary: 'tls.certFile or tls.keyFile cannot be read' },

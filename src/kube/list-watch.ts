@@ -1,5 +1,6 @@
 /**
- * Keeps one kind of cluster object in memory (list + watch), for the node watcher and the namespace watcher.
+ * Keeps one kind of cluster object in memory (list + watch), for the node watcher, the namespace watcher and the
+ * workload informers: the caller gives the list call and the collection's path, so any resource fits.
  *
  * Built on client-node's `ListWatch` (what `makeInformer` returns), constructed directly for two reasons:
  * - its reconnect delay must be unref'd and must never fire after `stop()` (the default `timers/promises`
@@ -7,20 +8,13 @@
  * - a watch still connecting at `stop()` must be aborted, and ListWatch has no handle on it yet: the watch's
  *   kubeconfig is wrapped to keep the request's dispatcher, which `stop()` destroys.
  * `ListWatch` gives up after an error (failed list, watch refused): this restarts it after a backoff. The last
- * known objects stay with the caller meanwhile: stale beats nothing.
+ * known objects stay with the caller meanwhile: stale beats nothing. The caller may cut every object down before it is
+ * kept (`transform`, also applied to ListWatch's own cache) and may stop the retries for an error it knows is final.
  */
-import {
-  CoreV1Api,
-  ListWatch,
-  Watch,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-  type RequestContext,
-} from '@kubernetes/client-node';
+import { ListWatch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Dispatcher } from 'undici';
 import { linkedDeadline } from '../runtime/linked-deadline.js';
-import { callWithSignal } from './cluster-reader.js';
+import { ObservedWatch, stoppableConfig } from './observed-watch.js';
 
 /** The logger calls a watcher makes (a pino logger fits). Messages are static; details go in the object. */
 export interface WatcherLog {
@@ -28,8 +22,8 @@ export interface WatcherLog {
   info(details: object, message: string): void;
 }
 
-/** Per-call client-node options (they carry the abort signal). */
-type CallOptions = Parameters<Parameters<typeof callWithSignal>[0]>[0];
+/** What to do after a failed list or watch: retry after the backoff (with or without a log line), or stop for good. */
+export type ErrorVerdict = 'retry' | 'retry-quietly' | 'stop';
 
 export interface ListWatchOptions<T extends KubernetesObject> {
   readonly kubeConfig: KubeConfig;
@@ -37,8 +31,16 @@ export interface ListWatchOptions<T extends KubernetesObject> {
   readonly path: string;
   /** The kind in log messages (`node watch failed; retrying`). */
   readonly what: string;
-  /** One list call of the collection. */
-  readonly list: (api: CoreV1Api, options: CallOptions) => Promise<KubernetesListObject<T>>;
+  /** Added to every log line's details (e.g. which resource, when `what` names a family of them). */
+  readonly logDetails?: object;
+  /** One list of the whole collection, bounded by `signal` (the list timeout). */
+  readonly list: (signal: AbortSignal) => Promise<KubernetesListObject<T>>;
+  /** Applied to every listed and watched object before anyone keeps it (default: kept as is). */
+  readonly transform?: (object: T) => T;
+  /** Called each time a watch request has been accepted (the API server answered 200). */
+  readonly onWatching?: () => void;
+  /** Decides what follows a failed list or watch (default: retry, logged). */
+  readonly onError?: (error: unknown) => ErrorVerdict;
   /** A full list arrived: it replaces everything known (the add/update events that follow are idempotent). */
   readonly onList: (items: readonly T[]) => void;
   /** An object was added or changed. */
@@ -74,6 +76,7 @@ export interface RunningListWatch {
 export function startListWatch<T extends KubernetesObject>(options: ListWatchOptions<T>): RunningListWatch {
   const backoff = options.backoff ?? { initialMs: 1_000, maxMs: 30_000 };
   const { log, what } = options;
+  const details = options.logDetails ?? {};
   const clock = options.timers ?? NODE_TIMERS;
   const timers = new Set<NodeJS.Timeout>();
   /** The undici dispatcher of the current watch request (client-node makes one per request). */
@@ -94,34 +97,34 @@ export function startListWatch<T extends KubernetesObject>(options: ListWatchOpt
       timers.add(timer);
     });
 
-  const api = options.kubeConfig.makeApiClient(CoreV1Api);
+  const transform = options.transform;
   const list = async (): Promise<KubernetesListObject<T>> => {
     const ms = options.listTimeoutMs ?? 30_000;
     const deadline = linkedDeadline(undefined, ms, `${what} list timed out after ${ms} ms`);
     let result: KubernetesListObject<T>;
     try {
-      result = await callWithSignal((callOptions) => options.list(api, callOptions), deadline.signal);
+      result = await options.list(deadline.signal);
     } finally {
       deadline.release();
     }
     // Stopped meanwhile: never hand the list over, so ListWatch opens no watch.
     if (stopped) return new Promise(() => {});
+    if (transform !== undefined) result = { ...result, items: result.items.map(transform) };
     options.onList(result.items);
-    if (!isSynced) log?.info({ [`${what}s`]: result.items.length }, `${what} list synced`);
+    if (!isSynced) log?.info({ ...details, objects: result.items.length }, `${what} list synced`);
     isSynced = true;
     retryDelayMs = backoff.initialMs;
     return result;
   };
 
+  const config = stoppableConfig(
+    options.kubeConfig,
+    () => stopped,
+    (d) => (watchDispatcher = d),
+  );
   const informer = new ListWatch<T>(
     options.path,
-    new Watch(
-      stoppableConfig(
-        options.kubeConfig,
-        () => stopped,
-        (d) => (watchDispatcher = d),
-      ),
-    ),
+    new ObservedWatch(config, transform, options.onWatching),
     list,
     false,
     undefined,
@@ -136,12 +139,23 @@ export function startListWatch<T extends KubernetesObject>(options: ListWatchOpt
   informer.on('update', upsert);
   informer.on('delete', options.onDelete);
 
+  const halt = async (): Promise<void> => {
+    stopped = true;
+    for (const timer of timers) clock.clearTimeout(timer);
+    timers.clear();
+    await informer.stop();
+    // Aborts a watch request still connecting, which ListWatch cannot reach yet.
+    await watchDispatcher?.destroy().catch(() => {});
+  };
   const restartLater = (error: unknown): void => {
     if (stopped || restartPending) return;
+    const verdict = options.onError?.(error) ?? 'retry';
+    if (verdict === 'stop') return void halt();
     restartPending = true;
     const delayMs = retryDelayMs;
     retryDelayMs = Math.min(retryDelayMs * 2, backoff.maxMs);
-    log?.warn({ error: describeError(error), retryInMs: delayMs }, `${what} watch failed; retrying`);
+    if (verdict === 'retry')
+      log?.warn({ ...details, error: describeError(error), retryInMs: delayMs }, `${what} watch failed; retrying`);
     void sleep(delayMs).then(() => {
       restartPending = false;
       start();
@@ -156,43 +170,9 @@ export function startListWatch<T extends KubernetesObject>(options: ListWatchOpt
   return {
     synced: () => isSynced,
     async stop() {
-      if (stopped) return;
-      stopped = true;
-      for (const timer of timers) clock.clearTimeout(timer);
-      timers.clear();
-      await informer.stop();
-      // Aborts a watch request still connecting, which ListWatch cannot reach yet.
-      await watchDispatcher?.destroy().catch(() => {});
+      if (!stopped) await halt();
     },
   };
-}
-
-/**
- * The kubeconfig as the watch sees it: the same, except that each watch request's dispatcher is handed to
- * `track` (closing the previous one, whose watch has ended), and is destroyed at once when the watcher has
- * stopped, so a watch that starts late fails fast instead of staying open.
- */
-function stoppableConfig(
-  kubeConfig: KubeConfig,
-  isStopped: () => boolean,
-  track: (dispatcher: Dispatcher | undefined) => void,
-): KubeConfig {
-  let previous: Dispatcher | undefined;
-  const applySecurityAuthentication = async (context: RequestContext): Promise<void> => {
-    await kubeConfig.applySecurityAuthentication(context);
-    const dispatcher = context.getDispatcher();
-    void previous?.close().catch(() => {});
-    previous = dispatcher;
-    track(dispatcher);
-    if (isStopped()) await dispatcher?.destroy().catch(() => {});
-  };
-  return new Proxy(kubeConfig, {
-    get(target, property) {
-      if (property === 'applySecurityAuthentication') return applySecurityAuthentication;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
 
 /** A log-safe description of a list/watch failure: a status code and a first message line, never a body. */

@@ -5,8 +5,9 @@
  * created a moment ago), the review reads the label through the API instead (namespace-mode.ts). While the watch
  * reconnects the last known labels are kept: stale beats unknown.
  */
-import type { KubeConfig, V1Namespace } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type V1Namespace } from '@kubernetes/client-node';
 import type { NamespaceMode } from '../policy/namespace-mode.js';
+import { callWithSignal } from './cluster-reader.js';
 import { startListWatch, type WatcherLog } from './list-watch.js';
 import { modeFromLabels, type KnownModes } from './namespace-mode.js';
 
@@ -43,11 +44,12 @@ export function startNamespaceWatcher(options: NamespaceWatcherOptions): Namespa
     if (name !== undefined)
       modes.set(name, modeFromLabels(labels !== null && typeof labels === 'object' ? labels : {}));
   };
+  const api = options.kubeConfig.makeApiClient(CoreV1Api);
   const watch = startListWatch<V1Namespace>({
     kubeConfig: options.kubeConfig,
     path: '/api/v1/namespaces',
     what: 'namespace',
-    list: (api, callOptions) => api.listNamespace({}, callOptions),
+    list: (signal) => callWithSignal((callOptions) => api.listNamespace({}, callOptions), signal),
     onList: (items) => {
       modes.clear();
       for (const item of items) apply(item);

@@ -3,9 +3,10 @@
  * can land on (docs/design.md §1.5). RBAC: `list`/`watch` on nodes. The last known nodes stay available while the watch
  * reconnects: stale nodes beat no nodes.
  */
-import type { KubeConfig, V1Node } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type V1Node } from '@kubernetes/client-node';
 import type { NodeInfo } from '../platform/candidate-platforms.js';
 import { nodeInfoFromObject, objectName } from '../platform/node-info.js';
+import { callWithSignal } from './cluster-reader.js';
 import { startListWatch, type BackoffTimers, type WatcherLog } from './list-watch.js';
 
 /** A live view of the cluster's nodes. */
@@ -65,11 +66,12 @@ export function startNodeWatcher(options: NodeWatcherOptions): NodeWatcher {
     if (name !== undefined && byName.delete(name)) changed();
   };
 
+  const api = options.kubeConfig.makeApiClient(CoreV1Api);
   const watch = startListWatch<V1Node>({
     kubeConfig: options.kubeConfig,
     path: '/api/v1/nodes',
     what: 'node',
-    list: (api, callOptions) => api.listNode({}, callOptions),
+    list: (signal) => callWithSignal((callOptions) => api.listNode({}, callOptions), signal),
     // Replace the whole map; ListWatch's add/update callbacks that follow are idempotent.
     onList: (items) => {
       byName.clear();

@@ -21,8 +21,10 @@ import { secretsInPlay } from '../registry/transport/secrets-in-play.js';
 import { createSsrfGuard, type LookupFunction } from '../registry/transport/ssrf-guard.js';
 import { createTagLister, type TagLister } from '../registry/distribution/tag-list.js';
 import { suggestTags } from './tag-suggestions.js';
+import type { RequestRate } from '../registry/transport/token-bucket.js';
 
 export type { LookupFunction } from '../registry/transport/ssrf-guard.js';
+export { rateOfPerSecond } from '../registry/transport/token-bucket.js';
 
 const CREDENTIAL_INDEPENDENT: ReadonlySet<Resolution['outcome']> = new Set(['blocked', 'unreachable', 'timeout']);
 
@@ -31,13 +33,24 @@ export interface ImageResolverDeps {
   readonly metrics?: Metrics;
   readonly lookup?: LookupFunction;
   readonly now?: () => number;
+  /**
+   * Requests per second per registry host for this resolver (a scan's, an audit's); the stricter of it and
+   * `network.requestsPerSecondPerRegistry` applies.
+   */
+  readonly requestRate?: RequestRate;
+  /**
+   * Keep results (docs/design.md §1.9); default true. The audit sets false: each of its cycles asks the registry
+   * afresh (tokens, challenges and index bodies are still cached).
+   */
+  readonly resultCache?: boolean;
   /** Where unexpected (non-registry) errors are reported; a pino logger fits. */
   readonly log?: { warn(details: object, message: string): void };
 }
 
-/** The cached resolver the rest of pullguard uses. */
+/** The resolver the rest of pullguard uses: cached unless `resultCache` is false. */
 export function createImageResolver(deps: ImageResolverDeps): ClosableImageResolver {
-  return withResultCache(createUncachedResolver(deps), deps);
+  const resolver = createUncachedResolver(deps);
+  return deps.resultCache === false ? resolver : withResultCache(resolver, deps);
 }
 
 /** Resolution without the result cache (tokens, challenges and index bodies are still cached). */
@@ -49,7 +62,12 @@ function createUncachedResolver(deps: ImageResolverDeps): ClosableImageResolver 
     listedHosts: listedHosts(config),
     ...(deps.lookup ? { lookup: deps.lookup } : {}),
   });
-  const transport = createRegistryTransport({ config, guard, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+  const transport = createRegistryTransport({
+    config,
+    guard,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.requestRate ? { requestRate: deps.requestRate } : {}),
+  });
   const client: ManifestCheckDeps = {
     transport,
     auth: createAuthenticator({ transport }),

@@ -18,6 +18,7 @@ const PURE_AREAS = [
   'resolution',
   'runtime',
   'diagnose',
+  'audit',
 ];
 const FORBIDDEN_IN_PURE = [
   /^fastify/,

@@ -104,9 +104,13 @@ const LAYERS: Readonly<Record<string, Layer>> = {
     may: ['policy', 'platform', 'credentials', 'runtime', 'errors'],
     why: "`pullguard diagnose`'s rules: what a failing pod, its events and its workload say, the node's error and pullguard's finding reconciled, the fix as commands; pure",
   },
+  audit: {
+    may: ['workload', 'image', 'policy', 'diagnose', 'runtime', 'errors'],
+    why: "the audit's pure core: listed workloads → distinct checks, their spread over the interval, results → events and gauge series; `pullguard scan`'s command line (kubectl's label selector, as diagnose reads one); pure",
+  },
   kube: {
-    may: ['credentials', 'platform', 'policy', 'diagnose', 'runtime', 'errors'],
-    why: "the Kubernetes adapter implements the readers credentials, platform and diagnose ask for (diagnose's cluster port, its list caps)",
+    may: ['credentials', 'platform', 'policy', 'diagnose', 'audit', 'workload', 'runtime', 'errors'],
+    why: "the Kubernetes adapter implements the readers credentials, platform and diagnose ask for (diagnose's cluster port, its list caps), and lists and watches the workload kinds the audit reads",
   },
   certs: { may: ['runtime', 'errors'], why: 'certificate generation: used by the server and the CLI' },
   server: {
@@ -132,6 +136,8 @@ const LAYERS: Readonly<Record<string, Layer>> = {
       'image',
       'policy',
       'diagnose',
+      'audit',
+      'workload',
       'observability',
       'runtime',
       'errors',

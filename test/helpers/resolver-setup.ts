@@ -6,6 +6,7 @@ import { createMetrics, type Metrics } from '../../src/observability/metrics.js'
 import type { ClosableImageResolver, ResolveOptions } from '../../src/resolution/image-resolver.js';
 import { createImageResolver } from '../../src/resolver/image-resolver.js';
 import type { LookupFunction } from '../../src/registry/transport/ssrf-guard.js';
+import type { RequestRate } from '../../src/registry/transport/token-bucket.js';
 import type { RegistryHandle } from '../harness/registry/index.js';
 import { testConfig } from './loopback.js';
 
@@ -39,7 +40,14 @@ export interface ResolverUnderTest {
 export function resolverFor(
   t: Test,
   reg: Pick<RegistryHandle, 'mode' | 'caFile'> | { mode: 'plain' },
-  options: { raw?: Record<string, unknown>; lookup?: LookupFunction; now?: () => number; hosts?: string[] } = {},
+  options: {
+    raw?: Record<string, unknown>;
+    lookup?: LookupFunction;
+    now?: () => number;
+    hosts?: string[];
+    requestRate?: RequestRate;
+    resultCache?: boolean;
+  } = {},
 ): ResolverUnderTest {
   const caFile = 'caFile' in reg ? reg.caFile : undefined;
   const config = testConfig({
@@ -57,6 +65,8 @@ export function resolverFor(
     metrics,
     ...(options.lookup ? { lookup: options.lookup } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.requestRate ? { requestRate: options.requestRate } : {}),
+    ...(options.resultCache !== undefined ? { resultCache: options.resultCache } : {}),
   });
   t.teardown(() => resolver.close());
   return {

@@ -18,6 +18,10 @@ t.test('the base holds exactly the objects of docs/design.md §8', async (t) => 
     [
       'ClusterRole/pullguard',
       'ClusterRoleBinding/pullguard',
+      'ClusterRole/pullguard-audit',
+      'ClusterRoleBinding/pullguard-audit',
+      'Role/pullguard-audit-lease',
+      'RoleBinding/pullguard-audit-lease',
       `ConfigMap/${single(objects, 'ConfigMap').metadata.name}`,
       'Deployment/pullguard',
       'Namespace/pullguard',
@@ -85,4 +89,22 @@ t.test('the ConfigMap holds a valid config.yaml that the Deployment reads', asyn
     [{ name: 'config', configMap: { name: configMap.metadata.name } }],
     'the rendered name',
   );
+});
+
+t.test("config.yaml's commented audit block, uncommented, is valid and gives the defaults", async (t) => {
+  const text = String(at(single(objects, 'ConfigMap'), ['data', 'config.yaml']));
+  const lines = text.split('\n');
+  const start = lines.indexOf('# audit:');
+  t.ok(start > 0, 'the block is there');
+  const block = [];
+  for (const line of lines.slice(start)) {
+    if (!line.startsWith('#')) break;
+    block.push(line.slice(2));
+  }
+  const uncommented = parseConfigText(block.join('\n'), 'audit block');
+  const defaults = parseConfigText('{}', 'defaults');
+  t.ok(uncommented.ok && defaults.ok);
+  if (!uncommented.ok || !defaults.ok) return;
+  t.same(uncommented.config.audit, defaults.config.audit, 'every value shown is the default');
+  t.ok(block.length >= 5, 'enabled, interval, pace and concurrency are shown');
 });

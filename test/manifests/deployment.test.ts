@@ -94,6 +94,14 @@ t.test('config from the ConfigMap, TLS from the Secret pullguard-tls, a writable
   t.equal(pod.serviceAccountName, 'pullguard');
 });
 
+t.test("the audit's Lease identity and namespace come from the downward API", async (t) => {
+  const env = Object.fromEntries(
+    (container.env as Array<{ name: string; valueFrom?: unknown }>).map((e) => [e.name, e.valueFrom]),
+  );
+  t.same(env.POD_NAME, { fieldRef: { fieldPath: 'metadata.name' } }, 'the holder identity: unique per replica');
+  t.same(env.POD_NAMESPACE, { fieldRef: { fieldPath: 'metadata.namespace' } }, 'where the Lease lives');
+});
+
 t.test('the Service maps 443 to 8443 and exposes 8080; the PDB keeps one replica', async (t) => {
   const service = single(objects, 'Service', 'pullguard');
   t.same(at(service, ['spec', 'selector']), podLabels);

@@ -10,6 +10,8 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ValidatingWebhookConfiguration } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration';
@@ -28,6 +30,8 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   'apps/v1/Deployment': (o) => new Deployment(o as never),
   'rbac.authorization.k8s.io/v1/ClusterRole': (o) => new ClusterRole(o as never),
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': (o) => new ClusterRoleBinding(o as never),
+  'rbac.authorization.k8s.io/v1/Role': (o) => new Role(o as never),
+  'rbac.authorization.k8s.io/v1/RoleBinding': (o) => new RoleBinding(o as never),
   'policy/v1/PodDisruptionBudget': (o) => new PodDisruptionBudget(o as never),
   'networking.k8s.io/v1/NetworkPolicy': (o) => new NetworkPolicy(o as never),
   'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': (o) =>

@@ -42,6 +42,8 @@ export const MODEL_OF_KIND: Readonly<Record<string, string>> = {
   ServiceAccount: 'V1ServiceAccount',
   ClusterRole: 'V1ClusterRole',
   ClusterRoleBinding: 'V1ClusterRoleBinding',
+  Role: 'V1Role',
+  RoleBinding: 'V1RoleBinding',
   ConfigMap: 'V1ConfigMap',
   Secret: 'V1Secret',
   Service: 'V1Service',

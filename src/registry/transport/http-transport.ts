@@ -3,7 +3,9 @@
  * `insecureSkipVerify` and concurrency limit) with at most 16 GETs of them in flight (body-slots.ts), every
  * connection through the SSRF guard, every request under `network.requestTimeout` and the caller's deadline, bodies
  * capped, redirects followed by hand (at most 3, each hop guarded, `Authorization` dropped when the origin changes)
- * and the duration observed per registry.
+ * and the duration observed per registry. With a request rate (`network.requestsPerSecondPerRegistry`, or a
+ * stricter one the caller asks for), every request to a host first waits for that host's token (rate-gate.ts),
+ * under the caller's deadline only: `network.requestTimeout` starts once the request is sent.
  */
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
@@ -14,9 +16,11 @@ import { linkedDeadline } from '../../runtime/linked-deadline.js';
 import { MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, declaredLength, discardBody, readCapped } from './body-reader.js';
 import { createBodySlots, type BodySlots } from './body-slots.js';
 import { createGuardedConnector } from './guarded-connector.js';
+import { createRateGate, type RateGate } from './rate-gate.js';
 import { RegistryError, translateError } from './registry-error.js';
 import { createRegistryLookup, registryLabel } from '../../config/registry-settings.js';
 import type { SsrfGuard } from './ssrf-guard.js';
+import { rateOfPerSecond, rateProblem, stricterRate, type RequestRate } from './token-bucket.js';
 
 const MAX_REDIRECTS = 3;
 
@@ -54,6 +58,11 @@ export interface TransportDeps {
   readonly config: Config;
   readonly guard: SsrfGuard;
   readonly metrics?: Metrics;
+  /**
+   * A request rate per registry host for this transport's callers (a scan, an audit); where the config sets one
+   * too, the stricter applies. Without either, requests are not rate limited.
+   */
+  readonly requestRate?: RequestRate;
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -62,6 +71,7 @@ export function createRegistryTransport(deps: TransportDeps): RegistryTransport 
   const { config, guard, metrics } = deps;
   const timeoutMs = config.network.requestTimeoutMs;
   const registryFor = createRegistryLookup(config);
+  const gate = rateGateFor(deps);
   const agents = new Map<RegistryConfig | undefined, Agent>();
   const getSlots = new Map<RegistryConfig | undefined, BodySlots>();
   const slotsFor = (registry: RegistryConfig | undefined): BodySlots => {
@@ -93,10 +103,18 @@ export function createRegistryTransport(deps: TransportDeps): RegistryTransport 
   };
 
   const hop = async (request: TransportRequest, url: URL, headers: Record<string, string>) => {
+    const label = registryLabel(registryFor(url.host));
+    if (gate) {
+      const waitStarted = performance.now();
+      try {
+        await waitForToken(gate, url.host, request.signal);
+      } finally {
+        metrics?.registryRateWait.observe({ registry: label }, (performance.now() - waitStarted) / 1000);
+      }
+    }
     const deadline = linkedDeadline(request.signal, timeoutMs, 'registry request timed out');
     const { signal } = deadline;
     const started = performance.now();
-    const label = registryLabel(registryFor(url.host));
     let giveBack: (() => void) | undefined;
     try {
       if (request.method === 'GET') giveBack = await slotsFor(request.registry).acquire(signal);
@@ -158,6 +176,25 @@ export function createRegistryTransport(deps: TransportDeps): RegistryTransport 
       agents.clear();
     },
   };
+}
+
+function rateGateFor(deps: TransportDeps): RateGate | undefined {
+  const configured = deps.config.network.requestsPerSecondPerRegistry;
+  const rate = stricterRate(configured === undefined ? undefined : rateOfPerSecond(configured), deps.requestRate);
+  if (rate === undefined) return undefined;
+  const problem = rateProblem(rate);
+  // The config's rate passed its schema; only a caller's own constant can be wrong, and that is a bug.
+  if (problem !== undefined) throw new RangeError(`invalid request rate: ${problem}`);
+  return createRateGate(rate);
+}
+
+async function waitForToken(gate: RateGate, host: string, signal: AbortSignal): Promise<void> {
+  try {
+    await gate.acquire(host, signal);
+  } catch (error) {
+    // Only the caller's signal ends a wait: the deadline, which the review reports as a timeout.
+    throw translateError(error, { host, deadline: signal, requestTimedOut: false });
+  }
 }
 
 function nextUrl(current: URL, location: string): URL {

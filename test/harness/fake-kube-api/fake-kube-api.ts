@@ -9,10 +9,21 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { testPki } from '../registry/test-pki.js';
+import { accessReviewAnswer, forbiddenBody, isDenied, requestAttributes, type DenyRule } from './access-rules.js';
+import { discoveryAnswer } from './discovery.js';
 import { KubeStore, type KubeObject } from './kube-store.js';
 import { readListQuery } from './list-query.js';
-import { resourcePath, type ResourceKey } from './resources.js';
+import { kubeconfigText } from './kubeconfig-text.js';
+import {
+  defineType,
+  resourcePath,
+  TYPES,
+  type CustomResourceDefinition,
+  type CustomResourceKey,
+  type ResourceKey,
+} from './resources.js';
 import { statusBody } from './status.js';
+import { acceptsWrite, handleWrite, readBody } from './writes.js';
 
 export interface FakeKubeFault {
   /** Answer with this HTTP status and a matching v1 Status body instead of the real answer. */
@@ -50,11 +61,15 @@ export interface FakeKubeApi {
   /** A core/v1 Event (`involvedObject`, `lastTimestamp`, `count`). */
   addEvent(event: object): void;
   /** Any served object by store key: `pods`, `events.k8s.io/events`, `apps/deployments`, `batch/jobs`, … */
-  add(resource: ResourceKey, object: object): void;
+  add(resource: ResourceKey | CustomResourceKey, object: object): void;
   /** Adds or replaces a Node; watchers get ADDED or MODIFIED. */
   addNode(node: object): void;
   /** Watchers get DELETED. */
   removeNode(name: string): void;
+  /** Removes any served object by store key (`namespace` undefined for a cluster-scoped one); watchers get DELETED. */
+  remove(resource: ResourceKey, namespace: string | undefined, name: string): void;
+  /** Ends every open watch response, as an API server restart or a load balancer's idle timeout does. */
+  dropWatches(): void;
   /** Injects latency or failures for requests whose `path?query` matches. Later faults are checked first. */
   fault(pathPattern: RegExp, fault: FakeKubeFault): void;
   clearFaults(): void;
@@ -62,6 +77,14 @@ export interface FakeKubeApi {
   requests(): SeenRequest[];
   /** Watch responses still open. */
   openWatches(): number;
+  /**
+   * Serves a custom resource (as an installed CRD does): `add('group/plural', obj)`, get, lists, watch and discovery
+   * then work for it as for the built-ins. `group` must hold a dot, as a CRD's must.
+   */
+  defineResource(definition: CustomResourceDefinition): void;
+  /** Denies what `rule` matches (absent fields match anything): requests get a 403, access reviews `allowed: false`. */
+  deny(rule: DenyRule): void;
+  clearDenials(): void;
   close(): Promise<void>;
 }
 
@@ -75,7 +98,9 @@ interface ActiveFault {
 export async function startFakeKubeApi(options: { token?: string } = {}): Promise<FakeKubeApi> {
   const pki = testPki();
   const token = options.token ?? 'fake-kube-api-token';
-  const store = new KubeStore();
+  const types = [...TYPES];
+  const store = new KubeStore((key) => types.find((type) => type.key === key));
+  const denials: DenyRule[] = [];
   const seen: SeenRequest[] = [];
   const faults: ActiveFault[] = [];
   const hanging = new Set<ServerResponse>();
@@ -105,12 +130,36 @@ export async function startFakeKubeApi(options: { token?: string } = {}): Promis
 
   function route(req: IncomingMessage, res: ServerResponse, url: URL): void {
     if (req.headers.authorization !== `Bearer ${token}`) return sendJson(res, 401, statusBody(401, url.pathname));
-    if (req.method !== 'GET') return sendJson(res, 405, statusBody(405, url.pathname));
     const segments = url.pathname
       .split('/')
       .filter((s) => s !== '')
       .map(decodeURIComponent);
-    const resource = resourcePath(segments);
+    if (req.method === 'GET') {
+      const discovery = discoveryAnswer(segments, types, url.host);
+      if (discovery !== undefined)
+        return sendJson(
+          res,
+          discovery.found ? 200 : 404,
+          discovery.found ? discovery.body : statusBody(404, url.pathname),
+        );
+    }
+    if (req.method === 'POST' && url.pathname === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
+      return readBody(req, (body) => {
+        const answer = accessReviewAnswer(denials, body);
+        sendJson(res, answer.code, answer.body);
+      });
+    }
+    const resource = resourcePath(segments, types);
+    const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    if (resource !== undefined) {
+      const attributes = requestAttributes(req.method ?? '', resource, watch);
+      if (isDenied(denials, attributes)) return sendJson(res, 403, forbiddenBody(attributes));
+    }
+    if (req.method !== 'GET') {
+      if (resource === undefined || !acceptsWrite(req.method ?? '', resource))
+        return sendJson(res, 405, statusBody(405, url.pathname));
+      return handleWrite(req, res, resource, store, sendJson, url.pathname);
+    }
     if (resource === undefined) return sendJson(res, 404, statusBody(404, url.pathname));
     const key = resource.type.key;
     if (resource.name !== undefined) {
@@ -119,10 +168,9 @@ export async function startFakeKubeApi(options: { token?: string } = {}): Promis
       if (object === undefined) return sendJson(res, 404, statusBody(404, url.pathname, named));
       return sendJson(res, 200, object);
     }
-    const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
-    if (watch) return store.watch(key, url.searchParams, res);
     const query = readListQuery(url.searchParams);
     if ('problem' in query) return sendJson(res, 400, statusBody(400, url.pathname));
+    if (watch) return store.watch(key, resource.namespace, query, url.searchParams, res);
     return sendJson(res, 200, store.list(key, resource.namespace, query));
   }
 
@@ -147,13 +195,20 @@ export async function startFakeKubeApi(options: { token?: string } = {}): Promis
     addNode: (node) => store.put('nodes', node as KubeObject),
     addPod: (pod) => store.put('pods', pod as KubeObject),
     addEvent: (event) => store.put('events', event as KubeObject),
-    add: (resource, object) =>
-      store.put(resource, resource === 'secrets' ? foldStringData(object as KubeObject) : (object as KubeObject)),
+    add: (resource, object) => {
+      if (!types.some((type) => type.key === resource)) throw new Error(`fake kube API: ${resource} is not served`);
+      store.put(resource, resource === 'secrets' ? foldStringData(object as KubeObject) : (object as KubeObject));
+    },
     removeNode: (name) => store.remove('nodes', undefined, name),
+    remove: (resource, namespace, name) => store.remove(resource, namespace, name),
+    dropWatches: () => store.closeWatches(),
     fault: (pattern, fault) => faults.unshift({ pattern, fault, remaining: fault.times ?? Number.POSITIVE_INFINITY }),
     clearFaults: () => faults.splice(0),
     requests: () => [...seen],
     openWatches: () => store.openWatches(),
+    defineResource: (definition) => types.push(defineType(definition, types)),
+    deny: (rule) => denials.push(rule),
+    clearDenials: () => denials.splice(0),
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       store.closeWatches();
@@ -190,18 +245,4 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 function sendRaw(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-function kubeconfigText(server: string, caPem: string, token: string): string {
-  // JSON is YAML; client-node reads either.
-  return JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      { name: 'fake', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } },
-    ],
-    users: [{ name: 'fake', user: { token } }],
-    contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake', namespace: 'default' } }],
-    'current-context': 'fake',
-  });
 }

@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { continueToken, matches, type ListQuery } from './list-query.js';
-import { resourceType } from './resources.js';
+import { resourceType, type ResourceType } from './resources.js';
 
 export interface KubeObject {
   readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly [key: string]: unknown };
@@ -21,6 +21,8 @@ interface WatchEvent {
 
 interface Watcher {
   readonly plural: string;
+  /** The watch's namespace and label selector: only matching objects are sent. */
+  readonly wants: (object: KubeObject) => boolean;
   readonly res: ServerResponse;
   readonly timer?: NodeJS.Timeout;
 }
@@ -30,6 +32,9 @@ export class KubeStore {
   private readonly objects = new Map<string, Map<string, KubeObject>>();
   private readonly events: WatchEvent[] = [];
   private readonly watchers = new Set<Watcher>();
+
+  /** `typeOf` names each store key's group version and kind (the built-ins by default). */
+  constructor(private readonly typeOf: (key: string) => ResourceType | undefined = resourceType) {}
 
   put(plural: string, input: KubeObject): void {
     const name = input.metadata?.name;
@@ -42,8 +47,8 @@ export class KubeStore {
     const version = ++this.resourceVersion;
     const object: KubeObject = {
       ...input,
-      apiVersion: resourceType(plural)?.apiVersion ?? 'v1',
-      kind: resourceType(plural)?.kind ?? plural,
+      apiVersion: this.typeOf(plural)?.apiVersion ?? 'v1',
+      kind: this.typeOf(plural)?.kind ?? plural,
       metadata: {
         uid: (existing?.metadata?.['uid'] as string | undefined) ?? randomUUID(),
         creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -80,8 +85,8 @@ export class KubeStore {
     const end = query?.limit === undefined ? all.length : Math.min(all.length, start + query.limit);
     const more = end < all.length;
     return {
-      apiVersion: resourceType(plural)?.apiVersion ?? 'v1',
-      kind: `${resourceType(plural)?.kind ?? plural}List`,
+      apiVersion: this.typeOf(plural)?.apiVersion ?? 'v1',
+      kind: `${this.typeOf(plural)?.kind ?? plural}List`,
       metadata: {
         resourceVersion: String(this.resourceVersion),
         ...(more ? { continue: continueToken(end), remainingItemCount: all.length - end } : {}),
@@ -90,23 +95,34 @@ export class KubeStore {
     };
   }
 
-  /** Streams watch events from `resourceVersion` (or ADDED for everything when absent/0) until closed. */
-  watch(plural: string, params: URLSearchParams, res: ServerResponse): void {
+  /**
+   * Streams watch events from `resourceVersion` (or ADDED for everything when absent/0) until closed, of objects in
+   * `namespace` (all when undefined) that match the query's `labelSelector`.
+   */
+  watch(
+    plural: string,
+    namespace: string | undefined,
+    query: ListQuery,
+    params: URLSearchParams,
+    res: ServerResponse,
+  ): void {
+    const wants = (object: KubeObject): boolean =>
+      (namespace === undefined || object.metadata?.namespace === namespace) && matches(query, object);
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     // Like the real server, answer the headers at once: a client's fetch resolves only then.
     res.flushHeaders();
     const since = Number(params.get('resourceVersion') ?? '0');
     if (since > 0) {
       for (const event of this.events) {
-        if (event.plural === plural && event.resourceVersion > since) write(res, event);
+        if (event.plural === plural && event.resourceVersion > since && wants(event.object)) write(res, event);
       }
     } else {
       for (const object of this.bucket(plural).values())
-        write(res, { plural, type: 'ADDED', object, resourceVersion: 0 });
+        if (wants(object)) write(res, { plural, type: 'ADDED', object, resourceVersion: 0 });
     }
     const seconds = Number(params.get('timeoutSeconds') ?? '0');
     const timer = seconds > 0 ? setTimeout(() => res.end(), seconds * 1000).unref() : undefined;
-    const watcher: Watcher = { plural, res, ...(timer !== undefined ? { timer } : {}) };
+    const watcher: Watcher = { plural, wants, res, ...(timer !== undefined ? { timer } : {}) };
     this.watchers.add(watcher);
     res.on('close', () => {
       if (watcher.timer !== undefined) clearTimeout(watcher.timer);
@@ -128,7 +144,8 @@ export class KubeStore {
 
   private emit(event: WatchEvent): void {
     this.events.push(event);
-    for (const watcher of this.watchers) if (watcher.plural === event.plural) write(watcher.res, event);
+    for (const watcher of this.watchers)
+      if (watcher.plural === event.plural && watcher.wants(event.object)) write(watcher.res, event);
   }
 
   private bucket(plural: string): Map<string, KubeObject> {

@@ -8,6 +8,8 @@ const REASONS: Record<number, string> = {
   405: 'MethodNotAllowed',
   409: 'Conflict',
   410: 'Expired',
+  415: 'UnsupportedMediaType',
+  422: 'Invalid',
   429: 'TooManyRequests',
   500: 'InternalError',
   503: 'ServiceUnavailable',
@@ -35,5 +37,27 @@ export function statusBody(code: number, path: string, resource?: { plural: stri
     reason,
     ...(resource?.name !== undefined ? { details: { name: resource.name, kind: resource.plural } } : {}),
     code,
+  };
+}
+
+/**
+ * The `409` Status of a write: `AlreadyExists` for a create whose name is taken, `Conflict` for an update whose
+ * `metadata.resourceVersion` is stale, with the real server's messages.
+ */
+export function conflictBody(reason: 'AlreadyExists' | 'Conflict', plural: string, name: string): object {
+  const message =
+    reason === 'AlreadyExists'
+      ? `${plural} "${name}" already exists`
+      : `Operation cannot be fulfilled on ${plural} "${name}": the object has been modified; please apply your ` +
+        'changes to the latest version and try again';
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    details: { name, kind: plural },
+    code: 409,
   };
 }

@@ -16,15 +16,32 @@ const MANIFEST_PATH = /^\/v2\/.+\/manifests\/[^/?#]+(?:[?#].*)?$/;
  * Why this log and not the JSON "response completed" records on stderr: requests rejected by the auth layer
  * (401) never reach the handler that writes those records, but they do pass the access logger.
  */
-const COMBINED_LINE = /^\S+ \S+ \S+ \[[^\]]*\] "([A-Z]+) (\S+) HTTP\/[0-9.]+" (\d{3}) /;
+const COMBINED_LINE = /^\S+ \S+ \S+ \[([^\]]*)\] "([A-Z]+) (\S+) HTTP\/[0-9.]+" (\d{3}) /;
+
+/** The log's time, `25/Nov/2026:15:21:36 +0000`. */
+const LOG_TIME = /^(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Parses one access log line; undefined for anything else. Pure. */
 export function parseAccessLogLine(line: string): AccessLogEntry | undefined {
   const match = COMBINED_LINE.exec(line);
   if (match === null) return undefined;
-  const [, method, uri, status] = match;
-  if (method === undefined || uri === undefined || status === undefined) return undefined;
-  return { method, uri, status: Number(status) };
+  const [, time, method, uri, status] = match;
+  const atSeconds = logTimeSeconds(time ?? '');
+  if (method === undefined || uri === undefined || status === undefined || atSeconds === undefined) return undefined;
+  return { method, uri, status: Number(status), atSeconds };
+}
+
+/** Seconds since the epoch of an access log time; undefined when it is not one. Pure. */
+function logTimeSeconds(text: string): number | undefined {
+  const match = LOG_TIME.exec(text);
+  if (match === null) return undefined;
+  const [, day, month, year, hour, minute, second, sign, offsetHours, offsetMinutes] = match.map(String);
+  const monthIndex = MONTHS.indexOf(month ?? '');
+  if (monthIndex < 0) return undefined;
+  const utc = Date.UTC(Number(year), monthIndex, Number(day), Number(hour), Number(minute), Number(second)) / 1000;
+  const offset = (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60;
+  return sign === '+' ? utc - offset : utc + offset;
 }
 
 /** Parses the registry's access log, dropping the harness's own requests. Pure. */

@@ -132,7 +132,7 @@ async function putManifest(session: PushSession, reference: string, manifest: Bl
 }
 
 /** alice's Authorization header value: Basic for htpasswd, a push-scoped token in token mode. */
-async function pushAuthorization(
+export async function pushAuthorization(
   reg: RegistryHandle,
   repository: string,
   http: HarnessHttp,

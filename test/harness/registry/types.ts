@@ -8,6 +8,8 @@ export interface AccessLogEntry {
   method: string;
   uri: string;
   status: number;
+  /** When the registry received it, in whole seconds since the epoch (the log's resolution). */
+  atSeconds: number;
 }
 
 /** Actions a token can grant on a repository. */

@@ -1,0 +1,107 @@
+/**
+ * The writes the fake API accepts, with the API server's semantics
+ * (https://kubernetes.io/docs/reference/using-api/api-concepts/): `POST` creates (`409 AlreadyExists` when the name is
+ * taken), `PUT` replaces a Lease under optimistic concurrency (`metadata.resourceVersion` must be the stored one, else
+ * `409 Conflict`; an empty one is an unconditional update), `PATCH` merges into a core/v1 Event (JSON merge patch and
+ * strategic merge patch, the same for an Event's scalar fields). Every other write is a `405`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeStore, KubeObject } from './kube-store.js';
+import type { ResourcePath } from './resources.js';
+import { conflictBody, statusBody } from './status.js';
+
+/** Which store keys take which writes. */
+const WRITABLE: Readonly<Record<string, readonly string[]>> = {
+  'coordination.k8s.io/leases': ['POST', 'PUT'],
+  events: ['POST', 'PATCH'],
+};
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MERGE_TYPES = ['application/merge-patch+json', 'application/strategic-merge-patch+json'];
+
+type Send = (res: ServerResponse, status: number, body: unknown) => void;
+
+/** True when `method` on `resource` is a write this server accepts. */
+export function acceptsWrite(method: string, resource: ResourcePath): boolean {
+  const allowed = WRITABLE[resource.type.key] ?? [];
+  if (!allowed.includes(method) || resource.namespace === undefined) return false;
+  return method === 'POST' ? resource.name === undefined : resource.name !== undefined;
+}
+
+/** Answers one accepted write; `path` is for Status messages. */
+export function handleWrite(
+  req: IncomingMessage,
+  res: ServerResponse,
+  resource: ResourcePath,
+  store: KubeStore,
+  send: Send,
+  path: string,
+): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+  if (req.method === 'PATCH' && !MERGE_TYPES.includes(type)) return send(res, 415, statusBody(415, path));
+  readBody(req, (body) => {
+    if (!isObject(body)) return send(res, 400, statusBody(400, path));
+    const key = resource.type.key;
+    const plural = `${key.split('/').at(-1) ?? key}${key.includes('/') ? `.${key.split('/')[0]}` : ''}`;
+    const namespace = resource.namespace;
+    const metadata = isObject(body['metadata']) ? body['metadata'] : {};
+    if (req.method === 'POST') {
+      const name = metadata['name'];
+      if (typeof name !== 'string' || name === '') return send(res, 422, statusBody(422, path));
+      if (store.get(key, namespace, name) !== undefined)
+        return send(res, 409, conflictBody('AlreadyExists', plural, name));
+      store.put(key, { ...body, metadata: { ...metadata, namespace } } as KubeObject);
+      return send(res, 201, store.get(key, namespace, name));
+    }
+    const name = resource.name ?? '';
+    const existing = store.get(key, namespace, name);
+    const named = { plural, name };
+    if (existing === undefined) return send(res, 404, statusBody(404, path, named));
+    if (req.method === 'PATCH') {
+      const merged = mergePatch(existing, body) as KubeObject;
+      store.put(key, { ...merged, metadata: { ...(merged.metadata ?? {}), name, namespace } });
+      return send(res, 200, store.get(key, namespace, name));
+    }
+    if (metadata['name'] !== undefined && metadata['name'] !== name) return send(res, 400, statusBody(400, path));
+    const version = metadata['resourceVersion'];
+    if (version !== undefined && version !== '' && version !== existing.metadata?.['resourceVersion'])
+      return send(res, 409, conflictBody('Conflict', plural, name));
+    // uid and creationTimestamp are the server's, whatever the body says.
+    const { uid, creationTimestamp } = existing.metadata ?? {};
+    store.put(key, { ...body, metadata: { ...metadata, name, namespace, uid, creationTimestamp } } as KubeObject);
+    return send(res, 200, store.get(key, namespace, name));
+  });
+}
+
+/** JSON merge patch (https://www.rfc-editor.org/rfc/rfc7386): objects merge, `null` deletes, anything else replaces. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch)) return patch;
+  const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
+}
+
+/** The request body parsed as JSON (undefined when not JSON or past 1 MiB). */
+export function readBody(req: IncomingMessage, then: (body: unknown) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (size > MAX_BODY_BYTES) return then(undefined);
+    try {
+      then(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+    } catch {
+      then(undefined);
+    }
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
