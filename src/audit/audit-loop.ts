@@ -70,7 +70,6 @@ export function startAuditLoop(options: AuditLoopOptions): AuditLoop {
     current = checks;
     byKey = new Map(checks.map((check) => [check.key, check]));
     report(state.prune(checks));
-    sink.outcomes(state.outcomes(current));
   };
 
   const run = (key: string): void => {
@@ -82,7 +81,6 @@ export function startAuditLoop(options: AuditLoopOptions): AuditLoop {
       // The inventory may have changed meanwhile: the result is for the check as it is now, if it still exists.
       const now = byKey.get(key);
       if (now !== undefined) report(state.record(now, result));
-      sink.outcomes(state.outcomes(current));
       pump();
     });
     inFlight.set(key, work);
@@ -115,6 +113,8 @@ export function startAuditLoop(options: AuditLoopOptions): AuditLoop {
       passEnded = true;
     }
     pump();
+    // Once per tick, not per result: counting goes over every check.
+    sink.outcomes(state.outcomes(current));
     timer = clock.setTimeout(tick, tickMs);
   };
 

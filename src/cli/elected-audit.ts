@@ -26,7 +26,10 @@ export async function startElectedAudit(options: StartAuditOptions, kube: KubeAc
   const timeout = { signal: AbortSignal.timeout(60_000), requestTimeoutMs: config.network.requestTimeoutMs * 3 };
   const discovered = await discoverServedResources(kube.kubeConfig, auditedResources(config.workloads), timeout);
   if (discovered.problem !== undefined)
-    log.warn({ detail: discovered.problem }, 'audit: API discovery failed; auditing the built-in kinds only');
+    log.warn(
+      { detail: discovered.problem },
+      'audit: API discovery failed; the custom resources it could not see are not audited',
+    );
   const leaseNamespace = config.audit.leaseNamespace ?? options.env['POD_NAMESPACE'] ?? kube.namespace;
   const access = await reviewAccess(kube.kubeConfig, auditAccessWanted(discovered.served, leaseNamespace), timeout);
   // A custom resource the ClusterRole does not cover (a CRD installed after pullguard) is left out; anything else
