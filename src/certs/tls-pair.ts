@@ -49,7 +49,14 @@ export interface TlsFiles {
  * cause) when one is missing or cannot be read.
  */
 export async function readTlsFiles(certFile: string, keyFile: string): Promise<TlsFiles> {
-  const [cert, key] = await Promise.all([readTlsFile(certFile, 'certificate'), readTlsFile(keyFile, 'key')]);
+  // Both read at once, but when both fail the certificate's problem is the one reported, whichever failed first.
+  const [certRead, keyRead] = await Promise.allSettled([
+    readTlsFile(certFile, 'certificate'),
+    readTlsFile(keyFile, 'key'),
+  ]);
+  if (certRead.status === 'rejected') throw certRead.reason;
+  if (keyRead.status === 'rejected') throw keyRead.reason;
+  const [cert, key] = [certRead.value, keyRead.value];
   const fingerprint = createHash('sha256').update(cert).update('\0').update(key).digest('hex');
   return { cert, key, fingerprint };
 }
