@@ -167,7 +167,9 @@ async function prepareInChild(location: K8sToolsLocation): Promise<K8sTools> {
   const script =
     `const { prepareK8sTools } = await import(${JSON.stringify(pathToFileURL(helper).href)});\n` +
     `console.log(JSON.stringify(await prepareK8sTools(${JSON.stringify(location)})));`;
-  const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', script], { timeout: 120_000 });
+  const { stdout } = await run(process.execPath, [...process.execArgv, '--input-type=module', '--eval', script], {
+    timeout: 120_000,
+  });
   return JSON.parse(stdout) as K8sTools;
 }
 
