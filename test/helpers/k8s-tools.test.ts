@@ -131,6 +131,12 @@ t.test('helm lints and templates a chart offline', async (t) => {
     'the schema rejects a wrong type',
   );
 
+  t.match(
+    await failure('repo', 'add', 'example', 'https://charts.example.com'),
+    /proxyconnect tcp: dial tcp 127\.0\.0\.1:1/,
+    'the environment keeps helm off the network',
+  );
+
   await writeFile(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: tiny\n');
   t.match(await failure('lint', chart), /version is required/, 'lint can fail');
 });

