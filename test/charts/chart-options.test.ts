@@ -3,11 +3,13 @@
  * unknown field, the Deployment stays non-root with a read-only root filesystem, the webhook never reviews its own
  * namespace, and each option lands where docs/design.md §8 places it. Runs the real helm (PULLGUARD_HELM).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { at, single, type K8sObject } from '../manifests/render-manifests.js';
 import { validateAgainstSchema } from '../manifests/schema-validate.js';
 import { MODEL_OF_KIND, unknownFields } from '../manifests/strict-fields.js';
-import { render } from './render-chart.js';
+import { CHART, render } from './render-chart.js';
 
 const OPTIONS = [
   'replicaCount=3',
@@ -135,4 +137,53 @@ t.test('switches leave their objects out', async (t) => {
     'ValidatingWebhookConfiguration/pullguard',
   ]);
   t.ok(defaults.length > kinds.length, 'the defaults render them');
+});
+
+/** Every object level of a JSON Schema that lists its properties, with its path. */
+function objectLevels(schema: Record<string, unknown>, path: string): Array<[string, Record<string, unknown>]> {
+  const properties = schema.properties as Record<string, Record<string, unknown>> | undefined;
+  if (properties === undefined) return [];
+  return [
+    [path, schema],
+    ...Object.entries(properties).flatMap(([key, child]) => objectLevels(child, `${path}.${key}`)),
+  ];
+}
+
+t.test('values.schema.json closes every object level it defines', async (t) => {
+  const schema = JSON.parse(readFileSync(join(CHART, 'values.schema.json'), 'utf8')) as Record<string, unknown>;
+  const levels = objectLevels(schema, '$');
+  t.ok(levels.length >= 10, `${levels.length} levels`);
+  for (const [path, level] of levels) t.equal(level.additionalProperties, false, path);
+  const open = structuredClone(schema);
+  delete (open.properties as Record<string, Record<string, unknown>>).webhook?.additionalProperties;
+  t.ok(
+    objectLevels(open, '$').some(([, level]) => level.additionalProperties !== false),
+    'an open level is found',
+  );
+});
+
+t.test('values.yaml comments every key the schema defines', async (t) => {
+  const schema = JSON.parse(readFileSync(join(CHART, 'values.schema.json'), 'utf8')) as Record<string, unknown>;
+  const defined = new Set(
+    objectLevels(schema, '$').flatMap(([path, level]) =>
+      Object.keys(level.properties as object).map((key) => `${path}.${key}`),
+    ),
+  );
+  const lines = readFileSync(join(CHART, 'values.yaml'), 'utf8').split('\n');
+  const stack: string[] = [];
+  const uncommented: string[] = [];
+  let seen = 0;
+  for (const [i, line] of lines.entries()) {
+    const match = /^( *)([\w.-]+):/.exec(line);
+    if (match === null) continue;
+    const depth = (match[1] ?? '').length / 2;
+    stack.length = depth;
+    stack.push(match[2] ?? '');
+    const path = `$.${stack.join('.')}`;
+    if (!defined.has(path)) continue;
+    seen += 1;
+    if (!(lines[i - 1] ?? '').trim().startsWith('#')) uncommented.push(path);
+  }
+  t.ok(seen >= 30, `${seen} defined keys found in values.yaml`);
+  t.same(uncommented, [], 'each has a comment line above it');
 });
