@@ -83,8 +83,8 @@ function compared(chart: readonly K8sObject[], base: readonly K8sObject[]): [K8s
 const base = await kustomize(BASE);
 const chart = await render('pullguard', 'pullguard');
 
-t.test('helm lint passes', async (t) => {
-  t.match(await runHelm(['lint', CHART]), /1 chart\(s\) linted, 0 chart\(s\) failed/);
+t.test('helm lint --strict passes', async (t) => {
+  t.match(await runHelm(['lint', '--strict', CHART]), /1 chart\(s\) linted, 0 chart\(s\) failed/);
 });
 
 t.test('the default render equals the kustomize base, object for object', async (t) => {
