@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { k8sTools } from '../helpers/k8s-tools.js';
 import { at, kustomize, type K8sObject } from '../manifests/render-manifests.js';
 
-export const MANIFESTS = fileURLToPath(new URL('../../manifests/', import.meta.url));
+const MANIFESTS = fileURLToPath(new URL('../../manifests/', import.meta.url));
 
 /** Labels Helm's conventions add (https://helm.sh/docs/chart_best_practices/labels/), absent from the base. */
 const HELM_LABELS = [
