@@ -30,13 +30,23 @@ function kustomizeHash(data: Record<string, string>): string {
 const base = await kustomizeManifests('base');
 const chart = await render('pullguard', 'pullguard');
 
-t.test('helm lint --strict passes with the defaults and with each certificates mode', async (t) => {
-  for (const sets of [[], ['certificates.mode=certManager'], ['certificates.mode=existingSecret']]) {
-    const args = sets.flatMap((s) => ['--set', s]);
-    t.match(await runHelm(['lint', '--strict', CHART, ...args]), /1 chart\(s\) linted, 0 chart\(s\) failed/);
-  }
-  await t.rejects(runHelm(['lint', '--strict', CHART, '--set', 'replicas=2']), /failed/, 'lint can fail');
-});
+t.test(
+  'helm lint --strict passes with the defaults, each certificates mode and every object switched on',
+  async (t) => {
+    const everything = [
+      'namespace.create=true',
+      'metrics.serviceMonitor.enabled=true',
+      'metrics.prometheusRule.enabled=true',
+      'webhook.customResources.enabled=true',
+    ];
+    const modes = [[], ['certificates.mode=certManager'], ['certificates.mode=existingSecret']];
+    for (const sets of [...modes, everything, ['certificates.mode=certManager', ...everything]]) {
+      const args = sets.flatMap((s) => ['--set', s]);
+      t.match(await runHelm(['lint', '--strict', CHART, ...args]), /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    }
+    await t.rejects(runHelm(['lint', '--strict', CHART, '--set', 'replicas=2']), /failed/, 'lint can fail');
+  },
+);
 
 t.test('the default render equals the kustomize base but its Namespace, object for object', async (t) => {
   const [helmObjects, kustomizeObjects] = releaseObjects(chart, base);
