@@ -125,6 +125,7 @@ t.test('the schema rejects unknown keys and wrong types', async (t) => {
     'certificates.generate.sans[0]=x',
     'metrics.enabled=true',
     'metrics.serviceMonitor.port=8080',
+    'metrics.serviceMonitor.interval=30s1m',
     'metrics.prometheusRule.enabled=yes',
     'webhook.customResources.all=true',
     'webhook.extraRules=rules',
