@@ -1,23 +1,15 @@
 /**
  * charts/pullguard renders, with its defaults, the same objects as the kustomize base (manifests/base), so a Helm
- * install and `kubectl apply -k manifests/` never drift (docs/design.md §8). Runs the real helm (test/helpers/k8s-tools.ts):
- * `helm lint`, `helm template`, and the schema's rejections.
+ * install and `kubectl apply -k manifests/` never drift (docs/design.md §8): every object but the base's Namespace
+ * (`helm install --create-namespace` creates it; `namespace.create=true` renders it as the base) and the certificate
+ * hooks (test/charts/chart-certificates.test.ts), which the base leaves to `pullguard certs --manifests`. Runs the
+ * real helm (test/helpers/k8s-tools.ts): `helm lint`, `helm template`, and the schema's rejections.
  */
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { parse } from 'yaml';
-import { at, kustomize, single, type K8sObject } from '../manifests/render-manifests.js';
+import { at, single } from '../manifests/render-manifests.js';
+import { HASHED, compared, isHook, key, kustomizeManifests, releaseObjects } from './compare-chart.js';
 import { CHART, render, runHelm } from './render-chart.js';
-
-const BASE = fileURLToPath(new URL('../../manifests/base/', import.meta.url));
-/** Labels Helm's conventions add (https://helm.sh/docs/chart_best_practices/labels/), absent from the base. */
-const HELM_LABELS = [
-  'helm.sh/chart',
-  'app.kubernetes.io/managed-by',
-  'app.kubernetes.io/version',
-  'app.kubernetes.io/instance',
-];
 
 /**
  * kustomize's ConfigMap name hash: sha256 of the JSON of kind, data and name (keys sorted, as Go's encoding/json
@@ -35,62 +27,50 @@ function kustomizeHash(data: Record<string, string>): string {
   return [...hex].map((c) => map[c] ?? c).join('');
 }
 
-const HASHED = /^(.*-config)-[a-z0-9]{10}$/;
-
-/** One object as the comparison sees it: Helm's labels and labels the base lacks dropped, the config parsed. */
-function normalise(o: K8sObject, base: K8sObject | undefined): K8sObject {
-  const copy = structuredClone(o);
-  const keepLabels = (labels: unknown, baseLabels: unknown): void => {
-    if (labels === null || typeof labels !== 'object') return;
-    const record = labels as Record<string, string>;
-    for (const key of Object.keys(record)) {
-      const inBase = baseLabels !== null && typeof baseLabels === 'object' && key in baseLabels;
-      if (HELM_LABELS.includes(key) || !inBase) delete record[key];
-    }
-  };
-  keepLabels(copy.metadata.labels, base?.metadata.labels);
-  if (base?.metadata.labels === undefined) delete copy.metadata.labels;
-  keepLabels(
-    at(copy, ['spec', 'template', 'metadata', 'labels']),
-    at(base, ['spec', 'template', 'metadata', 'labels']),
-  );
-  if (copy.kind === 'ConfigMap') {
-    copy.metadata.name = copy.metadata.name.replace(HASHED, '$1');
-    const data = copy.data as Record<string, string>;
-    copy.data = { 'config.yaml': parse(data['config.yaml'] ?? '') as unknown };
-  }
-  if (copy.kind === 'Deployment') {
-    for (const volume of at(copy, ['spec', 'template', 'spec', 'volumes']) as Array<Record<string, unknown>>) {
-      const configMap = volume.configMap as { name: string } | undefined;
-      if (configMap) configMap.name = configMap.name.replace(HASHED, '$1');
-    }
-  }
-  return copy;
-}
-
-const key = (o: K8sObject): string =>
-  `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name.replace(HASHED, '$1')}`;
-const byKey = (a: K8sObject, b: K8sObject): number => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
-
-/** Both renders, normalised and ordered by kind/namespace/name. */
-function compared(chart: readonly K8sObject[], base: readonly K8sObject[]): [K8sObject[], K8sObject[]] {
-  const baseByKey = new Map(base.map((o) => [key(o), o]));
-  const normalisedBase = base.map((o) => normalise(o, o)).sort(byKey);
-  const normalisedChart = chart.map((o) => normalise(o, baseByKey.get(key(o)))).sort(byKey);
-  return [normalisedChart, normalisedBase];
-}
-
-const base = await kustomize(BASE);
+const base = await kustomizeManifests('base');
 const chart = await render('pullguard', 'pullguard');
 
-t.test('helm lint --strict passes', async (t) => {
-  t.match(await runHelm(['lint', '--strict', CHART]), /1 chart\(s\) linted, 0 chart\(s\) failed/);
-});
+t.test(
+  'helm lint --strict passes with the defaults, each certificates mode and every object switched on',
+  async (t) => {
+    const everything = [
+      'namespace.create=true',
+      'metrics.serviceMonitor.enabled=true',
+      'metrics.prometheusRule.enabled=true',
+      'webhook.customResources.enabled=true',
+    ];
+    const modes = [[], ['certificates.mode=certManager'], ['certificates.mode=existingSecret']];
+    for (const sets of [...modes, everything, ['certificates.mode=certManager', ...everything]]) {
+      const args = sets.flatMap((s) => ['--set', s]);
+      t.match(await runHelm(['lint', '--strict', CHART, ...args]), /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    }
+    await t.rejects(runHelm(['lint', '--strict', CHART, '--set', 'replicas=2']), /failed/, 'lint can fail');
+  },
+);
 
-t.test('the default render equals the kustomize base, object for object', async (t) => {
-  const [helmObjects, kustomizeObjects] = compared(chart, base);
+t.test('the default render equals the kustomize base but its Namespace, object for object', async (t) => {
+  const [helmObjects, kustomizeObjects] = releaseObjects(chart, base);
+  t.ok(kustomizeObjects.length >= 10, `${kustomizeObjects.length} objects`);
   t.same(helmObjects.map(key), kustomizeObjects.map(key), 'the same objects');
   for (const [i, o] of kustomizeObjects.entries()) t.same(helmObjects[i], o, key(o));
+  t.equal(chart.filter((o) => o.kind === 'Namespace').length, 0, 'no Namespace by default');
+  t.ok(chart.some(isHook), 'the certificate hooks are rendered besides');
+});
+
+t.test("namespace.create=true renders the base's Namespace exactly, Pod Security labels included", async (t) => {
+  const objects = await render('pullguard', 'pullguard', ['namespace.create=true']);
+  const namespace = single(base, 'Namespace');
+  t.match(namespace.metadata.labels, { 'pod-security.kubernetes.io/enforce': 'restricted' });
+  const [helmObjects, kustomizeObjects] = compared(
+    objects.filter((o) => !isHook(o)),
+    base,
+  );
+  t.same(helmObjects, kustomizeObjects, 'the base in full');
+  const [[rendered], [expected]] = compared([single(objects, 'Namespace')], [namespace]);
+  t.same(rendered, expected, 'the Namespace');
+  const relabelled = structuredClone(single(objects, 'Namespace'));
+  delete relabelled.metadata.labels?.['pod-security.kubernetes.io/enforce'];
+  t.notSame(compared([relabelled], [namespace])[0], compared([namespace], [namespace])[0], 'a missing label fails');
 });
 
 t.test("the ConfigMap's name hash is kustomize's, over each render's own config.yaml", async (t) => {
@@ -106,17 +86,17 @@ t.test("the ConfigMap's name hash is kustomize's, over each render's own config.
 
 t.test('the comparison can fail', async (t) => {
   for (const set of ['webhook.timeoutSeconds=11', 'networkPolicy.enabled=false', 'image.tag=0.2.0']) {
-    const [helmObjects, kustomizeObjects] = compared(await render('pullguard', 'pullguard', [set]), base);
+    const [helmObjects, kustomizeObjects] = releaseObjects(await render('pullguard', 'pullguard', [set]), base);
     t.notSame(helmObjects, kustomizeObjects, set);
   }
   const relabelled = structuredClone(chart);
   single(relabelled, 'Service').metadata.labels = {};
-  const [helmObjects, kustomizeObjects] = compared(relabelled, base);
+  const [helmObjects, kustomizeObjects] = releaseObjects(relabelled, base);
   t.notSame(helmObjects, kustomizeObjects, 'a label the base has, missing');
 });
 
 t.test('another release and namespace: names follow the release, the webhook excludes its namespace', async (t) => {
-  const objects = await render('guard', 'tools');
+  const objects = await render('guard', 'tools', ['namespace.create=true']);
   const webhook = single(objects, 'ValidatingWebhookConfiguration', 'guard-pullguard');
   t.same(at(webhook, ['webhooks', 0, 'clientConfig', 'service']), {
     name: 'guard-pullguard',
@@ -126,17 +106,42 @@ t.test('another release and namespace: names follow the release, the webhook exc
   });
   t.same(at(webhook, ['webhooks', 0, 'namespaceSelector', 'matchExpressions', 0, 'values']), ['kube-system', 'tools']);
   t.equal(single(objects, 'Namespace').metadata.name, 'tools');
-  for (const o of objects.filter((o) => !['Namespace'].includes(o.kind))) {
+  for (const o of objects.filter((o) => o.kind !== 'Namespace')) {
     t.match(o.metadata.name, /^guard-pullguard/, `${o.kind} named after the release`);
   }
 });
 
 t.test('the schema rejects unknown keys and wrong types', async (t) => {
-  for (const set of ['replicas=2', 'webhook.timeoutSeconds=ten', 'webhook.failurePolicy=Maybe', 'audit.rbac.on=true']) {
+  const rejected = [
+    'replicas=2',
+    'webhook.timeoutSeconds=ten',
+    'webhook.failurePolicy=Maybe',
+    'audit.rbac.on=true',
+    'certificates.mode=selfSigned',
+    'certificates.certManager.issuerRef.kind=Vault',
+    'certificates.generate.days=0',
+    'certificates.certManager.duration=90d',
+    'certificates.secret=x',
+    'certificates.generate.sans[0]=x',
+    'metrics.enabled=true',
+    'metrics.serviceMonitor.port=8080',
+    'metrics.serviceMonitor.interval=30s1m',
+    'metrics.prometheusRule.enabled=yes',
+    'webhook.customResources.all=true',
+    'webhook.extraRules=rules',
+    'webhook.extraRules[0].verbs[0]=create',
+    'webhook.extraRules[0].operations[0]=PATCH',
+  ];
+  for (const set of rejected) {
     await t.rejects(
       render('pullguard', 'pullguard', [set]),
       /values don't meet the specifications|additional|got/,
       set,
     );
   }
+  await t.rejects(
+    render('pullguard', 'pullguard', ['certificates.existingSecret=my-tls']),
+    /certificates.existingSecret is read only with certificates.mode=existingSecret/,
+    'an existing Secret outside existingSecret mode',
+  );
 });

@@ -17,6 +17,7 @@ const OPTIONS = [
   'webhook.failurePolicy=Fail',
   'webhook.timeoutSeconds=5',
   'webhook.caBundle=Q0E=',
+  'certificates.mode=existingSecret',
   'certificates.existingSecret=my-tls',
   'image.tag=0.2.0',
   'imagePullSecrets[0]=regcred',
@@ -121,7 +122,7 @@ t.test('each option lands in its object', async (t) => {
 
 t.test('switches leave their objects out', async (t) => {
   const objects = await render('pullguard', 'pullguard', [
-    'namespace.create=false',
+    'certificates.mode=existingSecret',
     'networkPolicy.enabled=false',
     'podDisruptionBudget.enabled=false',
     'audit.rbac.create=false',

@@ -35,9 +35,19 @@ app.kubernetes.io/name: {{ include "pullguard.name" . }}
 app.kubernetes.io/component: webhook
 {{- end }}
 
-{{/* The Secret holding tls.crt and tls.key. */}}
+{{/*
+The Secret holding tls.crt and tls.key: `certificates.existingSecret` in existingSecret mode, else "<fullname>-tls",
+which the certs Jobs (certs-jobs.yaml) or cert-manager (cert-manager.yaml) write.
+*/}}
 {{- define "pullguard.tlsSecretName" -}}
-{{- default (printf "%s-tls" (include "pullguard.fullname" .)) .Values.certificates.existingSecret }}
+{{- $generated := printf "%s-tls" (include "pullguard.fullname" .) }}
+{{- if eq .Values.certificates.mode "existingSecret" }}
+{{- default $generated .Values.certificates.existingSecret }}
+{{- else if .Values.certificates.existingSecret }}
+{{- fail "certificates.existingSecret is read only with certificates.mode=existingSecret" }}
+{{- else }}
+{{- $generated }}
+{{- end }}
 {{- end }}
 
 {{/* config.yaml as the ConfigMap carries it, but for the final newline the block scalar adds. */}}
@@ -57,4 +67,37 @@ Deployment in both installs.
 {{- $hex := toJson (dict "data" $data "kind" "ConfigMap" "name" "") | sha256sum | trunc 10 }}
 {{- $hash := $hex | replace "0" "g" | replace "1" "h" | replace "3" "k" | replace "a" "m" | replace "e" "t" }}
 {{- printf "%s-%s" $name $hash }}
+{{- end }}
+
+{{/*
+Annotations of the certs hooks' ServiceAccount and RBAC: created before each Job of both phases and deleted once the
+phase succeeded (https://helm.sh/docs/topics/charts_hooks/). Under plain `kubectl apply` they are ordinary objects.
+*/}}
+{{- define "pullguard.certsHookAnnotations" -}}
+helm.sh/hook: pre-install,pre-upgrade,post-install,post-upgrade
+helm.sh/hook-weight: "-5"
+helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+{{- end }}
+
+{{/* Labels of the certs hooks: never component webhook, so no selector of the webhook Pods picks them. */}}
+{{- define "pullguard.certsLabels" -}}
+{{ include "pullguard.labels" . }}
+app.kubernetes.io/component: certificates
+{{- end }}
+
+{{/* `pullguard certs` writing the Secret "<fullname>-tls" for the Service "<fullname>" (docs/install.md). */}}
+{{- define "pullguard.certsArgs" -}}
+- certs
+- --secret
+- {{ include "pullguard.fullname" . }}-tls
+- --namespace
+- {{ .Release.Namespace }}
+- --service
+- {{ include "pullguard.fullname" . }}
+- --days
+- {{ .Values.certificates.generate.days | quote }}
+{{- range .Values.certificates.generate.extraSans }}
+- --san
+- {{ . | quote }}
+{{- end }}
 {{- end }}
