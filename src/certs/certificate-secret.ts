@@ -38,7 +38,7 @@ export interface CertificateSecretResult {
 }
 
 /** The labels the Secret carries: who owns it, so an admin can tell it from a hand-made one. */
-export const CERTIFICATE_SECRET_LABELS = {
+const CERTIFICATE_SECRET_LABELS = {
   'app.kubernetes.io/name': 'pullguard',
   'app.kubernetes.io/component': 'webhook-certificate',
   'app.kubernetes.io/managed-by': 'pullguard-certs',

@@ -29,7 +29,7 @@ export interface WebhookCaBundleResult {
   readonly webhooks: number;
 }
 
-export const DEFAULT_WEBHOOK_WAIT_MS = 60_000;
+const DEFAULT_WEBHOOK_WAIT_MS = 60_000;
 const MAX_PATCHES = 5;
 const FIRST_DELAY_MS = 250;
 const MAX_DELAY_MS = 5_000;
