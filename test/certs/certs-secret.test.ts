@@ -197,6 +197,16 @@ t.test('forbidden: one line naming the object and the RBAC verb, exit code 1', a
   }
 });
 
+t.test('a Secret of another type cannot be replaced: one line saying so', async (t) => {
+  const { api, run } = await cluster(t);
+  api.addSecret({ metadata: { name: 'pullguard-tls', namespace: 'pullguard' }, type: 'Opaque', data: { a: 'Yg==' } });
+  await t.rejects(run(), {
+    code: 'PG_CERTS_API_FAILED',
+    message:
+      "cannot update Secret pullguard/pullguard-tls: HTTP 422 (is it of another type than kubernetes.io/tls? a Secret's type cannot change: delete it and run again)",
+  });
+});
+
 t.test('an unreachable API server and a bad --days are one line too; a bad --days sends nothing', async (t) => {
   const { api, run } = await cluster(t);
   api.fault(/secrets/, { status: 503 });

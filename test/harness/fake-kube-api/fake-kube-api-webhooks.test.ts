@@ -46,6 +46,11 @@ t.test('a Secret is created, then replaced under optimistic concurrency', async 
     }),
     { code: 409, body: /"reason":"Conflict"/ },
   );
+  await t.rejects(
+    core.replaceNamespacedSecret({ namespace: 'pg', name: 'tls', body: { metadata: { name: 'tls' }, type: 'Opaque' } }),
+    { code: 422 },
+    'a Secret’s type cannot change',
+  );
   t.same((await core.readNamespacedSecret({ namespace: 'pg', name: 'tls' })).data, { 'tls.crt': 'Yg==' });
 });
 

@@ -5,7 +5,7 @@
  * `409 Conflict`; an empty one is an unconditional update), `PATCH` merges into a core/v1 Event (JSON merge patch and
  * strategic merge patch, the same for an Event's scalar fields) and applies a JSON patch (json-patch.ts) to a
  * cluster-scoped ValidatingWebhookConfiguration (`422 Invalid` when an operation, such as a `test`, fails). Secrets take
- * `POST` and `PUT` as Leases do. Every other write is a `405`.
+ * `POST` and `PUT` as Leases do (a PUT that changes a Secret's `type` is `422`: it is immutable). Every other write is a `405`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeStore, KubeObject } from './kube-store.js';
@@ -89,6 +89,9 @@ export function handleWrite(
     const version = metadata['resourceVersion'];
     if (version !== undefined && version !== '' && version !== existing.metadata?.['resourceVersion'])
       return send(res, 409, conflictBody('Conflict', plural, name));
+    // A Secret's type is immutable (https://kubernetes.io/docs/concepts/configuration/secret/#secret-types).
+    if (key === 'secrets' && (body['type'] ?? 'Opaque') !== (existing['type'] ?? 'Opaque'))
+      return send(res, 422, statusBody(422, path));
     // uid and creationTimestamp are the server's, whatever the body says.
     const { uid, creationTimestamp } = existing.metadata ?? {};
     store.put(key, { ...body, metadata: { ...metadata, name, namespace, uid, creationTimestamp } } as KubeObject);
