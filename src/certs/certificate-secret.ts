@@ -66,7 +66,8 @@ export async function ensureCertificateSecret(
     let reason: string | undefined;
     if (read.status === 'ok') {
       const assessed = assessStoredCertificates(storedOf(read.value), wanted, options.now);
-      if (assessed.usable) return { action: 'kept', ...assessed };
+      if (assessed.usable)
+        return { action: 'kept', caPem: assessed.caPem, notAfter: assessed.notAfter, sans: assessed.sans };
       reason = assessed.reason;
     }
     generated ??= generateCertificates({
