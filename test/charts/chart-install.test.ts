@@ -18,7 +18,7 @@ import { admissionReview } from '../helpers/admission-review.js';
 import { answerView, apiServerProblems } from '../helpers/api-server-checks.js';
 import { ensureFreshBuild, MAIN, NODE, startBuiltServer } from '../helpers/built-server.js';
 import { startFakeKubeApi } from '../harness/fake-kube-api/fake-kube-api.js';
-import type { K8sObject } from '../manifests/render-manifests.js';
+import { at, type K8sObject } from '../manifests/render-manifests.js';
 import { render } from './render-chart.js';
 
 const run = promisify(execFile);
@@ -49,8 +49,7 @@ t.test('a release "guard" in namespace "ops": certificates by the hook Jobs, the
   // Both Jobs at once, each as its container would run: the image's ENTRYPOINT (node dist/main.js) with the args.
   const outputs = await Promise.all(
     jobs.map(async (job) => {
-      const container = (job as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } }).spec
-        .template.spec.containers[0];
+      const container = at(job, ['spec', 'template', 'spec', 'containers', 0]) as Record<string, unknown> | undefined;
       t.equal(container?.['command'], undefined, `${job.metadata.name}: the image's entrypoint runs`);
       const args = container?.['args'] as string[];
       const { stdout } = await run(NODE, [MAIN, ...args], {
@@ -91,7 +90,7 @@ t.test('a release "guard" in namespace "ops": certificates by the hook Jobs, the
   await writeFile(certFile, Buffer.from(data['tls.crt'] ?? '', 'base64'));
   await writeFile(keyFile, Buffer.from(data['tls.key'] ?? '', 'base64'), { mode: 0o600 });
   // The chart's config as is, but for the paths and ports of the pod (a test process serves on loopback).
-  const chartConfig = parse(String(only(objects, 'ConfigMap').data?.['config.yaml'])) as Record<string, unknown>;
+  const chartConfig = parse(String(at(only(objects, 'ConfigMap'), ['data', 'config.yaml']))) as Record<string, unknown>;
   const { tls: _tls, listen: _listen, ...config } = chartConfig;
   const server = await startBuiltServer({
     config,
