@@ -181,7 +181,8 @@ t.test('values.yaml comments every key the schema defines', async (t) => {
     stack.length = depth;
     stack.push(match[2] ?? '');
     const path = `$.${stack.join('.')}`;
-    if (!defined.has(path)) continue;
+    // Below `config` is pullguard's config file, whose keys docs/design.md §3.1 documents.
+    if (!defined.has(path) || (path.startsWith('$.config.') && depth > 1)) continue;
     seen += 1;
     if (!(lines[i - 1] ?? '').trim().startsWith('#')) uncommented.push(path);
   }
