@@ -23,6 +23,8 @@ const USAGE = `Usage:
                                                        find running workloads whose images would fail on the next pull
                                                        (also: kubectl pullguard scan)
   pullguard certs [--service NAME] [--namespace NS] [--out DIR] [--days N] [--san DNS-or-IP ...] [--manifests]
+  pullguard certs --secret NAME [--patch-webhook NAME] [--service NAME] [--namespace NS] [--days N] [--san ...]
+                  [--kubeconfig FILE] [--context NAME]  keep or write the certificates in a kubernetes.io/tls Secret
 The config file can also be given with PULLGUARD_CONFIG.`;
 
 /** Installed twice: as `pullguard`, and as `kubectl-pullguard` so kubectl runs it as the plugin `kubectl pullguard`. */
@@ -37,7 +39,12 @@ async function main(argv: string[]): Promise<number> {
     case 'certs': {
       // Subcommands load their modules on demand: `serve` never holds node-forge in memory.
       const { certsCli } = await import('./cli/certs-cli.js');
-      return certsCli(rest, (line) => process.stdout.write(`${line}\n`));
+      return certsCli(rest, {
+        stdout: (line) => process.stdout.write(`${line}\n`),
+        env: process.env,
+        homeDir: homedir(),
+        cwd: process.cwd(),
+      });
     }
     case 'diagnose': {
       const { diagnoseCli } = await import('./cli/diagnose-cli.js');

@@ -52,12 +52,7 @@ export function generateCertificates(options: GenerateCertificatesOptions = {}):
   const service = options.service ?? CERTS_DEFAULTS.service;
   const namespace = options.namespace ?? CERTS_DEFAULTS.namespace;
   const days = options.days ?? CERTS_DEFAULTS.days;
-  if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
-    throw new CertsError(
-      'PG_CERTS_INVALID_DAYS',
-      `Invalid --days ${String(days)}: expected a whole number from 1 to ${MAX_DAYS}`,
-    );
-  }
+  assertValidDays(days);
   const sans = subjectAltNames(service, namespace, options.extraSans ?? []);
   const now = options.now ?? new Date();
   const notBefore = new Date(now.getTime() - BACKDATE_MS);
@@ -105,6 +100,16 @@ export function generateCertificates(options: GenerateCertificatesOptions = {}):
     sans: [...sans.dns, ...sans.ips],
     notAfter,
   };
+}
+
+/** Throws `PG_CERTS_INVALID_DAYS` unless `days` is a whole number from 1 to 3650. */
+export function assertValidDays(days: number): void {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
+    throw new CertsError(
+      'PG_CERTS_INVALID_DAYS',
+      `Invalid --days ${String(days)}: expected a whole number from 1 to ${MAX_DAYS}`,
+    );
+  }
 }
 
 interface CertificateParts {

@@ -64,6 +64,14 @@ export const ERROR_CODES = {
   PG_CERTS_INVALID_SAN: { exitCode: 2, summary: 'pullguard certs: a --san is neither a DNS name nor an IP address' },
   PG_CERTS_INVALID_DAYS: { exitCode: 2, summary: 'pullguard certs: --days is out of range' },
   PG_CERTS_WRITE_FAILED: { exitCode: 1, summary: 'certificates cannot be written to the output folder' },
+  PG_CERTS_API_FAILED: {
+    exitCode: 1,
+    summary: 'pullguard certs --secret: a Kubernetes API request failed (forbidden, unreachable, or kept conflicting)',
+  },
+  PG_CERTS_WEBHOOK_NOT_FOUND: {
+    exitCode: 1,
+    summary: 'pullguard certs --patch-webhook: the ValidatingWebhookConfiguration did not appear within 60 s',
+  },
 
   PG_LISTEN_FAILED: { exitCode: 1, summary: 'pullguard serve cannot listen on its webhook or health port' },
 

@@ -9,10 +9,10 @@ import t from 'tap';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DESIGN = join(ROOT, 'docs', 'design.md');
-const SCANNED_DIRS = ['src', 'test', 'bench', 'docs', 'manifests'];
+const SCANNED_DIRS = ['src', 'test', 'bench', 'docs', 'manifests', 'charts'];
 const SCANNED_FILES = ['README.md', 'DEVELOPERS.md', 'Dockerfile'];
 /** Text a person writes; fixture data (vectors, captured JSON) is not prose and may hold anything. */
-const TEXT_FILE = /\.(ts|mts|mjs|js|md|ya?ml)$/;
+const TEXT_FILE = /\.(ts|mts|mjs|js|md|ya?ml|tpl)$/;
 
 /** What a citation of a document outside the repository looks like, each with what it stands for. */
 const FOREIGN: readonly (readonly [RegExp, string])[] = [
@@ -61,6 +61,7 @@ t.test('the scan sees the code, the tests and the docs', async (t) => {
     'docs/findings.md',
     'DEVELOPERS.md',
     'README.md',
+    'charts/pullguard/templates/_helpers.tpl',
   ]) {
     t.ok(texts.has(expected), expected);
   }

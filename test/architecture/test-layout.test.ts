@@ -11,7 +11,17 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const SRC = join(ROOT, 'src');
 const TEST = join(ROOT, 'test');
 /** test/ folders that are not named after a src/ folder: infrastructure, data, and whole-product tests. */
-const NOT_MIRRORED = ['architecture', 'e2e', 'fixtures', 'harness', 'helpers', 'manifests', 'packaging', 'reliability'];
+const NOT_MIRRORED = [
+  'architecture',
+  'charts',
+  'e2e',
+  'fixtures',
+  'harness',
+  'helpers',
+  'manifests',
+  'packaging',
+  'reliability',
+];
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

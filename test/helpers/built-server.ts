@@ -127,6 +127,9 @@ export interface PostOptions {
   readonly contentType?: string;
   /** Client-side cap on the whole exchange, ms (default 15 s). */
   readonly clientTimeoutMs?: number;
+  /** The TLS server name (default pullguard.pullguard.svc) and the path before `?timeout=` (default /validate). */
+  readonly servername?: string;
+  readonly path?: string;
 }
 
 export interface StartOptions {
@@ -198,10 +201,10 @@ async function launch(dir: string, tls: NonNullable<StartOptions['tls']>, option
           host: '127.0.0.1',
           port,
           method: 'POST',
-          path: `/validate?timeout=${postOptions.timeout ?? '10s'}`,
+          path: `${postOptions.path ?? '/validate'}?timeout=${postOptions.timeout ?? '10s'}`,
           agent: postOptions.agent ?? agent,
           ca: (postOptions.ca ?? tls.ca) as Buffer[],
-          servername: SERVER_NAME,
+          servername: postOptions.servername ?? SERVER_NAME,
           headers: {
             'content-type': postOptions.contentType ?? 'application/json',
             'content-length': Buffer.byteLength(body),

@@ -16,11 +16,11 @@ export interface K8sObject {
   [key: string]: unknown;
 }
 
-/** Renders `dir` and returns its objects. */
-export async function kustomize(dir: string): Promise<K8sObject[]> {
+/** Renders `dir` with the `kubectl` on PATH, or the binary at `kubectl`, and returns its objects. */
+export async function kustomize(dir: string, kubectl = 'kubectl'): Promise<K8sObject[]> {
   let stdout: string;
   try {
-    ({ stdout } = await run('kubectl', ['kustomize', dir], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }));
+    ({ stdout } = await run(kubectl, ['kustomize', dir], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }));
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT') {

@@ -8,6 +8,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { Job } from 'kubernetes-models/batch/v1/Job';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
@@ -28,6 +29,7 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
   'v1/Secret': (o) => new Secret(o as never),
   'v1/Service': (o) => new Service(o as never),
   'apps/v1/Deployment': (o) => new Deployment(o as never),
+  'batch/v1/Job': (o) => new Job(o as never),
   'rbac.authorization.k8s.io/v1/ClusterRole': (o) => new ClusterRole(o as never),
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': (o) => new ClusterRoleBinding(o as never),
   'rbac.authorization.k8s.io/v1/Role': (o) => new Role(o as never),

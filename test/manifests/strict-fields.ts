@@ -48,6 +48,7 @@ export const MODEL_OF_KIND: Readonly<Record<string, string>> = {
   Secret: 'V1Secret',
   Service: 'V1Service',
   Deployment: 'V1Deployment',
+  Job: 'V1Job',
   PodDisruptionBudget: 'V1PodDisruptionBudget',
   NetworkPolicy: 'V1NetworkPolicy',
   ValidatingWebhookConfiguration: 'V1ValidatingWebhookConfiguration',

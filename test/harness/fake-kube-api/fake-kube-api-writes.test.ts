@@ -93,7 +93,9 @@ t.test('an Event is created, then merge-patched; other writes stay 405', async (
     ),
     { code: 415 },
   );
-  await t.rejects(core.createNamespacedSecret({ namespace: 'shop', body: { metadata: { name: 's' } } }), { code: 405 });
+  await t.rejects(core.createNamespacedServiceAccount({ namespace: 'shop', body: { metadata: { name: 's' } } }), {
+    code: 405,
+  });
   await t.rejects(core.deleteNamespacedEvent({ namespace: 'shop', name: 'web.1' }), { code: 405 });
   const events = await core.listNamespacedEvent({ namespace: 'shop' });
   t.same(

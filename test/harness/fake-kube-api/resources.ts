@@ -30,6 +30,12 @@ export const TYPES: readonly ResourceType[] = [
   { key: 'batch/jobs', apiVersion: 'batch/v1', kind: 'Job', namespaced: true },
   { key: 'batch/cronjobs', apiVersion: 'batch/v1', kind: 'CronJob', namespaced: true },
   { key: 'coordination.k8s.io/leases', apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespaced: true },
+  {
+    key: 'admissionregistration.k8s.io/validatingwebhookconfigurations',
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    namespaced: false,
+  },
 ];
 
 /** The store keys `add(resource, object)` accepts. */
@@ -48,7 +54,8 @@ export type ResourceKey =
   | 'apps/replicasets'
   | 'batch/jobs'
   | 'batch/cronjobs'
-  | 'coordination.k8s.io/leases';
+  | 'coordination.k8s.io/leases'
+  | 'admissionregistration.k8s.io/validatingwebhookconfigurations';
 
 /** A store key of a custom resource defined with `defineResource`: `group/plural`. */
 export type CustomResourceKey = `${string}.${string}/${string}`;
