@@ -73,6 +73,22 @@ t.test('metrics: one switch each, labels and interval, the release namespace', a
     rules.filter(isMonitoring).map((o) => o.kind),
     ['PrometheusRule'],
   );
+  const hourly = single(
+    await render('guard', 'tools', [
+      'metrics.prometheusRule.enabled=true',
+      'metrics.prometheusRule.auditIntervalSeconds=3600',
+    ]),
+    'PrometheusRule',
+    'guard-pullguard-audit',
+  );
+  const stale = at(hourly, ['spec', 'groups', 0, 'rules', 1]) as {
+    alert: string;
+    expr: string;
+    annotations: { summary: string };
+  };
+  t.equal(stale.alert, 'PullguardAuditStale');
+  t.match(stale.expr, /\) > 3 \* 3600\n/, 'the stale alert waits 3 audit intervals');
+  t.match(stale.annotations.summary, /for over 180 minutes/);
 });
 
 t.test('customResources: manifests/overlays/custom-resources but its Namespace, object for object', async (t) => {
