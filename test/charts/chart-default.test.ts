@@ -131,6 +131,10 @@ t.test('the schema rejects unknown keys and wrong types', async (t) => {
     'webhook.extraRules=rules',
     'webhook.extraRules[0].verbs[0]=create',
     'webhook.extraRules[0].operations[0]=PATCH',
+    'podLabels.app\\.kubernetes\\.io/name=other',
+    'podLabels.helm\\.sh/chart=other',
+    'podAnnotations.sidecar\\.istio\\.io/inject=false',
+    'metrics.prometheusRule.auditIntervalSeconds=0',
   ];
   for (const set of rejected) {
     await t.rejects(

@@ -39,6 +39,8 @@ const JSON_OPTIONS = Object.entries({
     },
   ],
   tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'infra', effect: 'NoSchedule' }],
+  podAnnotations: { 'sidecar.istio.io/inject': 'false' },
+  podLabels: { team: 'shop' },
 }).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
 
 const defaults = await render('pullguard', 'pullguard');
@@ -114,6 +116,17 @@ t.test('each option lands in its object', async (t) => {
   });
   t.match(at(pod, ['volumes']), [{ name: 'config' }, { name: 'tls', secret: { secretName: 'my-tls' } }]);
   t.equal(at(single(configured, 'PodDisruptionBudget'), ['spec', 'minAvailable']), 2);
+  const podMetadata = at(deployment, ['spec', 'template', 'metadata']);
+  t.match(podMetadata, {
+    annotations: { 'sidecar.istio.io/inject': 'false' },
+    labels: { team: 'shop', 'app.kubernetes.io/component': 'webhook' },
+  });
+  t.same(
+    at(deployment, ['spec', 'selector']),
+    at(single(defaults, 'Deployment'), ['spec', 'selector']),
+    'the selector is not changed by podLabels',
+  );
+  t.equal(at(single(defaults, 'Deployment'), ['spec', 'template', 'metadata', 'annotations']), undefined);
   const defaultPod = at(single(defaults, 'Deployment'), ['spec', 'template', 'spec']) as Record<string, unknown>;
   for (const key of ['priorityClassName', 'imagePullSecrets', 'nodeSelector', 'tolerations']) {
     t.equal(defaultPod[key], undefined, `no ${key} by default`);
