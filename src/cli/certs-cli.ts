@@ -5,6 +5,7 @@
 import { runCertsCommand } from '../certs/certs-command.js';
 import { CERTS_DEFAULTS } from '../certs/generate-certificates.js';
 import { runCertsSecretCommand } from '../certs/secret-command.js';
+import { isDns1123Subdomain } from '../credentials/object-name.js';
 import { UsageError } from '../errors/usage-error.js';
 import { clusterAccess, type ClusterCommandIo } from './cluster-command.js';
 import { parseFlags } from './parse-flags.js';
@@ -16,8 +17,6 @@ export interface CertsCliIo extends ClusterCommandIo {
 
 /** Each API request of `--secret` and `--patch-webhook` gets this long. */
 const REQUEST_TIMEOUT_MS = 10_000;
-/** A Secret or webhook configuration name: a DNS-1123 subdomain. */
-const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 export async function certsCli(argv: readonly string[], io: CertsCliIo): Promise<number> {
   const values = parseFlags('certs', argv, {
@@ -64,7 +63,7 @@ export async function certsCli(argv: readonly string[], io: CertsCliIo): Promise
     ['--secret', values.secret],
     ['--patch-webhook', values['patch-webhook']],
   ] as const)
-    if (value !== undefined && !OBJECT_NAME.test(value))
+    if (value !== undefined && !isDns1123Subdomain(value))
       throw new UsageError(
         `certs: ${flag} "${value}" is not a Kubernetes object name (lower-case letters, digits, "-" and ".")`,
       );

@@ -22,6 +22,14 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z
  * worst (megabytes of name) the request itself fails and a missing secret would pass for an unreadable one.
  */
 export function canNameSecretOrServiceAccount(name: string): boolean {
+  return isDns1123Subdomain(name) && isValidPathSegmentName(name);
+}
+
+/**
+ * A DNS-1123 subdomain, the form the API server requires of most object names (Secrets, webhook configurations:
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names).
+ */
+export function isDns1123Subdomain(name: string): boolean {
   // Length first: the regular expression then never sees more than 253 characters.
-  return name.length <= DNS1123_SUBDOMAIN_MAX && isValidPathSegmentName(name) && DNS1123_SUBDOMAIN.test(name);
+  return name.length <= DNS1123_SUBDOMAIN_MAX && DNS1123_SUBDOMAIN.test(name);
 }

@@ -58,6 +58,8 @@ t.test('usage errors: exit code 2, one line, before any request', async (t) => {
   await usage(['--secret', 's', '--manifests'], /cannot be combined with --out or --manifests/);
   await usage(['--patch-webhook', 'w'], /^certs: --patch-webhook needs --secret NAME$/);
   await usage(['--secret', 'Not_A_Name'], /^certs: --secret "Not_A_Name" is not a Kubernetes object name/);
+  await usage(['--secret', 'tls..pullguard'], /^certs: --secret "tls\.\.pullguard" is not a Kubernetes object name/);
+  await usage(['--secret', 'x'.repeat(254)], /is not a Kubernetes object name/);
   await usage(
     ['--secret', 's', '--patch-webhook', 'web_hook'],
     /^certs: --patch-webhook "web_hook" is not a Kubernetes object name/,
